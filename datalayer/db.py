@@ -1,0 +1,477 @@
+"""The asyncpg pool, transactions, and health.
+
+A transaction costs no more round trips than the work inside it: ``BEGIN`` (with the actor setting)
+is one message, and ``COMMIT`` carries the session reset in the same message, so a connection goes
+back to the pool clean without asyncpg's separate reset query on release. Connections handed out
+raw by :meth:`Database.acquire` get the full reset on release, as asyncpg does by default.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Literal, ParamSpec, TypeVar
+
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+from asyncpg.transaction import Transaction as _PgTransaction
+from asyncpg.transaction import TransactionState as _PgState
+from pydantic import BaseModel
+
+from . import errors
+from .errors import ConfigurationError, PoolTimeout, RetryableError, translate
+from .queries import Connection, configure_logging
+from .settings import Settings
+
+__all__ = ["Database", "Health", "Isolation", "PoolInfo", "TransactionContext"]
+
+log = logging.getLogger("datalayer.db")
+
+Isolation = Literal["read_committed", "repeatable_read", "serializable"]
+T = TypeVar("T")
+P = ParamSpec("P")
+
+_ISOLATION_SQL = {
+    "read_committed": " ISOLATION LEVEL READ COMMITTED",
+    "repeatable_read": " ISOLATION LEVEL REPEATABLE READ",
+    "serializable": " ISOLATION LEVEL SERIALIZABLE",
+}
+# What asyncpg's Connection.get_reset_query() sends on release, minus nothing.
+_RESET_SQL = "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;"
+ACTOR_SETTING = "datalayer.actor"
+
+
+class _Connection(asyncpg.Connection):  # type: ignore[type-arg]
+    """asyncpg connection that remembers whether its session was reset by our COMMIT."""
+
+    _datalayer_clean: bool = False
+
+
+def _literal(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL byte in a setting value")
+    return "'" + value.replace("'", "''") + "'"
+
+
+# -- health shapes ---------------------------------------------------------------------------------
+
+
+class PoolInfo(BaseModel):
+    """Pool figures (HoardRun's ``pool_info``: pool_size, checked_in, checked_out, overflow)."""
+
+    pool_size: int
+    checked_in: int
+    checked_out: int
+    overflow: int
+    min_size: int
+    max_size: int
+
+
+class MigrationInfo(BaseModel):
+    applied: int
+    pending: list[str]
+    head: str | None
+
+
+class DatabaseHealth(BaseModel):
+    database_url: str
+    database_version: str | None
+    connection_healthy: bool
+    latency_ms: float | None
+    pool_info: PoolInfo
+    migrations: MigrationInfo | None
+    error: str | None = None
+
+
+class Health(BaseModel):
+    """The shape of HoardRun's ``GET /api/health/database``."""
+
+    status: Literal["healthy", "degraded", "unhealthy"]
+    timestamp: datetime
+    database: DatabaseHealth
+
+
+# -- transactions ----------------------------------------------------------------------------------
+
+
+class TransactionContext:
+    """What :meth:`Database.transaction` returns.
+
+    ``async with ctx as conn:`` runs the block once in one transaction. ``await ctx.run(fn, ...)``
+    runs ``fn(conn, ...)`` in a transaction and, when ``retries`` > 0, runs it again (with exponential
+    backoff and full jitter) after a serialization failure, deadlock or lost connection.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        *,
+        isolation: Isolation | None,
+        readonly: bool,
+        deferrable: bool,
+        retries: int,
+        actor: str | None,
+        backoff: float,
+        max_backoff: float,
+    ) -> None:
+        if isolation is not None and isolation not in _ISOLATION_SQL:
+            raise ConfigurationError(f"unknown isolation level {isolation!r}")
+        if retries < 0:
+            raise ConfigurationError("retries must be >= 0")
+        self._db = db
+        self._isolation = isolation
+        self._readonly = readonly
+        self._deferrable = deferrable
+        self.retries = retries
+        self._actor = actor
+        self._backoff = backoff
+        self._max_backoff = max_backoff
+        self._begin = self._begin_sql()
+        self._active: _Attempt | None = None
+
+    def _begin_sql(self) -> str:
+        sql = "BEGIN" + _ISOLATION_SQL.get(self._isolation or "", "")
+        if self._readonly:
+            sql += " READ ONLY"
+        if self._deferrable:
+            sql += " DEFERRABLE"
+        sql += ";"
+        if self._actor is not None:
+            sql += f" SET LOCAL {ACTOR_SETTING} = {_literal(self._actor)};"
+        return sql
+
+    async def __aenter__(self) -> Connection:
+        if self.retries:
+            raise ConfigurationError(
+                "a retried transaction needs a function to run again: "
+                "use `await db.transaction(retries=n).run(fn)`"
+            )
+        if self._active is not None:
+            raise ConfigurationError("this transaction context is already in use")
+        self._active = _Attempt(self._db, self._begin, self._isolation, self._readonly,
+                                self._deferrable)
+        return await self._active.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        attempt, self._active = self._active, None
+        assert attempt is not None
+        await attempt.finish(exc)
+
+    async def run(self, fn: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(conn, *args, **kwargs)`` in a transaction, retrying retryable errors."""
+        attempt_no = 0
+        while True:
+            attempt = _Attempt(self._db, self._begin, self._isolation, self._readonly,
+                               self._deferrable)
+            try:
+                conn = await attempt.start()
+                try:
+                    result = await fn(conn, *args, **kwargs)
+                except BaseException as exc:
+                    await attempt.finish(exc)
+                    raise  # pragma: no cover - finish() always raises when given an error
+                await attempt.finish(None)
+                return result
+            except RetryableError as exc:
+                if attempt_no >= self.retries:
+                    raise
+                delay = random.uniform(0, min(self._max_backoff, self._backoff * 2**attempt_no))
+                log.info(
+                    "retrying transaction after %s (attempt %d of %d, sleeping %.0f ms)",
+                    type(exc).__name__, attempt_no + 1, self.retries, delay * 1000,
+                )  # fmt: skip
+                attempt_no += 1
+                await asyncio.sleep(delay)
+
+
+class _Attempt:
+    """One transaction on one pooled connection."""
+
+    __slots__ = ("_begin", "_conn", "_db", "_pg_xact", "_raw")
+
+    def __init__(
+        self, db: Database, begin: str, isolation: Isolation | None, readonly: bool,
+        deferrable: bool,
+    ) -> None:  # fmt: skip
+        self._db = db
+        self._begin = begin
+        self._conn: PoolConnectionProxy[asyncpg.Record] | None = None
+        self._raw: asyncpg.Connection[asyncpg.Record] | None = None
+        self._pg_xact = (isolation, readonly, deferrable)
+
+    async def start(self) -> Connection:
+        conn = await self._db._acquire_proxy()
+        try:
+            await conn.execute(self._begin)
+        except BaseException as exc:
+            await self._db._release(conn)
+            if isinstance(exc, Exception):
+                raise translate(exc, errors.CATALOG) from exc
+            raise
+        # Register the open transaction with asyncpg, so that conn.transaction() inside the block
+        # makes savepoints and asyncpg's own bookkeeping stays right.
+        raw: asyncpg.Connection[asyncpg.Record] = conn._con
+        isolation, readonly, deferrable = self._pg_xact
+        xact = _PgTransaction(raw, isolation, readonly, deferrable)
+        xact._state = _PgState.STARTED  # type: ignore[attr-defined]
+        raw._top_xact = xact  # type: ignore[attr-defined]
+        self._conn = conn
+        self._raw = raw
+        return conn
+
+    async def finish(self, exc: BaseException | None) -> None:
+        conn, raw = self._conn, self._raw
+        assert conn is not None and raw is not None
+        self._conn = self._raw = None
+        raw._top_xact = None  # type: ignore[attr-defined]
+        end = "COMMIT;" if exc is None else "ROLLBACK;"
+        try:
+            if raw.is_closed():
+                if exc is None:
+                    raise errors.ConnectionLost("connection lost before COMMIT", sqlstate="08006")
+            else:
+                try:
+                    # The session reset rides in the same message as COMMIT / ROLLBACK.
+                    await raw.execute(f"{end} {_RESET_SQL}")
+                    if isinstance(raw, _Connection):
+                        raw._datalayer_clean = True
+                except Exception as end_exc:
+                    if exc is None:
+                        raise translate(end_exc, errors.CATALOG) from end_exc
+                    log.warning("rollback failed: %s", end_exc)
+        finally:
+            if conn._con is not None:  # a dead connection has already left the pool
+                await self._db._release(conn)
+        if exc is not None and isinstance(exc, Exception) and not isinstance(
+            exc, errors.DataLayerError
+        ):
+            raise translate(exc, errors.CATALOG) from exc
+        if exc is not None:
+            raise exc
+
+
+# -- the database ----------------------------------------------------------------------------------
+
+
+async def _init_connection(conn: asyncpg.Connection[asyncpg.Record]) -> None:
+    """Once per new connection: json/jsonb ↔ Python objects (uuid is native in asyncpg)."""
+    for typename in ("jsonb", "json"):
+        await conn.set_type_codec(
+            typename, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
+        )
+
+
+async def _reset_connection(conn: asyncpg.Connection[asyncpg.Record]) -> None:
+    """On release: nothing when our COMMIT/ROLLBACK already reset the session, else a full reset."""
+    if isinstance(conn, _Connection) and conn._datalayer_clean:
+        conn._datalayer_clean = False
+        return
+    reset = conn.get_reset_query()
+    if reset:
+        await conn.execute(reset)
+
+
+async def _ping(conn: PoolConnectionProxy[asyncpg.Record]) -> None:
+    await conn.execute("")
+
+
+_CONSTRAINTS_SQL = """
+SELECT n.nspname AS schema, c.conname AS name, t.relname AS tbl,
+       coalesce(array_agg(a.attname ORDER BY k.ord) FILTER (WHERE a.attname IS NOT NULL), '{}')
+           AS columns,
+       obj_description(c.oid, 'pg_constraint') AS comment
+FROM pg_constraint AS c
+JOIN pg_namespace AS n ON n.oid = c.connamespace
+LEFT JOIN pg_class AS t ON t.oid = c.conrelid
+LEFT JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord) ON true
+LEFT JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+GROUP BY n.nspname, c.conname, t.relname, c.oid
+"""
+
+
+class Database:
+    """A pool of connections to one PostgreSQL database."""
+
+    def __init__(self, settings: Settings, pool: asyncpg.Pool[asyncpg.Record]) -> None:
+        self.settings = settings
+        self._pool = pool
+        self._closed = False
+
+    @classmethod
+    async def connect(cls, settings: Settings | None = None, *, url: str | None = None) -> Database:
+        """Open the pool (settings from the environment / ``.env`` unless given)."""
+        if settings is None:
+            settings = Settings.load(url=url) if url else Settings.load()
+        elif url is not None:
+            raise ConfigurationError("pass either settings or url, not both")
+        dsn = settings.require_url()
+        configure_logging(
+            echo=settings.echo, parameters=settings.echo_parameters, slow_ms=settings.slow_query_ms
+        )
+        try:
+            pool = await asyncpg.create_pool(
+                dsn,
+                min_size=settings.pool_size,
+                max_size=settings.pool_max_size,
+                max_inactive_connection_lifetime=settings.pool_recycle,
+                init=_init_connection,
+                reset=_reset_connection,
+                setup=_ping if settings.pool_pre_ping else None,
+                connection_class=_Connection,
+                statement_cache_size=settings.statement_cache_size,
+                command_timeout=settings.command_timeout,
+                timeout=settings.connect_timeout,
+                ssl=settings.ssl_mode.value,
+                server_settings={"application_name": "datalayer"},
+            )
+        except Exception as exc:
+            mapped = translate(exc, errors.CATALOG)
+            raise type(mapped)(
+                f"cannot connect to {settings.masked_url}: {mapped.message}", sqlstate=mapped.sqlstate
+            ) from None
+        db = cls(settings, pool)
+        await db.refresh_catalog()
+        return db
+
+    async def refresh_catalog(self) -> None:
+        """Reload constraint columns and COMMENTs used to explain integrity errors."""
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(_CONSTRAINTS_SQL)
+        errors.CATALOG.update(
+            {
+                (r["schema"], r["name"]): errors.ConstraintInfo(
+                    schema=r["schema"], table=r["tbl"] or "", columns=tuple(r["columns"]),
+                    comment=r["comment"],
+                )  # fmt: skip
+                for r in rows
+            }
+        )
+
+    async def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            await self._pool.close()
+
+    async def __aenter__(self) -> Database:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def pool(self) -> asyncpg.Pool[asyncpg.Record]:
+        """The underlying asyncpg pool (for what datalayer does not wrap, e.g. COPY)."""
+        return self._pool
+
+    async def _acquire_proxy(self, timeout: float | None = None) -> PoolConnectionProxy[asyncpg.Record]:
+        wait = self.settings.pool_timeout if timeout is None else timeout
+        try:
+            return await self._pool.acquire(timeout=wait)
+        except TimeoutError:
+            raise PoolTimeout(
+                f"no connection free within {wait:g} s (pool max {self._pool.get_max_size()})"
+            ) from None
+        except Exception as exc:
+            raise translate(exc, errors.CATALOG) from exc
+
+    async def _release(self, conn: PoolConnectionProxy[asyncpg.Record]) -> None:
+        await self._pool.release(conn)
+
+    @asynccontextmanager
+    async def acquire(self, timeout: float | None = None) -> AsyncIterator[Connection]:
+        """A raw pooled connection (autocommit; fully reset on release)."""
+        conn = await self._acquire_proxy(timeout)
+        try:
+            yield conn
+        except asyncpg.PostgresError as exc:
+            raise translate(exc, errors.CATALOG) from exc
+        finally:
+            await self._release(conn)
+
+    def transaction(
+        self,
+        *,
+        isolation: Isolation | None = None,
+        readonly: bool = False,
+        deferrable: bool = False,
+        retries: int = 0,
+        actor: str | None = None,
+        backoff: float = 0.02,
+        max_backoff: float = 1.0,
+    ) -> TransactionContext:
+        """One connection, one transaction. ``actor`` is recorded by the audit trigger."""
+        return TransactionContext(
+            self, isolation=isolation, readonly=readonly, deferrable=deferrable, retries=retries,
+            actor=actor, backoff=backoff, max_backoff=max_backoff,
+        )  # fmt: skip
+
+    def pool_info(self) -> PoolInfo:
+        size = self._pool.get_size()
+        idle = self._pool.get_idle_size()
+        low = self._pool.get_min_size()
+        return PoolInfo(
+            pool_size=size, checked_in=idle, checked_out=size - idle, overflow=max(0, size - low),
+            min_size=low, max_size=self._pool.get_max_size(),
+        )  # fmt: skip
+
+    async def health(self, *, timeout: float = 5.0) -> Health:
+        """Database health in the shape of HoardRun's ``/api/health/database`` (never raises)."""
+        from .migrate import MIGRATION_TABLE, migration_files
+
+        version: str | None = None
+        latency: float | None = None
+        migrations: MigrationInfo | None = None
+        error: str | None = None
+        try:
+            async with asyncio.timeout(timeout), self._pool.acquire() as conn:
+                started = time.perf_counter()
+                await conn.fetchval("SELECT 1")
+                latency = round((time.perf_counter() - started) * 1000, 3)
+                version = "PostgreSQL " + str(await conn.fetchval("SHOW server_version"))
+                applied: list[str] = []
+                if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", MIGRATION_TABLE):
+                    applied = [
+                        r[0] for r in await conn.fetch(
+                            f"SELECT migration_id FROM {MIGRATION_TABLE} ORDER BY migration_id"
+                        )
+                    ]  # fmt: skip
+                known = [m.id for m in migration_files()]
+                done = set(applied)
+                migrations = MigrationInfo(
+                    applied=len(applied),
+                    pending=[m for m in known if m not in done],
+                    head=applied[-1] if applied else None,
+                )
+        except Exception as exc:
+            mapped = translate(exc, errors.CATALOG)
+            error = f"{type(mapped).__name__}: {mapped.message}"
+        healthy = error is None
+        status: Literal["healthy", "degraded", "unhealthy"] = (
+            "unhealthy" if not healthy else ("degraded" if migrations and migrations.pending else "healthy")
+        )
+        return Health(
+            status=status,
+            timestamp=datetime.now(UTC),
+            database=DatabaseHealth(
+                database_url=self.settings.masked_url,
+                database_version=version,
+                connection_healthy=healthy,
+                latency_ms=latency,
+                pool_info=self.pool_info(),
+                migrations=migrations,
+                error=error,
+            ),
+        )

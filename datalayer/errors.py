@@ -1,0 +1,303 @@
+"""The error model: asyncpg exceptions never leave datalayer; they are mapped to this hierarchy.
+
+    DataLayerError
+    ├── ConfigurationError
+    ├── QueryParameterError          (missing / unknown keyword arguments; raised before any SQL is sent)
+    ├── StaleQueryError              (a .sql file changed since its typed module was generated)
+    ├── NotFound
+    ├── NotAvailable                 (a feature needs an extension this database lacks)
+    ├── PoolTimeout
+    ├── QueryTimeout                 (statement_timeout, command timeout, 57014)
+    │   └── LockTimeout              (lock_timeout, 55P03)
+    ├── RetryableError
+    │   ├── SerializationFailure     (40001)
+    │   ├── DeadlockDetected         (40P01)
+    │   └── ConnectionLost           (class 08, admin shutdown, a dropped socket)
+    ├── IntegrityError               (class 23: schema, table, constraint, columns, message)
+    │   ├── UniqueViolation  ForeignKeyViolation  CheckViolation
+    │   ├── NotNullViolation  ExclusionViolation  RestrictViolation
+    ├── DataError                    (class 22: invalid input, overflow, bad text representation)
+    ├── PermissionDenied             (42501)
+    └── QueryError                   (anything else the server or driver reports; carries sqlstate)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import asyncpg
+
+__all__ = [
+    "CATALOG",
+    "CheckViolation",
+    "ConfigurationError",
+    "ConnectionLost",
+    "ConstraintInfo",
+    "DataError",
+    "DataLayerError",
+    "DeadlockDetected",
+    "ExclusionViolation",
+    "ForeignKeyViolation",
+    "IntegrityError",
+    "LockTimeout",
+    "NotAvailable",
+    "NotFound",
+    "NotNullViolation",
+    "PermissionDenied",
+    "PoolTimeout",
+    "QueryError",
+    "QueryParameterError",
+    "QueryTimeout",
+    "RestrictViolation",
+    "RetryableError",
+    "SerializationFailure",
+    "StaleQueryError",
+    "UniqueViolation",
+    "translate",
+]
+
+
+class DataLayerError(Exception):
+    """Base of every error datalayer raises."""
+
+    sqlstate: str | None = None
+
+    def __init__(self, message: str, *, sqlstate: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if sqlstate is not None:
+            self.sqlstate = sqlstate
+
+
+class ConfigurationError(DataLayerError):
+    """A setting is missing or malformed; names the variable."""
+
+    def __init__(self, message: str, *, variable: str | None = None) -> None:
+        super().__init__(message)
+        self.variable = variable
+
+
+class QueryParameterError(DataLayerError, TypeError):
+    """A query was called with missing, misspelled or extra keyword arguments."""
+
+
+class StaleQueryError(DataLayerError):
+    """A query's SQL changed since its typed function was generated."""
+
+
+class NotFound(DataLayerError):
+    """A row that had to exist does not."""
+
+
+class NotAvailable(DataLayerError):
+    """A feature needs something this database lacks (e.g. an extension)."""
+
+
+class PoolTimeout(DataLayerError):
+    """No connection could be acquired from the pool in time."""
+
+
+class QueryTimeout(DataLayerError):
+    """A statement ran past its timeout and was cancelled."""
+
+
+class LockTimeout(QueryTimeout):
+    """A lock could not be taken within ``lock_timeout``."""
+
+
+class RetryableError(DataLayerError):
+    """The transaction may succeed if run again from the start."""
+
+
+class SerializationFailure(RetryableError):
+    """40001: a concurrent transaction made this one's snapshot unserialisable."""
+
+
+class DeadlockDetected(RetryableError):
+    """40P01: the server broke a deadlock by aborting this transaction."""
+
+
+class ConnectionLost(RetryableError):
+    """The connection broke (class 08, server shutdown, socket closed)."""
+
+
+class DataError(DataLayerError):
+    """Class 22: a value the server (or the driver) cannot accept for its type."""
+
+
+class PermissionDenied(DataLayerError):
+    """42501: the role lacks a privilege."""
+
+
+class QueryError(DataLayerError):
+    """Any other server or driver error; ``sqlstate`` says which."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConstraintInfo:
+    """What the catalog says of a constraint: its table, columns and COMMENT."""
+
+    schema: str
+    table: str
+    columns: tuple[str, ...]
+    comment: str | None
+
+
+class IntegrityError(DataLayerError):
+    """Class 23: a constraint refused the row. Nothing was written."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        sqlstate: str | None = None,
+        schema: str | None = None,
+        table: str | None = None,
+        constraint: str | None = None,
+        columns: tuple[str, ...] = (),
+        detail: str | None = None,
+    ) -> None:
+        super().__init__(message, sqlstate=sqlstate)
+        self.schema = schema
+        self.table = table
+        self.constraint = constraint
+        self.columns = columns
+        self.detail = detail
+
+    @property
+    def column(self) -> str | None:
+        """The single column involved, when there is exactly one."""
+        return self.columns[0] if len(self.columns) == 1 else None
+
+
+class UniqueViolation(IntegrityError):
+    """23505."""
+
+
+class ForeignKeyViolation(IntegrityError):
+    """23503."""
+
+
+class CheckViolation(IntegrityError):
+    """23514 (also raised by triggers that enforce a named rule)."""
+
+
+class NotNullViolation(IntegrityError):
+    """23502."""
+
+
+class ExclusionViolation(IntegrityError):
+    """23P01."""
+
+
+class RestrictViolation(IntegrityError):
+    """23001 (and 23000): e.g. an UPDATE or DELETE on an append-only table."""
+
+
+_INTEGRITY: Final[dict[str, type[IntegrityError]]] = {
+    "23505": UniqueViolation,
+    "23503": ForeignKeyViolation,
+    "23514": CheckViolation,
+    "23502": NotNullViolation,
+    "23P01": ExclusionViolation,
+    "23001": RestrictViolation,
+    "23000": RestrictViolation,
+}
+
+_EXACT: Final[dict[str, type[DataLayerError]]] = {
+    "40001": SerializationFailure,
+    "40P01": DeadlockDetected,
+    "57014": QueryTimeout,
+    "55P03": LockTimeout,
+    "57P01": ConnectionLost,
+    "57P02": ConnectionLost,
+    "57P03": ConnectionLost,
+    "42501": PermissionDenied,
+}
+
+_CLASS: Final[dict[str, type[DataLayerError]]] = {
+    "08": ConnectionLost,
+    "22": DataError,
+}
+
+ConstraintCatalog = Mapping[tuple[str, str], ConstraintInfo]
+
+#: Constraint metadata (table, columns, COMMENT) by (schema, constraint name), filled by
+#: ``Database.connect()`` from the catalog so that errors raised in an aborted transaction (where
+#: no catalog query can run) still carry the constraint's columns and human message.
+CATALOG: dict[tuple[str, str], ConstraintInfo] = {}
+
+
+def _str_attr(exc: BaseException, name: str) -> str | None:
+    value = getattr(exc, name, None)
+    return value if isinstance(value, str) and value else None
+
+
+def _integrity(
+    cls: type[IntegrityError],
+    exc: asyncpg.PostgresError,
+    sqlstate: str,
+    catalog: ConstraintCatalog | None,
+) -> IntegrityError:
+    schema = _str_attr(exc, "schema_name")
+    table = _str_attr(exc, "table_name")
+    constraint = _str_attr(exc, "constraint_name")
+    column = _str_attr(exc, "column_name")
+    detail = _str_attr(exc, "detail")
+    server_message = _str_attr(exc, "message") or str(exc)
+    info = catalog.get((schema or "", constraint)) if catalog and constraint else None
+    columns: tuple[str, ...] = (column,) if column else ()
+    if info is not None:
+        table = table or info.table
+        columns = columns or info.columns
+    human = info.comment if info is not None and info.comment else server_message
+    where = ".".join(p for p in (schema, table) if p)
+    parts = [human]
+    if constraint:
+        parts.append(f"constraint {constraint}")
+    if where:
+        parts.append(f"on {where}")
+    if columns:
+        parts.append(f"column{'s' if len(columns) > 1 else ''} {', '.join(columns)}")
+    message = parts[0] + (f" ({'; '.join(parts[1:])})" if len(parts) > 1 else "")
+    if detail:
+        message += f": {detail}"
+    return cls(
+        message,
+        sqlstate=sqlstate,
+        schema=schema,
+        table=table,
+        constraint=constraint,
+        columns=columns,
+        detail=detail,
+    )
+
+
+def translate(exc: BaseException, catalog: ConstraintCatalog | None = None) -> DataLayerError:
+    """Map a driver exception to the datalayer hierarchy (the caller raises it ``from exc``)."""
+    if isinstance(exc, DataLayerError):
+        return exc
+    if isinstance(exc, asyncpg.PostgresError):
+        sqlstate = str(getattr(exc, "sqlstate", "") or "")
+        integrity = _INTEGRITY.get(sqlstate)
+        if integrity is not None:
+            return _integrity(integrity, exc, sqlstate, catalog)
+        cls = _EXACT.get(sqlstate) or _CLASS.get(sqlstate[:2])
+        if cls is None:
+            cls = IntegrityError if sqlstate.startswith("23") else QueryError
+        message = _str_attr(exc, "message") or str(exc)
+        detail = _str_attr(exc, "detail")
+        hint = _str_attr(exc, "hint")
+        text = f"{message}: {detail}" if detail else message
+        if hint:
+            text += f" (hint: {hint})"
+        return cls(text, sqlstate=sqlstate or None)
+    if isinstance(exc, TimeoutError):  # before OSError: TimeoutError is one
+        return QueryTimeout(f"query timed out: {exc}" if str(exc) else "query timed out", sqlstate="57014")
+    if isinstance(exc, OSError):
+        return ConnectionLost(f"connection lost: {exc}", sqlstate="08006")
+    if isinstance(exc, asyncpg.InterfaceError):
+        return QueryError(str(exc))
+    return QueryError(f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,36 @@
+"""Where the SQL files live: in a wheel, inside the package; in a source checkout, the checkout's own."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent
+
+
+def _pick(env: str, shipped: str, checkout: str) -> Path:
+    override = os.environ.get(env)
+    if override:
+        return Path(override).resolve()
+    packaged = _PACKAGE / shipped
+    if packaged.is_dir():
+        return packaged
+    return _CHECKOUT / checkout
+
+
+def migrations_dir() -> Path:
+    """``DATALAYER_MIGRATIONS``, else the copy shipped in the wheel, else ``<checkout>/migrations``."""
+    return _pick("DATALAYER_MIGRATIONS", "_migrations", "migrations")
+
+
+def sql_dir() -> Path:
+    """``DATALAYER_SQL``, else the copy shipped in the wheel, else ``<checkout>/sql``."""
+    return _pick("DATALAYER_SQL", "_sql", "sql")
+
+
+def project_root() -> Path:
+    """The source checkout (where ``.pgdata/`` and ``schema.sql`` live); the working directory otherwise."""
+    if (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "migrations").is_dir():
+        return _CHECKOUT
+    return Path.cwd()

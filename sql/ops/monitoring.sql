@@ -1,0 +1,87 @@
+-- name: list_table_sizes()
+-- Size of every user table: heap, indexes and TOAST, with the planner's row estimate; largest first.
+SELECT
+    n.nspname::text AS schema_name,
+    c.relname::text AS table_name,
+    pg_total_relation_size(c.oid) AS total_bytes,
+    pg_relation_size(c.oid) AS table_bytes,
+    pg_indexes_size(c.oid) AS index_bytes,
+    greatest(c.reltuples, 0)::bigint AS estimated_rows
+FROM pg_catalog.pg_class AS c
+JOIN pg_catalog.pg_namespace AS n
+    ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'm')
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+    AND n.nspname NOT LIKE 'pg_toast%'
+ORDER BY pg_total_relation_size(c.oid) DESC, n.nspname, c.relname;
+
+-- name: list_index_usage()
+-- Every user index with its size and how often it was scanned since statistics were reset.
+SELECT
+    s.schemaname::text AS schema_name,
+    s.relname::text AS table_name,
+    s.indexrelname::text AS index_name,
+    pg_relation_size(s.indexrelid) AS index_bytes,
+    s.idx_scan AS scans,
+    i.indisunique AS is_unique,
+    i.indisprimary AS is_primary,
+    i.indisvalid AS is_valid
+FROM pg_catalog.pg_stat_user_indexes AS s
+JOIN pg_catalog.pg_index AS i
+    ON i.indexrelid = s.indexrelid
+ORDER BY s.schemaname, s.relname, s.indexrelname;
+
+-- name: list_unused_indexes()
+-- Indexes never scanned that enforce nothing (not unique, not primary): candidates to drop.
+-- Statistics are per server since the last reset: look at every replica before dropping one.
+SELECT
+    s.schemaname::text AS schema_name,
+    s.relname::text AS table_name,
+    s.indexrelname::text AS index_name,
+    pg_relation_size(s.indexrelid) AS index_bytes
+FROM pg_catalog.pg_stat_user_indexes AS s
+JOIN pg_catalog.pg_index AS i
+    ON i.indexrelid = s.indexrelid
+WHERE s.idx_scan = 0
+    AND NOT i.indisunique
+    AND NOT i.indisprimary
+    AND NOT EXISTS (
+        SELECT 1
+        FROM pg_catalog.pg_constraint AS c
+        WHERE c.conindid = s.indexrelid
+    )
+ORDER BY pg_relation_size(s.indexrelid) DESC, s.schemaname, s.indexrelname;
+
+-- name: get_cache_hit_ratio()^
+-- Share of table and index block reads served from shared buffers (null before any read).
+SELECT
+    round(sum(heap_blks_hit)::numeric / nullif(sum(heap_blks_hit) + sum(heap_blks_read), 0), 4)::float8 AS table_hit_ratio,
+    (
+        SELECT round(sum(idx_blks_hit)::numeric / nullif(sum(idx_blks_hit) + sum(idx_blks_read), 0), 4)::float8
+        FROM pg_catalog.pg_statio_user_indexes
+    ) AS index_hit_ratio
+FROM pg_catalog.pg_statio_user_tables;
+
+-- name: get_pg_stat_statements_schema()$
+-- The schema pg_stat_statements is installed in (null when it is not installed).
+SELECT n.nspname::text
+FROM pg_catalog.pg_extension AS e
+JOIN pg_catalog.pg_namespace AS n
+    ON n.oid = e.extnamespace
+WHERE e.extname = 'pg_stat_statements';
+
+-- name: list_slow_queries(max_rows)
+-- The statements with the highest mean execution time, from pg_stat_statements (installed in
+-- schema public; the server must preload it). Check get_pg_stat_statements_schema first.
+SELECT
+    s.queryid,
+    left(s.query, 1000) AS query,
+    s.calls,
+    s.total_exec_time AS total_ms,
+    s.mean_exec_time AS mean_ms,
+    s.max_exec_time AS max_ms,
+    s.rows
+FROM public.pg_stat_statements AS s
+WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+ORDER BY s.mean_exec_time DESC
+LIMIT :max_rows::int;

@@ -1,0 +1,121 @@
+"""Test harness: one throwaway PostgreSQL server per session, migrations applied once into a template
+database, and a fresh clone of that template for every test (pytest-postgresql's janitor).
+
+The server is started from the machine's own ``pg_ctl`` on tmpfs with fsync off (``Cluster(fast=True)``).
+pytest-postgresql's ``postgresql_proc`` cannot run as root ("pg_ctl: cannot be run as root"), so the
+server is started by :class:`datalayer.devdb.Cluster`, which runs it as the ``postgres`` user when the
+tests run as root, and as the current user otherwise. ``TEST_DATABASE_URL`` points the tests at an
+existing server instead (a role allowed to create databases).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from pytest_postgresql.janitor import DatabaseJanitor
+
+from datalayer import migrate
+from datalayer.db import Database
+from datalayer.devdb import Cluster
+from datalayer.settings import Settings
+
+TEMPLATE = "datalayer_template"
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+    user: str
+    password: str | None
+
+    def url(self, dbname: str) -> str:
+        auth = self.user + (f":{self.password}" if self.password else "")
+        return f"postgresql://{auth}@{self.host}:{self.port}/{dbname}"
+
+    def janitor(self, dbname: str, **kwargs: object) -> DatabaseJanitor:
+        return DatabaseJanitor(
+            user=self.user,
+            host=self.host,
+            port=self.port,
+            dbname=dbname,
+            password=self.password,
+            **kwargs,  # type: ignore[arg-type]
+        )
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Server]:
+    """The PostgreSQL server the tests run against."""
+    external = os.environ.get("TEST_DATABASE_URL")
+    if external:
+        parts = urlsplit(external)
+        yield Server(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            password=parts.password,
+        )
+        return
+    base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    root = Path(tempfile.mkdtemp(prefix="datalayer-test-", dir=base))
+    cluster = Cluster(root, dbname="postgres", fast=True)
+    cluster.up()
+    try:
+        yield Server(host="127.0.0.1", port=cluster.port, user="postgres", password=None)
+    finally:
+        cluster.destroy()
+
+
+def _migrate_template(host: str, port: int, user: str, dbname: str, password: str | None = None,
+                      **_: object) -> None:
+    auth = user + (f":{password}" if password else "")
+    migrate.apply(f"postgresql://{auth}@{host}:{port}/{dbname}", quiet=True)
+
+
+@pytest.fixture(scope="session")
+def template_db(pg_server: Server) -> Iterator[str]:
+    """A database with every migration applied, marked as a template; its name."""
+    janitor = pg_server.janitor(TEMPLATE, as_template=True)
+    janitor.drop()
+    with janitor:
+        janitor.load(_migrate_template)
+        yield TEMPLATE
+
+
+_counter = itertools.count()
+
+
+@pytest.fixture
+def database_url(pg_server: Server, template_db: str) -> Iterator[str]:
+    """URL of a fresh clone of the migrated template, dropped after the test."""
+    name = f"test_{os.getpid()}_{next(_counter)}"
+    with pg_server.janitor(name, template_dbname=template_db):
+        yield pg_server.url(name)
+
+
+@pytest.fixture
+def empty_database_url(pg_server: Server) -> Iterator[str]:
+    """URL of a fresh, empty database (no migrations), dropped after the test."""
+    name = f"empty_{os.getpid()}_{next(_counter)}"
+    with pg_server.janitor(name):
+        yield pg_server.url(name)
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A connected :class:`Database` on a fresh migrated clone."""
+    database = await Database.connect(
+        Settings.load(url=database_url, pool_size=2, max_overflow=6, command_timeout=30)
+    )
+    try:
+        yield database
+    finally:
+        await database.close()
