@@ -7,14 +7,28 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 from .errors import DataLayerError
 from .paths import project_root
 from .settings import Settings
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from .devdb import Cluster
+
+__all__ = ["dev_cluster", "main", "resolve_url"]
+
+
+def dev_cluster() -> Cluster:
+    """The embedded cluster: ``DATALAYER_PGDATA``, else ``.pgdata/`` in the project root."""
+    from .devdb import Cluster
+
+    root = os.environ.get("DATALAYER_PGDATA")
+    return Cluster(Path(root) if root else project_root() / ".pgdata")
 
 
 def resolve_url(explicit: str | None, *, start_dev: bool = True) -> str:
@@ -25,9 +39,7 @@ def resolve_url(explicit: str | None, *, start_dev: bool = True) -> str:
     settings = Settings.load()
     if settings.url is not None:
         return settings.require_url()
-    from .devdb import Cluster
-
-    cluster = Cluster(project_root() / ".pgdata")
+    cluster = dev_cluster()
     if start_dev:
         url = cluster.up()
         print(f"using the embedded cluster in {cluster.root} ({url})", file=sys.stderr)
@@ -45,7 +57,6 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 
     url = resolve_url(args.database_url)
     migrate.apply(url, migrations=_migrations(args), target=args.target, dry_run=args.dry_run)
-    print(migrate.format_status(migrate.status(url, migrations=_migrations(args))))
     return 0
 
 
@@ -54,9 +65,12 @@ def _cmd_rollback(args: argparse.Namespace) -> int:
 
     url = resolve_url(args.database_url)
     migrate.rollback(
-        url, count=args.count, target=args.target, migrations=_migrations(args), dry_run=args.dry_run
+        url,
+        count=args.count,
+        target=args.target,
+        migrations=_migrations(args),
+        dry_run=args.dry_run,
     )
-    print(migrate.format_status(migrate.status(url, migrations=_migrations(args))))
     return 0
 
 
@@ -92,15 +106,40 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     from . import migrate
 
     out = Path(args.output) if args.output else project_root() / "schema.sql"
-    migrate.dump_schema(resolve_url(args.database_url), out)
+    url = resolve_url(args.database_url)
+    if args.fresh:
+        with scratch_database(url) as scratch:
+            migrate.apply(scratch, migrations=_migrations(args), quiet=True)
+            migrate.dump_schema(scratch, out)
+    else:
+        migrate.dump_schema(url, out)
     print(f"wrote {out}")
     return 0
 
 
-def _cmd_dev(args: argparse.Namespace) -> int:
-    from .devdb import Cluster
+@contextmanager
+def scratch_database(url: str) -> Iterator[str]:
+    """A new, empty database on the server at ``url`` (dropped afterwards); its URL."""
+    import psycopg
+    from psycopg import sql
 
-    cluster = Cluster(project_root() / ".pgdata")
+    name = f"datalayer_scratch_{os.getpid()}"
+    parts = urlsplit(url)
+    scratch = urlunsplit(parts._replace(path=f"/{name}"))
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+    try:
+        yield scratch
+    finally:
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def _cmd_dev(args: argparse.Namespace) -> int:
+    cluster = dev_cluster()
     if args.action == "up":
         print(cluster.up())
     elif args.action == "down":
@@ -122,7 +161,9 @@ def _cmd_health(args: argparse.Namespace) -> int:
 
     async def run() -> int:
         url = resolve_url(args.database_url, start_dev=False)
-        async with await Database.connect(Settings.load(url=url, pool_size=1, max_overflow=0)) as db:
+        async with await Database.connect(
+            Settings.load(url=url, pool_size=1, max_overflow=0)
+        ) as db:
             health = await db.health()
         print(json.dumps(health.model_dump(mode="json"), indent=2))
         return 0 if health.status != "unhealthy" else 1
@@ -177,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("schema", help="write schema.sql (pg_dump --schema-only)"), False)
     p.add_argument("--output", "-o", help="default: schema.sql in the project root")
+    p.add_argument(
+        "--migrations", default=os.environ.get("DATALAYER_MIGRATIONS"), help="for --fresh"
+    )
+    p.add_argument(
+        "--fresh",
+        action="store_true",
+        help="dump a scratch database migrated from nothing (not the target database itself)",
+    )
     p.set_defaults(func=_cmd_schema)
 
     p = sub.add_parser("dev", help="the embedded PostgreSQL cluster under .pgdata/")

@@ -48,7 +48,7 @@ _RESET_SQL = "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;
 ACTOR_SETTING = "datalayer.actor"
 
 
-class _Connection(asyncpg.Connection):  # type: ignore[type-arg]
+class _Connection(asyncpg.Connection):
     """asyncpg connection that remembers whether its session was reset by our COMMIT."""
 
     _datalayer_clean: bool = False
@@ -155,8 +155,9 @@ class TransactionContext:
             )
         if self._active is not None:
             raise ConfigurationError("this transaction context is already in use")
-        self._active = _Attempt(self._db, self._begin, self._isolation, self._readonly,
-                                self._deferrable)
+        self._active = _Attempt(
+            self._db, self._begin, self._isolation, self._readonly, self._deferrable
+        )
         return await self._active.start()
 
     async def __aexit__(
@@ -173,8 +174,9 @@ class TransactionContext:
         """Run ``fn(conn, *args, **kwargs)`` in a transaction, retrying retryable errors."""
         attempt_no = 0
         while True:
-            attempt = _Attempt(self._db, self._begin, self._isolation, self._readonly,
-                               self._deferrable)
+            attempt = _Attempt(
+                self._db, self._begin, self._isolation, self._readonly, self._deferrable
+            )
             try:
                 conn = await attempt.start()
                 try:
@@ -190,8 +192,11 @@ class TransactionContext:
                 delay = random.uniform(0, min(self._max_backoff, self._backoff * 2**attempt_no))
                 log.info(
                     "retrying transaction after %s (attempt %d of %d, sleeping %.0f ms)",
-                    type(exc).__name__, attempt_no + 1, self.retries, delay * 1000,
-                )  # fmt: skip
+                    type(exc).__name__,
+                    attempt_no + 1,
+                    self.retries,
+                    delay * 1000,
+                )
                 attempt_no += 1
                 await asyncio.sleep(delay)
 
@@ -202,9 +207,13 @@ class _Attempt:
     __slots__ = ("_begin", "_conn", "_db", "_pg_xact", "_raw")
 
     def __init__(
-        self, db: Database, begin: str, isolation: Isolation | None, readonly: bool,
+        self,
+        db: Database,
+        begin: str,
+        isolation: Isolation | None,
+        readonly: bool,
         deferrable: bool,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self._db = db
         self._begin = begin
         self._conn: PoolConnectionProxy[asyncpg.Record] | None = None
@@ -222,7 +231,7 @@ class _Attempt:
             raise
         # Register the open transaction with asyncpg, so that conn.transaction() inside the block
         # makes savepoints and asyncpg's own bookkeeping stays right.
-        raw: asyncpg.Connection[asyncpg.Record] = conn._con
+        raw: asyncpg.Connection[asyncpg.Record] = conn._con  # type: ignore[attr-defined]
         isolation, readonly, deferrable = self._pg_xact
         xact = _PgTransaction(raw, isolation, readonly, deferrable)
         xact._state = _PgState.STARTED  # type: ignore[attr-defined]
@@ -252,13 +261,11 @@ class _Attempt:
                         raise translate(end_exc, errors.CATALOG) from end_exc
                     log.warning("rollback failed: %s", end_exc)
         finally:
-            if conn._con is not None:  # a dead connection has already left the pool
+            if conn._con is not None:  # type: ignore[attr-defined]  # dead: already left the pool
                 await self._db._release(conn)
-        if exc is not None and isinstance(exc, Exception) and not isinstance(
-            exc, errors.DataLayerError
-        ):
-            raise translate(exc, errors.CATALOG) from exc
         if exc is not None:
+            if errors.is_driver_error(exc):
+                raise translate(exc, errors.CATALOG) from exc
             raise exc
 
 
@@ -340,7 +347,8 @@ class Database:
         except Exception as exc:
             mapped = translate(exc, errors.CATALOG)
             raise type(mapped)(
-                f"cannot connect to {settings.masked_url}: {mapped.message}", sqlstate=mapped.sqlstate
+                f"cannot connect to {settings.masked_url}: {mapped.message}",
+                sqlstate=mapped.sqlstate,
             ) from None
         db = cls(settings, pool)
         await db.refresh_catalog()
@@ -353,9 +361,11 @@ class Database:
         errors.CATALOG.update(
             {
                 (r["schema"], r["name"]): errors.ConstraintInfo(
-                    schema=r["schema"], table=r["tbl"] or "", columns=tuple(r["columns"]),
+                    schema=r["schema"],
+                    table=r["tbl"] or "",
+                    columns=tuple(r["columns"]),
                     comment=r["comment"],
-                )  # fmt: skip
+                )
                 for r in rows
             }
         )
@@ -376,7 +386,9 @@ class Database:
         """The underlying asyncpg pool (for what datalayer does not wrap, e.g. COPY)."""
         return self._pool
 
-    async def _acquire_proxy(self, timeout: float | None = None) -> PoolConnectionProxy[asyncpg.Record]:
+    async def _acquire_proxy(
+        self, timeout: float | None = None
+    ) -> PoolConnectionProxy[asyncpg.Record]:
         wait = self.settings.pool_timeout if timeout is None else timeout
         try:
             return await self._pool.acquire(timeout=wait)
@@ -414,18 +426,28 @@ class Database:
     ) -> TransactionContext:
         """One connection, one transaction. ``actor`` is recorded by the audit trigger."""
         return TransactionContext(
-            self, isolation=isolation, readonly=readonly, deferrable=deferrable, retries=retries,
-            actor=actor, backoff=backoff, max_backoff=max_backoff,
-        )  # fmt: skip
+            self,
+            isolation=isolation,
+            readonly=readonly,
+            deferrable=deferrable,
+            retries=retries,
+            actor=actor,
+            backoff=backoff,
+            max_backoff=max_backoff,
+        )
 
     def pool_info(self) -> PoolInfo:
         size = self._pool.get_size()
         idle = self._pool.get_idle_size()
         low = self._pool.get_min_size()
         return PoolInfo(
-            pool_size=size, checked_in=idle, checked_out=size - idle, overflow=max(0, size - low),
-            min_size=low, max_size=self._pool.get_max_size(),
-        )  # fmt: skip
+            pool_size=size,
+            checked_in=idle,
+            checked_out=size - idle,
+            overflow=max(0, size - low),
+            min_size=low,
+            max_size=self._pool.get_max_size(),
+        )
 
     async def health(self, *, timeout: float = 5.0) -> Health:
         """Database health in the shape of HoardRun's ``/api/health/database`` (never raises)."""
@@ -444,10 +466,11 @@ class Database:
                 applied: list[str] = []
                 if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", MIGRATION_TABLE):
                     applied = [
-                        r[0] for r in await conn.fetch(
+                        r[0]
+                        for r in await conn.fetch(
                             f"SELECT migration_id FROM {MIGRATION_TABLE} ORDER BY migration_id"
                         )
-                    ]  # fmt: skip
+                    ]
                 known = [m.id for m in migration_files()]
                 done = set(applied)
                 migrations = MigrationInfo(
@@ -460,7 +483,9 @@ class Database:
             error = f"{type(mapped).__name__}: {mapped.message}"
         healthy = error is None
         status: Literal["healthy", "degraded", "unhealthy"] = (
-            "unhealthy" if not healthy else ("degraded" if migrations and migrations.pending else "healthy")
+            "unhealthy"
+            if not healthy
+            else ("degraded" if migrations and migrations.pending else "healthy")
         )
         return Health(
             status=status,

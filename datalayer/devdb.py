@@ -148,7 +148,9 @@ class Cluster:
     def running(self) -> bool:
         if not self.initialized():
             return False
-        proc = self._run(str(self.bindir / "pg_ctl"), "status", "-D", str(self.datadir), check=False)
+        proc = self._run(
+            str(self.bindir / "pg_ctl"), "status", "-D", str(self.datadir), check=False
+        )
         return proc.returncode == 0
 
     @property
@@ -164,13 +166,16 @@ class Cluster:
         if not self.initialized():
             self._run(
                 str(self.bindir / "initdb"),
-                "-D", str(self.datadir),
-                "-U", "postgres",
+                "-D",
+                str(self.datadir),
+                "-U",
+                "postgres",
                 "--auth=trust",
-                "-E", "UTF8",
+                "-E",
+                "UTF8",
                 "--locale=C",
                 "--no-instructions",
-            )  # fmt: skip
+            )
         if not self.running():
             port = self.port
             if not port or _port_in_use(port):
@@ -186,11 +191,17 @@ class Cluster:
                 options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
             self._run(
                 str(self.bindir / "pg_ctl"),
-                "start", "-w", "-t", "60",
-                "-D", str(self.datadir),
-                "-l", str(self.root / "server.log"),
-                "-o", " ".join(options),
-            )  # fmt: skip
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-D",
+                str(self.datadir),
+                "-l",
+                str(self.root / "server.log"),
+                "-o",
+                " ".join(options),
+            )
             self._port_file.write_text(f"{port}\n")
         self._ensure_database()
         return self.url()
@@ -202,10 +213,14 @@ class Cluster:
         base = ["-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-X", "-q", "-t", "-A"]
         for _ in range(50):
             proc = self._run(
-                str(psql), *base, "-d", "postgres", "-c",
+                str(psql),
+                *base,
+                "-d",
+                "postgres",
+                "-c",
                 f"SELECT 1 FROM pg_database WHERE datname = '{self.dbname}'",
                 check=False,
-            )  # fmt: skip
+            )
             if proc.returncode == 0:
                 break
             time.sleep(0.1)
@@ -219,7 +234,9 @@ class Cluster:
 
     def down(self) -> None:
         if self.running():
-            self._run(str(self.bindir / "pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.datadir))
+            self._run(
+                str(self.bindir / "pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.datadir)
+            )
 
     def destroy(self) -> None:
         """Stop the cluster and delete its files."""

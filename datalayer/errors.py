@@ -1,28 +1,29 @@
 """The error model: asyncpg exceptions never leave datalayer; they are mapped to this hierarchy.
 
-    DataLayerError
-    ├── ConfigurationError
-    ├── QueryParameterError          (missing / unknown keyword arguments; raised before any SQL is sent)
-    ├── StaleQueryError              (a .sql file changed since its typed module was generated)
-    ├── NotFound
-    ├── NotAvailable                 (a feature needs an extension this database lacks)
-    ├── PoolTimeout
-    ├── QueryTimeout                 (statement_timeout, command timeout, 57014)
-    │   └── LockTimeout              (lock_timeout, 55P03)
-    ├── RetryableError
-    │   ├── SerializationFailure     (40001)
-    │   ├── DeadlockDetected         (40P01)
-    │   └── ConnectionLost           (class 08, admin shutdown, a dropped socket)
-    ├── IntegrityError               (class 23: schema, table, constraint, columns, message)
-    │   ├── UniqueViolation  ForeignKeyViolation  CheckViolation
-    │   ├── NotNullViolation  ExclusionViolation  RestrictViolation
-    ├── DataError                    (class 22: invalid input, overflow, bad text representation)
-    ├── PermissionDenied             (42501)
-    └── QueryError                   (anything else the server or driver reports; carries sqlstate)
+DataLayerError
+├── ConfigurationError
+├── QueryParameterError          (missing / unknown keyword arguments; raised before any SQL is sent)
+├── StaleQueryError              (a .sql file changed since its typed module was generated)
+├── NotFound
+├── NotAvailable                 (a feature needs an extension this database lacks)
+├── PoolTimeout
+├── QueryTimeout                 (statement_timeout, command timeout, 57014)
+│   └── LockTimeout              (lock_timeout, 55P03)
+├── RetryableError
+│   ├── SerializationFailure     (40001)
+│   ├── DeadlockDetected         (40P01)
+│   └── ConnectionLost           (class 08, admin shutdown, a dropped socket)
+├── IntegrityError               (class 23: schema, table, constraint, columns, message)
+│   ├── UniqueViolation  ForeignKeyViolation  CheckViolation
+│   ├── NotNullViolation  ExclusionViolation  RestrictViolation
+├── DataError                    (class 22: invalid input, overflow, bad text representation)
+├── PermissionDenied             (42501)
+└── QueryError                   (anything else the server or driver reports; carries sqlstate)
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -55,6 +56,7 @@ __all__ = [
     "SerializationFailure",
     "StaleQueryError",
     "UniqueViolation",
+    "is_driver_error",
     "translate",
 ]
 
@@ -222,6 +224,8 @@ _CLASS: Final[dict[str, type[DataLayerError]]] = {
     "22": DataError,
 }
 
+_KEY_DETAIL: Final = re.compile(r"Key \(([^()]*)\)=")
+
 ConstraintCatalog = Mapping[tuple[str, str], ConstraintInfo]
 
 #: Constraint metadata (table, columns, COMMENT) by (schema, constraint name), filled by
@@ -252,6 +256,11 @@ def _integrity(
     if info is not None:
         table = table or info.table
         columns = columns or info.columns
+    if not columns and detail:
+        # Unique, foreign-key and exclusion violations say "Key (a, b)=(...)" in their detail.
+        match = _KEY_DETAIL.match(detail)
+        if match:
+            columns = tuple(c.strip().strip('"') for c in match.group(1).split(","))
     human = info.comment if info is not None and info.comment else server_message
     where = ".".join(p for p in (schema, table) if p)
     parts = [human]
@@ -275,6 +284,11 @@ def _integrity(
     )
 
 
+def is_driver_error(exc: BaseException) -> bool:
+    """Whether ``exc`` comes from the driver or the network (and so must be translated)."""
+    return isinstance(exc, asyncpg.PostgresError | asyncpg.InterfaceError | OSError)
+
+
 def translate(exc: BaseException, catalog: ConstraintCatalog | None = None) -> DataLayerError:
     """Map a driver exception to the datalayer hierarchy (the caller raises it ``from exc``)."""
     if isinstance(exc, DataLayerError):
@@ -295,7 +309,9 @@ def translate(exc: BaseException, catalog: ConstraintCatalog | None = None) -> D
             text += f" (hint: {hint})"
         return cls(text, sqlstate=sqlstate or None)
     if isinstance(exc, TimeoutError):  # before OSError: TimeoutError is one
-        return QueryTimeout(f"query timed out: {exc}" if str(exc) else "query timed out", sqlstate="57014")
+        return QueryTimeout(
+            f"query timed out: {exc}" if str(exc) else "query timed out", sqlstate="57014"
+        )
     if isinstance(exc, OSError):
         return ConnectionLost(f"connection lost: {exc}", sqlstate="08006")
     if isinstance(exc, asyncpg.InterfaceError):

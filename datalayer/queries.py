@@ -2,7 +2,7 @@
 
 aiosql parses the files (names, operators, ``:param`` → ``$n``, docstrings); datalayer executes the
 resulting SQL itself on the connection it is given. That skips aiosql's per-call ``dir(conn)`` probe
-and pool handling (25–40% of a primary-key lookup), checks keyword arguments before any SQL is sent
+and pool handling (25-40% of a primary-key lookup), checks keyword arguments before any SQL is sent
 (aiosql silently ignores extra ones) and maps every driver error to :mod:`datalayer.errors`.
 """
 

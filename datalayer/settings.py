@@ -46,7 +46,9 @@ def normalize_url(url: str) -> str:
         parts = urlsplit(url.strip())
         _ = parts.port  # raises on a non-numeric port
     except ValueError:
-        raise ValueError("not a URL of the form postgresql://user:password@host:port/dbname") from None
+        raise ValueError(
+            "not a URL of the form postgresql://user:password@host:port/dbname"
+        ) from None
     scheme = _SCHEMES.get(parts.scheme.lower())
     if scheme is None:
         raise ValueError(
@@ -86,12 +88,16 @@ class Settings(BaseSettings):
         frozen=True,
     )
 
-    url: SecretStr | None = Field(default=None, description="postgresql://user:password@host:port/db")
+    url: SecretStr | None = Field(
+        default=None, description="postgresql://user:password@host:port/db"
+    )
     pool_size: int = Field(default=20, ge=1, description="connections kept open (pool min size)")
     max_overflow: int = Field(default=30, ge=0, description="extra connections above pool_size")
     pool_timeout: float = Field(default=30.0, gt=0, description="seconds to wait to acquire")
     pool_recycle: float = Field(
-        default=3600.0, ge=0, description="seconds an idle connection above the floor is kept; 0 = forever"
+        default=3600.0,
+        ge=0,
+        description="seconds an idle connection above the floor is kept; 0 = forever",
     )
     pool_pre_ping: bool = Field(default=False, description="check each connection on acquire")
     echo: bool = Field(default=False, description="log every query (name, duration, rows)")
@@ -128,7 +134,9 @@ class Settings(BaseSettings):
                 variable = f"DATABASE_{field.upper()}"
                 first = first or variable
                 problems.append(f"{variable}: {err['msg']}")
-            raise ConfigurationError("invalid settings: " + "; ".join(problems), variable=first) from None
+            raise ConfigurationError(
+                "invalid settings: " + "; ".join(problems), variable=first
+            ) from None
 
     # -- derived values -------------------------------------------------------------------------
 

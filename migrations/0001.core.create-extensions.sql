@@ -5,6 +5,10 @@
 -- They live in schema public, where CREATE EXTENSION puts them by default; queries call their
 -- functions schema-qualified (public.pgp_sym_encrypt) so search_path never matters.
 
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '60s';
+
 CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
 
 CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;

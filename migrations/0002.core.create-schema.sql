@@ -5,6 +5,10 @@
 --   core.tg__forbid_mutation() BEFORE UPDATE/DELETE/TRUNCATE trigger for append-only tables
 -- depends: 0001.core.create-extensions
 
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '60s';
+
 CREATE SCHEMA core;
 
 COMMENT ON SCHEMA core IS 'Shared by all application schemas: id generation, trigger functions, the audit log.';

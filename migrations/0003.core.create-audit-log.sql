@@ -6,6 +6,10 @@
 -- is append-only.
 -- depends: 0002.core.create-schema
 
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '60s';
+
 CREATE TABLE core.audit_log (
     id uuid NOT NULL DEFAULT core.uuid_v7(),
     occurred_at timestamptz NOT NULL DEFAULT now(),

@@ -74,8 +74,9 @@ def pg_server() -> Iterator[Server]:
         cluster.destroy()
 
 
-def _migrate_template(host: str, port: int, user: str, dbname: str, password: str | None = None,
-                      **_: object) -> None:
+def _migrate_template(
+    host: str, port: int, user: str, dbname: str, password: str | None = None, **_: object
+) -> None:
     auth = user + (f":{password}" if password else "")
     migrate.apply(f"postgresql://{auth}@{host}:{port}/{dbname}", quiet=True)
 

@@ -13,7 +13,9 @@ from datalayer.errors import RestrictViolation
 async def test_uuid_v7_is_version_7_and_time_ordered(db: Database) -> None:
     async with db.acquire() as conn:
         ids = [await conn.fetchval("SELECT core.uuid_v7()") for _ in range(50)]
-        server_ms = await conn.fetchval("SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint")
+        server_ms = await conn.fetchval(
+            "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint"
+        )
     parsed = [uuid.UUID(str(i)) for i in ids]
     assert all(u.version == 7 for u in parsed)
     assert all(u.variant == uuid.RFC_4122 for u in parsed)

@@ -54,27 +54,37 @@ async def _fail(db: Database, sql: str, *args: object) -> errors.DataLayerError:
     [
         (
             "INSERT INTO public.parents (id, email) VALUES (2, 'a@example.com')",
-            errors.UniqueViolation, "parents_email_key", ("email",),
+            errors.UniqueViolation,
+            "parents_email_key",
+            ("email",),
         ),
         (
             "INSERT INTO public.parents (id, email, age) VALUES (2, 'b@example.com', -1)",
-            errors.CheckViolation, "parents_age_check", ("age",),
+            errors.CheckViolation,
+            "parents_age_check",
+            ("age",),
         ),
         (
             "INSERT INTO public.parents (id, email) VALUES (2, NULL)",
-            errors.NotNullViolation, None, ("email",),
+            errors.NotNullViolation,
+            None,
+            ("email",),
         ),
         (
             "INSERT INTO public.children (id, parent_id) VALUES (1, 999)",
-            errors.ForeignKeyViolation, "children_parent_id_fkey", ("parent_id",),
+            errors.ForeignKeyViolation,
+            "children_parent_id_fkey",
+            ("parent_id",),
         ),
         (
             "INSERT INTO public.parents (id, email, during) "
             "VALUES (2, 'c@example.com', tstzrange('2026-01-15', '2026-03-01'))",
-            errors.ExclusionViolation, "parents_during_excl", ("during",),
+            errors.ExclusionViolation,
+            "parents_during_excl",
+            ("during",),
         ),
     ],
-)  # fmt: skip
+)
 async def test_integrity_errors(
     sdb: Database,
     sql: str,
@@ -119,14 +129,22 @@ async def test_restrict_on_delete_is_a_foreign_key_violation(sdb: Database) -> N
         ("SELECT $1::int", ("not an int",), errors.DataError, None),  # refused client-side
         ("SELEC 1", (), errors.QueryError, "42601"),
         ("SELECT * FROM public.no_such_table", (), errors.QueryError, "42P01"),
-        ("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; SELECT 1; "
-         "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", (), errors.QueryError, "25001"),
+        (
+            "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; SELECT 1; "
+            "SET TRANSACTION ISOLATION LEVEL READ COMMITTED",
+            (),
+            errors.QueryError,
+            "25001",
+        ),
     ],
-)  # fmt: skip
+)
 async def test_other_classes(
-    sdb: Database, sql: str, args: tuple[object, ...], cls: type[errors.DataLayerError],
+    sdb: Database,
+    sql: str,
+    args: tuple[object, ...],
+    cls: type[errors.DataLayerError],
     sqlstate: str | None,
-) -> None:  # fmt: skip
+) -> None:
     exc = await _fail(sdb, sql, *args)
     assert type(exc) is cls
     if sqlstate:
@@ -167,7 +185,9 @@ async def test_command_timeout_is_query_timeout(sdb: Database) -> None:
 async def test_lock_timeout_is_lock_timeout(sdb: Database) -> None:
     async with sdb.transaction() as holder:
         await holder.execute("LOCK TABLE public.parents IN ACCESS EXCLUSIVE MODE")
-        exc = await _fail(sdb, "SET LOCAL lock_timeout = '50ms'; SELECT count(*) FROM public.parents")
+        exc = await _fail(
+            sdb, "SET LOCAL lock_timeout = '50ms'; SELECT count(*) FROM public.parents"
+        )
     assert type(exc) is errors.LockTimeout and exc.sqlstate == "55P03"
     assert isinstance(exc, errors.QueryTimeout)
 
@@ -246,9 +266,15 @@ async def test_pool_timeout(database_url: str) -> None:
 
 
 async def test_query_functions_map_errors_too(sdb: Database) -> None:
-    q = Query(schema="t", name="add_parent", operation=__import__("datalayer").queries.Operation.EXECUTE,
-              sql="INSERT INTO public.parents (id, email) VALUES ($1, $2)", params=("id", "email"),
-              doc="", path=__import__("pathlib").Path("t.sql"))  # fmt: skip
+    q = Query(
+        schema="t",
+        name="add_parent",
+        operation=__import__("datalayer").queries.Operation.EXECUTE,
+        sql="INSERT INTO public.parents (id, email) VALUES ($1, $2)",
+        params=("id", "email"),
+        doc="",
+        path=__import__("pathlib").Path("t.sql"),
+    )
     async with sdb.acquire() as conn:
         with pytest.raises(errors.UniqueViolation) as info:
             await q.execute(conn, id=1, email="z@example.com")

@@ -81,7 +81,9 @@ def test_bad_values_name_the_variable(
     assert variable in str(info.value)
 
 
-def test_password_never_shown(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+def test_password_never_shown(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setenv("DATABASE_URL", URL)
     s = Settings.load()
     assert "s3cret-pw" not in repr(s)

@@ -1,0 +1,202 @@
+"""Loading sql/ with aiosql and executing the parsed SQL directly on asyncpg."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from datalayer import Database, errors
+from datalayer.paths import sql_dir
+from datalayer.queries import Operation, QueryLoadError, load, load_all, to_model, to_models
+
+QUERIES = """
+-- name: create_item(name, qty)^
+-- Adds an item; returns it.
+INSERT INTO public.items (name, qty)
+VALUES (:name, :qty)
+RETURNING id, name, qty;
+
+-- name: get_item_by_id(id)^
+SELECT id, name, qty
+FROM public.items
+WHERE id = :id;
+
+-- name: list_items_by_min_qty(min_qty)
+SELECT id, name, qty
+FROM public.items
+WHERE qty >= :min_qty
+ORDER BY id;
+
+-- name: count_items()$
+SELECT count(*)
+FROM public.items;
+
+-- name: update_items_qty(qty, name)!
+UPDATE public.items
+SET qty = :qty
+WHERE name = :name;
+
+-- name: add_items(name, qty)*!
+INSERT INTO public.items (name, qty)
+VALUES (:name, :qty);
+
+-- name: sum_twice(b, a)$
+SELECT :a::int + :a::int + :b::int;
+"""
+
+
+class Item(BaseModel):
+    id: int
+    name: str
+    qty: int
+
+
+@pytest.fixture
+def shop(tmp_path: Path) -> Path:
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "items.sql").write_text(QUERIES)
+    return tmp_path
+
+
+@pytest.fixture
+async def items_db(db: Database) -> Database:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "CREATE TABLE public.items (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+            "name text NOT NULL UNIQUE, qty int NOT NULL CHECK (qty >= 0))"
+        )
+    return db
+
+
+def test_load_reads_names_operations_and_parameter_order(shop: Path) -> None:
+    q = load("shop", shop)
+    assert sorted(q) == sorted(
+        [
+            "create_item",
+            "get_item_by_id",
+            "list_items_by_min_qty",
+            "count_items",
+            "update_items_qty",
+            "add_items",
+            "sum_twice",
+        ]
+    )
+    assert q.create_item.operation is Operation.SELECT_ONE
+    assert q.list_items_by_min_qty.operation is Operation.SELECT
+    assert q.count_items.operation is Operation.SELECT_VALUE
+    assert q.update_items_qty.operation is Operation.EXECUTE
+    assert q.add_items.operation is Operation.EXECUTE_MANY
+    assert q.create_item.doc == "Adds an item; returns it."
+    # $n order, not declaration order: a is $1, b is $2
+    assert q.sum_twice.params == ("a", "b")
+    assert "$1::int + $1::int + $2::int" in q.sum_twice.sql
+    assert q.create_item.path == shop / "shop" / "items.sql"
+    assert len(q.create_item.sha256) == 64
+
+
+async def test_round_trip_through_every_operation(items_db: Database, shop: Path) -> None:
+    q = load("shop", shop)
+    async with items_db.transaction() as conn:
+        created = to_model(Item, await q.create_item.fetchrow(conn, name="bolt", qty=3))
+        assert created is not None and created.name == "bolt" and created.qty == 3
+        await q.add_items.execute_many(
+            conn, [{"name": "nut", "qty": 5}, {"name": "gear", "qty": 0}]
+        )
+        assert await q.count_items.fetchval(conn) == 3
+        assert await q.update_items_qty.execute(conn, qty=9, name="nut") == 1
+        assert await q.update_items_qty.execute(conn, qty=9, name="nothing") == 0
+        got = to_model(Item, await q.get_item_by_id.fetchrow(conn, id=created.id))
+        assert got == created
+        assert to_model(Item, await q.get_item_by_id.fetchrow(conn, id=-1)) is None
+        listed = to_models(Item, await q.list_items_by_min_qty.fetch(conn, min_qty=3))
+        assert [i.name for i in listed] == ["bolt", "nut"]
+        assert to_models(Item, await q.list_items_by_min_qty.fetch(conn, min_qty=100)) == []
+        streamed = [
+            r["name"] async for r in q.list_items_by_min_qty.cursor(conn, min_qty=0, prefetch=1)
+        ]
+        assert streamed == ["bolt", "nut", "gear"]
+        assert await q.sum_twice.fetchval(conn, a=1, b=10) == 12
+
+
+async def test_bad_parameters_fail_before_any_sql_is_sent(items_db: Database, shop: Path) -> None:
+    q = load("shop", shop)
+    async with items_db.acquire() as conn:
+        await conn.close()  # any SQL sent now would fail with ConnectionLost/QueryError
+        for call, message in [
+            (lambda: q.create_item.fetchrow(conn, name="x"), "missing qty"),
+            (lambda: q.create_item.fetchrow(conn, name="x", qty=1, colour="red"), "unknown colour"),
+            (lambda: q.create_item.fetchrow(conn, nmae="x", qty=1), "missing name; unknown nmae"),
+            (lambda: q.count_items.fetchval(conn, limit=3), "unknown limit"),
+            (lambda: q.add_items.execute_many(conn, [{"name": "a"}]), "missing qty"),
+        ]:
+            with pytest.raises(errors.QueryParameterError, match=message) as info:
+                await call()
+            assert "shop." in str(info.value)
+            assert isinstance(info.value, TypeError)  # also a TypeError, like a bad call
+
+
+async def test_query_errors_are_mapped(items_db: Database, shop: Path) -> None:
+    q = load("shop", shop)
+    async with items_db.transaction() as conn:
+        await q.create_item.fetchrow(conn, name="bolt", qty=1)
+    async with items_db.acquire() as conn:
+        with pytest.raises(errors.UniqueViolation) as info:
+            await q.create_item.fetchrow(conn, name="bolt", qty=1)
+        assert info.value.table == "items" and info.value.columns == ("name",)
+        with pytest.raises(errors.CheckViolation):
+            await q.add_items.execute_many(
+                conn, [{"name": "ok", "qty": 1}, {"name": "neg", "qty": -1}]
+            )
+        assert await q.count_items.fetchval(conn) == 1  # executemany is atomic: nothing written
+        with pytest.raises(errors.DataError):
+            await q.create_item.fetchrow(conn, name="x", qty="three")
+
+
+def test_duplicate_names_in_one_schema_are_refused(shop: Path) -> None:
+    (shop / "shop" / "more.sql").write_text("-- name: count_items()$\nSELECT 1;\n")
+    with pytest.raises(QueryLoadError, match="count_items is defined twice"):
+        load("shop", shop)
+
+
+def test_parse_errors_name_the_file(shop: Path) -> None:
+    (shop / "shop" / "broken.sql").write_text("-- name: no_params^\nSELECT 1;\n")
+    with pytest.raises(QueryLoadError, match=r"broken\.sql"):
+        load("shop", shop)
+
+
+def test_unknown_schema_folder(tmp_path: Path) -> None:
+    with pytest.raises(QueryLoadError):
+        load("nope", tmp_path)
+
+
+async def test_every_shipped_query_prepares_against_the_migrated_database(db: Database) -> None:
+    """sqlc-vet style: every query in sql/ parses, binds and type-checks on the real schema."""
+    schemas = load_all()
+    assert "ops" in schemas
+    total = 0
+    async with db.acquire() as conn:
+        await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements WITH SCHEMA public")
+        for schema, queries in schemas.items():
+            assert queries.schema == schema
+            for query in queries.values():
+                stmt = await conn.prepare(query.sql)
+                assert len(stmt.get_parameters()) == len(query.params), query.qualified_name
+                if query.operation in (
+                    Operation.SELECT,
+                    Operation.SELECT_ONE,
+                    Operation.SELECT_VALUE,
+                ):
+                    assert stmt.get_attributes(), f"{query.qualified_name} returns no columns"
+                total += 1
+    assert total == sum(len(q) for q in schemas.values()) > 0
+
+
+def test_query_names_follow_the_style() -> None:
+    verbs = ("get_", "list_", "count_", "exists_", "create_", "update_", "delete_", "upsert_")
+    for schema, queries in load_all().items():
+        for name, query in queries.items():
+            assert name.startswith(verbs), f"{schema}.{name}: name must start with a verb"
+            assert query.doc, f"{schema}.{name}: every query says what it returns"
+    assert (sql_dir() / "ops").is_dir()
