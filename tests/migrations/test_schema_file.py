@@ -28,6 +28,4 @@ def test_round_trip_matches_committed_schema_sql(empty_database_url: str, tmp_pa
 
     committed = (ROOT / "schema.sql").read_text()
     assert first.read_text() == second.read_text()
-    assert second.read_text() == committed, (
-        "schema.sql is stale: run `make schema` and commit it"
-    )
+    assert second.read_text() == committed, "schema.sql is stale: run `make schema` and commit it"
