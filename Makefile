@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help install migrate rollback status verify new-migration schema dev-up dev-down lint typecheck test all clean
+.PHONY: help install migrate rollback status verify new-migration schema gen gen-check dev-up dev-down lint typecheck test all clean
 
 help: ## show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -40,6 +40,12 @@ new-migration: install ## create the next migration + rollback: make new-migrati
 schema: install ## regenerate schema.sql from a freshly migrated scratch database
 	$(BIN)/datalayer schema --fresh
 
+gen: install ## regenerate the typed query modules datalayer/<schema>/_queries.py from sql/
+	$(BIN)/datalayer gen
+
+gen-check: install ## fail (with a diff) when a generated module is stale, missing or orphaned
+	$(BIN)/datalayer gen --check
+
 dev-up: install ## start the embedded PostgreSQL cluster (.pgdata/) and print its URL
 	$(BIN)/datalayer dev up
 
@@ -58,7 +64,7 @@ test: install ## run the test suite against a throwaway PostgreSQL (TEST_DATABAS
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
-all: lint typecheck test ## everything CI checks
+all: lint typecheck gen-check test ## everything CI checks
 
 clean: ## remove build output and caches (keeps .venv and .pgdata)
 	rm -rf build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

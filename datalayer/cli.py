@@ -171,6 +171,12 @@ def _cmd_health(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _cmd_gen(args: argparse.Namespace) -> int:
+    from .gen import run_from_args
+
+    return run_from_args(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="datalayer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -231,6 +237,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("dev", help="the embedded PostgreSQL cluster under .pgdata/")
     p.add_argument("action", choices=["up", "down", "url", "destroy"])
     p.set_defaults(func=_cmd_dev)
+
+    p = sub.add_parser(
+        "gen", help="generate the typed modules datalayer/<schema>/_queries.py from sql/"
+    )
+    from .gen import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(func=_cmd_gen)
 
     p = with_db(sub.add_parser("health", help="database health as JSON"), False)
     p.set_defaults(func=_cmd_health)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,9 @@ Connection: TypeAlias = "asyncpg.Connection[asyncpg.Record] | PoolConnectionProx
 M = TypeVar("M", bound=BaseModel)
 
 log = logging.getLogger("datalayer.query")
+
+#: Parameters whose values are never logged, even with parameter logging on.
+_SECRET = re.compile(r"key|password|secret|token|credential", re.IGNORECASE)
 
 
 class QueryLoadError(DataLayerError):
@@ -106,7 +110,13 @@ def _report(query: Query, started: float, rows: int, args: Sequence[object]) -> 
     level = logging.WARNING if slow else logging.DEBUG
     if not log.isEnabledFor(level):
         return
-    suffix = f" params={list(args)!r}" if _log.parameters else ""
+    suffix = ""
+    if _log.parameters:
+        shown = {
+            name: "***" if _SECRET.search(name) else value
+            for name, value in zip(query.params, args, strict=False)
+        }
+        suffix = f" params={shown!r}"
     log.log(
         level,
         "%squery %s: %.3f ms, %d row(s)%s",

@@ -1,5 +1,6 @@
 -- name: get_server_info()^
 -- The server's version, the current database and role, and the server's clock.
+-- @nonnull server_version, server_version_num
 SELECT
     current_setting('server_version') AS server_version,
     current_setting('server_version_num')::int AS server_version_num,
@@ -15,6 +16,7 @@ WHERE datname = current_database();
 
 -- name: list_active_connections()
 -- Every other backend connected to the current database: who, from where, doing what.
+-- @nonnull pid
 SELECT
     pid,
     usename::text AS role_name,
@@ -34,6 +36,7 @@ ORDER BY backend_start;
 
 -- name: list_long_running_queries(min_seconds)
 -- Statements running (or transactions open) for at least min_seconds, longest first.
+-- @nonnull pid
 SELECT
     pid,
     usename::text AS role_name,
@@ -52,6 +55,7 @@ ORDER BY greatest(now() - query_start, now() - xact_start) DESC;
 
 -- name: list_locks()
 -- Locks held or awaited in the current database, with the backend holding or waiting.
+-- @nonnull locktype, mode, granted
 SELECT
     l.pid,
     l.locktype,

@@ -1,5 +1,6 @@
 -- name: list_table_sizes()
 -- Size of every user table: heap, indexes and TOAST, with the planner's row estimate; largest first.
+-- @nonnull total_bytes, table_bytes, index_bytes
 SELECT
     n.nspname::text AS schema_name,
     c.relname::text AS table_name,
@@ -17,6 +18,7 @@ ORDER BY pg_total_relation_size(c.oid) DESC, n.nspname, c.relname;
 
 -- name: list_index_usage()
 -- Every user index with its size and how often it was scanned since statistics were reset.
+-- @nonnull schema_name, table_name, index_name, index_bytes, scans
 SELECT
     s.schemaname::text AS schema_name,
     s.relname::text AS table_name,
@@ -34,6 +36,7 @@ ORDER BY s.schemaname, s.relname, s.indexrelname;
 -- name: list_unused_indexes()
 -- Indexes never scanned that enforce nothing (not unique, not primary): candidates to drop.
 -- Statistics are per server since the last reset: look at every replica before dropping one.
+-- @nonnull schema_name, table_name, index_name, index_bytes
 SELECT
     s.schemaname::text AS schema_name,
     s.relname::text AS table_name,
@@ -73,6 +76,7 @@ WHERE e.extname = 'pg_stat_statements';
 -- name: list_slow_queries(max_rows)
 -- The statements with the highest mean execution time, from pg_stat_statements (installed in
 -- schema public; the server must preload it). Check get_pg_stat_statements_schema first.
+-- @nonnull query, calls, total_ms, mean_ms, max_ms, rows
 SELECT
     s.queryid,
     left(s.query, 1000) AS query,

@@ -1,0 +1,119 @@
+"""PostgreSQL types -> the Python types asyncpg produces (with the pool's jsonb codec)."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+
+from .describe import Catalog, GenError, PgType
+
+__all__ = ["PyType", "TypeMapper", "camel", "enum_member"]
+
+_SCALARS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "bool": ("bool", ()),
+    "int2": ("int", ()),
+    "int4": ("int", ()),
+    "int8": ("int", ()),
+    "oid": ("int", ()),
+    "xid": ("int", ()),
+    "float4": ("float", ()),
+    "float8": ("float", ()),
+    "numeric": ("Decimal", (("decimal", "Decimal"),)),
+    "money": ("str", ()),
+    "text": ("str", ()),
+    "varchar": ("str", ()),
+    "bpchar": ("str", ()),
+    "char": ("str", ()),
+    "name": ("str", ()),
+    "citext": ("str", ()),
+    "uuid": ("UUID", (("uuid", "UUID"),)),
+    "date": ("date", (("datetime", "date"),)),
+    "time": ("time", (("datetime", "time"),)),
+    "timetz": ("time", (("datetime", "time"),)),
+    "timestamp": ("datetime", (("datetime", "datetime"),)),
+    "timestamptz": ("datetime", (("datetime", "datetime"),)),
+    "interval": ("timedelta", (("datetime", "timedelta"),)),
+    "bytea": ("bytes", ()),
+    "json": ("JsonValue", (("pydantic", "JsonValue"),)),
+    "jsonb": ("JsonValue", (("pydantic", "JsonValue"),)),
+    "inet": (
+        "IPv4Address | IPv6Address | IPv4Interface | IPv6Interface",
+        tuple(
+            ("ipaddress", n)
+            for n in ("IPv4Address", "IPv6Address", "IPv4Interface", "IPv6Interface")
+        ),
+    ),
+    "cidr": (
+        "IPv4Network | IPv6Network",
+        (("ipaddress", "IPv4Network"), ("ipaddress", "IPv6Network")),
+    ),
+    "void": ("None", ()),
+}
+
+
+def camel(name: str) -> str:
+    return "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", name) if p)
+
+
+def enum_member(label: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9]+", "_", label).strip("_").upper() or "EMPTY"
+    if name[0].isdigit():
+        name = "V_" + name
+    if keyword.iskeyword(name):
+        name += "_"
+    return name
+
+
+@dataclass(frozen=True)
+class PyType:
+    expr: str
+    imports: frozenset[tuple[str, str]] = frozenset()
+    enums: frozenset[int] = frozenset()  # enum type oids to emit
+    composites: frozenset[int] = frozenset()  # composite type oids to emit
+    union: bool = False  # expr is a union (needs no parentheses with | None)
+
+    def optional(self, nullable: bool) -> str:
+        if not nullable or self.expr in ("None", "object"):
+            return self.expr
+        return f"{self.expr} | None"
+
+
+@dataclass
+class TypeMapper:
+    catalog: Catalog
+    names: dict[int, str] = field(default_factory=dict)  # enum / composite oid -> class name
+
+    def class_name(self, t: PgType) -> str:
+        name = self.names.get(t.oid)
+        if name is None:
+            name = camel(t.name)
+            if name in self.names.values():
+                name = camel(f"{t.schema}_{t.name}")
+            self.names[t.oid] = name
+        return name
+
+    def map(self, oid: int) -> PyType:
+        t = self.catalog.resolve(oid)
+        if t is None:
+            raise GenError(f"type oid {oid} is not in the catalog")
+        if t.elem and t.category == "A":
+            inner = self.map(t.elem)
+            return PyType(f"list[{inner.expr}]", inner.imports, inner.enums, inner.composites)
+        if t.typtype == "e":
+            return PyType(self.class_name(t), enums=frozenset({t.oid}))
+        if t.typtype == "c":
+            return PyType(self.class_name(t), composites=frozenset({t.oid}))
+        if t.typtype in ("r", "m") or t.name == "record":
+            return PyType("object")
+        scalar = _SCALARS.get(t.name) if t.schema == "pg_catalog" or t.name == "citext" else None
+        if scalar is None:
+            return PyType("str")  # asyncpg decodes types it has no codec for as text
+        expr, imports = scalar
+        return PyType(expr, frozenset(imports), union="|" in expr)
+
+    @staticmethod
+    def imported(spec: str) -> PyType:
+        """``package.module:Type`` -> the type, imported."""
+        module, _, name = spec.partition(":")
+        return PyType(name, frozenset({(module, name)}))

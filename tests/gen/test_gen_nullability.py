@@ -1,0 +1,144 @@
+"""The nullability analysis on statements beyond the fixture module: set operations, VALUES,
+recursive and data-modifying CTEs, LATERAL, USING joins, and the parameter rules. The catalog
+comes from the fixture database (describe), the syntax tree from pglast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from datalayer.gen.describe import Catalog, describe
+from datalayer.gen.nullability import analyze, function_names, relation_names
+from datalayer.queries import Operation, Query
+
+
+@pytest.fixture(scope="module")
+def catalog(gen_db_url: str) -> Catalog:
+    names = {("genfx", t) for t in ("owners", "accounts", "transfers", "account_totals")}
+    probe = Query("genfx", "probe", Operation.SELECT, "SELECT 1 AS one", (), "", Path())
+    return describe(gen_db_url, [probe], names, {"unnest", "generate_series", "upper"})[1]
+
+
+def cols(sql: str, catalog: Catalog) -> dict[str, bool | None]:
+    facts = analyze(sql, catalog, catalog.retset)
+    assert facts.columns is not None, facts.problems
+    return {c.name: c.nonnull for c in facts.columns}
+
+
+def test_set_operations_and_values(catalog: Catalog) -> None:
+    sql = """
+        SELECT id, name FROM genfx.owners
+        UNION ALL
+        SELECT id, nickname FROM genfx.owners
+    """
+    assert cols(sql, catalog) == {"id": True, "name": False}
+    values = "SELECT v.a, v.b FROM (VALUES (1, 'x'), (2, NULL)) AS v(a, b)"
+    assert cols(values, catalog) == {"a": True, "b": False}
+
+
+def test_recursive_and_modifying_ctes(catalog: Catalog) -> None:
+    recursive = """
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5)
+        SELECT i FROM n
+    """
+    assert cols(recursive, catalog) == {"i": True}
+    modifying = """
+        WITH moved AS (
+            DELETE FROM genfx.transfers WHERE amount < 0 RETURNING id, memo
+        )
+        SELECT id, memo FROM moved
+    """
+    assert cols(modifying, catalog) == {"id": True, "memo": False}
+
+
+def test_lateral_and_using(catalog: Catalog) -> None:
+    lateral = """
+        SELECT o.name, last.amount
+        FROM genfx.owners AS o
+        LEFT JOIN LATERAL (
+            SELECT t.amount FROM genfx.transfers AS t
+            JOIN genfx.accounts AS a ON a.id = t.account_id
+            WHERE a.owner_id = o.id
+            ORDER BY t.id DESC LIMIT 1
+        ) AS last ON true
+    """
+    assert cols(lateral, catalog) == {"name": True, "amount": False}
+    using = """
+        SELECT id, t.amount FROM genfx.accounts AS a
+        JOIN genfx.transfers AS t ON t.account_id = a.id
+    """
+    assert cols(using, catalog) == {"id": True, "amount": True}
+
+
+def test_expression_rules(catalog: Catalog) -> None:
+    sql = """
+        SELECT
+            o.nickname IS NULL AS no_nick,
+            o.name || '!' AS shout,
+            o.nickname || '!' AS nick_shout,
+            CASE WHEN o.nickname IS NULL THEN 'none' ELSE o.name END AS label,
+            CASE WHEN true THEN o.name END AS no_else,
+            greatest(o.nickname, o.name) AS most,
+            o.name IN ('a', 'b') AS listed,
+            nullif(o.name, '') AS maybe,
+            count(*) OVER () AS total,
+            (o.id, o.name) IS NOT DISTINCT FROM (o.id, o.nickname) AS same
+        FROM genfx.owners AS o
+    """
+    assert cols(sql, catalog) == {
+        "no_nick": True,
+        "shout": True,
+        "nick_shout": False,
+        "label": True,
+        "no_else": False,
+        "most": True,
+        "listed": False,
+        "maybe": False,
+        "total": True,
+        "same": True,
+    }
+
+
+def test_undecided_is_none_with_a_reason(catalog: Catalog) -> None:
+    facts = analyze("SELECT x.y FROM genfx.nowhere AS x", catalog)
+    assert facts.columns is not None and facts.columns[0].nonnull is None
+    assert "unknown relation nowhere" in facts.columns[0].why
+
+
+def test_cardinality(catalog: Catalog) -> None:
+    def single(sql: str) -> bool:
+        return analyze(sql, catalog, catalog.retset).single_row
+
+    assert single("SELECT now() AS t")
+    assert single("SELECT count(*) AS n FROM genfx.owners WHERE name = $1")
+    assert not single("SELECT count(*) AS n FROM genfx.owners GROUP BY name")
+    assert not single("SELECT unnest($1::int[]) AS n")  # a set-returning function
+    assert not single("SELECT 1 AS one WHERE $1::bool")
+    insert = "INSERT INTO genfx.owners (name) VALUES ($1) {} RETURNING id"
+    assert single(insert.format(""))
+    assert not single(insert.format("ON CONFLICT DO NOTHING"))
+    assert not single("INSERT INTO genfx.owners (name) SELECT name FROM genfx.owners RETURNING id")
+
+
+def test_parameter_rules(catalog: Catalog) -> None:
+    def nullable(sql: str) -> set[int]:
+        return analyze(sql, catalog).nullable_params
+
+    assert nullable("INSERT INTO genfx.owners (name, nickname) VALUES ($1, $2)") == {2}
+    assert nullable("INSERT INTO genfx.owners VALUES (DEFAULT, $1, $2, $3)") == {2, 3}
+    assert nullable("UPDATE genfx.owners SET nickname = $1, name = $2 WHERE id = $3") == {1}
+    assert nullable("SELECT 1 AS x WHERE $1::text IS NULL OR $2::int IS NOT NULL") == {1, 2}
+    assert nullable("SELECT coalesce($1::int, $2::int) AS x") == {1, 2}
+    assert nullable("SELECT id FROM genfx.owners WHERE nickname IS DISTINCT FROM $1") == {1}
+    upsert = """
+        INSERT INTO genfx.owners (id, name) VALUES ($1, $2)
+        ON CONFLICT (id) DO UPDATE SET nickname = $3
+    """
+    assert nullable(upsert) == {3}
+
+
+def test_names_collected_for_the_catalog() -> None:
+    sql = "WITH c AS (SELECT 1) SELECT upper(o.name) FROM genfx.owners o, c, unnest($1::int[]) u"
+    assert relation_names(sql) == {("genfx", "owners"), (None, "c")}
+    assert function_names(sql) == {"upper", "unnest"}
