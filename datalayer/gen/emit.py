@@ -87,9 +87,12 @@ def _doc(text: str, indent: str) -> list[str]:
     if not text:
         return []
     lines: list[str] = []
-    for para in text.replace('"""', "'''").replace("\\", "\\\\").splitlines():
-        wrapped = textwrap.wrap(para, width=96 - len(indent)) or [""]
-        lines.extend(wrapped)
+    # Consecutive comment lines form one paragraph; a blank line starts the next.
+    escaped = text.replace('"""', "'''").replace("\\", "\\\\")
+    for i, para in enumerate(escaped.split("\n\n")):
+        if i:
+            lines.append("")
+        lines.extend(textwrap.wrap(" ".join(para.split()), width=96 - len(indent)) or [""])
     if len(lines) == 1:
         return [f'{indent}"""{lines[0]}"""']
     body = [f"{indent}{ln}" if ln else "" for ln in lines[1:]]

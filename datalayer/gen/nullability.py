@@ -528,6 +528,20 @@ class _Analyzer:
 
     # -- cardinality -----------------------------------------------------------------------------
 
+    def _one_scalar_function(self, stmt: ast.SelectStmt) -> bool:
+        """``SELECT ... FROM f(...)`` with no WHERE, where ``f`` is not set-returning: one row."""
+        if stmt.whereClause is not None or len(_seq(stmt.fromClause)) != 1:
+            return False
+        item = _seq(stmt.fromClause)[0]
+        if not isinstance(item, ast.RangeFunction) or item.ordinality or item.is_rowsfrom:
+            return False
+        functions = _seq(item.functions)
+        if len(functions) != 1:
+            return False
+        parts = _seq(functions[0])
+        call = parts[0] if parts else None
+        return isinstance(call, ast.FuncCall) and _funcname(call) not in self.retset
+
     def single_row(self, stmt: ast.Node) -> bool:
         """True when the statement always yields exactly one row."""
         if isinstance(stmt, ast.InsertStmt):
@@ -554,6 +568,8 @@ class _Analyzer:
             return False
         if not stmt.fromClause:
             return stmt.whereClause is None
+        if self._one_scalar_function(stmt):
+            return True
         # An aggregate without GROUP BY yields one row, whatever FROM/WHERE produce.
         return any(
             isinstance(n, ast.FuncCall) and _funcname(n) in _AGGREGATES and n.over is None

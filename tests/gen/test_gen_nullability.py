@@ -119,6 +119,12 @@ def test_cardinality(catalog: Catalog) -> None:
     assert single(insert.format(""))
     assert not single(insert.format("ON CONFLICT DO NOTHING"))
     assert not single("INSERT INTO genfx.owners (name) SELECT name FROM genfx.owners RETURNING id")
+    # FROM one function that is not set-returning: exactly one row (the SQL-function pattern)
+    assert single("SELECT u FROM upper($1::text) AS u")
+    assert not single("SELECT n FROM generate_series(1, $1::int) AS n")
+    assert not single("SELECT n FROM unnest($1::int[]) AS n")
+    assert not single("SELECT u FROM upper($1::text) AS u WHERE u <> ''")
+    assert not single("SELECT u, n FROM upper($1::text) WITH ORDINALITY AS x(u, n)")
 
 
 def test_parameter_rules(catalog: Catalog) -> None:
