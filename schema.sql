@@ -28,6 +28,18 @@ CREATE SCHEMA core;
 COMMENT ON SCHEMA core IS 'Shared by all application schemas: id generation, trigger functions, the audit log.';
 
 --
+-- Name: fintech; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA fintech;
+
+--
+-- Name: SCHEMA fintech; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA fintech IS 'HoardRun fintech backend: users, accounts, the double-entry ledger, transfers, P2P payments, cards, investments.';
+
+--
 -- Name: btree_gist; Type: EXTENSION; Schema: -; Owner: -
 --
 
@@ -189,6 +201,796 @@ SET default_tablespace = '';
 SET default_table_access_method = heap;
 
 --
+-- Name: transactions; Type: TABLE; Schema: fintech; Owner: -
+--
+
+CREATE TABLE fintech.transactions (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    posting_id uuid NOT NULL,
+    account_id uuid,
+    amount numeric(19,4) NOT NULL,
+    currency text NOT NULL,
+    kind text NOT NULL,
+    balance_after numeric(19,4),
+    transfer_id uuid,
+    p2p_transaction_id uuid,
+    description text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT transactions_amount_check CHECK ((amount <> (0)::numeric)),
+    CONSTRAINT transactions_clearing_leg_check CHECK (((account_id IS NULL) = (balance_after IS NULL))),
+    CONSTRAINT transactions_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT transactions_kind_check CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'transfer'::text, 'p2p'::text, 'card_payment'::text, 'fee'::text, 'interest'::text]))),
+    CONSTRAINT transactions_reference_check CHECK ((((kind = 'transfer'::text) = (transfer_id IS NOT NULL)) AND ((kind = 'p2p'::text) = (p2p_transaction_id IS NOT NULL))))
+);
+
+--
+-- Name: TABLE transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON TABLE fintech.transactions IS 'The ledger: append-only, double-entry (each posting sums to zero per currency).';
+
+--
+-- Name: COLUMN transactions.posting_id; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transactions.posting_id IS 'Groups the entries of one movement; they sum to zero per currency.';
+
+--
+-- Name: COLUMN transactions.account_id; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transactions.account_id IS 'The account moved; null for a clearing leg (the bank''s position in currency).';
+
+--
+-- Name: COLUMN transactions.amount; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transactions.amount IS 'Signed: positive credits the account, negative debits it.';
+
+--
+-- Name: COLUMN transactions.kind; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transactions.kind IS 'deposit, withdrawal, transfer, p2p, card_payment, fee or interest.';
+
+--
+-- Name: COLUMN transactions.balance_after; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transactions.balance_after IS 'The account''s balance right after this entry; null on clearing legs.';
+
+--
+-- Name: CONSTRAINT transactions_amount_check ON transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transactions_amount_check ON fintech.transactions IS 'a ledger entry cannot be zero';
+
+--
+-- Name: CONSTRAINT transactions_clearing_leg_check ON transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transactions_clearing_leg_check ON fintech.transactions IS 'an account entry has balance_after; a clearing leg (no account) has none';
+
+--
+-- Name: CONSTRAINT transactions_kind_check ON transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transactions_kind_check ON fintech.transactions IS 'kind must be deposit, withdrawal, transfer, p2p, card_payment, fee or interest';
+
+--
+-- Name: CONSTRAINT transactions_reference_check ON transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transactions_reference_check ON fintech.transactions IS 'transfer entries reference their transfer, p2p entries their payment, and no others';
+
+--
+-- Name: _book_external(uuid, numeric, text, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech._book_external(p_account_id uuid, p_amount numeric, p_kind text, p_description text) RETURNS fintech.transactions
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_account fintech.accounts;
+    v_posting uuid := core.uuid_v7();
+    v_entry fintech.transactions;
+BEGIN
+    IF p_amount IS NULL OR p_amount <= 0 THEN
+        RAISE EXCEPTION 'a % must be greater than zero', p_kind
+            USING ERRCODE = 'check_violation', SCHEMA = 'fintech', TABLE = 'transactions', COLUMN = 'amount',
+                  CONSTRAINT = 'transactions_amount_check';
+    END IF;
+    SELECT * INTO v_account FROM fintech.accounts WHERE id = p_account_id FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'account % not found', p_account_id USING ERRCODE = 'no_data_found';
+    END IF;
+    IF v_account.status <> 'active' THEN
+        RAISE EXCEPTION 'account % is % and cannot take a %', v_account.account_number, v_account.status, p_kind
+            USING ERRCODE = 'DL002', SCHEMA = 'fintech', TABLE = 'accounts', COLUMN = 'status';
+    END IF;
+    IF p_kind = 'withdrawal' THEN
+        IF v_account.balance - p_amount < -v_account.credit_limit THEN
+            RAISE EXCEPTION 'insufficient funds in account %: balance %, requested %', v_account.account_number, v_account.balance, p_amount
+                USING ERRCODE = 'DL001', SCHEMA = 'fintech', TABLE = 'accounts', COLUMN = 'balance';
+        END IF;
+        p_amount := -p_amount;
+    END IF;
+    v_entry := fintech._post_entry(v_posting, p_account_id, p_amount, v_account.currency, p_kind, NULL, NULL, p_description);
+    PERFORM fintech._post_entry(v_posting, NULL, -p_amount, v_account.currency, p_kind, NULL, NULL, p_description);
+    RETURN v_entry;
+END;
+$$;
+
+--
+-- Name: FUNCTION _book_external(p_account_id uuid, p_amount numeric, p_kind text, p_description text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech._book_external(p_account_id uuid, p_amount numeric, p_kind text, p_description text) IS 'Internal: money entering (deposit) or leaving (withdrawal, funds checked) the bank: the account entry and its clearing leg.';
+
+--
+-- Name: accounts; Type: TABLE; Schema: fintech; Owner: -
+--
+
+CREATE TABLE fintech.accounts (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    account_number text NOT NULL,
+    account_name text NOT NULL,
+    account_type text NOT NULL,
+    currency text NOT NULL,
+    balance numeric(19,4) DEFAULT 0 NOT NULL,
+    credit_limit numeric(19,4) DEFAULT 0 NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    closed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT accounts_account_name_check CHECK (((length(btrim(account_name)) >= 1) AND (length(btrim(account_name)) <= 100))),
+    CONSTRAINT accounts_account_number_check CHECK ((account_number ~ '^ACC[0-9]{10}$'::text)),
+    CONSTRAINT accounts_account_type_check CHECK ((account_type = ANY (ARRAY['checking'::text, 'savings'::text, 'investment'::text, 'credit'::text]))),
+    CONSTRAINT accounts_balance_check CHECK ((balance >= (- credit_limit))),
+    CONSTRAINT accounts_closed_at_check CHECK (((status = 'closed'::text) = (closed_at IS NOT NULL))),
+    CONSTRAINT accounts_closed_balance_check CHECK (((status <> 'closed'::text) OR (balance = (0)::numeric))),
+    CONSTRAINT accounts_credit_limit_check CHECK (((credit_limit >= (0)::numeric) AND ((account_type = 'credit'::text) OR (credit_limit = (0)::numeric)))),
+    CONSTRAINT accounts_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT accounts_status_check CHECK ((status = ANY (ARRAY['active'::text, 'frozen'::text, 'closed'::text])))
+);
+
+--
+-- Name: TABLE accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON TABLE fintech.accounts IS 'Financial accounts. balance changes only through ledger postings (fintech.transactions).';
+
+--
+-- Name: COLUMN accounts.account_number; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.accounts.account_number IS 'ACC followed by 10 digits; unique.';
+
+--
+-- Name: COLUMN accounts.currency; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.accounts.currency IS 'ISO 4217 alphabetic code, e.g. USD.';
+
+--
+-- Name: COLUMN accounts.balance; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.accounts.balance IS 'Current balance; equals the sum of the account''s ledger entries (see the reconciliation queries).';
+
+--
+-- Name: COLUMN accounts.credit_limit; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.accounts.credit_limit IS 'How far below zero the balance may go; non-zero only for credit accounts.';
+
+--
+-- Name: COLUMN accounts.closed_at; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.accounts.closed_at IS 'Set exactly when status is closed.';
+
+--
+-- Name: CONSTRAINT accounts_account_name_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_account_name_check ON fintech.accounts IS 'account_name must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT accounts_account_number_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_account_number_check ON fintech.accounts IS 'account_number must be ACC followed by 10 digits';
+
+--
+-- Name: CONSTRAINT accounts_account_type_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_account_type_check ON fintech.accounts IS 'account_type must be checking, savings, investment or credit';
+
+--
+-- Name: CONSTRAINT accounts_balance_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_balance_check ON fintech.accounts IS 'balance cannot go below the credit limit (below zero for non-credit accounts)';
+
+--
+-- Name: CONSTRAINT accounts_closed_at_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_closed_at_check ON fintech.accounts IS 'closed_at must be set exactly when the account is closed';
+
+--
+-- Name: CONSTRAINT accounts_closed_balance_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_closed_balance_check ON fintech.accounts IS 'an account can only be closed with a zero balance';
+
+--
+-- Name: CONSTRAINT accounts_credit_limit_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_credit_limit_check ON fintech.accounts IS 'credit_limit must be zero or more, and zero unless the account is a credit account';
+
+--
+-- Name: CONSTRAINT accounts_currency_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_currency_check ON fintech.accounts IS 'currency must be an ISO 4217 code of three capital letters';
+
+--
+-- Name: CONSTRAINT accounts_status_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_status_check ON fintech.accounts IS 'status must be active, frozen or closed';
+
+--
+-- Name: _check_movement(fintech.accounts, fintech.accounts, numeric, numeric); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech._check_movement(p_from fintech.accounts, p_to fintech.accounts, p_amount numeric, p_fx_rate numeric) RETURNS numeric
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_from.status <> 'active' THEN
+        RAISE EXCEPTION 'account % is % and cannot send money', p_from.account_number, p_from.status
+            USING ERRCODE = 'DL002', SCHEMA = 'fintech', TABLE = 'accounts', COLUMN = 'status';
+    END IF;
+    IF p_to.status <> 'active' THEN
+        RAISE EXCEPTION 'account % is % and cannot receive money', p_to.account_number, p_to.status
+            USING ERRCODE = 'DL002', SCHEMA = 'fintech', TABLE = 'accounts', COLUMN = 'status';
+    END IF;
+    IF p_from.currency = p_to.currency AND p_fx_rate IS NOT NULL THEN
+        RAISE EXCEPTION 'both accounts hold %: no fx_rate may be given', p_from.currency
+            USING ERRCODE = 'DL003', SCHEMA = 'fintech', COLUMN = 'fx_rate';
+    END IF;
+    IF p_from.currency <> p_to.currency AND p_fx_rate IS NULL THEN
+        RAISE EXCEPTION 'currency mismatch: % to % needs an explicit fx_rate', p_from.currency, p_to.currency
+            USING ERRCODE = 'DL003', SCHEMA = 'fintech', COLUMN = 'currency';
+    END IF;
+    IF p_amount > 0 AND p_from.balance - p_amount < -p_from.credit_limit THEN
+        RAISE EXCEPTION 'insufficient funds in account %: balance %, requested %', p_from.account_number, p_from.balance, p_amount
+            USING ERRCODE = 'DL001', SCHEMA = 'fintech', TABLE = 'accounts', COLUMN = 'balance';
+    END IF;
+    RETURN CASE WHEN p_fx_rate IS NULL THEN p_amount ELSE round(p_amount * p_fx_rate, 4) END;
+END;
+$$;
+
+--
+-- Name: FUNCTION _check_movement(p_from fintech.accounts, p_to fintech.accounts, p_amount numeric, p_fx_rate numeric); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech._check_movement(p_from fintech.accounts, p_to fintech.accounts, p_amount numeric, p_fx_rate numeric) IS 'Internal: status, currency and funds checks; returns the amount to credit.';
+
+--
+-- Name: _lock_accounts(uuid, uuid); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech._lock_accounts(p_first uuid, p_second uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM 1
+    FROM fintech.accounts
+    WHERE id = p_first OR id = p_second
+    ORDER BY id
+    FOR NO KEY UPDATE;
+END;
+$$;
+
+--
+-- Name: FUNCTION _lock_accounts(p_first uuid, p_second uuid); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech._lock_accounts(p_first uuid, p_second uuid) IS 'Internal: row-locks the accounts in id order, so concurrent movements never deadlock.';
+
+--
+-- Name: _post_entry(uuid, uuid, numeric, text, text, uuid, uuid, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech._post_entry(p_posting_id uuid, p_account_id uuid, p_amount numeric, p_currency text, p_kind text, p_transfer_id uuid, p_p2p_transaction_id uuid, p_description text) RETURNS fintech.transactions
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_balance numeric(19, 4);
+    v_entry fintech.transactions;
+BEGIN
+    IF p_account_id IS NOT NULL THEN
+        UPDATE fintech.accounts
+        SET balance = balance + p_amount
+        WHERE id = p_account_id
+        RETURNING balance INTO v_balance;
+    END IF;
+    INSERT INTO fintech.transactions (posting_id, account_id, amount, currency, kind, balance_after, transfer_id, p2p_transaction_id, description)
+    VALUES (p_posting_id, p_account_id, p_amount, p_currency, p_kind, v_balance, p_transfer_id, p_p2p_transaction_id, p_description)
+    RETURNING * INTO v_entry;
+    RETURN v_entry;
+END;
+$$;
+
+--
+-- Name: FUNCTION _post_entry(p_posting_id uuid, p_account_id uuid, p_amount numeric, p_currency text, p_kind text, p_transfer_id uuid, p_p2p_transaction_id uuid, p_description text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech._post_entry(p_posting_id uuid, p_account_id uuid, p_amount numeric, p_currency text, p_kind text, p_transfer_id uuid, p_p2p_transaction_id uuid, p_description text) IS 'Internal: one ledger entry and its balance change (account_id null = clearing leg). Callers hold the account lock.';
+
+--
+-- Name: deposit(uuid, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.deposit(p_account_id uuid, p_amount numeric, p_description text) RETURNS fintech.transactions
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT fintech._book_external(p_account_id, p_amount, 'deposit', p_description);
+$$;
+
+--
+-- Name: FUNCTION deposit(p_account_id uuid, p_amount numeric, p_description text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.deposit(p_account_id uuid, p_amount numeric, p_description text) IS 'Credits an active account from outside the bank; returns the account''s ledger entry.';
+
+--
+-- Name: transfers; Type: TABLE; Schema: fintech; Owner: -
+--
+
+CREATE TABLE fintech.transfers (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    from_account_id uuid NOT NULL,
+    to_account_id uuid NOT NULL,
+    amount numeric(19,4) NOT NULL,
+    currency text NOT NULL,
+    fx_rate numeric(19,8),
+    credited_amount numeric(19,4) NOT NULL,
+    credited_currency text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    failure_reason text,
+    idempotency_key text NOT NULL,
+    description text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    reversed_at timestamp with time zone,
+    CONSTRAINT transfers_accounts_check CHECK ((from_account_id <> to_account_id)),
+    CONSTRAINT transfers_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT transfers_completed_at_check CHECK (((status = ANY (ARRAY['completed'::text, 'reversed'::text])) = (completed_at IS NOT NULL))),
+    CONSTRAINT transfers_currency_check CHECK (((currency ~ '^[A-Z]{3}$'::text) AND (credited_currency ~ '^[A-Z]{3}$'::text))),
+    CONSTRAINT transfers_failure_reason_check CHECK (((status = 'failed'::text) = (failure_reason IS NOT NULL))),
+    CONSTRAINT transfers_fx_rate_check CHECK ((((fx_rate IS NULL) AND (credited_currency = currency) AND (credited_amount = amount)) OR ((fx_rate > (0)::numeric) AND (credited_currency <> currency) AND (credited_amount = round((amount * fx_rate), 4)) AND (credited_amount > (0)::numeric)))),
+    CONSTRAINT transfers_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 200))),
+    CONSTRAINT transfers_reversed_at_check CHECK (((status = 'reversed'::text) = (reversed_at IS NOT NULL))),
+    CONSTRAINT transfers_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'reversed'::text])))
+);
+
+--
+-- Name: TABLE transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON TABLE fintech.transfers IS 'Transfers between two accounts of the same user; written by fintech.transfer().';
+
+--
+-- Name: COLUMN transfers.amount; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transfers.amount IS 'Debited from from_account_id, in currency.';
+
+--
+-- Name: COLUMN transfers.fx_rate; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transfers.fx_rate IS 'Units of credited_currency per unit of currency; null when both accounts share a currency.';
+
+--
+-- Name: COLUMN transfers.credited_amount; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transfers.credited_amount IS 'Credited to to_account_id, in credited_currency: amount, or round(amount * fx_rate, 4).';
+
+--
+-- Name: COLUMN transfers.idempotency_key; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transfers.idempotency_key IS 'Chosen by the client; a retry with the same key returns the first transfer and moves no money.';
+
+--
+-- Name: CONSTRAINT transfers_accounts_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_accounts_check ON fintech.transfers IS 'a transfer needs two different accounts';
+
+--
+-- Name: CONSTRAINT transfers_amount_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_amount_check ON fintech.transfers IS 'amount must be greater than zero';
+
+--
+-- Name: CONSTRAINT transfers_failure_reason_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_failure_reason_check ON fintech.transfers IS 'a failed transfer (and only a failed one) has a failure_reason';
+
+--
+-- Name: CONSTRAINT transfers_fx_rate_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_fx_rate_check ON fintech.transfers IS 'a transfer between currencies needs an fx_rate > 0 (and credited_amount = amount * fx_rate); within one currency, no fx_rate';
+
+--
+-- Name: CONSTRAINT transfers_status_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_status_check ON fintech.transfers IS 'status must be pending, completed, failed or reversed';
+
+--
+-- Name: reverse_transfer(uuid, uuid); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.reverse_transfer(p_user_id uuid, p_transfer_id uuid) RETURNS fintech.transfers
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_transfer fintech.transfers;
+    v_from fintech.accounts;
+    v_to fintech.accounts;
+    v_posting uuid := core.uuid_v7();
+BEGIN
+    SELECT * INTO v_transfer FROM fintech.transfers WHERE id = p_transfer_id AND user_id = p_user_id;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'transfer % not found for user %', p_transfer_id, p_user_id USING ERRCODE = 'no_data_found';
+    END IF;
+    PERFORM fintech._lock_accounts(v_transfer.from_account_id, v_transfer.to_account_id);
+    SELECT * INTO v_transfer FROM fintech.transfers WHERE id = p_transfer_id FOR UPDATE;
+    SELECT * INTO v_from FROM fintech.accounts WHERE id = v_transfer.from_account_id;
+    SELECT * INTO v_to FROM fintech.accounts WHERE id = v_transfer.to_account_id;
+    IF v_transfer.status <> 'completed' THEN
+        RAISE EXCEPTION 'illegal status transition % -> reversed on fintech.transfers', v_transfer.status
+            USING ERRCODE = 'check_violation', SCHEMA = 'fintech', TABLE = 'transfers', COLUMN = 'status',
+                  CONSTRAINT = 'transfers_status_transition_check',
+                  HINT = 'only a completed transfer can be reversed';
+    END IF;
+    -- The money goes back: the destination must be able to pay it.
+    PERFORM fintech._check_movement(v_to, v_from, v_transfer.credited_amount,
+        CASE WHEN v_transfer.fx_rate IS NULL THEN NULL ELSE round(1 / v_transfer.fx_rate, 8) END);
+    UPDATE fintech.transfers
+    SET status = 'reversed', reversed_at = now()
+    WHERE id = p_transfer_id
+    RETURNING * INTO v_transfer;
+    PERFORM fintech._post_entry(v_posting, v_to.id, -v_transfer.credited_amount, v_to.currency, 'transfer', v_transfer.id, NULL, 'reversal');
+    IF v_from.currency <> v_to.currency THEN
+        PERFORM fintech._post_entry(v_posting, NULL, v_transfer.credited_amount, v_to.currency, 'transfer', v_transfer.id, NULL, 'fx clearing reversal');
+        PERFORM fintech._post_entry(v_posting, NULL, -v_transfer.amount, v_from.currency, 'transfer', v_transfer.id, NULL, 'fx clearing reversal');
+    END IF;
+    PERFORM fintech._post_entry(v_posting, v_from.id, v_transfer.amount, v_from.currency, 'transfer', v_transfer.id, NULL, 'reversal');
+    RETURN v_transfer;
+END;
+$$;
+
+--
+-- Name: FUNCTION reverse_transfer(p_user_id uuid, p_transfer_id uuid); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.reverse_transfer(p_user_id uuid, p_transfer_id uuid) IS 'completed -> reversed: books the reversing posting; any other status raises the status-transition error.';
+
+--
+-- Name: p2p_transactions; Type: TABLE; Schema: fintech; Owner: -
+--
+
+CREATE TABLE fintech.p2p_transactions (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    sender_id uuid NOT NULL,
+    recipient_id uuid NOT NULL,
+    from_account_id uuid NOT NULL,
+    to_account_id uuid NOT NULL,
+    amount numeric(19,4) NOT NULL,
+    currency text NOT NULL,
+    fx_rate numeric(19,8),
+    credited_amount numeric(19,4) NOT NULL,
+    credited_currency text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    failure_reason text,
+    idempotency_key text NOT NULL,
+    note text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    completed_at timestamp with time zone,
+    reversed_at timestamp with time zone,
+    CONSTRAINT p2p_transactions_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT p2p_transactions_completed_at_check CHECK (((status = ANY (ARRAY['completed'::text, 'reversed'::text])) = (completed_at IS NOT NULL))),
+    CONSTRAINT p2p_transactions_currency_check CHECK (((currency ~ '^[A-Z]{3}$'::text) AND (credited_currency ~ '^[A-Z]{3}$'::text))),
+    CONSTRAINT p2p_transactions_failure_reason_check CHECK (((status = 'failed'::text) = (failure_reason IS NOT NULL))),
+    CONSTRAINT p2p_transactions_fx_rate_check CHECK ((((fx_rate IS NULL) AND (credited_currency = currency) AND (credited_amount = amount)) OR ((fx_rate > (0)::numeric) AND (credited_currency <> currency) AND (credited_amount = round((amount * fx_rate), 4)) AND (credited_amount > (0)::numeric)))),
+    CONSTRAINT p2p_transactions_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 200))),
+    CONSTRAINT p2p_transactions_parties_check CHECK ((sender_id <> recipient_id)),
+    CONSTRAINT p2p_transactions_reversed_at_check CHECK (((status = 'reversed'::text) = (reversed_at IS NOT NULL))),
+    CONSTRAINT p2p_transactions_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'reversed'::text])))
+);
+
+--
+-- Name: TABLE p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON TABLE fintech.p2p_transactions IS 'Payments between two users; written by fintech.send_p2p().';
+
+--
+-- Name: COLUMN p2p_transactions.fx_rate; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.p2p_transactions.fx_rate IS 'Units of credited_currency per unit of currency; null when both accounts share a currency.';
+
+--
+-- Name: COLUMN p2p_transactions.credited_amount; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.p2p_transactions.credited_amount IS 'Credited to to_account_id, in credited_currency.';
+
+--
+-- Name: COLUMN p2p_transactions.idempotency_key; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.p2p_transactions.idempotency_key IS 'Chosen by the client; a retry with the same key returns the first payment and moves no money.';
+
+--
+-- Name: CONSTRAINT p2p_transactions_amount_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT p2p_transactions_amount_check ON fintech.p2p_transactions IS 'amount must be greater than zero';
+
+--
+-- Name: CONSTRAINT p2p_transactions_fx_rate_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT p2p_transactions_fx_rate_check ON fintech.p2p_transactions IS 'a payment between currencies needs an fx_rate > 0 (and credited_amount = amount * fx_rate); within one currency, no fx_rate';
+
+--
+-- Name: CONSTRAINT p2p_transactions_parties_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT p2p_transactions_parties_check ON fintech.p2p_transactions IS 'a payment needs two different users';
+
+--
+-- Name: CONSTRAINT p2p_transactions_status_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT p2p_transactions_status_check ON fintech.p2p_transactions IS 'status must be pending, completed, failed or reversed';
+
+--
+-- Name: send_p2p(uuid, uuid, uuid, numeric, text, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.send_p2p(p_sender_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_note text) RETURNS fintech.p2p_transactions
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_payment fintech.p2p_transactions;
+    v_from fintech.accounts;
+    v_to fintech.accounts;
+    v_credit numeric(19, 4);
+    v_posting uuid := core.uuid_v7();
+BEGIN
+    SELECT * INTO v_payment FROM fintech.p2p_transactions WHERE sender_id = p_sender_id AND idempotency_key = p_idempotency_key;
+    IF NOT FOUND THEN
+        PERFORM fintech._lock_accounts(p_from_account_id, p_to_account_id);
+        SELECT * INTO v_from FROM fintech.accounts WHERE id = p_from_account_id AND user_id = p_sender_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'account % not found for user %', p_from_account_id, p_sender_id USING ERRCODE = 'no_data_found';
+        END IF;
+        SELECT * INTO v_to FROM fintech.accounts WHERE id = p_to_account_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'account % not found', p_to_account_id USING ERRCODE = 'no_data_found';
+        END IF;
+        v_credit := fintech._check_movement(v_from, v_to, p_amount, p_fx_rate);
+        INSERT INTO fintech.p2p_transactions (sender_id, recipient_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, idempotency_key, note, completed_at)
+        VALUES (p_sender_id, v_to.user_id, p_from_account_id, p_to_account_id, p_amount, v_from.currency, p_fx_rate, v_credit, v_to.currency, 'completed', p_idempotency_key, p_note, now())
+        ON CONFLICT (sender_id, idempotency_key) DO NOTHING
+        RETURNING * INTO v_payment;
+        IF FOUND THEN
+            PERFORM fintech._post_entry(v_posting, v_from.id, -p_amount, v_from.currency, 'p2p', NULL, v_payment.id, p_note);
+            IF v_from.currency <> v_to.currency THEN
+                PERFORM fintech._post_entry(v_posting, NULL, p_amount, v_from.currency, 'p2p', NULL, v_payment.id, 'fx clearing');
+                PERFORM fintech._post_entry(v_posting, NULL, -v_credit, v_to.currency, 'p2p', NULL, v_payment.id, 'fx clearing');
+            END IF;
+            PERFORM fintech._post_entry(v_posting, v_to.id, v_credit, v_to.currency, 'p2p', NULL, v_payment.id, p_note);
+            RETURN v_payment;
+        END IF;
+        SELECT * INTO v_payment FROM fintech.p2p_transactions WHERE sender_id = p_sender_id AND idempotency_key = p_idempotency_key;
+    END IF;
+    IF (v_payment.from_account_id, v_payment.to_account_id, v_payment.amount, v_payment.fx_rate)
+        IS DISTINCT FROM (p_from_account_id, p_to_account_id, p_amount::numeric(19, 4), p_fx_rate::numeric(19, 8)) THEN
+        RAISE EXCEPTION 'idempotency key % was already used for a different payment (%)', p_idempotency_key, v_payment.id
+            USING ERRCODE = 'DL004', SCHEMA = 'fintech', TABLE = 'p2p_transactions', COLUMN = 'idempotency_key';
+    END IF;
+    RETURN v_payment;
+END;
+$$;
+
+--
+-- Name: FUNCTION send_p2p(p_sender_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_note text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.send_p2p(p_sender_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_note text) IS 'Pays from the sender''s account into another user''s account, idempotently; returns the payment.';
+
+--
+-- Name: tg__check_status_transition(); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.tg__check_status_transition() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status = 'reversed' THEN
+            RAISE EXCEPTION 'a new %.% row cannot start as %', TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.status
+                USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                      COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_status_transition_check';
+        END IF;
+        RETURN NEW;
+    END IF;
+    -- Unknown values are left to the <table>_status_check constraint.
+    IF NEW.status IS DISTINCT FROM OLD.status
+        AND NEW.status IN ('pending', 'completed', 'failed', 'reversed')
+        AND NOT ((OLD.status = 'pending' AND NEW.status IN ('completed', 'failed'))
+                 OR (OLD.status = 'completed' AND NEW.status = 'reversed')) THEN
+        RAISE EXCEPTION 'illegal status transition % -> % on %.%', OLD.status, NEW.status, TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_status_transition_check',
+                  HINT = 'allowed: pending -> completed, pending -> failed, completed -> reversed';
+    END IF;
+    IF (to_jsonb(NEW) - ARRAY['status', 'failure_reason', 'completed_at', 'reversed_at', 'updated_at'])
+        IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['status', 'failure_reason', 'completed_at', 'reversed_at', 'updated_at'])
+        OR (NEW.status = OLD.status AND (NEW.completed_at, NEW.reversed_at) IS DISTINCT FROM (OLD.completed_at, OLD.reversed_at)) THEN
+        RAISE EXCEPTION 'the parties, amounts and key of a %.% row cannot change', TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  CONSTRAINT = TG_TABLE_NAME || '_immutable_check';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg__check_status_transition(); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.tg__check_status_transition() IS 'BEFORE INSERT OR UPDATE: status machine pending -> completed | failed, completed -> reversed; only status columns may change.';
+
+--
+-- Name: tg_transactions__check_balanced(); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.tg_transactions__check_balanced() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    v_currency text;
+    v_sum numeric;
+BEGIN
+    SELECT t.currency, sum(t.amount)
+    INTO v_currency, v_sum
+    FROM fintech.transactions AS t
+    WHERE t.posting_id = NEW.posting_id
+    GROUP BY t.currency
+    HAVING sum(t.amount) <> 0
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'posting % does not balance: its % entries sum to %', NEW.posting_id, v_currency, v_sum
+            USING ERRCODE = 'check_violation', SCHEMA = 'fintech', TABLE = 'transactions',
+                  CONSTRAINT = 'transactions_posting_balanced_check';
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_transactions__check_balanced(); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.tg_transactions__check_balanced() IS 'Deferred AFTER INSERT constraint trigger: the posting''s entries must sum to zero per currency at commit.';
+
+--
+-- Name: transfer(uuid, uuid, uuid, numeric, text, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.transfer(p_user_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_description text) RETURNS fintech.transfers
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_transfer fintech.transfers;
+    v_from fintech.accounts;
+    v_to fintech.accounts;
+    v_credit numeric(19, 4);
+    v_posting uuid := core.uuid_v7();
+BEGIN
+    SELECT * INTO v_transfer FROM fintech.transfers WHERE user_id = p_user_id AND idempotency_key = p_idempotency_key;
+    IF NOT FOUND THEN
+        PERFORM fintech._lock_accounts(p_from_account_id, p_to_account_id);
+        SELECT * INTO v_from FROM fintech.accounts WHERE id = p_from_account_id AND user_id = p_user_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'account % not found for user %', p_from_account_id, p_user_id USING ERRCODE = 'no_data_found';
+        END IF;
+        SELECT * INTO v_to FROM fintech.accounts WHERE id = p_to_account_id AND user_id = p_user_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'account % not found for user %', p_to_account_id, p_user_id USING ERRCODE = 'no_data_found';
+        END IF;
+        v_credit := fintech._check_movement(v_from, v_to, p_amount, p_fx_rate);
+        INSERT INTO fintech.transfers (user_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, idempotency_key, description, completed_at)
+        VALUES (p_user_id, p_from_account_id, p_to_account_id, p_amount, v_from.currency, p_fx_rate, v_credit, v_to.currency, 'completed', p_idempotency_key, p_description, now())
+        ON CONFLICT (user_id, idempotency_key) DO NOTHING
+        RETURNING * INTO v_transfer;
+        IF FOUND THEN
+            PERFORM fintech._post_entry(v_posting, v_from.id, -p_amount, v_from.currency, 'transfer', v_transfer.id, NULL, p_description);
+            IF v_from.currency <> v_to.currency THEN
+                PERFORM fintech._post_entry(v_posting, NULL, p_amount, v_from.currency, 'transfer', v_transfer.id, NULL, 'fx clearing');
+                PERFORM fintech._post_entry(v_posting, NULL, -v_credit, v_to.currency, 'transfer', v_transfer.id, NULL, 'fx clearing');
+            END IF;
+            PERFORM fintech._post_entry(v_posting, v_to.id, v_credit, v_to.currency, 'transfer', v_transfer.id, NULL, p_description);
+            RETURN v_transfer;
+        END IF;
+        -- a concurrent request with the same key committed first
+        SELECT * INTO v_transfer FROM fintech.transfers WHERE user_id = p_user_id AND idempotency_key = p_idempotency_key;
+    END IF;
+    IF (v_transfer.from_account_id, v_transfer.to_account_id, v_transfer.amount, v_transfer.fx_rate)
+        IS DISTINCT FROM (p_from_account_id, p_to_account_id, p_amount::numeric(19, 4), p_fx_rate::numeric(19, 8)) THEN
+        RAISE EXCEPTION 'idempotency key % was already used for a different transfer (%)', p_idempotency_key, v_transfer.id
+            USING ERRCODE = 'DL004', SCHEMA = 'fintech', TABLE = 'transfers', COLUMN = 'idempotency_key';
+    END IF;
+    RETURN v_transfer;
+END;
+$$;
+
+--
+-- Name: FUNCTION transfer(p_user_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_description text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.transfer(p_user_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_description text) IS 'Moves money between two accounts of one user, idempotently; returns the transfer.';
+
+--
+-- Name: withdraw(uuid, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.withdraw(p_account_id uuid, p_amount numeric, p_description text) RETURNS fintech.transactions
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT fintech._book_external(p_account_id, p_amount, 'withdrawal', p_description);
+$$;
+
+--
+-- Name: FUNCTION withdraw(p_account_id uuid, p_amount numeric, p_description text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.withdraw(p_account_id uuid, p_amount numeric, p_description text) IS 'Debits an active account to outside the bank (funds checked); returns the account''s ledger entry.';
+
+--
 -- Name: audit_log; Type: TABLE; Schema: core; Owner: -
 --
 
@@ -264,11 +1066,392 @@ COMMENT ON CONSTRAINT audit_log_operation_check ON core.audit_log IS 'operation 
 COMMENT ON CONSTRAINT audit_log_values_check ON core.audit_log IS 'old and new values must match the operation';
 
 --
+-- Name: cards; Type: TABLE; Schema: fintech; Owner: -
+--
+
+CREATE TABLE fintech.cards (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    brand text NOT NULL,
+    card_type text NOT NULL,
+    last4 text NOT NULL,
+    cardholder_name text NOT NULL,
+    token_encrypted bytea NOT NULL,
+    expiry_month integer NOT NULL,
+    expiry_year integer NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    spending_limit numeric(19,4),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT cards_brand_check CHECK ((brand = ANY (ARRAY['visa'::text, 'mastercard'::text, 'amex'::text, 'discover'::text, 'unionpay'::text, 'jcb'::text]))),
+    CONSTRAINT cards_card_type_check CHECK ((card_type = ANY (ARRAY['debit'::text, 'credit'::text, 'prepaid'::text]))),
+    CONSTRAINT cards_cardholder_name_check CHECK ((((length(btrim(cardholder_name)) >= 1) AND (length(btrim(cardholder_name)) <= 100)) AND (cardholder_name !~ '[0-9]{12,}'::text))),
+    CONSTRAINT cards_expiry_month_check CHECK (((expiry_month >= 1) AND (expiry_month <= 12))),
+    CONSTRAINT cards_expiry_year_check CHECK (((expiry_year >= 2000) AND (expiry_year <= 2100))),
+    CONSTRAINT cards_last4_check CHECK ((last4 ~ '^[0-9]{4}$'::text)),
+    CONSTRAINT cards_spending_limit_check CHECK ((spending_limit >= (0)::numeric)),
+    CONSTRAINT cards_status_check CHECK ((status = ANY (ARRAY['active'::text, 'frozen'::text, 'cancelled'::text, 'expired'::text]))),
+    CONSTRAINT cards_token_encrypted_check CHECK ((octet_length(token_encrypted) > 0))
+);
+
+--
+-- Name: TABLE cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON TABLE fintech.cards IS 'Payment cards: masked (last4 only), token encrypted at rest.';
+
+--
+-- Name: COLUMN cards.last4; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.cards.last4 IS 'The last four digits of the card number: all that is stored of it.';
+
+--
+-- Name: COLUMN cards.token_encrypted; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.cards.token_encrypted IS 'Sensitive: the card processor''s token, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+
+--
+-- Name: COLUMN cards.spending_limit; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.cards.spending_limit IS 'Per-card spending limit in the account''s currency; null means none.';
+
+--
+-- Name: CONSTRAINT cards_brand_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT cards_brand_check ON fintech.cards IS 'brand must be visa, mastercard, amex, discover, unionpay or jcb';
+
+--
+-- Name: CONSTRAINT cards_card_type_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT cards_card_type_check ON fintech.cards IS 'card_type must be debit, credit or prepaid';
+
+--
+-- Name: CONSTRAINT cards_cardholder_name_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT cards_cardholder_name_check ON fintech.cards IS 'cardholder_name must have 1 to 100 characters and cannot contain a card number';
+
+--
+-- Name: CONSTRAINT cards_expiry_month_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT cards_expiry_month_check ON fintech.cards IS 'expiry_month must be between 1 and 12';
+
+--
+-- Name: CONSTRAINT cards_expiry_year_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT cards_expiry_year_check ON fintech.cards IS 'expiry_year must be between 2000 and 2100';
+
+--
+-- Name: CONSTRAINT cards_last4_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT cards_last4_check ON fintech.cards IS 'last4 must be exactly four digits (a full card number is never stored)';
+
+--
+-- Name: CONSTRAINT cards_spending_limit_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT cards_spending_limit_check ON fintech.cards IS 'spending_limit cannot be negative';
+
+--
+-- Name: CONSTRAINT cards_status_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT cards_status_check ON fintech.cards IS 'status must be active, frozen, cancelled or expired';
+
+--
+-- Name: investments; Type: TABLE; Schema: fintech; Owner: -
+--
+
+CREATE TABLE fintech.investments (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    account_id uuid NOT NULL,
+    account_type text DEFAULT 'investment'::text NOT NULL,
+    symbol text NOT NULL,
+    asset_type text NOT NULL,
+    quantity numeric(28,8) NOT NULL,
+    average_cost numeric(19,4) NOT NULL,
+    current_price numeric(19,4) NOT NULL,
+    market_value numeric(19,4) GENERATED ALWAYS AS (round((quantity * current_price), 4)) STORED,
+    cost_basis numeric(19,4) GENERATED ALWAYS AS (round((quantity * average_cost), 4)) STORED,
+    price_updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT investments_account_type_check CHECK ((account_type = 'investment'::text)),
+    CONSTRAINT investments_asset_type_check CHECK ((asset_type = ANY (ARRAY['stock'::text, 'etf'::text, 'bond'::text, 'fund'::text, 'crypto'::text]))),
+    CONSTRAINT investments_average_cost_check CHECK ((average_cost >= (0)::numeric)),
+    CONSTRAINT investments_current_price_check CHECK ((current_price >= (0)::numeric)),
+    CONSTRAINT investments_quantity_check CHECK ((quantity >= (0)::numeric)),
+    CONSTRAINT investments_symbol_check CHECK ((symbol ~ '^[A-Z0-9][A-Z0-9.\-]{0,11}$'::text))
+);
+
+--
+-- Name: TABLE investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON TABLE fintech.investments IS 'Holdings: one row per investment account and symbol.';
+
+--
+-- Name: COLUMN investments.account_type; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.investments.account_type IS 'Always investment: with the composite foreign key it proves the account''s type.';
+
+--
+-- Name: COLUMN investments.average_cost; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.investments.average_cost IS 'Average price paid per unit, in the account''s currency.';
+
+--
+-- Name: COLUMN investments.market_value; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.investments.market_value IS 'Generated: quantity * current_price.';
+
+--
+-- Name: COLUMN investments.cost_basis; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.investments.cost_basis IS 'Generated: quantity * average_cost.';
+
+--
+-- Name: CONSTRAINT investments_asset_type_check ON investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investments_asset_type_check ON fintech.investments IS 'asset_type must be stock, etf, bond, fund or crypto';
+
+--
+-- Name: CONSTRAINT investments_average_cost_check ON investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investments_average_cost_check ON fintech.investments IS 'average_cost cannot be negative';
+
+--
+-- Name: CONSTRAINT investments_current_price_check ON investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investments_current_price_check ON fintech.investments IS 'current_price cannot be negative';
+
+--
+-- Name: CONSTRAINT investments_quantity_check ON investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investments_quantity_check ON fintech.investments IS 'quantity cannot be negative';
+
+--
+-- Name: CONSTRAINT investments_symbol_check ON investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investments_symbol_check ON fintech.investments IS 'symbol must be 1 to 12 capital letters, digits, dots or dashes';
+
+--
+-- Name: users; Type: TABLE; Schema: fintech; Owner: -
+--
+
+CREATE TABLE fintech.users (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    email text NOT NULL,
+    first_name text NOT NULL,
+    last_name text NOT NULL,
+    phone_number text,
+    password_hash text NOT NULL,
+    role text DEFAULT 'customer'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_login_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
+    CONSTRAINT users_first_name_check CHECK (((length(btrim(first_name)) >= 1) AND (length(btrim(first_name)) <= 100))),
+    CONSTRAINT users_last_name_check CHECK (((length(btrim(last_name)) >= 1) AND (length(btrim(last_name)) <= 100))),
+    CONSTRAINT users_password_hash_check CHECK (((password_hash ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (password_hash ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text))),
+    CONSTRAINT users_phone_number_check CHECK ((phone_number ~ '^\+[1-9][0-9]{6,14}$'::text)),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['customer'::text, 'support'::text, 'admin'::text])))
+);
+
+--
+-- Name: TABLE users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON TABLE fintech.users IS 'People who hold accounts. Never deleted while they hold accounts.';
+
+--
+-- Name: COLUMN users.email; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.users.email IS 'Login; unique regardless of case.';
+
+--
+-- Name: COLUMN users.phone_number; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.users.phone_number IS 'E.164: +, country code, subscriber number (7 to 15 digits).';
+
+--
+-- Name: COLUMN users.password_hash; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+
+--
+-- Name: COLUMN users.role; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.users.role IS 'customer, support or admin.';
+
+--
+-- Name: CONSTRAINT users_email_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_email_check ON fintech.users IS 'email must look like name@domain.tld (at most 254 characters)';
+
+--
+-- Name: CONSTRAINT users_first_name_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_first_name_check ON fintech.users IS 'first_name must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT users_last_name_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_last_name_check ON fintech.users IS 'last_name must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT users_password_hash_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_password_hash_check ON fintech.users IS 'password_hash must be an argon2 or bcrypt hash, never a plain password';
+
+--
+-- Name: CONSTRAINT users_phone_number_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_phone_number_check ON fintech.users IS 'phone_number must be in E.164 format, e.g. +14155550100';
+
+--
+-- Name: CONSTRAINT users_role_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_role_check ON fintech.users IS 'role must be customer, support or admin';
+
+--
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: core; Owner: -
 --
 
 ALTER TABLE ONLY core.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+
+--
+-- Name: accounts accounts_account_number_key; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.accounts
+    ADD CONSTRAINT accounts_account_number_key UNIQUE (account_number);
+
+--
+-- Name: accounts accounts_id_account_type_key; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.accounts
+    ADD CONSTRAINT accounts_id_account_type_key UNIQUE (id, account_type);
+
+--
+-- Name: accounts accounts_id_user_id_key; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.accounts
+    ADD CONSTRAINT accounts_id_user_id_key UNIQUE (id, user_id);
+
+--
+-- Name: accounts accounts_pkey; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.accounts
+    ADD CONSTRAINT accounts_pkey PRIMARY KEY (id);
+
+--
+-- Name: cards cards_pkey; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.cards
+    ADD CONSTRAINT cards_pkey PRIMARY KEY (id);
+
+--
+-- Name: investments investments_account_id_symbol_key; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.investments
+    ADD CONSTRAINT investments_account_id_symbol_key UNIQUE (account_id, symbol);
+
+--
+-- Name: CONSTRAINT investments_account_id_symbol_key ON investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investments_account_id_symbol_key ON fintech.investments IS 'one holding per account and symbol';
+
+--
+-- Name: investments investments_pkey; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.investments
+    ADD CONSTRAINT investments_pkey PRIMARY KEY (id);
+
+--
+-- Name: p2p_transactions p2p_transactions_pkey; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.p2p_transactions
+    ADD CONSTRAINT p2p_transactions_pkey PRIMARY KEY (id);
+
+--
+-- Name: p2p_transactions p2p_transactions_sender_id_idempotency_key_key; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.p2p_transactions
+    ADD CONSTRAINT p2p_transactions_sender_id_idempotency_key_key UNIQUE (sender_id, idempotency_key);
+
+--
+-- Name: transactions transactions_pkey; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.transactions
+    ADD CONSTRAINT transactions_pkey PRIMARY KEY (id);
+
+--
+-- Name: transfers transfers_pkey; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.transfers
+    ADD CONSTRAINT transfers_pkey PRIMARY KEY (id);
+
+--
+-- Name: transfers transfers_user_id_idempotency_key_key; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.transfers
+    ADD CONSTRAINT transfers_user_id_idempotency_key_key UNIQUE (user_id, idempotency_key);
+
+--
+-- Name: CONSTRAINT transfers_user_id_idempotency_key_key ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_user_id_idempotency_key_key ON fintech.transfers IS 'idempotency_key is unique per user';
+
+--
+-- Name: users users_pkey; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
 --
 -- Name: audit_log_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
@@ -283,6 +1466,114 @@ CREATE INDEX audit_log_occurred_at_idx ON core.audit_log USING brin (occurred_at
 CREATE INDEX audit_log_table_name_row_id_idx ON core.audit_log USING btree (schema_name, table_name, row_id, occurred_at DESC);
 
 --
+-- Name: accounts_status_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX accounts_status_idx ON fintech.accounts USING btree (status) WHERE (status <> 'active'::text);
+
+--
+-- Name: accounts_user_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX accounts_user_id_idx ON fintech.accounts USING btree (user_id);
+
+--
+-- Name: cards_account_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX cards_account_id_idx ON fintech.cards USING btree (account_id, user_id);
+
+--
+-- Name: cards_user_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX cards_user_id_idx ON fintech.cards USING btree (user_id);
+
+--
+-- Name: investments_account_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX investments_account_id_idx ON fintech.investments USING btree (account_id, account_type);
+
+--
+-- Name: p2p_transactions_from_account_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX p2p_transactions_from_account_id_idx ON fintech.p2p_transactions USING btree (from_account_id, sender_id);
+
+--
+-- Name: p2p_transactions_recipient_id_created_at_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX p2p_transactions_recipient_id_created_at_idx ON fintech.p2p_transactions USING btree (recipient_id, created_at DESC, id);
+
+--
+-- Name: p2p_transactions_sender_id_created_at_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX p2p_transactions_sender_id_created_at_idx ON fintech.p2p_transactions USING btree (sender_id, created_at DESC, id);
+
+--
+-- Name: p2p_transactions_to_account_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX p2p_transactions_to_account_id_idx ON fintech.p2p_transactions USING btree (to_account_id, recipient_id);
+
+--
+-- Name: transactions_account_id_created_at_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX transactions_account_id_created_at_idx ON fintech.transactions USING btree (account_id, created_at DESC, id);
+
+--
+-- Name: transactions_p2p_transaction_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX transactions_p2p_transaction_id_idx ON fintech.transactions USING btree (p2p_transaction_id) WHERE (p2p_transaction_id IS NOT NULL);
+
+--
+-- Name: transactions_posting_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX transactions_posting_id_idx ON fintech.transactions USING btree (posting_id);
+
+--
+-- Name: transactions_transfer_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX transactions_transfer_id_idx ON fintech.transactions USING btree (transfer_id) WHERE (transfer_id IS NOT NULL);
+
+--
+-- Name: transfers_from_account_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX transfers_from_account_id_idx ON fintech.transfers USING btree (from_account_id, user_id);
+
+--
+-- Name: transfers_to_account_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX transfers_to_account_id_idx ON fintech.transfers USING btree (to_account_id, user_id);
+
+--
+-- Name: transfers_user_id_created_at_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX transfers_user_id_created_at_idx ON fintech.transfers USING btree (user_id, created_at DESC, id);
+
+--
+-- Name: users_email_key; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE UNIQUE INDEX users_email_key ON fintech.users USING btree (lower(email));
+
+--
+-- Name: users_phone_number_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX users_phone_number_idx ON fintech.users USING btree (phone_number) WHERE (phone_number IS NOT NULL);
+
+--
 -- Name: audit_log _100_forbid_mutation; Type: TRIGGER; Schema: core; Owner: -
 --
 
@@ -293,6 +1584,230 @@ CREATE TRIGGER _100_forbid_mutation BEFORE DELETE OR UPDATE ON core.audit_log FO
 --
 
 CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON core.audit_log FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: p2p_transactions _050_check_status_transition; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _050_check_status_transition BEFORE INSERT OR UPDATE ON fintech.p2p_transactions FOR EACH ROW EXECUTE FUNCTION fintech.tg__check_status_transition();
+
+--
+-- Name: transfers _050_check_status_transition; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _050_check_status_transition BEFORE INSERT OR UPDATE ON fintech.transfers FOR EACH ROW EXECUTE FUNCTION fintech.tg__check_status_transition();
+
+--
+-- Name: transactions _100_forbid_mutation; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_mutation BEFORE DELETE OR UPDATE ON fintech.transactions FOR EACH ROW EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: transactions _100_forbid_truncate; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON fintech.transactions FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: accounts _100_set_updated_at; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON fintech.accounts FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: cards _100_set_updated_at; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON fintech.cards FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: investments _100_set_updated_at; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON fintech.investments FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: p2p_transactions _100_set_updated_at; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON fintech.p2p_transactions FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: transfers _100_set_updated_at; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON fintech.transfers FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: users _100_set_updated_at; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON fintech.users FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: transactions _200_check_balanced; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER _200_check_balanced AFTER INSERT ON fintech.transactions DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION fintech.tg_transactions__check_balanced();
+
+--
+-- Name: accounts _900_audit; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.accounts FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: cards _900_audit; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.cards FOR EACH ROW EXECUTE FUNCTION core.tg__audit('token_encrypted');
+
+--
+-- Name: p2p_transactions _900_audit; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.p2p_transactions FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: transfers _900_audit; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.transfers FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: accounts accounts_user_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.accounts
+    ADD CONSTRAINT accounts_user_id_fkey FOREIGN KEY (user_id) REFERENCES fintech.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: cards cards_account_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.cards
+    ADD CONSTRAINT cards_account_id_fkey FOREIGN KEY (account_id, user_id) REFERENCES fintech.accounts(id, user_id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT cards_account_id_fkey ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT cards_account_id_fkey ON fintech.cards IS 'a card must draw on an account of its holder';
+
+--
+-- Name: cards cards_user_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.cards
+    ADD CONSTRAINT cards_user_id_fkey FOREIGN KEY (user_id) REFERENCES fintech.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: investments investments_account_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.investments
+    ADD CONSTRAINT investments_account_id_fkey FOREIGN KEY (account_id, account_type) REFERENCES fintech.accounts(id, account_type) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT investments_account_id_fkey ON investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investments_account_id_fkey ON fintech.investments IS 'holdings belong to an investment account';
+
+--
+-- Name: p2p_transactions p2p_transactions_from_account_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.p2p_transactions
+    ADD CONSTRAINT p2p_transactions_from_account_id_fkey FOREIGN KEY (from_account_id, sender_id) REFERENCES fintech.accounts(id, user_id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT p2p_transactions_from_account_id_fkey ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT p2p_transactions_from_account_id_fkey ON fintech.p2p_transactions IS 'from_account_id must be an account of the sender';
+
+--
+-- Name: p2p_transactions p2p_transactions_recipient_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.p2p_transactions
+    ADD CONSTRAINT p2p_transactions_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES fintech.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: p2p_transactions p2p_transactions_sender_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.p2p_transactions
+    ADD CONSTRAINT p2p_transactions_sender_id_fkey FOREIGN KEY (sender_id) REFERENCES fintech.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: p2p_transactions p2p_transactions_to_account_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.p2p_transactions
+    ADD CONSTRAINT p2p_transactions_to_account_id_fkey FOREIGN KEY (to_account_id, recipient_id) REFERENCES fintech.accounts(id, user_id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT p2p_transactions_to_account_id_fkey ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT p2p_transactions_to_account_id_fkey ON fintech.p2p_transactions IS 'to_account_id must be an account of the recipient';
+
+--
+-- Name: transactions transactions_account_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.transactions
+    ADD CONSTRAINT transactions_account_id_fkey FOREIGN KEY (account_id) REFERENCES fintech.accounts(id) ON DELETE RESTRICT;
+
+--
+-- Name: transactions transactions_p2p_transaction_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.transactions
+    ADD CONSTRAINT transactions_p2p_transaction_id_fkey FOREIGN KEY (p2p_transaction_id) REFERENCES fintech.p2p_transactions(id) ON DELETE RESTRICT;
+
+--
+-- Name: transactions transactions_transfer_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.transactions
+    ADD CONSTRAINT transactions_transfer_id_fkey FOREIGN KEY (transfer_id) REFERENCES fintech.transfers(id) ON DELETE RESTRICT;
+
+--
+-- Name: transfers transfers_from_account_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.transfers
+    ADD CONSTRAINT transfers_from_account_id_fkey FOREIGN KEY (from_account_id, user_id) REFERENCES fintech.accounts(id, user_id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT transfers_from_account_id_fkey ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_from_account_id_fkey ON fintech.transfers IS 'from_account_id must be an account of the transferring user';
+
+--
+-- Name: transfers transfers_to_account_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.transfers
+    ADD CONSTRAINT transfers_to_account_id_fkey FOREIGN KEY (to_account_id, user_id) REFERENCES fintech.accounts(id, user_id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT transfers_to_account_id_fkey ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_to_account_id_fkey ON fintech.transfers IS 'to_account_id must be an account of the transferring user';
+
+--
+-- Name: transfers transfers_user_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.transfers
+    ADD CONSTRAINT transfers_user_id_fkey FOREIGN KEY (user_id) REFERENCES fintech.users(id) ON DELETE RESTRICT;
 
 --
 -- PostgreSQL database dump complete

@@ -32,15 +32,19 @@ import asyncpg
 
 __all__ = [
     "CATALOG",
+    "AccountNotActive",
     "CheckViolation",
     "ConfigurationError",
     "ConnectionLost",
     "ConstraintInfo",
+    "CurrencyMismatch",
     "DataError",
     "DataLayerError",
     "DeadlockDetected",
     "ExclusionViolation",
     "ForeignKeyViolation",
+    "IdempotencyConflict",
+    "InsufficientFunds",
     "IntegrityError",
     "LockTimeout",
     "NotAvailable",
@@ -53,6 +57,7 @@ __all__ = [
     "QueryTimeout",
     "RestrictViolation",
     "RetryableError",
+    "RuleViolation",
     "SerializationFailure",
     "StaleQueryError",
     "UniqueViolation",
@@ -95,6 +100,44 @@ class NotFound(DataLayerError):
 
 class NotAvailable(DataLayerError):
     """A feature needs something this database lacks (e.g. an extension)."""
+
+
+class RuleViolation(DataLayerError):
+    """A business rule enforced by a database function refused the operation; nothing was written.
+
+    Rules raise their own SQLSTATE (class ``DL``); each maps to a subclass below.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        sqlstate: str | None = None,
+        schema: str | None = None,
+        table: str | None = None,
+        column: str | None = None,
+    ) -> None:
+        super().__init__(message, sqlstate=sqlstate)
+        self.schema = schema
+        self.table = table
+        self.column = column
+
+
+class InsufficientFunds(RuleViolation):
+    """DL001: the account cannot cover the amount (balance + credit limit)."""
+
+
+class AccountNotActive(RuleViolation):
+    """DL002: the account is frozen or closed."""
+
+
+class CurrencyMismatch(RuleViolation):
+    """DL003: the accounts hold different currencies and no exchange rate was given (or one was
+    given for a single currency)."""
+
+
+class IdempotencyConflict(RuleViolation):
+    """DL004: the idempotency key was already used for a different request."""
 
 
 class PoolTimeout(DataLayerError):
@@ -217,11 +260,17 @@ _EXACT: Final[dict[str, type[DataLayerError]]] = {
     "57P02": ConnectionLost,
     "57P03": ConnectionLost,
     "42501": PermissionDenied,
+    "P0002": NotFound,
+    "DL001": InsufficientFunds,
+    "DL002": AccountNotActive,
+    "DL003": CurrencyMismatch,
+    "DL004": IdempotencyConflict,
 }
 
 _CLASS: Final[dict[str, type[DataLayerError]]] = {
     "08": ConnectionLost,
     "22": DataError,
+    "DL": RuleViolation,
 }
 
 _KEY_DETAIL: Final = re.compile(r"Key \(([^()]*)\)=")
@@ -307,6 +356,14 @@ def translate(exc: BaseException, catalog: ConstraintCatalog | None = None) -> D
         text = f"{message}: {detail}" if detail else message
         if hint:
             text += f" (hint: {hint})"
+        if issubclass(cls, RuleViolation):
+            return cls(
+                text,
+                sqlstate=sqlstate,
+                schema=_str_attr(exc, "schema_name"),
+                table=_str_attr(exc, "table_name"),
+                column=_str_attr(exc, "column_name"),
+            )
         return cls(text, sqlstate=sqlstate or None)
     if isinstance(exc, TimeoutError):  # before OSError: TimeoutError is one
         return QueryTimeout(

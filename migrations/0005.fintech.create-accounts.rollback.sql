@@ -1,0 +1,7 @@
+-- Undo 0005.fintech.create-accounts.
+
+SET LOCAL lock_timeout = '5s';
+
+SET LOCAL statement_timeout = '60s';
+
+DROP TABLE fintech.accounts;

@@ -1,0 +1,404 @@
+"""Deposits, withdrawals, transfers and P2P payments: the ledger, its rules and idempotency."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+
+import pytest
+from fintech_support import make_account, make_user
+
+from datalayer import Database, errors, fintech
+
+D = Decimal
+
+
+HUNDRED = D("100")
+
+
+async def _two_accounts(
+    fdb: Database, *, second_currency: str = "USD", balance: Decimal = HUNDRED
+) -> tuple[object, object, object]:
+    async with fdb.transaction() as conn:
+        user = await make_user(conn)
+        a = await make_account(conn, user.id, balance=balance)
+        b = await make_account(conn, user.id, currency=second_currency, account_type="savings")
+    return user, a, b
+
+
+async def _balance(fdb: Database, account: object) -> Decimal:
+    async with fdb.acquire() as conn:
+        value = await conn.fetchval(
+            "SELECT balance FROM fintech.accounts WHERE id = $1",
+            account.id,  # type: ignore[attr-defined]
+        )
+    assert isinstance(value, Decimal)
+    return value
+
+
+async def _assert_books_balance(fdb: Database) -> None:
+    async with fdb.transaction() as conn:
+        assert await fintech.list_balance_mismatches(conn) == []
+        assert await fintech.list_unbalanced_postings(conn) == []
+        for total in await fintech.list_currency_totals(conn):
+            assert total.customer_total + total.clearing_total == 0
+
+
+async def test_transfer_moves_money_and_writes_the_ledger(fdb: Database) -> None:
+    user, a, b = await _two_accounts(fdb)
+    async with fdb.transaction(actor=f"user:{user.id}") as conn:
+        t = await fintech.create_transfer(
+            conn, user_id=user.id, from_account_id=a.id, to_account_id=b.id,
+            amount=D("30.5"), idempotency_key="k1", fx_rate=None, description="rent",
+        )  # fmt: skip
+    assert t is not None and t.status == "completed" and t.completed_at is not None
+    assert (t.amount, t.credited_amount, t.currency) == (D("30.5"), D("30.5"), "USD")
+    assert await _balance(fdb, a) == D("69.5") and await _balance(fdb, b) == D("30.5")
+    async with fdb.transaction() as conn:
+        statement = await fintech.list_account_statement(
+            conn, account_id=b.id, before_created_at=None, before_id=None, max_rows=10
+        )
+        assert [(e.kind, e.amount, e.balance_after, e.transfer_id) for e in statement] == [
+            ("transfer", D("30.5"), D("30.5"), t.id)
+        ]
+        audited = await conn.fetch(
+            "SELECT table_name, operation, actor FROM core.audit_log "
+            "WHERE table_name IN ('transfers', 'accounts') AND actor IS NOT NULL"
+        )
+    assert {(r["table_name"], r["operation"]) for r in audited} == {
+        ("transfers", "INSERT"),
+        ("accounts", "UPDATE"),
+    }
+    await _assert_books_balance(fdb)
+
+
+async def test_cross_currency_transfer_needs_a_rate(fdb: Database) -> None:
+    user, usd, eur = await _two_accounts(fdb, second_currency="EUR")
+    with pytest.raises(errors.CurrencyMismatch) as info:
+        async with fdb.transaction() as conn:
+            await fintech.create_transfer(
+                conn, user_id=user.id, from_account_id=usd.id, to_account_id=eur.id,
+                amount=D("10"), idempotency_key="fx0", fx_rate=None, description=None,
+            )  # fmt: skip
+    assert info.value.sqlstate == "DL003" and "fx_rate" in str(info.value)
+    async with fdb.transaction() as conn:
+        t = await fintech.create_transfer(
+            conn, user_id=user.id, from_account_id=usd.id, to_account_id=eur.id,
+            amount=D("10"), idempotency_key="fx1", fx_rate=D("0.9123"), description=None,
+        )  # fmt: skip
+        assert t is not None and t.credited_amount == D("9.1230") and t.credited_currency == "EUR"
+        entries = await conn.fetch(
+            "SELECT account_id, amount, currency FROM fintech.transactions WHERE transfer_id = $1",
+            t.id,
+        )
+    assert len(entries) == 4  # two account legs and two clearing legs
+    assert await _balance(fdb, eur) == D("9.1230")
+    _, a, b = await _two_accounts(fdb)
+    with pytest.raises(errors.CurrencyMismatch):
+        async with fdb.transaction() as conn:
+            await fintech.create_transfer(
+                conn, user_id=_.id, from_account_id=a.id, to_account_id=b.id,  # type: ignore[attr-defined]
+                amount=D("1"), idempotency_key="fx2", fx_rate=D("1.1"), description=None,
+            )  # fmt: skip
+    await _assert_books_balance(fdb)
+
+
+async def test_insufficient_funds_frozen_closed_and_foreign_accounts(fdb: Database) -> None:
+    user, a, b = await _two_accounts(fdb, balance=D("5"))
+
+    async def attempt(
+        amount: str, key: str, from_id: object = a.id, user_id: object = user.id
+    ) -> None:
+        async with fdb.transaction() as conn:
+            await fintech.create_transfer(
+                conn, user_id=user_id, from_account_id=from_id, to_account_id=b.id,
+                amount=D(amount), idempotency_key=key, fx_rate=None, description=None,
+            )  # fmt: skip
+
+    with pytest.raises(errors.InsufficientFunds) as funds:
+        await attempt("5.0001", "f1")
+    assert funds.value.sqlstate == "DL001" and funds.value.column == "balance"
+    async with fdb.transaction() as conn:
+        await fintech.update_account_frozen(conn, account_id=b.id, frozen=True)
+    with pytest.raises(errors.AccountNotActive, match="frozen"):
+        await attempt("1", "f2")
+    async with fdb.transaction() as conn:
+        await fintech.update_account_frozen(conn, account_id=b.id, frozen=False)
+        await fintech.update_account_closed(conn, account_id=b.id, user_id=user.id)
+    with pytest.raises(errors.AccountNotActive, match="closed"):
+        await attempt("1", "f3")
+    async with fdb.transaction() as conn:
+        stranger = await make_user(conn)
+    with pytest.raises(errors.NotFound):
+        await attempt("1", "f4", user_id=stranger.id)
+    with pytest.raises(errors.CheckViolation) as amount:
+        async with fdb.transaction() as conn:
+            c = await make_account(conn, user.id)
+            await fintech.create_transfer(
+                conn, user_id=user.id, from_account_id=a.id, to_account_id=c.id,
+                amount=D("-1"), idempotency_key="f5", fx_rate=None, description=None,
+            )  # fmt: skip
+    assert amount.value.constraint == "transfers_amount_check"
+    assert await _balance(fdb, a) == D("5")  # nothing moved by any failure
+    await _assert_books_balance(fdb)
+
+
+async def test_a_retry_with_the_same_key_moves_money_once(fdb: Database) -> None:
+    user, a, b = await _two_accounts(fdb)
+
+    async def send(amount: str = "7") -> object:
+        async with fdb.transaction() as conn:
+            return await fintech.create_transfer(
+                conn, user_id=user.id, from_account_id=a.id, to_account_id=b.id,
+                amount=D(amount), idempotency_key="same", fx_rate=None, description=None,
+            )  # fmt: skip
+
+    first = await send()
+    again = await send()
+    assert again == first
+    # ten racing retries of a new request: one movement
+    async with fdb.transaction() as conn:
+        await fintech.create_deposit(conn, account_id=a.id, amount=D("1000"), description=None)
+
+    async def racing(i: int) -> object:
+        async with fdb.transaction() as conn:
+            return await fintech.create_transfer(
+                conn, user_id=user.id, from_account_id=a.id, to_account_id=b.id,
+                amount=D("11"), idempotency_key="race", fx_rate=None, description=None,
+            )  # fmt: skip
+
+    results = await asyncio.gather(*(racing(i) for i in range(10)))
+    assert len({r.id for r in results}) == 1  # type: ignore[attr-defined]
+    assert await _balance(fdb, b) == D("18")
+    with pytest.raises(errors.IdempotencyConflict) as info:
+        await send("8")
+    assert info.value.sqlstate == "DL004"
+    await _assert_books_balance(fdb)
+
+
+async def test_transfer_status_machine(fdb: Database) -> None:
+    user, a, b = await _two_accounts(fdb)
+    async with fdb.transaction() as conn:
+        t = await fintech.create_transfer(
+            conn, user_id=user.id, from_account_id=a.id, to_account_id=b.id,
+            amount=D("40"), idempotency_key="rev", fx_rate=None, description=None,
+        )  # fmt: skip
+        assert t is not None
+        reversed_ = await fintech.create_transfer_reversal(conn, user_id=user.id, transfer_id=t.id)
+        assert reversed_ is not None and reversed_.status == "reversed"
+        assert reversed_.reversed_at is not None
+    assert await _balance(fdb, a) == D("100") and await _balance(fdb, b) == D("0")
+    with pytest.raises(errors.CheckViolation) as twice:
+        async with fdb.transaction() as conn:
+            await fintech.create_transfer_reversal(conn, user_id=user.id, transfer_id=t.id)
+    assert twice.value.constraint == "transfers_status_transition_check"
+    assert "reversed -> reversed" in str(twice.value) or "illegal" in str(twice.value)
+    for sql, constraint in [
+        (
+            "UPDATE fintech.transfers SET status = 'completed', reversed_at = NULL",
+            "transfers_status_transition_check",
+        ),
+        ("UPDATE fintech.transfers SET amount = 1", "transfers_immutable_check"),
+    ]:
+        with pytest.raises(errors.CheckViolation) as info:
+            async with fdb.transaction() as conn:
+                await conn.execute(sql)
+        assert info.value.constraint == constraint
+    with pytest.raises(errors.CheckViolation) as started:
+        async with fdb.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO fintech.transfers (user_id, from_account_id, to_account_id, amount,"
+                " currency, credited_amount, credited_currency, status, idempotency_key, completed_at,"
+                " reversed_at) VALUES ($1, $2, $3, 1, 'USD', 1, 'USD', 'reversed', 'x', now(), now())",
+                user.id,
+                a.id,
+                b.id,
+            )
+    assert started.value.constraint == "transfers_status_transition_check"
+    await _assert_books_balance(fdb)
+
+
+@pytest.mark.parametrize(
+    ("values", "constraint"),
+    [
+        ("$2, $2, 1, 'USD', NULL, 1, 'USD', 'pending', NULL", "transfers_accounts_check"),
+        ("$2, $3, 1, 'USD', NULL, 2, 'USD', 'pending', NULL", "transfers_fx_rate_check"),
+        ("$2, $3, 1, 'USD', 1.5, 1.5, 'USD', 'pending', NULL", "transfers_fx_rate_check"),
+        ("$2, $3, 1, 'USD', NULL, 1, 'USD', 'failed', NULL", "transfers_failure_reason_check"),
+        ("$2, $3, 1, 'usd', NULL, 1, 'usd', 'pending', NULL", "transfers_currency_check"),
+        ("$2, $3, 1, 'USD', NULL, 1, 'USD', 'lost', NULL", "transfers_status_check"),
+    ],
+)
+async def test_transfer_checks(fdb: Database, values: str, constraint: str) -> None:
+    user, a, b = await _two_accounts(fdb)
+    with pytest.raises(errors.CheckViolation) as info:
+        async with fdb.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO fintech.transfers (user_id, from_account_id, to_account_id, amount,"
+                " currency, fx_rate, credited_amount, credited_currency, status, failure_reason,"
+                f" idempotency_key) VALUES ($1, {values}, 'key')",
+                *[user.id, a.id, b.id][: 3 if "$3" in values else 2],
+            )
+    assert info.value.constraint == constraint
+
+
+async def test_transfer_foreign_keys_prove_ownership(fdb: Database) -> None:
+    user, a, _b = await _two_accounts(fdb)
+    async with fdb.transaction() as conn:
+        other = await make_user(conn)
+        theirs = await make_account(conn, other.id)
+    with pytest.raises(errors.ForeignKeyViolation) as info:
+        async with fdb.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO fintech.transfers (user_id, from_account_id, to_account_id, amount,"
+                " currency, credited_amount, credited_currency, idempotency_key)"
+                " VALUES ($1, $2, $3, 1, 'USD', 1, 'USD', 'k')",
+                user.id,
+                a.id,
+                theirs.id,
+            )
+    assert info.value.constraint == "transfers_to_account_id_fkey"
+
+
+async def test_p2p_payment(fdb: Database) -> None:
+    async with fdb.transaction() as conn:
+        alice = await make_user(conn)
+        bob = await make_user(conn)
+        a = await make_account(conn, alice.id, balance=D("50"))
+        b = await make_account(conn, bob.id)
+        paid = await fintech.create_p2p_payment(
+            conn, sender_id=alice.id, from_account_id=a.id, to_account_id=b.id,
+            amount=D("12.25"), idempotency_key="lunch", fx_rate=None, note="lunch",
+        )  # fmt: skip
+        assert paid is not None and paid.recipient_id == bob.id and paid.status == "completed"
+        again = await fintech.create_p2p_payment(
+            conn, sender_id=alice.id, from_account_id=a.id, to_account_id=b.id,
+            amount=D("12.25"), idempotency_key="lunch", fx_rate=None, note="lunch",
+        )  # fmt: skip
+        assert again == paid
+        seen_by_bob = await fintech.get_p2p_payment_by_id(
+            conn, p2p_transaction_id=paid.id, user_id=bob.id
+        )
+        assert seen_by_bob == paid
+        stranger = await make_user(conn)
+        assert (
+            await fintech.get_p2p_payment_by_id(
+                conn, p2p_transaction_id=paid.id, user_id=stranger.id
+            )
+            is None
+        )
+        sent = await fintech.list_p2p_payments_by_sender(
+            conn, sender_id=alice.id, before_created_at=None, before_id=None, max_rows=10
+        )
+        assert [p.id for p in sent] == [paid.id]
+    assert await _balance(fdb, b) == D("12.25")
+    with pytest.raises(errors.CheckViolation) as info:
+        async with fdb.transaction() as conn:
+            own = await make_account(conn, alice.id)
+            await fintech.create_p2p_payment(
+                conn, sender_id=alice.id, from_account_id=a.id, to_account_id=own.id,
+                amount=D("1"), idempotency_key="self", fx_rate=None, note=None,
+            )  # fmt: skip
+    assert info.value.constraint == "p2p_transactions_parties_check"
+    await _assert_books_balance(fdb)
+
+
+async def test_ledger_is_append_only_for_every_role(fdb: Database, database_url: str) -> None:
+    await _two_accounts(fdb)
+    for sql in (
+        "UPDATE fintech.transactions SET amount = amount * 2",
+        "DELETE FROM fintech.transactions",
+        "TRUNCATE fintech.transactions",
+    ):
+        with pytest.raises(errors.RestrictViolation) as info:
+            async with fdb.transaction() as conn:
+                await conn.execute(sql)
+        assert info.value.constraint == "transactions_append_only"
+    # The application's role, even if someone grants it UPDATE and DELETE, is refused too.
+    async with fdb.acquire() as conn:
+        await conn.execute(
+            "CREATE ROLE fintech_app LOGIN; GRANT USAGE ON SCHEMA fintech TO fintech_app;"
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON fintech.transactions TO fintech_app;"
+        )
+    try:
+        app = await Database.connect(url=database_url.replace("postgres@", "fintech_app@"))
+        try:
+            for sql in (
+                "UPDATE fintech.transactions SET description = 'x'",
+                "DELETE FROM fintech.transactions",
+            ):
+                with pytest.raises(errors.RestrictViolation):
+                    async with app.transaction() as conn:
+                        await conn.execute(sql)
+        finally:
+            await app.close()
+    finally:
+        async with fdb.acquire() as conn:
+            await conn.execute(
+                "REVOKE ALL ON fintech.transactions FROM fintech_app;"
+                "REVOKE ALL ON SCHEMA fintech FROM fintech_app; DROP ROLE fintech_app"
+            )
+    async with fdb.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM fintech.transactions") == 2
+
+
+async def test_unbalanced_posting_is_refused_at_commit(fdb: Database) -> None:
+    _, a, _b = await _two_accounts(fdb)
+    with pytest.raises(errors.CheckViolation) as info:
+        async with fdb.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO fintech.transactions (posting_id, account_id, amount, currency, kind,"
+                " balance_after) VALUES (core.uuid_v7(), $1, 5, 'USD', 'deposit', 105)",
+                a.id,
+            )
+    assert info.value.constraint == "transactions_posting_balanced_check"
+    await _assert_books_balance(fdb)
+
+
+@pytest.mark.parametrize(
+    ("values", "constraint"),
+    [
+        ("$1, 0, 'USD', 'deposit', 0, NULL", "transactions_amount_check"),
+        ("$1, 1, 'USD', 'gift', 1, NULL", "transactions_kind_check"),
+        ("$1, 1, 'USD', 'deposit', NULL, NULL", "transactions_clearing_leg_check"),
+        ("$1, 1, 'USD', 'transfer', 1, NULL", "transactions_reference_check"),
+        ("$1, 1, 'US', 'deposit', 1, NULL", "transactions_currency_check"),
+    ],
+)
+async def test_ledger_checks(fdb: Database, values: str, constraint: str) -> None:
+    _, a, _b = await _two_accounts(fdb)
+    with pytest.raises(errors.CheckViolation) as info:
+        async with fdb.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO fintech.transactions (posting_id, account_id, amount, currency, kind,"
+                f" balance_after, transfer_id) VALUES (core.uuid_v7(), {values})",
+                a.id,
+            )
+    assert info.value.constraint == constraint
+
+
+async def test_deposit_and_withdrawal_rules(fdb: Database) -> None:
+    _, a, _b = await _two_accounts(fdb, balance=D("10"))
+    with pytest.raises(errors.CheckViolation):
+        async with fdb.transaction() as conn:
+            await fintech.create_deposit(conn, account_id=a.id, amount=D("0"), description=None)
+    with pytest.raises(errors.InsufficientFunds):
+        async with fdb.transaction() as conn:
+            await fintech.create_withdrawal(
+                conn, account_id=a.id, amount=D("10.01"), description=None
+            )
+    async with fdb.transaction() as conn:
+        entry = await fintech.create_withdrawal(
+            conn, account_id=a.id, amount=D("10"), description="atm"
+        )
+        assert entry is not None and entry.balance_after == 0 and entry.kind == "withdrawal"
+        await fintech.update_account_frozen(conn, account_id=a.id, frozen=True)
+    with pytest.raises(errors.AccountNotActive):
+        async with fdb.transaction() as conn:
+            await fintech.create_deposit(conn, account_id=a.id, amount=D("1"), description=None)
+    with pytest.raises(errors.NotFound):
+        async with fdb.transaction() as conn:
+            await fintech.create_deposit(
+                conn, account_id=__import__("uuid").uuid4(), amount=D("1"), description=None
+            )
+    await _assert_books_balance(fdb)
