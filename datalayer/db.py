@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Literal, ParamSpec, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
@@ -412,6 +412,35 @@ class Database:
             raise translate(exc, errors.CATALOG) from exc
         finally:
             await self._release(conn)
+
+    async def call(
+        self,
+        fn: Callable[Concatenate[Connection, P], Awaitable[T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run one query function on a pooled connection (autocommit) and return its result.
+
+        ``await db.call(fintech.get_account_by_id, account_id=a, user_id=u)``. The connection is
+        never handed out, and the SQL in ``sql/`` leaves no session state behind (a test checks the
+        files for session-level SET, set_config(..., false), advisory locks, LISTEN and WITH HOLD
+        cursors), so it returns to the pool without a reset query: one round trip per call where
+        ``acquire()`` needs two. A function that leaves a transaction open gets the full reset.
+        """
+        conn = await self._acquire_proxy()
+        raw: asyncpg.Connection[asyncpg.Record] = conn._con  # type: ignore[attr-defined]
+        try:
+            return await fn(conn, *args, **kwargs)
+        except Exception as exc:
+            if errors.is_driver_error(exc):
+                raise translate(exc, errors.CATALOG) from exc
+            raise
+        finally:
+            if isinstance(raw, _Connection) and not raw.is_closed() and not raw.is_in_transaction():
+                raw._datalayer_clean = True
+            if conn._con is not None:  # type: ignore[attr-defined]
+                await self._release(conn)
 
     def transaction(
         self,

@@ -250,3 +250,56 @@ async def test_query_logging(database_url: str, caplog: pytest.LogCaptureFixture
     assert len(lines) <= 1
     if lines:
         assert lines[0].levelno == logging.WARNING and "12345" in lines[0].getMessage()
+
+
+async def test_call_runs_query_functions_and_skips_the_reset(database_url: str) -> None:
+    from datalayer import ops
+
+    single = await Database.connect(Settings.load(url=database_url, pool_size=1, max_overflow=0))
+    try:
+        sent: list[str] = []
+        async with single.acquire() as conn:
+            conn._con.add_query_logger(lambda record: sent.append(record.query))  # type: ignore[attr-defined]
+            pid = await conn.fetchval("SELECT pg_backend_pid()")
+        assert any("RESET ALL" in q for q in sent)  # a raw connection is reset on release
+        sent.clear()
+        info = await single.call(ops.get_server_info)
+        assert info.database_name == database_url.rsplit("/", 1)[1]
+        assert await single.call(ops.count_connections) >= 1
+        assert len(sent) == 2 and not any("RESET ALL" in q for q in sent)
+
+        async def leaves_a_transaction_open(conn: Connection) -> int:
+            await conn.execute("BEGIN; SET LOCAL work_mem = '64MB'")
+            return int(await conn.fetchval("SELECT pg_backend_pid()"))
+
+        assert await single.call(leaves_a_transaction_open) == pid
+        assert any("RESET ALL" in q for q in sent)  # rolled back and reset
+        with pytest.raises(errors.DataError):
+            await single.call(lambda conn: conn.execute("SELECT 1/0"))
+        async with single.acquire() as conn:
+            assert await conn.fetchval("SELECT pg_backend_pid()") == pid
+            assert not conn.is_in_transaction()
+    finally:
+        await single.close()
+
+
+async def test_bulk_copy(db: Database) -> None:
+    from datalayer.bulk import copy_records
+
+    async with db.transaction() as conn:
+        await conn.execute(
+            "CREATE TABLE public.bulk (id int PRIMARY KEY, name text NOT NULL, "
+            "CONSTRAINT bulk_name_check CHECK (name <> ''))"
+        )
+        assert (
+            await copy_records(
+                conn, "public.bulk", ["id", "name"], ((i, f"n{i}") for i in range(5000))
+            )
+            == 5000
+        )
+    with pytest.raises(errors.CheckViolation) as info:
+        async with db.transaction() as conn:
+            await copy_records(conn, "public.bulk", ["id", "name"], [(10_000, "ok"), (10_001, "")])
+    assert info.value.constraint == "bulk_name_check"
+    async with db.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM public.bulk") == 5000

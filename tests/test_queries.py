@@ -200,3 +200,58 @@ def test_query_names_follow_the_style() -> None:
             assert name.startswith(verbs), f"{schema}.{name}: name must start with a verb"
             assert query.doc, f"{schema}.{name}: every query says what it returns"
     assert (sql_dir() / "ops").is_dir()
+
+
+def _session_state(sql: str) -> list[str]:
+    """What in ``sql`` would outlive the statement on its connection (parsed with pglast)."""
+    from pglast import ast, parse_sql
+    from pglast.enums.parsenodes import CURSOR_OPT_HOLD
+    from pglast.visitors import Visitor
+
+    found: list[str] = []
+
+    class Finder(Visitor):  # type: ignore[misc]
+        def visit(self, ancestors: object, node: object) -> None:
+            if isinstance(node, ast.VariableSetStmt) and not node.is_local:
+                found.append(f"session-level SET {node.name}")
+            elif isinstance(node, ast.ListenStmt):
+                found.append("LISTEN")
+            elif isinstance(node, ast.TransactionStmt):
+                found.append("transaction control")
+            elif isinstance(node, ast.DeclareCursorStmt) and node.options & CURSOR_OPT_HOLD:
+                found.append("a cursor WITH HOLD")
+            elif isinstance(node, ast.CreateStmt | ast.CreateTableAsStmt):
+                found.append("DDL")
+            elif isinstance(node, ast.FuncCall):
+                name = node.funcname[-1].sval
+                if name in ("pg_advisory_lock", "pg_advisory_lock_shared", "pg_try_advisory_lock"):
+                    found.append(f"a session advisory lock ({name})")
+                if name == "set_config" and len(node.args or ()) == 3:
+                    local = node.args[2]
+                    if not (
+                        isinstance(local, ast.A_Const) and getattr(local.val, "boolval", False)
+                    ):
+                        found.append("set_config(..., false)")
+
+    for stmt in parse_sql(sql):
+        Finder()(stmt)
+    return found
+
+
+def test_queries_leave_no_session_state() -> None:
+    """Database.call() returns connections to the pool without a reset: the SQL must not need one."""
+    for schema, queries in load_all().items():
+        for name, query in queries.items():
+            assert _session_state(query.sql) == [], f"{schema}.{name}"
+    assert _session_state("SET work_mem = '1GB'") == ["session-level SET work_mem"]
+    assert _session_state("SET LOCAL work_mem = '1GB'") == []
+    assert _session_state("UPDATE t SET status = 'x'") == []
+    assert _session_state("SELECT set_config('a.b', 'c', false)") == ["set_config(..., false)"]
+    assert _session_state("SELECT set_config('a.b', 'c', true)") == []
+    assert _session_state("SELECT pg_advisory_xact_lock(1)") == []
+    assert _session_state("SELECT pg_advisory_lock(1)") == [
+        "a session advisory lock (pg_advisory_lock)"
+    ]
+    assert _session_state("LISTEN jobs") == ["LISTEN"]
+    assert _session_state("DECLARE c CURSOR WITH HOLD FOR SELECT 1") == ["a cursor WITH HOLD"]
+    assert _session_state("DECLARE c CURSOR FOR SELECT 1") == []
