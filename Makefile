@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help install migrate rollback status verify new-migration schema gen gen-check dev-up dev-down lint typecheck test all clean
+.PHONY: help install migrate rollback status verify new-migration schema gen gen-check bench dev-up dev-down lint typecheck test all clean
 
 help: ## show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -46,6 +46,10 @@ gen: install ## regenerate the typed query modules datalayer/<schema>/_queries.p
 gen-check: install ## fail (with a diff) when a generated module is stale, missing or orphaned
 	$(BIN)/datalayer gen --check
 
+bench: install ## benchmarks against raw asyncpg and SQLAlchemy ORM; writes BENCHMARKS.md (QUICK=1: under a minute)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
+
 dev-up: install ## start the embedded PostgreSQL cluster (.pgdata/) and print its URL
 	$(BIN)/datalayer dev up
 
@@ -53,8 +57,8 @@ dev-down: install ## stop the embedded PostgreSQL cluster
 	$(BIN)/datalayer dev down
 
 lint: install ## ruff (lint + format check) and squawk on the migrations
-	$(BIN)/ruff check datalayer tests
-	$(BIN)/ruff format --check datalayer tests
+	$(BIN)/ruff check datalayer tests bench
+	$(BIN)/ruff format --check datalayer tests bench
 	$(BIN)/squawk --assume-in-transaction --exclude-path='*.rollback.sql' migrations/*.sql
 
 typecheck: install ## mypy --strict on the package
