@@ -1,8 +1,9 @@
 -- export_readiness.certification_progress: the user's progress on each certification a report
 -- requires (FDA registration, CE marking, REACH, BIS, ZED...). One row per (report, certification).
 -- The composite foreign key (report_id, user_id) proves the row belongs to the report's owner and
--- cascades from the report; the user_id foreign key cascades from the user. completed_at is set
--- exactly when the status is completed; documents_completed is a JSON array of document names.
+-- cascades from the report, and so from the user (a separate user_id foreign key would add nothing:
+-- the pair cannot exist without the user). completed_at is set exactly when the status is
+-- completed; documents_completed is a JSON array of document names.
 -- depends: 0021.export_readiness.create-reports
 
 SET LOCAL lock_timeout = '5s';
@@ -25,7 +26,6 @@ CREATE TABLE export_readiness.certification_progress (
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT certification_progress_pkey PRIMARY KEY (id),
     CONSTRAINT certification_progress_report_id_certification_id_key UNIQUE (report_id, certification_id),
-    CONSTRAINT certification_progress_user_id_fkey FOREIGN KEY (user_id) REFERENCES export_readiness.users (id) ON DELETE CASCADE,
     CONSTRAINT certification_progress_report_id_fkey FOREIGN KEY (report_id, user_id)
         REFERENCES export_readiness.reports (id, user_id) ON DELETE CASCADE,
     CONSTRAINT certification_progress_certification_id_check CHECK (certification_id ~ '^[a-z0-9][a-z0-9_-]{0,63}$'),
@@ -53,8 +53,6 @@ COMMENT ON COLUMN export_readiness.certification_progress.completed_at IS 'Set e
 
 COMMENT ON CONSTRAINT certification_progress_report_id_certification_id_key ON export_readiness.certification_progress IS 'a certification is tracked once per report';
 
-COMMENT ON CONSTRAINT certification_progress_user_id_fkey ON export_readiness.certification_progress IS 'certification progress must belong to an existing user';
-
 COMMENT ON CONSTRAINT certification_progress_report_id_fkey ON export_readiness.certification_progress IS 'certification progress must belong to a report of the same user';
 
 COMMENT ON CONSTRAINT certification_progress_certification_id_check ON export_readiness.certification_progress IS 'certification_id must be a lowercase slug (letters, digits, - and _; at most 64 characters)';
@@ -70,10 +68,6 @@ COMMENT ON CONSTRAINT certification_progress_estimated_cost_check ON export_read
 COMMENT ON CONSTRAINT certification_progress_completed_at_check ON export_readiness.certification_progress IS 'completed_at must be set exactly when the certification is completed';
 
 COMMENT ON CONSTRAINT certification_progress_started_at_check ON export_readiness.certification_progress IS 'started_at must be set once work on the certification has started';
-
-CREATE INDEX certification_progress_user_id_idx ON export_readiness.certification_progress (user_id);
-
-CREATE INDEX certification_progress_report_id_user_id_idx ON export_readiness.certification_progress (report_id, user_id);
 
 CREATE INDEX certification_progress_status_idx ON export_readiness.certification_progress (status);
 

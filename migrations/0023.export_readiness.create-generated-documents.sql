@@ -4,7 +4,9 @@
 -- consignee, their addresses, prices and the exporter's bank details, so it is stored only as
 -- content_encrypted (pgcrypto pgp_sym_encrypt of the JSON text under the application's
 -- DATABASE_ENCRYPTION_KEY); validation_results holds findings, not the content, and stays in clear.
--- The audit trigger leaves the encrypted content out of the audit log.
+-- The composite foreign key (report_id, user_id) proves the document belongs to the report's owner
+-- and cascades from the report, and so from the user. The audit trigger leaves the encrypted
+-- content out of the audit log.
 -- depends: 0022.export_readiness.create-certification-progress
 
 SET LOCAL lock_timeout = '5s';
@@ -23,7 +25,6 @@ CREATE TABLE export_readiness.generated_documents (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT generated_documents_pkey PRIMARY KEY (id),
-    CONSTRAINT generated_documents_user_id_fkey FOREIGN KEY (user_id) REFERENCES export_readiness.users (id) ON DELETE CASCADE,
     CONSTRAINT generated_documents_report_id_fkey FOREIGN KEY (report_id, user_id)
         REFERENCES export_readiness.reports (id, user_id) ON DELETE CASCADE,
     CONSTRAINT generated_documents_document_type_check CHECK (
@@ -47,8 +48,6 @@ COMMENT ON COLUMN export_readiness.generated_documents.validation_results IS 'JS
 
 COMMENT ON COLUMN export_readiness.generated_documents.validated_at IS 'When the last validation ran; null exactly while pending.';
 
-COMMENT ON CONSTRAINT generated_documents_user_id_fkey ON export_readiness.generated_documents IS 'a document must belong to an existing user';
-
 COMMENT ON CONSTRAINT generated_documents_report_id_fkey ON export_readiness.generated_documents IS 'a document must belong to a report of the same user';
 
 COMMENT ON CONSTRAINT generated_documents_document_type_check ON export_readiness.generated_documents IS 'document_type must be commercial_invoice, packing_list, shipping_bill, gst_lut, softex or certificate_of_origin';
@@ -60,8 +59,6 @@ COMMENT ON CONSTRAINT generated_documents_validation_status_check ON export_read
 COMMENT ON CONSTRAINT generated_documents_validation_results_check ON export_readiness.generated_documents IS 'validation_results must be a JSON object';
 
 COMMENT ON CONSTRAINT generated_documents_validated_at_check ON export_readiness.generated_documents IS 'validated_at must be set exactly when the document has been validated';
-
-CREATE INDEX generated_documents_user_id_idx ON export_readiness.generated_documents (user_id);
 
 CREATE INDEX generated_documents_report_id_created_at_idx ON export_readiness.generated_documents (report_id, user_id, created_at DESC);
 

@@ -1,6 +1,7 @@
 -- export_readiness.action_plan_progress: the tasks of a report's 7-day action plan and whether each
 -- is done. day_number is 1 to 7; a task appears once per (report, day, task_id); completed_at is
--- set exactly when the task is completed. Cascades from the report and from the user.
+-- set exactly when the task is completed. The composite foreign key (report_id, user_id) proves
+-- the task belongs to the report's owner and cascades from the report, and so from the user.
 -- depends: 0023.export_readiness.create-generated-documents
 
 SET LOCAL lock_timeout = '5s';
@@ -22,7 +23,6 @@ CREATE TABLE export_readiness.action_plan_progress (
     updated_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT action_plan_progress_pkey PRIMARY KEY (id),
     CONSTRAINT action_plan_progress_report_id_day_number_task_id_key UNIQUE (report_id, day_number, task_id),
-    CONSTRAINT action_plan_progress_user_id_fkey FOREIGN KEY (user_id) REFERENCES export_readiness.users (id) ON DELETE CASCADE,
     CONSTRAINT action_plan_progress_report_id_fkey FOREIGN KEY (report_id, user_id)
         REFERENCES export_readiness.reports (id, user_id) ON DELETE CASCADE,
     CONSTRAINT action_plan_progress_day_number_check CHECK (day_number BETWEEN 1 AND 7),
@@ -46,8 +46,6 @@ COMMENT ON COLUMN export_readiness.action_plan_progress.completed_at IS 'When th
 
 COMMENT ON CONSTRAINT action_plan_progress_report_id_day_number_task_id_key ON export_readiness.action_plan_progress IS 'a task appears once per report and day';
 
-COMMENT ON CONSTRAINT action_plan_progress_user_id_fkey ON export_readiness.action_plan_progress IS 'an action-plan task must belong to an existing user';
-
 COMMENT ON CONSTRAINT action_plan_progress_report_id_fkey ON export_readiness.action_plan_progress IS 'an action-plan task must belong to a report of the same user';
 
 COMMENT ON CONSTRAINT action_plan_progress_day_number_check ON export_readiness.action_plan_progress IS 'day_number must be between 1 and 7';
@@ -59,10 +57,6 @@ COMMENT ON CONSTRAINT action_plan_progress_task_title_check ON export_readiness.
 COMMENT ON CONSTRAINT action_plan_progress_category_check ON export_readiness.action_plan_progress IS 'category must be registration, certification, documentation, logistics, finance, compliance or other';
 
 COMMENT ON CONSTRAINT action_plan_progress_completed_at_check ON export_readiness.action_plan_progress IS 'completed_at must be set exactly when the task is completed';
-
-CREATE INDEX action_plan_progress_user_id_idx ON export_readiness.action_plan_progress (user_id);
-
-CREATE INDEX action_plan_progress_report_id_user_id_idx ON export_readiness.action_plan_progress (report_id, user_id);
 
 CREATE TRIGGER _100_set_updated_at
     BEFORE UPDATE ON export_readiness.action_plan_progress
