@@ -69,6 +69,8 @@ COMMENT ON CONSTRAINT certification_progress_completed_at_check ON export_readin
 
 COMMENT ON CONSTRAINT certification_progress_started_at_check ON export_readiness.certification_progress IS 'started_at must be set once work on the certification has started';
 
+CREATE INDEX certification_progress_report_id_user_id_idx ON export_readiness.certification_progress (report_id, user_id);
+
 CREATE INDEX certification_progress_status_idx ON export_readiness.certification_progress (status);
 
 CREATE TRIGGER _100_set_updated_at

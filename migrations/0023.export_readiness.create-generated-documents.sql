@@ -60,7 +60,7 @@ COMMENT ON CONSTRAINT generated_documents_validation_results_check ON export_rea
 
 COMMENT ON CONSTRAINT generated_documents_validated_at_check ON export_readiness.generated_documents IS 'validated_at must be set exactly when the document has been validated';
 
-CREATE INDEX generated_documents_report_id_created_at_idx ON export_readiness.generated_documents (report_id, user_id, created_at DESC);
+CREATE INDEX generated_documents_report_id_user_id_created_at_idx ON export_readiness.generated_documents (report_id, user_id, created_at DESC);
 
 CREATE INDEX generated_documents_validation_status_idx ON export_readiness.generated_documents (validation_status);
 

@@ -58,6 +58,8 @@ COMMENT ON CONSTRAINT action_plan_progress_category_check ON export_readiness.ac
 
 COMMENT ON CONSTRAINT action_plan_progress_completed_at_check ON export_readiness.action_plan_progress IS 'completed_at must be set exactly when the task is completed';
 
+CREATE INDEX action_plan_progress_report_id_user_id_idx ON export_readiness.action_plan_progress (report_id, user_id);
+
 CREATE TRIGGER _100_set_updated_at
     BEFORE UPDATE ON export_readiness.action_plan_progress
     FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
