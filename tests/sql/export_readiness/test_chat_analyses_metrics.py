@@ -204,6 +204,12 @@ async def test_finance_and_logistics_analyses(edb: Database) -> None:
             await er.get_finance_analysis_by_report(conn, report_id=report.id, user_id=stranger.id)
             is None
         )
+        not_theirs = await er.create_finance_analysis(
+            conn, report_id=report.id, user_id=stranger.id, working_capital_data={},
+            rodtep_benefit_data={}, gst_refund_data={}, cash_flow_timeline=[],
+            total_working_capital=Decimal(0),
+        )  # fmt: skip
+        assert not_theirs is None
         logistics = await er.create_logistics_analysis(
             conn, report_id=report.id, user_id=user.id, recommended_mode="LCL",
             lcl_fcl_comparison={"lcl": {"cost": 42000}, "fcl": {"cost": 95000}},

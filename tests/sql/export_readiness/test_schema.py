@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from export_readiness_support import TABLES
 
-from datalayer import Database
+from datalayer import Database, ops
 
 S = "export_readiness"
 
@@ -81,3 +81,13 @@ async def test_every_table_and_encrypted_column_is_commented(edb: Database) -> N
         "chat_messages", "generated_documents", "users"
     ]  # fmt: skip
     assert all(r["comment"].startswith("Sensitive (Requirement 17.2") for r in encrypted)
+
+
+async def test_seed_monitoring_queries_cover_the_schema(edb: Database) -> None:
+    """The seed's monitoring (connections, slow queries, table sizes) is served by datalayer.ops,
+    which, unlike the seed's table-size query (schema public only), sees export_readiness."""
+    async with edb.transaction() as conn:
+        sizes = await ops.list_table_sizes(conn)
+        connections = await ops.count_connections(conn)
+    assert {s.table_name for s in sizes if s.schema_name == S} == set(TABLES)
+    assert connections is not None and connections >= 1

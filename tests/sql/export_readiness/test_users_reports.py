@@ -49,6 +49,12 @@ async def test_user_crud_and_phone_encrypted_at_rest(edb: Database) -> None:
         assert await er.delete_user(conn, user_id=user.id) == 1
         assert await er.delete_user(conn, user_id=user.id) == 0
         assert await er.get_user_by_id(conn, user_id=user.id, encryption_key=KEY) is None
+        assert await er.update_user_last_login(conn, user_id=user.id) == 0
+        gone = await er.update_user_profile(
+            conn, user_id=user.id, company_name="X", business_type="Merchant",
+            company_size="Micro", iec_code=None, phone=None, profile={}, encryption_key=KEY,
+        )  # fmt: skip
+        assert gone is None
 
 
 async def test_wrong_key_cannot_decrypt(edb: Database) -> None:
@@ -93,6 +99,11 @@ async def test_report_lifecycle(edb: Database) -> None:
         )  # fmt: skip
         assert done is not None and done.status == "completed" and done.report_data == REPORT_DATA
         assert await er.update_report_failed(conn, report_id=report.id, failure_reason="x") is None
+        again = await er.update_report_completed(
+            conn, report_id=report.id, hs_code="998313", hs_code_confidence=None, risk_score=90,
+            report_data={}, estimated_cost=None, estimated_timeline_days=None,
+        )  # fmt: skip
+        assert again is None
         other = await make_report(conn, user.id, hs_code=None)
         failed = await er.update_report_failed(
             conn, report_id=other.id, failure_reason="HS code not found"
