@@ -1282,7 +1282,7 @@ CREATE TABLE export_readiness.chat_messages (
     role text NOT NULL,
     content_encrypted bytea NOT NULL,
     sources jsonb DEFAULT '[]'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     CONSTRAINT chat_messages_content_encrypted_check CHECK ((octet_length(content_encrypted) > 0)),
     CONSTRAINT chat_messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'assistant'::text]))),
     CONSTRAINT chat_messages_sources_check CHECK (((jsonb_typeof(sources) = 'array'::text) AND (NOT jsonb_path_exists(sources, '$[*]?(@.type() != "object" || !(exists (@."source")))'::jsonpath)) AND ((role = 'assistant'::text) OR (sources = '[]'::jsonb))))
@@ -1311,6 +1311,12 @@ COMMENT ON COLUMN export_readiness.chat_messages.content_encrypted IS 'Sensitive
 --
 
 COMMENT ON COLUMN export_readiness.chat_messages.sources IS 'Citations of an answer: JSON array of objects with source (document id) and optionally title, url, page, excerpt. Empty for questions.';
+
+--
+-- Name: COLUMN chat_messages.created_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_messages.created_at IS 'When the message was written: clock_timestamp(), so messages of one transaction stay in order.';
 
 --
 -- Name: CONSTRAINT chat_messages_content_encrypted_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -2568,7 +2574,7 @@ CREATE INDEX certification_progress_status_idx ON export_readiness.certification
 -- Name: chat_messages_session_id_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
 --
 
-CREATE INDEX chat_messages_session_id_created_at_idx ON export_readiness.chat_messages USING btree (session_id, created_at DESC, id);
+CREATE INDEX chat_messages_session_id_created_at_idx ON export_readiness.chat_messages USING btree (session_id, created_at DESC, id DESC);
 
 --
 -- Name: chat_messages_sources_idx; Type: INDEX; Schema: export_readiness; Owner: -

@@ -4,7 +4,9 @@
 -- under the application's DATABASE_ENCRYPTION_KEY). sources (the citations) point at public
 -- regulations and guides, stay in clear and are searched by containment (GIN index).
 -- Messages are never edited (an UPDATE is refused: chat_messages_append_only); they are deleted
--- only with their session, report or user. Keyset pages follow (session_id, created_at, id).
+-- only with their session, report or user. created_at is the clock time of the insert (not the
+-- transaction's start), so a question and its answer written in one transaction keep their
+-- order; keyset pages follow (session_id, created_at, id).
 -- depends: 0025.export_readiness.create-chat-sessions
 
 SET LOCAL lock_timeout = '5s';
@@ -17,7 +19,7 @@ CREATE TABLE export_readiness.chat_messages (
     role text NOT NULL,
     content_encrypted bytea NOT NULL,
     sources jsonb NOT NULL DEFAULT '[]',
-    created_at timestamptz NOT NULL DEFAULT now(),
+    created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
     CONSTRAINT chat_messages_pkey PRIMARY KEY (id),
     CONSTRAINT chat_messages_session_id_fkey FOREIGN KEY (session_id) REFERENCES export_readiness.chat_sessions (id) ON DELETE CASCADE,
     CONSTRAINT chat_messages_role_check CHECK (role IN ('user', 'assistant')),
@@ -35,6 +37,8 @@ COMMENT ON COLUMN export_readiness.chat_messages.role IS 'user (a question) or a
 
 COMMENT ON COLUMN export_readiness.chat_messages.content_encrypted IS 'Sensitive (Requirement 17.2: business details, buyers and prices in free text): the message text, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
 
+COMMENT ON COLUMN export_readiness.chat_messages.created_at IS 'When the message was written: clock_timestamp(), so messages of one transaction stay in order.';
+
 COMMENT ON COLUMN export_readiness.chat_messages.sources IS 'Citations of an answer: JSON array of objects with source (document id) and optionally title, url, page, excerpt. Empty for questions.';
 
 COMMENT ON CONSTRAINT chat_messages_session_id_fkey ON export_readiness.chat_messages IS 'a message must belong to an existing chat session';
@@ -45,7 +49,7 @@ COMMENT ON CONSTRAINT chat_messages_content_encrypted_check ON export_readiness.
 
 COMMENT ON CONSTRAINT chat_messages_sources_check ON export_readiness.chat_messages IS 'sources must be a JSON array of objects that each name a source, and only answers cite sources';
 
-CREATE INDEX chat_messages_session_id_created_at_idx ON export_readiness.chat_messages (session_id, created_at DESC, id);
+CREATE INDEX chat_messages_session_id_created_at_idx ON export_readiness.chat_messages (session_id, created_at DESC, id DESC);
 
 CREATE INDEX chat_messages_sources_idx ON export_readiness.chat_messages USING gin (sources jsonb_path_ops);
 

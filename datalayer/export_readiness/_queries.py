@@ -195,6 +195,8 @@ class ChatMessage(BaseModel):
     #: Citations of an answer: JSON array of objects with source (document id) and optionally
     #: title, url, page, excerpt. Empty for questions.
     sources: Citations
+    #: When the message was written: clock_timestamp(), so messages of one transaction stay in
+    #: order.
     created_at: datetime
 
 
@@ -739,12 +741,12 @@ _list_certification_progress_by_report = checked(
 _list_chat_messages = checked(
     _QUERIES,
     "list_chat_messages",
-    "f649f6d9808680f48e773b861b4cdbdcbff704eae2e6cb823eb148303af63371",
+    "533e76ced0472a70d9025e8b4de005e952f04107ee6a43090e4592f4eb5622ad",
 )
 _list_chat_messages_by_source = checked(
     _QUERIES,
     "list_chat_messages_by_source",
-    "723bfe3b33282ff42243cf1c70813b1c36217dd664bf01b1ba3f19d80351ab49",
+    "2a9c4f191c41571937dcfb6a3b3fae988eb1f94c0e0c2e431b5d7f913ab4bcb1",
 )
 _list_chat_sessions_by_user = checked(
     _QUERIES,

@@ -83,12 +83,11 @@ JOIN export_readiness.chat_sessions AS s
     ON s.id = m.session_id
 WHERE m.session_id = :session_id
     AND s.user_id = :user_id
-    AND m.created_at <= coalesce(:before_created_at::timestamptz, 'infinity')
-    AND (
-        m.created_at < coalesce(:before_created_at::timestamptz, 'infinity')
-        OR m.id > coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000')
+    AND (m.created_at, m.id) < (
+        coalesce(:before_created_at::timestamptz, 'infinity'),
+        coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
     )
-ORDER BY m.created_at DESC, m.id
+ORDER BY m.created_at DESC, m.id DESC
 LIMIT :max_rows::int;
 
 -- name: list_chat_messages_by_source(user_id, source, max_rows, encryption_key)
@@ -102,5 +101,5 @@ JOIN export_readiness.chat_sessions AS s
     ON s.id = m.session_id
 WHERE s.user_id = :user_id
     AND m.sources @> jsonb_build_array(jsonb_build_object('source', :source::text))
-ORDER BY m.created_at DESC, m.id
+ORDER BY m.created_at DESC, m.id DESC
 LIMIT :max_rows::int;

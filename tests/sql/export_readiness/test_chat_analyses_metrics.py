@@ -262,3 +262,27 @@ async def test_metrics_upsert_adds_up(edb: Database) -> None:
         totals = await er.get_metrics_totals(conn)
         assert (totals.users, totals.reports_generated, totals.action_tasks_completed) == (1, 2, 4)
         assert totals.cost_savings == Decimal("30000")
+
+
+async def test_question_and_answer_in_one_transaction_keep_their_order(edb: Database) -> None:
+    async with edb.transaction() as conn:
+        user = await make_user(conn)
+        session = await er.create_chat_session(
+            conn, user_id=user.id, report_id=None, context_data={}
+        )
+        for i in range(6):
+            role = "user" if i % 2 == 0 else "assistant"
+            sources = [{"source": "dgft-handbook"}] if role == "assistant" else []
+            await er.create_chat_message(
+                conn, session_id=session.id, user_id=user.id, role=role, content=f"turn {i}",
+                sources=sources, encryption_key=KEY,
+            )  # fmt: skip
+        first = await er.list_chat_messages(
+            conn, session_id=session.id, user_id=user.id, before_created_at=None,
+            before_id=None, max_rows=4, encryption_key=KEY,
+        )  # fmt: skip
+        rest = await er.list_chat_messages(
+            conn, session_id=session.id, user_id=user.id, before_created_at=first[-1].created_at,
+            before_id=first[-1].id, max_rows=4, encryption_key=KEY,
+        )  # fmt: skip
+    assert [m.content for m in first + rest] == [f"turn {i}" for i in range(5, -1, -1)]
