@@ -28,6 +28,18 @@ CREATE SCHEMA core;
 COMMENT ON SCHEMA core IS 'Shared by all application schemas: id generation, trigger functions, the audit log.';
 
 --
+-- Name: export_readiness; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA export_readiness;
+
+--
+-- Name: SCHEMA export_readiness; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA export_readiness IS 'ExportSathi: export-readiness reports, certifications, generated documents, 7-day action plans, chat, finance and logistics analyses.';
+
+--
 -- Name: fintech; Type: SCHEMA; Schema: -; Owner: -
 --
 
@@ -1066,6 +1078,959 @@ COMMENT ON CONSTRAINT audit_log_operation_check ON core.audit_log IS 'operation 
 COMMENT ON CONSTRAINT audit_log_values_check ON core.audit_log IS 'old and new values must match the operation';
 
 --
+-- Name: action_plan_progress; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.action_plan_progress (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    report_id uuid NOT NULL,
+    day_number integer NOT NULL,
+    task_id text NOT NULL,
+    task_title text NOT NULL,
+    task_description text,
+    category text DEFAULT 'other'::text NOT NULL,
+    completed boolean DEFAULT false NOT NULL,
+    completed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT action_plan_progress_category_check CHECK ((category = ANY (ARRAY['registration'::text, 'certification'::text, 'documentation'::text, 'logistics'::text, 'finance'::text, 'compliance'::text, 'other'::text]))),
+    CONSTRAINT action_plan_progress_completed_at_check CHECK ((completed = (completed_at IS NOT NULL))),
+    CONSTRAINT action_plan_progress_day_number_check CHECK (((day_number >= 1) AND (day_number <= 7))),
+    CONSTRAINT action_plan_progress_task_id_check CHECK ((task_id ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT action_plan_progress_task_title_check CHECK (((length(btrim(task_title)) >= 1) AND (length(btrim(task_title)) <= 300)))
+);
+
+--
+-- Name: TABLE action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.action_plan_progress IS 'Tasks of a report''s 7-day action plan and their completion.';
+
+--
+-- Name: COLUMN action_plan_progress.day_number; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.action_plan_progress.day_number IS 'Day of the plan, 1 to 7.';
+
+--
+-- Name: COLUMN action_plan_progress.task_id; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.action_plan_progress.task_id IS 'The task''s id within the generated plan, e.g. apply-iec or gst-lut.';
+
+--
+-- Name: COLUMN action_plan_progress.category; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.action_plan_progress.category IS 'registration, certification, documentation, logistics, finance, compliance or other.';
+
+--
+-- Name: COLUMN action_plan_progress.completed_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.action_plan_progress.completed_at IS 'When the task was marked done; set exactly when completed.';
+
+--
+-- Name: CONSTRAINT action_plan_progress_category_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_category_check ON export_readiness.action_plan_progress IS 'category must be registration, certification, documentation, logistics, finance, compliance or other';
+
+--
+-- Name: CONSTRAINT action_plan_progress_completed_at_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_completed_at_check ON export_readiness.action_plan_progress IS 'completed_at must be set exactly when the task is completed';
+
+--
+-- Name: CONSTRAINT action_plan_progress_day_number_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_day_number_check ON export_readiness.action_plan_progress IS 'day_number must be between 1 and 7';
+
+--
+-- Name: CONSTRAINT action_plan_progress_task_id_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_task_id_check ON export_readiness.action_plan_progress IS 'task_id must be 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT action_plan_progress_task_title_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_task_title_check ON export_readiness.action_plan_progress IS 'task_title must have 1 to 300 characters';
+
+--
+-- Name: certification_progress; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.certification_progress (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    report_id uuid NOT NULL,
+    certification_id text NOT NULL,
+    certification_name text NOT NULL,
+    status text DEFAULT 'not_started'::text NOT NULL,
+    documents_completed jsonb DEFAULT '[]'::jsonb NOT NULL,
+    notes text,
+    estimated_cost numeric(19,4),
+    started_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT certification_progress_certification_id_check CHECK ((certification_id ~ '^[a-z0-9][a-z0-9_-]{0,63}$'::text)),
+    CONSTRAINT certification_progress_certification_name_check CHECK (((length(btrim(certification_name)) >= 1) AND (length(btrim(certification_name)) <= 200))),
+    CONSTRAINT certification_progress_completed_at_check CHECK (((status = 'completed'::text) = (completed_at IS NOT NULL))),
+    CONSTRAINT certification_progress_documents_completed_check CHECK ((jsonb_typeof(documents_completed) = 'array'::text)),
+    CONSTRAINT certification_progress_estimated_cost_check CHECK ((estimated_cost >= (0)::numeric)),
+    CONSTRAINT certification_progress_started_at_check CHECK (((status = 'not_started'::text) OR (started_at IS NOT NULL))),
+    CONSTRAINT certification_progress_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'submitted'::text, 'completed'::text, 'rejected'::text])))
+);
+
+--
+-- Name: TABLE certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.certification_progress IS 'Progress on each certification a report requires, one row per report and certification.';
+
+--
+-- Name: COLUMN certification_progress.certification_id; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.certification_id IS 'Stable slug of the certification, e.g. fda-food-facility, ce-marking, reach, bis, zed.';
+
+--
+-- Name: COLUMN certification_progress.status; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.status IS 'not_started, in_progress, submitted, completed or rejected.';
+
+--
+-- Name: COLUMN certification_progress.documents_completed; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.documents_completed IS 'JSON array of the names of the documents already prepared for this certification.';
+
+--
+-- Name: COLUMN certification_progress.estimated_cost; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.estimated_cost IS 'Estimated cost of the certification, in INR.';
+
+--
+-- Name: COLUMN certification_progress.started_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.started_at IS 'When work started (first status after not_started).';
+
+--
+-- Name: COLUMN certification_progress.completed_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.completed_at IS 'Set exactly when status is completed.';
+
+--
+-- Name: CONSTRAINT certification_progress_certification_id_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_certification_id_check ON export_readiness.certification_progress IS 'certification_id must be a lowercase slug (letters, digits, - and _; at most 64 characters)';
+
+--
+-- Name: CONSTRAINT certification_progress_certification_name_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_certification_name_check ON export_readiness.certification_progress IS 'certification_name must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT certification_progress_completed_at_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_completed_at_check ON export_readiness.certification_progress IS 'completed_at must be set exactly when the certification is completed';
+
+--
+-- Name: CONSTRAINT certification_progress_documents_completed_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_documents_completed_check ON export_readiness.certification_progress IS 'documents_completed must be a JSON array';
+
+--
+-- Name: CONSTRAINT certification_progress_estimated_cost_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_estimated_cost_check ON export_readiness.certification_progress IS 'estimated_cost cannot be negative';
+
+--
+-- Name: CONSTRAINT certification_progress_started_at_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_started_at_check ON export_readiness.certification_progress IS 'started_at must be set once work on the certification has started';
+
+--
+-- Name: CONSTRAINT certification_progress_status_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_status_check ON export_readiness.certification_progress IS 'status must be not_started, in_progress, submitted, completed or rejected';
+
+--
+-- Name: chat_messages; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.chat_messages (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    session_id uuid NOT NULL,
+    role text NOT NULL,
+    content_encrypted bytea NOT NULL,
+    sources jsonb DEFAULT '[]'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT chat_messages_content_encrypted_check CHECK ((octet_length(content_encrypted) > 0)),
+    CONSTRAINT chat_messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'assistant'::text]))),
+    CONSTRAINT chat_messages_sources_check CHECK (((jsonb_typeof(sources) = 'array'::text) AND (NOT jsonb_path_exists(sources, '$[*]?(@.type() != "object" || !(exists (@."source")))'::jsonpath)) AND ((role = 'assistant'::text) OR (sources = '[]'::jsonb))))
+);
+
+--
+-- Name: TABLE chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.chat_messages IS 'Messages of chat sessions (append-only), text encrypted at rest, with the citations of answers.';
+
+--
+-- Name: COLUMN chat_messages.role; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_messages.role IS 'user (a question) or assistant (an answer).';
+
+--
+-- Name: COLUMN chat_messages.content_encrypted; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_messages.content_encrypted IS 'Sensitive (Requirement 17.2: business details, buyers and prices in free text): the message text, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+
+--
+-- Name: COLUMN chat_messages.sources; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_messages.sources IS 'Citations of an answer: JSON array of objects with source (document id) and optionally title, url, page, excerpt. Empty for questions.';
+
+--
+-- Name: COLUMN chat_messages.created_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_messages.created_at IS 'When the message was written: clock_timestamp(), so messages of one transaction stay in order.';
+
+--
+-- Name: CONSTRAINT chat_messages_content_encrypted_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_messages_content_encrypted_check ON export_readiness.chat_messages IS 'content_encrypted cannot be empty';
+
+--
+-- Name: CONSTRAINT chat_messages_role_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_messages_role_check ON export_readiness.chat_messages IS 'role must be user or assistant';
+
+--
+-- Name: CONSTRAINT chat_messages_sources_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_messages_sources_check ON export_readiness.chat_messages IS 'sources must be a JSON array of objects that each name a source, and only answers cite sources';
+
+--
+-- Name: chat_sessions; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.chat_sessions (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    report_id uuid,
+    context_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT chat_sessions_context_data_check CHECK ((jsonb_typeof(context_data) = 'object'::text))
+);
+
+--
+-- Name: TABLE chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.chat_sessions IS 'Q&A conversations, about one report or general.';
+
+--
+-- Name: COLUMN chat_sessions.report_id; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_sessions.report_id IS 'The report the conversation is about; null for a general conversation.';
+
+--
+-- Name: COLUMN chat_sessions.context_data; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_sessions.context_data IS 'JSON object of conversation context kept between turns (product, HS code, destination, earlier topics).';
+
+--
+-- Name: COLUMN chat_sessions.updated_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_sessions.updated_at IS 'Last change; moves forward with every message added.';
+
+--
+-- Name: CONSTRAINT chat_sessions_context_data_check ON chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_sessions_context_data_check ON export_readiness.chat_sessions IS 'context_data must be a JSON object';
+
+--
+-- Name: finance_analysis; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.finance_analysis (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    report_id uuid NOT NULL,
+    working_capital_data jsonb NOT NULL,
+    rodtep_benefit_data jsonb NOT NULL,
+    gst_refund_data jsonb NOT NULL,
+    cash_flow_timeline jsonb DEFAULT '[]'::jsonb NOT NULL,
+    total_working_capital numeric(19,4) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT finance_analysis_cash_flow_timeline_check CHECK ((jsonb_typeof(cash_flow_timeline) = 'array'::text)),
+    CONSTRAINT finance_analysis_gst_refund_data_check CHECK ((jsonb_typeof(gst_refund_data) = 'object'::text)),
+    CONSTRAINT finance_analysis_rodtep_benefit_data_check CHECK ((jsonb_typeof(rodtep_benefit_data) = 'object'::text)),
+    CONSTRAINT finance_analysis_total_working_capital_check CHECK ((total_working_capital >= (0)::numeric)),
+    CONSTRAINT finance_analysis_working_capital_data_check CHECK ((jsonb_typeof(working_capital_data) = 'object'::text))
+);
+
+--
+-- Name: TABLE finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.finance_analysis IS 'Finance analyses of a report: working capital, RoDTEP benefit, GST refund, cash-flow timeline.';
+
+--
+-- Name: COLUMN finance_analysis.working_capital_data; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.finance_analysis.working_capital_data IS 'JSON object: product, certification, logistics and documentation costs, buffer, total (INR).';
+
+--
+-- Name: COLUMN finance_analysis.rodtep_benefit_data; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.finance_analysis.rodtep_benefit_data IS 'JSON object: HS code, destination, rate (percent), estimated annual benefit (INR).';
+
+--
+-- Name: COLUMN finance_analysis.gst_refund_data; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.finance_analysis.gst_refund_data IS 'JSON object: route (LUT or IGST paid), refund amount (INR), expected days.';
+
+--
+-- Name: COLUMN finance_analysis.cash_flow_timeline; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.finance_analysis.cash_flow_timeline IS 'JSON array of dated events (date, description, amount), money out and in until payment.';
+
+--
+-- Name: COLUMN finance_analysis.total_working_capital; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.finance_analysis.total_working_capital IS 'Total working capital needed, in INR (the total of working_capital_data).';
+
+--
+-- Name: CONSTRAINT finance_analysis_cash_flow_timeline_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_cash_flow_timeline_check ON export_readiness.finance_analysis IS 'cash_flow_timeline must be a JSON array';
+
+--
+-- Name: CONSTRAINT finance_analysis_gst_refund_data_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_gst_refund_data_check ON export_readiness.finance_analysis IS 'gst_refund_data must be a JSON object';
+
+--
+-- Name: CONSTRAINT finance_analysis_rodtep_benefit_data_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_rodtep_benefit_data_check ON export_readiness.finance_analysis IS 'rodtep_benefit_data must be a JSON object';
+
+--
+-- Name: CONSTRAINT finance_analysis_total_working_capital_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_total_working_capital_check ON export_readiness.finance_analysis IS 'total_working_capital cannot be negative';
+
+--
+-- Name: CONSTRAINT finance_analysis_working_capital_data_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_working_capital_data_check ON export_readiness.finance_analysis IS 'working_capital_data must be a JSON object';
+
+--
+-- Name: generated_documents; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.generated_documents (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    report_id uuid NOT NULL,
+    document_type text NOT NULL,
+    content_encrypted bytea NOT NULL,
+    validation_status text DEFAULT 'pending'::text NOT NULL,
+    validation_results jsonb DEFAULT '{}'::jsonb NOT NULL,
+    validated_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT generated_documents_content_encrypted_check CHECK ((octet_length(content_encrypted) > 0)),
+    CONSTRAINT generated_documents_document_type_check CHECK ((document_type = ANY (ARRAY['commercial_invoice'::text, 'packing_list'::text, 'shipping_bill'::text, 'gst_lut'::text, 'softex'::text, 'certificate_of_origin'::text]))),
+    CONSTRAINT generated_documents_validated_at_check CHECK (((validation_status = 'pending'::text) = (validated_at IS NULL))),
+    CONSTRAINT generated_documents_validation_results_check CHECK ((jsonb_typeof(validation_results) = 'object'::text)),
+    CONSTRAINT generated_documents_validation_status_check CHECK ((validation_status = ANY (ARRAY['pending'::text, 'passed'::text, 'failed'::text])))
+);
+
+--
+-- Name: TABLE generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.generated_documents IS 'Export documents generated for a report, content encrypted at rest, with their validation results.';
+
+--
+-- Name: COLUMN generated_documents.document_type; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.generated_documents.document_type IS 'commercial_invoice, packing_list, shipping_bill, gst_lut, softex or certificate_of_origin.';
+
+--
+-- Name: COLUMN generated_documents.content_encrypted; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.generated_documents.content_encrypted IS 'Sensitive (Requirement 17.2: buyer and consignee details, prices, bank details): the document as JSON text, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+
+--
+-- Name: COLUMN generated_documents.validation_status; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.generated_documents.validation_status IS 'pending (not validated yet), passed or failed.';
+
+--
+-- Name: COLUMN generated_documents.validation_results; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.generated_documents.validation_results IS 'JSON object: is_valid, errors and warnings (field, message, severity), port-code and HS-code checks.';
+
+--
+-- Name: COLUMN generated_documents.validated_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.generated_documents.validated_at IS 'When the last validation ran; null exactly while pending.';
+
+--
+-- Name: CONSTRAINT generated_documents_content_encrypted_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_content_encrypted_check ON export_readiness.generated_documents IS 'content_encrypted cannot be empty';
+
+--
+-- Name: CONSTRAINT generated_documents_document_type_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_document_type_check ON export_readiness.generated_documents IS 'document_type must be commercial_invoice, packing_list, shipping_bill, gst_lut, softex or certificate_of_origin';
+
+--
+-- Name: CONSTRAINT generated_documents_validated_at_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_validated_at_check ON export_readiness.generated_documents IS 'validated_at must be set exactly when the document has been validated';
+
+--
+-- Name: CONSTRAINT generated_documents_validation_results_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_validation_results_check ON export_readiness.generated_documents IS 'validation_results must be a JSON object';
+
+--
+-- Name: CONSTRAINT generated_documents_validation_status_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_validation_status_check ON export_readiness.generated_documents IS 'validation_status must be pending, passed or failed';
+
+--
+-- Name: logistics_analysis; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.logistics_analysis (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    report_id uuid NOT NULL,
+    recommended_mode text NOT NULL,
+    lcl_fcl_comparison jsonb NOT NULL,
+    rms_probability numeric(5,2) NOT NULL,
+    freight_estimate jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT logistics_analysis_freight_estimate_check CHECK ((jsonb_typeof(freight_estimate) = 'object'::text)),
+    CONSTRAINT logistics_analysis_lcl_fcl_comparison_check CHECK ((jsonb_typeof(lcl_fcl_comparison) = 'object'::text)),
+    CONSTRAINT logistics_analysis_recommended_mode_check CHECK ((recommended_mode = ANY (ARRAY['LCL'::text, 'FCL'::text, 'air'::text, 'courier'::text]))),
+    CONSTRAINT logistics_analysis_rms_probability_check CHECK (((rms_probability >= (0)::numeric) AND (rms_probability <= (100)::numeric)))
+);
+
+--
+-- Name: TABLE logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.logistics_analysis IS 'Logistics analyses of a report: LCL/FCL comparison, RMS inspection probability, freight estimate.';
+
+--
+-- Name: COLUMN logistics_analysis.recommended_mode; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.logistics_analysis.recommended_mode IS 'LCL (less than container load), FCL (full container load), air or courier.';
+
+--
+-- Name: COLUMN logistics_analysis.lcl_fcl_comparison; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.logistics_analysis.lcl_fcl_comparison IS 'JSON object: cost, transit days and risk of LCL and of FCL for the volume, and the reasoning.';
+
+--
+-- Name: COLUMN logistics_analysis.rms_probability; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.logistics_analysis.rms_probability IS 'Probability (percent, 0 to 100) that customs RMS flags the shipment for physical inspection.';
+
+--
+-- Name: COLUMN logistics_analysis.freight_estimate; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.logistics_analysis.freight_estimate IS 'JSON object: sea and air freight estimates (INR), route, transit days.';
+
+--
+-- Name: CONSTRAINT logistics_analysis_freight_estimate_check ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT logistics_analysis_freight_estimate_check ON export_readiness.logistics_analysis IS 'freight_estimate must be a JSON object';
+
+--
+-- Name: CONSTRAINT logistics_analysis_lcl_fcl_comparison_check ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT logistics_analysis_lcl_fcl_comparison_check ON export_readiness.logistics_analysis IS 'lcl_fcl_comparison must be a JSON object';
+
+--
+-- Name: CONSTRAINT logistics_analysis_recommended_mode_check ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT logistics_analysis_recommended_mode_check ON export_readiness.logistics_analysis IS 'recommended_mode must be LCL, FCL, air or courier';
+
+--
+-- Name: CONSTRAINT logistics_analysis_rms_probability_check ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT logistics_analysis_rms_probability_check ON export_readiness.logistics_analysis IS 'rms_probability must be between 0 and 100';
+
+--
+-- Name: reports; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.reports (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    product_name text NOT NULL,
+    product_description text,
+    ingredients text,
+    product_image_url text,
+    hs_code text,
+    hs_code_confidence numeric(5,4),
+    destination_country text NOT NULL,
+    business_type text NOT NULL,
+    company_size text NOT NULL,
+    monthly_volume integer,
+    risk_score integer,
+    status text DEFAULT 'pending'::text NOT NULL,
+    report_data jsonb,
+    estimated_cost numeric(19,4),
+    estimated_timeline_days integer,
+    failure_reason text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT reports_business_type_check CHECK ((business_type = ANY (ARRAY['Manufacturing'::text, 'SaaS'::text, 'Merchant'::text]))),
+    CONSTRAINT reports_company_size_check CHECK ((company_size = ANY (ARRAY['Micro'::text, 'Small'::text, 'Medium'::text]))),
+    CONSTRAINT reports_completed_check CHECK (((status <> 'completed'::text) OR ((hs_code IS NOT NULL) AND (risk_score IS NOT NULL) AND (report_data IS NOT NULL)))),
+    CONSTRAINT reports_destination_country_check CHECK ((destination_country ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT reports_estimated_cost_check CHECK ((estimated_cost >= (0)::numeric)),
+    CONSTRAINT reports_estimated_timeline_days_check CHECK (((estimated_timeline_days >= 0) AND (estimated_timeline_days <= 730))),
+    CONSTRAINT reports_failure_reason_check CHECK (((status = 'failed'::text) = (failure_reason IS NOT NULL))),
+    CONSTRAINT reports_hs_code_check CHECK ((hs_code ~ '^[0-9]{6,10}$'::text)),
+    CONSTRAINT reports_hs_code_confidence_check CHECK (((hs_code_confidence >= (0)::numeric) AND (hs_code_confidence <= (1)::numeric))),
+    CONSTRAINT reports_monthly_volume_check CHECK ((monthly_volume >= 0)),
+    CONSTRAINT reports_product_image_url_check CHECK ((product_image_url ~ '^https://[^[:space:]]+$'::text)),
+    CONSTRAINT reports_product_name_check CHECK (((length(btrim(product_name)) >= 1) AND (length(btrim(product_name)) <= 200))),
+    CONSTRAINT reports_report_data_check CHECK ((jsonb_typeof(report_data) = 'object'::text)),
+    CONSTRAINT reports_risk_score_check CHECK (((risk_score >= 0) AND (risk_score <= 100))),
+    CONSTRAINT reports_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'processing'::text, 'completed'::text, 'failed'::text])))
+);
+
+--
+-- Name: TABLE reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.reports IS 'Export-readiness reports: product, HS code, destination, risk score and the generated report.';
+
+--
+-- Name: COLUMN reports.ingredients; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.ingredients IS 'Ingredients or bill of materials as entered; drives certification and restricted-substance checks.';
+
+--
+-- Name: COLUMN reports.hs_code; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.hs_code IS 'Harmonized System code, 6 to 10 digits without dots (6 = HS subheading, 8 = ITC-HS line); set when predicted.';
+
+--
+-- Name: COLUMN reports.hs_code_confidence; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.hs_code_confidence IS 'Confidence of the HS code prediction, 0 to 1.';
+
+--
+-- Name: COLUMN reports.destination_country; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.destination_country IS 'ISO 3166-1 alpha-2 code of the destination, e.g. US, DE, AE.';
+
+--
+-- Name: COLUMN reports.business_type; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.business_type IS 'The user''s business type when the report was requested (the report is written for it).';
+
+--
+-- Name: COLUMN reports.company_size; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.company_size IS 'The user''s company size when the report was requested.';
+
+--
+-- Name: COLUMN reports.monthly_volume; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.monthly_volume IS 'Expected monthly export volume in units.';
+
+--
+-- Name: COLUMN reports.risk_score; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.risk_score IS 'Export risk, 0 (low) to 100 (high); set when completed.';
+
+--
+-- Name: COLUMN reports.status; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.status IS 'pending, processing, completed or failed.';
+
+--
+-- Name: COLUMN reports.report_data; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.report_data IS 'The complete report as a JSON object (certifications, restricted substances, past rejections, compliance roadmap, risks, costs, subsidies, action plan, retrieved sources).';
+
+--
+-- Name: COLUMN reports.estimated_cost; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.estimated_cost IS 'Estimated cost of becoming export-ready, in INR.';
+
+--
+-- Name: COLUMN reports.estimated_timeline_days; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.estimated_timeline_days IS 'Estimated days until export-ready.';
+
+--
+-- Name: COLUMN reports.failure_reason; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.failure_reason IS 'Why generation failed; set exactly when status is failed.';
+
+--
+-- Name: CONSTRAINT reports_business_type_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_business_type_check ON export_readiness.reports IS 'business_type must be Manufacturing, SaaS or Merchant';
+
+--
+-- Name: CONSTRAINT reports_company_size_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_company_size_check ON export_readiness.reports IS 'company_size must be Micro, Small or Medium';
+
+--
+-- Name: CONSTRAINT reports_completed_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_completed_check ON export_readiness.reports IS 'a completed report must have an HS code, a risk score and its report data';
+
+--
+-- Name: CONSTRAINT reports_destination_country_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_destination_country_check ON export_readiness.reports IS 'destination_country must be an ISO 3166-1 alpha-2 code (two capital letters)';
+
+--
+-- Name: CONSTRAINT reports_estimated_cost_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_estimated_cost_check ON export_readiness.reports IS 'estimated_cost cannot be negative';
+
+--
+-- Name: CONSTRAINT reports_estimated_timeline_days_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_estimated_timeline_days_check ON export_readiness.reports IS 'estimated_timeline_days must be between 0 and 730';
+
+--
+-- Name: CONSTRAINT reports_failure_reason_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_failure_reason_check ON export_readiness.reports IS 'failure_reason must be set exactly when the report failed';
+
+--
+-- Name: CONSTRAINT reports_hs_code_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_hs_code_check ON export_readiness.reports IS 'hs_code must be 6 to 10 digits';
+
+--
+-- Name: CONSTRAINT reports_hs_code_confidence_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_hs_code_confidence_check ON export_readiness.reports IS 'hs_code_confidence must be between 0 and 1';
+
+--
+-- Name: CONSTRAINT reports_monthly_volume_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_monthly_volume_check ON export_readiness.reports IS 'monthly_volume cannot be negative';
+
+--
+-- Name: CONSTRAINT reports_product_image_url_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_product_image_url_check ON export_readiness.reports IS 'product_image_url must be an https URL';
+
+--
+-- Name: CONSTRAINT reports_product_name_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_product_name_check ON export_readiness.reports IS 'product_name must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT reports_report_data_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_report_data_check ON export_readiness.reports IS 'report_data must be a JSON object';
+
+--
+-- Name: CONSTRAINT reports_risk_score_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_risk_score_check ON export_readiness.reports IS 'risk_score must be between 0 and 100';
+
+--
+-- Name: CONSTRAINT reports_status_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_status_check ON export_readiness.reports IS 'status must be pending, processing, completed or failed';
+
+--
+-- Name: user_metrics; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.user_metrics (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    reports_generated integer DEFAULT 0 NOT NULL,
+    certifications_completed integer DEFAULT 0 NOT NULL,
+    documents_generated integer DEFAULT 0 NOT NULL,
+    action_tasks_completed integer DEFAULT 0 NOT NULL,
+    cost_savings numeric(19,4) DEFAULT 0 NOT NULL,
+    time_saved_hours numeric(10,2) DEFAULT 0 NOT NULL,
+    last_activity_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT user_metrics_counts_check CHECK (((reports_generated >= 0) AND (certifications_completed >= 0) AND (documents_generated >= 0) AND (action_tasks_completed >= 0))),
+    CONSTRAINT user_metrics_savings_check CHECK (((cost_savings >= (0)::numeric) AND (time_saved_hours >= (0)::numeric)))
+);
+
+--
+-- Name: TABLE user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.user_metrics IS 'Success metrics per user (one row each), for the dashboard and product reporting.';
+
+--
+-- Name: COLUMN user_metrics.action_tasks_completed; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.user_metrics.action_tasks_completed IS 'Action-plan tasks marked done, across all reports.';
+
+--
+-- Name: COLUMN user_metrics.cost_savings; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.user_metrics.cost_savings IS 'Estimated consultant and rejection costs avoided, in INR.';
+
+--
+-- Name: COLUMN user_metrics.time_saved_hours; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.user_metrics.time_saved_hours IS 'Estimated hours of research and paperwork saved.';
+
+--
+-- Name: COLUMN user_metrics.last_activity_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.user_metrics.last_activity_at IS 'When the metrics last changed.';
+
+--
+-- Name: CONSTRAINT user_metrics_counts_check ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT user_metrics_counts_check ON export_readiness.user_metrics IS 'the counters cannot be negative';
+
+--
+-- Name: CONSTRAINT user_metrics_savings_check ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT user_metrics_savings_check ON export_readiness.user_metrics IS 'cost_savings and time_saved_hours cannot be negative';
+
+--
+-- Name: users; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.users (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    email text NOT NULL,
+    password_hash text NOT NULL,
+    company_name text NOT NULL,
+    business_type text NOT NULL,
+    company_size text NOT NULL,
+    iec_code text,
+    phone_encrypted bytea,
+    profile jsonb DEFAULT '{}'::jsonb NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_login_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_business_type_check CHECK ((business_type = ANY (ARRAY['Manufacturing'::text, 'SaaS'::text, 'Merchant'::text]))),
+    CONSTRAINT users_company_name_check CHECK (((length(btrim(company_name)) >= 1) AND (length(btrim(company_name)) <= 200))),
+    CONSTRAINT users_company_size_check CHECK ((company_size = ANY (ARRAY['Micro'::text, 'Small'::text, 'Medium'::text]))),
+    CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
+    CONSTRAINT users_iec_code_check CHECK ((iec_code ~ '^[A-Z0-9]{10}$'::text)),
+    CONSTRAINT users_password_hash_check CHECK (((password_hash ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (password_hash ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text))),
+    CONSTRAINT users_phone_encrypted_check CHECK ((octet_length(phone_encrypted) > 0)),
+    CONSTRAINT users_profile_check CHECK (((jsonb_typeof(profile) = 'object'::text) AND (NOT (profile ?| ARRAY['phone'::text, 'pan'::text, 'aadhaar'::text, 'bank_account'::text, 'password'::text]))))
+);
+
+--
+-- Name: TABLE users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.users IS 'Exporters using ExportSathi. Deleting one deletes all their reports, progress, documents, chats, analyses and metrics.';
+
+--
+-- Name: COLUMN users.email; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.email IS 'Login; unique regardless of case.';
+
+--
+-- Name: COLUMN users.password_hash; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+
+--
+-- Name: COLUMN users.business_type; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.business_type IS 'Manufacturing, SaaS (services exported under SOFTEX) or Merchant (trading) exporter.';
+
+--
+-- Name: COLUMN users.company_size; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.company_size IS 'MSME class: Micro, Small or Medium.';
+
+--
+-- Name: COLUMN users.iec_code; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.iec_code IS 'Importer Exporter Code issued by DGFT (10 characters); printed on every shipping bill, so not secret.';
+
+--
+-- Name: COLUMN users.phone_encrypted; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.phone_encrypted IS 'Sensitive (Requirement 17.2, personal data): the contact phone number, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+
+--
+-- Name: COLUMN users.profile; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.profile IS 'Non-sensitive profile as a JSON object (state, city, products, export experience, preferred language); keys for personal or financial identifiers are refused.';
+
+--
+-- Name: CONSTRAINT users_business_type_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_business_type_check ON export_readiness.users IS 'business_type must be Manufacturing, SaaS or Merchant';
+
+--
+-- Name: CONSTRAINT users_company_name_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_company_name_check ON export_readiness.users IS 'company_name must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT users_company_size_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_company_size_check ON export_readiness.users IS 'company_size must be Micro, Small or Medium';
+
+--
+-- Name: CONSTRAINT users_email_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_email_check ON export_readiness.users IS 'email must look like name@domain.tld (at most 254 characters)';
+
+--
+-- Name: CONSTRAINT users_iec_code_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_iec_code_check ON export_readiness.users IS 'iec_code must be 10 capital letters or digits';
+
+--
+-- Name: CONSTRAINT users_password_hash_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_password_hash_check ON export_readiness.users IS 'password_hash must be an argon2 or bcrypt hash, never a plain password';
+
+--
+-- Name: CONSTRAINT users_phone_encrypted_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_phone_encrypted_check ON export_readiness.users IS 'phone_encrypted cannot be empty';
+
+--
+-- Name: CONSTRAINT users_profile_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_profile_check ON export_readiness.users IS 'profile must be a JSON object without phone, pan, aadhaar, bank_account or password keys (sensitive data is stored encrypted)';
+
+--
 -- Name: cards; Type: TABLE; Schema: fintech; Owner: -
 --
 
@@ -1351,6 +2316,128 @@ ALTER TABLE ONLY core.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
 
 --
+-- Name: action_plan_progress action_plan_progress_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.action_plan_progress
+    ADD CONSTRAINT action_plan_progress_pkey PRIMARY KEY (id);
+
+--
+-- Name: action_plan_progress action_plan_progress_report_id_day_number_task_id_key; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.action_plan_progress
+    ADD CONSTRAINT action_plan_progress_report_id_day_number_task_id_key UNIQUE (report_id, day_number, task_id);
+
+--
+-- Name: CONSTRAINT action_plan_progress_report_id_day_number_task_id_key ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_report_id_day_number_task_id_key ON export_readiness.action_plan_progress IS 'a task appears once per report and day';
+
+--
+-- Name: certification_progress certification_progress_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.certification_progress
+    ADD CONSTRAINT certification_progress_pkey PRIMARY KEY (id);
+
+--
+-- Name: certification_progress certification_progress_report_id_certification_id_key; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.certification_progress
+    ADD CONSTRAINT certification_progress_report_id_certification_id_key UNIQUE (report_id, certification_id);
+
+--
+-- Name: CONSTRAINT certification_progress_report_id_certification_id_key ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_report_id_certification_id_key ON export_readiness.certification_progress IS 'a certification is tracked once per report';
+
+--
+-- Name: chat_messages chat_messages_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.chat_messages
+    ADD CONSTRAINT chat_messages_pkey PRIMARY KEY (id);
+
+--
+-- Name: chat_sessions chat_sessions_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.chat_sessions
+    ADD CONSTRAINT chat_sessions_pkey PRIMARY KEY (id);
+
+--
+-- Name: finance_analysis finance_analysis_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.finance_analysis
+    ADD CONSTRAINT finance_analysis_pkey PRIMARY KEY (id);
+
+--
+-- Name: generated_documents generated_documents_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.generated_documents
+    ADD CONSTRAINT generated_documents_pkey PRIMARY KEY (id);
+
+--
+-- Name: logistics_analysis logistics_analysis_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.logistics_analysis
+    ADD CONSTRAINT logistics_analysis_pkey PRIMARY KEY (id);
+
+--
+-- Name: reports reports_id_user_id_key; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.reports
+    ADD CONSTRAINT reports_id_user_id_key UNIQUE (id, user_id);
+
+--
+-- Name: CONSTRAINT reports_id_user_id_key ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_id_user_id_key ON export_readiness.reports IS 'a report id appears once (target of the owner-checking composite foreign keys)';
+
+--
+-- Name: reports reports_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.reports
+    ADD CONSTRAINT reports_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_metrics user_metrics_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.user_metrics
+    ADD CONSTRAINT user_metrics_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_metrics user_metrics_user_id_key; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.user_metrics
+    ADD CONSTRAINT user_metrics_user_id_key UNIQUE (user_id);
+
+--
+-- Name: CONSTRAINT user_metrics_user_id_key ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT user_metrics_user_id_key ON export_readiness.user_metrics IS 'a user has one metrics row';
+
+--
+-- Name: users users_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+--
 -- Name: accounts accounts_account_number_key; Type: CONSTRAINT; Schema: fintech; Owner: -
 --
 
@@ -1464,6 +2551,108 @@ CREATE INDEX audit_log_occurred_at_idx ON core.audit_log USING brin (occurred_at
 --
 
 CREATE INDEX audit_log_table_name_row_id_idx ON core.audit_log USING btree (schema_name, table_name, row_id, occurred_at DESC);
+
+--
+-- Name: action_plan_progress_report_id_user_id_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX action_plan_progress_report_id_user_id_idx ON export_readiness.action_plan_progress USING btree (report_id, user_id);
+
+--
+-- Name: certification_progress_report_id_user_id_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX certification_progress_report_id_user_id_idx ON export_readiness.certification_progress USING btree (report_id, user_id);
+
+--
+-- Name: certification_progress_status_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX certification_progress_status_idx ON export_readiness.certification_progress USING btree (status);
+
+--
+-- Name: chat_messages_session_id_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX chat_messages_session_id_created_at_idx ON export_readiness.chat_messages USING btree (session_id, created_at DESC, id DESC);
+
+--
+-- Name: chat_messages_sources_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX chat_messages_sources_idx ON export_readiness.chat_messages USING gin (sources jsonb_path_ops);
+
+--
+-- Name: chat_sessions_report_id_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX chat_sessions_report_id_idx ON export_readiness.chat_sessions USING btree (report_id, user_id) WHERE (report_id IS NOT NULL);
+
+--
+-- Name: chat_sessions_user_id_updated_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX chat_sessions_user_id_updated_at_idx ON export_readiness.chat_sessions USING btree (user_id, updated_at DESC, id);
+
+--
+-- Name: finance_analysis_report_id_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX finance_analysis_report_id_created_at_idx ON export_readiness.finance_analysis USING btree (report_id, created_at DESC, id);
+
+--
+-- Name: generated_documents_report_id_user_id_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX generated_documents_report_id_user_id_created_at_idx ON export_readiness.generated_documents USING btree (report_id, user_id, created_at DESC);
+
+--
+-- Name: generated_documents_validation_status_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX generated_documents_validation_status_idx ON export_readiness.generated_documents USING btree (validation_status);
+
+--
+-- Name: logistics_analysis_report_id_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX logistics_analysis_report_id_created_at_idx ON export_readiness.logistics_analysis USING btree (report_id, created_at DESC, id);
+
+--
+-- Name: reports_destination_country_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX reports_destination_country_created_at_idx ON export_readiness.reports USING btree (destination_country, created_at DESC, id);
+
+--
+-- Name: reports_hs_code_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX reports_hs_code_idx ON export_readiness.reports USING btree (hs_code text_pattern_ops) WHERE (hs_code IS NOT NULL);
+
+--
+-- Name: reports_report_data_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX reports_report_data_idx ON export_readiness.reports USING gin (report_data jsonb_path_ops);
+
+--
+-- Name: reports_status_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX reports_status_idx ON export_readiness.reports USING btree (status) WHERE (status = ANY (ARRAY['pending'::text, 'processing'::text]));
+
+--
+-- Name: reports_user_id_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX reports_user_id_created_at_idx ON export_readiness.reports USING btree (user_id, created_at DESC, id);
+
+--
+-- Name: users_email_key; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE UNIQUE INDEX users_email_key ON export_readiness.users USING btree (lower(email));
 
 --
 -- Name: accounts_status_idx; Type: INDEX; Schema: fintech; Owner: -
@@ -1586,6 +2775,78 @@ CREATE TRIGGER _100_forbid_mutation BEFORE DELETE OR UPDATE ON core.audit_log FO
 CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON core.audit_log FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
 
 --
+-- Name: chat_messages _100_forbid_update; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_update BEFORE UPDATE ON export_readiness.chat_messages FOR EACH ROW EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: action_plan_progress _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.action_plan_progress FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: certification_progress _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.certification_progress FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: chat_sessions _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.chat_sessions FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: finance_analysis _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.finance_analysis FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: generated_documents _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.generated_documents FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: logistics_analysis _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.logistics_analysis FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: reports _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.reports FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: user_metrics _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.user_metrics FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: users _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.users FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: generated_documents _900_audit; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON export_readiness.generated_documents FOR EACH ROW EXECUTE FUNCTION core.tg__audit('content_encrypted');
+
+--
+-- Name: users _900_audit; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON export_readiness.users FOR EACH ROW EXECUTE FUNCTION core.tg__audit('password_hash', 'phone_encrypted');
+
+--
 -- Name: p2p_transactions _050_check_status_transition; Type: TRIGGER; Schema: fintech; Owner: -
 --
 
@@ -1674,6 +2935,136 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.p2p_transa
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.transfers FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: action_plan_progress action_plan_progress_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.action_plan_progress
+    ADD CONSTRAINT action_plan_progress_report_id_fkey FOREIGN KEY (report_id, user_id) REFERENCES export_readiness.reports(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT action_plan_progress_report_id_fkey ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_report_id_fkey ON export_readiness.action_plan_progress IS 'an action-plan task must belong to a report of the same user';
+
+--
+-- Name: certification_progress certification_progress_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.certification_progress
+    ADD CONSTRAINT certification_progress_report_id_fkey FOREIGN KEY (report_id, user_id) REFERENCES export_readiness.reports(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT certification_progress_report_id_fkey ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_report_id_fkey ON export_readiness.certification_progress IS 'certification progress must belong to a report of the same user';
+
+--
+-- Name: chat_messages chat_messages_session_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.chat_messages
+    ADD CONSTRAINT chat_messages_session_id_fkey FOREIGN KEY (session_id) REFERENCES export_readiness.chat_sessions(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT chat_messages_session_id_fkey ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_messages_session_id_fkey ON export_readiness.chat_messages IS 'a message must belong to an existing chat session';
+
+--
+-- Name: chat_sessions chat_sessions_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.chat_sessions
+    ADD CONSTRAINT chat_sessions_report_id_fkey FOREIGN KEY (report_id, user_id) REFERENCES export_readiness.reports(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT chat_sessions_report_id_fkey ON chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_sessions_report_id_fkey ON export_readiness.chat_sessions IS 'a chat session can only be about a report of the same user';
+
+--
+-- Name: chat_sessions chat_sessions_user_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.chat_sessions
+    ADD CONSTRAINT chat_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES export_readiness.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT chat_sessions_user_id_fkey ON chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_sessions_user_id_fkey ON export_readiness.chat_sessions IS 'a chat session must belong to an existing user';
+
+--
+-- Name: finance_analysis finance_analysis_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.finance_analysis
+    ADD CONSTRAINT finance_analysis_report_id_fkey FOREIGN KEY (report_id) REFERENCES export_readiness.reports(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT finance_analysis_report_id_fkey ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_report_id_fkey ON export_readiness.finance_analysis IS 'a finance analysis must belong to an existing report';
+
+--
+-- Name: generated_documents generated_documents_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.generated_documents
+    ADD CONSTRAINT generated_documents_report_id_fkey FOREIGN KEY (report_id, user_id) REFERENCES export_readiness.reports(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT generated_documents_report_id_fkey ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_report_id_fkey ON export_readiness.generated_documents IS 'a document must belong to a report of the same user';
+
+--
+-- Name: logistics_analysis logistics_analysis_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.logistics_analysis
+    ADD CONSTRAINT logistics_analysis_report_id_fkey FOREIGN KEY (report_id) REFERENCES export_readiness.reports(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT logistics_analysis_report_id_fkey ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT logistics_analysis_report_id_fkey ON export_readiness.logistics_analysis IS 'a logistics analysis must belong to an existing report';
+
+--
+-- Name: reports reports_user_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.reports
+    ADD CONSTRAINT reports_user_id_fkey FOREIGN KEY (user_id) REFERENCES export_readiness.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT reports_user_id_fkey ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_user_id_fkey ON export_readiness.reports IS 'a report must belong to an existing user';
+
+--
+-- Name: user_metrics user_metrics_user_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.user_metrics
+    ADD CONSTRAINT user_metrics_user_id_fkey FOREIGN KEY (user_id) REFERENCES export_readiness.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT user_metrics_user_id_fkey ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT user_metrics_user_id_fkey ON export_readiness.user_metrics IS 'metrics must belong to an existing user';
 
 --
 -- Name: accounts accounts_user_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
