@@ -3,6 +3,7 @@ vehicle overlap exclusion, stop sequences, route plans and estimated vs actual."
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -465,3 +466,34 @@ async def test_routes_link_to_their_decision(ldb: Database) -> None:
         async with ldb.transaction() as conn:
             await logistics.delete_decision(conn, decision_id=decision.id)
     assert info.value.constraint == "routes_decision_id_fkey"
+
+
+async def test_concurrent_assignments_cannot_overload_a_route(ldb: Database) -> None:
+    customer, van, route = await _fleet(ldb, capacity_weight_tonnes=D("3"))
+    async with ldb.transaction() as conn:
+        a = await make_order(conn, customer.id, weight_tonnes=D("2"))
+        b = await make_order(conn, customer.id, weight_tonnes=D("2"))
+    entered = asyncio.Event()
+
+    async def assign(order: Any, hold: bool) -> str:
+        try:
+            async with ldb.transaction() as conn:
+                await logistics.update_orders_route(conn, route_id=route.id, order_ids=[order.id])
+                if hold:  # keep the route locked until the other transaction is waiting
+                    entered.set()
+                    await asyncio.sleep(0.3)
+            return "ok"
+        except errors.CheckViolation as exc:
+            return exc.constraint or "?"
+
+    async def second() -> str:
+        await entered.wait()
+        return await assign(b, False)
+
+    results = await asyncio.gather(assign(a, True), second())
+    assert results == ["ok", "routes_capacity_check"]
+    async with ldb.transaction() as conn:
+        on_route = await conn.fetchval(
+            "SELECT sum(weight_tonnes) FROM logistics.orders WHERE assigned_route_id = $1", route.id
+        )
+    assert on_route == D("2")
