@@ -24,6 +24,7 @@ __all__ = [
     "RoutePerformance",
     "RoutePlan",
     "RouteStop",
+    "TableRowCount",
     "User",
     "Vehicle",
     "VehicleUtilisation",
@@ -41,11 +42,13 @@ __all__ = [
     "get_customer_by_code",
     "get_customer_by_id",
     "get_decision_by_id",
+    "get_order_by_code",
     "get_order_by_id",
     "get_route_by_id",
     "get_user_by_id",
     "get_user_by_username",
     "get_user_password_hash_by_username",
+    "get_vehicle_by_code",
     "get_vehicle_by_id",
     "list_customers",
     "list_decision_audit",
@@ -55,6 +58,7 @@ __all__ = [
     "list_pending_orders",
     "list_route_performance",
     "list_route_plan",
+    "list_table_row_counts",
     "list_users",
     "list_vehicle_utilisation",
     "update_customer_settings",
@@ -335,7 +339,7 @@ _OperationalOutcome_LIST: TypeAdapter[list[OperationalOutcome]] = TypeAdapter(
 
 
 class Order(BaseModel):
-    """A row of create_order, get_order_by_id, list_pending_orders, update_order_status, update_order_unassigned, update_orders_route."""
+    """A row of create_order, get_order_by_code, get_order_by_id, list_pending_orders, update_order_status, update_order_unassigned, update_orders_route."""
 
     id: UUID
     #: Business key (the seed's order_id); unique.
@@ -582,6 +586,20 @@ _RouteStop_FIELDS = (
 )
 
 
+class TableRowCount(BaseModel):
+    """A row of list_table_row_counts."""
+
+    table_name: str
+    row_count: int
+
+
+_TableRowCount_FIELDS = (
+    "table_name",
+    "row_count",
+)
+_TableRowCount_LIST: TypeAdapter[list[TableRowCount]] = TypeAdapter(list[TableRowCount])
+
+
 class User(BaseModel):
     """A row of create_user, create_user_with_password, get_user_by_id, get_user_by_username, list_users."""
 
@@ -615,7 +633,7 @@ _User_LIST: TypeAdapter[list[User]] = TypeAdapter(list[User])
 
 
 class Vehicle(BaseModel):
-    """A row of create_vehicle, get_vehicle_by_id, update_vehicle_location, update_vehicle_status."""
+    """A row of create_vehicle, get_vehicle_by_code, get_vehicle_by_id, update_vehicle_location, update_vehicle_status."""
 
     id: UUID
     #: Business key (the seed's vehicle_id), e.g. a fleet number; unique.
@@ -747,6 +765,11 @@ _get_decision_by_id = checked(
     "get_decision_by_id",
     "93135dab594f08ee8fb8aa1d7d37562794b0ab07f8d17e27c756f532533b1fe3",
 )
+_get_order_by_code = checked(
+    _QUERIES,
+    "get_order_by_code",
+    "bb8ef871168158e888f08d7e080f46a086c284845e325c6378e83c4ba6761583",
+)
 _get_order_by_id = checked(
     _QUERIES, "get_order_by_id", "d2f36e9f4ba09f54c52099adb330f06458a96d091c9378157615eefb73329ea9"
 )
@@ -765,6 +788,11 @@ _get_user_password_hash_by_username = checked(
     _QUERIES,
     "get_user_password_hash_by_username",
     "36490a8539f8ae07b0bf21b5de004f7599b19833656fa12b5cee839097961490",
+)
+_get_vehicle_by_code = checked(
+    _QUERIES,
+    "get_vehicle_by_code",
+    "a2b7b12c6db2a79f405305a34676b2e75843eceb6a7765f907e5a40d72fa3d8a",
 )
 _get_vehicle_by_id = checked(
     _QUERIES,
@@ -806,6 +834,11 @@ _list_route_performance = checked(
 )
 _list_route_plan = checked(
     _QUERIES, "list_route_plan", "b8673a50badc16c93a9317738726dfc0fad618a831bc165e5cc9f341da719c9e"
+)
+_list_table_row_counts = checked(
+    _QUERIES,
+    "list_table_row_counts",
+    "cef86fac1d8910bc254fbecb6b13a4b2383d687dedd88528d1e46896a30264e9",
 )
 _list_users = checked(
     _QUERIES, "list_users", "834bfb7217f007f65c6325cad08a42c35ed073182ae8133ab1b51f52c2027a02"
@@ -1208,6 +1241,12 @@ async def get_decision_by_id(conn: Connection, *, decision_id: UUID) -> Decision
     )
 
 
+async def get_order_by_code(conn: Connection, *, order_code: str) -> Order | None:
+    """The order with this business key, or none."""
+    row = await _get_order_by_code.fetchrow(conn, order_code=order_code)
+    return None if row is None else Order.model_validate(dict(zip(_Order_FIELDS, row, strict=True)))
+
+
 async def get_order_by_id(conn: Connection, *, order_id: UUID) -> Order | None:
     """The order with this id, or none."""
     row = await _get_order_by_id.fetchrow(conn, order_id=order_id)
@@ -1238,6 +1277,16 @@ async def get_user_password_hash_by_username(conn: Connection, *, username: str)
     """
     value = await _get_user_password_hash_by_username.fetchval(conn, username=username)
     return _VALUE_1.validate_python(value)
+
+
+async def get_vehicle_by_code(conn: Connection, *, vehicle_code: str) -> Vehicle | None:
+    """The vehicle with this business key, or none."""
+    row = await _get_vehicle_by_code.fetchrow(conn, vehicle_code=vehicle_code)
+    return (
+        None
+        if row is None
+        else Vehicle.model_validate(dict(zip(_Vehicle_FIELDS, row, strict=True)))
+    )
 
 
 async def get_vehicle_by_id(conn: Connection, *, vehicle_id: UUID) -> Vehicle | None:
@@ -1390,6 +1439,16 @@ async def list_route_plan(conn: Connection, *, route_id: UUID) -> list[RoutePlan
     rows = await _list_route_plan.fetch(conn, route_id=route_id)
     return _RoutePlan_LIST.validate_python(
         [dict(zip(_RoutePlan_FIELDS, r, strict=True)) for r in rows]
+    )
+
+
+async def list_table_row_counts(conn: Connection) -> list[TableRowCount]:
+    """How many rows each logistics table holds, in the order the seed listed them (for `datalayer
+    logistics check`).
+    """
+    rows = await _list_table_row_counts.fetch(conn)
+    return _TableRowCount_LIST.validate_python(
+        [dict(zip(_TableRowCount_FIELDS, r, strict=True)) for r in rows]
     )
 
 
@@ -1593,11 +1652,13 @@ def verify() -> None:
         _get_customer_by_code,
         _get_customer_by_id,
         _get_decision_by_id,
+        _get_order_by_code,
         _get_order_by_id,
         _get_route_by_id,
         _get_user_by_id,
         _get_user_by_username,
         _get_user_password_hash_by_username,
+        _get_vehicle_by_code,
         _get_vehicle_by_id,
         _list_customers,
         _list_decision_audit,
@@ -1607,6 +1668,7 @@ def verify() -> None:
         _list_pending_orders,
         _list_route_performance,
         _list_route_plan,
+        _list_table_row_counts,
         _list_users,
         _list_vehicle_utilisation,
         _update_customer_settings,

@@ -16,6 +16,13 @@ SELECT id, order_code, customer_id, pickup_latitude, pickup_longitude, pickup_ad
 FROM logistics.orders
 WHERE id = :order_id;
 
+-- name: get_order_by_code(order_code)^
+-- The order with this business key, or none.
+-- @nonnull window_start, window_end
+SELECT id, order_code, customer_id, pickup_latitude, pickup_longitude, pickup_address, destination_city, destination_latitude, destination_longitude, destination_address, weight_tonnes, volume_m3, lower(time_window) AS window_start, upper(time_window) AS window_end, priority, special_handling, price_kes, status, assigned_route_id, created_at, updated_at
+FROM logistics.orders
+WHERE order_code = :order_code;
+
 -- name: list_pending_orders(destination_city, window_start, window_end, after_window_start, after_id, max_rows)
 -- A page of the pending orders for a destination city whose delivery window overlaps
 -- [window_start, window_end), earliest window first (keyset: pass the last row's window_start

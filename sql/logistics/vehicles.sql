@@ -12,6 +12,12 @@ SELECT id, vehicle_code, vehicle_type, capacity_weight_tonnes, capacity_volume_m
 FROM logistics.vehicles
 WHERE id = :vehicle_id;
 
+-- name: get_vehicle_by_code(vehicle_code)^
+-- The vehicle with this business key, or none.
+SELECT id, vehicle_code, vehicle_type, capacity_weight_tonnes, capacity_volume_m3, current_latitude, current_longitude, status, available_at, fuel_cost_per_km, driver_cost_per_hour, created_at, updated_at
+FROM logistics.vehicles
+WHERE vehicle_code = :vehicle_code;
+
 -- name: update_vehicle_location(vehicle_id, latitude, longitude)^
 -- Records where a vehicle is now; returns it, or none.
 UPDATE logistics.vehicles

@@ -179,7 +179,8 @@ async def test_outcome_prediction_errors_and_profit_are_generated(ldb: Database)
     with pytest.raises(errors.RestrictViolation) as info:
         async with ldb.transaction() as conn:
             await conn.execute(
-                "UPDATE logistics.operational_outcomes SET actual_cost = 1 WHERE id = $1", outcome.id
+                "UPDATE logistics.operational_outcomes SET actual_cost = 1 WHERE id = $1",
+                outcome.id,
             )
     assert info.value.constraint == "operational_outcomes_append_only"
     with pytest.raises(errors.RestrictViolation):
@@ -261,7 +262,13 @@ async def test_learning_feedback_per_policy(ldb: Database) -> None:
             conn, await route_for("cfa"), actual_cost=D("7800"), actual_duration_minutes=230,
             actual_distance_km=D("160"), on_time_deliveries=1, late_deliveries=0,
         )  # fmt: skip
-        await _outcome(conn, await route_for("vfa"), failed_deliveries=4, on_time_deliveries=0, late_deliveries=0)
+        await _outcome(
+            conn,
+            await route_for("vfa"),
+            failed_deliveries=4,
+            on_time_deliveries=0,
+            late_deliveries=0,
+        )
         await _outcome(conn, await route_for(None))
         rows = await logistics.list_learning_feedback(conn, **window)
         later = await logistics.list_learning_feedback(

@@ -67,9 +67,7 @@ async def test_order_crud_and_pending_by_city_and_window(ldb: Database) -> None:
         first = await page(rows=1)
         assert [o.id for o in first] == [early.id]
         assert [o.id for o in await page(first[0])] == [late.id]
-        cancelled = await logistics.update_order_status(
-            conn, order_id=late.id, status="cancelled"
-        )
+        cancelled = await logistics.update_order_status(conn, order_id=late.id, status="cancelled")
         assert cancelled is not None and cancelled.status == "cancelled"
         assert [o.id for o in await page()] == [early.id]
         assert await logistics.update_order_status(conn, order_id=uuid4(), status="failed") is None
@@ -186,9 +184,7 @@ async def test_assignment_refusals_change_nothing(ldb: Database) -> None:
     async with ldb.transaction() as conn:
         a, b = [await make_order(conn, customer.id) for _ in range(2)]
         await logistics.update_orders_route(conn, route_id=route.id, order_ids=[a.id])
-        other = await make_route(
-            conn, van.id, period_start=T0 + hours(7), period_end=T0 + hours(9)
-        )
+        other = await make_route(conn, van.id, period_start=T0 + hours(7), period_end=T0 + hours(9))
     with pytest.raises(errors.OrderNotPending) as taken:
         async with ldb.transaction() as conn:
             await logistics.update_orders_route(conn, route_id=other.id, order_ids=[b.id, a.id])
@@ -217,7 +213,10 @@ async def test_over_capacity_assignment_is_refused(ldb: Database) -> None:
         ldb, capacity_weight_tonnes=D("5"), capacity_volume_m3=D("20")
     )
     async with ldb.transaction() as conn:
-        heavy = [await make_order(conn, customer.id, weight_tonnes=D("2"), volume_m3=D("1")) for _ in range(3)]
+        heavy = [
+            await make_order(conn, customer.id, weight_tonnes=D("2"), volume_m3=D("1"))
+            for _ in range(3)
+        ]
         bulky = await make_order(conn, customer.id, weight_tonnes=D("0.5"), volume_m3=D("19.5"))
         await logistics.update_orders_route(
             conn, route_id=route.id, order_ids=[o.id for o in heavy[:2]]
@@ -235,7 +234,10 @@ async def test_over_capacity_assignment_is_refused(ldb: Database) -> None:
     async with ldb.transaction() as conn:
         # a load that fits exactly is accepted
         fits = await make_order(conn, customer.id, weight_tonnes=D("1"), volume_m3=D("18"))
-        assert len(await logistics.update_orders_route(conn, route_id=route.id, order_ids=[fits.id])) == 1
+        assert (
+            len(await logistics.update_orders_route(conn, route_id=route.id, order_ids=[fits.id]))
+            == 1
+        )
     for statement, args in [
         # an order on the route grows
         ("UPDATE logistics.orders SET weight_tonnes = 3 WHERE id = $1", (heavy[0].id,)),
@@ -338,13 +340,23 @@ async def test_route_lifecycle_plan_and_performance(ldb: Database) -> None:
         await logistics.update_orders_route(conn, route_id=route.id, order_ids=[a.id, b.id])
         stops = [
             await logistics.create_route_stop(
-                conn, route_id=route.id, order_id=order_id, stop_type=kind, sequence_order=seq,
-                latitude=-1.2864, longitude=36.8172, address=None,
-                estimated_arrival_at=T0 + hours(seq), estimated_departure_at=T0 + hours(seq + 0.25),
-            )  # fmt: skip
+                conn,
+                route_id=route.id,
+                order_id=order_id,
+                stop_type=kind,
+                sequence_order=seq,
+                latitude=-1.2864,
+                longitude=36.8172,
+                address=None,
+                estimated_arrival_at=T0 + hours(seq),
+                estimated_departure_at=T0 + hours(seq + 0.25),
+            )
             for seq, kind, order_id in [
-                (3, "delivery", a.id), (1, "pickup", a.id), (2, "pickup", b.id),
-                (4, "delivery", b.id), (5, "depot", None),
+                (3, "delivery", a.id),
+                (1, "pickup", a.id),
+                (2, "pickup", b.id),
+                (4, "delivery", b.id),
+                (5, "depot", None),
             ]
         ]
         plan = await logistics.list_route_plan(conn, route_id=route.id)
@@ -443,7 +455,9 @@ async def test_stop_rules(ldb: Database) -> None:
     assert leaving.value.constraint == "route_stops_order_id_fkey"
     # stops go with their route
     async with ldb.transaction() as conn:
-        spare = await make_route(conn, van.id, period_start=T0 + hours(20), period_end=T0 + hours(21))
+        spare = await make_route(
+            conn, van.id, period_start=T0 + hours(20), period_end=T0 + hours(21)
+        )
         await logistics.create_route_stop(
             conn, route_id=spare.id, order_id=None, stop_type="depot", sequence_order=1,
             latitude=0.0, longitude=36.0, address="Depot", estimated_arrival_at=None,
@@ -469,7 +483,7 @@ async def test_routes_link_to_their_decision(ldb: Database) -> None:
 
 
 async def test_concurrent_assignments_cannot_overload_a_route(ldb: Database) -> None:
-    customer, van, route = await _fleet(ldb, capacity_weight_tonnes=D("3"))
+    customer, _, route = await _fleet(ldb, capacity_weight_tonnes=D("3"))
     async with ldb.transaction() as conn:
         a = await make_order(conn, customer.id, weight_tonnes=D("2"))
         b = await make_order(conn, customer.id, weight_tonnes=D("2"))

@@ -59,9 +59,7 @@ async def test_password_hashed_and_checked_in_the_database(ldb: Database) -> Non
         assert (
             await logistics.exists_user_password(conn, username="admin", password="wrong") is False
         )
-        assert (
-            await logistics.exists_user_password(conn, username="ghost", password="x") is False
-        )
+        assert await logistics.exists_user_password(conn, username="ghost", password="x") is False
 
 
 @pytest.mark.parametrize(

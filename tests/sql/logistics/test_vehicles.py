@@ -146,17 +146,27 @@ async def test_nearest_available_vehicles_empty(ldb: Database) -> None:
     async with ldb.transaction() as conn:
         assert (
             await logistics.list_nearest_available_vehicles(
-                conn, latitude=NAIROBI[0], longitude=NAIROBI[1], available_by=T0,
-                min_weight_tonnes=D("0"), min_volume_m3=D("0"), max_rows=3,
-            )  # fmt: skip
+                conn,
+                latitude=NAIROBI[0],
+                longitude=NAIROBI[1],
+                available_by=T0,
+                min_weight_tonnes=D("0"),
+                min_volume_m3=D("0"),
+                max_rows=3,
+            )
             == []
         )
         await make_vehicle(conn, capacity_weight_tonnes=D("3"))
         assert (
             await logistics.list_nearest_available_vehicles(
-                conn, latitude=NAIROBI[0], longitude=NAIROBI[1], available_by=T0,
-                min_weight_tonnes=D("3.001"), min_volume_m3=D("0"), max_rows=3,
-            )  # fmt: skip
+                conn,
+                latitude=NAIROBI[0],
+                longitude=NAIROBI[1],
+                available_by=T0,
+                min_weight_tonnes=D("3.001"),
+                min_volume_m3=D("0"),
+                max_rows=3,
+            )
             == []
         )
 
@@ -171,7 +181,7 @@ async def test_vehicle_utilisation(ldb: Database) -> None:
         )
         customer = await make_customer(conn)
         busy = await make_vehicle(conn, vehicle_code="BUSY", capacity_weight_tonnes=D("4"))
-        idle = await make_vehicle(conn, vehicle_code="IDLE")
+        await make_vehicle(conn, vehicle_code="IDLE")
         # two routes of 6 h and 4 h in a 20 h period; the cancelled one does not count
         first = await make_route(conn, busy.id, period_start=T0, period_end=T0 + hours(6))
         await make_route(conn, busy.id, period_start=T0 + hours(16), period_end=T0 + hours(20))
@@ -179,7 +189,10 @@ async def test_vehicle_utilisation(ldb: Database) -> None:
             conn, busy.id, period_start=T0 + hours(8), period_end=T0 + hours(10)
         )
         await logistics.update_route_cancelled(conn, route_id=cancelled.id)
-        orders = [await make_order(conn, customer.id, weight_tonnes=D("1.5"), volume_m3=D("5")) for _ in range(2)]
+        orders = [
+            await make_order(conn, customer.id, weight_tonnes=D("1.5"), volume_m3=D("5"))
+            for _ in range(2)
+        ]
         await logistics.update_orders_route(
             conn, route_id=first.id, order_ids=[o.id for o in orders]
         )
