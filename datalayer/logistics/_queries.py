@@ -846,7 +846,7 @@ _list_users = checked(
 _list_vehicle_utilisation = checked(
     _QUERIES,
     "list_vehicle_utilisation",
-    "fd2b8e5a5bb3146d8eda05fc048b768588e54e52d0dce712eb7b4a43eda9337a",
+    "3617a73685d70768dfe7e1c7036ebf5abfe56d72f9fb1f50c242e57017fcccf2",
 )
 _update_customer_settings = checked(
     _QUERIES,
@@ -1464,7 +1464,7 @@ async def list_vehicle_utilisation(
     """For every vehicle, over [period_start, period_end): how many routes (not cancelled) overlap
     the period, the minutes they take within it, that time as a share of the period, and the
     average load of those routes as a share of the vehicle's weight and volume capacity (0 when
-    idle). Busiest first.
+    idle, and for an empty period). Busiest first.
     """
     rows = await _list_vehicle_utilisation.fetch(
         conn, period_start=period_start, period_end=period_end

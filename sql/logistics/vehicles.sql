@@ -65,8 +65,8 @@ LIMIT :max_rows::int;
 -- name: list_vehicle_utilisation(period_start, period_end)
 -- For every vehicle, over [period_start, period_end): how many routes (not cancelled) overlap the
 -- period, the minutes they take within it, that time as a share of the period, and the average
--- load of those routes as a share of the vehicle's weight and volume capacity (0 when idle).
--- Busiest first.
+-- load of those routes as a share of the vehicle's weight and volume capacity (0 when idle, and
+-- for an empty period). Busiest first.
 -- @nonnull vehicle_id, vehicle_code, vehicle_type, status, route_count, busy_minutes, time_utilisation, weight_utilisation, volume_utilisation
 WITH w AS (
     SELECT tstzrange(:period_start::timestamptz, :period_end::timestamptz) AS period
@@ -92,7 +92,7 @@ SELECT
     v.status,
     count(l.route_id) AS route_count,
     coalesce(round(extract(EPOCH FROM sum(l.busy)) / 60), 0)::int AS busy_minutes,
-    round(coalesce(extract(EPOCH FROM sum(l.busy)), 0) / extract(EPOCH FROM upper(w.period) - lower(w.period)), 4) AS time_utilisation,
+    coalesce(round(coalesce(extract(EPOCH FROM sum(l.busy)), 0) / nullif(extract(EPOCH FROM upper(w.period) - lower(w.period)), 0), 4), 0) AS time_utilisation,
     round(coalesce(avg(l.weight / v.capacity_weight_tonnes), 0), 4) AS weight_utilisation,
     round(coalesce(avg(l.volume / v.capacity_volume_m3), 0), 4) AS volume_utilisation
 FROM logistics.vehicles AS v

@@ -24,6 +24,7 @@ async def test_decision_lifecycle(ldb: Database) -> None:
         assert not draft.committed and draft.committed_at is None and not draft.executed
         assert await logistics.update_decision_executed(conn, decision_id=draft.id) is None
         assert await logistics.delete_decision(conn, decision_id=draft.id) == 1
+        assert await logistics.delete_decision(conn, decision_id=draft.id) == 0
         decision = await make_decision(conn)
         committed = await logistics.update_decision_committed(conn, decision_id=decision.id)
         assert committed is not None and committed.committed and committed.committed_at

@@ -55,6 +55,8 @@ async def test_order_crud_and_pending_by_city_and_window(ldb: Database) -> None:
         assert early.special_handling == ["fragile", "refrigerated"]
         assert await logistics.get_order_by_id(conn, order_id=early.id) == early
         assert await logistics.get_order_by_id(conn, order_id=uuid4()) is None
+        assert await logistics.get_order_by_code(conn, order_code=early.order_code) == early
+        assert await logistics.get_order_by_code(conn, order_code="ORD-NONE") is None
 
         async def page(after: Any = None, rows: int = 10) -> list[Any]:
             return await logistics.list_pending_orders(
@@ -273,6 +275,7 @@ async def test_overlapping_routes_of_one_vehicle_are_refused(ldb: Database) -> N
         await make_route(conn, other.id, period_start=T0, period_end=T0 + hours(6))
         cancelled = await logistics.update_route_cancelled(conn, route_id=route.id)
         assert cancelled is not None and cancelled.status == "cancelled"
+        assert await logistics.update_route_cancelled(conn, route_id=route.id) is None
         again = await make_route(conn, van.id, period_start=T0 + hours(1), period_end=T0 + hours(2))
         assert again.status == "planned"
 

@@ -15,6 +15,9 @@ from datalayer import Database, errors, logistics
 async def test_user_crud_and_login(ldb: Database) -> None:
     async with ldb.transaction() as conn:
         assert await logistics.get_user_by_username(conn, username="nobody") is None
+        assert await logistics.get_user_by_id(conn, user_id=uuid4()) is None
+        assert await logistics.update_user_last_login(conn, user_id=uuid4()) == 0
+        assert await logistics.update_user_active(conn, user_id=uuid4(), is_active=False) == 0
         assert await logistics.list_users(conn, after_username=None, max_rows=10) == []
         user = await make_user(conn, username="Wanjiru", role="manager")
         assert (user.username, user.role, user.is_active, user.is_superuser) == (
@@ -111,6 +114,7 @@ async def test_username_and_email_are_unique_whatever_their_case(
 async def test_customer_crud(ldb: Database) -> None:
     async with ldb.transaction() as conn:
         assert await logistics.get_customer_by_code(conn, customer_code="CUST-X") is None
+        assert await logistics.get_customer_by_id(conn, customer_id=uuid4()) is None
         assert await logistics.list_customers(conn, after_customer_code=None, max_rows=5) == []
         a = await make_customer(conn, customer_code="ABC", customer_name="ABC Company")
         b = await make_customer(conn, customer_code="XYZ", email=None, phone=None, address=None)

@@ -29,6 +29,10 @@ async def test_vehicle_crud(ldb: Database) -> None:
         vehicle = await make_vehicle(conn, current_latitude=None, current_longitude=None)
         assert vehicle.status == "available" and vehicle.current_latitude is None
         assert await logistics.get_vehicle_by_id(conn, vehicle_id=vehicle.id) == vehicle
+        assert (
+            await logistics.get_vehicle_by_code(conn, vehicle_code=vehicle.vehicle_code) == vehicle
+        )
+        assert await logistics.get_vehicle_by_code(conn, vehicle_code="NOPE") is None
         moved = await logistics.update_vehicle_location(
             conn, vehicle_id=vehicle.id, latitude=-4.0435, longitude=39.6682
         )
@@ -45,6 +49,12 @@ async def test_vehicle_crud(ldb: Database) -> None:
         assert (
             await logistics.update_vehicle_location(
                 conn, vehicle_id=other.id, latitude=0.0, longitude=0.0
+            )
+            is None
+        )
+        assert (
+            await logistics.update_vehicle_status(
+                conn, vehicle_id=other.id, status="available", available_at=None
             )
             is None
         )
@@ -205,6 +215,11 @@ async def test_vehicle_utilisation(ldb: Database) -> None:
     assert b.time_utilisation == D("0.5000")
     assert b.weight_utilisation == D("0.3750")  # (3/4 + 0/4) / 2
     assert b.volume_utilisation == D("0.2500")  # (10/20 + 0) / 2
+    async with ldb.transaction() as conn:
+        empty_period = await logistics.list_vehicle_utilisation(
+            conn, period_start=T0, period_end=T0
+        )
+    assert [(r.route_count, r.time_utilisation) for r in empty_period] == [(0, 0), (0, 0)]
     assert (i.route_count, i.busy_minutes, i.time_utilisation, i.weight_utilisation) == (
         0, 0, D("0"), D("0"),
     )  # fmt: skip
