@@ -52,6 +52,18 @@ CREATE SCHEMA fintech;
 COMMENT ON SCHEMA fintech IS 'HoardRun fintech backend: users, accounts, the double-entry ledger, transfers, P2P payments, cards, investments.';
 
 --
+-- Name: logistics; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA logistics;
+
+--
+-- Name: SCHEMA logistics; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA logistics IS 'Senga SDE: customers, orders with time windows, vehicles, routes and stops, routing decisions and their operational outcomes.';
+
+--
 -- Name: btree_gist; Type: EXTENSION; Schema: -; Owner: -
 --
 
@@ -62,6 +74,30 @@ CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public;
 --
 
 COMMENT ON EXTENSION btree_gist IS 'support for indexing common datatypes in GiST';
+
+--
+-- Name: cube; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS cube WITH SCHEMA public;
+
+--
+-- Name: EXTENSION cube; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION cube IS 'data type for multidimensional cubes';
+
+--
+-- Name: earthdistance; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS earthdistance WITH SCHEMA public;
+
+--
+-- Name: EXTENSION earthdistance; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION earthdistance IS 'calculate great-circle distances on the surface of the Earth';
 
 --
 -- Name: pg_trgm; Type: EXTENSION; Schema: -; Owner: -
@@ -1001,6 +1037,441 @@ $$;
 --
 
 COMMENT ON FUNCTION fintech.withdraw(p_account_id uuid, p_amount numeric, p_description text) IS 'Debits an active account to outside the bank (funds checked); returns the account''s ledger entry.';
+
+--
+-- Name: _check_route_capacity(uuid); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics._check_route_capacity(p_route_id uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_route_code text;
+    v_vehicle_code text;
+    v_capacity_weight numeric;
+    v_capacity_volume numeric;
+    v_weight numeric;
+    v_volume numeric;
+BEGIN
+    SELECT r.route_code, v.vehicle_code, v.capacity_weight_tonnes, v.capacity_volume_m3
+    INTO v_route_code, v_vehicle_code, v_capacity_weight, v_capacity_volume
+    FROM logistics.routes AS r
+    JOIN logistics.vehicles AS v ON v.id = r.vehicle_id
+    WHERE r.id = p_route_id
+    FOR NO KEY UPDATE OF r;
+    IF NOT FOUND THEN
+        RETURN;  -- no such route: the foreign key reports it
+    END IF;
+    SELECT coalesce(sum(o.weight_tonnes), 0), coalesce(sum(o.volume_m3), 0)
+    INTO v_weight, v_volume
+    FROM logistics.orders AS o
+    WHERE o.assigned_route_id = p_route_id
+        AND o.status <> 'cancelled';
+    IF v_weight > v_capacity_weight OR v_volume > v_capacity_volume THEN
+        RAISE EXCEPTION 'route % would carry % t and % m3, but vehicle % takes % t and % m3',
+            v_route_code, v_weight, v_volume, v_vehicle_code, v_capacity_weight, v_capacity_volume
+            USING ERRCODE = 'check_violation', SCHEMA = 'logistics', TABLE = 'routes',
+                  CONSTRAINT = 'routes_capacity_check',
+                  HINT = 'assign fewer orders, or a larger vehicle';
+    END IF;
+END;
+$$;
+
+--
+-- Name: FUNCTION _check_route_capacity(p_route_id uuid); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics._check_route_capacity(p_route_id uuid) IS 'Internal: locks the route and raises routes_capacity_check when its orders (not cancelled) exceed its vehicle''s weight or volume capacity.';
+
+--
+-- Name: orders; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.orders (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    order_code text NOT NULL,
+    customer_id uuid NOT NULL,
+    pickup_latitude double precision NOT NULL,
+    pickup_longitude double precision NOT NULL,
+    pickup_address text,
+    destination_city text NOT NULL,
+    destination_latitude double precision,
+    destination_longitude double precision,
+    destination_address text,
+    weight_tonnes numeric(10,3) NOT NULL,
+    volume_m3 numeric(10,3) NOT NULL,
+    time_window tstzrange NOT NULL,
+    priority smallint DEFAULT 0 NOT NULL,
+    special_handling text[] DEFAULT '{}'::text[] NOT NULL,
+    price_kes numeric(19,4) DEFAULT 0 NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    assigned_route_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT orders_assigned_route_id_check CHECK ((((status = ANY (ARRAY['assigned'::text, 'in_transit'::text, 'delivered'::text])) <= (assigned_route_id IS NOT NULL)) AND ((status <> 'pending'::text) OR (assigned_route_id IS NULL)))),
+    CONSTRAINT orders_destination_city_check CHECK (((length(btrim(destination_city)) >= 1) AND (length(btrim(destination_city)) <= 100))),
+    CONSTRAINT orders_destination_latitude_check CHECK (((destination_latitude >= ('-90'::integer)::double precision) AND (destination_latitude <= (90)::double precision))),
+    CONSTRAINT orders_destination_location_check CHECK (((destination_latitude IS NULL) = (destination_longitude IS NULL))),
+    CONSTRAINT orders_destination_longitude_check CHECK (((destination_longitude >= ('-180'::integer)::double precision) AND (destination_longitude <= (180)::double precision))),
+    CONSTRAINT orders_order_code_check CHECK ((order_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT orders_pickup_latitude_check CHECK (((pickup_latitude >= ('-90'::integer)::double precision) AND (pickup_latitude <= (90)::double precision))),
+    CONSTRAINT orders_pickup_longitude_check CHECK (((pickup_longitude >= ('-180'::integer)::double precision) AND (pickup_longitude <= (180)::double precision))),
+    CONSTRAINT orders_price_kes_check CHECK ((price_kes >= (0)::numeric)),
+    CONSTRAINT orders_priority_check CHECK (((priority >= 0) AND (priority <= 10))),
+    CONSTRAINT orders_special_handling_check CHECK (((cardinality(special_handling) <= 20) AND (array_position(special_handling, NULL::text) IS NULL))),
+    CONSTRAINT orders_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'assigned'::text, 'in_transit'::text, 'delivered'::text, 'failed'::text, 'cancelled'::text]))),
+    CONSTRAINT orders_time_window_check CHECK (((NOT isempty(time_window)) AND (NOT lower_inf(time_window)) AND (NOT upper_inf(time_window)))),
+    CONSTRAINT orders_volume_m3_check CHECK ((volume_m3 > (0)::numeric)),
+    CONSTRAINT orders_weight_tonnes_check CHECK ((weight_tonnes > (0)::numeric))
+);
+
+--
+-- Name: TABLE orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.orders IS 'Delivery orders: pickup point, destination, load, time window, and the route carrying them.';
+
+--
+-- Name: COLUMN orders.order_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.order_code IS 'Business key (the seed''s order_id); unique.';
+
+--
+-- Name: COLUMN orders.pickup_latitude; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.pickup_latitude IS 'Degrees north, -90 to 90.';
+
+--
+-- Name: COLUMN orders.pickup_longitude; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.pickup_longitude IS 'Degrees east, -180 to 180.';
+
+--
+-- Name: COLUMN orders.destination_latitude; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.destination_latitude IS 'Degrees north; null, with destination_longitude, when only the city is known.';
+
+--
+-- Name: COLUMN orders.time_window; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.time_window IS 'When the delivery may happen, [start, end).';
+
+--
+-- Name: COLUMN orders.priority; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.priority IS '0 (normal) to 10 (most urgent).';
+
+--
+-- Name: COLUMN orders.special_handling; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.special_handling IS 'Handling tags, e.g. {fragile,refrigerated}.';
+
+--
+-- Name: COLUMN orders.price_kes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.price_kes IS 'What the customer pays, KES.';
+
+--
+-- Name: COLUMN orders.status; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.status IS 'pending, assigned, in_transit, delivered, failed or cancelled.';
+
+--
+-- Name: COLUMN orders.assigned_route_id; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.assigned_route_id IS 'The route carrying the order; set exactly when it is assigned, in transit or delivered (optional when failed or cancelled).';
+
+--
+-- Name: CONSTRAINT orders_assigned_route_id_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_assigned_route_id_check ON logistics.orders IS 'an assigned, in-transit or delivered order needs a route; a pending order has none';
+
+--
+-- Name: CONSTRAINT orders_destination_city_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_destination_city_check ON logistics.orders IS 'destination_city must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT orders_destination_latitude_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_destination_latitude_check ON logistics.orders IS 'destination_latitude must be between -90 and 90';
+
+--
+-- Name: CONSTRAINT orders_destination_location_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_destination_location_check ON logistics.orders IS 'destination_latitude and destination_longitude are both set or both null';
+
+--
+-- Name: CONSTRAINT orders_destination_longitude_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_destination_longitude_check ON logistics.orders IS 'destination_longitude must be between -180 and 180';
+
+--
+-- Name: CONSTRAINT orders_order_code_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_order_code_check ON logistics.orders IS 'order_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT orders_pickup_latitude_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_pickup_latitude_check ON logistics.orders IS 'pickup_latitude must be between -90 and 90';
+
+--
+-- Name: CONSTRAINT orders_pickup_longitude_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_pickup_longitude_check ON logistics.orders IS 'pickup_longitude must be between -180 and 180';
+
+--
+-- Name: CONSTRAINT orders_price_kes_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_price_kes_check ON logistics.orders IS 'price_kes cannot be negative';
+
+--
+-- Name: CONSTRAINT orders_priority_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_priority_check ON logistics.orders IS 'priority must be between 0 and 10';
+
+--
+-- Name: CONSTRAINT orders_special_handling_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_special_handling_check ON logistics.orders IS 'special_handling holds at most 20 tags, none null';
+
+--
+-- Name: CONSTRAINT orders_status_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_status_check ON logistics.orders IS 'status must be pending, assigned, in_transit, delivered, failed or cancelled';
+
+--
+-- Name: CONSTRAINT orders_time_window_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_time_window_check ON logistics.orders IS 'time_window must have a start and an end, the start before the end';
+
+--
+-- Name: CONSTRAINT orders_volume_m3_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_volume_m3_check ON logistics.orders IS 'volume_m3 must be greater than zero';
+
+--
+-- Name: CONSTRAINT orders_weight_tonnes_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_weight_tonnes_check ON logistics.orders IS 'weight_tonnes must be greater than zero';
+
+--
+-- Name: assign_orders(uuid, uuid[]); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.assign_orders(p_route_id uuid, p_order_ids uuid[]) RETURNS SETOF logistics.orders
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_route logistics.routes;
+    v_missing uuid;
+    v_code text;
+    v_status text;
+BEGIN
+    SELECT * INTO v_route FROM logistics.routes WHERE id = p_route_id FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'route % not found', p_route_id USING ERRCODE = 'no_data_found';
+    END IF;
+    IF v_route.status <> 'planned' THEN
+        RAISE EXCEPTION 'route % is % and takes no more orders', v_route.route_code, v_route.status
+            USING ERRCODE = 'DL402', SCHEMA = 'logistics', TABLE = 'routes', COLUMN = 'status';
+    END IF;
+    PERFORM 1
+    FROM logistics.orders
+    WHERE id = ANY(p_order_ids)
+    ORDER BY id
+    FOR NO KEY UPDATE;
+    SELECT u.id INTO v_missing
+    FROM unnest(p_order_ids) AS u(id)
+    WHERE NOT EXISTS (SELECT 1 FROM logistics.orders AS o WHERE o.id = u.id)
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'order % not found', v_missing USING ERRCODE = 'no_data_found';
+    END IF;
+    SELECT o.order_code, o.status INTO v_code, v_status
+    FROM logistics.orders AS o
+    WHERE o.id = ANY(p_order_ids)
+        AND o.status <> 'pending'
+    ORDER BY o.id
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'order % is % and cannot be assigned', v_code, v_status
+            USING ERRCODE = 'DL401', SCHEMA = 'logistics', TABLE = 'orders', COLUMN = 'status';
+    END IF;
+    RETURN QUERY
+    UPDATE logistics.orders
+    SET status = 'assigned',
+        assigned_route_id = p_route_id
+    WHERE id = ANY(p_order_ids)
+    RETURNING *;
+END;
+$$;
+
+--
+-- Name: FUNCTION assign_orders(p_route_id uuid, p_order_ids uuid[]); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.assign_orders(p_route_id uuid, p_order_ids uuid[]) IS 'Assigns pending orders to a planned route, all or nothing (status and capacity checked); returns the orders.';
+
+--
+-- Name: earth_distance_m(public.cube, public.cube); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.earth_distance_m(a public.cube, b public.cube) RETURNS double precision
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN CASE WHEN ((public.cube_distance(a, b) / ((2)::double precision * public.earth())) > (1)::double precision) THEN (pi() * public.earth()) ELSE (((2)::double precision * public.earth()) * asin((public.cube_distance(a, b) / ((2)::double precision * public.earth())))) END;
+
+--
+-- Name: FUNCTION earth_distance_m(a public.cube, b public.cube); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.earth_distance_m(a public.cube, b public.cube) IS 'Great-circle distance in metres between two earth points (see logistics.earth_point).';
+
+--
+-- Name: earth_point(double precision, double precision); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.earth_point(latitude double precision, longitude double precision) RETURNS public.cube
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN public.cube(public.cube(public.cube(((public.earth() * cos(radians(latitude))) * cos(radians(longitude)))), ((public.earth() * cos(radians(latitude))) * sin(radians(longitude)))), (public.earth() * sin(radians(latitude))));
+
+--
+-- Name: FUNCTION earth_point(latitude double precision, longitude double precision); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.earth_point(latitude double precision, longitude double precision) IS 'The earth-centred 3-D point (a cube) of a latitude and longitude in degrees; indexable with GiST, nearest first with <->.';
+
+--
+-- Name: tg_decisions__protect_committed(); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.tg_decisions__protect_committed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NOT OLD.committed THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'decision % is committed and cannot be deleted', OLD.decision_code
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  CONSTRAINT = 'decisions_immutable_check';
+    END IF;
+    IF (to_jsonb(NEW) - ARRAY['executed', 'executed_at', 'updated_at'])
+        IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['executed', 'executed_at', 'updated_at'])
+        OR (OLD.executed AND (NEW.executed, NEW.executed_at) IS DISTINCT FROM (OLD.executed, OLD.executed_at)) THEN
+        RAISE EXCEPTION 'decision % is committed: only marking it executed is allowed', OLD.decision_code
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  CONSTRAINT = 'decisions_immutable_check',
+                  HINT = 'record what happened as an operational outcome, or make a new decision';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_decisions__protect_committed(); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.tg_decisions__protect_committed() IS 'BEFORE UPDATE OR DELETE: a committed decision cannot be deleted or changed, except once from not executed to executed.';
+
+--
+-- Name: tg_orders__check_route_capacity(); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.tg_orders__check_route_capacity() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM logistics._check_route_capacity(NEW.assigned_route_id);
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_orders__check_route_capacity(); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.tg_orders__check_route_capacity() IS 'AFTER INSERT OR UPDATE on orders with a route: the route''s load must fit its vehicle.';
+
+--
+-- Name: tg_routes__check_capacity(); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.tg_routes__check_capacity() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM logistics._check_route_capacity(NEW.id);
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_routes__check_capacity(); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.tg_routes__check_capacity() IS 'AFTER UPDATE OF vehicle_id on routes: the route''s load must fit its new vehicle.';
+
+--
+-- Name: tg_vehicles__check_capacity(); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.tg_vehicles__check_capacity() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_route_id uuid;
+BEGIN
+    FOR v_route_id IN
+        SELECT r.id
+        FROM logistics.routes AS r
+        WHERE r.vehicle_id = NEW.id
+            AND r.status IN ('planned', 'in_progress')
+        ORDER BY r.id
+    LOOP
+        PERFORM logistics._check_route_capacity(v_route_id);
+    END LOOP;
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_vehicles__check_capacity(); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.tg_vehicles__check_capacity() IS 'AFTER UPDATE of a vehicle''s capacity: its planned and in-progress routes must still fit.';
 
 --
 -- Name: audit_log; Type: TABLE; Schema: core; Owner: -
@@ -2309,6 +2780,828 @@ COMMENT ON CONSTRAINT users_phone_number_check ON fintech.users IS 'phone_number
 COMMENT ON CONSTRAINT users_role_check ON fintech.users IS 'role must be customer, support or admin';
 
 --
+-- Name: customers; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.customers (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    customer_code text NOT NULL,
+    customer_name text NOT NULL,
+    email text,
+    phone text,
+    address text,
+    constraints jsonb DEFAULT '{}'::jsonb NOT NULL,
+    preferences jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT customers_constraints_check CHECK ((jsonb_typeof(constraints) = 'object'::text)),
+    CONSTRAINT customers_customer_code_check CHECK ((customer_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT customers_customer_name_check CHECK (((length(btrim(customer_name)) >= 1) AND (length(btrim(customer_name)) <= 200))),
+    CONSTRAINT customers_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
+    CONSTRAINT customers_phone_check CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text)),
+    CONSTRAINT customers_preferences_check CHECK ((jsonb_typeof(preferences) = 'object'::text))
+);
+
+--
+-- Name: TABLE customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.customers IS 'Businesses that send delivery orders.';
+
+--
+-- Name: COLUMN customers.customer_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.customers.customer_code IS 'Business key (the seed''s customer_id), e.g. CUST-001; unique.';
+
+--
+-- Name: COLUMN customers.phone; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.customers.phone IS 'E.164: +, country code, subscriber number (7 to 15 digits).';
+
+--
+-- Name: COLUMN customers.constraints; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.customers.constraints IS 'Service constraints as a jsonb object, e.g. {"max_wait_hours": 24}.';
+
+--
+-- Name: COLUMN customers.preferences; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.customers.preferences IS 'Preferences as a jsonb object, e.g. {"preferred_vehicle_type": "5T"}.';
+
+--
+-- Name: CONSTRAINT customers_constraints_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_constraints_check ON logistics.customers IS 'constraints must be a JSON object';
+
+--
+-- Name: CONSTRAINT customers_customer_code_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_customer_code_check ON logistics.customers IS 'customer_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT customers_customer_name_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_customer_name_check ON logistics.customers IS 'customer_name must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT customers_email_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_email_check ON logistics.customers IS 'email must look like name@domain.tld (at most 254 characters)';
+
+--
+-- Name: CONSTRAINT customers_phone_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_phone_check ON logistics.customers IS 'phone must be in E.164 format, e.g. +254712345678';
+
+--
+-- Name: CONSTRAINT customers_preferences_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_preferences_check ON logistics.customers IS 'preferences must be a JSON object';
+
+--
+-- Name: decisions; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.decisions (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    decision_code text NOT NULL,
+    decision_type text NOT NULL,
+    policy_used text NOT NULL,
+    state_snapshot jsonb DEFAULT '{}'::jsonb NOT NULL,
+    total_cost_estimate numeric(19,4),
+    decision_confidence numeric(4,3),
+    computation_time_ms integer,
+    committed boolean DEFAULT false NOT NULL,
+    committed_at timestamp with time zone,
+    executed boolean DEFAULT false NOT NULL,
+    executed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT decisions_committed_at_check CHECK ((committed = (committed_at IS NOT NULL))),
+    CONSTRAINT decisions_computation_time_ms_check CHECK ((computation_time_ms >= 0)),
+    CONSTRAINT decisions_decision_code_check CHECK ((decision_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT decisions_decision_confidence_check CHECK (((decision_confidence >= (0)::numeric) AND (decision_confidence <= (1)::numeric))),
+    CONSTRAINT decisions_decision_type_check CHECK ((decision_type ~ '^[a-z][a-z0-9_]{0,49}$'::text)),
+    CONSTRAINT decisions_executed_at_check CHECK ((executed = (executed_at IS NOT NULL))),
+    CONSTRAINT decisions_executed_check CHECK (((NOT executed) OR committed)),
+    CONSTRAINT decisions_policy_used_check CHECK ((policy_used = ANY (ARRAY['pfa'::text, 'cfa'::text, 'vfa'::text, 'dla'::text, 'hybrid'::text]))),
+    CONSTRAINT decisions_state_snapshot_check CHECK ((jsonb_typeof(state_snapshot) = 'object'::text)),
+    CONSTRAINT decisions_total_cost_estimate_check CHECK ((total_cost_estimate >= (0)::numeric))
+);
+
+--
+-- Name: TABLE decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.decisions IS 'Routing decisions: what was decided, by which policy, from which state, with what confidence. Immutable once committed.';
+
+--
+-- Name: COLUMN decisions.decision_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.decision_code IS 'Business key (the seed''s decision_id); unique.';
+
+--
+-- Name: COLUMN decisions.decision_type; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.decision_type IS 'What kind of decision, lower snake case, e.g. daily_route_planning or order_arrival.';
+
+--
+-- Name: COLUMN decisions.policy_used; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.policy_used IS 'pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or hybrid.';
+
+--
+-- Name: COLUMN decisions.state_snapshot; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.state_snapshot IS 'The system state the policy saw (pending orders, fleet, time), a jsonb object.';
+
+--
+-- Name: COLUMN decisions.total_cost_estimate; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.total_cost_estimate IS 'KES: the estimated cost of every route the decision created.';
+
+--
+-- Name: COLUMN decisions.decision_confidence; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.decision_confidence IS 'The policy''s confidence in the decision, 0 to 1.';
+
+--
+-- Name: COLUMN decisions.committed; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.committed IS 'Once true the decision is immutable: only executed (and executed_at) may still change.';
+
+--
+-- Name: CONSTRAINT decisions_committed_at_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_committed_at_check ON logistics.decisions IS 'committed_at must be set exactly when the decision is committed';
+
+--
+-- Name: CONSTRAINT decisions_computation_time_ms_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_computation_time_ms_check ON logistics.decisions IS 'computation_time_ms cannot be negative';
+
+--
+-- Name: CONSTRAINT decisions_decision_code_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_decision_code_check ON logistics.decisions IS 'decision_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT decisions_decision_confidence_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_decision_confidence_check ON logistics.decisions IS 'decision_confidence must be between 0 and 1';
+
+--
+-- Name: CONSTRAINT decisions_decision_type_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_decision_type_check ON logistics.decisions IS 'decision_type must be lower snake case, at most 50 characters';
+
+--
+-- Name: CONSTRAINT decisions_executed_at_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_executed_at_check ON logistics.decisions IS 'executed_at must be set exactly when the decision is executed';
+
+--
+-- Name: CONSTRAINT decisions_executed_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_executed_check ON logistics.decisions IS 'only a committed decision can be executed';
+
+--
+-- Name: CONSTRAINT decisions_policy_used_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_policy_used_check ON logistics.decisions IS 'policy_used must be pfa, cfa, vfa, dla or hybrid';
+
+--
+-- Name: CONSTRAINT decisions_state_snapshot_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_state_snapshot_check ON logistics.decisions IS 'state_snapshot must be a JSON object';
+
+--
+-- Name: CONSTRAINT decisions_total_cost_estimate_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_total_cost_estimate_check ON logistics.decisions IS 'total_cost_estimate cannot be negative';
+
+--
+-- Name: operational_outcomes; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.operational_outcomes (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    outcome_code text NOT NULL,
+    route_id uuid NOT NULL,
+    decision_id uuid,
+    estimated_cost numeric(19,4) NOT NULL,
+    estimated_duration_minutes integer NOT NULL,
+    estimated_distance_km numeric(10,2) NOT NULL,
+    actual_cost numeric(19,4) NOT NULL,
+    actual_duration_minutes integer NOT NULL,
+    actual_distance_km numeric(10,2) NOT NULL,
+    cost_prediction_error numeric(19,4) GENERATED ALWAYS AS ((actual_cost - estimated_cost)) STORED,
+    duration_prediction_error integer GENERATED ALWAYS AS ((actual_duration_minutes - estimated_duration_minutes)) STORED,
+    distance_prediction_error numeric(10,2) GENERATED ALWAYS AS ((actual_distance_km - estimated_distance_km)) STORED,
+    total_revenue numeric(19,4) DEFAULT 0 NOT NULL,
+    net_profit numeric(19,4) GENERATED ALWAYS AS ((total_revenue - actual_cost)) STORED,
+    on_time_deliveries integer DEFAULT 0 NOT NULL,
+    late_deliveries integer DEFAULT 0 NOT NULL,
+    failed_deliveries integer DEFAULT 0 NOT NULL,
+    additional_metrics jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT operational_outcomes_actuals_check CHECK (((actual_cost >= (0)::numeric) AND (actual_duration_minutes >= 0) AND (actual_distance_km >= (0)::numeric))),
+    CONSTRAINT operational_outcomes_additional_metrics_check CHECK ((jsonb_typeof(additional_metrics) = 'object'::text)),
+    CONSTRAINT operational_outcomes_deliveries_check CHECK (((on_time_deliveries >= 0) AND (late_deliveries >= 0) AND (failed_deliveries >= 0))),
+    CONSTRAINT operational_outcomes_estimates_check CHECK (((estimated_cost >= (0)::numeric) AND (estimated_duration_minutes >= 0) AND (estimated_distance_km >= (0)::numeric))),
+    CONSTRAINT operational_outcomes_outcome_code_check CHECK ((outcome_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT operational_outcomes_total_revenue_check CHECK ((total_revenue >= (0)::numeric))
+);
+
+--
+-- Name: TABLE operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.operational_outcomes IS 'Append-only: the observed cost, duration, distance, revenue and deliveries of a route, against its estimates.';
+
+--
+-- Name: COLUMN operational_outcomes.outcome_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.outcome_code IS 'Business key (the seed''s outcome_id); unique.';
+
+--
+-- Name: COLUMN operational_outcomes.decision_id; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.decision_id IS 'The route''s decision (checked by foreign key); null when the route was planned by hand.';
+
+--
+-- Name: COLUMN operational_outcomes.estimated_cost; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.estimated_cost IS 'KES: the route''s estimated_cost_kes when the outcome was recorded.';
+
+--
+-- Name: COLUMN operational_outcomes.estimated_distance_km; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.estimated_distance_km IS 'The route''s total_distance_km when the outcome was recorded.';
+
+--
+-- Name: COLUMN operational_outcomes.actual_cost; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.actual_cost IS 'KES.';
+
+--
+-- Name: COLUMN operational_outcomes.cost_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.cost_prediction_error IS 'Generated: actual_cost - estimated_cost (KES; positive = more expensive than predicted).';
+
+--
+-- Name: COLUMN operational_outcomes.duration_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.duration_prediction_error IS 'Generated: actual_duration_minutes - estimated_duration_minutes.';
+
+--
+-- Name: COLUMN operational_outcomes.distance_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.distance_prediction_error IS 'Generated: actual_distance_km - estimated_distance_km.';
+
+--
+-- Name: COLUMN operational_outcomes.total_revenue; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.total_revenue IS 'KES earned from the route''s orders.';
+
+--
+-- Name: COLUMN operational_outcomes.net_profit; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.net_profit IS 'Generated: total_revenue - actual_cost (KES).';
+
+--
+-- Name: COLUMN operational_outcomes.additional_metrics; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.additional_metrics IS 'Anything else measured, a jsonb object.';
+
+--
+-- Name: CONSTRAINT operational_outcomes_actuals_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_actuals_check ON logistics.operational_outcomes IS 'actual cost, duration and distance cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_additional_metrics_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_additional_metrics_check ON logistics.operational_outcomes IS 'additional_metrics must be a JSON object';
+
+--
+-- Name: CONSTRAINT operational_outcomes_deliveries_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_deliveries_check ON logistics.operational_outcomes IS 'delivery counts cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_estimates_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_estimates_check ON logistics.operational_outcomes IS 'estimated cost, duration and distance cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_outcome_code_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_outcome_code_check ON logistics.operational_outcomes IS 'outcome_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT operational_outcomes_total_revenue_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_total_revenue_check ON logistics.operational_outcomes IS 'total_revenue cannot be negative';
+
+--
+-- Name: route_stops; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.route_stops (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    route_id uuid NOT NULL,
+    order_id uuid,
+    stop_type text NOT NULL,
+    sequence_order integer NOT NULL,
+    latitude double precision NOT NULL,
+    longitude double precision NOT NULL,
+    address text,
+    estimated_arrival_at timestamp with time zone,
+    estimated_departure_at timestamp with time zone,
+    actual_arrival_at timestamp with time zone,
+    actual_departure_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT route_stops_actual_times_check CHECK ((actual_departure_at >= actual_arrival_at)),
+    CONSTRAINT route_stops_estimated_times_check CHECK ((estimated_departure_at >= estimated_arrival_at)),
+    CONSTRAINT route_stops_latitude_check CHECK (((latitude >= ('-90'::integer)::double precision) AND (latitude <= (90)::double precision))),
+    CONSTRAINT route_stops_longitude_check CHECK (((longitude >= ('-180'::integer)::double precision) AND (longitude <= (180)::double precision))),
+    CONSTRAINT route_stops_order_id_check CHECK (((stop_type = 'depot'::text) = (order_id IS NULL))),
+    CONSTRAINT route_stops_sequence_order_check CHECK ((sequence_order >= 1)),
+    CONSTRAINT route_stops_stop_type_check CHECK ((stop_type = ANY (ARRAY['pickup'::text, 'delivery'::text, 'depot'::text])))
+);
+
+--
+-- Name: TABLE route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.route_stops IS 'The stops of a route, in sequence_order: pickups and deliveries of its orders, and depot stops.';
+
+--
+-- Name: COLUMN route_stops.order_id; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.route_stops.order_id IS 'The order picked up or delivered here (it must be on this route); null for a depot stop.';
+
+--
+-- Name: COLUMN route_stops.stop_type; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.route_stops.stop_type IS 'pickup, delivery or depot.';
+
+--
+-- Name: COLUMN route_stops.sequence_order; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.route_stops.sequence_order IS 'Position in the route, from 1; unique per route.';
+
+--
+-- Name: CONSTRAINT route_stops_actual_times_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_actual_times_check ON logistics.route_stops IS 'the actual departure cannot be before the actual arrival';
+
+--
+-- Name: CONSTRAINT route_stops_estimated_times_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_estimated_times_check ON logistics.route_stops IS 'the estimated departure cannot be before the estimated arrival';
+
+--
+-- Name: CONSTRAINT route_stops_latitude_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_latitude_check ON logistics.route_stops IS 'latitude must be between -90 and 90';
+
+--
+-- Name: CONSTRAINT route_stops_longitude_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_longitude_check ON logistics.route_stops IS 'longitude must be between -180 and 180';
+
+--
+-- Name: CONSTRAINT route_stops_order_id_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_order_id_check ON logistics.route_stops IS 'a pickup or delivery stop serves an order; a depot stop serves none';
+
+--
+-- Name: CONSTRAINT route_stops_sequence_order_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_sequence_order_check ON logistics.route_stops IS 'sequence_order starts at 1';
+
+--
+-- Name: CONSTRAINT route_stops_stop_type_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_stop_type_check ON logistics.route_stops IS 'stop_type must be pickup, delivery or depot';
+
+--
+-- Name: routes; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.routes (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    route_code text NOT NULL,
+    vehicle_id uuid NOT NULL,
+    decision_id uuid,
+    status text DEFAULT 'planned'::text NOT NULL,
+    period tstzrange NOT NULL,
+    total_distance_km numeric(10,2) NOT NULL,
+    estimated_duration_minutes integer NOT NULL,
+    estimated_cost_kes numeric(19,4) NOT NULL,
+    actual_distance_km numeric(10,2),
+    actual_duration_minutes integer,
+    actual_cost_kes numeric(19,4),
+    started_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT routes_actuals_check CHECK (((actual_distance_km >= (0)::numeric) AND (actual_duration_minutes >= 0) AND (actual_cost_kes >= (0)::numeric))),
+    CONSTRAINT routes_completed_actuals_check CHECK (((status <> 'completed'::text) OR ((actual_distance_km IS NOT NULL) AND (actual_duration_minutes IS NOT NULL) AND (actual_cost_kes IS NOT NULL)))),
+    CONSTRAINT routes_completed_at_check CHECK ((((status = 'completed'::text) = (completed_at IS NOT NULL)) AND (completed_at >= started_at))),
+    CONSTRAINT routes_estimates_check CHECK (((total_distance_km >= (0)::numeric) AND (estimated_duration_minutes >= 0) AND (estimated_cost_kes >= (0)::numeric))),
+    CONSTRAINT routes_period_check CHECK (((NOT isempty(period)) AND (NOT lower_inf(period)) AND (NOT upper_inf(period)))),
+    CONSTRAINT routes_route_code_check CHECK ((route_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT routes_started_at_check CHECK (((status = ANY (ARRAY['in_progress'::text, 'completed'::text])) <= (started_at IS NOT NULL))),
+    CONSTRAINT routes_status_check CHECK ((status = ANY (ARRAY['planned'::text, 'in_progress'::text, 'completed'::text, 'cancelled'::text])))
+);
+
+--
+-- Name: TABLE routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.routes IS 'A vehicle''s trip: its period, stops (route_stops), orders (orders.assigned_route_id), estimates and actuals.';
+
+--
+-- Name: COLUMN routes.route_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.route_code IS 'Business key (the seed''s route_id); unique.';
+
+--
+-- Name: COLUMN routes.decision_id; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.decision_id IS 'The decision that created the route; null for a route planned by hand.';
+
+--
+-- Name: COLUMN routes.status; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.status IS 'planned, in_progress, completed or cancelled. Planned and in_progress routes of one vehicle never overlap in time.';
+
+--
+-- Name: COLUMN routes.period; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.period IS 'Planned time on the road, [start, end).';
+
+--
+-- Name: COLUMN routes.total_distance_km; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.total_distance_km IS 'Estimated distance.';
+
+--
+-- Name: COLUMN routes.estimated_cost_kes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.estimated_cost_kes IS 'Estimated cost in KES.';
+
+--
+-- Name: COLUMN routes.actual_cost_kes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.actual_cost_kes IS 'Actual cost in KES, once known; required to complete the route.';
+
+--
+-- Name: CONSTRAINT routes_actuals_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_actuals_check ON logistics.routes IS 'actual distance, duration and cost cannot be negative';
+
+--
+-- Name: CONSTRAINT routes_completed_actuals_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_completed_actuals_check ON logistics.routes IS 'a completed route needs its actual distance, duration and cost';
+
+--
+-- Name: CONSTRAINT routes_completed_at_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_completed_at_check ON logistics.routes IS 'completed_at must be set exactly when the route is completed, and not before it started';
+
+--
+-- Name: CONSTRAINT routes_estimates_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_estimates_check ON logistics.routes IS 'estimated distance, duration and cost cannot be negative';
+
+--
+-- Name: CONSTRAINT routes_period_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_period_check ON logistics.routes IS 'period must have a start and an end, the start before the end';
+
+--
+-- Name: CONSTRAINT routes_route_code_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_route_code_check ON logistics.routes IS 'route_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT routes_started_at_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_started_at_check ON logistics.routes IS 'a route in progress or completed must have started_at';
+
+--
+-- Name: CONSTRAINT routes_status_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_status_check ON logistics.routes IS 'status must be planned, in_progress, completed or cancelled';
+
+--
+-- Name: users; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.users (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    username text NOT NULL,
+    email text NOT NULL,
+    password_hash text NOT NULL,
+    role text DEFAULT 'user'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    is_superuser boolean DEFAULT false NOT NULL,
+    last_login_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
+    CONSTRAINT users_password_hash_check CHECK (((password_hash ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (password_hash ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text))),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['user'::text, 'manager'::text, 'admin'::text]))),
+    CONSTRAINT users_superuser_check CHECK (((NOT is_superuser) OR (role = 'admin'::text))),
+    CONSTRAINT users_username_check CHECK ((username ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{2,49}$'::text))
+);
+
+--
+-- Name: TABLE users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.users IS 'People who sign in to the SDE: dispatchers (user), managers and admins.';
+
+--
+-- Name: COLUMN users.username; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.users.username IS 'Login; 3 to 50 letters, digits, dots, dashes or underscores; unique regardless of case.';
+
+--
+-- Name: COLUMN users.email; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.users.email IS 'Unique regardless of case.';
+
+--
+-- Name: COLUMN users.password_hash; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+
+--
+-- Name: COLUMN users.role; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.users.role IS 'user, manager or admin.';
+
+--
+-- Name: COLUMN users.is_superuser; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.users.is_superuser IS 'Bypasses role checks in the application; only an admin can be one.';
+
+--
+-- Name: CONSTRAINT users_email_check ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_email_check ON logistics.users IS 'email must look like name@domain.tld (at most 254 characters)';
+
+--
+-- Name: CONSTRAINT users_password_hash_check ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_password_hash_check ON logistics.users IS 'password_hash must be an argon2 or bcrypt hash, never a plain password';
+
+--
+-- Name: CONSTRAINT users_role_check ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_role_check ON logistics.users IS 'role must be user, manager or admin';
+
+--
+-- Name: CONSTRAINT users_superuser_check ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_superuser_check ON logistics.users IS 'only an admin can be a superuser';
+
+--
+-- Name: CONSTRAINT users_username_check ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_username_check ON logistics.users IS 'username must have 3 to 50 letters, digits, dots, dashes or underscores, starting with a letter or digit';
+
+--
+-- Name: vehicles; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.vehicles (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    vehicle_code text NOT NULL,
+    vehicle_type text NOT NULL,
+    capacity_weight_tonnes numeric(10,3) NOT NULL,
+    capacity_volume_m3 numeric(10,3) NOT NULL,
+    current_latitude double precision,
+    current_longitude double precision,
+    status text DEFAULT 'available'::text NOT NULL,
+    available_at timestamp with time zone,
+    fuel_cost_per_km numeric(19,4) DEFAULT 0 NOT NULL,
+    driver_cost_per_hour numeric(19,4) DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT vehicles_capacity_volume_m3_check CHECK ((capacity_volume_m3 > (0)::numeric)),
+    CONSTRAINT vehicles_capacity_weight_tonnes_check CHECK ((capacity_weight_tonnes > (0)::numeric)),
+    CONSTRAINT vehicles_current_latitude_check CHECK (((current_latitude >= ('-90'::integer)::double precision) AND (current_latitude <= (90)::double precision))),
+    CONSTRAINT vehicles_current_location_check CHECK (((current_latitude IS NULL) = (current_longitude IS NULL))),
+    CONSTRAINT vehicles_current_longitude_check CHECK (((current_longitude >= ('-180'::integer)::double precision) AND (current_longitude <= (180)::double precision))),
+    CONSTRAINT vehicles_driver_cost_per_hour_check CHECK ((driver_cost_per_hour >= (0)::numeric)),
+    CONSTRAINT vehicles_fuel_cost_per_km_check CHECK ((fuel_cost_per_km >= (0)::numeric)),
+    CONSTRAINT vehicles_status_check CHECK ((status = ANY (ARRAY['available'::text, 'in_transit'::text, 'maintenance'::text, 'out_of_service'::text]))),
+    CONSTRAINT vehicles_vehicle_code_check CHECK ((vehicle_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT vehicles_vehicle_type_check CHECK (((length(btrim(vehicle_type)) >= 1) AND (length(btrim(vehicle_type)) <= 50)))
+);
+
+--
+-- Name: TABLE vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.vehicles IS 'The fleet: capacities, current location, availability and running costs.';
+
+--
+-- Name: COLUMN vehicles.vehicle_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.vehicle_code IS 'Business key (the seed''s vehicle_id), e.g. a fleet number; unique.';
+
+--
+-- Name: COLUMN vehicles.vehicle_type; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.vehicle_type IS 'Free text, e.g. 5T Truck.';
+
+--
+-- Name: COLUMN vehicles.current_latitude; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.current_latitude IS 'Degrees north (-90 to 90); null, with current_longitude, when unknown.';
+
+--
+-- Name: COLUMN vehicles.current_longitude; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.current_longitude IS 'Degrees east (-180 to 180); null, with current_latitude, when unknown.';
+
+--
+-- Name: COLUMN vehicles.status; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.status IS 'available, in_transit, maintenance or out_of_service.';
+
+--
+-- Name: COLUMN vehicles.available_at; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.available_at IS 'When an available vehicle can next leave; null means now.';
+
+--
+-- Name: COLUMN vehicles.fuel_cost_per_km; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.fuel_cost_per_km IS 'KES per kilometre.';
+
+--
+-- Name: COLUMN vehicles.driver_cost_per_hour; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.driver_cost_per_hour IS 'KES per hour.';
+
+--
+-- Name: CONSTRAINT vehicles_capacity_volume_m3_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_capacity_volume_m3_check ON logistics.vehicles IS 'capacity_volume_m3 must be greater than zero';
+
+--
+-- Name: CONSTRAINT vehicles_capacity_weight_tonnes_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_capacity_weight_tonnes_check ON logistics.vehicles IS 'capacity_weight_tonnes must be greater than zero';
+
+--
+-- Name: CONSTRAINT vehicles_current_latitude_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_current_latitude_check ON logistics.vehicles IS 'current_latitude must be between -90 and 90';
+
+--
+-- Name: CONSTRAINT vehicles_current_location_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_current_location_check ON logistics.vehicles IS 'current_latitude and current_longitude are both set or both null';
+
+--
+-- Name: CONSTRAINT vehicles_current_longitude_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_current_longitude_check ON logistics.vehicles IS 'current_longitude must be between -180 and 180';
+
+--
+-- Name: CONSTRAINT vehicles_driver_cost_per_hour_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_driver_cost_per_hour_check ON logistics.vehicles IS 'driver_cost_per_hour cannot be negative';
+
+--
+-- Name: CONSTRAINT vehicles_fuel_cost_per_km_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_fuel_cost_per_km_check ON logistics.vehicles IS 'fuel_cost_per_km cannot be negative';
+
+--
+-- Name: CONSTRAINT vehicles_status_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_status_check ON logistics.vehicles IS 'status must be available, in_transit, maintenance or out_of_service';
+
+--
+-- Name: CONSTRAINT vehicles_vehicle_code_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_vehicle_code_check ON logistics.vehicles IS 'vehicle_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT vehicles_vehicle_type_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_vehicle_type_check ON logistics.vehicles IS 'vehicle_type must have 1 to 50 characters';
+
+--
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: core; Owner: -
 --
 
@@ -2541,6 +3834,192 @@ ALTER TABLE ONLY fintech.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
 --
+-- Name: customers customers_customer_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.customers
+    ADD CONSTRAINT customers_customer_code_key UNIQUE (customer_code);
+
+--
+-- Name: CONSTRAINT customers_customer_code_key ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_customer_code_key ON logistics.customers IS 'customer_code is already taken';
+
+--
+-- Name: customers customers_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.customers
+    ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
+
+--
+-- Name: decisions decisions_decision_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.decisions
+    ADD CONSTRAINT decisions_decision_code_key UNIQUE (decision_code);
+
+--
+-- Name: CONSTRAINT decisions_decision_code_key ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_decision_code_key ON logistics.decisions IS 'decision_code is already taken';
+
+--
+-- Name: decisions decisions_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.decisions
+    ADD CONSTRAINT decisions_pkey PRIMARY KEY (id);
+
+--
+-- Name: operational_outcomes operational_outcomes_outcome_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.operational_outcomes
+    ADD CONSTRAINT operational_outcomes_outcome_code_key UNIQUE (outcome_code);
+
+--
+-- Name: CONSTRAINT operational_outcomes_outcome_code_key ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_outcome_code_key ON logistics.operational_outcomes IS 'outcome_code is already taken';
+
+--
+-- Name: operational_outcomes operational_outcomes_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.operational_outcomes
+    ADD CONSTRAINT operational_outcomes_pkey PRIMARY KEY (id);
+
+--
+-- Name: orders orders_id_assigned_route_id_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.orders
+    ADD CONSTRAINT orders_id_assigned_route_id_key UNIQUE (id, assigned_route_id);
+
+--
+-- Name: CONSTRAINT orders_id_assigned_route_id_key ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_id_assigned_route_id_key ON logistics.orders IS 'an order is on one route';
+
+--
+-- Name: orders orders_order_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.orders
+    ADD CONSTRAINT orders_order_code_key UNIQUE (order_code);
+
+--
+-- Name: CONSTRAINT orders_order_code_key ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_order_code_key ON logistics.orders IS 'order_code is already taken';
+
+--
+-- Name: orders orders_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.orders
+    ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
+
+--
+-- Name: route_stops route_stops_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stops
+    ADD CONSTRAINT route_stops_pkey PRIMARY KEY (id);
+
+--
+-- Name: route_stops route_stops_route_id_sequence_order_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stops
+    ADD CONSTRAINT route_stops_route_id_sequence_order_key UNIQUE (route_id, sequence_order);
+
+--
+-- Name: CONSTRAINT route_stops_route_id_sequence_order_key ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_route_id_sequence_order_key ON logistics.route_stops IS 'the route already has a stop at that position';
+
+--
+-- Name: routes routes_id_decision_id_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_id_decision_id_key UNIQUE (id, decision_id);
+
+--
+-- Name: CONSTRAINT routes_id_decision_id_key ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_id_decision_id_key ON logistics.routes IS 'a route has one decision';
+
+--
+-- Name: routes routes_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_pkey PRIMARY KEY (id);
+
+--
+-- Name: routes routes_route_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_route_code_key UNIQUE (route_code);
+
+--
+-- Name: CONSTRAINT routes_route_code_key ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_route_code_key ON logistics.routes IS 'route_code is already taken';
+
+--
+-- Name: routes routes_vehicle_id_period_excl; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_vehicle_id_period_excl EXCLUDE USING gist (vehicle_id WITH =, period WITH &&) WHERE ((status = ANY (ARRAY['planned'::text, 'in_progress'::text])));
+
+--
+-- Name: CONSTRAINT routes_vehicle_id_period_excl ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_vehicle_id_period_excl ON logistics.routes IS 'the vehicle already has a planned or in-progress route in that period';
+
+--
+-- Name: users users_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+--
+-- Name: vehicles vehicles_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.vehicles
+    ADD CONSTRAINT vehicles_pkey PRIMARY KEY (id);
+
+--
+-- Name: vehicles vehicles_vehicle_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.vehicles
+    ADD CONSTRAINT vehicles_vehicle_code_key UNIQUE (vehicle_code);
+
+--
+-- Name: CONSTRAINT vehicles_vehicle_code_key ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_vehicle_code_key ON logistics.vehicles IS 'vehicle_code is already taken';
+
+--
 -- Name: audit_log_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
 --
 
@@ -2763,6 +4242,102 @@ CREATE UNIQUE INDEX users_email_key ON fintech.users USING btree (lower(email));
 CREATE INDEX users_phone_number_idx ON fintech.users USING btree (phone_number) WHERE (phone_number IS NOT NULL);
 
 --
+-- Name: decisions_created_at_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX decisions_created_at_idx ON logistics.decisions USING btree (created_at DESC, id);
+
+--
+-- Name: decisions_policy_used_created_at_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX decisions_policy_used_created_at_idx ON logistics.decisions USING btree (policy_used, created_at DESC, id);
+
+--
+-- Name: operational_outcomes_decision_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX operational_outcomes_decision_id_idx ON logistics.operational_outcomes USING btree (decision_id) WHERE (decision_id IS NOT NULL);
+
+--
+-- Name: operational_outcomes_route_id_decision_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX operational_outcomes_route_id_decision_id_idx ON logistics.operational_outcomes USING btree (route_id, decision_id);
+
+--
+-- Name: orders_assigned_route_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX orders_assigned_route_id_idx ON logistics.orders USING btree (assigned_route_id) WHERE (assigned_route_id IS NOT NULL);
+
+--
+-- Name: orders_customer_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX orders_customer_id_idx ON logistics.orders USING btree (customer_id);
+
+--
+-- Name: orders_pending_destination_city_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX orders_pending_destination_city_idx ON logistics.orders USING btree (destination_city, lower(time_window), id) WHERE (status = 'pending'::text);
+
+--
+-- Name: orders_status_created_at_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX orders_status_created_at_idx ON logistics.orders USING btree (status, created_at);
+
+--
+-- Name: route_stops_order_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX route_stops_order_id_idx ON logistics.route_stops USING btree (order_id, route_id) WHERE (order_id IS NOT NULL);
+
+--
+-- Name: routes_decision_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX routes_decision_id_idx ON logistics.routes USING btree (decision_id) WHERE (decision_id IS NOT NULL);
+
+--
+-- Name: routes_period_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX routes_period_idx ON logistics.routes USING gist (period);
+
+--
+-- Name: routes_vehicle_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX routes_vehicle_id_idx ON logistics.routes USING btree (vehicle_id, lower(period));
+
+--
+-- Name: users_email_key; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE UNIQUE INDEX users_email_key ON logistics.users USING btree (lower(email));
+
+--
+-- Name: users_username_key; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE UNIQUE INDEX users_username_key ON logistics.users USING btree (lower(username));
+
+--
+-- Name: vehicles_available_location_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX vehicles_available_location_idx ON logistics.vehicles USING gist (logistics.earth_point(current_latitude, current_longitude)) WHERE (status = 'available'::text);
+
+--
+-- Name: vehicles_status_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX vehicles_status_idx ON logistics.vehicles USING btree (status);
+
+--
 -- Name: audit_log _100_forbid_mutation; Type: TRIGGER; Schema: core; Owner: -
 --
 
@@ -2935,6 +4510,108 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.p2p_transa
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.transfers FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: decisions _050_protect_committed; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _050_protect_committed BEFORE DELETE OR UPDATE ON logistics.decisions FOR EACH ROW EXECUTE FUNCTION logistics.tg_decisions__protect_committed();
+
+--
+-- Name: operational_outcomes _100_forbid_mutation; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_mutation BEFORE DELETE OR UPDATE ON logistics.operational_outcomes FOR EACH ROW EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: operational_outcomes _100_forbid_truncate; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON logistics.operational_outcomes FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: customers _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.customers FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: decisions _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.decisions FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: orders _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.orders FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: route_stops _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.route_stops FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: routes _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.routes FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: users _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.users FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: vehicles _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.vehicles FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: routes _200_check_capacity; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _200_check_capacity AFTER UPDATE OF vehicle_id ON logistics.routes FOR EACH ROW WHEN ((new.vehicle_id IS DISTINCT FROM old.vehicle_id)) EXECUTE FUNCTION logistics.tg_routes__check_capacity();
+
+--
+-- Name: vehicles _200_check_capacity; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _200_check_capacity AFTER UPDATE OF capacity_weight_tonnes, capacity_volume_m3 ON logistics.vehicles FOR EACH ROW WHEN (((new.capacity_weight_tonnes < old.capacity_weight_tonnes) OR (new.capacity_volume_m3 < old.capacity_volume_m3))) EXECUTE FUNCTION logistics.tg_vehicles__check_capacity();
+
+--
+-- Name: orders _200_check_route_capacity; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _200_check_route_capacity AFTER INSERT OR UPDATE OF assigned_route_id, weight_tonnes, volume_m3, status ON logistics.orders FOR EACH ROW WHEN ((new.assigned_route_id IS NOT NULL)) EXECUTE FUNCTION logistics.tg_orders__check_route_capacity();
+
+--
+-- Name: decisions _900_audit; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.decisions FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: orders _900_audit; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.orders FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: routes _900_audit; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.routes FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: users _900_audit; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.users FOR EACH ROW EXECUTE FUNCTION core.tg__audit('password_hash');
 
 --
 -- Name: action_plan_progress action_plan_progress_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
@@ -3199,6 +4876,110 @@ COMMENT ON CONSTRAINT transfers_to_account_id_fkey ON fintech.transfers IS 'to_a
 
 ALTER TABLE ONLY fintech.transfers
     ADD CONSTRAINT transfers_user_id_fkey FOREIGN KEY (user_id) REFERENCES fintech.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: operational_outcomes operational_outcomes_decision_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.operational_outcomes
+    ADD CONSTRAINT operational_outcomes_decision_id_fkey FOREIGN KEY (route_id, decision_id) REFERENCES logistics.routes(id, decision_id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT operational_outcomes_decision_id_fkey ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_decision_id_fkey ON logistics.operational_outcomes IS 'decision_id must be the decision that created the route';
+
+--
+-- Name: operational_outcomes operational_outcomes_route_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.operational_outcomes
+    ADD CONSTRAINT operational_outcomes_route_id_fkey FOREIGN KEY (route_id) REFERENCES logistics.routes(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT operational_outcomes_route_id_fkey ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_route_id_fkey ON logistics.operational_outcomes IS 'route_id must be an existing route (a route with outcomes cannot be deleted)';
+
+--
+-- Name: orders orders_assigned_route_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.orders
+    ADD CONSTRAINT orders_assigned_route_id_fkey FOREIGN KEY (assigned_route_id) REFERENCES logistics.routes(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT orders_assigned_route_id_fkey ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_assigned_route_id_fkey ON logistics.orders IS 'assigned_route_id must be an existing route (a route carrying orders cannot be deleted)';
+
+--
+-- Name: orders orders_customer_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.orders
+    ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES logistics.customers(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT orders_customer_id_fkey ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_customer_id_fkey ON logistics.orders IS 'customer_id must be an existing customer (a customer with orders cannot be deleted)';
+
+--
+-- Name: route_stops route_stops_order_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stops
+    ADD CONSTRAINT route_stops_order_id_fkey FOREIGN KEY (order_id, route_id) REFERENCES logistics.orders(id, assigned_route_id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT route_stops_order_id_fkey ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_order_id_fkey ON logistics.route_stops IS 'the stop''s order must be assigned to the same route (and cannot leave it while it has stops there)';
+
+--
+-- Name: route_stops route_stops_route_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stops
+    ADD CONSTRAINT route_stops_route_id_fkey FOREIGN KEY (route_id) REFERENCES logistics.routes(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT route_stops_route_id_fkey ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_route_id_fkey ON logistics.route_stops IS 'route_id must be an existing route';
+
+--
+-- Name: routes routes_decision_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_decision_id_fkey FOREIGN KEY (decision_id) REFERENCES logistics.decisions(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT routes_decision_id_fkey ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_decision_id_fkey ON logistics.routes IS 'decision_id must be an existing decision (a decision with routes cannot be deleted)';
+
+--
+-- Name: routes routes_vehicle_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_vehicle_id_fkey FOREIGN KEY (vehicle_id) REFERENCES logistics.vehicles(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT routes_vehicle_id_fkey ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_vehicle_id_fkey ON logistics.routes IS 'vehicle_id must be an existing vehicle (a vehicle with routes cannot be deleted)';
 
 --
 -- PostgreSQL database dump complete

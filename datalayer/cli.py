@@ -248,6 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("health", help="database health as JSON"), False)
     p.set_defaults(func=_cmd_health)
+
+    from .logistics.cli import register as register_logistics
+
+    register_logistics(sub)
     return parser
 
 

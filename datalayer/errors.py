@@ -50,6 +50,7 @@ __all__ = [
     "NotAvailable",
     "NotFound",
     "NotNullViolation",
+    "OrderNotPending",
     "PermissionDenied",
     "PoolTimeout",
     "QueryError",
@@ -57,6 +58,7 @@ __all__ = [
     "QueryTimeout",
     "RestrictViolation",
     "RetryableError",
+    "RouteNotPlanned",
     "RuleViolation",
     "SerializationFailure",
     "StaleQueryError",
@@ -138,6 +140,14 @@ class CurrencyMismatch(RuleViolation):
 
 class IdempotencyConflict(RuleViolation):
     """DL004: the idempotency key was already used for a different request."""
+
+
+class OrderNotPending(RuleViolation):
+    """DL401: the order is not pending (already on a route, delivered, failed or cancelled)."""
+
+
+class RouteNotPlanned(RuleViolation):
+    """DL402: the route is in progress, completed or cancelled and takes no more orders."""
 
 
 class PoolTimeout(DataLayerError):
@@ -265,6 +275,8 @@ _EXACT: Final[dict[str, type[DataLayerError]]] = {
     "DL002": AccountNotActive,
     "DL003": CurrencyMismatch,
     "DL004": IdempotencyConflict,
+    "DL401": OrderNotPending,
+    "DL402": RouteNotPlanned,
 }
 
 _CLASS: Final[dict[str, type[DataLayerError]]] = {

@@ -1,0 +1,71 @@
+"""`datalayer logistics seed|check`: demo data without a fixed password, idempotent."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import psycopg
+import pytest
+
+from datalayer.cli import main
+
+
+def _count(url: str, table: str) -> int:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(f"SELECT count(*) FROM logistics.{table}").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _password_ok(url: str, username: str, password: str) -> bool:
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT password_hash = public.crypt(%s, password_hash) FROM logistics.users "
+            "WHERE username = %s AND role = 'admin' AND is_superuser",
+            (password, username),
+        ).fetchone()
+    return bool(row and row[0])
+
+
+def test_seed_generates_the_admin_password_and_shows_it_once(
+    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LOGISTICS_ADMIN_PASSWORD", raising=False)
+    monkeypatch.delenv("LOGISTICS_ADMIN_USERNAME", raising=False)
+    assert main(["logistics", "seed", "--database-url", database_url]) == 0
+    out = capsys.readouterr().out
+    match = re.search(r"created admin 'admin' with password (\S+) \(shown once\)", out)
+    assert match is not None, out
+    password = match.group(1)
+    assert len(password) >= 20 and password not in ("admin123", "user123")
+    assert _password_ok(database_url, "admin", password)
+    assert "created vehicle KDA-001T" in out and "created order ORD-DEMO-3" in out
+    assert [_count(database_url, t) for t in ("users", "customers", "vehicles", "orders")] == [
+        1, 2, 2, 3,
+    ]  # fmt: skip
+    assert main(["logistics", "seed", "--database-url", database_url]) == 0
+    again = capsys.readouterr().out
+    assert "nothing to add" in again and password not in again
+    assert _count(database_url, "orders") == 3
+    assert main(["logistics", "check", "--database-url", database_url]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["status"] == "healthy"
+    assert report["tables"]["vehicles"] == 2 and report["tables"]["routes"] == 0
+
+
+def test_seed_takes_the_admin_password_from_the_environment(
+    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOGISTICS_ADMIN_PASSWORD", "short")
+    assert main(["logistics", "seed", "--database-url", database_url]) == 2
+    err = capsys.readouterr().err
+    assert "LOGISTICS_ADMIN_PASSWORD" in err and "short" not in err
+    assert _count(database_url, "users") == 0  # nothing was written
+    secret = "correct-horse-battery-staple"
+    monkeypatch.setenv("LOGISTICS_ADMIN_PASSWORD", secret)
+    monkeypatch.setenv("LOGISTICS_ADMIN_USERNAME", "ops-admin")
+    assert main(["logistics", "seed", "--database-url", database_url]) == 0
+    out = capsys.readouterr().out
+    assert secret not in out and "password from LOGISTICS_ADMIN_PASSWORD" in out
+    assert _password_ok(database_url, "ops-admin", secret)
