@@ -1,5 +1,6 @@
 -- compliance.chat_conversations: the user's conversations with the AI assistant.
--- Messages are a jsonb array of {role, content, created_at} objects, appended in one statement.
+-- Messages are a jsonb array of {role, content, created_at} objects (role user or assistant),
+-- appended in one statement.
 -- A conversation may be about one of the user's business profiles (composite foreign key with the
 -- owner); deleting the profile keeps the conversation and clears only business_profile_id.
 -- depends: 0044.compliance.create-evidence-items
@@ -24,7 +25,13 @@ CREATE TABLE compliance.chat_conversations (
         REFERENCES compliance.business_profiles (id, user_id) ON DELETE SET NULL (business_profile_id),
     CONSTRAINT chat_conversations_title_check CHECK (length(btrim(title)) BETWEEN 1 AND 255),
     CONSTRAINT chat_conversations_status_check CHECK (status IN ('active', 'archived')),
-    CONSTRAINT chat_conversations_messages_check CHECK (jsonb_typeof(messages) = 'array')
+    CONSTRAINT chat_conversations_messages_check CHECK (
+        jsonb_typeof(messages) = 'array'
+        AND NOT jsonb_path_exists(
+            messages,
+            '$[*] ? (!(@.role == "user" || @.role == "assistant") || !exists(@.content) || @.content.type() != "string")'
+        )
+    )
 );
 
 COMMENT ON TABLE compliance.chat_conversations IS 'Conversations with the AI compliance assistant.';
@@ -43,7 +50,7 @@ COMMENT ON CONSTRAINT chat_conversations_title_check ON compliance.chat_conversa
 
 COMMENT ON CONSTRAINT chat_conversations_status_check ON compliance.chat_conversations IS 'status must be active or archived';
 
-COMMENT ON CONSTRAINT chat_conversations_messages_check ON compliance.chat_conversations IS 'messages must be a JSON array';
+COMMENT ON CONSTRAINT chat_conversations_messages_check ON compliance.chat_conversations IS 'messages must be an array of {role, content} with role user or assistant';
 
 CREATE INDEX chat_conversations_user_id_updated_at_idx ON compliance.chat_conversations (user_id, updated_at DESC, id DESC);
 
