@@ -17,6 +17,7 @@ CREATE TABLE compliance.integration_configurations (
     provider text NOT NULL,
     display_name text NOT NULL,
     credentials_encrypted bytea NOT NULL,
+    credentials_updated_at timestamptz NOT NULL DEFAULT now(),
     settings jsonb NOT NULL DEFAULT '{}',
     is_active boolean NOT NULL DEFAULT true,
     last_sync_at timestamptz,
@@ -43,6 +44,8 @@ COMMENT ON TABLE compliance.integration_configurations IS 'Third-party integrati
 COMMENT ON COLUMN compliance.integration_configurations.provider IS 'The service, e.g. aws, google_workspace, github, jira.';
 
 COMMENT ON COLUMN compliance.integration_configurations.credentials_encrypted IS 'Sensitive: the credentials as a JSON object, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+
+COMMENT ON COLUMN compliance.integration_configurations.credentials_updated_at IS 'When the credentials were last stored or rotated (the audit log records this, never the credentials).';
 
 COMMENT ON COLUMN compliance.integration_configurations.settings IS 'Non-secret options (a jsonb object): regions, projects, sync scope.';
 

@@ -544,6 +544,9 @@ class IntegrationConfiguration(BaseModel):
     #: The service, e.g. aws, google_workspace, github, jira.
     provider: str
     display_name: str
+    #: When the credentials were last stored or rotated (the audit log records this, never the
+    #: credentials).
+    credentials_updated_at: datetime
     #: Non-secret options (a jsonb object): regions, projects, sync scope.
     settings: JsonValue
     is_active: bool
@@ -561,6 +564,7 @@ _IntegrationConfiguration_FIELDS = (
     "user_id",
     "provider",
     "display_name",
+    "credentials_updated_at",
     "settings",
     "is_active",
     "last_sync_at",
@@ -808,7 +812,7 @@ _create_implementation_plan = checked(
 _create_integration = checked(
     _QUERIES,
     "create_integration",
-    "48cdd15197975994dadf57fee2d5f515678ecdcaa1d2a0dc37c6b70680e773ac",
+    "8a3f39edf3c398c535e096288a2a7e93c489f2c57451585505f06513259c52c9",
 )
 _create_policy_version = checked(
     _QUERIES,
@@ -940,7 +944,7 @@ _list_implementation_plan_progress = checked(
 _list_integrations_by_user = checked(
     _QUERIES,
     "list_integrations_by_user",
-    "431e833b8ebd99ea2f85ea173da41299832176e96720c8e6fcdaecf900e2e15f",
+    "8e2a83bb7c2929c6431a206e087d732d713a9696cadd6568de3b44057cb82e5b",
 )
 _list_policies_by_text = checked(
     _QUERIES,
@@ -1015,12 +1019,12 @@ _update_implementation_plan_status = checked(
 _update_integration_credentials = checked(
     _QUERIES,
     "update_integration_credentials",
-    "a78eeb77743c637803e2ae882bc653f5103031b0dcf8f8171d4dccadf0dcc40d",
+    "ad72382d9190ce76cbbad6858c71e4de48da3a68cbb4540a44da1a834eadd9a1",
 )
 _update_integration_sync = checked(
     _QUERIES,
     "update_integration_sync",
-    "7456054ba9a0275679c6cd929cf1a1510271a50bd1f0464fc2b31e393bc68932",
+    "a733f4aed1496e4e77e571f851f8ac97ab5537a95e6c873fadbd6686ad0d4932",
 )
 _update_policy_status = checked(
     _QUERIES,

@@ -3,11 +3,11 @@
 -- with encryption_key (from the application's settings) and never returned.
 INSERT INTO compliance.integration_configurations (user_id, provider, display_name, credentials_encrypted, settings)
 VALUES (:user_id, :provider, :display_name, public.pgp_sym_encrypt(:credentials::jsonb::text, :encryption_key::text), :settings::jsonb)
-RETURNING id, user_id, provider, display_name, settings, is_active, last_sync_at, last_sync_status, last_sync_error, created_at, updated_at;
+RETURNING id, user_id, provider, display_name, credentials_updated_at, settings, is_active, last_sync_at, last_sync_status, last_sync_error, created_at, updated_at;
 
 -- name: list_integrations_by_user(user_id)
 -- The user's integrations, by provider, without their credentials.
-SELECT id, user_id, provider, display_name, settings, is_active, last_sync_at, last_sync_status, last_sync_error, created_at, updated_at
+SELECT id, user_id, provider, display_name, credentials_updated_at, settings, is_active, last_sync_at, last_sync_status, last_sync_error, created_at, updated_at
 FROM compliance.integration_configurations
 WHERE user_id = :user_id
 ORDER BY provider;
@@ -24,10 +24,11 @@ WHERE id = :integration_id
 -- Replaces the credentials of the user's integration (encrypted with encryption_key); returns the
 -- integration without them, or none.
 UPDATE compliance.integration_configurations
-SET credentials_encrypted = public.pgp_sym_encrypt(:credentials::jsonb::text, :encryption_key::text)
+SET credentials_encrypted = public.pgp_sym_encrypt(:credentials::jsonb::text, :encryption_key::text),
+    credentials_updated_at = now()
 WHERE id = :integration_id
     AND user_id = :user_id
-RETURNING id, user_id, provider, display_name, settings, is_active, last_sync_at, last_sync_status, last_sync_error, created_at, updated_at;
+RETURNING id, user_id, provider, display_name, credentials_updated_at, settings, is_active, last_sync_at, last_sync_status, last_sync_error, created_at, updated_at;
 
 -- name: update_integration_sync(integration_id, user_id, last_sync_error)^
 -- Records a sync of the user's integration now: success when last_sync_error is none, failed with
@@ -39,7 +40,7 @@ SET last_sync_at = now(),
     last_sync_error = :last_sync_error::text
 WHERE id = :integration_id
     AND user_id = :user_id
-RETURNING id, user_id, provider, display_name, settings, is_active, last_sync_at, last_sync_status, last_sync_error, created_at, updated_at;
+RETURNING id, user_id, provider, display_name, credentials_updated_at, settings, is_active, last_sync_at, last_sync_status, last_sync_error, created_at, updated_at;
 
 -- name: delete_integration(integration_id, user_id)!
 -- Disconnects (deletes) the user's integration and its credentials; returns 0 or 1.
