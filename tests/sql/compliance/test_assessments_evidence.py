@@ -14,7 +14,9 @@ from datalayer import Database, compliance, errors
 ALL = ["not_started", "in_progress", "collected", "approved", "rejected"]
 
 
-async def _session(conn: Any, user: Any, profile: Any, framework: Any, name: str | None = None) -> Any:
+async def _session(
+    conn: Any, user: Any, profile: Any, framework: Any, name: str | None = None
+) -> Any:
     return await compliance.create_assessment_session(
         conn, user_id=user.id, business_profile_id=profile.id, framework_id=framework.id,
         session_name=name,
@@ -59,9 +61,12 @@ async def test_assessment_session_lifecycle(cdb: Database) -> None:
         )
         assert (
             await compliance.update_assessment_answers(
-                conn, assessment_session_id=session.id, user_id=user.id, answers={},
+                conn,
+                assessment_session_id=session.id,
+                user_id=user.id,
+                answers={},
                 progress_percentage=Decimal("1"),
-            )  # fmt: skip
+            )
             is None
         )
         got = await compliance.get_assessment_session_by_id(
@@ -175,16 +180,23 @@ async def test_evidence_approval_workflow(cdb: Database) -> None:
         rejected = await compliance.update_evidence_status(
             conn, evidence_item_id=item.id, user_id=user.id, status="rejected", reviewer_id=None
         )
-        assert rejected is not None and rejected.approved_at is None and rejected.approved_by is None
+        assert (
+            rejected is not None and rejected.approved_at is None and rejected.approved_by is None
+        )
         assert (
             await compliance.update_evidence_status(
-                conn, evidence_item_id=item.id, user_id=reviewer.id, status="approved",
+                conn,
+                evidence_item_id=item.id,
+                user_id=reviewer.id,
+                status="approved",
                 reviewer_id=reviewer.id,
-            )  # fmt: skip
+            )
             is None
         )
         assert (
-            await compliance.get_evidence_item_by_id(conn, evidence_item_id=item.id, user_id=user.id)
+            await compliance.get_evidence_item_by_id(
+                conn, evidence_item_id=item.id, user_id=user.id
+            )
             == rejected
         )
         assert (
@@ -195,9 +207,13 @@ async def test_evidence_approval_workflow(cdb: Database) -> None:
         )
         assert (
             await compliance.update_evidence_file(
-                conn, evidence_item_id=item.id, user_id=reviewer.id, file_path="x",
-                file_type="x", file_size=1,
-            )  # fmt: skip
+                conn,
+                evidence_item_id=item.id,
+                user_id=reviewer.id,
+                file_path="x",
+                file_type="x",
+                file_size=1,
+            )
             is None
         )
 
@@ -290,16 +306,22 @@ async def test_evidence_search_by_name_and_text_with_keyset_pages(cdb: Database)
         for name, description in names:
             items.append(
                 await make_evidence(
-                    conn, user.id, profile.id, framework.id, evidence_name=name,
+                    conn,
+                    user.id,
+                    profile.id,
+                    framework.id,
+                    evidence_name=name,
                     description=description,
-                )  # fmt: skip
+                )
             )
         await compliance.update_evidence_status(
             conn, evidence_item_id=items[2].id, user_id=user.id, status="in_progress",
             reviewer_id=None,
         )  # fmt: skip
 
-        newest_first = [i.id for i in sorted(items, key=lambda i: (i.created_at, i.id), reverse=True)]
+        newest_first = [
+            i.id for i in sorted(items, key=lambda i: (i.created_at, i.id), reverse=True)
+        ]
 
         async def by_name(text: str, statuses: list[str] = ALL, **page: Any) -> list[Any]:
             page = {"before_created_at": None, "before_id": None, "max_rows": 10} | page

@@ -63,9 +63,12 @@ async def test_integration_credentials_are_encrypted(cdb: Database) -> None:
         ) == {"token": "new"}  # fmt: skip
         assert (
             await compliance.update_integration_credentials(
-                conn, integration_id=integration.id, user_id=stranger.id, credentials={},
+                conn,
+                integration_id=integration.id,
+                user_id=stranger.id,
+                credentials={},
                 encryption_key=KEY,
-            )  # fmt: skip
+            )
             is None
         )
         audit = await conn.fetch(
@@ -113,7 +116,9 @@ async def test_integration_sync_and_delete(cdb: Database) -> None:
             == 0
         )
         assert (
-            await compliance.delete_integration(conn, integration_id=integration.id, user_id=user.id)
+            await compliance.delete_integration(
+                conn, integration_id=integration.id, user_id=user.id
+            )
             == 1
         )
         assert await compliance.list_integrations_by_user(conn, user_id=user.id) == []
@@ -170,7 +175,9 @@ async def test_report_schedule_crud_and_claim(cdb: Database) -> None:
         assert await compliance.update_due_report_schedules(conn, max_rows=10) == []
         due_at = datetime.now(UTC) - timedelta(hours=1)
         due = await _schedule(conn, user, profile, next_run_at=due_at)
-        later = await _schedule(conn, user, profile, next_run_at=datetime.now(UTC) + timedelta(days=1))
+        later = await _schedule(
+            conn, user, profile, next_run_at=datetime.now(UTC) + timedelta(days=1)
+        )
         paused = await _schedule(conn, user, profile, frequency="daily")
         off = await compliance.update_report_schedule_active(
             conn, report_schedule_id=paused.id, user_id=user.id, is_active=False
@@ -202,7 +209,9 @@ async def test_report_schedule_crud_and_claim(cdb: Database) -> None:
             == 0
         )
         assert (
-            await compliance.delete_report_schedule(conn, report_schedule_id=due.id, user_id=user.id)
+            await compliance.delete_report_schedule(
+                conn, report_schedule_id=due.id, user_id=user.id
+            )
             == 1
         )
 
@@ -238,7 +247,10 @@ async def test_next_run_keeps_the_schedule_grid(
         ({"parameters": ["iso"]}, "report_schedules_parameters_check"),
         ({"recipients": []}, "report_schedules_recipients_check"),
         ({"recipients": ["a@example.com", None]}, "report_schedules_recipients_check"),
-        ({"recipients": [f"r{n}@example.com" for n in range(51)]}, "report_schedules_recipients_check"),
+        (
+            {"recipients": [f"r{n}@example.com" for n in range(51)]},
+            "report_schedules_recipients_check",
+        ),
     ],
 )
 async def test_report_schedule_checks(
@@ -324,7 +336,9 @@ async def test_ten_workers_claim_each_due_schedule_exactly_once(database_url: st
                 " FROM compliance.report_schedules"
             )
         by_id = {r["id"]: r for r in rows}
-        assert all(by_id[i]["run_count"] == 1 and by_id[i]["ahead"] and by_id[i]["ran"] for i in due_ids)
+        assert all(
+            by_id[i]["run_count"] == 1 and by_id[i]["ahead"] and by_id[i]["ran"] for i in due_ids
+        )
         assert by_id[future.id]["run_count"] == 0 and by_id[paused.id]["run_count"] == 0
     finally:
         await db.close()

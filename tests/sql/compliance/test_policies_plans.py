@@ -55,9 +55,11 @@ async def test_policy_versions(cdb: Database) -> None:
         assert await compliance.get_policy_by_id(conn, policy_id=v2.id, user_id=stranger.id) is None
         assert (
             await compliance.list_policy_versions(
-                conn, user_id=stranger.id, business_profile_id=profile.id,
+                conn,
+                user_id=stranger.id,
+                business_profile_id=profile.id,
                 policy_name="Data protection",
-            )  # fmt: skip
+            )
             == []
         )
         approved = await compliance.update_policy_status(
@@ -185,7 +187,10 @@ async def test_implementation_plan_progress(cdb: Database) -> None:
             == []
         )
         plan = await _plan(conn, user, profile, framework)
-        assert isinstance(plan.phases[0], PlanPhase) and plan.phases[1].tasks[0].title == "Encrypt backups"
+        assert (
+            isinstance(plan.phases[0], PlanPhase)
+            and plan.phases[1].tasks[0].title == "Encrypt backups"
+        )
         assert (plan.total_tasks, plan.completed_tasks) == (4, 2)
         empty = await _plan(
             conn, user, profile, framework, title="Later", phases=[],
@@ -391,7 +396,9 @@ async def test_chat_conversations(cdb: Database) -> None:
         counts = {c.id: c.message_count for c in page + rest}
         assert counts == {chat.id: 2, loose.id: 0}
         # deleting the profile keeps the conversation, without the link
-        await compliance.delete_business_profile(conn, business_profile_id=profile.id, user_id=user.id)
+        await compliance.delete_business_profile(
+            conn, business_profile_id=profile.id, user_id=user.id
+        )
         kept = await compliance.get_chat_conversation_by_id(
             conn, chat_conversation_id=chat.id, user_id=user.id
         )

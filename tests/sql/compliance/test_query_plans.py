@@ -131,4 +131,6 @@ async def test_plans_with_100k_evidence_rows(cdb: Database) -> None:
             ),
         )
         assert rows and all("quasarscope" in r["evidence_name"] for r in rows)
-        assert [r["created_at"] for r in rows] == sorted((r["created_at"] for r in rows), reverse=True)
+        assert [r["created_at"] for r in rows] == sorted(
+            (r["created_at"] for r in rows), reverse=True
+        )

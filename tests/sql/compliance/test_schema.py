@@ -136,7 +136,9 @@ async def test_constraints_are_commented_and_foreign_keys_indexed(cdb: Database)
     assert [r["conname"] for r in uncommented] == []
     assert [r["conname"] for r in unindexed] == []
     # every FK states ON DELETE: cascade (owned rows), restrict (frameworks, approvers) or set null
-    assert on_delete and all(r["confdeltype"] in (b"c", b"r", b"n", "c", "r", "n") for r in on_delete)
+    assert on_delete and all(
+        r["confdeltype"] in (b"c", b"r", b"n", "c", "r", "n") for r in on_delete
+    )
 
 
 async def test_every_table_with_user_data_carries_the_owner(cdb: Database) -> None:

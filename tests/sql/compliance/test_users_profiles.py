@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from compliance_support import ARGON2, make_evidence, make_framework, make_owner, make_profile, make_user
+from compliance_support import (
+    ARGON2,
+    make_evidence,
+    make_framework,
+    make_owner,
+    make_profile,
+    make_user,
+)
 
 from datalayer import Database, compliance, errors
 
@@ -75,7 +82,10 @@ async def test_frameworks(cdb: Database) -> None:
         gdpr = await make_framework(conn, "gdpr", name="GDPR", version=None, category=None)
         assert gdpr.version is None and iso.is_active
         assert await compliance.get_framework_by_code(conn, code="iso27001") == iso
-        assert [f.code for f in await compliance.list_frameworks_active(conn)] == ["gdpr", "iso27001"]
+        assert [f.code for f in await compliance.list_frameworks_active(conn)] == [
+            "gdpr",
+            "iso27001",
+        ]
         off = await compliance.update_framework_active(conn, code="gdpr", is_active=False)
         assert off is not None and not off.is_active
         assert [f.code for f in await compliance.list_frameworks_active(conn)] == ["iso27001"]
@@ -111,7 +121,9 @@ async def test_framework_code_is_unique_and_a_framework_in_use_cannot_be_deleted
     assert "already exists" in str(unique.value)
     with pytest.raises(errors.ForeignKeyViolation) as info:
         async with cdb.transaction() as conn:
-            await conn.execute("DELETE FROM compliance.compliance_frameworks WHERE id = $1", framework.id)
+            await conn.execute(
+                "DELETE FROM compliance.compliance_frameworks WHERE id = $1", framework.id
+            )
     assert info.value.constraint == "evidence_items_framework_id_fkey"
 
 
@@ -138,7 +150,9 @@ async def test_business_profile_crud_and_ownership(cdb: Database) -> None:
         fields: dict[str, Any] = profile.model_dump(
             exclude={"id", "user_id", "created_at", "updated_at"}
         )
-        fields.update(company_name="Acme Group", stores_health_data=True, data_sensitivity="Critical")
+        fields.update(
+            company_name="Acme Group", stores_health_data=True, data_sensitivity="Critical"
+        )
         changed = await compliance.update_business_profile(
             conn, business_profile_id=profile.id, user_id=owner.id, **fields
         )
@@ -150,7 +164,9 @@ async def test_business_profile_crud_and_ownership(cdb: Database) -> None:
             )
             is None
         )
-        assert [p.id for p in await compliance.list_business_profiles_by_user(conn, user_id=owner.id)] == [profile.id]
+        assert [
+            p.id for p in await compliance.list_business_profiles_by_user(conn, user_id=owner.id)
+        ] == [profile.id]
         assert (
             await compliance.delete_business_profile(
                 conn, business_profile_id=profile.id, user_id=other.id
