@@ -16,6 +16,18 @@ SET client_min_messages = warning;
 SET row_security = off;
 
 --
+-- Name: compliance; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA compliance;
+
+--
+-- Name: SCHEMA compliance; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA compliance IS 'ruleIQ compliance automation: business profiles, assessments, evidence, policies, frameworks, plans, integrations, report schedules.';
+
+--
 -- Name: core; Type: SCHEMA; Schema: -; Owner: -
 --
 
@@ -122,6 +134,43 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
 --
 
 COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
+
+--
+-- Name: next_report_run_at(timestamp with time zone, text, timestamp with time zone); Type: FUNCTION; Schema: compliance; Owner: -
+--
+
+CREATE FUNCTION compliance.next_report_run_at(p_due timestamp with time zone, p_frequency text, p_now timestamp with time zone) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_step interval := CASE p_frequency
+        WHEN 'daily' THEN interval '1 day'
+        WHEN 'weekly' THEN interval '7 days'
+        WHEN 'monthly' THEN interval '1 month'
+        WHEN 'quarterly' THEN interval '3 months'
+    END;
+    v_periods integer := 1;
+BEGIN
+    IF v_step IS NULL THEN
+        RAISE EXCEPTION 'unknown report frequency %', p_frequency
+            USING ERRCODE = 'check_violation', SCHEMA = 'compliance', TABLE = 'report_schedules',
+                  COLUMN = 'frequency', CONSTRAINT = 'report_schedules_frequency_check';
+    END IF;
+    -- Whole periods from the due time, so a schedule keeps its time of day and day of month, and
+    -- one that fell behind (workers down) runs once, then resumes on its grid.
+    WHILE p_due + v_step * v_periods <= p_now LOOP
+        v_periods := v_periods + 1;
+    END LOOP;
+    RETURN p_due + v_step * v_periods;
+END;
+$$;
+
+--
+-- Name: FUNCTION next_report_run_at(p_due timestamp with time zone, p_frequency text, p_now timestamp with time zone); Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON FUNCTION compliance.next_report_run_at(p_due timestamp with time zone, p_frequency text, p_now timestamp with time zone) IS 'The first slot after p_now on the grid p_due + k * frequency (k >= 1).';
 
 --
 -- Name: tg__audit(); Type: FUNCTION; Schema: core; Owner: -
@@ -1472,6 +1521,961 @@ $$;
 --
 
 COMMENT ON FUNCTION logistics.tg_vehicles__check_capacity() IS 'AFTER UPDATE of a vehicle''s capacity: its planned and in-progress routes must still fit.';
+
+--
+-- Name: assessment_sessions; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.assessment_sessions (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    framework_id uuid NOT NULL,
+    session_name text,
+    status text DEFAULT 'not_started'::text NOT NULL,
+    questions_answered jsonb DEFAULT '{}'::jsonb NOT NULL,
+    progress_percentage numeric(5,2) DEFAULT 0 NOT NULL,
+    completed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT assessment_sessions_completed_at_check CHECK (((status = 'completed'::text) = (completed_at IS NOT NULL))),
+    CONSTRAINT assessment_sessions_progress_percentage_check CHECK (((progress_percentage >= (0)::numeric) AND (progress_percentage <= (100)::numeric))),
+    CONSTRAINT assessment_sessions_questions_answered_check CHECK ((jsonb_typeof(questions_answered) = 'object'::text)),
+    CONSTRAINT assessment_sessions_session_name_check CHECK (((length(btrim(session_name)) >= 1) AND (length(btrim(session_name)) <= 255))),
+    CONSTRAINT assessment_sessions_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'completed'::text, 'abandoned'::text])))
+);
+
+--
+-- Name: TABLE assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.assessment_sessions IS 'Framework assessments of a business profile: answers and progress.';
+
+--
+-- Name: COLUMN assessment_sessions.questions_answered; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.assessment_sessions.questions_answered IS 'Answers by question id (a jsonb object).';
+
+--
+-- Name: COLUMN assessment_sessions.progress_percentage; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.assessment_sessions.progress_percentage IS 'Share of the framework''s questions answered, 0 to 100.';
+
+--
+-- Name: COLUMN assessment_sessions.completed_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.assessment_sessions.completed_at IS 'Set exactly when status is completed.';
+
+--
+-- Name: CONSTRAINT assessment_sessions_completed_at_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_completed_at_check ON compliance.assessment_sessions IS 'completed_at must be set exactly when the session is completed';
+
+--
+-- Name: CONSTRAINT assessment_sessions_progress_percentage_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_progress_percentage_check ON compliance.assessment_sessions IS 'progress_percentage must be between 0 and 100';
+
+--
+-- Name: CONSTRAINT assessment_sessions_questions_answered_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_questions_answered_check ON compliance.assessment_sessions IS 'questions_answered must be a JSON object';
+
+--
+-- Name: CONSTRAINT assessment_sessions_session_name_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_session_name_check ON compliance.assessment_sessions IS 'session_name must have 1 to 255 characters';
+
+--
+-- Name: CONSTRAINT assessment_sessions_status_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_status_check ON compliance.assessment_sessions IS 'status must be not_started, in_progress, completed or abandoned';
+
+--
+-- Name: business_profiles; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.business_profiles (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    company_name text NOT NULL,
+    industry text,
+    employee_count integer,
+    handles_personal_data boolean DEFAULT false NOT NULL,
+    processes_payments boolean DEFAULT false NOT NULL,
+    stores_health_data boolean DEFAULT false NOT NULL,
+    provides_financial_services boolean DEFAULT false NOT NULL,
+    operates_critical_infrastructure boolean DEFAULT false NOT NULL,
+    has_international_operations boolean DEFAULT false NOT NULL,
+    data_sensitivity text DEFAULT 'Medium'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT business_profiles_company_name_check CHECK (((length(btrim(company_name)) >= 1) AND (length(btrim(company_name)) <= 255))),
+    CONSTRAINT business_profiles_data_sensitivity_check CHECK ((data_sensitivity = ANY (ARRAY['Low'::text, 'Medium'::text, 'High'::text, 'Critical'::text]))),
+    CONSTRAINT business_profiles_employee_count_check CHECK ((employee_count > 0)),
+    CONSTRAINT business_profiles_industry_check CHECK (((length(btrim(industry)) >= 1) AND (length(btrim(industry)) <= 100)))
+);
+
+--
+-- Name: TABLE business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.business_profiles IS 'A user''s company and the facts that decide which frameworks and controls apply.';
+
+--
+-- Name: COLUMN business_profiles.employee_count; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.employee_count IS 'Head count; unknown (null) or greater than zero.';
+
+--
+-- Name: COLUMN business_profiles.handles_personal_data; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.handles_personal_data IS 'Processes personal data (GDPR and similar apply).';
+
+--
+-- Name: COLUMN business_profiles.processes_payments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.processes_payments IS 'Takes card payments (PCI DSS applies).';
+
+--
+-- Name: COLUMN business_profiles.stores_health_data; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.stores_health_data IS 'Stores health records (HIPAA and similar apply).';
+
+--
+-- Name: COLUMN business_profiles.provides_financial_services; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.provides_financial_services IS 'A regulated financial services provider.';
+
+--
+-- Name: COLUMN business_profiles.operates_critical_infrastructure; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.operates_critical_infrastructure IS 'Operates critical infrastructure (NIS2 and similar apply).';
+
+--
+-- Name: COLUMN business_profiles.has_international_operations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.has_international_operations IS 'Operates in more than one country (cross-border transfer rules apply).';
+
+--
+-- Name: COLUMN business_profiles.data_sensitivity; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.data_sensitivity IS 'Low, Medium, High or Critical.';
+
+--
+-- Name: CONSTRAINT business_profiles_company_name_check ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_company_name_check ON compliance.business_profiles IS 'company_name must have 1 to 255 characters';
+
+--
+-- Name: CONSTRAINT business_profiles_data_sensitivity_check ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_data_sensitivity_check ON compliance.business_profiles IS 'data_sensitivity must be Low, Medium, High or Critical';
+
+--
+-- Name: CONSTRAINT business_profiles_employee_count_check ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_employee_count_check ON compliance.business_profiles IS 'employee_count must be greater than zero';
+
+--
+-- Name: CONSTRAINT business_profiles_industry_check ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_industry_check ON compliance.business_profiles IS 'industry must have 1 to 100 characters';
+
+--
+-- Name: chat_conversations; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.chat_conversations (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid,
+    title text NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    messages jsonb DEFAULT '[]'::jsonb NOT NULL,
+    last_message_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT chat_conversations_messages_check CHECK (((jsonb_typeof(messages) = 'array'::text) AND (NOT jsonb_path_exists(messages, '$[*]?((!(@."role" == "user" || @."role" == "assistant") || !(exists (@."content"))) || @."content".type() != "string")'::jsonpath)))),
+    CONSTRAINT chat_conversations_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text]))),
+    CONSTRAINT chat_conversations_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 255)))
+);
+
+--
+-- Name: TABLE chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.chat_conversations IS 'Conversations with the AI compliance assistant.';
+
+--
+-- Name: COLUMN chat_conversations.business_profile_id; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.chat_conversations.business_profile_id IS 'The business profile the conversation is about, if any.';
+
+--
+-- Name: COLUMN chat_conversations.messages; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.chat_conversations.messages IS 'The messages, oldest first: a jsonb array of {role, content, created_at}.';
+
+--
+-- Name: COLUMN chat_conversations.last_message_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.chat_conversations.last_message_at IS 'When the last message was appended; null while empty.';
+
+--
+-- Name: CONSTRAINT chat_conversations_messages_check ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_conversations_messages_check ON compliance.chat_conversations IS 'messages must be an array of {role, content} with role user or assistant';
+
+--
+-- Name: CONSTRAINT chat_conversations_status_check ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_conversations_status_check ON compliance.chat_conversations IS 'status must be active or archived';
+
+--
+-- Name: CONSTRAINT chat_conversations_title_check ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_conversations_title_check ON compliance.chat_conversations IS 'title must have 1 to 255 characters';
+
+--
+-- Name: compliance_frameworks; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.compliance_frameworks (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    version text,
+    category text,
+    description text,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT compliance_frameworks_category_check CHECK (((length(btrim(category)) >= 1) AND (length(btrim(category)) <= 100))),
+    CONSTRAINT compliance_frameworks_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_-]{1,49}$'::text)),
+    CONSTRAINT compliance_frameworks_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 255))),
+    CONSTRAINT compliance_frameworks_version_check CHECK (((length(btrim(version)) >= 1) AND (length(btrim(version)) <= 50)))
+);
+
+--
+-- Name: TABLE compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.compliance_frameworks IS 'Regulatory frameworks; reference data shared by all users.';
+
+--
+-- Name: COLUMN compliance_frameworks.code; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.compliance_frameworks.code IS 'Stable key: 2 to 50 lowercase letters, digits, dashes or underscores, e.g. iso27001.';
+
+--
+-- Name: COLUMN compliance_frameworks.version; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.compliance_frameworks.version IS 'The framework''s edition, e.g. 2022.';
+
+--
+-- Name: COLUMN compliance_frameworks.is_active; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.compliance_frameworks.is_active IS 'Offered for new assessments; a framework in use is deactivated, never deleted.';
+
+--
+-- Name: CONSTRAINT compliance_frameworks_category_check ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT compliance_frameworks_category_check ON compliance.compliance_frameworks IS 'category must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT compliance_frameworks_code_check ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT compliance_frameworks_code_check ON compliance.compliance_frameworks IS 'code must be 2 to 50 lowercase letters, digits, dashes or underscores';
+
+--
+-- Name: CONSTRAINT compliance_frameworks_name_check ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT compliance_frameworks_name_check ON compliance.compliance_frameworks IS 'name must have 1 to 255 characters';
+
+--
+-- Name: CONSTRAINT compliance_frameworks_version_check ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT compliance_frameworks_version_check ON compliance.compliance_frameworks IS 'version must have 1 to 50 characters';
+
+--
+-- Name: evidence_items; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.evidence_items (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    framework_id uuid NOT NULL,
+    evidence_name text NOT NULL,
+    description text,
+    control_reference text,
+    file_path text,
+    file_type text,
+    file_size bigint,
+    status text DEFAULT 'not_started'::text NOT NULL,
+    priority text DEFAULT 'medium'::text NOT NULL,
+    approved_at timestamp with time zone,
+    approved_by uuid,
+    ai_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    search_vector tsvector GENERATED ALWAYS AS (((setweight(to_tsvector('english'::regconfig, evidence_name), 'A'::"char") || setweight(to_tsvector('english'::regconfig, COALESCE(control_reference, ''::text)), 'A'::"char")) || setweight(to_tsvector('english'::regconfig, COALESCE(description, ''::text)), 'B'::"char"))) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT evidence_items_ai_metadata_check CHECK ((jsonb_typeof(ai_metadata) = 'object'::text)),
+    CONSTRAINT evidence_items_approval_check CHECK ((((status = 'approved'::text) AND (approved_at IS NOT NULL) AND (approved_by IS NOT NULL)) OR ((status <> 'approved'::text) AND (approved_at IS NULL) AND (approved_by IS NULL)))),
+    CONSTRAINT evidence_items_control_reference_check CHECK (((length(btrim(control_reference)) >= 1) AND (length(btrim(control_reference)) <= 100))),
+    CONSTRAINT evidence_items_evidence_name_check CHECK (((length(btrim(evidence_name)) >= 1) AND (length(btrim(evidence_name)) <= 255))),
+    CONSTRAINT evidence_items_file_path_check CHECK (((length(file_path) >= 1) AND (length(file_path) <= 500))),
+    CONSTRAINT evidence_items_file_size_check CHECK ((file_size >= 0)),
+    CONSTRAINT evidence_items_file_type_check CHECK (((length(file_type) >= 1) AND (length(file_type) <= 50))),
+    CONSTRAINT evidence_items_priority_check CHECK ((priority = ANY (ARRAY['low'::text, 'medium'::text, 'high'::text, 'critical'::text]))),
+    CONSTRAINT evidence_items_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'collected'::text, 'approved'::text, 'rejected'::text])))
+);
+
+--
+-- Name: TABLE evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.evidence_items IS 'Compliance evidence of a business profile for a framework, with its review status.';
+
+--
+-- Name: COLUMN evidence_items.control_reference; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.control_reference IS 'The framework control this evidence supports, e.g. A.5.1.';
+
+--
+-- Name: COLUMN evidence_items.file_path; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.file_path IS 'Where the document lives in external file storage; null until uploaded.';
+
+--
+-- Name: COLUMN evidence_items.file_size; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.file_size IS 'Bytes.';
+
+--
+-- Name: COLUMN evidence_items.status; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.status IS 'not_started, in_progress, collected, approved or rejected.';
+
+--
+-- Name: COLUMN evidence_items.priority; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.priority IS 'low, medium, high or critical.';
+
+--
+-- Name: COLUMN evidence_items.approved_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.approved_at IS 'When the evidence was approved; set exactly when status is approved.';
+
+--
+-- Name: COLUMN evidence_items.approved_by; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.approved_by IS 'The user who approved it; set exactly when status is approved.';
+
+--
+-- Name: COLUMN evidence_items.ai_metadata; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.ai_metadata IS 'AI analysis results (a jsonb object).';
+
+--
+-- Name: COLUMN evidence_items.search_vector; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.search_vector IS 'Generated: English full-text vector of the name and control reference (weight A) and description (B).';
+
+--
+-- Name: CONSTRAINT evidence_items_ai_metadata_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_ai_metadata_check ON compliance.evidence_items IS 'ai_metadata must be a JSON object';
+
+--
+-- Name: CONSTRAINT evidence_items_approval_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_approval_check ON compliance.evidence_items IS 'approved evidence must have approved_at and approved_by, and only approved evidence has them';
+
+--
+-- Name: CONSTRAINT evidence_items_control_reference_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_control_reference_check ON compliance.evidence_items IS 'control_reference must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT evidence_items_evidence_name_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_evidence_name_check ON compliance.evidence_items IS 'evidence_name must have 1 to 255 characters';
+
+--
+-- Name: CONSTRAINT evidence_items_file_path_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_file_path_check ON compliance.evidence_items IS 'file_path must have 1 to 500 characters';
+
+--
+-- Name: CONSTRAINT evidence_items_file_size_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_file_size_check ON compliance.evidence_items IS 'file_size cannot be negative';
+
+--
+-- Name: CONSTRAINT evidence_items_file_type_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_file_type_check ON compliance.evidence_items IS 'file_type must have 1 to 50 characters';
+
+--
+-- Name: CONSTRAINT evidence_items_priority_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_priority_check ON compliance.evidence_items IS 'priority must be low, medium, high or critical';
+
+--
+-- Name: CONSTRAINT evidence_items_status_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_status_check ON compliance.evidence_items IS 'status must be not_started, in_progress, collected, approved or rejected';
+
+--
+-- Name: generated_policies; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.generated_policies (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    framework_id uuid NOT NULL,
+    policy_name text NOT NULL,
+    policy_type text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    status text DEFAULT 'draft'::text NOT NULL,
+    content text NOT NULL,
+    approved_at timestamp with time zone,
+    approved_by uuid,
+    search_vector tsvector GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, policy_name), 'A'::"char") || setweight(to_tsvector('english'::regconfig, content), 'B'::"char"))) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT generated_policies_approval_check CHECK ((((status = 'approved'::text) AND (approved_at IS NOT NULL) AND (approved_by IS NOT NULL)) OR ((status <> 'approved'::text) AND (approved_at IS NULL) AND (approved_by IS NULL)))),
+    CONSTRAINT generated_policies_content_check CHECK ((length(btrim(content)) >= 1)),
+    CONSTRAINT generated_policies_policy_name_check CHECK (((length(btrim(policy_name)) >= 1) AND (length(btrim(policy_name)) <= 255))),
+    CONSTRAINT generated_policies_policy_type_check CHECK ((policy_type ~ '^[a-z][a-z0-9_]{1,49}$'::text)),
+    CONSTRAINT generated_policies_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'under_review'::text, 'approved'::text, 'archived'::text]))),
+    CONSTRAINT generated_policies_version_check CHECK ((version >= 1))
+);
+
+--
+-- Name: TABLE generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.generated_policies IS 'AI-generated policy documents; one row per version of a named policy of a business profile.';
+
+--
+-- Name: COLUMN generated_policies.policy_type; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.policy_type IS 'A snake_case kind, e.g. data_protection, access_control, incident_response.';
+
+--
+-- Name: COLUMN generated_policies.version; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.version IS '1 for the first version of policy_name in the business profile, then 2, 3, ...';
+
+--
+-- Name: COLUMN generated_policies.status; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.status IS 'draft, under_review, approved or archived.';
+
+--
+-- Name: COLUMN generated_policies.approved_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.approved_at IS 'Set exactly when status is approved.';
+
+--
+-- Name: COLUMN generated_policies.approved_by; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.approved_by IS 'The approving user; set exactly when status is approved.';
+
+--
+-- Name: COLUMN generated_policies.search_vector; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.search_vector IS 'Generated: English full-text vector of policy_name (weight A) and content (B).';
+
+--
+-- Name: CONSTRAINT generated_policies_approval_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_approval_check ON compliance.generated_policies IS 'an approved policy must have approved_at and approved_by, and only an approved policy has them';
+
+--
+-- Name: CONSTRAINT generated_policies_content_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_content_check ON compliance.generated_policies IS 'content cannot be empty';
+
+--
+-- Name: CONSTRAINT generated_policies_policy_name_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_policy_name_check ON compliance.generated_policies IS 'policy_name must have 1 to 255 characters';
+
+--
+-- Name: CONSTRAINT generated_policies_policy_type_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_policy_type_check ON compliance.generated_policies IS 'policy_type must be 2 to 50 lowercase letters, digits or underscores, starting with a letter';
+
+--
+-- Name: CONSTRAINT generated_policies_status_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_status_check ON compliance.generated_policies IS 'status must be draft, under_review, approved or archived';
+
+--
+-- Name: CONSTRAINT generated_policies_version_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_version_check ON compliance.generated_policies IS 'version must be 1 or more';
+
+--
+-- Name: implementation_plans; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.implementation_plans (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    framework_id uuid NOT NULL,
+    title text NOT NULL,
+    status text DEFAULT 'not_started'::text NOT NULL,
+    phases jsonb DEFAULT '[]'::jsonb NOT NULL,
+    total_tasks integer GENERATED ALWAYS AS (jsonb_array_length(jsonb_path_query_array(phases, '$[*]."tasks"[*]'::jsonpath))) STORED,
+    completed_tasks integer GENERATED ALWAYS AS (jsonb_array_length(jsonb_path_query_array(phases, '$[*]."tasks"[*]?(@."status" == "completed")'::jsonpath))) STORED,
+    planned_start_date date,
+    planned_end_date date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT implementation_plans_dates_check CHECK ((planned_end_date >= planned_start_date)),
+    CONSTRAINT implementation_plans_phases_check CHECK (((jsonb_typeof(phases) = 'array'::text) AND (NOT jsonb_path_exists(phases, '$[*]?(((@.type() != "object" || !(exists (@."name"))) || !(exists (@."tasks"))) || @."tasks".type() != "array")'::jsonpath)) AND (NOT jsonb_path_exists(phases, '$[*]."tasks"[*]?(!(exists (@."title")) || !((@."status" == "not_started" || @."status" == "in_progress") || @."status" == "completed"))'::jsonpath)))),
+    CONSTRAINT implementation_plans_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'completed'::text, 'on_hold'::text]))),
+    CONSTRAINT implementation_plans_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 255)))
+);
+
+--
+-- Name: TABLE implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.implementation_plans IS 'Compliance roadmaps: phases of tasks for one framework and business profile.';
+
+--
+-- Name: COLUMN implementation_plans.phases; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.implementation_plans.phases IS 'A jsonb array of {name, tasks: [{title, status}]}; task status not_started, in_progress or completed.';
+
+--
+-- Name: COLUMN implementation_plans.total_tasks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.implementation_plans.total_tasks IS 'Generated: the number of tasks in phases.';
+
+--
+-- Name: COLUMN implementation_plans.completed_tasks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.implementation_plans.completed_tasks IS 'Generated: the number of completed tasks in phases.';
+
+--
+-- Name: CONSTRAINT implementation_plans_dates_check ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_dates_check ON compliance.implementation_plans IS 'planned_end_date cannot be before planned_start_date';
+
+--
+-- Name: CONSTRAINT implementation_plans_phases_check ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_phases_check ON compliance.implementation_plans IS 'phases must be an array of {name, tasks} whose tasks have a title and a status of not_started, in_progress or completed';
+
+--
+-- Name: CONSTRAINT implementation_plans_status_check ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_status_check ON compliance.implementation_plans IS 'status must be not_started, in_progress, completed or on_hold';
+
+--
+-- Name: CONSTRAINT implementation_plans_title_check ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_title_check ON compliance.implementation_plans IS 'title must have 1 to 255 characters';
+
+--
+-- Name: integration_configurations; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.integration_configurations (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    provider text NOT NULL,
+    display_name text NOT NULL,
+    credentials_encrypted bytea NOT NULL,
+    credentials_updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    settings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_sync_at timestamp with time zone,
+    last_sync_status text,
+    last_sync_error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT integration_configurations_credentials_encrypted_check CHECK ((octet_length(credentials_encrypted) > 0)),
+    CONSTRAINT integration_configurations_display_name_check CHECK (((length(btrim(display_name)) >= 1) AND (length(btrim(display_name)) <= 100))),
+    CONSTRAINT integration_configurations_last_sync_check CHECK ((((last_sync_status IS NULL) = (last_sync_at IS NULL)) AND ((NOT (last_sync_status IS DISTINCT FROM 'failed'::text)) = (last_sync_error IS NOT NULL)))),
+    CONSTRAINT integration_configurations_last_sync_status_check CHECK ((last_sync_status = ANY (ARRAY['success'::text, 'failed'::text]))),
+    CONSTRAINT integration_configurations_provider_check CHECK ((provider ~ '^[a-z][a-z0-9_]{1,49}$'::text)),
+    CONSTRAINT integration_configurations_settings_check CHECK ((jsonb_typeof(settings) = 'object'::text))
+);
+
+--
+-- Name: TABLE integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.integration_configurations IS 'Third-party integrations of a user; credentials encrypted at rest.';
+
+--
+-- Name: COLUMN integration_configurations.provider; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.provider IS 'The service, e.g. aws, google_workspace, github, jira.';
+
+--
+-- Name: COLUMN integration_configurations.credentials_encrypted; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.credentials_encrypted IS 'Sensitive: the credentials as a JSON object, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+
+--
+-- Name: COLUMN integration_configurations.credentials_updated_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.credentials_updated_at IS 'When the credentials were last stored or rotated (the audit log records this, never the credentials).';
+
+--
+-- Name: COLUMN integration_configurations.settings; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.settings IS 'Non-secret options (a jsonb object): regions, projects, sync scope.';
+
+--
+-- Name: COLUMN integration_configurations.last_sync_status; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.last_sync_status IS 'success or failed; null before the first sync.';
+
+--
+-- Name: COLUMN integration_configurations.last_sync_error; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.last_sync_error IS 'Why the last sync failed; set exactly when it failed.';
+
+--
+-- Name: CONSTRAINT integration_configurations_credentials_encrypted_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_credentials_encrypted_check ON compliance.integration_configurations IS 'credentials cannot be empty';
+
+--
+-- Name: CONSTRAINT integration_configurations_display_name_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_display_name_check ON compliance.integration_configurations IS 'display_name must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT integration_configurations_last_sync_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_last_sync_check ON compliance.integration_configurations IS 'a sync has both a time and a status, and an error exactly when it failed';
+
+--
+-- Name: CONSTRAINT integration_configurations_last_sync_status_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_last_sync_status_check ON compliance.integration_configurations IS 'last_sync_status must be success or failed';
+
+--
+-- Name: CONSTRAINT integration_configurations_provider_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_provider_check ON compliance.integration_configurations IS 'provider must be 2 to 50 lowercase letters, digits or underscores, starting with a letter';
+
+--
+-- Name: CONSTRAINT integration_configurations_settings_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_settings_check ON compliance.integration_configurations IS 'settings must be a JSON object';
+
+--
+-- Name: readiness_assessments; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.readiness_assessments (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    framework_id uuid NOT NULL,
+    overall_score numeric(5,2) NOT NULL,
+    risk_level text NOT NULL,
+    score_breakdown jsonb DEFAULT '{}'::jsonb NOT NULL,
+    assessed_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT readiness_assessments_overall_score_check CHECK (((overall_score >= (0)::numeric) AND (overall_score <= (100)::numeric))),
+    CONSTRAINT readiness_assessments_risk_level_check CHECK ((risk_level = ANY (ARRAY['low'::text, 'medium'::text, 'high'::text, 'critical'::text]))),
+    CONSTRAINT readiness_assessments_score_breakdown_check CHECK ((jsonb_typeof(score_breakdown) = 'object'::text))
+);
+
+--
+-- Name: TABLE readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.readiness_assessments IS 'Readiness evaluations of a business profile per framework; the newest is current.';
+
+--
+-- Name: COLUMN readiness_assessments.overall_score; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.readiness_assessments.overall_score IS 'Readiness, 0 to 100.';
+
+--
+-- Name: COLUMN readiness_assessments.risk_level; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.readiness_assessments.risk_level IS 'low, medium, high or critical.';
+
+--
+-- Name: COLUMN readiness_assessments.score_breakdown; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.readiness_assessments.score_breakdown IS 'Scores by control domain (a jsonb object).';
+
+--
+-- Name: CONSTRAINT readiness_assessments_overall_score_check ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_overall_score_check ON compliance.readiness_assessments IS 'overall_score must be between 0 and 100';
+
+--
+-- Name: CONSTRAINT readiness_assessments_risk_level_check ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_risk_level_check ON compliance.readiness_assessments IS 'risk_level must be low, medium, high or critical';
+
+--
+-- Name: CONSTRAINT readiness_assessments_score_breakdown_check ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_score_breakdown_check ON compliance.readiness_assessments IS 'score_breakdown must be a JSON object';
+
+--
+-- Name: report_schedules; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.report_schedules (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    report_type text NOT NULL,
+    frequency text NOT NULL,
+    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    recipients text[] NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    next_run_at timestamp with time zone NOT NULL,
+    last_run_at timestamp with time zone,
+    run_count integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT report_schedules_frequency_check CHECK ((frequency = ANY (ARRAY['daily'::text, 'weekly'::text, 'monthly'::text, 'quarterly'::text]))),
+    CONSTRAINT report_schedules_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
+    CONSTRAINT report_schedules_recipients_check CHECK ((((cardinality(recipients) >= 1) AND (cardinality(recipients) <= 50)) AND (array_position(recipients, NULL::text) IS NULL))),
+    CONSTRAINT report_schedules_report_type_check CHECK ((report_type = ANY (ARRAY['executive_summary'::text, 'gap_analysis'::text, 'evidence_status'::text, 'compliance_status'::text, 'readiness'::text, 'control_matrix'::text]))),
+    CONSTRAINT report_schedules_run_count_check CHECK ((run_count >= 0))
+);
+
+--
+-- Name: TABLE report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.report_schedules IS 'Scheduled reports; a work queue claimed by report workers.';
+
+--
+-- Name: COLUMN report_schedules.report_type; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.report_type IS 'executive_summary, gap_analysis, evidence_status, compliance_status, readiness or control_matrix.';
+
+--
+-- Name: COLUMN report_schedules.frequency; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.frequency IS 'daily, weekly, monthly or quarterly.';
+
+--
+-- Name: COLUMN report_schedules.parameters; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.parameters IS 'Report options (a jsonb object), e.g. the frameworks to cover.';
+
+--
+-- Name: COLUMN report_schedules.recipients; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.recipients IS 'Email addresses the report is sent to (1 to 50).';
+
+--
+-- Name: COLUMN report_schedules.next_run_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.next_run_at IS 'When the report is next due; moved forward when a worker claims it.';
+
+--
+-- Name: COLUMN report_schedules.last_run_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.last_run_at IS 'When a worker last claimed the report.';
+
+--
+-- Name: COLUMN report_schedules.run_count; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.run_count IS 'How many times the report was claimed.';
+
+--
+-- Name: CONSTRAINT report_schedules_frequency_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_frequency_check ON compliance.report_schedules IS 'frequency must be daily, weekly, monthly or quarterly';
+
+--
+-- Name: CONSTRAINT report_schedules_parameters_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_parameters_check ON compliance.report_schedules IS 'parameters must be a JSON object';
+
+--
+-- Name: CONSTRAINT report_schedules_recipients_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_recipients_check ON compliance.report_schedules IS 'a report needs 1 to 50 recipients';
+
+--
+-- Name: CONSTRAINT report_schedules_report_type_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_report_type_check ON compliance.report_schedules IS 'report_type must be executive_summary, gap_analysis, evidence_status, compliance_status, readiness or control_matrix';
+
+--
+-- Name: CONSTRAINT report_schedules_run_count_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_run_count_check ON compliance.report_schedules IS 'run_count cannot be negative';
+
+--
+-- Name: users; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.users (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    email text NOT NULL,
+    hashed_password text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    is_superuser boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
+    CONSTRAINT users_hashed_password_check CHECK (((hashed_password ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (hashed_password ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text)))
+);
+
+--
+-- Name: TABLE users; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.users IS 'People who use ruleIQ. Deleting a user deletes everything they own.';
+
+--
+-- Name: COLUMN users.email; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.users.email IS 'Login; unique regardless of case.';
+
+--
+-- Name: COLUMN users.hashed_password; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.users.hashed_password IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+
+--
+-- Name: COLUMN users.is_superuser; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.users.is_superuser IS 'May administer the platform (frameworks, other users).';
+
+--
+-- Name: CONSTRAINT users_email_check ON users; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_email_check ON compliance.users IS 'email must look like name@domain.tld (at most 254 characters)';
+
+--
+-- Name: CONSTRAINT users_hashed_password_check ON users; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_hashed_password_check ON compliance.users IS 'hashed_password must be an argon2 or bcrypt hash, never a plain password';
 
 --
 -- Name: audit_log; Type: TABLE; Schema: core; Owner: -
@@ -3602,6 +4606,135 @@ COMMENT ON CONSTRAINT vehicles_vehicle_code_check ON logistics.vehicles IS 'vehi
 COMMENT ON CONSTRAINT vehicles_vehicle_type_check ON logistics.vehicles IS 'vehicle_type must have 1 to 50 characters';
 
 --
+-- Name: assessment_sessions assessment_sessions_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.assessment_sessions
+    ADD CONSTRAINT assessment_sessions_pkey PRIMARY KEY (id);
+
+--
+-- Name: business_profiles business_profiles_id_user_id_key; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.business_profiles
+    ADD CONSTRAINT business_profiles_id_user_id_key UNIQUE (id, user_id);
+
+--
+-- Name: CONSTRAINT business_profiles_id_user_id_key ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_id_user_id_key ON compliance.business_profiles IS 'a business profile belongs to exactly one user';
+
+--
+-- Name: business_profiles business_profiles_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.business_profiles
+    ADD CONSTRAINT business_profiles_pkey PRIMARY KEY (id);
+
+--
+-- Name: chat_conversations chat_conversations_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.chat_conversations
+    ADD CONSTRAINT chat_conversations_pkey PRIMARY KEY (id);
+
+--
+-- Name: compliance_frameworks compliance_frameworks_code_key; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.compliance_frameworks
+    ADD CONSTRAINT compliance_frameworks_code_key UNIQUE (code);
+
+--
+-- Name: CONSTRAINT compliance_frameworks_code_key ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT compliance_frameworks_code_key ON compliance.compliance_frameworks IS 'a framework with this code already exists';
+
+--
+-- Name: compliance_frameworks compliance_frameworks_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.compliance_frameworks
+    ADD CONSTRAINT compliance_frameworks_pkey PRIMARY KEY (id);
+
+--
+-- Name: evidence_items evidence_items_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.evidence_items
+    ADD CONSTRAINT evidence_items_pkey PRIMARY KEY (id);
+
+--
+-- Name: generated_policies generated_policies_business_profile_id_policy_name_version_key; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_business_profile_id_policy_name_version_key UNIQUE (business_profile_id, policy_name, version);
+
+--
+-- Name: CONSTRAINT generated_policies_business_profile_id_policy_name_version_key ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_business_profile_id_policy_name_version_key ON compliance.generated_policies IS 'this version of the policy already exists';
+
+--
+-- Name: generated_policies generated_policies_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_pkey PRIMARY KEY (id);
+
+--
+-- Name: implementation_plans implementation_plans_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.implementation_plans
+    ADD CONSTRAINT implementation_plans_pkey PRIMARY KEY (id);
+
+--
+-- Name: integration_configurations integration_configurations_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.integration_configurations
+    ADD CONSTRAINT integration_configurations_pkey PRIMARY KEY (id);
+
+--
+-- Name: integration_configurations integration_configurations_user_id_provider_key; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.integration_configurations
+    ADD CONSTRAINT integration_configurations_user_id_provider_key UNIQUE (user_id, provider);
+
+--
+-- Name: CONSTRAINT integration_configurations_user_id_provider_key ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_user_id_provider_key ON compliance.integration_configurations IS 'the user already has an integration with this provider';
+
+--
+-- Name: readiness_assessments readiness_assessments_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.readiness_assessments
+    ADD CONSTRAINT readiness_assessments_pkey PRIMARY KEY (id);
+
+--
+-- Name: report_schedules report_schedules_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.report_schedules
+    ADD CONSTRAINT report_schedules_pkey PRIMARY KEY (id);
+
+--
+-- Name: users users_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+--
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: core; Owner: -
 --
 
@@ -4020,6 +5153,192 @@ ALTER TABLE ONLY logistics.vehicles
 COMMENT ON CONSTRAINT vehicles_vehicle_code_key ON logistics.vehicles IS 'vehicle_code is already taken';
 
 --
+-- Name: assessment_sessions_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX assessment_sessions_business_profile_id_idx ON compliance.assessment_sessions USING btree (business_profile_id, user_id);
+
+--
+-- Name: assessment_sessions_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX assessment_sessions_framework_id_idx ON compliance.assessment_sessions USING btree (framework_id);
+
+--
+-- Name: assessment_sessions_user_id_updated_at_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX assessment_sessions_user_id_updated_at_idx ON compliance.assessment_sessions USING btree (user_id, updated_at DESC, id DESC);
+
+--
+-- Name: business_profiles_user_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX business_profiles_user_id_idx ON compliance.business_profiles USING btree (user_id);
+
+--
+-- Name: chat_conversations_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX chat_conversations_business_profile_id_idx ON compliance.chat_conversations USING btree (business_profile_id, user_id) WHERE (business_profile_id IS NOT NULL);
+
+--
+-- Name: chat_conversations_user_id_updated_at_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX chat_conversations_user_id_updated_at_idx ON compliance.chat_conversations USING btree (user_id, updated_at DESC, id DESC);
+
+--
+-- Name: evidence_items_ai_metadata_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_ai_metadata_idx ON compliance.evidence_items USING gin (ai_metadata);
+
+--
+-- Name: evidence_items_approved_by_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_approved_by_idx ON compliance.evidence_items USING btree (approved_by) WHERE (approved_by IS NOT NULL);
+
+--
+-- Name: evidence_items_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_business_profile_id_idx ON compliance.evidence_items USING btree (business_profile_id, user_id);
+
+--
+-- Name: evidence_items_evidence_name_trgm_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_evidence_name_trgm_idx ON compliance.evidence_items USING gin (evidence_name public.gin_trgm_ops);
+
+--
+-- Name: evidence_items_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_framework_id_idx ON compliance.evidence_items USING btree (framework_id);
+
+--
+-- Name: evidence_items_search_vector_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_search_vector_idx ON compliance.evidence_items USING gin (search_vector);
+
+--
+-- Name: evidence_items_user_id_created_at_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_user_id_created_at_idx ON compliance.evidence_items USING btree (user_id, created_at DESC, id DESC);
+
+--
+-- Name: evidence_items_user_id_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_user_id_framework_id_idx ON compliance.evidence_items USING btree (user_id, framework_id) INCLUDE (status);
+
+--
+-- Name: evidence_items_user_id_status_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_user_id_status_idx ON compliance.evidence_items USING btree (user_id, status);
+
+--
+-- Name: generated_policies_approved_by_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX generated_policies_approved_by_idx ON compliance.generated_policies USING btree (approved_by) WHERE (approved_by IS NOT NULL);
+
+--
+-- Name: generated_policies_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX generated_policies_business_profile_id_idx ON compliance.generated_policies USING btree (business_profile_id, user_id);
+
+--
+-- Name: generated_policies_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX generated_policies_framework_id_idx ON compliance.generated_policies USING btree (framework_id);
+
+--
+-- Name: generated_policies_search_vector_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX generated_policies_search_vector_idx ON compliance.generated_policies USING gin (search_vector);
+
+--
+-- Name: generated_policies_user_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX generated_policies_user_id_idx ON compliance.generated_policies USING btree (user_id);
+
+--
+-- Name: implementation_plans_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX implementation_plans_business_profile_id_idx ON compliance.implementation_plans USING btree (business_profile_id, user_id);
+
+--
+-- Name: implementation_plans_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX implementation_plans_framework_id_idx ON compliance.implementation_plans USING btree (framework_id);
+
+--
+-- Name: implementation_plans_user_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX implementation_plans_user_id_idx ON compliance.implementation_plans USING btree (user_id);
+
+--
+-- Name: readiness_assessments_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX readiness_assessments_business_profile_id_idx ON compliance.readiness_assessments USING btree (business_profile_id, user_id);
+
+--
+-- Name: readiness_assessments_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX readiness_assessments_framework_id_idx ON compliance.readiness_assessments USING btree (framework_id);
+
+--
+-- Name: readiness_assessments_latest_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX readiness_assessments_latest_idx ON compliance.readiness_assessments USING btree (business_profile_id, framework_id, assessed_at DESC, id DESC);
+
+--
+-- Name: readiness_assessments_user_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX readiness_assessments_user_id_idx ON compliance.readiness_assessments USING btree (user_id);
+
+--
+-- Name: report_schedules_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX report_schedules_business_profile_id_idx ON compliance.report_schedules USING btree (business_profile_id, user_id);
+
+--
+-- Name: report_schedules_due_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX report_schedules_due_idx ON compliance.report_schedules USING btree (next_run_at, id) WHERE is_active;
+
+--
+-- Name: report_schedules_user_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX report_schedules_user_id_idx ON compliance.report_schedules USING btree (user_id);
+
+--
+-- Name: users_email_key; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE UNIQUE INDEX users_email_key ON compliance.users USING btree (lower(email));
+
+--
 -- Name: audit_log_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
 --
 
@@ -4338,6 +5657,96 @@ CREATE INDEX vehicles_available_location_idx ON logistics.vehicles USING gist (l
 CREATE INDEX vehicles_status_idx ON logistics.vehicles USING btree (status);
 
 --
+-- Name: assessment_sessions _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.assessment_sessions FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: business_profiles _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.business_profiles FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: chat_conversations _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.chat_conversations FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: compliance_frameworks _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.compliance_frameworks FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: evidence_items _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.evidence_items FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: generated_policies _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.generated_policies FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: implementation_plans _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.implementation_plans FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: integration_configurations _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.integration_configurations FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: readiness_assessments _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.readiness_assessments FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: report_schedules _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.report_schedules FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: users _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.users FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: business_profiles _900_audit; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.business_profiles FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: evidence_items _900_audit; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.evidence_items FOR EACH ROW EXECUTE FUNCTION core.tg__audit('search_vector');
+
+--
+-- Name: generated_policies _900_audit; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.generated_policies FOR EACH ROW EXECUTE FUNCTION core.tg__audit('search_vector', 'content');
+
+--
+-- Name: integration_configurations _900_audit; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.integration_configurations FOR EACH ROW EXECUTE FUNCTION core.tg__audit('credentials_encrypted');
+
+--
 -- Name: audit_log _100_forbid_mutation; Type: TRIGGER; Schema: core; Owner: -
 --
 
@@ -4612,6 +6021,305 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.routes F
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.users FOR EACH ROW EXECUTE FUNCTION core.tg__audit('password_hash');
+
+--
+-- Name: assessment_sessions assessment_sessions_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.assessment_sessions
+    ADD CONSTRAINT assessment_sessions_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT assessment_sessions_business_profile_id_fkey ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_business_profile_id_fkey ON compliance.assessment_sessions IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: assessment_sessions assessment_sessions_framework_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.assessment_sessions
+    ADD CONSTRAINT assessment_sessions_framework_id_fkey FOREIGN KEY (framework_id) REFERENCES compliance.compliance_frameworks(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT assessment_sessions_framework_id_fkey ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_framework_id_fkey ON compliance.assessment_sessions IS 'framework_id must be an existing compliance framework (a framework in use cannot be deleted)';
+
+--
+-- Name: assessment_sessions assessment_sessions_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.assessment_sessions
+    ADD CONSTRAINT assessment_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT assessment_sessions_user_id_fkey ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_user_id_fkey ON compliance.assessment_sessions IS 'an assessment session must belong to an existing user';
+
+--
+-- Name: business_profiles business_profiles_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.business_profiles
+    ADD CONSTRAINT business_profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT business_profiles_user_id_fkey ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_user_id_fkey ON compliance.business_profiles IS 'a business profile must belong to an existing user';
+
+--
+-- Name: chat_conversations chat_conversations_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.chat_conversations
+    ADD CONSTRAINT chat_conversations_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE SET NULL (business_profile_id);
+
+--
+-- Name: CONSTRAINT chat_conversations_business_profile_id_fkey ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_conversations_business_profile_id_fkey ON compliance.chat_conversations IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: chat_conversations chat_conversations_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.chat_conversations
+    ADD CONSTRAINT chat_conversations_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT chat_conversations_user_id_fkey ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_conversations_user_id_fkey ON compliance.chat_conversations IS 'a conversation must belong to an existing user';
+
+--
+-- Name: evidence_items evidence_items_approved_by_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.evidence_items
+    ADD CONSTRAINT evidence_items_approved_by_fkey FOREIGN KEY (approved_by) REFERENCES compliance.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT evidence_items_approved_by_fkey ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_approved_by_fkey ON compliance.evidence_items IS 'approved_by must be an existing user (an approver cannot be deleted while their approvals stand)';
+
+--
+-- Name: evidence_items evidence_items_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.evidence_items
+    ADD CONSTRAINT evidence_items_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT evidence_items_business_profile_id_fkey ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_business_profile_id_fkey ON compliance.evidence_items IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: evidence_items evidence_items_framework_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.evidence_items
+    ADD CONSTRAINT evidence_items_framework_id_fkey FOREIGN KEY (framework_id) REFERENCES compliance.compliance_frameworks(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT evidence_items_framework_id_fkey ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_framework_id_fkey ON compliance.evidence_items IS 'framework_id must be an existing compliance framework (a framework in use cannot be deleted)';
+
+--
+-- Name: evidence_items evidence_items_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.evidence_items
+    ADD CONSTRAINT evidence_items_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT evidence_items_user_id_fkey ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_user_id_fkey ON compliance.evidence_items IS 'an evidence item must belong to an existing user';
+
+--
+-- Name: generated_policies generated_policies_approved_by_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_approved_by_fkey FOREIGN KEY (approved_by) REFERENCES compliance.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT generated_policies_approved_by_fkey ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_approved_by_fkey ON compliance.generated_policies IS 'approved_by must be an existing user (an approver cannot be deleted while their approvals stand)';
+
+--
+-- Name: generated_policies generated_policies_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT generated_policies_business_profile_id_fkey ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_business_profile_id_fkey ON compliance.generated_policies IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: generated_policies generated_policies_framework_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_framework_id_fkey FOREIGN KEY (framework_id) REFERENCES compliance.compliance_frameworks(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT generated_policies_framework_id_fkey ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_framework_id_fkey ON compliance.generated_policies IS 'framework_id must be an existing compliance framework (a framework in use cannot be deleted)';
+
+--
+-- Name: generated_policies generated_policies_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT generated_policies_user_id_fkey ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_user_id_fkey ON compliance.generated_policies IS 'a policy must belong to an existing user';
+
+--
+-- Name: implementation_plans implementation_plans_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.implementation_plans
+    ADD CONSTRAINT implementation_plans_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT implementation_plans_business_profile_id_fkey ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_business_profile_id_fkey ON compliance.implementation_plans IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: implementation_plans implementation_plans_framework_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.implementation_plans
+    ADD CONSTRAINT implementation_plans_framework_id_fkey FOREIGN KEY (framework_id) REFERENCES compliance.compliance_frameworks(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT implementation_plans_framework_id_fkey ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_framework_id_fkey ON compliance.implementation_plans IS 'framework_id must be an existing compliance framework (a framework in use cannot be deleted)';
+
+--
+-- Name: implementation_plans implementation_plans_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.implementation_plans
+    ADD CONSTRAINT implementation_plans_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT implementation_plans_user_id_fkey ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_user_id_fkey ON compliance.implementation_plans IS 'a plan must belong to an existing user';
+
+--
+-- Name: integration_configurations integration_configurations_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.integration_configurations
+    ADD CONSTRAINT integration_configurations_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT integration_configurations_user_id_fkey ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_user_id_fkey ON compliance.integration_configurations IS 'an integration must belong to an existing user';
+
+--
+-- Name: readiness_assessments readiness_assessments_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.readiness_assessments
+    ADD CONSTRAINT readiness_assessments_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT readiness_assessments_business_profile_id_fkey ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_business_profile_id_fkey ON compliance.readiness_assessments IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: readiness_assessments readiness_assessments_framework_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.readiness_assessments
+    ADD CONSTRAINT readiness_assessments_framework_id_fkey FOREIGN KEY (framework_id) REFERENCES compliance.compliance_frameworks(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT readiness_assessments_framework_id_fkey ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_framework_id_fkey ON compliance.readiness_assessments IS 'framework_id must be an existing compliance framework (a framework in use cannot be deleted)';
+
+--
+-- Name: readiness_assessments readiness_assessments_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.readiness_assessments
+    ADD CONSTRAINT readiness_assessments_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT readiness_assessments_user_id_fkey ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_user_id_fkey ON compliance.readiness_assessments IS 'a readiness assessment must belong to an existing user';
+
+--
+-- Name: report_schedules report_schedules_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.report_schedules
+    ADD CONSTRAINT report_schedules_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT report_schedules_business_profile_id_fkey ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_business_profile_id_fkey ON compliance.report_schedules IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: report_schedules report_schedules_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.report_schedules
+    ADD CONSTRAINT report_schedules_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT report_schedules_user_id_fkey ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_user_id_fkey ON compliance.report_schedules IS 'a report schedule must belong to an existing user';
 
 --
 -- Name: action_plan_progress action_plan_progress_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
