@@ -248,6 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("health", help="database health as JSON"), False)
     p.set_defaults(func=_cmd_health)
+
+    from .validation.cli import register as register_validation
+
+    register_validation(sub)
     return parser
 
 
