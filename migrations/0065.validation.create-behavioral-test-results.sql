@@ -14,7 +14,7 @@ CREATE TABLE validation.behavioral_test_results (
     status text NOT NULL,
     started_at timestamptz NOT NULL,
     finished_at timestamptz NOT NULL,
-    execution_time_ms integer GENERATED ALWAYS AS ((extract(epoch FROM finished_at - started_at) * 1000)::integer) STORED,
+    execution_time_ms bigint GENERATED ALWAYS AS ((extract(epoch FROM finished_at - started_at) * 1000)::bigint) STORED,
     details jsonb NOT NULL DEFAULT '{}',
     error_message text,
     created_at timestamptz NOT NULL DEFAULT now(),
