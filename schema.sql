@@ -40,6 +40,18 @@ CREATE SCHEMA fintech;
 COMMENT ON SCHEMA fintech IS 'HoardRun fintech backend: users, accounts, the double-entry ledger, transfers, P2P payments, cards, investments.';
 
 --
+-- Name: validation; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA validation;
+
+--
+-- Name: SCHEMA validation; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA validation IS 'AI migration validation system: validation sessions with sharing and soft delete, results, discrepancies, behavioral tests, processing logs, aggregated metrics.';
+
+--
 -- Name: btree_gist; Type: EXTENSION; Schema: -; Owner: -
 --
 
@@ -991,6 +1003,171 @@ $$;
 COMMENT ON FUNCTION fintech.withdraw(p_account_id uuid, p_amount numeric, p_description text) IS 'Debits an active account to outside the bank (funds checked); returns the account''s ledger entry.';
 
 --
+-- Name: refresh_validation_metrics(date, date); Type: FUNCTION; Schema: validation; Owner: -
+--
+
+CREATE FUNCTION validation.refresh_validation_metrics(p_from date, p_to date) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_written integer;
+BEGIN
+    IF p_from IS NULL OR p_to IS NULL OR p_to < p_from THEN
+        RAISE EXCEPTION 'refresh_validation_metrics needs from <= to, got % and %', p_from, p_to
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    -- One refresh at a time; a second waits for the first instead of racing on the same days.
+    PERFORM pg_advisory_xact_lock(hashtext('validation.refresh_validation_metrics'));
+
+    WITH sessions AS (
+        SELECT s.id,
+               (s.created_at AT TIME ZONE 'UTC')::date AS metric_date,
+               s.source_technology,
+               s.target_technology,
+               s.status
+        FROM validation.validation_sessions AS s
+        WHERE s.deleted_at IS NULL
+            AND s.created_at >= (p_from::timestamp AT TIME ZONE 'UTC')
+            AND s.created_at < ((p_to + 1)::timestamp AT TIME ZONE 'UTC')
+    ),
+    severities AS (
+        SELECT r.session_id,
+               count(*) FILTER (WHERE d.severity = 'critical') AS critical,
+               count(*) FILTER (WHERE d.severity = 'warning') AS warning,
+               count(*) FILTER (WHERE d.severity = 'info') AS info
+        FROM sessions AS s
+        JOIN validation.validation_results AS r ON r.session_id = s.id
+        JOIN validation.discrepancies AS d ON d.result_id = r.id
+        GROUP BY r.session_id
+    ),
+    computed AS (
+        SELECT s.metric_date,
+               s.source_technology,
+               s.target_technology,
+               count(*)::integer AS total_sessions,
+               count(*) FILTER (WHERE s.status = 'completed')::integer AS completed_sessions,
+               count(*) FILTER (WHERE s.status = 'failed')::integer AS failed_sessions,
+               count(*) FILTER (WHERE s.status = 'cancelled')::integer AS cancelled_sessions,
+               round(avg(r.fidelity_score), 4) AS avg_fidelity_score,
+               round(avg(r.execution_time_ms), 2) AS avg_execution_time_ms,
+               coalesce(sum(v.critical), 0)::integer AS critical_discrepancies,
+               coalesce(sum(v.warning), 0)::integer AS warning_discrepancies,
+               coalesce(sum(v.info), 0)::integer AS info_discrepancies
+        FROM sessions AS s
+        LEFT JOIN validation.validation_results AS r ON r.session_id = s.id
+        LEFT JOIN severities AS v ON v.session_id = s.id
+        GROUP BY s.metric_date, s.source_technology, s.target_technology
+    ),
+    removed AS (
+        DELETE FROM validation.validation_metrics AS m
+        WHERE m.metric_date BETWEEN p_from AND p_to
+            AND NOT EXISTS (
+                SELECT 1
+                FROM computed AS c
+                WHERE c.metric_date = m.metric_date
+                    AND c.source_technology = m.source_technology
+                    AND c.target_technology = m.target_technology
+            )
+    ),
+    written AS (
+        INSERT INTO validation.validation_metrics AS m (
+            metric_date, source_technology, target_technology, total_sessions, completed_sessions,
+            failed_sessions, cancelled_sessions, avg_fidelity_score, avg_execution_time_ms,
+            critical_discrepancies, warning_discrepancies, info_discrepancies, refreshed_at
+        )
+        SELECT metric_date, source_technology, target_technology, total_sessions, completed_sessions,
+               failed_sessions, cancelled_sessions, avg_fidelity_score, avg_execution_time_ms,
+               critical_discrepancies, warning_discrepancies, info_discrepancies, now()
+        FROM computed
+        ON CONFLICT ON CONSTRAINT validation_metrics_day_technologies_key DO UPDATE
+        SET total_sessions = excluded.total_sessions,
+            completed_sessions = excluded.completed_sessions,
+            failed_sessions = excluded.failed_sessions,
+            cancelled_sessions = excluded.cancelled_sessions,
+            avg_fidelity_score = excluded.avg_fidelity_score,
+            avg_execution_time_ms = excluded.avg_execution_time_ms,
+            critical_discrepancies = excluded.critical_discrepancies,
+            warning_discrepancies = excluded.warning_discrepancies,
+            info_discrepancies = excluded.info_discrepancies,
+            refreshed_at = excluded.refreshed_at
+        RETURNING 1
+    )
+    SELECT count(*) INTO v_written FROM written;
+    RETURN v_written;
+END;
+$$;
+
+--
+-- Name: FUNCTION refresh_validation_metrics(p_from date, p_to date); Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON FUNCTION validation.refresh_validation_metrics(p_from date, p_to date) IS 'Recomputes validation_metrics for the UTC days from..to (inclusive): upserts each day and pair, removes rows whose sessions are gone; returns the rows written. Serialised by an advisory lock.';
+
+--
+-- Name: tg_session_logs__forbid_mutation(); Type: FUNCTION; Schema: validation; Owner: -
+--
+
+CREATE FUNCTION validation.tg_session_logs__forbid_mutation() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    -- A DELETE is the purge cascade when the parent session is already gone.
+    IF TG_OP = 'DELETE' AND NOT EXISTS (
+        SELECT 1 FROM validation.validation_sessions WHERE id = OLD.session_id
+    ) THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION '% on validation.session_logs is not allowed: log lines are append-only', TG_OP
+        USING ERRCODE = 'restrict_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+              CONSTRAINT = 'session_logs_append_only',
+              HINT = 'Log lines are removed only by purging their session.';
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_session_logs__forbid_mutation(); Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON FUNCTION validation.tg_session_logs__forbid_mutation() IS 'BEFORE UPDATE OR DELETE (row) / TRUNCATE (statement) on session_logs: refuses the change (23001, session_logs_append_only) unless it is the cascade of a purged session.';
+
+--
+-- Name: tg_validation_sessions__check_status_transition(); Type: FUNCTION; Schema: validation; Owner: -
+--
+
+CREATE FUNCTION validation.tg_validation_sessions__check_status_transition() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'pending' THEN
+            RAISE EXCEPTION 'a new validation session must start as pending, not %', NEW.status
+                USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                      COLUMN = 'status', CONSTRAINT = 'validation_sessions_status_transition_check';
+        END IF;
+        RETURN NEW;
+    END IF;
+    -- Unknown values are left to validation_sessions_status_check.
+    IF NEW.status IS DISTINCT FROM OLD.status
+        AND NEW.status IN ('pending', 'processing', 'completed', 'failed', 'cancelled')
+        AND NOT ((OLD.status = 'pending' AND NEW.status IN ('processing', 'cancelled'))
+                 OR (OLD.status = 'processing' AND NEW.status IN ('completed', 'failed', 'cancelled'))) THEN
+        RAISE EXCEPTION 'illegal status transition % -> % on validation session %', OLD.status, NEW.status, OLD.id
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  COLUMN = 'status', CONSTRAINT = 'validation_sessions_status_transition_check',
+                  HINT = 'allowed: pending -> processing | cancelled, processing -> completed | failed | cancelled';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_validation_sessions__check_status_transition(); Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON FUNCTION validation.tg_validation_sessions__check_status_transition() IS 'BEFORE INSERT OR UPDATE: sessions start pending; pending -> processing | cancelled, processing -> completed | failed | cancelled; terminal states are final.';
+
+--
 -- Name: audit_log; Type: TABLE; Schema: core; Owner: -
 --
 
@@ -1344,6 +1521,640 @@ COMMENT ON CONSTRAINT users_phone_number_check ON fintech.users IS 'phone_number
 COMMENT ON CONSTRAINT users_role_check ON fintech.users IS 'role must be customer, support or admin';
 
 --
+-- Name: behavioral_test_results; Type: TABLE; Schema: validation; Owner: -
+--
+
+CREATE TABLE validation.behavioral_test_results (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    session_id uuid NOT NULL,
+    scenario_name text NOT NULL,
+    status text NOT NULL,
+    started_at timestamp with time zone NOT NULL,
+    finished_at timestamp with time zone NOT NULL,
+    execution_time_ms bigint GENERATED ALWAYS AS (((EXTRACT(epoch FROM (finished_at - started_at)) * (1000)::numeric))::bigint) STORED,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    error_message text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT behavioral_test_results_details_check CHECK ((jsonb_typeof(details) = 'object'::text)),
+    CONSTRAINT behavioral_test_results_error_message_check CHECK (((status <> ALL (ARRAY['failed'::text, 'error'::text])) OR (error_message IS NOT NULL))),
+    CONSTRAINT behavioral_test_results_scenario_name_check CHECK (((length(btrim(scenario_name)) >= 1) AND (length(btrim(scenario_name)) <= 500))),
+    CONSTRAINT behavioral_test_results_status_check CHECK ((status = ANY (ARRAY['passed'::text, 'failed'::text, 'error'::text, 'skipped'::text]))),
+    CONSTRAINT behavioral_test_results_timing_check CHECK ((finished_at >= started_at))
+);
+
+--
+-- Name: TABLE behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON TABLE validation.behavioral_test_results IS 'Behavioral scenarios run during a validation session, with their outcome and timings.';
+
+--
+-- Name: COLUMN behavioral_test_results.status; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.behavioral_test_results.status IS 'passed, failed, error or skipped.';
+
+--
+-- Name: COLUMN behavioral_test_results.execution_time_ms; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.behavioral_test_results.execution_time_ms IS 'finished_at - started_at in milliseconds (computed).';
+
+--
+-- Name: COLUMN behavioral_test_results.details; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.behavioral_test_results.details IS 'Steps, observations and captured output of the run (a JSON object).';
+
+--
+-- Name: COLUMN behavioral_test_results.error_message; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.behavioral_test_results.error_message IS 'Why the scenario failed or errored; required then.';
+
+--
+-- Name: CONSTRAINT behavioral_test_results_details_check ON behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT behavioral_test_results_details_check ON validation.behavioral_test_results IS 'details must be a JSON object';
+
+--
+-- Name: CONSTRAINT behavioral_test_results_error_message_check ON behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT behavioral_test_results_error_message_check ON validation.behavioral_test_results IS 'a failed or errored scenario needs an error_message';
+
+--
+-- Name: CONSTRAINT behavioral_test_results_scenario_name_check ON behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT behavioral_test_results_scenario_name_check ON validation.behavioral_test_results IS 'scenario_name must have 1 to 500 characters';
+
+--
+-- Name: CONSTRAINT behavioral_test_results_status_check ON behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT behavioral_test_results_status_check ON validation.behavioral_test_results IS 'status must be passed, failed, error or skipped';
+
+--
+-- Name: CONSTRAINT behavioral_test_results_timing_check ON behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT behavioral_test_results_timing_check ON validation.behavioral_test_results IS 'finished_at cannot be before started_at';
+
+--
+-- Name: discrepancies; Type: TABLE; Schema: validation; Owner: -
+--
+
+CREATE TABLE validation.discrepancies (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    result_id uuid NOT NULL,
+    discrepancy_type text NOT NULL,
+    severity text NOT NULL,
+    description text NOT NULL,
+    component text,
+    source_element text,
+    target_element text,
+    recommendation text,
+    confidence numeric(5,4),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT discrepancies_confidence_check CHECK (((confidence >= (0)::numeric) AND (confidence <= (1)::numeric))),
+    CONSTRAINT discrepancies_description_check CHECK (((length(btrim(description)) >= 1) AND (length(btrim(description)) <= 10000))),
+    CONSTRAINT discrepancies_discrepancy_type_check CHECK ((discrepancy_type ~ '^[a-z][a-z0-9_]{0,63}$'::text)),
+    CONSTRAINT discrepancies_severity_check CHECK ((severity = ANY (ARRAY['critical'::text, 'warning'::text, 'info'::text])))
+);
+
+--
+-- Name: TABLE discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON TABLE validation.discrepancies IS 'A difference found between the source and the target system by a validation result.';
+
+--
+-- Name: COLUMN discrepancies.discrepancy_type; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.discrepancies.discrepancy_type IS 'snake_case code of the kind of difference, e.g. missing_field, type_mismatch.';
+
+--
+-- Name: COLUMN discrepancies.severity; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.discrepancies.severity IS 'critical, warning or info.';
+
+--
+-- Name: COLUMN discrepancies.component; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.discrepancies.component IS 'The component (screen, endpoint, module) where the difference was found.';
+
+--
+-- Name: COLUMN discrepancies.source_element; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.discrepancies.source_element IS 'The element of the source system compared.';
+
+--
+-- Name: COLUMN discrepancies.target_element; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.discrepancies.target_element IS 'The element of the target system compared.';
+
+--
+-- Name: COLUMN discrepancies.confidence; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.discrepancies.confidence IS 'The validator''s confidence in the finding, from 0 to 1.';
+
+--
+-- Name: CONSTRAINT discrepancies_confidence_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT discrepancies_confidence_check ON validation.discrepancies IS 'confidence must be between 0 and 1';
+
+--
+-- Name: CONSTRAINT discrepancies_description_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT discrepancies_description_check ON validation.discrepancies IS 'description must have 1 to 10000 characters';
+
+--
+-- Name: CONSTRAINT discrepancies_discrepancy_type_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT discrepancies_discrepancy_type_check ON validation.discrepancies IS 'discrepancy_type must be a snake_case code of at most 64 characters';
+
+--
+-- Name: CONSTRAINT discrepancies_severity_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT discrepancies_severity_check ON validation.discrepancies IS 'severity must be critical, warning or info';
+
+--
+-- Name: session_logs; Type: TABLE; Schema: validation; Owner: -
+--
+
+CREATE TABLE validation.session_logs (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    session_id uuid NOT NULL,
+    level text DEFAULT 'info'::text NOT NULL,
+    message text NOT NULL,
+    details jsonb,
+    logged_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT session_logs_details_check CHECK ((jsonb_typeof(details) = 'object'::text)),
+    CONSTRAINT session_logs_level_check CHECK ((level = ANY (ARRAY['debug'::text, 'info'::text, 'warning'::text, 'error'::text]))),
+    CONSTRAINT session_logs_message_check CHECK (((length(message) >= 1) AND (length(message) <= 10000)))
+);
+
+--
+-- Name: TABLE session_logs; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON TABLE validation.session_logs IS 'Append-only processing log of a session, one row per line; removed only with its session.';
+
+--
+-- Name: COLUMN session_logs.level; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.session_logs.level IS 'debug, info, warning or error.';
+
+--
+-- Name: COLUMN session_logs.details; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.session_logs.details IS 'Structured context of the line (a JSON object), if any.';
+
+--
+-- Name: COLUMN session_logs.logged_at; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.session_logs.logged_at IS 'Wall-clock time of the line (clock_timestamp: lines of one transaction stay ordered).';
+
+--
+-- Name: CONSTRAINT session_logs_details_check ON session_logs; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT session_logs_details_check ON validation.session_logs IS 'details must be a JSON object';
+
+--
+-- Name: CONSTRAINT session_logs_level_check ON session_logs; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT session_logs_level_check ON validation.session_logs IS 'level must be debug, info, warning or error';
+
+--
+-- Name: CONSTRAINT session_logs_message_check ON session_logs; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT session_logs_message_check ON validation.session_logs IS 'message must have 1 to 10000 characters';
+
+--
+-- Name: session_shares; Type: TABLE; Schema: validation; Owner: -
+--
+
+CREATE TABLE validation.session_shares (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    session_id uuid NOT NULL,
+    grantee_id text NOT NULL,
+    permission text NOT NULL,
+    granted_by text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT session_shares_granted_by_check CHECK (((length(btrim(granted_by)) >= 1) AND (length(btrim(granted_by)) <= 200))),
+    CONSTRAINT session_shares_grantee_id_check CHECK (((length(btrim(grantee_id)) >= 1) AND (length(btrim(grantee_id)) <= 200))),
+    CONSTRAINT session_shares_permission_check CHECK ((permission = ANY (ARRAY['read'::text, 'write'::text])))
+);
+
+--
+-- Name: TABLE session_shares; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON TABLE validation.session_shares IS 'Access to a session granted to someone other than its owner.';
+
+--
+-- Name: COLUMN session_shares.grantee_id; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.session_shares.grantee_id IS 'The identity given access (same namespace as validation_sessions.owner_id).';
+
+--
+-- Name: COLUMN session_shares.permission; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.session_shares.permission IS 'read, or write (which includes read).';
+
+--
+-- Name: COLUMN session_shares.granted_by; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.session_shares.granted_by IS 'Who granted the access.';
+
+--
+-- Name: CONSTRAINT session_shares_granted_by_check ON session_shares; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT session_shares_granted_by_check ON validation.session_shares IS 'granted_by must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT session_shares_grantee_id_check ON session_shares; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT session_shares_grantee_id_check ON validation.session_shares IS 'grantee_id must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT session_shares_permission_check ON session_shares; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT session_shares_permission_check ON validation.session_shares IS 'permission must be read or write';
+
+--
+-- Name: validation_metrics; Type: TABLE; Schema: validation; Owner: -
+--
+
+CREATE TABLE validation.validation_metrics (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    metric_date date NOT NULL,
+    source_technology text NOT NULL,
+    target_technology text NOT NULL,
+    total_sessions integer NOT NULL,
+    completed_sessions integer NOT NULL,
+    failed_sessions integer NOT NULL,
+    cancelled_sessions integer NOT NULL,
+    avg_fidelity_score numeric(5,4),
+    avg_execution_time_ms numeric(12,2),
+    critical_discrepancies integer NOT NULL,
+    warning_discrepancies integer NOT NULL,
+    info_discrepancies integer NOT NULL,
+    refreshed_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT validation_metrics_avg_fidelity_score_check CHECK (((avg_fidelity_score >= (0)::numeric) AND (avg_fidelity_score <= (1)::numeric))),
+    CONSTRAINT validation_metrics_counts_check CHECK (((completed_sessions >= 0) AND (failed_sessions >= 0) AND (cancelled_sessions >= 0) AND (((completed_sessions + failed_sessions) + cancelled_sessions) <= total_sessions) AND (critical_discrepancies >= 0) AND (warning_discrepancies >= 0) AND (info_discrepancies >= 0)))
+);
+
+--
+-- Name: TABLE validation_metrics; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON TABLE validation.validation_metrics IS 'Daily aggregates per technology pair, written only by validation.refresh_validation_metrics().';
+
+--
+-- Name: COLUMN validation_metrics.metric_date; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_metrics.metric_date IS 'The UTC day the sessions were created.';
+
+--
+-- Name: COLUMN validation_metrics.total_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_metrics.total_sessions IS 'Live (not soft-deleted) sessions created that day for the pair.';
+
+--
+-- Name: COLUMN validation_metrics.avg_fidelity_score; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_metrics.avg_fidelity_score IS 'Mean fidelity score of those sessions'' results; null when none has a result.';
+
+--
+-- Name: COLUMN validation_metrics.avg_execution_time_ms; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_metrics.avg_execution_time_ms IS 'Mean execution time of those results in milliseconds; null when none.';
+
+--
+-- Name: COLUMN validation_metrics.critical_discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_metrics.critical_discrepancies IS 'Critical discrepancies found in those sessions'' results.';
+
+--
+-- Name: COLUMN validation_metrics.refreshed_at; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_metrics.refreshed_at IS 'When the row was last recomputed.';
+
+--
+-- Name: CONSTRAINT validation_metrics_avg_fidelity_score_check ON validation_metrics; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_metrics_avg_fidelity_score_check ON validation.validation_metrics IS 'avg_fidelity_score must be between 0 and 1';
+
+--
+-- Name: CONSTRAINT validation_metrics_counts_check ON validation_metrics; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_metrics_counts_check ON validation.validation_metrics IS 'counts cannot be negative, and finished sessions cannot outnumber sessions';
+
+--
+-- Name: validation_results; Type: TABLE; Schema: validation; Owner: -
+--
+
+CREATE TABLE validation.validation_results (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    session_id uuid NOT NULL,
+    overall_status text NOT NULL,
+    fidelity_score numeric(5,4) NOT NULL,
+    summary text NOT NULL,
+    execution_time_ms integer NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT validation_results_execution_time_ms_check CHECK ((execution_time_ms >= 0)),
+    CONSTRAINT validation_results_fidelity_score_check CHECK (((fidelity_score >= (0)::numeric) AND (fidelity_score <= (1)::numeric))),
+    CONSTRAINT validation_results_overall_status_check CHECK ((overall_status = ANY (ARRAY['approved'::text, 'approved_with_warnings'::text, 'rejected'::text, 'error'::text]))),
+    CONSTRAINT validation_results_summary_check CHECK (((length(btrim(summary)) >= 1) AND (length(btrim(summary)) <= 20000)))
+);
+
+--
+-- Name: TABLE validation_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON TABLE validation.validation_results IS 'The outcome of a validation session (at most one per session).';
+
+--
+-- Name: COLUMN validation_results.overall_status; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_results.overall_status IS 'approved, approved_with_warnings, rejected or error.';
+
+--
+-- Name: COLUMN validation_results.fidelity_score; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_results.fidelity_score IS 'How faithfully the target reproduces the source, from 0 (not at all) to 1 (exactly).';
+
+--
+-- Name: COLUMN validation_results.execution_time_ms; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_results.execution_time_ms IS 'Duration of the comparison in milliseconds.';
+
+--
+-- Name: CONSTRAINT validation_results_execution_time_ms_check ON validation_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_results_execution_time_ms_check ON validation.validation_results IS 'execution_time_ms cannot be negative';
+
+--
+-- Name: CONSTRAINT validation_results_fidelity_score_check ON validation_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_results_fidelity_score_check ON validation.validation_results IS 'fidelity_score must be between 0 and 1';
+
+--
+-- Name: CONSTRAINT validation_results_overall_status_check ON validation_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_results_overall_status_check ON validation.validation_results IS 'overall_status must be approved, approved_with_warnings, rejected or error';
+
+--
+-- Name: CONSTRAINT validation_results_summary_check ON validation_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_results_summary_check ON validation.validation_results IS 'summary must have 1 to 20000 characters';
+
+--
+-- Name: validation_sessions; Type: TABLE; Schema: validation; Owner: -
+--
+
+CREATE TABLE validation.validation_sessions (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    request_id text NOT NULL,
+    owner_id text NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    source_technology text NOT NULL,
+    target_technology text NOT NULL,
+    scope text NOT NULL,
+    request_data jsonb NOT NULL,
+    response_data jsonb,
+    user_context jsonb DEFAULT '{}'::jsonb NOT NULL,
+    error_message text,
+    started_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    deleted_at timestamp with time zone,
+    deleted_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT validation_sessions_deleted_check CHECK (((deleted_at IS NULL) = (deleted_by IS NULL))),
+    CONSTRAINT validation_sessions_error_message_check CHECK (((status = 'failed'::text) = (error_message IS NOT NULL))),
+    CONSTRAINT validation_sessions_finished_at_check CHECK ((((status = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) = (finished_at IS NOT NULL)) AND (finished_at >= COALESCE(started_at, created_at)))),
+    CONSTRAINT validation_sessions_owner_id_check CHECK (((length(btrim(owner_id)) >= 1) AND (length(btrim(owner_id)) <= 200))),
+    CONSTRAINT validation_sessions_request_data_check CHECK ((jsonb_typeof(request_data) = 'object'::text)),
+    CONSTRAINT validation_sessions_request_id_check CHECK (((length(btrim(request_id)) >= 1) AND (length(btrim(request_id)) <= 200))),
+    CONSTRAINT validation_sessions_response_data_check CHECK ((jsonb_typeof(response_data) = 'object'::text)),
+    CONSTRAINT validation_sessions_scope_check CHECK ((scope = ANY (ARRAY['full_system'::text, 'ui_layout'::text, 'backend_functionality'::text, 'data_structure'::text, 'api_endpoints'::text, 'business_logic'::text, 'behavioral_validation'::text]))),
+    CONSTRAINT validation_sessions_source_technology_check CHECK ((source_technology ~ '^[a-z0-9][a-z0-9_.+#-]{0,49}$'::text)),
+    CONSTRAINT validation_sessions_started_at_check CHECK ((((status <> 'pending'::text) OR (started_at IS NULL)) AND ((status = ANY (ARRAY['pending'::text, 'cancelled'::text])) OR (started_at IS NOT NULL)))),
+    CONSTRAINT validation_sessions_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'processing'::text, 'completed'::text, 'failed'::text, 'cancelled'::text]))),
+    CONSTRAINT validation_sessions_target_technology_check CHECK ((target_technology ~ '^[a-z0-9][a-z0-9_.+#-]{0,49}$'::text)),
+    CONSTRAINT validation_sessions_user_context_check CHECK ((jsonb_typeof(user_context) = 'object'::text))
+);
+
+--
+-- Name: TABLE validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON TABLE validation.validation_sessions IS 'One validation request and its lifecycle. Soft-deleted rows (deleted_at set) are hidden from every default query and purged after the retention period.';
+
+--
+-- Name: COLUMN validation_sessions.request_id; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.request_id IS 'Chosen by the caller; unique, so a retried request finds its session.';
+
+--
+-- Name: COLUMN validation_sessions.owner_id; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.owner_id IS 'The owner''s identity as the API authenticates it (opaque text; the system keeps no user table).';
+
+--
+-- Name: COLUMN validation_sessions.status; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.status IS 'pending -> processing -> completed | failed; pending or processing -> cancelled.';
+
+--
+-- Name: COLUMN validation_sessions.source_technology; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.source_technology IS 'Lower-case technology name, e.g. php, python, react.';
+
+--
+-- Name: COLUMN validation_sessions.scope; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.scope IS 'What is compared: full_system, ui_layout, backend_functionality, data_structure, api_endpoints, business_logic or behavioral_validation.';
+
+--
+-- Name: COLUMN validation_sessions.request_data; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.request_data IS 'The validation request as submitted (a JSON object).';
+
+--
+-- Name: COLUMN validation_sessions.response_data; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.response_data IS 'The response returned to the caller once the session finished (a JSON object).';
+
+--
+-- Name: COLUMN validation_sessions.user_context; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.user_context IS 'Caller metadata (client, tenant, tags) as a JSON object.';
+
+--
+-- Name: COLUMN validation_sessions.error_message; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.error_message IS 'Why the session failed; set exactly when status is failed.';
+
+--
+-- Name: COLUMN validation_sessions.started_at; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.started_at IS 'When processing began; null while pending (and for a session cancelled before it started).';
+
+--
+-- Name: COLUMN validation_sessions.finished_at; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.finished_at IS 'When the session reached completed, failed or cancelled.';
+
+--
+-- Name: COLUMN validation_sessions.deleted_at; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.deleted_at IS 'Soft delete: when the session was hidden; null for live sessions.';
+
+--
+-- Name: COLUMN validation_sessions.deleted_by; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.deleted_by IS 'Soft delete: who hid the session (a user id, or the cleanup job).';
+
+--
+-- Name: CONSTRAINT validation_sessions_deleted_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_deleted_check ON validation.validation_sessions IS 'deleted_at and deleted_by are set (and cleared) together';
+
+--
+-- Name: CONSTRAINT validation_sessions_error_message_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_error_message_check ON validation.validation_sessions IS 'a failed session (and only a failed one) has an error_message';
+
+--
+-- Name: CONSTRAINT validation_sessions_finished_at_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_finished_at_check ON validation.validation_sessions IS 'finished_at is set exactly when the session is completed, failed or cancelled, and not before it started';
+
+--
+-- Name: CONSTRAINT validation_sessions_owner_id_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_owner_id_check ON validation.validation_sessions IS 'owner_id must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT validation_sessions_request_data_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_request_data_check ON validation.validation_sessions IS 'request_data must be a JSON object';
+
+--
+-- Name: CONSTRAINT validation_sessions_request_id_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_request_id_check ON validation.validation_sessions IS 'request_id must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT validation_sessions_response_data_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_response_data_check ON validation.validation_sessions IS 'response_data must be a JSON object';
+
+--
+-- Name: CONSTRAINT validation_sessions_scope_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_scope_check ON validation.validation_sessions IS 'scope must be full_system, ui_layout, backend_functionality, data_structure, api_endpoints, business_logic or behavioral_validation';
+
+--
+-- Name: CONSTRAINT validation_sessions_source_technology_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_source_technology_check ON validation.validation_sessions IS 'source_technology must be a lower-case name of 1 to 50 characters (a-z, 0-9, _ . + # -)';
+
+--
+-- Name: CONSTRAINT validation_sessions_started_at_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_started_at_check ON validation.validation_sessions IS 'started_at is set once processing begins, and only then';
+
+--
+-- Name: CONSTRAINT validation_sessions_status_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_status_check ON validation.validation_sessions IS 'status must be pending, processing, completed, failed or cancelled';
+
+--
+-- Name: CONSTRAINT validation_sessions_target_technology_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_target_technology_check ON validation.validation_sessions IS 'target_technology must be a lower-case name of 1 to 50 characters (a-z, 0-9, _ . + # -)';
+
+--
+-- Name: CONSTRAINT validation_sessions_user_context_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_user_context_check ON validation.validation_sessions IS 'user_context must be a JSON object';
+
+--
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: core; Owner: -
 --
 
@@ -1452,6 +2263,107 @@ COMMENT ON CONSTRAINT transfers_user_id_idempotency_key_key ON fintech.transfers
 
 ALTER TABLE ONLY fintech.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+--
+-- Name: behavioral_test_results behavioral_test_results_pkey; Type: CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.behavioral_test_results
+    ADD CONSTRAINT behavioral_test_results_pkey PRIMARY KEY (id);
+
+--
+-- Name: discrepancies discrepancies_pkey; Type: CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.discrepancies
+    ADD CONSTRAINT discrepancies_pkey PRIMARY KEY (id);
+
+--
+-- Name: session_logs session_logs_pkey; Type: CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.session_logs
+    ADD CONSTRAINT session_logs_pkey PRIMARY KEY (id);
+
+--
+-- Name: session_shares session_shares_pkey; Type: CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.session_shares
+    ADD CONSTRAINT session_shares_pkey PRIMARY KEY (id);
+
+--
+-- Name: session_shares session_shares_session_id_grantee_id_key; Type: CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.session_shares
+    ADD CONSTRAINT session_shares_session_id_grantee_id_key UNIQUE (session_id, grantee_id);
+
+--
+-- Name: CONSTRAINT session_shares_session_id_grantee_id_key ON session_shares; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT session_shares_session_id_grantee_id_key ON validation.session_shares IS 'the session is already shared with this grantee';
+
+--
+-- Name: validation_metrics validation_metrics_day_technologies_key; Type: CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.validation_metrics
+    ADD CONSTRAINT validation_metrics_day_technologies_key UNIQUE (metric_date, source_technology, target_technology);
+
+--
+-- Name: CONSTRAINT validation_metrics_day_technologies_key ON validation_metrics; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_metrics_day_technologies_key ON validation.validation_metrics IS 'one metrics row per day and technology pair';
+
+--
+-- Name: validation_metrics validation_metrics_pkey; Type: CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.validation_metrics
+    ADD CONSTRAINT validation_metrics_pkey PRIMARY KEY (id);
+
+--
+-- Name: validation_results validation_results_pkey; Type: CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.validation_results
+    ADD CONSTRAINT validation_results_pkey PRIMARY KEY (id);
+
+--
+-- Name: validation_results validation_results_session_id_key; Type: CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.validation_results
+    ADD CONSTRAINT validation_results_session_id_key UNIQUE (session_id);
+
+--
+-- Name: CONSTRAINT validation_results_session_id_key ON validation_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_results_session_id_key ON validation.validation_results IS 'the session already has a result';
+
+--
+-- Name: validation_sessions validation_sessions_pkey; Type: CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.validation_sessions
+    ADD CONSTRAINT validation_sessions_pkey PRIMARY KEY (id);
+
+--
+-- Name: validation_sessions validation_sessions_request_id_key; Type: CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.validation_sessions
+    ADD CONSTRAINT validation_sessions_request_id_key UNIQUE (request_id);
+
+--
+-- Name: CONSTRAINT validation_sessions_request_id_key ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_request_id_key ON validation.validation_sessions IS 'request_id is already used by another session';
 
 --
 -- Name: audit_log_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
@@ -1574,6 +2486,72 @@ CREATE UNIQUE INDEX users_email_key ON fintech.users USING btree (lower(email));
 CREATE INDEX users_phone_number_idx ON fintech.users USING btree (phone_number) WHERE (phone_number IS NOT NULL);
 
 --
+-- Name: behavioral_test_results_session_id_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX behavioral_test_results_session_id_idx ON validation.behavioral_test_results USING btree (session_id, started_at);
+
+--
+-- Name: discrepancies_result_id_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX discrepancies_result_id_idx ON validation.discrepancies USING btree (result_id);
+
+--
+-- Name: discrepancies_severity_created_at_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX discrepancies_severity_created_at_idx ON validation.discrepancies USING btree (severity, created_at);
+
+--
+-- Name: session_logs_session_id_logged_at_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX session_logs_session_id_logged_at_idx ON validation.session_logs USING btree (session_id, logged_at, id);
+
+--
+-- Name: session_shares_grantee_id_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX session_shares_grantee_id_idx ON validation.session_shares USING btree (grantee_id, session_id);
+
+--
+-- Name: validation_results_created_at_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX validation_results_created_at_idx ON validation.validation_results USING btree (created_at);
+
+--
+-- Name: validation_sessions_created_at_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX validation_sessions_created_at_idx ON validation.validation_sessions USING btree (created_at, id) WHERE (deleted_at IS NULL);
+
+--
+-- Name: validation_sessions_deleted_at_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX validation_sessions_deleted_at_idx ON validation.validation_sessions USING btree (deleted_at, id) WHERE (deleted_at IS NOT NULL);
+
+--
+-- Name: validation_sessions_owner_id_created_at_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX validation_sessions_owner_id_created_at_idx ON validation.validation_sessions USING btree (owner_id, created_at DESC, id) WHERE (deleted_at IS NULL);
+
+--
+-- Name: validation_sessions_status_created_at_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX validation_sessions_status_created_at_idx ON validation.validation_sessions USING btree (status, created_at DESC) WHERE (deleted_at IS NULL);
+
+--
+-- Name: validation_sessions_technologies_created_at_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX validation_sessions_technologies_created_at_idx ON validation.validation_sessions USING btree (source_technology, target_technology, created_at DESC) WHERE (deleted_at IS NULL);
+
+--
 -- Name: audit_log _100_forbid_mutation; Type: TRIGGER; Schema: core; Owner: -
 --
 
@@ -1674,6 +2652,72 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.p2p_transa
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.transfers FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: validation_sessions _050_check_status_transition; Type: TRIGGER; Schema: validation; Owner: -
+--
+
+CREATE TRIGGER _050_check_status_transition BEFORE INSERT OR UPDATE ON validation.validation_sessions FOR EACH ROW EXECUTE FUNCTION validation.tg_validation_sessions__check_status_transition();
+
+--
+-- Name: session_logs _100_forbid_mutation; Type: TRIGGER; Schema: validation; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_mutation BEFORE DELETE OR UPDATE ON validation.session_logs FOR EACH ROW EXECUTE FUNCTION validation.tg_session_logs__forbid_mutation();
+
+--
+-- Name: session_logs _100_forbid_truncate; Type: TRIGGER; Schema: validation; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON validation.session_logs FOR EACH STATEMENT EXECUTE FUNCTION validation.tg_session_logs__forbid_mutation();
+
+--
+-- Name: behavioral_test_results _100_set_updated_at; Type: TRIGGER; Schema: validation; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON validation.behavioral_test_results FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: discrepancies _100_set_updated_at; Type: TRIGGER; Schema: validation; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON validation.discrepancies FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: session_shares _100_set_updated_at; Type: TRIGGER; Schema: validation; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON validation.session_shares FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: validation_metrics _100_set_updated_at; Type: TRIGGER; Schema: validation; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON validation.validation_metrics FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: validation_results _100_set_updated_at; Type: TRIGGER; Schema: validation; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON validation.validation_results FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: validation_sessions _100_set_updated_at; Type: TRIGGER; Schema: validation; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON validation.validation_sessions FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: session_shares _900_audit; Type: TRIGGER; Schema: validation; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON validation.session_shares FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: validation_sessions _900_audit; Type: TRIGGER; Schema: validation; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON validation.validation_sessions FOR EACH ROW EXECUTE FUNCTION core.tg__audit('request_data', 'response_data', 'user_context');
 
 --
 -- Name: accounts accounts_user_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
@@ -1808,6 +2852,71 @@ COMMENT ON CONSTRAINT transfers_to_account_id_fkey ON fintech.transfers IS 'to_a
 
 ALTER TABLE ONLY fintech.transfers
     ADD CONSTRAINT transfers_user_id_fkey FOREIGN KEY (user_id) REFERENCES fintech.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: behavioral_test_results behavioral_test_results_session_id_fkey; Type: FK CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.behavioral_test_results
+    ADD CONSTRAINT behavioral_test_results_session_id_fkey FOREIGN KEY (session_id) REFERENCES validation.validation_sessions(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT behavioral_test_results_session_id_fkey ON behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT behavioral_test_results_session_id_fkey ON validation.behavioral_test_results IS 'session_id must be an existing validation session';
+
+--
+-- Name: discrepancies discrepancies_result_id_fkey; Type: FK CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.discrepancies
+    ADD CONSTRAINT discrepancies_result_id_fkey FOREIGN KEY (result_id) REFERENCES validation.validation_results(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT discrepancies_result_id_fkey ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT discrepancies_result_id_fkey ON validation.discrepancies IS 'result_id must be an existing validation result';
+
+--
+-- Name: session_logs session_logs_session_id_fkey; Type: FK CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.session_logs
+    ADD CONSTRAINT session_logs_session_id_fkey FOREIGN KEY (session_id) REFERENCES validation.validation_sessions(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT session_logs_session_id_fkey ON session_logs; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT session_logs_session_id_fkey ON validation.session_logs IS 'session_id must be an existing validation session';
+
+--
+-- Name: session_shares session_shares_session_id_fkey; Type: FK CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.session_shares
+    ADD CONSTRAINT session_shares_session_id_fkey FOREIGN KEY (session_id) REFERENCES validation.validation_sessions(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT session_shares_session_id_fkey ON session_shares; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT session_shares_session_id_fkey ON validation.session_shares IS 'session_id must be an existing validation session';
+
+--
+-- Name: validation_results validation_results_session_id_fkey; Type: FK CONSTRAINT; Schema: validation; Owner: -
+--
+
+ALTER TABLE ONLY validation.validation_results
+    ADD CONSTRAINT validation_results_session_id_fkey FOREIGN KEY (session_id) REFERENCES validation.validation_sessions(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT validation_results_session_id_fkey ON validation_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_results_session_id_fkey ON validation.validation_results IS 'session_id must be an existing validation session';
 
 --
 -- PostgreSQL database dump complete

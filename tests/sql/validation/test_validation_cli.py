@@ -125,7 +125,7 @@ async def test_export_jsonl_and_csv_with_since(
             conn, (await make_session(conn, request_id="done")).id, "completed"
         )
         await make_result(conn, done.id, fidelity="0.7500")
-        pending = await make_session(
+        await make_session(
             conn, request_id="pending", request_data={"quote": 'a "b", c\nd'}
         )
         hidden = await make_session(conn, request_id="hidden")
