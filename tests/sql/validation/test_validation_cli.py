@@ -125,9 +125,7 @@ async def test_export_jsonl_and_csv_with_since(
             conn, (await make_session(conn, request_id="done")).id, "completed"
         )
         await make_result(conn, done.id, fidelity="0.7500")
-        await make_session(
-            conn, request_id="pending", request_data={"quote": 'a "b", c\nd'}
-        )
+        await make_session(conn, request_id="pending", request_data={"quote": 'a "b", c\nd'})
         hidden = await make_session(conn, request_id="hidden")
         await validation.update_session_soft_deleted(conn, session_id=hidden.id, deleted_by="x")
         await backdate(conn, "validation_sessions", [old.id], [datetime(2025, 1, 1, tzinfo=UTC)])
