@@ -1157,6 +1157,14 @@ BEGIN
                   COLUMN = 'status', CONSTRAINT = 'validation_sessions_status_transition_check',
                   HINT = 'allowed: pending -> processing | cancelled, processing -> completed | failed | cancelled';
     END IF;
+    -- A finished session keeps its outcome (a soft delete or restore is still allowed).
+    IF OLD.status IN ('completed', 'failed', 'cancelled')
+        AND (NEW.status, NEW.response_data, NEW.error_message, NEW.started_at, NEW.finished_at)
+            IS DISTINCT FROM (OLD.status, OLD.response_data, OLD.error_message, OLD.started_at, OLD.finished_at) THEN
+        RAISE EXCEPTION 'validation session % is % and its outcome cannot change', OLD.id, OLD.status
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  COLUMN = 'status', CONSTRAINT = 'validation_sessions_status_transition_check';
+    END IF;
     RETURN NEW;
 END;
 $$;
@@ -1165,7 +1173,7 @@ $$;
 -- Name: FUNCTION tg_validation_sessions__check_status_transition(); Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON FUNCTION validation.tg_validation_sessions__check_status_transition() IS 'BEFORE INSERT OR UPDATE: sessions start pending; pending -> processing | cancelled, processing -> completed | failed | cancelled; terminal states are final.';
+COMMENT ON FUNCTION validation.tg_validation_sessions__check_status_transition() IS 'BEFORE INSERT OR UPDATE: sessions start pending; pending -> processing | cancelled, processing -> completed | failed | cancelled; a finished session keeps its status, response, error and timestamps.';
 
 --
 -- Name: audit_log; Type: TABLE; Schema: core; Owner: -

@@ -4,7 +4,8 @@
 -- response as jsonb objects, the caller's context, and the lifecycle timestamps. Status machine
 -- pending -> processing -> completed | failed, and pending | processing -> cancelled, enforced by
 -- validation.tg_validation_sessions__check_status_transition(): an illegal move raises
--- check_violation naming validation_sessions_status_transition_check. Soft delete: deleted_at and
+-- check_violation naming validation_sessions_status_transition_check, and so does changing the
+-- outcome (response, error, timestamps) of a finished session. Soft delete: deleted_at and
 -- deleted_by are set together; every default query filters deleted_at IS NULL, and the indexes are
 -- partial on that predicate so the filter costs nothing. Changes are audited (core.audit_log)
 -- without the bulky jsonb columns.
@@ -40,11 +41,19 @@ BEGIN
                   COLUMN = 'status', CONSTRAINT = 'validation_sessions_status_transition_check',
                   HINT = 'allowed: pending -> processing | cancelled, processing -> completed | failed | cancelled';
     END IF;
+    -- A finished session keeps its outcome (a soft delete or restore is still allowed).
+    IF OLD.status IN ('completed', 'failed', 'cancelled')
+        AND (NEW.status, NEW.response_data, NEW.error_message, NEW.started_at, NEW.finished_at)
+            IS DISTINCT FROM (OLD.status, OLD.response_data, OLD.error_message, OLD.started_at, OLD.finished_at) THEN
+        RAISE EXCEPTION 'validation session % is % and its outcome cannot change', OLD.id, OLD.status
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  COLUMN = 'status', CONSTRAINT = 'validation_sessions_status_transition_check';
+    END IF;
     RETURN NEW;
 END;
 $$;
 
-COMMENT ON FUNCTION validation.tg_validation_sessions__check_status_transition() IS 'BEFORE INSERT OR UPDATE: sessions start pending; pending -> processing | cancelled, processing -> completed | failed | cancelled; terminal states are final.';
+COMMENT ON FUNCTION validation.tg_validation_sessions__check_status_transition() IS 'BEFORE INSERT OR UPDATE: sessions start pending; pending -> processing | cancelled, processing -> completed | failed | cancelled; a finished session keeps its status, response, error and timestamps.';
 
 CREATE TABLE validation.validation_sessions (
     id uuid NOT NULL DEFAULT core.uuid_v7(),

@@ -692,7 +692,7 @@ _update_session_soft_deleted = checked(
 _update_session_started = checked(
     _QUERIES,
     "update_session_started",
-    "e65ec302edbd466abbb11b87e630563fad3650dcdbc922f4834cff902a63b9f3",
+    "12d4d9cb85f4c5551ef1dfa10480a2a541a514553f3a8ba86bae563215a1e47b",
 )
 _update_sessions_soft_deleted_batch = checked(
     _QUERIES,

@@ -57,7 +57,7 @@ LIMIT :max_rows::int;
 -- @model Session
 UPDATE validation.validation_sessions
 SET status = 'processing',
-    started_at = now()
+    started_at = coalesce(started_at, now())
 WHERE id = :session_id
     AND deleted_at IS NULL
 RETURNING id, request_id, owner_id, status, source_technology, target_technology, scope, request_data, response_data, user_context, error_message, started_at, finished_at, created_at, updated_at;

@@ -62,6 +62,8 @@ async def test_failed_and_cancelled_sessions(vdb: Database) -> None:
         ("failed", "completed"),
         ("cancelled", "started"),
         ("processing", "started"),
+        ("completed", "completed"),
+        ("failed", "failed"),
     ],
 )
 async def test_illegal_status_transitions_are_refused(vdb: Database, start: str, move: str) -> None:
@@ -78,17 +80,20 @@ async def test_illegal_status_transitions_are_refused(vdb: Database, start: str,
         "started": lambda c: validation.update_session_started(c, session_id=session.id),
     }
     if start == "processing" and move == "started":
-        # processing -> processing is no transition: the status stays, started_at moves on.
+        # processing -> processing is no transition: nothing changes, started_at stays.
         async with vdb.transaction() as conn:
             again = await calls[move](conn)
         assert again is not None and again.status == "processing"
+        assert again.started_at == session.started_at
         return
     with pytest.raises(errors.CheckViolation) as info:
         async with vdb.transaction() as conn:
             await calls[move](conn)
     assert info.value.constraint == "validation_sessions_status_transition_check"
     assert info.value.table == "validation_sessions" and info.value.schema == "validation"
-    assert "illegal status transition" in info.value.message
+    assert (
+        "illegal status transition" in info.value.message or "cannot change" in info.value.message
+    )
     async with vdb.transaction() as conn:
         unchanged = await validation.get_session_by_id(conn, session_id=session.id)
     assert unchanged is not None and unchanged.status == start
