@@ -252,6 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .logistics.cli import register as register_logistics
 
     register_logistics(sub)
+    from .validation.cli import register as register_validation
+
+    register_validation(sub)
     return parser
 
 

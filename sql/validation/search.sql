@@ -1,0 +1,82 @@
+-- name: list_sessions_search(statuses, source_technology, target_technology, created_from, created_to, owner_id, visible_to, sort_by, descending, page_size, page_offset)
+-- One page of live sessions matching every given filter (a None filter matches all): statuses,
+-- technologies, created_at in [created_from, created_to), owner_id, and visible_to (owned by or
+-- shared with that user). Sorted by sort_by (created_at, updated_at, finished_at, status,
+-- source_technology, target_technology or owner_id; any other value sorts by id only), then id,
+-- both ascending or both descending. Call it through validation.search_sessions, which checks
+-- sort_by against that whitelist and adds the total count.
+-- @model Session
+-- @param statuses: list[str] | None
+-- @param source_technology: str | None
+-- @param target_technology: str | None
+-- @param created_from: datetime | None
+-- @param created_to: datetime | None
+-- @param owner_id: str | None
+-- @param visible_to: str | None
+SELECT s.id, s.request_id, s.owner_id, s.status, s.source_technology, s.target_technology, s.scope, s.request_data, s.response_data, s.user_context, s.error_message, s.started_at, s.finished_at, s.created_at, s.updated_at
+FROM validation.validation_sessions AS s
+WHERE s.deleted_at IS NULL
+    AND (:statuses::text[] IS NULL OR s.status = ANY(:statuses::text[]))
+    AND (:source_technology::text IS NULL OR s.source_technology = :source_technology::text)
+    AND (:target_technology::text IS NULL OR s.target_technology = :target_technology::text)
+    AND (:created_from::timestamptz IS NULL OR s.created_at >= :created_from::timestamptz)
+    AND (:created_to::timestamptz IS NULL OR s.created_at < :created_to::timestamptz)
+    AND (:owner_id::text IS NULL OR s.owner_id = :owner_id::text)
+    AND (
+        :visible_to::text IS NULL
+        OR s.owner_id = :visible_to::text
+        OR EXISTS (
+            SELECT 1
+            FROM validation.session_shares AS sh
+            WHERE sh.session_id = s.id
+                AND sh.grantee_id = :visible_to::text
+        )
+    )
+ORDER BY
+    CASE WHEN :sort_by::text = 'created_at' AND NOT :descending::boolean THEN s.created_at END ASC,
+    CASE WHEN :sort_by::text = 'created_at' AND :descending::boolean THEN s.created_at END DESC,
+    CASE WHEN :sort_by::text = 'updated_at' AND NOT :descending::boolean THEN s.updated_at END ASC,
+    CASE WHEN :sort_by::text = 'updated_at' AND :descending::boolean THEN s.updated_at END DESC,
+    CASE WHEN :sort_by::text = 'finished_at' AND NOT :descending::boolean THEN s.finished_at END ASC,
+    CASE WHEN :sort_by::text = 'finished_at' AND :descending::boolean THEN s.finished_at END DESC,
+    CASE WHEN :sort_by::text = 'status' AND NOT :descending::boolean THEN s.status END COLLATE "C" ASC,
+    CASE WHEN :sort_by::text = 'status' AND :descending::boolean THEN s.status END COLLATE "C" DESC,
+    CASE WHEN :sort_by::text = 'source_technology' AND NOT :descending::boolean THEN s.source_technology END COLLATE "C" ASC,
+    CASE WHEN :sort_by::text = 'source_technology' AND :descending::boolean THEN s.source_technology END COLLATE "C" DESC,
+    CASE WHEN :sort_by::text = 'target_technology' AND NOT :descending::boolean THEN s.target_technology END COLLATE "C" ASC,
+    CASE WHEN :sort_by::text = 'target_technology' AND :descending::boolean THEN s.target_technology END COLLATE "C" DESC,
+    CASE WHEN :sort_by::text = 'owner_id' AND NOT :descending::boolean THEN s.owner_id END COLLATE "C" ASC,
+    CASE WHEN :sort_by::text = 'owner_id' AND :descending::boolean THEN s.owner_id END COLLATE "C" DESC,
+    CASE WHEN NOT :descending::boolean THEN s.id END ASC,
+    CASE WHEN :descending::boolean THEN s.id END DESC
+LIMIT :page_size::int
+OFFSET :page_offset::int;
+
+-- name: count_sessions_search(statuses, source_technology, target_technology, created_from, created_to, owner_id, visible_to)$
+-- How many live sessions match the filters of list_sessions_search (the same WHERE clause).
+-- @param statuses: list[str] | None
+-- @param source_technology: str | None
+-- @param target_technology: str | None
+-- @param created_from: datetime | None
+-- @param created_to: datetime | None
+-- @param owner_id: str | None
+-- @param visible_to: str | None
+SELECT count(*)::int
+FROM validation.validation_sessions AS s
+WHERE s.deleted_at IS NULL
+    AND (:statuses::text[] IS NULL OR s.status = ANY(:statuses::text[]))
+    AND (:source_technology::text IS NULL OR s.source_technology = :source_technology::text)
+    AND (:target_technology::text IS NULL OR s.target_technology = :target_technology::text)
+    AND (:created_from::timestamptz IS NULL OR s.created_at >= :created_from::timestamptz)
+    AND (:created_to::timestamptz IS NULL OR s.created_at < :created_to::timestamptz)
+    AND (:owner_id::text IS NULL OR s.owner_id = :owner_id::text)
+    AND (
+        :visible_to::text IS NULL
+        OR s.owner_id = :visible_to::text
+        OR EXISTS (
+            SELECT 1
+            FROM validation.session_shares AS sh
+            WHERE sh.session_id = s.id
+                AND sh.grantee_id = :visible_to::text
+        )
+    );
