@@ -16,6 +16,18 @@ SET client_min_messages = warning;
 SET row_security = off;
 
 --
+-- Name: compliance; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA compliance;
+
+--
+-- Name: SCHEMA compliance; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA compliance IS 'ruleIQ compliance automation: business profiles, assessments, evidence, policies, frameworks, plans, integrations, report schedules.';
+
+--
 -- Name: core; Type: SCHEMA; Schema: -; Owner: -
 --
 
@@ -28,6 +40,18 @@ CREATE SCHEMA core;
 COMMENT ON SCHEMA core IS 'Shared by all application schemas: id generation, trigger functions, the audit log.';
 
 --
+-- Name: export_readiness; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA export_readiness;
+
+--
+-- Name: SCHEMA export_readiness; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA export_readiness IS 'ExportSathi: export-readiness reports, certifications, generated documents, 7-day action plans, chat, finance and logistics analyses.';
+
+--
 -- Name: fintech; Type: SCHEMA; Schema: -; Owner: -
 --
 
@@ -38,6 +62,18 @@ CREATE SCHEMA fintech;
 --
 
 COMMENT ON SCHEMA fintech IS 'HoardRun fintech backend: users, accounts, the double-entry ledger, transfers, P2P payments, cards, investments.';
+
+--
+-- Name: logistics; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA logistics;
+
+--
+-- Name: SCHEMA logistics; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA logistics IS 'Senga SDE: customers, orders with time windows, vehicles, routes and stops, routing decisions and their operational outcomes.';
 
 --
 -- Name: validation; Type: SCHEMA; Schema: -; Owner: -
@@ -64,6 +100,30 @@ CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public;
 COMMENT ON EXTENSION btree_gist IS 'support for indexing common datatypes in GiST';
 
 --
+-- Name: cube; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS cube WITH SCHEMA public;
+
+--
+-- Name: EXTENSION cube; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION cube IS 'data type for multidimensional cubes';
+
+--
+-- Name: earthdistance; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS earthdistance WITH SCHEMA public;
+
+--
+-- Name: EXTENSION earthdistance; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION earthdistance IS 'calculate great-circle distances on the surface of the Earth';
+
+--
 -- Name: pg_trgm; Type: EXTENSION; Schema: -; Owner: -
 --
 
@@ -86,6 +146,43 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
 --
 
 COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
+
+--
+-- Name: next_report_run_at(timestamp with time zone, text, timestamp with time zone); Type: FUNCTION; Schema: compliance; Owner: -
+--
+
+CREATE FUNCTION compliance.next_report_run_at(p_due timestamp with time zone, p_frequency text, p_now timestamp with time zone) RETURNS timestamp with time zone
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_step interval := CASE p_frequency
+        WHEN 'daily' THEN interval '1 day'
+        WHEN 'weekly' THEN interval '7 days'
+        WHEN 'monthly' THEN interval '1 month'
+        WHEN 'quarterly' THEN interval '3 months'
+    END;
+    v_periods integer := 1;
+BEGIN
+    IF v_step IS NULL THEN
+        RAISE EXCEPTION 'unknown report frequency %', p_frequency
+            USING ERRCODE = 'check_violation', SCHEMA = 'compliance', TABLE = 'report_schedules',
+                  COLUMN = 'frequency', CONSTRAINT = 'report_schedules_frequency_check';
+    END IF;
+    -- Whole periods from the due time, so a schedule keeps its time of day and day of month, and
+    -- one that fell behind (workers down) runs once, then resumes on its grid.
+    WHILE p_due + v_step * v_periods <= p_now LOOP
+        v_periods := v_periods + 1;
+    END LOOP;
+    RETURN p_due + v_step * v_periods;
+END;
+$$;
+
+--
+-- Name: FUNCTION next_report_run_at(p_due timestamp with time zone, p_frequency text, p_now timestamp with time zone); Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON FUNCTION compliance.next_report_run_at(p_due timestamp with time zone, p_frequency text, p_now timestamp with time zone) IS 'The first slot after p_now on the grid p_due + k * frequency (k >= 1).';
 
 --
 -- Name: tg__audit(); Type: FUNCTION; Schema: core; Owner: -
@@ -1003,6 +1100,441 @@ $$;
 COMMENT ON FUNCTION fintech.withdraw(p_account_id uuid, p_amount numeric, p_description text) IS 'Debits an active account to outside the bank (funds checked); returns the account''s ledger entry.';
 
 --
+-- Name: _check_route_capacity(uuid); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics._check_route_capacity(p_route_id uuid) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_route_code text;
+    v_vehicle_code text;
+    v_capacity_weight numeric;
+    v_capacity_volume numeric;
+    v_weight numeric;
+    v_volume numeric;
+BEGIN
+    SELECT r.route_code, v.vehicle_code, v.capacity_weight_tonnes, v.capacity_volume_m3
+    INTO v_route_code, v_vehicle_code, v_capacity_weight, v_capacity_volume
+    FROM logistics.routes AS r
+    JOIN logistics.vehicles AS v ON v.id = r.vehicle_id
+    WHERE r.id = p_route_id
+    FOR NO KEY UPDATE OF r;
+    IF NOT FOUND THEN
+        RETURN;  -- no such route: the foreign key reports it
+    END IF;
+    SELECT coalesce(sum(o.weight_tonnes), 0), coalesce(sum(o.volume_m3), 0)
+    INTO v_weight, v_volume
+    FROM logistics.orders AS o
+    WHERE o.assigned_route_id = p_route_id
+        AND o.status <> 'cancelled';
+    IF v_weight > v_capacity_weight OR v_volume > v_capacity_volume THEN
+        RAISE EXCEPTION 'route % would carry % t and % m3, but vehicle % takes % t and % m3',
+            v_route_code, v_weight, v_volume, v_vehicle_code, v_capacity_weight, v_capacity_volume
+            USING ERRCODE = 'check_violation', SCHEMA = 'logistics', TABLE = 'routes',
+                  CONSTRAINT = 'routes_capacity_check',
+                  HINT = 'assign fewer orders, or a larger vehicle';
+    END IF;
+END;
+$$;
+
+--
+-- Name: FUNCTION _check_route_capacity(p_route_id uuid); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics._check_route_capacity(p_route_id uuid) IS 'Internal: locks the route and raises routes_capacity_check when its orders (not cancelled) exceed its vehicle''s weight or volume capacity.';
+
+--
+-- Name: orders; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.orders (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    order_code text NOT NULL,
+    customer_id uuid NOT NULL,
+    pickup_latitude double precision NOT NULL,
+    pickup_longitude double precision NOT NULL,
+    pickup_address text,
+    destination_city text NOT NULL,
+    destination_latitude double precision,
+    destination_longitude double precision,
+    destination_address text,
+    weight_tonnes numeric(10,3) NOT NULL,
+    volume_m3 numeric(10,3) NOT NULL,
+    time_window tstzrange NOT NULL,
+    priority smallint DEFAULT 0 NOT NULL,
+    special_handling text[] DEFAULT '{}'::text[] NOT NULL,
+    price_kes numeric(19,4) DEFAULT 0 NOT NULL,
+    status text DEFAULT 'pending'::text NOT NULL,
+    assigned_route_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT orders_assigned_route_id_check CHECK ((((status = ANY (ARRAY['assigned'::text, 'in_transit'::text, 'delivered'::text])) <= (assigned_route_id IS NOT NULL)) AND ((status <> 'pending'::text) OR (assigned_route_id IS NULL)))),
+    CONSTRAINT orders_destination_city_check CHECK (((length(btrim(destination_city)) >= 1) AND (length(btrim(destination_city)) <= 100))),
+    CONSTRAINT orders_destination_latitude_check CHECK (((destination_latitude >= ('-90'::integer)::double precision) AND (destination_latitude <= (90)::double precision))),
+    CONSTRAINT orders_destination_location_check CHECK (((destination_latitude IS NULL) = (destination_longitude IS NULL))),
+    CONSTRAINT orders_destination_longitude_check CHECK (((destination_longitude >= ('-180'::integer)::double precision) AND (destination_longitude <= (180)::double precision))),
+    CONSTRAINT orders_order_code_check CHECK ((order_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT orders_pickup_latitude_check CHECK (((pickup_latitude >= ('-90'::integer)::double precision) AND (pickup_latitude <= (90)::double precision))),
+    CONSTRAINT orders_pickup_longitude_check CHECK (((pickup_longitude >= ('-180'::integer)::double precision) AND (pickup_longitude <= (180)::double precision))),
+    CONSTRAINT orders_price_kes_check CHECK ((price_kes >= (0)::numeric)),
+    CONSTRAINT orders_priority_check CHECK (((priority >= 0) AND (priority <= 10))),
+    CONSTRAINT orders_special_handling_check CHECK (((cardinality(special_handling) <= 20) AND (array_position(special_handling, NULL::text) IS NULL))),
+    CONSTRAINT orders_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'assigned'::text, 'in_transit'::text, 'delivered'::text, 'failed'::text, 'cancelled'::text]))),
+    CONSTRAINT orders_time_window_check CHECK (((NOT isempty(time_window)) AND (NOT lower_inf(time_window)) AND (NOT upper_inf(time_window)))),
+    CONSTRAINT orders_volume_m3_check CHECK ((volume_m3 > (0)::numeric)),
+    CONSTRAINT orders_weight_tonnes_check CHECK ((weight_tonnes > (0)::numeric))
+);
+
+--
+-- Name: TABLE orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.orders IS 'Delivery orders: pickup point, destination, load, time window, and the route carrying them.';
+
+--
+-- Name: COLUMN orders.order_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.order_code IS 'Business key (the seed''s order_id); unique.';
+
+--
+-- Name: COLUMN orders.pickup_latitude; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.pickup_latitude IS 'Degrees north, -90 to 90.';
+
+--
+-- Name: COLUMN orders.pickup_longitude; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.pickup_longitude IS 'Degrees east, -180 to 180.';
+
+--
+-- Name: COLUMN orders.destination_latitude; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.destination_latitude IS 'Degrees north; null, with destination_longitude, when only the city is known.';
+
+--
+-- Name: COLUMN orders.time_window; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.time_window IS 'When the delivery may happen, [start, end).';
+
+--
+-- Name: COLUMN orders.priority; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.priority IS '0 (normal) to 10 (most urgent).';
+
+--
+-- Name: COLUMN orders.special_handling; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.special_handling IS 'Handling tags, e.g. {fragile,refrigerated}.';
+
+--
+-- Name: COLUMN orders.price_kes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.price_kes IS 'What the customer pays, KES.';
+
+--
+-- Name: COLUMN orders.status; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.status IS 'pending, assigned, in_transit, delivered, failed or cancelled.';
+
+--
+-- Name: COLUMN orders.assigned_route_id; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.assigned_route_id IS 'The route carrying the order; set exactly when it is assigned, in transit or delivered (optional when failed or cancelled).';
+
+--
+-- Name: CONSTRAINT orders_assigned_route_id_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_assigned_route_id_check ON logistics.orders IS 'an assigned, in-transit or delivered order needs a route; a pending order has none';
+
+--
+-- Name: CONSTRAINT orders_destination_city_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_destination_city_check ON logistics.orders IS 'destination_city must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT orders_destination_latitude_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_destination_latitude_check ON logistics.orders IS 'destination_latitude must be between -90 and 90';
+
+--
+-- Name: CONSTRAINT orders_destination_location_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_destination_location_check ON logistics.orders IS 'destination_latitude and destination_longitude are both set or both null';
+
+--
+-- Name: CONSTRAINT orders_destination_longitude_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_destination_longitude_check ON logistics.orders IS 'destination_longitude must be between -180 and 180';
+
+--
+-- Name: CONSTRAINT orders_order_code_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_order_code_check ON logistics.orders IS 'order_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT orders_pickup_latitude_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_pickup_latitude_check ON logistics.orders IS 'pickup_latitude must be between -90 and 90';
+
+--
+-- Name: CONSTRAINT orders_pickup_longitude_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_pickup_longitude_check ON logistics.orders IS 'pickup_longitude must be between -180 and 180';
+
+--
+-- Name: CONSTRAINT orders_price_kes_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_price_kes_check ON logistics.orders IS 'price_kes cannot be negative';
+
+--
+-- Name: CONSTRAINT orders_priority_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_priority_check ON logistics.orders IS 'priority must be between 0 and 10';
+
+--
+-- Name: CONSTRAINT orders_special_handling_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_special_handling_check ON logistics.orders IS 'special_handling holds at most 20 tags, none null';
+
+--
+-- Name: CONSTRAINT orders_status_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_status_check ON logistics.orders IS 'status must be pending, assigned, in_transit, delivered, failed or cancelled';
+
+--
+-- Name: CONSTRAINT orders_time_window_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_time_window_check ON logistics.orders IS 'time_window must have a start and an end, the start before the end';
+
+--
+-- Name: CONSTRAINT orders_volume_m3_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_volume_m3_check ON logistics.orders IS 'volume_m3 must be greater than zero';
+
+--
+-- Name: CONSTRAINT orders_weight_tonnes_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_weight_tonnes_check ON logistics.orders IS 'weight_tonnes must be greater than zero';
+
+--
+-- Name: assign_orders(uuid, uuid[]); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.assign_orders(p_route_id uuid, p_order_ids uuid[]) RETURNS SETOF logistics.orders
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_route logistics.routes;
+    v_missing uuid;
+    v_code text;
+    v_status text;
+BEGIN
+    SELECT * INTO v_route FROM logistics.routes WHERE id = p_route_id FOR NO KEY UPDATE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'route % not found', p_route_id USING ERRCODE = 'no_data_found';
+    END IF;
+    IF v_route.status <> 'planned' THEN
+        RAISE EXCEPTION 'route % is % and takes no more orders', v_route.route_code, v_route.status
+            USING ERRCODE = 'DL402', SCHEMA = 'logistics', TABLE = 'routes', COLUMN = 'status';
+    END IF;
+    PERFORM 1
+    FROM logistics.orders
+    WHERE id = ANY(p_order_ids)
+    ORDER BY id
+    FOR NO KEY UPDATE;
+    SELECT u.id INTO v_missing
+    FROM unnest(p_order_ids) AS u(id)
+    WHERE NOT EXISTS (SELECT 1 FROM logistics.orders AS o WHERE o.id = u.id)
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'order % not found', v_missing USING ERRCODE = 'no_data_found';
+    END IF;
+    SELECT o.order_code, o.status INTO v_code, v_status
+    FROM logistics.orders AS o
+    WHERE o.id = ANY(p_order_ids)
+        AND o.status <> 'pending'
+    ORDER BY o.id
+    LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'order % is % and cannot be assigned', v_code, v_status
+            USING ERRCODE = 'DL401', SCHEMA = 'logistics', TABLE = 'orders', COLUMN = 'status';
+    END IF;
+    RETURN QUERY
+    UPDATE logistics.orders
+    SET status = 'assigned',
+        assigned_route_id = p_route_id
+    WHERE id = ANY(p_order_ids)
+    RETURNING *;
+END;
+$$;
+
+--
+-- Name: FUNCTION assign_orders(p_route_id uuid, p_order_ids uuid[]); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.assign_orders(p_route_id uuid, p_order_ids uuid[]) IS 'Assigns pending orders to a planned route, all or nothing (status and capacity checked); returns the orders.';
+
+--
+-- Name: earth_distance_m(public.cube, public.cube); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.earth_distance_m(a public.cube, b public.cube) RETURNS double precision
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN CASE WHEN ((public.cube_distance(a, b) / ((2)::double precision * public.earth())) > (1)::double precision) THEN (pi() * public.earth()) ELSE (((2)::double precision * public.earth()) * asin((public.cube_distance(a, b) / ((2)::double precision * public.earth())))) END;
+
+--
+-- Name: FUNCTION earth_distance_m(a public.cube, b public.cube); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.earth_distance_m(a public.cube, b public.cube) IS 'Great-circle distance in metres between two earth points (see logistics.earth_point).';
+
+--
+-- Name: earth_point(double precision, double precision); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.earth_point(latitude double precision, longitude double precision) RETURNS public.cube
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    RETURN public.cube(public.cube(public.cube(((public.earth() * cos(radians(latitude))) * cos(radians(longitude)))), ((public.earth() * cos(radians(latitude))) * sin(radians(longitude)))), (public.earth() * sin(radians(latitude))));
+
+--
+-- Name: FUNCTION earth_point(latitude double precision, longitude double precision); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.earth_point(latitude double precision, longitude double precision) IS 'The earth-centred 3-D point (a cube) of a latitude and longitude in degrees; indexable with GiST, nearest first with <->.';
+
+--
+-- Name: tg_decisions__protect_committed(); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.tg_decisions__protect_committed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF NOT OLD.committed THEN
+        RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'decision % is committed and cannot be deleted', OLD.decision_code
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  CONSTRAINT = 'decisions_immutable_check';
+    END IF;
+    IF (to_jsonb(NEW) - ARRAY['executed', 'executed_at', 'updated_at'])
+        IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['executed', 'executed_at', 'updated_at'])
+        OR (OLD.executed AND (NEW.executed, NEW.executed_at) IS DISTINCT FROM (OLD.executed, OLD.executed_at)) THEN
+        RAISE EXCEPTION 'decision % is committed: only marking it executed is allowed', OLD.decision_code
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  CONSTRAINT = 'decisions_immutable_check',
+                  HINT = 'record what happened as an operational outcome, or make a new decision';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_decisions__protect_committed(); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.tg_decisions__protect_committed() IS 'BEFORE UPDATE OR DELETE: a committed decision cannot be deleted or changed, except once from not executed to executed.';
+
+--
+-- Name: tg_orders__check_route_capacity(); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.tg_orders__check_route_capacity() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM logistics._check_route_capacity(NEW.assigned_route_id);
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_orders__check_route_capacity(); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.tg_orders__check_route_capacity() IS 'AFTER INSERT OR UPDATE on orders with a route: the route''s load must fit its vehicle.';
+
+--
+-- Name: tg_routes__check_capacity(); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.tg_routes__check_capacity() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM logistics._check_route_capacity(NEW.id);
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_routes__check_capacity(); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.tg_routes__check_capacity() IS 'AFTER UPDATE OF vehicle_id on routes: the route''s load must fit its new vehicle.';
+
+--
+-- Name: tg_vehicles__check_capacity(); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.tg_vehicles__check_capacity() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_route_id uuid;
+BEGIN
+    FOR v_route_id IN
+        SELECT r.id
+        FROM logistics.routes AS r
+        WHERE r.vehicle_id = NEW.id
+            AND r.status IN ('planned', 'in_progress')
+        ORDER BY r.id
+    LOOP
+        PERFORM logistics._check_route_capacity(v_route_id);
+    END LOOP;
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_vehicles__check_capacity(); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.tg_vehicles__check_capacity() IS 'AFTER UPDATE of a vehicle''s capacity: its planned and in-progress routes must still fit.';
+
+--
 -- Name: refresh_validation_metrics(date, date); Type: FUNCTION; Schema: validation; Owner: -
 --
 
@@ -1176,6 +1708,961 @@ $$;
 COMMENT ON FUNCTION validation.tg_validation_sessions__check_status_transition() IS 'BEFORE INSERT OR UPDATE: sessions start pending; pending -> processing | cancelled, processing -> completed | failed | cancelled; a finished session keeps its status, response, error and timestamps.';
 
 --
+-- Name: assessment_sessions; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.assessment_sessions (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    framework_id uuid NOT NULL,
+    session_name text,
+    status text DEFAULT 'not_started'::text NOT NULL,
+    questions_answered jsonb DEFAULT '{}'::jsonb NOT NULL,
+    progress_percentage numeric(5,2) DEFAULT 0 NOT NULL,
+    completed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT assessment_sessions_completed_at_check CHECK (((status = 'completed'::text) = (completed_at IS NOT NULL))),
+    CONSTRAINT assessment_sessions_progress_percentage_check CHECK (((progress_percentage >= (0)::numeric) AND (progress_percentage <= (100)::numeric))),
+    CONSTRAINT assessment_sessions_questions_answered_check CHECK ((jsonb_typeof(questions_answered) = 'object'::text)),
+    CONSTRAINT assessment_sessions_session_name_check CHECK (((length(btrim(session_name)) >= 1) AND (length(btrim(session_name)) <= 255))),
+    CONSTRAINT assessment_sessions_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'completed'::text, 'abandoned'::text])))
+);
+
+--
+-- Name: TABLE assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.assessment_sessions IS 'Framework assessments of a business profile: answers and progress.';
+
+--
+-- Name: COLUMN assessment_sessions.questions_answered; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.assessment_sessions.questions_answered IS 'Answers by question id (a jsonb object).';
+
+--
+-- Name: COLUMN assessment_sessions.progress_percentage; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.assessment_sessions.progress_percentage IS 'Share of the framework''s questions answered, 0 to 100.';
+
+--
+-- Name: COLUMN assessment_sessions.completed_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.assessment_sessions.completed_at IS 'Set exactly when status is completed.';
+
+--
+-- Name: CONSTRAINT assessment_sessions_completed_at_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_completed_at_check ON compliance.assessment_sessions IS 'completed_at must be set exactly when the session is completed';
+
+--
+-- Name: CONSTRAINT assessment_sessions_progress_percentage_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_progress_percentage_check ON compliance.assessment_sessions IS 'progress_percentage must be between 0 and 100';
+
+--
+-- Name: CONSTRAINT assessment_sessions_questions_answered_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_questions_answered_check ON compliance.assessment_sessions IS 'questions_answered must be a JSON object';
+
+--
+-- Name: CONSTRAINT assessment_sessions_session_name_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_session_name_check ON compliance.assessment_sessions IS 'session_name must have 1 to 255 characters';
+
+--
+-- Name: CONSTRAINT assessment_sessions_status_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_status_check ON compliance.assessment_sessions IS 'status must be not_started, in_progress, completed or abandoned';
+
+--
+-- Name: business_profiles; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.business_profiles (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    company_name text NOT NULL,
+    industry text,
+    employee_count integer,
+    handles_personal_data boolean DEFAULT false NOT NULL,
+    processes_payments boolean DEFAULT false NOT NULL,
+    stores_health_data boolean DEFAULT false NOT NULL,
+    provides_financial_services boolean DEFAULT false NOT NULL,
+    operates_critical_infrastructure boolean DEFAULT false NOT NULL,
+    has_international_operations boolean DEFAULT false NOT NULL,
+    data_sensitivity text DEFAULT 'Medium'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT business_profiles_company_name_check CHECK (((length(btrim(company_name)) >= 1) AND (length(btrim(company_name)) <= 255))),
+    CONSTRAINT business_profiles_data_sensitivity_check CHECK ((data_sensitivity = ANY (ARRAY['Low'::text, 'Medium'::text, 'High'::text, 'Critical'::text]))),
+    CONSTRAINT business_profiles_employee_count_check CHECK ((employee_count > 0)),
+    CONSTRAINT business_profiles_industry_check CHECK (((length(btrim(industry)) >= 1) AND (length(btrim(industry)) <= 100)))
+);
+
+--
+-- Name: TABLE business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.business_profiles IS 'A user''s company and the facts that decide which frameworks and controls apply.';
+
+--
+-- Name: COLUMN business_profiles.employee_count; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.employee_count IS 'Head count; unknown (null) or greater than zero.';
+
+--
+-- Name: COLUMN business_profiles.handles_personal_data; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.handles_personal_data IS 'Processes personal data (GDPR and similar apply).';
+
+--
+-- Name: COLUMN business_profiles.processes_payments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.processes_payments IS 'Takes card payments (PCI DSS applies).';
+
+--
+-- Name: COLUMN business_profiles.stores_health_data; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.stores_health_data IS 'Stores health records (HIPAA and similar apply).';
+
+--
+-- Name: COLUMN business_profiles.provides_financial_services; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.provides_financial_services IS 'A regulated financial services provider.';
+
+--
+-- Name: COLUMN business_profiles.operates_critical_infrastructure; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.operates_critical_infrastructure IS 'Operates critical infrastructure (NIS2 and similar apply).';
+
+--
+-- Name: COLUMN business_profiles.has_international_operations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.has_international_operations IS 'Operates in more than one country (cross-border transfer rules apply).';
+
+--
+-- Name: COLUMN business_profiles.data_sensitivity; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.business_profiles.data_sensitivity IS 'Low, Medium, High or Critical.';
+
+--
+-- Name: CONSTRAINT business_profiles_company_name_check ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_company_name_check ON compliance.business_profiles IS 'company_name must have 1 to 255 characters';
+
+--
+-- Name: CONSTRAINT business_profiles_data_sensitivity_check ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_data_sensitivity_check ON compliance.business_profiles IS 'data_sensitivity must be Low, Medium, High or Critical';
+
+--
+-- Name: CONSTRAINT business_profiles_employee_count_check ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_employee_count_check ON compliance.business_profiles IS 'employee_count must be greater than zero';
+
+--
+-- Name: CONSTRAINT business_profiles_industry_check ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_industry_check ON compliance.business_profiles IS 'industry must have 1 to 100 characters';
+
+--
+-- Name: chat_conversations; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.chat_conversations (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid,
+    title text NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    messages jsonb DEFAULT '[]'::jsonb NOT NULL,
+    last_message_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT chat_conversations_messages_check CHECK (((jsonb_typeof(messages) = 'array'::text) AND (NOT jsonb_path_exists(messages, '$[*]?((!(@."role" == "user" || @."role" == "assistant") || !(exists (@."content"))) || @."content".type() != "string")'::jsonpath)))),
+    CONSTRAINT chat_conversations_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text]))),
+    CONSTRAINT chat_conversations_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 255)))
+);
+
+--
+-- Name: TABLE chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.chat_conversations IS 'Conversations with the AI compliance assistant.';
+
+--
+-- Name: COLUMN chat_conversations.business_profile_id; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.chat_conversations.business_profile_id IS 'The business profile the conversation is about, if any.';
+
+--
+-- Name: COLUMN chat_conversations.messages; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.chat_conversations.messages IS 'The messages, oldest first: a jsonb array of {role, content, created_at}.';
+
+--
+-- Name: COLUMN chat_conversations.last_message_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.chat_conversations.last_message_at IS 'When the last message was appended; null while empty.';
+
+--
+-- Name: CONSTRAINT chat_conversations_messages_check ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_conversations_messages_check ON compliance.chat_conversations IS 'messages must be an array of {role, content} with role user or assistant';
+
+--
+-- Name: CONSTRAINT chat_conversations_status_check ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_conversations_status_check ON compliance.chat_conversations IS 'status must be active or archived';
+
+--
+-- Name: CONSTRAINT chat_conversations_title_check ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_conversations_title_check ON compliance.chat_conversations IS 'title must have 1 to 255 characters';
+
+--
+-- Name: compliance_frameworks; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.compliance_frameworks (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    code text NOT NULL,
+    name text NOT NULL,
+    version text,
+    category text,
+    description text,
+    is_active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT compliance_frameworks_category_check CHECK (((length(btrim(category)) >= 1) AND (length(btrim(category)) <= 100))),
+    CONSTRAINT compliance_frameworks_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_-]{1,49}$'::text)),
+    CONSTRAINT compliance_frameworks_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 255))),
+    CONSTRAINT compliance_frameworks_version_check CHECK (((length(btrim(version)) >= 1) AND (length(btrim(version)) <= 50)))
+);
+
+--
+-- Name: TABLE compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.compliance_frameworks IS 'Regulatory frameworks; reference data shared by all users.';
+
+--
+-- Name: COLUMN compliance_frameworks.code; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.compliance_frameworks.code IS 'Stable key: 2 to 50 lowercase letters, digits, dashes or underscores, e.g. iso27001.';
+
+--
+-- Name: COLUMN compliance_frameworks.version; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.compliance_frameworks.version IS 'The framework''s edition, e.g. 2022.';
+
+--
+-- Name: COLUMN compliance_frameworks.is_active; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.compliance_frameworks.is_active IS 'Offered for new assessments; a framework in use is deactivated, never deleted.';
+
+--
+-- Name: CONSTRAINT compliance_frameworks_category_check ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT compliance_frameworks_category_check ON compliance.compliance_frameworks IS 'category must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT compliance_frameworks_code_check ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT compliance_frameworks_code_check ON compliance.compliance_frameworks IS 'code must be 2 to 50 lowercase letters, digits, dashes or underscores';
+
+--
+-- Name: CONSTRAINT compliance_frameworks_name_check ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT compliance_frameworks_name_check ON compliance.compliance_frameworks IS 'name must have 1 to 255 characters';
+
+--
+-- Name: CONSTRAINT compliance_frameworks_version_check ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT compliance_frameworks_version_check ON compliance.compliance_frameworks IS 'version must have 1 to 50 characters';
+
+--
+-- Name: evidence_items; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.evidence_items (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    framework_id uuid NOT NULL,
+    evidence_name text NOT NULL,
+    description text,
+    control_reference text,
+    file_path text,
+    file_type text,
+    file_size bigint,
+    status text DEFAULT 'not_started'::text NOT NULL,
+    priority text DEFAULT 'medium'::text NOT NULL,
+    approved_at timestamp with time zone,
+    approved_by uuid,
+    ai_metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    search_vector tsvector GENERATED ALWAYS AS (((setweight(to_tsvector('english'::regconfig, evidence_name), 'A'::"char") || setweight(to_tsvector('english'::regconfig, COALESCE(control_reference, ''::text)), 'A'::"char")) || setweight(to_tsvector('english'::regconfig, COALESCE(description, ''::text)), 'B'::"char"))) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT evidence_items_ai_metadata_check CHECK ((jsonb_typeof(ai_metadata) = 'object'::text)),
+    CONSTRAINT evidence_items_approval_check CHECK ((((status = 'approved'::text) AND (approved_at IS NOT NULL) AND (approved_by IS NOT NULL)) OR ((status <> 'approved'::text) AND (approved_at IS NULL) AND (approved_by IS NULL)))),
+    CONSTRAINT evidence_items_control_reference_check CHECK (((length(btrim(control_reference)) >= 1) AND (length(btrim(control_reference)) <= 100))),
+    CONSTRAINT evidence_items_evidence_name_check CHECK (((length(btrim(evidence_name)) >= 1) AND (length(btrim(evidence_name)) <= 255))),
+    CONSTRAINT evidence_items_file_path_check CHECK (((length(file_path) >= 1) AND (length(file_path) <= 500))),
+    CONSTRAINT evidence_items_file_size_check CHECK ((file_size >= 0)),
+    CONSTRAINT evidence_items_file_type_check CHECK (((length(file_type) >= 1) AND (length(file_type) <= 50))),
+    CONSTRAINT evidence_items_priority_check CHECK ((priority = ANY (ARRAY['low'::text, 'medium'::text, 'high'::text, 'critical'::text]))),
+    CONSTRAINT evidence_items_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'collected'::text, 'approved'::text, 'rejected'::text])))
+);
+
+--
+-- Name: TABLE evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.evidence_items IS 'Compliance evidence of a business profile for a framework, with its review status.';
+
+--
+-- Name: COLUMN evidence_items.control_reference; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.control_reference IS 'The framework control this evidence supports, e.g. A.5.1.';
+
+--
+-- Name: COLUMN evidence_items.file_path; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.file_path IS 'Where the document lives in external file storage; null until uploaded.';
+
+--
+-- Name: COLUMN evidence_items.file_size; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.file_size IS 'Bytes.';
+
+--
+-- Name: COLUMN evidence_items.status; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.status IS 'not_started, in_progress, collected, approved or rejected.';
+
+--
+-- Name: COLUMN evidence_items.priority; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.priority IS 'low, medium, high or critical.';
+
+--
+-- Name: COLUMN evidence_items.approved_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.approved_at IS 'When the evidence was approved; set exactly when status is approved.';
+
+--
+-- Name: COLUMN evidence_items.approved_by; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.approved_by IS 'The user who approved it; set exactly when status is approved.';
+
+--
+-- Name: COLUMN evidence_items.ai_metadata; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.ai_metadata IS 'AI analysis results (a jsonb object).';
+
+--
+-- Name: COLUMN evidence_items.search_vector; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.search_vector IS 'Generated: English full-text vector of the name and control reference (weight A) and description (B).';
+
+--
+-- Name: CONSTRAINT evidence_items_ai_metadata_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_ai_metadata_check ON compliance.evidence_items IS 'ai_metadata must be a JSON object';
+
+--
+-- Name: CONSTRAINT evidence_items_approval_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_approval_check ON compliance.evidence_items IS 'approved evidence must have approved_at and approved_by, and only approved evidence has them';
+
+--
+-- Name: CONSTRAINT evidence_items_control_reference_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_control_reference_check ON compliance.evidence_items IS 'control_reference must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT evidence_items_evidence_name_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_evidence_name_check ON compliance.evidence_items IS 'evidence_name must have 1 to 255 characters';
+
+--
+-- Name: CONSTRAINT evidence_items_file_path_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_file_path_check ON compliance.evidence_items IS 'file_path must have 1 to 500 characters';
+
+--
+-- Name: CONSTRAINT evidence_items_file_size_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_file_size_check ON compliance.evidence_items IS 'file_size cannot be negative';
+
+--
+-- Name: CONSTRAINT evidence_items_file_type_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_file_type_check ON compliance.evidence_items IS 'file_type must have 1 to 50 characters';
+
+--
+-- Name: CONSTRAINT evidence_items_priority_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_priority_check ON compliance.evidence_items IS 'priority must be low, medium, high or critical';
+
+--
+-- Name: CONSTRAINT evidence_items_status_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_status_check ON compliance.evidence_items IS 'status must be not_started, in_progress, collected, approved or rejected';
+
+--
+-- Name: generated_policies; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.generated_policies (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    framework_id uuid NOT NULL,
+    policy_name text NOT NULL,
+    policy_type text NOT NULL,
+    version integer DEFAULT 1 NOT NULL,
+    status text DEFAULT 'draft'::text NOT NULL,
+    content text NOT NULL,
+    approved_at timestamp with time zone,
+    approved_by uuid,
+    search_vector tsvector GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, policy_name), 'A'::"char") || setweight(to_tsvector('english'::regconfig, content), 'B'::"char"))) STORED,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT generated_policies_approval_check CHECK ((((status = 'approved'::text) AND (approved_at IS NOT NULL) AND (approved_by IS NOT NULL)) OR ((status <> 'approved'::text) AND (approved_at IS NULL) AND (approved_by IS NULL)))),
+    CONSTRAINT generated_policies_content_check CHECK ((length(btrim(content)) >= 1)),
+    CONSTRAINT generated_policies_policy_name_check CHECK (((length(btrim(policy_name)) >= 1) AND (length(btrim(policy_name)) <= 255))),
+    CONSTRAINT generated_policies_policy_type_check CHECK ((policy_type ~ '^[a-z][a-z0-9_]{1,49}$'::text)),
+    CONSTRAINT generated_policies_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'under_review'::text, 'approved'::text, 'archived'::text]))),
+    CONSTRAINT generated_policies_version_check CHECK ((version >= 1))
+);
+
+--
+-- Name: TABLE generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.generated_policies IS 'AI-generated policy documents; one row per version of a named policy of a business profile.';
+
+--
+-- Name: COLUMN generated_policies.policy_type; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.policy_type IS 'A snake_case kind, e.g. data_protection, access_control, incident_response.';
+
+--
+-- Name: COLUMN generated_policies.version; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.version IS '1 for the first version of policy_name in the business profile, then 2, 3, ...';
+
+--
+-- Name: COLUMN generated_policies.status; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.status IS 'draft, under_review, approved or archived.';
+
+--
+-- Name: COLUMN generated_policies.approved_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.approved_at IS 'Set exactly when status is approved.';
+
+--
+-- Name: COLUMN generated_policies.approved_by; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.approved_by IS 'The approving user; set exactly when status is approved.';
+
+--
+-- Name: COLUMN generated_policies.search_vector; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.search_vector IS 'Generated: English full-text vector of policy_name (weight A) and content (B).';
+
+--
+-- Name: CONSTRAINT generated_policies_approval_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_approval_check ON compliance.generated_policies IS 'an approved policy must have approved_at and approved_by, and only an approved policy has them';
+
+--
+-- Name: CONSTRAINT generated_policies_content_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_content_check ON compliance.generated_policies IS 'content cannot be empty';
+
+--
+-- Name: CONSTRAINT generated_policies_policy_name_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_policy_name_check ON compliance.generated_policies IS 'policy_name must have 1 to 255 characters';
+
+--
+-- Name: CONSTRAINT generated_policies_policy_type_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_policy_type_check ON compliance.generated_policies IS 'policy_type must be 2 to 50 lowercase letters, digits or underscores, starting with a letter';
+
+--
+-- Name: CONSTRAINT generated_policies_status_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_status_check ON compliance.generated_policies IS 'status must be draft, under_review, approved or archived';
+
+--
+-- Name: CONSTRAINT generated_policies_version_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_version_check ON compliance.generated_policies IS 'version must be 1 or more';
+
+--
+-- Name: implementation_plans; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.implementation_plans (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    framework_id uuid NOT NULL,
+    title text NOT NULL,
+    status text DEFAULT 'not_started'::text NOT NULL,
+    phases jsonb DEFAULT '[]'::jsonb NOT NULL,
+    total_tasks integer GENERATED ALWAYS AS (jsonb_array_length(jsonb_path_query_array(phases, '$[*]."tasks"[*]'::jsonpath))) STORED,
+    completed_tasks integer GENERATED ALWAYS AS (jsonb_array_length(jsonb_path_query_array(phases, '$[*]."tasks"[*]?(@."status" == "completed")'::jsonpath))) STORED,
+    planned_start_date date,
+    planned_end_date date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT implementation_plans_dates_check CHECK ((planned_end_date >= planned_start_date)),
+    CONSTRAINT implementation_plans_phases_check CHECK (((jsonb_typeof(phases) = 'array'::text) AND (NOT jsonb_path_exists(phases, '$[*]?(((@.type() != "object" || !(exists (@."name"))) || !(exists (@."tasks"))) || @."tasks".type() != "array")'::jsonpath)) AND (NOT jsonb_path_exists(phases, '$[*]."tasks"[*]?(!(exists (@."title")) || !((@."status" == "not_started" || @."status" == "in_progress") || @."status" == "completed"))'::jsonpath)))),
+    CONSTRAINT implementation_plans_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'completed'::text, 'on_hold'::text]))),
+    CONSTRAINT implementation_plans_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 255)))
+);
+
+--
+-- Name: TABLE implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.implementation_plans IS 'Compliance roadmaps: phases of tasks for one framework and business profile.';
+
+--
+-- Name: COLUMN implementation_plans.phases; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.implementation_plans.phases IS 'A jsonb array of {name, tasks: [{title, status}]}; task status not_started, in_progress or completed.';
+
+--
+-- Name: COLUMN implementation_plans.total_tasks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.implementation_plans.total_tasks IS 'Generated: the number of tasks in phases.';
+
+--
+-- Name: COLUMN implementation_plans.completed_tasks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.implementation_plans.completed_tasks IS 'Generated: the number of completed tasks in phases.';
+
+--
+-- Name: CONSTRAINT implementation_plans_dates_check ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_dates_check ON compliance.implementation_plans IS 'planned_end_date cannot be before planned_start_date';
+
+--
+-- Name: CONSTRAINT implementation_plans_phases_check ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_phases_check ON compliance.implementation_plans IS 'phases must be an array of {name, tasks} whose tasks have a title and a status of not_started, in_progress or completed';
+
+--
+-- Name: CONSTRAINT implementation_plans_status_check ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_status_check ON compliance.implementation_plans IS 'status must be not_started, in_progress, completed or on_hold';
+
+--
+-- Name: CONSTRAINT implementation_plans_title_check ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_title_check ON compliance.implementation_plans IS 'title must have 1 to 255 characters';
+
+--
+-- Name: integration_configurations; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.integration_configurations (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    provider text NOT NULL,
+    display_name text NOT NULL,
+    credentials_encrypted bytea NOT NULL,
+    credentials_updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    settings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_sync_at timestamp with time zone,
+    last_sync_status text,
+    last_sync_error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT integration_configurations_credentials_encrypted_check CHECK ((octet_length(credentials_encrypted) > 0)),
+    CONSTRAINT integration_configurations_display_name_check CHECK (((length(btrim(display_name)) >= 1) AND (length(btrim(display_name)) <= 100))),
+    CONSTRAINT integration_configurations_last_sync_check CHECK ((((last_sync_status IS NULL) = (last_sync_at IS NULL)) AND ((NOT (last_sync_status IS DISTINCT FROM 'failed'::text)) = (last_sync_error IS NOT NULL)))),
+    CONSTRAINT integration_configurations_last_sync_status_check CHECK ((last_sync_status = ANY (ARRAY['success'::text, 'failed'::text]))),
+    CONSTRAINT integration_configurations_provider_check CHECK ((provider ~ '^[a-z][a-z0-9_]{1,49}$'::text)),
+    CONSTRAINT integration_configurations_settings_check CHECK ((jsonb_typeof(settings) = 'object'::text))
+);
+
+--
+-- Name: TABLE integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.integration_configurations IS 'Third-party integrations of a user; credentials encrypted at rest.';
+
+--
+-- Name: COLUMN integration_configurations.provider; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.provider IS 'The service, e.g. aws, google_workspace, github, jira.';
+
+--
+-- Name: COLUMN integration_configurations.credentials_encrypted; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.credentials_encrypted IS 'Sensitive: the credentials as a JSON object, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+
+--
+-- Name: COLUMN integration_configurations.credentials_updated_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.credentials_updated_at IS 'When the credentials were last stored or rotated (the audit log records this, never the credentials).';
+
+--
+-- Name: COLUMN integration_configurations.settings; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.settings IS 'Non-secret options (a jsonb object): regions, projects, sync scope.';
+
+--
+-- Name: COLUMN integration_configurations.last_sync_status; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.last_sync_status IS 'success or failed; null before the first sync.';
+
+--
+-- Name: COLUMN integration_configurations.last_sync_error; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.integration_configurations.last_sync_error IS 'Why the last sync failed; set exactly when it failed.';
+
+--
+-- Name: CONSTRAINT integration_configurations_credentials_encrypted_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_credentials_encrypted_check ON compliance.integration_configurations IS 'credentials cannot be empty';
+
+--
+-- Name: CONSTRAINT integration_configurations_display_name_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_display_name_check ON compliance.integration_configurations IS 'display_name must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT integration_configurations_last_sync_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_last_sync_check ON compliance.integration_configurations IS 'a sync has both a time and a status, and an error exactly when it failed';
+
+--
+-- Name: CONSTRAINT integration_configurations_last_sync_status_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_last_sync_status_check ON compliance.integration_configurations IS 'last_sync_status must be success or failed';
+
+--
+-- Name: CONSTRAINT integration_configurations_provider_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_provider_check ON compliance.integration_configurations IS 'provider must be 2 to 50 lowercase letters, digits or underscores, starting with a letter';
+
+--
+-- Name: CONSTRAINT integration_configurations_settings_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_settings_check ON compliance.integration_configurations IS 'settings must be a JSON object';
+
+--
+-- Name: readiness_assessments; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.readiness_assessments (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    framework_id uuid NOT NULL,
+    overall_score numeric(5,2) NOT NULL,
+    risk_level text NOT NULL,
+    score_breakdown jsonb DEFAULT '{}'::jsonb NOT NULL,
+    assessed_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT readiness_assessments_overall_score_check CHECK (((overall_score >= (0)::numeric) AND (overall_score <= (100)::numeric))),
+    CONSTRAINT readiness_assessments_risk_level_check CHECK ((risk_level = ANY (ARRAY['low'::text, 'medium'::text, 'high'::text, 'critical'::text]))),
+    CONSTRAINT readiness_assessments_score_breakdown_check CHECK ((jsonb_typeof(score_breakdown) = 'object'::text))
+);
+
+--
+-- Name: TABLE readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.readiness_assessments IS 'Readiness evaluations of a business profile per framework; the newest is current.';
+
+--
+-- Name: COLUMN readiness_assessments.overall_score; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.readiness_assessments.overall_score IS 'Readiness, 0 to 100.';
+
+--
+-- Name: COLUMN readiness_assessments.risk_level; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.readiness_assessments.risk_level IS 'low, medium, high or critical.';
+
+--
+-- Name: COLUMN readiness_assessments.score_breakdown; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.readiness_assessments.score_breakdown IS 'Scores by control domain (a jsonb object).';
+
+--
+-- Name: CONSTRAINT readiness_assessments_overall_score_check ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_overall_score_check ON compliance.readiness_assessments IS 'overall_score must be between 0 and 100';
+
+--
+-- Name: CONSTRAINT readiness_assessments_risk_level_check ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_risk_level_check ON compliance.readiness_assessments IS 'risk_level must be low, medium, high or critical';
+
+--
+-- Name: CONSTRAINT readiness_assessments_score_breakdown_check ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_score_breakdown_check ON compliance.readiness_assessments IS 'score_breakdown must be a JSON object';
+
+--
+-- Name: report_schedules; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.report_schedules (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    business_profile_id uuid NOT NULL,
+    report_type text NOT NULL,
+    frequency text NOT NULL,
+    parameters jsonb DEFAULT '{}'::jsonb NOT NULL,
+    recipients text[] NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    next_run_at timestamp with time zone NOT NULL,
+    last_run_at timestamp with time zone,
+    run_count integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT report_schedules_frequency_check CHECK ((frequency = ANY (ARRAY['daily'::text, 'weekly'::text, 'monthly'::text, 'quarterly'::text]))),
+    CONSTRAINT report_schedules_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
+    CONSTRAINT report_schedules_recipients_check CHECK ((((cardinality(recipients) >= 1) AND (cardinality(recipients) <= 50)) AND (array_position(recipients, NULL::text) IS NULL))),
+    CONSTRAINT report_schedules_report_type_check CHECK ((report_type = ANY (ARRAY['executive_summary'::text, 'gap_analysis'::text, 'evidence_status'::text, 'compliance_status'::text, 'readiness'::text, 'control_matrix'::text]))),
+    CONSTRAINT report_schedules_run_count_check CHECK ((run_count >= 0))
+);
+
+--
+-- Name: TABLE report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.report_schedules IS 'Scheduled reports; a work queue claimed by report workers.';
+
+--
+-- Name: COLUMN report_schedules.report_type; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.report_type IS 'executive_summary, gap_analysis, evidence_status, compliance_status, readiness or control_matrix.';
+
+--
+-- Name: COLUMN report_schedules.frequency; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.frequency IS 'daily, weekly, monthly or quarterly.';
+
+--
+-- Name: COLUMN report_schedules.parameters; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.parameters IS 'Report options (a jsonb object), e.g. the frameworks to cover.';
+
+--
+-- Name: COLUMN report_schedules.recipients; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.recipients IS 'Email addresses the report is sent to (1 to 50).';
+
+--
+-- Name: COLUMN report_schedules.next_run_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.next_run_at IS 'When the report is next due; moved forward when a worker claims it.';
+
+--
+-- Name: COLUMN report_schedules.last_run_at; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.last_run_at IS 'When a worker last claimed the report.';
+
+--
+-- Name: COLUMN report_schedules.run_count; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.report_schedules.run_count IS 'How many times the report was claimed.';
+
+--
+-- Name: CONSTRAINT report_schedules_frequency_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_frequency_check ON compliance.report_schedules IS 'frequency must be daily, weekly, monthly or quarterly';
+
+--
+-- Name: CONSTRAINT report_schedules_parameters_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_parameters_check ON compliance.report_schedules IS 'parameters must be a JSON object';
+
+--
+-- Name: CONSTRAINT report_schedules_recipients_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_recipients_check ON compliance.report_schedules IS 'a report needs 1 to 50 recipients';
+
+--
+-- Name: CONSTRAINT report_schedules_report_type_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_report_type_check ON compliance.report_schedules IS 'report_type must be executive_summary, gap_analysis, evidence_status, compliance_status, readiness or control_matrix';
+
+--
+-- Name: CONSTRAINT report_schedules_run_count_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_run_count_check ON compliance.report_schedules IS 'run_count cannot be negative';
+
+--
+-- Name: users; Type: TABLE; Schema: compliance; Owner: -
+--
+
+CREATE TABLE compliance.users (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    email text NOT NULL,
+    hashed_password text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    is_superuser boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
+    CONSTRAINT users_hashed_password_check CHECK (((hashed_password ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (hashed_password ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text)))
+);
+
+--
+-- Name: TABLE users; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON TABLE compliance.users IS 'People who use ruleIQ. Deleting a user deletes everything they own.';
+
+--
+-- Name: COLUMN users.email; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.users.email IS 'Login; unique regardless of case.';
+
+--
+-- Name: COLUMN users.hashed_password; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.users.hashed_password IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+
+--
+-- Name: COLUMN users.is_superuser; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.users.is_superuser IS 'May administer the platform (frameworks, other users).';
+
+--
+-- Name: CONSTRAINT users_email_check ON users; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_email_check ON compliance.users IS 'email must look like name@domain.tld (at most 254 characters)';
+
+--
+-- Name: CONSTRAINT users_hashed_password_check ON users; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_hashed_password_check ON compliance.users IS 'hashed_password must be an argon2 or bcrypt hash, never a plain password';
+
+--
 -- Name: audit_log; Type: TABLE; Schema: core; Owner: -
 --
 
@@ -1249,6 +2736,959 @@ COMMENT ON CONSTRAINT audit_log_operation_check ON core.audit_log IS 'operation 
 --
 
 COMMENT ON CONSTRAINT audit_log_values_check ON core.audit_log IS 'old and new values must match the operation';
+
+--
+-- Name: action_plan_progress; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.action_plan_progress (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    report_id uuid NOT NULL,
+    day_number integer NOT NULL,
+    task_id text NOT NULL,
+    task_title text NOT NULL,
+    task_description text,
+    category text DEFAULT 'other'::text NOT NULL,
+    completed boolean DEFAULT false NOT NULL,
+    completed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT action_plan_progress_category_check CHECK ((category = ANY (ARRAY['registration'::text, 'certification'::text, 'documentation'::text, 'logistics'::text, 'finance'::text, 'compliance'::text, 'other'::text]))),
+    CONSTRAINT action_plan_progress_completed_at_check CHECK ((completed = (completed_at IS NOT NULL))),
+    CONSTRAINT action_plan_progress_day_number_check CHECK (((day_number >= 1) AND (day_number <= 7))),
+    CONSTRAINT action_plan_progress_task_id_check CHECK ((task_id ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT action_plan_progress_task_title_check CHECK (((length(btrim(task_title)) >= 1) AND (length(btrim(task_title)) <= 300)))
+);
+
+--
+-- Name: TABLE action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.action_plan_progress IS 'Tasks of a report''s 7-day action plan and their completion.';
+
+--
+-- Name: COLUMN action_plan_progress.day_number; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.action_plan_progress.day_number IS 'Day of the plan, 1 to 7.';
+
+--
+-- Name: COLUMN action_plan_progress.task_id; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.action_plan_progress.task_id IS 'The task''s id within the generated plan, e.g. apply-iec or gst-lut.';
+
+--
+-- Name: COLUMN action_plan_progress.category; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.action_plan_progress.category IS 'registration, certification, documentation, logistics, finance, compliance or other.';
+
+--
+-- Name: COLUMN action_plan_progress.completed_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.action_plan_progress.completed_at IS 'When the task was marked done; set exactly when completed.';
+
+--
+-- Name: CONSTRAINT action_plan_progress_category_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_category_check ON export_readiness.action_plan_progress IS 'category must be registration, certification, documentation, logistics, finance, compliance or other';
+
+--
+-- Name: CONSTRAINT action_plan_progress_completed_at_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_completed_at_check ON export_readiness.action_plan_progress IS 'completed_at must be set exactly when the task is completed';
+
+--
+-- Name: CONSTRAINT action_plan_progress_day_number_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_day_number_check ON export_readiness.action_plan_progress IS 'day_number must be between 1 and 7';
+
+--
+-- Name: CONSTRAINT action_plan_progress_task_id_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_task_id_check ON export_readiness.action_plan_progress IS 'task_id must be 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT action_plan_progress_task_title_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_task_title_check ON export_readiness.action_plan_progress IS 'task_title must have 1 to 300 characters';
+
+--
+-- Name: certification_progress; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.certification_progress (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    report_id uuid NOT NULL,
+    certification_id text NOT NULL,
+    certification_name text NOT NULL,
+    status text DEFAULT 'not_started'::text NOT NULL,
+    documents_completed jsonb DEFAULT '[]'::jsonb NOT NULL,
+    notes text,
+    estimated_cost numeric(19,4),
+    started_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT certification_progress_certification_id_check CHECK ((certification_id ~ '^[a-z0-9][a-z0-9_-]{0,63}$'::text)),
+    CONSTRAINT certification_progress_certification_name_check CHECK (((length(btrim(certification_name)) >= 1) AND (length(btrim(certification_name)) <= 200))),
+    CONSTRAINT certification_progress_completed_at_check CHECK (((status = 'completed'::text) = (completed_at IS NOT NULL))),
+    CONSTRAINT certification_progress_documents_completed_check CHECK ((jsonb_typeof(documents_completed) = 'array'::text)),
+    CONSTRAINT certification_progress_estimated_cost_check CHECK ((estimated_cost >= (0)::numeric)),
+    CONSTRAINT certification_progress_started_at_check CHECK (((status = 'not_started'::text) OR (started_at IS NOT NULL))),
+    CONSTRAINT certification_progress_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'submitted'::text, 'completed'::text, 'rejected'::text])))
+);
+
+--
+-- Name: TABLE certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.certification_progress IS 'Progress on each certification a report requires, one row per report and certification.';
+
+--
+-- Name: COLUMN certification_progress.certification_id; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.certification_id IS 'Stable slug of the certification, e.g. fda-food-facility, ce-marking, reach, bis, zed.';
+
+--
+-- Name: COLUMN certification_progress.status; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.status IS 'not_started, in_progress, submitted, completed or rejected.';
+
+--
+-- Name: COLUMN certification_progress.documents_completed; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.documents_completed IS 'JSON array of the names of the documents already prepared for this certification.';
+
+--
+-- Name: COLUMN certification_progress.estimated_cost; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.estimated_cost IS 'Estimated cost of the certification, in INR.';
+
+--
+-- Name: COLUMN certification_progress.started_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.started_at IS 'When work started (first status after not_started).';
+
+--
+-- Name: COLUMN certification_progress.completed_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.completed_at IS 'Set exactly when status is completed.';
+
+--
+-- Name: CONSTRAINT certification_progress_certification_id_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_certification_id_check ON export_readiness.certification_progress IS 'certification_id must be a lowercase slug (letters, digits, - and _; at most 64 characters)';
+
+--
+-- Name: CONSTRAINT certification_progress_certification_name_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_certification_name_check ON export_readiness.certification_progress IS 'certification_name must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT certification_progress_completed_at_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_completed_at_check ON export_readiness.certification_progress IS 'completed_at must be set exactly when the certification is completed';
+
+--
+-- Name: CONSTRAINT certification_progress_documents_completed_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_documents_completed_check ON export_readiness.certification_progress IS 'documents_completed must be a JSON array';
+
+--
+-- Name: CONSTRAINT certification_progress_estimated_cost_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_estimated_cost_check ON export_readiness.certification_progress IS 'estimated_cost cannot be negative';
+
+--
+-- Name: CONSTRAINT certification_progress_started_at_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_started_at_check ON export_readiness.certification_progress IS 'started_at must be set once work on the certification has started';
+
+--
+-- Name: CONSTRAINT certification_progress_status_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_status_check ON export_readiness.certification_progress IS 'status must be not_started, in_progress, submitted, completed or rejected';
+
+--
+-- Name: chat_messages; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.chat_messages (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    session_id uuid NOT NULL,
+    role text NOT NULL,
+    content_encrypted bytea NOT NULL,
+    sources jsonb DEFAULT '[]'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    CONSTRAINT chat_messages_content_encrypted_check CHECK ((octet_length(content_encrypted) > 0)),
+    CONSTRAINT chat_messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'assistant'::text]))),
+    CONSTRAINT chat_messages_sources_check CHECK (((jsonb_typeof(sources) = 'array'::text) AND (NOT jsonb_path_exists(sources, '$[*]?(@.type() != "object" || !(exists (@."source")))'::jsonpath)) AND ((role = 'assistant'::text) OR (sources = '[]'::jsonb))))
+);
+
+--
+-- Name: TABLE chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.chat_messages IS 'Messages of chat sessions (append-only), text encrypted at rest, with the citations of answers.';
+
+--
+-- Name: COLUMN chat_messages.role; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_messages.role IS 'user (a question) or assistant (an answer).';
+
+--
+-- Name: COLUMN chat_messages.content_encrypted; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_messages.content_encrypted IS 'Sensitive (Requirement 17.2: business details, buyers and prices in free text): the message text, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+
+--
+-- Name: COLUMN chat_messages.sources; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_messages.sources IS 'Citations of an answer: JSON array of objects with source (document id) and optionally title, url, page, excerpt. Empty for questions.';
+
+--
+-- Name: COLUMN chat_messages.created_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_messages.created_at IS 'When the message was written: clock_timestamp(), so messages of one transaction stay in order.';
+
+--
+-- Name: CONSTRAINT chat_messages_content_encrypted_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_messages_content_encrypted_check ON export_readiness.chat_messages IS 'content_encrypted cannot be empty';
+
+--
+-- Name: CONSTRAINT chat_messages_role_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_messages_role_check ON export_readiness.chat_messages IS 'role must be user or assistant';
+
+--
+-- Name: CONSTRAINT chat_messages_sources_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_messages_sources_check ON export_readiness.chat_messages IS 'sources must be a JSON array of objects that each name a source, and only answers cite sources';
+
+--
+-- Name: chat_sessions; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.chat_sessions (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    report_id uuid,
+    context_data jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT chat_sessions_context_data_check CHECK ((jsonb_typeof(context_data) = 'object'::text))
+);
+
+--
+-- Name: TABLE chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.chat_sessions IS 'Q&A conversations, about one report or general.';
+
+--
+-- Name: COLUMN chat_sessions.report_id; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_sessions.report_id IS 'The report the conversation is about; null for a general conversation.';
+
+--
+-- Name: COLUMN chat_sessions.context_data; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_sessions.context_data IS 'JSON object of conversation context kept between turns (product, HS code, destination, earlier topics).';
+
+--
+-- Name: COLUMN chat_sessions.updated_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_sessions.updated_at IS 'Last change; moves forward with every message added.';
+
+--
+-- Name: CONSTRAINT chat_sessions_context_data_check ON chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_sessions_context_data_check ON export_readiness.chat_sessions IS 'context_data must be a JSON object';
+
+--
+-- Name: finance_analysis; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.finance_analysis (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    report_id uuid NOT NULL,
+    working_capital_data jsonb NOT NULL,
+    rodtep_benefit_data jsonb NOT NULL,
+    gst_refund_data jsonb NOT NULL,
+    cash_flow_timeline jsonb DEFAULT '[]'::jsonb NOT NULL,
+    total_working_capital numeric(19,4) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT finance_analysis_cash_flow_timeline_check CHECK ((jsonb_typeof(cash_flow_timeline) = 'array'::text)),
+    CONSTRAINT finance_analysis_gst_refund_data_check CHECK ((jsonb_typeof(gst_refund_data) = 'object'::text)),
+    CONSTRAINT finance_analysis_rodtep_benefit_data_check CHECK ((jsonb_typeof(rodtep_benefit_data) = 'object'::text)),
+    CONSTRAINT finance_analysis_total_working_capital_check CHECK ((total_working_capital >= (0)::numeric)),
+    CONSTRAINT finance_analysis_working_capital_data_check CHECK ((jsonb_typeof(working_capital_data) = 'object'::text))
+);
+
+--
+-- Name: TABLE finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.finance_analysis IS 'Finance analyses of a report: working capital, RoDTEP benefit, GST refund, cash-flow timeline.';
+
+--
+-- Name: COLUMN finance_analysis.working_capital_data; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.finance_analysis.working_capital_data IS 'JSON object: product, certification, logistics and documentation costs, buffer, total (INR).';
+
+--
+-- Name: COLUMN finance_analysis.rodtep_benefit_data; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.finance_analysis.rodtep_benefit_data IS 'JSON object: HS code, destination, rate (percent), estimated annual benefit (INR).';
+
+--
+-- Name: COLUMN finance_analysis.gst_refund_data; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.finance_analysis.gst_refund_data IS 'JSON object: route (LUT or IGST paid), refund amount (INR), expected days.';
+
+--
+-- Name: COLUMN finance_analysis.cash_flow_timeline; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.finance_analysis.cash_flow_timeline IS 'JSON array of dated events (date, description, amount), money out and in until payment.';
+
+--
+-- Name: COLUMN finance_analysis.total_working_capital; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.finance_analysis.total_working_capital IS 'Total working capital needed, in INR (the total of working_capital_data).';
+
+--
+-- Name: CONSTRAINT finance_analysis_cash_flow_timeline_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_cash_flow_timeline_check ON export_readiness.finance_analysis IS 'cash_flow_timeline must be a JSON array';
+
+--
+-- Name: CONSTRAINT finance_analysis_gst_refund_data_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_gst_refund_data_check ON export_readiness.finance_analysis IS 'gst_refund_data must be a JSON object';
+
+--
+-- Name: CONSTRAINT finance_analysis_rodtep_benefit_data_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_rodtep_benefit_data_check ON export_readiness.finance_analysis IS 'rodtep_benefit_data must be a JSON object';
+
+--
+-- Name: CONSTRAINT finance_analysis_total_working_capital_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_total_working_capital_check ON export_readiness.finance_analysis IS 'total_working_capital cannot be negative';
+
+--
+-- Name: CONSTRAINT finance_analysis_working_capital_data_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_working_capital_data_check ON export_readiness.finance_analysis IS 'working_capital_data must be a JSON object';
+
+--
+-- Name: generated_documents; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.generated_documents (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    report_id uuid NOT NULL,
+    document_type text NOT NULL,
+    content_encrypted bytea NOT NULL,
+    validation_status text DEFAULT 'pending'::text NOT NULL,
+    validation_results jsonb DEFAULT '{}'::jsonb NOT NULL,
+    validated_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT generated_documents_content_encrypted_check CHECK ((octet_length(content_encrypted) > 0)),
+    CONSTRAINT generated_documents_document_type_check CHECK ((document_type = ANY (ARRAY['commercial_invoice'::text, 'packing_list'::text, 'shipping_bill'::text, 'gst_lut'::text, 'softex'::text, 'certificate_of_origin'::text]))),
+    CONSTRAINT generated_documents_validated_at_check CHECK (((validation_status = 'pending'::text) = (validated_at IS NULL))),
+    CONSTRAINT generated_documents_validation_results_check CHECK ((jsonb_typeof(validation_results) = 'object'::text)),
+    CONSTRAINT generated_documents_validation_status_check CHECK ((validation_status = ANY (ARRAY['pending'::text, 'passed'::text, 'failed'::text])))
+);
+
+--
+-- Name: TABLE generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.generated_documents IS 'Export documents generated for a report, content encrypted at rest, with their validation results.';
+
+--
+-- Name: COLUMN generated_documents.document_type; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.generated_documents.document_type IS 'commercial_invoice, packing_list, shipping_bill, gst_lut, softex or certificate_of_origin.';
+
+--
+-- Name: COLUMN generated_documents.content_encrypted; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.generated_documents.content_encrypted IS 'Sensitive (Requirement 17.2: buyer and consignee details, prices, bank details): the document as JSON text, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+
+--
+-- Name: COLUMN generated_documents.validation_status; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.generated_documents.validation_status IS 'pending (not validated yet), passed or failed.';
+
+--
+-- Name: COLUMN generated_documents.validation_results; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.generated_documents.validation_results IS 'JSON object: is_valid, errors and warnings (field, message, severity), port-code and HS-code checks.';
+
+--
+-- Name: COLUMN generated_documents.validated_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.generated_documents.validated_at IS 'When the last validation ran; null exactly while pending.';
+
+--
+-- Name: CONSTRAINT generated_documents_content_encrypted_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_content_encrypted_check ON export_readiness.generated_documents IS 'content_encrypted cannot be empty';
+
+--
+-- Name: CONSTRAINT generated_documents_document_type_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_document_type_check ON export_readiness.generated_documents IS 'document_type must be commercial_invoice, packing_list, shipping_bill, gst_lut, softex or certificate_of_origin';
+
+--
+-- Name: CONSTRAINT generated_documents_validated_at_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_validated_at_check ON export_readiness.generated_documents IS 'validated_at must be set exactly when the document has been validated';
+
+--
+-- Name: CONSTRAINT generated_documents_validation_results_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_validation_results_check ON export_readiness.generated_documents IS 'validation_results must be a JSON object';
+
+--
+-- Name: CONSTRAINT generated_documents_validation_status_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_validation_status_check ON export_readiness.generated_documents IS 'validation_status must be pending, passed or failed';
+
+--
+-- Name: logistics_analysis; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.logistics_analysis (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    report_id uuid NOT NULL,
+    recommended_mode text NOT NULL,
+    lcl_fcl_comparison jsonb NOT NULL,
+    rms_probability numeric(5,2) NOT NULL,
+    freight_estimate jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT logistics_analysis_freight_estimate_check CHECK ((jsonb_typeof(freight_estimate) = 'object'::text)),
+    CONSTRAINT logistics_analysis_lcl_fcl_comparison_check CHECK ((jsonb_typeof(lcl_fcl_comparison) = 'object'::text)),
+    CONSTRAINT logistics_analysis_recommended_mode_check CHECK ((recommended_mode = ANY (ARRAY['LCL'::text, 'FCL'::text, 'air'::text, 'courier'::text]))),
+    CONSTRAINT logistics_analysis_rms_probability_check CHECK (((rms_probability >= (0)::numeric) AND (rms_probability <= (100)::numeric)))
+);
+
+--
+-- Name: TABLE logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.logistics_analysis IS 'Logistics analyses of a report: LCL/FCL comparison, RMS inspection probability, freight estimate.';
+
+--
+-- Name: COLUMN logistics_analysis.recommended_mode; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.logistics_analysis.recommended_mode IS 'LCL (less than container load), FCL (full container load), air or courier.';
+
+--
+-- Name: COLUMN logistics_analysis.lcl_fcl_comparison; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.logistics_analysis.lcl_fcl_comparison IS 'JSON object: cost, transit days and risk of LCL and of FCL for the volume, and the reasoning.';
+
+--
+-- Name: COLUMN logistics_analysis.rms_probability; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.logistics_analysis.rms_probability IS 'Probability (percent, 0 to 100) that customs RMS flags the shipment for physical inspection.';
+
+--
+-- Name: COLUMN logistics_analysis.freight_estimate; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.logistics_analysis.freight_estimate IS 'JSON object: sea and air freight estimates (INR), route, transit days.';
+
+--
+-- Name: CONSTRAINT logistics_analysis_freight_estimate_check ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT logistics_analysis_freight_estimate_check ON export_readiness.logistics_analysis IS 'freight_estimate must be a JSON object';
+
+--
+-- Name: CONSTRAINT logistics_analysis_lcl_fcl_comparison_check ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT logistics_analysis_lcl_fcl_comparison_check ON export_readiness.logistics_analysis IS 'lcl_fcl_comparison must be a JSON object';
+
+--
+-- Name: CONSTRAINT logistics_analysis_recommended_mode_check ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT logistics_analysis_recommended_mode_check ON export_readiness.logistics_analysis IS 'recommended_mode must be LCL, FCL, air or courier';
+
+--
+-- Name: CONSTRAINT logistics_analysis_rms_probability_check ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT logistics_analysis_rms_probability_check ON export_readiness.logistics_analysis IS 'rms_probability must be between 0 and 100';
+
+--
+-- Name: reports; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.reports (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    product_name text NOT NULL,
+    product_description text,
+    ingredients text,
+    product_image_url text,
+    hs_code text,
+    hs_code_confidence numeric(5,4),
+    destination_country text NOT NULL,
+    business_type text NOT NULL,
+    company_size text NOT NULL,
+    monthly_volume integer,
+    risk_score integer,
+    status text DEFAULT 'pending'::text NOT NULL,
+    report_data jsonb,
+    estimated_cost numeric(19,4),
+    estimated_timeline_days integer,
+    failure_reason text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT reports_business_type_check CHECK ((business_type = ANY (ARRAY['Manufacturing'::text, 'SaaS'::text, 'Merchant'::text]))),
+    CONSTRAINT reports_company_size_check CHECK ((company_size = ANY (ARRAY['Micro'::text, 'Small'::text, 'Medium'::text]))),
+    CONSTRAINT reports_completed_check CHECK (((status <> 'completed'::text) OR ((hs_code IS NOT NULL) AND (risk_score IS NOT NULL) AND (report_data IS NOT NULL)))),
+    CONSTRAINT reports_destination_country_check CHECK ((destination_country ~ '^[A-Z]{2}$'::text)),
+    CONSTRAINT reports_estimated_cost_check CHECK ((estimated_cost >= (0)::numeric)),
+    CONSTRAINT reports_estimated_timeline_days_check CHECK (((estimated_timeline_days >= 0) AND (estimated_timeline_days <= 730))),
+    CONSTRAINT reports_failure_reason_check CHECK (((status = 'failed'::text) = (failure_reason IS NOT NULL))),
+    CONSTRAINT reports_hs_code_check CHECK ((hs_code ~ '^[0-9]{6,10}$'::text)),
+    CONSTRAINT reports_hs_code_confidence_check CHECK (((hs_code_confidence >= (0)::numeric) AND (hs_code_confidence <= (1)::numeric))),
+    CONSTRAINT reports_monthly_volume_check CHECK ((monthly_volume >= 0)),
+    CONSTRAINT reports_product_image_url_check CHECK ((product_image_url ~ '^https://[^[:space:]]+$'::text)),
+    CONSTRAINT reports_product_name_check CHECK (((length(btrim(product_name)) >= 1) AND (length(btrim(product_name)) <= 200))),
+    CONSTRAINT reports_report_data_check CHECK ((jsonb_typeof(report_data) = 'object'::text)),
+    CONSTRAINT reports_risk_score_check CHECK (((risk_score >= 0) AND (risk_score <= 100))),
+    CONSTRAINT reports_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'processing'::text, 'completed'::text, 'failed'::text])))
+);
+
+--
+-- Name: TABLE reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.reports IS 'Export-readiness reports: product, HS code, destination, risk score and the generated report.';
+
+--
+-- Name: COLUMN reports.ingredients; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.ingredients IS 'Ingredients or bill of materials as entered; drives certification and restricted-substance checks.';
+
+--
+-- Name: COLUMN reports.hs_code; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.hs_code IS 'Harmonized System code, 6 to 10 digits without dots (6 = HS subheading, 8 = ITC-HS line); set when predicted.';
+
+--
+-- Name: COLUMN reports.hs_code_confidence; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.hs_code_confidence IS 'Confidence of the HS code prediction, 0 to 1.';
+
+--
+-- Name: COLUMN reports.destination_country; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.destination_country IS 'ISO 3166-1 alpha-2 code of the destination, e.g. US, DE, AE.';
+
+--
+-- Name: COLUMN reports.business_type; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.business_type IS 'The user''s business type when the report was requested (the report is written for it).';
+
+--
+-- Name: COLUMN reports.company_size; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.company_size IS 'The user''s company size when the report was requested.';
+
+--
+-- Name: COLUMN reports.monthly_volume; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.monthly_volume IS 'Expected monthly export volume in units.';
+
+--
+-- Name: COLUMN reports.risk_score; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.risk_score IS 'Export risk, 0 (low) to 100 (high); set when completed.';
+
+--
+-- Name: COLUMN reports.status; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.status IS 'pending, processing, completed or failed.';
+
+--
+-- Name: COLUMN reports.report_data; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.report_data IS 'The complete report as a JSON object (certifications, restricted substances, past rejections, compliance roadmap, risks, costs, subsidies, action plan, retrieved sources).';
+
+--
+-- Name: COLUMN reports.estimated_cost; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.estimated_cost IS 'Estimated cost of becoming export-ready, in INR.';
+
+--
+-- Name: COLUMN reports.estimated_timeline_days; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.estimated_timeline_days IS 'Estimated days until export-ready.';
+
+--
+-- Name: COLUMN reports.failure_reason; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.failure_reason IS 'Why generation failed; set exactly when status is failed.';
+
+--
+-- Name: CONSTRAINT reports_business_type_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_business_type_check ON export_readiness.reports IS 'business_type must be Manufacturing, SaaS or Merchant';
+
+--
+-- Name: CONSTRAINT reports_company_size_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_company_size_check ON export_readiness.reports IS 'company_size must be Micro, Small or Medium';
+
+--
+-- Name: CONSTRAINT reports_completed_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_completed_check ON export_readiness.reports IS 'a completed report must have an HS code, a risk score and its report data';
+
+--
+-- Name: CONSTRAINT reports_destination_country_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_destination_country_check ON export_readiness.reports IS 'destination_country must be an ISO 3166-1 alpha-2 code (two capital letters)';
+
+--
+-- Name: CONSTRAINT reports_estimated_cost_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_estimated_cost_check ON export_readiness.reports IS 'estimated_cost cannot be negative';
+
+--
+-- Name: CONSTRAINT reports_estimated_timeline_days_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_estimated_timeline_days_check ON export_readiness.reports IS 'estimated_timeline_days must be between 0 and 730';
+
+--
+-- Name: CONSTRAINT reports_failure_reason_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_failure_reason_check ON export_readiness.reports IS 'failure_reason must be set exactly when the report failed';
+
+--
+-- Name: CONSTRAINT reports_hs_code_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_hs_code_check ON export_readiness.reports IS 'hs_code must be 6 to 10 digits';
+
+--
+-- Name: CONSTRAINT reports_hs_code_confidence_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_hs_code_confidence_check ON export_readiness.reports IS 'hs_code_confidence must be between 0 and 1';
+
+--
+-- Name: CONSTRAINT reports_monthly_volume_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_monthly_volume_check ON export_readiness.reports IS 'monthly_volume cannot be negative';
+
+--
+-- Name: CONSTRAINT reports_product_image_url_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_product_image_url_check ON export_readiness.reports IS 'product_image_url must be an https URL';
+
+--
+-- Name: CONSTRAINT reports_product_name_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_product_name_check ON export_readiness.reports IS 'product_name must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT reports_report_data_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_report_data_check ON export_readiness.reports IS 'report_data must be a JSON object';
+
+--
+-- Name: CONSTRAINT reports_risk_score_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_risk_score_check ON export_readiness.reports IS 'risk_score must be between 0 and 100';
+
+--
+-- Name: CONSTRAINT reports_status_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_status_check ON export_readiness.reports IS 'status must be pending, processing, completed or failed';
+
+--
+-- Name: user_metrics; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.user_metrics (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    user_id uuid NOT NULL,
+    reports_generated integer DEFAULT 0 NOT NULL,
+    certifications_completed integer DEFAULT 0 NOT NULL,
+    documents_generated integer DEFAULT 0 NOT NULL,
+    action_tasks_completed integer DEFAULT 0 NOT NULL,
+    cost_savings numeric(19,4) DEFAULT 0 NOT NULL,
+    time_saved_hours numeric(10,2) DEFAULT 0 NOT NULL,
+    last_activity_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT user_metrics_counts_check CHECK (((reports_generated >= 0) AND (certifications_completed >= 0) AND (documents_generated >= 0) AND (action_tasks_completed >= 0))),
+    CONSTRAINT user_metrics_savings_check CHECK (((cost_savings >= (0)::numeric) AND (time_saved_hours >= (0)::numeric)))
+);
+
+--
+-- Name: TABLE user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.user_metrics IS 'Success metrics per user (one row each), for the dashboard and product reporting.';
+
+--
+-- Name: COLUMN user_metrics.action_tasks_completed; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.user_metrics.action_tasks_completed IS 'Action-plan tasks marked done, across all reports.';
+
+--
+-- Name: COLUMN user_metrics.cost_savings; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.user_metrics.cost_savings IS 'Estimated consultant and rejection costs avoided, in INR.';
+
+--
+-- Name: COLUMN user_metrics.time_saved_hours; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.user_metrics.time_saved_hours IS 'Estimated hours of research and paperwork saved.';
+
+--
+-- Name: COLUMN user_metrics.last_activity_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.user_metrics.last_activity_at IS 'When the metrics last changed.';
+
+--
+-- Name: CONSTRAINT user_metrics_counts_check ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT user_metrics_counts_check ON export_readiness.user_metrics IS 'the counters cannot be negative';
+
+--
+-- Name: CONSTRAINT user_metrics_savings_check ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT user_metrics_savings_check ON export_readiness.user_metrics IS 'cost_savings and time_saved_hours cannot be negative';
+
+--
+-- Name: users; Type: TABLE; Schema: export_readiness; Owner: -
+--
+
+CREATE TABLE export_readiness.users (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    email text NOT NULL,
+    password_hash text NOT NULL,
+    company_name text NOT NULL,
+    business_type text NOT NULL,
+    company_size text NOT NULL,
+    iec_code text,
+    phone_encrypted bytea,
+    profile jsonb DEFAULT '{}'::jsonb NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_login_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_business_type_check CHECK ((business_type = ANY (ARRAY['Manufacturing'::text, 'SaaS'::text, 'Merchant'::text]))),
+    CONSTRAINT users_company_name_check CHECK (((length(btrim(company_name)) >= 1) AND (length(btrim(company_name)) <= 200))),
+    CONSTRAINT users_company_size_check CHECK ((company_size = ANY (ARRAY['Micro'::text, 'Small'::text, 'Medium'::text]))),
+    CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
+    CONSTRAINT users_iec_code_check CHECK ((iec_code ~ '^[A-Z0-9]{10}$'::text)),
+    CONSTRAINT users_password_hash_check CHECK (((password_hash ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (password_hash ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text))),
+    CONSTRAINT users_phone_encrypted_check CHECK ((octet_length(phone_encrypted) > 0)),
+    CONSTRAINT users_profile_check CHECK (((jsonb_typeof(profile) = 'object'::text) AND (NOT (profile ?| ARRAY['phone'::text, 'pan'::text, 'aadhaar'::text, 'bank_account'::text, 'password'::text]))))
+);
+
+--
+-- Name: TABLE users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON TABLE export_readiness.users IS 'Exporters using ExportSathi. Deleting one deletes all their reports, progress, documents, chats, analyses and metrics.';
+
+--
+-- Name: COLUMN users.email; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.email IS 'Login; unique regardless of case.';
+
+--
+-- Name: COLUMN users.password_hash; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+
+--
+-- Name: COLUMN users.business_type; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.business_type IS 'Manufacturing, SaaS (services exported under SOFTEX) or Merchant (trading) exporter.';
+
+--
+-- Name: COLUMN users.company_size; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.company_size IS 'MSME class: Micro, Small or Medium.';
+
+--
+-- Name: COLUMN users.iec_code; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.iec_code IS 'Importer Exporter Code issued by DGFT (10 characters); printed on every shipping bill, so not secret.';
+
+--
+-- Name: COLUMN users.phone_encrypted; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.phone_encrypted IS 'Sensitive (Requirement 17.2, personal data): the contact phone number, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+
+--
+-- Name: COLUMN users.profile; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.profile IS 'Non-sensitive profile as a JSON object (state, city, products, export experience, preferred language); keys for personal or financial identifiers are refused.';
+
+--
+-- Name: CONSTRAINT users_business_type_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_business_type_check ON export_readiness.users IS 'business_type must be Manufacturing, SaaS or Merchant';
+
+--
+-- Name: CONSTRAINT users_company_name_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_company_name_check ON export_readiness.users IS 'company_name must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT users_company_size_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_company_size_check ON export_readiness.users IS 'company_size must be Micro, Small or Medium';
+
+--
+-- Name: CONSTRAINT users_email_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_email_check ON export_readiness.users IS 'email must look like name@domain.tld (at most 254 characters)';
+
+--
+-- Name: CONSTRAINT users_iec_code_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_iec_code_check ON export_readiness.users IS 'iec_code must be 10 capital letters or digits';
+
+--
+-- Name: CONSTRAINT users_password_hash_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_password_hash_check ON export_readiness.users IS 'password_hash must be an argon2 or bcrypt hash, never a plain password';
+
+--
+-- Name: CONSTRAINT users_phone_encrypted_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_phone_encrypted_check ON export_readiness.users IS 'phone_encrypted cannot be empty';
+
+--
+-- Name: CONSTRAINT users_profile_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_profile_check ON export_readiness.users IS 'profile must be a JSON object without phone, pan, aadhaar, bank_account or password keys (sensitive data is stored encrypted)';
 
 --
 -- Name: cards; Type: TABLE; Schema: fintech; Owner: -
@@ -1527,6 +3967,828 @@ COMMENT ON CONSTRAINT users_phone_number_check ON fintech.users IS 'phone_number
 --
 
 COMMENT ON CONSTRAINT users_role_check ON fintech.users IS 'role must be customer, support or admin';
+
+--
+-- Name: customers; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.customers (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    customer_code text NOT NULL,
+    customer_name text NOT NULL,
+    email text,
+    phone text,
+    address text,
+    constraints jsonb DEFAULT '{}'::jsonb NOT NULL,
+    preferences jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT customers_constraints_check CHECK ((jsonb_typeof(constraints) = 'object'::text)),
+    CONSTRAINT customers_customer_code_check CHECK ((customer_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT customers_customer_name_check CHECK (((length(btrim(customer_name)) >= 1) AND (length(btrim(customer_name)) <= 200))),
+    CONSTRAINT customers_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
+    CONSTRAINT customers_phone_check CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text)),
+    CONSTRAINT customers_preferences_check CHECK ((jsonb_typeof(preferences) = 'object'::text))
+);
+
+--
+-- Name: TABLE customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.customers IS 'Businesses that send delivery orders.';
+
+--
+-- Name: COLUMN customers.customer_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.customers.customer_code IS 'Business key (the seed''s customer_id), e.g. CUST-001; unique.';
+
+--
+-- Name: COLUMN customers.phone; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.customers.phone IS 'E.164: +, country code, subscriber number (7 to 15 digits).';
+
+--
+-- Name: COLUMN customers.constraints; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.customers.constraints IS 'Service constraints as a jsonb object, e.g. {"max_wait_hours": 24}.';
+
+--
+-- Name: COLUMN customers.preferences; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.customers.preferences IS 'Preferences as a jsonb object, e.g. {"preferred_vehicle_type": "5T"}.';
+
+--
+-- Name: CONSTRAINT customers_constraints_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_constraints_check ON logistics.customers IS 'constraints must be a JSON object';
+
+--
+-- Name: CONSTRAINT customers_customer_code_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_customer_code_check ON logistics.customers IS 'customer_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT customers_customer_name_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_customer_name_check ON logistics.customers IS 'customer_name must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT customers_email_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_email_check ON logistics.customers IS 'email must look like name@domain.tld (at most 254 characters)';
+
+--
+-- Name: CONSTRAINT customers_phone_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_phone_check ON logistics.customers IS 'phone must be in E.164 format, e.g. +254712345678';
+
+--
+-- Name: CONSTRAINT customers_preferences_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_preferences_check ON logistics.customers IS 'preferences must be a JSON object';
+
+--
+-- Name: decisions; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.decisions (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    decision_code text NOT NULL,
+    decision_type text NOT NULL,
+    policy_used text NOT NULL,
+    state_snapshot jsonb DEFAULT '{}'::jsonb NOT NULL,
+    total_cost_estimate numeric(19,4),
+    decision_confidence numeric(4,3),
+    computation_time_ms integer,
+    committed boolean DEFAULT false NOT NULL,
+    committed_at timestamp with time zone,
+    executed boolean DEFAULT false NOT NULL,
+    executed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT decisions_committed_at_check CHECK ((committed = (committed_at IS NOT NULL))),
+    CONSTRAINT decisions_computation_time_ms_check CHECK ((computation_time_ms >= 0)),
+    CONSTRAINT decisions_decision_code_check CHECK ((decision_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT decisions_decision_confidence_check CHECK (((decision_confidence >= (0)::numeric) AND (decision_confidence <= (1)::numeric))),
+    CONSTRAINT decisions_decision_type_check CHECK ((decision_type ~ '^[a-z][a-z0-9_]{0,49}$'::text)),
+    CONSTRAINT decisions_executed_at_check CHECK ((executed = (executed_at IS NOT NULL))),
+    CONSTRAINT decisions_executed_check CHECK (((NOT executed) OR committed)),
+    CONSTRAINT decisions_policy_used_check CHECK ((policy_used = ANY (ARRAY['pfa'::text, 'cfa'::text, 'vfa'::text, 'dla'::text, 'hybrid'::text]))),
+    CONSTRAINT decisions_state_snapshot_check CHECK ((jsonb_typeof(state_snapshot) = 'object'::text)),
+    CONSTRAINT decisions_total_cost_estimate_check CHECK ((total_cost_estimate >= (0)::numeric))
+);
+
+--
+-- Name: TABLE decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.decisions IS 'Routing decisions: what was decided, by which policy, from which state, with what confidence. Immutable once committed.';
+
+--
+-- Name: COLUMN decisions.decision_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.decision_code IS 'Business key (the seed''s decision_id); unique.';
+
+--
+-- Name: COLUMN decisions.decision_type; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.decision_type IS 'What kind of decision, lower snake case, e.g. daily_route_planning or order_arrival.';
+
+--
+-- Name: COLUMN decisions.policy_used; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.policy_used IS 'pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or hybrid.';
+
+--
+-- Name: COLUMN decisions.state_snapshot; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.state_snapshot IS 'The system state the policy saw (pending orders, fleet, time), a jsonb object.';
+
+--
+-- Name: COLUMN decisions.total_cost_estimate; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.total_cost_estimate IS 'KES: the estimated cost of every route the decision created.';
+
+--
+-- Name: COLUMN decisions.decision_confidence; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.decision_confidence IS 'The policy''s confidence in the decision, 0 to 1.';
+
+--
+-- Name: COLUMN decisions.committed; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.decisions.committed IS 'Once true the decision is immutable: only executed (and executed_at) may still change.';
+
+--
+-- Name: CONSTRAINT decisions_committed_at_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_committed_at_check ON logistics.decisions IS 'committed_at must be set exactly when the decision is committed';
+
+--
+-- Name: CONSTRAINT decisions_computation_time_ms_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_computation_time_ms_check ON logistics.decisions IS 'computation_time_ms cannot be negative';
+
+--
+-- Name: CONSTRAINT decisions_decision_code_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_decision_code_check ON logistics.decisions IS 'decision_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT decisions_decision_confidence_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_decision_confidence_check ON logistics.decisions IS 'decision_confidence must be between 0 and 1';
+
+--
+-- Name: CONSTRAINT decisions_decision_type_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_decision_type_check ON logistics.decisions IS 'decision_type must be lower snake case, at most 50 characters';
+
+--
+-- Name: CONSTRAINT decisions_executed_at_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_executed_at_check ON logistics.decisions IS 'executed_at must be set exactly when the decision is executed';
+
+--
+-- Name: CONSTRAINT decisions_executed_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_executed_check ON logistics.decisions IS 'only a committed decision can be executed';
+
+--
+-- Name: CONSTRAINT decisions_policy_used_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_policy_used_check ON logistics.decisions IS 'policy_used must be pfa, cfa, vfa, dla or hybrid';
+
+--
+-- Name: CONSTRAINT decisions_state_snapshot_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_state_snapshot_check ON logistics.decisions IS 'state_snapshot must be a JSON object';
+
+--
+-- Name: CONSTRAINT decisions_total_cost_estimate_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_total_cost_estimate_check ON logistics.decisions IS 'total_cost_estimate cannot be negative';
+
+--
+-- Name: operational_outcomes; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.operational_outcomes (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    outcome_code text NOT NULL,
+    route_id uuid NOT NULL,
+    decision_id uuid,
+    estimated_cost numeric(19,4) NOT NULL,
+    estimated_duration_minutes integer NOT NULL,
+    estimated_distance_km numeric(10,2) NOT NULL,
+    actual_cost numeric(19,4) NOT NULL,
+    actual_duration_minutes integer NOT NULL,
+    actual_distance_km numeric(10,2) NOT NULL,
+    cost_prediction_error numeric(19,4) GENERATED ALWAYS AS ((actual_cost - estimated_cost)) STORED,
+    duration_prediction_error integer GENERATED ALWAYS AS ((actual_duration_minutes - estimated_duration_minutes)) STORED,
+    distance_prediction_error numeric(10,2) GENERATED ALWAYS AS ((actual_distance_km - estimated_distance_km)) STORED,
+    total_revenue numeric(19,4) DEFAULT 0 NOT NULL,
+    net_profit numeric(19,4) GENERATED ALWAYS AS ((total_revenue - actual_cost)) STORED,
+    on_time_deliveries integer DEFAULT 0 NOT NULL,
+    late_deliveries integer DEFAULT 0 NOT NULL,
+    failed_deliveries integer DEFAULT 0 NOT NULL,
+    additional_metrics jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT operational_outcomes_actuals_check CHECK (((actual_cost >= (0)::numeric) AND (actual_duration_minutes >= 0) AND (actual_distance_km >= (0)::numeric))),
+    CONSTRAINT operational_outcomes_additional_metrics_check CHECK ((jsonb_typeof(additional_metrics) = 'object'::text)),
+    CONSTRAINT operational_outcomes_deliveries_check CHECK (((on_time_deliveries >= 0) AND (late_deliveries >= 0) AND (failed_deliveries >= 0))),
+    CONSTRAINT operational_outcomes_estimates_check CHECK (((estimated_cost >= (0)::numeric) AND (estimated_duration_minutes >= 0) AND (estimated_distance_km >= (0)::numeric))),
+    CONSTRAINT operational_outcomes_outcome_code_check CHECK ((outcome_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT operational_outcomes_total_revenue_check CHECK ((total_revenue >= (0)::numeric))
+);
+
+--
+-- Name: TABLE operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.operational_outcomes IS 'Append-only: the observed cost, duration, distance, revenue and deliveries of a route, against its estimates.';
+
+--
+-- Name: COLUMN operational_outcomes.outcome_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.outcome_code IS 'Business key (the seed''s outcome_id); unique.';
+
+--
+-- Name: COLUMN operational_outcomes.decision_id; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.decision_id IS 'The route''s decision (checked by foreign key); null when the route was planned by hand.';
+
+--
+-- Name: COLUMN operational_outcomes.estimated_cost; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.estimated_cost IS 'KES: the route''s estimated_cost_kes when the outcome was recorded.';
+
+--
+-- Name: COLUMN operational_outcomes.estimated_distance_km; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.estimated_distance_km IS 'The route''s total_distance_km when the outcome was recorded.';
+
+--
+-- Name: COLUMN operational_outcomes.actual_cost; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.actual_cost IS 'KES.';
+
+--
+-- Name: COLUMN operational_outcomes.cost_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.cost_prediction_error IS 'Generated: actual_cost - estimated_cost (KES; positive = more expensive than predicted).';
+
+--
+-- Name: COLUMN operational_outcomes.duration_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.duration_prediction_error IS 'Generated: actual_duration_minutes - estimated_duration_minutes.';
+
+--
+-- Name: COLUMN operational_outcomes.distance_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.distance_prediction_error IS 'Generated: actual_distance_km - estimated_distance_km.';
+
+--
+-- Name: COLUMN operational_outcomes.total_revenue; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.total_revenue IS 'KES earned from the route''s orders.';
+
+--
+-- Name: COLUMN operational_outcomes.net_profit; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.net_profit IS 'Generated: total_revenue - actual_cost (KES).';
+
+--
+-- Name: COLUMN operational_outcomes.additional_metrics; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.additional_metrics IS 'Anything else measured, a jsonb object.';
+
+--
+-- Name: CONSTRAINT operational_outcomes_actuals_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_actuals_check ON logistics.operational_outcomes IS 'actual cost, duration and distance cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_additional_metrics_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_additional_metrics_check ON logistics.operational_outcomes IS 'additional_metrics must be a JSON object';
+
+--
+-- Name: CONSTRAINT operational_outcomes_deliveries_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_deliveries_check ON logistics.operational_outcomes IS 'delivery counts cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_estimates_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_estimates_check ON logistics.operational_outcomes IS 'estimated cost, duration and distance cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_outcome_code_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_outcome_code_check ON logistics.operational_outcomes IS 'outcome_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT operational_outcomes_total_revenue_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_total_revenue_check ON logistics.operational_outcomes IS 'total_revenue cannot be negative';
+
+--
+-- Name: route_stops; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.route_stops (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    route_id uuid NOT NULL,
+    order_id uuid,
+    stop_type text NOT NULL,
+    sequence_order integer NOT NULL,
+    latitude double precision NOT NULL,
+    longitude double precision NOT NULL,
+    address text,
+    estimated_arrival_at timestamp with time zone,
+    estimated_departure_at timestamp with time zone,
+    actual_arrival_at timestamp with time zone,
+    actual_departure_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT route_stops_actual_times_check CHECK ((actual_departure_at >= actual_arrival_at)),
+    CONSTRAINT route_stops_estimated_times_check CHECK ((estimated_departure_at >= estimated_arrival_at)),
+    CONSTRAINT route_stops_latitude_check CHECK (((latitude >= ('-90'::integer)::double precision) AND (latitude <= (90)::double precision))),
+    CONSTRAINT route_stops_longitude_check CHECK (((longitude >= ('-180'::integer)::double precision) AND (longitude <= (180)::double precision))),
+    CONSTRAINT route_stops_order_id_check CHECK (((stop_type = 'depot'::text) = (order_id IS NULL))),
+    CONSTRAINT route_stops_sequence_order_check CHECK ((sequence_order >= 1)),
+    CONSTRAINT route_stops_stop_type_check CHECK ((stop_type = ANY (ARRAY['pickup'::text, 'delivery'::text, 'depot'::text])))
+);
+
+--
+-- Name: TABLE route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.route_stops IS 'The stops of a route, in sequence_order: pickups and deliveries of its orders, and depot stops.';
+
+--
+-- Name: COLUMN route_stops.order_id; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.route_stops.order_id IS 'The order picked up or delivered here (it must be on this route); null for a depot stop.';
+
+--
+-- Name: COLUMN route_stops.stop_type; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.route_stops.stop_type IS 'pickup, delivery or depot.';
+
+--
+-- Name: COLUMN route_stops.sequence_order; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.route_stops.sequence_order IS 'Position in the route, from 1; unique per route.';
+
+--
+-- Name: CONSTRAINT route_stops_actual_times_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_actual_times_check ON logistics.route_stops IS 'the actual departure cannot be before the actual arrival';
+
+--
+-- Name: CONSTRAINT route_stops_estimated_times_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_estimated_times_check ON logistics.route_stops IS 'the estimated departure cannot be before the estimated arrival';
+
+--
+-- Name: CONSTRAINT route_stops_latitude_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_latitude_check ON logistics.route_stops IS 'latitude must be between -90 and 90';
+
+--
+-- Name: CONSTRAINT route_stops_longitude_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_longitude_check ON logistics.route_stops IS 'longitude must be between -180 and 180';
+
+--
+-- Name: CONSTRAINT route_stops_order_id_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_order_id_check ON logistics.route_stops IS 'a pickup or delivery stop serves an order; a depot stop serves none';
+
+--
+-- Name: CONSTRAINT route_stops_sequence_order_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_sequence_order_check ON logistics.route_stops IS 'sequence_order starts at 1';
+
+--
+-- Name: CONSTRAINT route_stops_stop_type_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_stop_type_check ON logistics.route_stops IS 'stop_type must be pickup, delivery or depot';
+
+--
+-- Name: routes; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.routes (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    route_code text NOT NULL,
+    vehicle_id uuid NOT NULL,
+    decision_id uuid,
+    status text DEFAULT 'planned'::text NOT NULL,
+    period tstzrange NOT NULL,
+    total_distance_km numeric(10,2) NOT NULL,
+    estimated_duration_minutes integer NOT NULL,
+    estimated_cost_kes numeric(19,4) NOT NULL,
+    actual_distance_km numeric(10,2),
+    actual_duration_minutes integer,
+    actual_cost_kes numeric(19,4),
+    started_at timestamp with time zone,
+    completed_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT routes_actuals_check CHECK (((actual_distance_km >= (0)::numeric) AND (actual_duration_minutes >= 0) AND (actual_cost_kes >= (0)::numeric))),
+    CONSTRAINT routes_completed_actuals_check CHECK (((status <> 'completed'::text) OR ((actual_distance_km IS NOT NULL) AND (actual_duration_minutes IS NOT NULL) AND (actual_cost_kes IS NOT NULL)))),
+    CONSTRAINT routes_completed_at_check CHECK ((((status = 'completed'::text) = (completed_at IS NOT NULL)) AND (completed_at >= started_at))),
+    CONSTRAINT routes_estimates_check CHECK (((total_distance_km >= (0)::numeric) AND (estimated_duration_minutes >= 0) AND (estimated_cost_kes >= (0)::numeric))),
+    CONSTRAINT routes_period_check CHECK (((NOT isempty(period)) AND (NOT lower_inf(period)) AND (NOT upper_inf(period)))),
+    CONSTRAINT routes_route_code_check CHECK ((route_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT routes_started_at_check CHECK (((status = ANY (ARRAY['in_progress'::text, 'completed'::text])) <= (started_at IS NOT NULL))),
+    CONSTRAINT routes_status_check CHECK ((status = ANY (ARRAY['planned'::text, 'in_progress'::text, 'completed'::text, 'cancelled'::text])))
+);
+
+--
+-- Name: TABLE routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.routes IS 'A vehicle''s trip: its period, stops (route_stops), orders (orders.assigned_route_id), estimates and actuals.';
+
+--
+-- Name: COLUMN routes.route_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.route_code IS 'Business key (the seed''s route_id); unique.';
+
+--
+-- Name: COLUMN routes.decision_id; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.decision_id IS 'The decision that created the route; null for a route planned by hand.';
+
+--
+-- Name: COLUMN routes.status; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.status IS 'planned, in_progress, completed or cancelled. Planned and in_progress routes of one vehicle never overlap in time.';
+
+--
+-- Name: COLUMN routes.period; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.period IS 'Planned time on the road, [start, end).';
+
+--
+-- Name: COLUMN routes.total_distance_km; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.total_distance_km IS 'Estimated distance.';
+
+--
+-- Name: COLUMN routes.estimated_cost_kes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.estimated_cost_kes IS 'Estimated cost in KES.';
+
+--
+-- Name: COLUMN routes.actual_cost_kes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.routes.actual_cost_kes IS 'Actual cost in KES, once known; required to complete the route.';
+
+--
+-- Name: CONSTRAINT routes_actuals_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_actuals_check ON logistics.routes IS 'actual distance, duration and cost cannot be negative';
+
+--
+-- Name: CONSTRAINT routes_completed_actuals_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_completed_actuals_check ON logistics.routes IS 'a completed route needs its actual distance, duration and cost';
+
+--
+-- Name: CONSTRAINT routes_completed_at_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_completed_at_check ON logistics.routes IS 'completed_at must be set exactly when the route is completed, and not before it started';
+
+--
+-- Name: CONSTRAINT routes_estimates_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_estimates_check ON logistics.routes IS 'estimated distance, duration and cost cannot be negative';
+
+--
+-- Name: CONSTRAINT routes_period_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_period_check ON logistics.routes IS 'period must have a start and an end, the start before the end';
+
+--
+-- Name: CONSTRAINT routes_route_code_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_route_code_check ON logistics.routes IS 'route_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT routes_started_at_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_started_at_check ON logistics.routes IS 'a route in progress or completed must have started_at';
+
+--
+-- Name: CONSTRAINT routes_status_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_status_check ON logistics.routes IS 'status must be planned, in_progress, completed or cancelled';
+
+--
+-- Name: users; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.users (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    username text NOT NULL,
+    email text NOT NULL,
+    password_hash text NOT NULL,
+    role text DEFAULT 'user'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    is_superuser boolean DEFAULT false NOT NULL,
+    last_login_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
+    CONSTRAINT users_password_hash_check CHECK (((password_hash ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (password_hash ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text))),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['user'::text, 'manager'::text, 'admin'::text]))),
+    CONSTRAINT users_superuser_check CHECK (((NOT is_superuser) OR (role = 'admin'::text))),
+    CONSTRAINT users_username_check CHECK ((username ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{2,49}$'::text))
+);
+
+--
+-- Name: TABLE users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.users IS 'People who sign in to the SDE: dispatchers (user), managers and admins.';
+
+--
+-- Name: COLUMN users.username; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.users.username IS 'Login; 3 to 50 letters, digits, dots, dashes or underscores; unique regardless of case.';
+
+--
+-- Name: COLUMN users.email; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.users.email IS 'Unique regardless of case.';
+
+--
+-- Name: COLUMN users.password_hash; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+
+--
+-- Name: COLUMN users.role; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.users.role IS 'user, manager or admin.';
+
+--
+-- Name: COLUMN users.is_superuser; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.users.is_superuser IS 'Bypasses role checks in the application; only an admin can be one.';
+
+--
+-- Name: CONSTRAINT users_email_check ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_email_check ON logistics.users IS 'email must look like name@domain.tld (at most 254 characters)';
+
+--
+-- Name: CONSTRAINT users_password_hash_check ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_password_hash_check ON logistics.users IS 'password_hash must be an argon2 or bcrypt hash, never a plain password';
+
+--
+-- Name: CONSTRAINT users_role_check ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_role_check ON logistics.users IS 'role must be user, manager or admin';
+
+--
+-- Name: CONSTRAINT users_superuser_check ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_superuser_check ON logistics.users IS 'only an admin can be a superuser';
+
+--
+-- Name: CONSTRAINT users_username_check ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_username_check ON logistics.users IS 'username must have 3 to 50 letters, digits, dots, dashes or underscores, starting with a letter or digit';
+
+--
+-- Name: vehicles; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.vehicles (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    vehicle_code text NOT NULL,
+    vehicle_type text NOT NULL,
+    capacity_weight_tonnes numeric(10,3) NOT NULL,
+    capacity_volume_m3 numeric(10,3) NOT NULL,
+    current_latitude double precision,
+    current_longitude double precision,
+    status text DEFAULT 'available'::text NOT NULL,
+    available_at timestamp with time zone,
+    fuel_cost_per_km numeric(19,4) DEFAULT 0 NOT NULL,
+    driver_cost_per_hour numeric(19,4) DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT vehicles_capacity_volume_m3_check CHECK ((capacity_volume_m3 > (0)::numeric)),
+    CONSTRAINT vehicles_capacity_weight_tonnes_check CHECK ((capacity_weight_tonnes > (0)::numeric)),
+    CONSTRAINT vehicles_current_latitude_check CHECK (((current_latitude >= ('-90'::integer)::double precision) AND (current_latitude <= (90)::double precision))),
+    CONSTRAINT vehicles_current_location_check CHECK (((current_latitude IS NULL) = (current_longitude IS NULL))),
+    CONSTRAINT vehicles_current_longitude_check CHECK (((current_longitude >= ('-180'::integer)::double precision) AND (current_longitude <= (180)::double precision))),
+    CONSTRAINT vehicles_driver_cost_per_hour_check CHECK ((driver_cost_per_hour >= (0)::numeric)),
+    CONSTRAINT vehicles_fuel_cost_per_km_check CHECK ((fuel_cost_per_km >= (0)::numeric)),
+    CONSTRAINT vehicles_status_check CHECK ((status = ANY (ARRAY['available'::text, 'in_transit'::text, 'maintenance'::text, 'out_of_service'::text]))),
+    CONSTRAINT vehicles_vehicle_code_check CHECK ((vehicle_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT vehicles_vehicle_type_check CHECK (((length(btrim(vehicle_type)) >= 1) AND (length(btrim(vehicle_type)) <= 50)))
+);
+
+--
+-- Name: TABLE vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.vehicles IS 'The fleet: capacities, current location, availability and running costs.';
+
+--
+-- Name: COLUMN vehicles.vehicle_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.vehicle_code IS 'Business key (the seed''s vehicle_id), e.g. a fleet number; unique.';
+
+--
+-- Name: COLUMN vehicles.vehicle_type; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.vehicle_type IS 'Free text, e.g. 5T Truck.';
+
+--
+-- Name: COLUMN vehicles.current_latitude; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.current_latitude IS 'Degrees north (-90 to 90); null, with current_longitude, when unknown.';
+
+--
+-- Name: COLUMN vehicles.current_longitude; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.current_longitude IS 'Degrees east (-180 to 180); null, with current_latitude, when unknown.';
+
+--
+-- Name: COLUMN vehicles.status; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.status IS 'available, in_transit, maintenance or out_of_service.';
+
+--
+-- Name: COLUMN vehicles.available_at; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.available_at IS 'When an available vehicle can next leave; null means now.';
+
+--
+-- Name: COLUMN vehicles.fuel_cost_per_km; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.fuel_cost_per_km IS 'KES per kilometre.';
+
+--
+-- Name: COLUMN vehicles.driver_cost_per_hour; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.vehicles.driver_cost_per_hour IS 'KES per hour.';
+
+--
+-- Name: CONSTRAINT vehicles_capacity_volume_m3_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_capacity_volume_m3_check ON logistics.vehicles IS 'capacity_volume_m3 must be greater than zero';
+
+--
+-- Name: CONSTRAINT vehicles_capacity_weight_tonnes_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_capacity_weight_tonnes_check ON logistics.vehicles IS 'capacity_weight_tonnes must be greater than zero';
+
+--
+-- Name: CONSTRAINT vehicles_current_latitude_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_current_latitude_check ON logistics.vehicles IS 'current_latitude must be between -90 and 90';
+
+--
+-- Name: CONSTRAINT vehicles_current_location_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_current_location_check ON logistics.vehicles IS 'current_latitude and current_longitude are both set or both null';
+
+--
+-- Name: CONSTRAINT vehicles_current_longitude_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_current_longitude_check ON logistics.vehicles IS 'current_longitude must be between -180 and 180';
+
+--
+-- Name: CONSTRAINT vehicles_driver_cost_per_hour_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_driver_cost_per_hour_check ON logistics.vehicles IS 'driver_cost_per_hour cannot be negative';
+
+--
+-- Name: CONSTRAINT vehicles_fuel_cost_per_km_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_fuel_cost_per_km_check ON logistics.vehicles IS 'fuel_cost_per_km cannot be negative';
+
+--
+-- Name: CONSTRAINT vehicles_status_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_status_check ON logistics.vehicles IS 'status must be available, in_transit, maintenance or out_of_service';
+
+--
+-- Name: CONSTRAINT vehicles_vehicle_code_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_vehicle_code_check ON logistics.vehicles IS 'vehicle_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT vehicles_vehicle_type_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_vehicle_type_check ON logistics.vehicles IS 'vehicle_type must have 1 to 50 characters';
 
 --
 -- Name: behavioral_test_results; Type: TABLE; Schema: validation; Owner: -
@@ -2163,11 +5425,262 @@ COMMENT ON CONSTRAINT validation_sessions_target_technology_check ON validation.
 COMMENT ON CONSTRAINT validation_sessions_user_context_check ON validation.validation_sessions IS 'user_context must be a JSON object';
 
 --
+-- Name: assessment_sessions assessment_sessions_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.assessment_sessions
+    ADD CONSTRAINT assessment_sessions_pkey PRIMARY KEY (id);
+
+--
+-- Name: business_profiles business_profiles_id_user_id_key; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.business_profiles
+    ADD CONSTRAINT business_profiles_id_user_id_key UNIQUE (id, user_id);
+
+--
+-- Name: CONSTRAINT business_profiles_id_user_id_key ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_id_user_id_key ON compliance.business_profiles IS 'a business profile belongs to exactly one user';
+
+--
+-- Name: business_profiles business_profiles_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.business_profiles
+    ADD CONSTRAINT business_profiles_pkey PRIMARY KEY (id);
+
+--
+-- Name: chat_conversations chat_conversations_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.chat_conversations
+    ADD CONSTRAINT chat_conversations_pkey PRIMARY KEY (id);
+
+--
+-- Name: compliance_frameworks compliance_frameworks_code_key; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.compliance_frameworks
+    ADD CONSTRAINT compliance_frameworks_code_key UNIQUE (code);
+
+--
+-- Name: CONSTRAINT compliance_frameworks_code_key ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT compliance_frameworks_code_key ON compliance.compliance_frameworks IS 'a framework with this code already exists';
+
+--
+-- Name: compliance_frameworks compliance_frameworks_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.compliance_frameworks
+    ADD CONSTRAINT compliance_frameworks_pkey PRIMARY KEY (id);
+
+--
+-- Name: evidence_items evidence_items_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.evidence_items
+    ADD CONSTRAINT evidence_items_pkey PRIMARY KEY (id);
+
+--
+-- Name: generated_policies generated_policies_business_profile_id_policy_name_version_key; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_business_profile_id_policy_name_version_key UNIQUE (business_profile_id, policy_name, version);
+
+--
+-- Name: CONSTRAINT generated_policies_business_profile_id_policy_name_version_key ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_business_profile_id_policy_name_version_key ON compliance.generated_policies IS 'this version of the policy already exists';
+
+--
+-- Name: generated_policies generated_policies_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_pkey PRIMARY KEY (id);
+
+--
+-- Name: implementation_plans implementation_plans_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.implementation_plans
+    ADD CONSTRAINT implementation_plans_pkey PRIMARY KEY (id);
+
+--
+-- Name: integration_configurations integration_configurations_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.integration_configurations
+    ADD CONSTRAINT integration_configurations_pkey PRIMARY KEY (id);
+
+--
+-- Name: integration_configurations integration_configurations_user_id_provider_key; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.integration_configurations
+    ADD CONSTRAINT integration_configurations_user_id_provider_key UNIQUE (user_id, provider);
+
+--
+-- Name: CONSTRAINT integration_configurations_user_id_provider_key ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_user_id_provider_key ON compliance.integration_configurations IS 'the user already has an integration with this provider';
+
+--
+-- Name: readiness_assessments readiness_assessments_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.readiness_assessments
+    ADD CONSTRAINT readiness_assessments_pkey PRIMARY KEY (id);
+
+--
+-- Name: report_schedules report_schedules_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.report_schedules
+    ADD CONSTRAINT report_schedules_pkey PRIMARY KEY (id);
+
+--
+-- Name: users users_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+--
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: core; Owner: -
 --
 
 ALTER TABLE ONLY core.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+
+--
+-- Name: action_plan_progress action_plan_progress_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.action_plan_progress
+    ADD CONSTRAINT action_plan_progress_pkey PRIMARY KEY (id);
+
+--
+-- Name: action_plan_progress action_plan_progress_report_id_day_number_task_id_key; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.action_plan_progress
+    ADD CONSTRAINT action_plan_progress_report_id_day_number_task_id_key UNIQUE (report_id, day_number, task_id);
+
+--
+-- Name: CONSTRAINT action_plan_progress_report_id_day_number_task_id_key ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_report_id_day_number_task_id_key ON export_readiness.action_plan_progress IS 'a task appears once per report and day';
+
+--
+-- Name: certification_progress certification_progress_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.certification_progress
+    ADD CONSTRAINT certification_progress_pkey PRIMARY KEY (id);
+
+--
+-- Name: certification_progress certification_progress_report_id_certification_id_key; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.certification_progress
+    ADD CONSTRAINT certification_progress_report_id_certification_id_key UNIQUE (report_id, certification_id);
+
+--
+-- Name: CONSTRAINT certification_progress_report_id_certification_id_key ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_report_id_certification_id_key ON export_readiness.certification_progress IS 'a certification is tracked once per report';
+
+--
+-- Name: chat_messages chat_messages_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.chat_messages
+    ADD CONSTRAINT chat_messages_pkey PRIMARY KEY (id);
+
+--
+-- Name: chat_sessions chat_sessions_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.chat_sessions
+    ADD CONSTRAINT chat_sessions_pkey PRIMARY KEY (id);
+
+--
+-- Name: finance_analysis finance_analysis_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.finance_analysis
+    ADD CONSTRAINT finance_analysis_pkey PRIMARY KEY (id);
+
+--
+-- Name: generated_documents generated_documents_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.generated_documents
+    ADD CONSTRAINT generated_documents_pkey PRIMARY KEY (id);
+
+--
+-- Name: logistics_analysis logistics_analysis_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.logistics_analysis
+    ADD CONSTRAINT logistics_analysis_pkey PRIMARY KEY (id);
+
+--
+-- Name: reports reports_id_user_id_key; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.reports
+    ADD CONSTRAINT reports_id_user_id_key UNIQUE (id, user_id);
+
+--
+-- Name: CONSTRAINT reports_id_user_id_key ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_id_user_id_key ON export_readiness.reports IS 'a report id appears once (target of the owner-checking composite foreign keys)';
+
+--
+-- Name: reports reports_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.reports
+    ADD CONSTRAINT reports_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_metrics user_metrics_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.user_metrics
+    ADD CONSTRAINT user_metrics_pkey PRIMARY KEY (id);
+
+--
+-- Name: user_metrics user_metrics_user_id_key; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.user_metrics
+    ADD CONSTRAINT user_metrics_user_id_key UNIQUE (user_id);
+
+--
+-- Name: CONSTRAINT user_metrics_user_id_key ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT user_metrics_user_id_key ON export_readiness.user_metrics IS 'a user has one metrics row';
+
+--
+-- Name: users users_pkey; Type: CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
 --
 -- Name: accounts accounts_account_number_key; Type: CONSTRAINT; Schema: fintech; Owner: -
@@ -2273,6 +5786,192 @@ ALTER TABLE ONLY fintech.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
 --
+-- Name: customers customers_customer_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.customers
+    ADD CONSTRAINT customers_customer_code_key UNIQUE (customer_code);
+
+--
+-- Name: CONSTRAINT customers_customer_code_key ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_customer_code_key ON logistics.customers IS 'customer_code is already taken';
+
+--
+-- Name: customers customers_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.customers
+    ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
+
+--
+-- Name: decisions decisions_decision_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.decisions
+    ADD CONSTRAINT decisions_decision_code_key UNIQUE (decision_code);
+
+--
+-- Name: CONSTRAINT decisions_decision_code_key ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_decision_code_key ON logistics.decisions IS 'decision_code is already taken';
+
+--
+-- Name: decisions decisions_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.decisions
+    ADD CONSTRAINT decisions_pkey PRIMARY KEY (id);
+
+--
+-- Name: operational_outcomes operational_outcomes_outcome_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.operational_outcomes
+    ADD CONSTRAINT operational_outcomes_outcome_code_key UNIQUE (outcome_code);
+
+--
+-- Name: CONSTRAINT operational_outcomes_outcome_code_key ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_outcome_code_key ON logistics.operational_outcomes IS 'outcome_code is already taken';
+
+--
+-- Name: operational_outcomes operational_outcomes_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.operational_outcomes
+    ADD CONSTRAINT operational_outcomes_pkey PRIMARY KEY (id);
+
+--
+-- Name: orders orders_id_assigned_route_id_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.orders
+    ADD CONSTRAINT orders_id_assigned_route_id_key UNIQUE (id, assigned_route_id);
+
+--
+-- Name: CONSTRAINT orders_id_assigned_route_id_key ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_id_assigned_route_id_key ON logistics.orders IS 'an order is on one route';
+
+--
+-- Name: orders orders_order_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.orders
+    ADD CONSTRAINT orders_order_code_key UNIQUE (order_code);
+
+--
+-- Name: CONSTRAINT orders_order_code_key ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_order_code_key ON logistics.orders IS 'order_code is already taken';
+
+--
+-- Name: orders orders_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.orders
+    ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
+
+--
+-- Name: route_stops route_stops_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stops
+    ADD CONSTRAINT route_stops_pkey PRIMARY KEY (id);
+
+--
+-- Name: route_stops route_stops_route_id_sequence_order_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stops
+    ADD CONSTRAINT route_stops_route_id_sequence_order_key UNIQUE (route_id, sequence_order);
+
+--
+-- Name: CONSTRAINT route_stops_route_id_sequence_order_key ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_route_id_sequence_order_key ON logistics.route_stops IS 'the route already has a stop at that position';
+
+--
+-- Name: routes routes_id_decision_id_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_id_decision_id_key UNIQUE (id, decision_id);
+
+--
+-- Name: CONSTRAINT routes_id_decision_id_key ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_id_decision_id_key ON logistics.routes IS 'a route has one decision';
+
+--
+-- Name: routes routes_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_pkey PRIMARY KEY (id);
+
+--
+-- Name: routes routes_route_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_route_code_key UNIQUE (route_code);
+
+--
+-- Name: CONSTRAINT routes_route_code_key ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_route_code_key ON logistics.routes IS 'route_code is already taken';
+
+--
+-- Name: routes routes_vehicle_id_period_excl; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_vehicle_id_period_excl EXCLUDE USING gist (vehicle_id WITH =, period WITH &&) WHERE ((status = ANY (ARRAY['planned'::text, 'in_progress'::text])));
+
+--
+-- Name: CONSTRAINT routes_vehicle_id_period_excl ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_vehicle_id_period_excl ON logistics.routes IS 'the vehicle already has a planned or in-progress route in that period';
+
+--
+-- Name: users users_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+--
+-- Name: vehicles vehicles_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.vehicles
+    ADD CONSTRAINT vehicles_pkey PRIMARY KEY (id);
+
+--
+-- Name: vehicles vehicles_vehicle_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.vehicles
+    ADD CONSTRAINT vehicles_vehicle_code_key UNIQUE (vehicle_code);
+
+--
+-- Name: CONSTRAINT vehicles_vehicle_code_key ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_vehicle_code_key ON logistics.vehicles IS 'vehicle_code is already taken';
+
+--
 -- Name: behavioral_test_results behavioral_test_results_pkey; Type: CONSTRAINT; Schema: validation; Owner: -
 --
 
@@ -2374,6 +6073,192 @@ ALTER TABLE ONLY validation.validation_sessions
 COMMENT ON CONSTRAINT validation_sessions_request_id_key ON validation.validation_sessions IS 'request_id is already used by another session';
 
 --
+-- Name: assessment_sessions_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX assessment_sessions_business_profile_id_idx ON compliance.assessment_sessions USING btree (business_profile_id, user_id);
+
+--
+-- Name: assessment_sessions_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX assessment_sessions_framework_id_idx ON compliance.assessment_sessions USING btree (framework_id);
+
+--
+-- Name: assessment_sessions_user_id_updated_at_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX assessment_sessions_user_id_updated_at_idx ON compliance.assessment_sessions USING btree (user_id, updated_at DESC, id DESC);
+
+--
+-- Name: business_profiles_user_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX business_profiles_user_id_idx ON compliance.business_profiles USING btree (user_id);
+
+--
+-- Name: chat_conversations_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX chat_conversations_business_profile_id_idx ON compliance.chat_conversations USING btree (business_profile_id, user_id) WHERE (business_profile_id IS NOT NULL);
+
+--
+-- Name: chat_conversations_user_id_updated_at_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX chat_conversations_user_id_updated_at_idx ON compliance.chat_conversations USING btree (user_id, updated_at DESC, id DESC);
+
+--
+-- Name: evidence_items_ai_metadata_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_ai_metadata_idx ON compliance.evidence_items USING gin (ai_metadata);
+
+--
+-- Name: evidence_items_approved_by_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_approved_by_idx ON compliance.evidence_items USING btree (approved_by) WHERE (approved_by IS NOT NULL);
+
+--
+-- Name: evidence_items_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_business_profile_id_idx ON compliance.evidence_items USING btree (business_profile_id, user_id);
+
+--
+-- Name: evidence_items_evidence_name_trgm_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_evidence_name_trgm_idx ON compliance.evidence_items USING gin (evidence_name public.gin_trgm_ops);
+
+--
+-- Name: evidence_items_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_framework_id_idx ON compliance.evidence_items USING btree (framework_id);
+
+--
+-- Name: evidence_items_search_vector_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_search_vector_idx ON compliance.evidence_items USING gin (search_vector);
+
+--
+-- Name: evidence_items_user_id_created_at_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_user_id_created_at_idx ON compliance.evidence_items USING btree (user_id, created_at DESC, id DESC);
+
+--
+-- Name: evidence_items_user_id_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_user_id_framework_id_idx ON compliance.evidence_items USING btree (user_id, framework_id) INCLUDE (status);
+
+--
+-- Name: evidence_items_user_id_status_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX evidence_items_user_id_status_idx ON compliance.evidence_items USING btree (user_id, status);
+
+--
+-- Name: generated_policies_approved_by_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX generated_policies_approved_by_idx ON compliance.generated_policies USING btree (approved_by) WHERE (approved_by IS NOT NULL);
+
+--
+-- Name: generated_policies_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX generated_policies_business_profile_id_idx ON compliance.generated_policies USING btree (business_profile_id, user_id);
+
+--
+-- Name: generated_policies_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX generated_policies_framework_id_idx ON compliance.generated_policies USING btree (framework_id);
+
+--
+-- Name: generated_policies_search_vector_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX generated_policies_search_vector_idx ON compliance.generated_policies USING gin (search_vector);
+
+--
+-- Name: generated_policies_user_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX generated_policies_user_id_idx ON compliance.generated_policies USING btree (user_id);
+
+--
+-- Name: implementation_plans_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX implementation_plans_business_profile_id_idx ON compliance.implementation_plans USING btree (business_profile_id, user_id);
+
+--
+-- Name: implementation_plans_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX implementation_plans_framework_id_idx ON compliance.implementation_plans USING btree (framework_id);
+
+--
+-- Name: implementation_plans_user_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX implementation_plans_user_id_idx ON compliance.implementation_plans USING btree (user_id);
+
+--
+-- Name: readiness_assessments_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX readiness_assessments_business_profile_id_idx ON compliance.readiness_assessments USING btree (business_profile_id, user_id);
+
+--
+-- Name: readiness_assessments_framework_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX readiness_assessments_framework_id_idx ON compliance.readiness_assessments USING btree (framework_id);
+
+--
+-- Name: readiness_assessments_latest_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX readiness_assessments_latest_idx ON compliance.readiness_assessments USING btree (business_profile_id, framework_id, assessed_at DESC, id DESC);
+
+--
+-- Name: readiness_assessments_user_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX readiness_assessments_user_id_idx ON compliance.readiness_assessments USING btree (user_id);
+
+--
+-- Name: report_schedules_business_profile_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX report_schedules_business_profile_id_idx ON compliance.report_schedules USING btree (business_profile_id, user_id);
+
+--
+-- Name: report_schedules_due_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX report_schedules_due_idx ON compliance.report_schedules USING btree (next_run_at, id) WHERE is_active;
+
+--
+-- Name: report_schedules_user_id_idx; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE INDEX report_schedules_user_id_idx ON compliance.report_schedules USING btree (user_id);
+
+--
+-- Name: users_email_key; Type: INDEX; Schema: compliance; Owner: -
+--
+
+CREATE UNIQUE INDEX users_email_key ON compliance.users USING btree (lower(email));
+
+--
 -- Name: audit_log_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
 --
 
@@ -2384,6 +6269,108 @@ CREATE INDEX audit_log_occurred_at_idx ON core.audit_log USING brin (occurred_at
 --
 
 CREATE INDEX audit_log_table_name_row_id_idx ON core.audit_log USING btree (schema_name, table_name, row_id, occurred_at DESC);
+
+--
+-- Name: action_plan_progress_report_id_user_id_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX action_plan_progress_report_id_user_id_idx ON export_readiness.action_plan_progress USING btree (report_id, user_id);
+
+--
+-- Name: certification_progress_report_id_user_id_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX certification_progress_report_id_user_id_idx ON export_readiness.certification_progress USING btree (report_id, user_id);
+
+--
+-- Name: certification_progress_status_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX certification_progress_status_idx ON export_readiness.certification_progress USING btree (status);
+
+--
+-- Name: chat_messages_session_id_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX chat_messages_session_id_created_at_idx ON export_readiness.chat_messages USING btree (session_id, created_at DESC, id DESC);
+
+--
+-- Name: chat_messages_sources_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX chat_messages_sources_idx ON export_readiness.chat_messages USING gin (sources jsonb_path_ops);
+
+--
+-- Name: chat_sessions_report_id_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX chat_sessions_report_id_idx ON export_readiness.chat_sessions USING btree (report_id, user_id) WHERE (report_id IS NOT NULL);
+
+--
+-- Name: chat_sessions_user_id_updated_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX chat_sessions_user_id_updated_at_idx ON export_readiness.chat_sessions USING btree (user_id, updated_at DESC, id);
+
+--
+-- Name: finance_analysis_report_id_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX finance_analysis_report_id_created_at_idx ON export_readiness.finance_analysis USING btree (report_id, created_at DESC, id);
+
+--
+-- Name: generated_documents_report_id_user_id_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX generated_documents_report_id_user_id_created_at_idx ON export_readiness.generated_documents USING btree (report_id, user_id, created_at DESC);
+
+--
+-- Name: generated_documents_validation_status_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX generated_documents_validation_status_idx ON export_readiness.generated_documents USING btree (validation_status);
+
+--
+-- Name: logistics_analysis_report_id_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX logistics_analysis_report_id_created_at_idx ON export_readiness.logistics_analysis USING btree (report_id, created_at DESC, id);
+
+--
+-- Name: reports_destination_country_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX reports_destination_country_created_at_idx ON export_readiness.reports USING btree (destination_country, created_at DESC, id);
+
+--
+-- Name: reports_hs_code_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX reports_hs_code_idx ON export_readiness.reports USING btree (hs_code text_pattern_ops) WHERE (hs_code IS NOT NULL);
+
+--
+-- Name: reports_report_data_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX reports_report_data_idx ON export_readiness.reports USING gin (report_data jsonb_path_ops);
+
+--
+-- Name: reports_status_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX reports_status_idx ON export_readiness.reports USING btree (status) WHERE (status = ANY (ARRAY['pending'::text, 'processing'::text]));
+
+--
+-- Name: reports_user_id_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX reports_user_id_created_at_idx ON export_readiness.reports USING btree (user_id, created_at DESC, id);
+
+--
+-- Name: users_email_key; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE UNIQUE INDEX users_email_key ON export_readiness.users USING btree (lower(email));
 
 --
 -- Name: accounts_status_idx; Type: INDEX; Schema: fintech; Owner: -
@@ -2494,6 +6481,102 @@ CREATE UNIQUE INDEX users_email_key ON fintech.users USING btree (lower(email));
 CREATE INDEX users_phone_number_idx ON fintech.users USING btree (phone_number) WHERE (phone_number IS NOT NULL);
 
 --
+-- Name: decisions_created_at_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX decisions_created_at_idx ON logistics.decisions USING btree (created_at DESC, id);
+
+--
+-- Name: decisions_policy_used_created_at_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX decisions_policy_used_created_at_idx ON logistics.decisions USING btree (policy_used, created_at DESC, id);
+
+--
+-- Name: operational_outcomes_decision_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX operational_outcomes_decision_id_idx ON logistics.operational_outcomes USING btree (decision_id) WHERE (decision_id IS NOT NULL);
+
+--
+-- Name: operational_outcomes_route_id_decision_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX operational_outcomes_route_id_decision_id_idx ON logistics.operational_outcomes USING btree (route_id, decision_id);
+
+--
+-- Name: orders_assigned_route_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX orders_assigned_route_id_idx ON logistics.orders USING btree (assigned_route_id) WHERE (assigned_route_id IS NOT NULL);
+
+--
+-- Name: orders_customer_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX orders_customer_id_idx ON logistics.orders USING btree (customer_id);
+
+--
+-- Name: orders_pending_destination_city_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX orders_pending_destination_city_idx ON logistics.orders USING btree (destination_city, lower(time_window), id) WHERE (status = 'pending'::text);
+
+--
+-- Name: orders_status_created_at_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX orders_status_created_at_idx ON logistics.orders USING btree (status, created_at);
+
+--
+-- Name: route_stops_order_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX route_stops_order_id_idx ON logistics.route_stops USING btree (order_id, route_id) WHERE (order_id IS NOT NULL);
+
+--
+-- Name: routes_decision_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX routes_decision_id_idx ON logistics.routes USING btree (decision_id) WHERE (decision_id IS NOT NULL);
+
+--
+-- Name: routes_period_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX routes_period_idx ON logistics.routes USING gist (period);
+
+--
+-- Name: routes_vehicle_id_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX routes_vehicle_id_idx ON logistics.routes USING btree (vehicle_id, lower(period));
+
+--
+-- Name: users_email_key; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE UNIQUE INDEX users_email_key ON logistics.users USING btree (lower(email));
+
+--
+-- Name: users_username_key; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE UNIQUE INDEX users_username_key ON logistics.users USING btree (lower(username));
+
+--
+-- Name: vehicles_available_location_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX vehicles_available_location_idx ON logistics.vehicles USING gist (logistics.earth_point(current_latitude, current_longitude)) WHERE (status = 'available'::text);
+
+--
+-- Name: vehicles_status_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX vehicles_status_idx ON logistics.vehicles USING btree (status);
+
+--
 -- Name: behavioral_test_results_session_id_idx; Type: INDEX; Schema: validation; Owner: -
 --
 
@@ -2560,6 +6643,96 @@ CREATE INDEX validation_sessions_status_created_at_idx ON validation.validation_
 CREATE INDEX validation_sessions_technologies_created_at_idx ON validation.validation_sessions USING btree (source_technology, target_technology, created_at DESC) WHERE (deleted_at IS NULL);
 
 --
+-- Name: assessment_sessions _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.assessment_sessions FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: business_profiles _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.business_profiles FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: chat_conversations _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.chat_conversations FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: compliance_frameworks _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.compliance_frameworks FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: evidence_items _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.evidence_items FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: generated_policies _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.generated_policies FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: implementation_plans _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.implementation_plans FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: integration_configurations _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.integration_configurations FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: readiness_assessments _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.readiness_assessments FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: report_schedules _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.report_schedules FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: users _100_set_updated_at; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON compliance.users FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: business_profiles _900_audit; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.business_profiles FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: evidence_items _900_audit; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.evidence_items FOR EACH ROW EXECUTE FUNCTION core.tg__audit('search_vector');
+
+--
+-- Name: generated_policies _900_audit; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.generated_policies FOR EACH ROW EXECUTE FUNCTION core.tg__audit('search_vector', 'content');
+
+--
+-- Name: integration_configurations _900_audit; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.integration_configurations FOR EACH ROW EXECUTE FUNCTION core.tg__audit('credentials_encrypted');
+
+--
 -- Name: audit_log _100_forbid_mutation; Type: TRIGGER; Schema: core; Owner: -
 --
 
@@ -2570,6 +6743,78 @@ CREATE TRIGGER _100_forbid_mutation BEFORE DELETE OR UPDATE ON core.audit_log FO
 --
 
 CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON core.audit_log FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: chat_messages _100_forbid_update; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_update BEFORE UPDATE ON export_readiness.chat_messages FOR EACH ROW EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: action_plan_progress _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.action_plan_progress FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: certification_progress _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.certification_progress FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: chat_sessions _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.chat_sessions FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: finance_analysis _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.finance_analysis FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: generated_documents _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.generated_documents FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: logistics_analysis _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.logistics_analysis FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: reports _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.reports FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: user_metrics _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.user_metrics FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: users _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.users FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: generated_documents _900_audit; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON export_readiness.generated_documents FOR EACH ROW EXECUTE FUNCTION core.tg__audit('content_encrypted');
+
+--
+-- Name: users _900_audit; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON export_readiness.users FOR EACH ROW EXECUTE FUNCTION core.tg__audit('password_hash', 'phone_encrypted');
 
 --
 -- Name: p2p_transactions _050_check_status_transition; Type: TRIGGER; Schema: fintech; Owner: -
@@ -2662,6 +6907,108 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.p2p_transa
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.transfers FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
 
 --
+-- Name: decisions _050_protect_committed; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _050_protect_committed BEFORE DELETE OR UPDATE ON logistics.decisions FOR EACH ROW EXECUTE FUNCTION logistics.tg_decisions__protect_committed();
+
+--
+-- Name: operational_outcomes _100_forbid_mutation; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_mutation BEFORE DELETE OR UPDATE ON logistics.operational_outcomes FOR EACH ROW EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: operational_outcomes _100_forbid_truncate; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON logistics.operational_outcomes FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: customers _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.customers FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: decisions _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.decisions FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: orders _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.orders FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: route_stops _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.route_stops FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: routes _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.routes FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: users _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.users FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: vehicles _100_set_updated_at; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON logistics.vehicles FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: routes _200_check_capacity; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _200_check_capacity AFTER UPDATE OF vehicle_id ON logistics.routes FOR EACH ROW WHEN ((new.vehicle_id IS DISTINCT FROM old.vehicle_id)) EXECUTE FUNCTION logistics.tg_routes__check_capacity();
+
+--
+-- Name: vehicles _200_check_capacity; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _200_check_capacity AFTER UPDATE OF capacity_weight_tonnes, capacity_volume_m3 ON logistics.vehicles FOR EACH ROW WHEN (((new.capacity_weight_tonnes < old.capacity_weight_tonnes) OR (new.capacity_volume_m3 < old.capacity_volume_m3))) EXECUTE FUNCTION logistics.tg_vehicles__check_capacity();
+
+--
+-- Name: orders _200_check_route_capacity; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _200_check_route_capacity AFTER INSERT OR UPDATE OF assigned_route_id, weight_tonnes, volume_m3, status ON logistics.orders FOR EACH ROW WHEN ((new.assigned_route_id IS NOT NULL)) EXECUTE FUNCTION logistics.tg_orders__check_route_capacity();
+
+--
+-- Name: decisions _900_audit; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.decisions FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: orders _900_audit; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.orders FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: routes _900_audit; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.routes FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
+
+--
+-- Name: users _900_audit; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.users FOR EACH ROW EXECUTE FUNCTION core.tg__audit('password_hash');
+
+--
 -- Name: validation_sessions _050_check_status_transition; Type: TRIGGER; Schema: validation; Owner: -
 --
 
@@ -2726,6 +7073,435 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON validation.session
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON validation.validation_sessions FOR EACH ROW EXECUTE FUNCTION core.tg__audit('request_data', 'response_data', 'user_context');
+
+--
+-- Name: assessment_sessions assessment_sessions_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.assessment_sessions
+    ADD CONSTRAINT assessment_sessions_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT assessment_sessions_business_profile_id_fkey ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_business_profile_id_fkey ON compliance.assessment_sessions IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: assessment_sessions assessment_sessions_framework_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.assessment_sessions
+    ADD CONSTRAINT assessment_sessions_framework_id_fkey FOREIGN KEY (framework_id) REFERENCES compliance.compliance_frameworks(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT assessment_sessions_framework_id_fkey ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_framework_id_fkey ON compliance.assessment_sessions IS 'framework_id must be an existing compliance framework (a framework in use cannot be deleted)';
+
+--
+-- Name: assessment_sessions assessment_sessions_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.assessment_sessions
+    ADD CONSTRAINT assessment_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT assessment_sessions_user_id_fkey ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_user_id_fkey ON compliance.assessment_sessions IS 'an assessment session must belong to an existing user';
+
+--
+-- Name: business_profiles business_profiles_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.business_profiles
+    ADD CONSTRAINT business_profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT business_profiles_user_id_fkey ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT business_profiles_user_id_fkey ON compliance.business_profiles IS 'a business profile must belong to an existing user';
+
+--
+-- Name: chat_conversations chat_conversations_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.chat_conversations
+    ADD CONSTRAINT chat_conversations_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE SET NULL (business_profile_id);
+
+--
+-- Name: CONSTRAINT chat_conversations_business_profile_id_fkey ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_conversations_business_profile_id_fkey ON compliance.chat_conversations IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: chat_conversations chat_conversations_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.chat_conversations
+    ADD CONSTRAINT chat_conversations_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT chat_conversations_user_id_fkey ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_conversations_user_id_fkey ON compliance.chat_conversations IS 'a conversation must belong to an existing user';
+
+--
+-- Name: evidence_items evidence_items_approved_by_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.evidence_items
+    ADD CONSTRAINT evidence_items_approved_by_fkey FOREIGN KEY (approved_by) REFERENCES compliance.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT evidence_items_approved_by_fkey ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_approved_by_fkey ON compliance.evidence_items IS 'approved_by must be an existing user (an approver cannot be deleted while their approvals stand)';
+
+--
+-- Name: evidence_items evidence_items_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.evidence_items
+    ADD CONSTRAINT evidence_items_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT evidence_items_business_profile_id_fkey ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_business_profile_id_fkey ON compliance.evidence_items IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: evidence_items evidence_items_framework_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.evidence_items
+    ADD CONSTRAINT evidence_items_framework_id_fkey FOREIGN KEY (framework_id) REFERENCES compliance.compliance_frameworks(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT evidence_items_framework_id_fkey ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_framework_id_fkey ON compliance.evidence_items IS 'framework_id must be an existing compliance framework (a framework in use cannot be deleted)';
+
+--
+-- Name: evidence_items evidence_items_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.evidence_items
+    ADD CONSTRAINT evidence_items_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT evidence_items_user_id_fkey ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_user_id_fkey ON compliance.evidence_items IS 'an evidence item must belong to an existing user';
+
+--
+-- Name: generated_policies generated_policies_approved_by_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_approved_by_fkey FOREIGN KEY (approved_by) REFERENCES compliance.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT generated_policies_approved_by_fkey ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_approved_by_fkey ON compliance.generated_policies IS 'approved_by must be an existing user (an approver cannot be deleted while their approvals stand)';
+
+--
+-- Name: generated_policies generated_policies_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT generated_policies_business_profile_id_fkey ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_business_profile_id_fkey ON compliance.generated_policies IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: generated_policies generated_policies_framework_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_framework_id_fkey FOREIGN KEY (framework_id) REFERENCES compliance.compliance_frameworks(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT generated_policies_framework_id_fkey ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_framework_id_fkey ON compliance.generated_policies IS 'framework_id must be an existing compliance framework (a framework in use cannot be deleted)';
+
+--
+-- Name: generated_policies generated_policies_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.generated_policies
+    ADD CONSTRAINT generated_policies_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT generated_policies_user_id_fkey ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_user_id_fkey ON compliance.generated_policies IS 'a policy must belong to an existing user';
+
+--
+-- Name: implementation_plans implementation_plans_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.implementation_plans
+    ADD CONSTRAINT implementation_plans_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT implementation_plans_business_profile_id_fkey ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_business_profile_id_fkey ON compliance.implementation_plans IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: implementation_plans implementation_plans_framework_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.implementation_plans
+    ADD CONSTRAINT implementation_plans_framework_id_fkey FOREIGN KEY (framework_id) REFERENCES compliance.compliance_frameworks(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT implementation_plans_framework_id_fkey ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_framework_id_fkey ON compliance.implementation_plans IS 'framework_id must be an existing compliance framework (a framework in use cannot be deleted)';
+
+--
+-- Name: implementation_plans implementation_plans_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.implementation_plans
+    ADD CONSTRAINT implementation_plans_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT implementation_plans_user_id_fkey ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_user_id_fkey ON compliance.implementation_plans IS 'a plan must belong to an existing user';
+
+--
+-- Name: integration_configurations integration_configurations_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.integration_configurations
+    ADD CONSTRAINT integration_configurations_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT integration_configurations_user_id_fkey ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_user_id_fkey ON compliance.integration_configurations IS 'an integration must belong to an existing user';
+
+--
+-- Name: readiness_assessments readiness_assessments_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.readiness_assessments
+    ADD CONSTRAINT readiness_assessments_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT readiness_assessments_business_profile_id_fkey ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_business_profile_id_fkey ON compliance.readiness_assessments IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: readiness_assessments readiness_assessments_framework_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.readiness_assessments
+    ADD CONSTRAINT readiness_assessments_framework_id_fkey FOREIGN KEY (framework_id) REFERENCES compliance.compliance_frameworks(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT readiness_assessments_framework_id_fkey ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_framework_id_fkey ON compliance.readiness_assessments IS 'framework_id must be an existing compliance framework (a framework in use cannot be deleted)';
+
+--
+-- Name: readiness_assessments readiness_assessments_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.readiness_assessments
+    ADD CONSTRAINT readiness_assessments_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT readiness_assessments_user_id_fkey ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_user_id_fkey ON compliance.readiness_assessments IS 'a readiness assessment must belong to an existing user';
+
+--
+-- Name: report_schedules report_schedules_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.report_schedules
+    ADD CONSTRAINT report_schedules_business_profile_id_fkey FOREIGN KEY (business_profile_id, user_id) REFERENCES compliance.business_profiles(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT report_schedules_business_profile_id_fkey ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_business_profile_id_fkey ON compliance.report_schedules IS 'business_profile_id must be a business profile of the same user';
+
+--
+-- Name: report_schedules report_schedules_user_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
+--
+
+ALTER TABLE ONLY compliance.report_schedules
+    ADD CONSTRAINT report_schedules_user_id_fkey FOREIGN KEY (user_id) REFERENCES compliance.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT report_schedules_user_id_fkey ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_user_id_fkey ON compliance.report_schedules IS 'a report schedule must belong to an existing user';
+
+--
+-- Name: action_plan_progress action_plan_progress_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.action_plan_progress
+    ADD CONSTRAINT action_plan_progress_report_id_fkey FOREIGN KEY (report_id, user_id) REFERENCES export_readiness.reports(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT action_plan_progress_report_id_fkey ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_report_id_fkey ON export_readiness.action_plan_progress IS 'an action-plan task must belong to a report of the same user';
+
+--
+-- Name: certification_progress certification_progress_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.certification_progress
+    ADD CONSTRAINT certification_progress_report_id_fkey FOREIGN KEY (report_id, user_id) REFERENCES export_readiness.reports(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT certification_progress_report_id_fkey ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_report_id_fkey ON export_readiness.certification_progress IS 'certification progress must belong to a report of the same user';
+
+--
+-- Name: chat_messages chat_messages_session_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.chat_messages
+    ADD CONSTRAINT chat_messages_session_id_fkey FOREIGN KEY (session_id) REFERENCES export_readiness.chat_sessions(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT chat_messages_session_id_fkey ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_messages_session_id_fkey ON export_readiness.chat_messages IS 'a message must belong to an existing chat session';
+
+--
+-- Name: chat_sessions chat_sessions_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.chat_sessions
+    ADD CONSTRAINT chat_sessions_report_id_fkey FOREIGN KEY (report_id, user_id) REFERENCES export_readiness.reports(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT chat_sessions_report_id_fkey ON chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_sessions_report_id_fkey ON export_readiness.chat_sessions IS 'a chat session can only be about a report of the same user';
+
+--
+-- Name: chat_sessions chat_sessions_user_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.chat_sessions
+    ADD CONSTRAINT chat_sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES export_readiness.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT chat_sessions_user_id_fkey ON chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_sessions_user_id_fkey ON export_readiness.chat_sessions IS 'a chat session must belong to an existing user';
+
+--
+-- Name: finance_analysis finance_analysis_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.finance_analysis
+    ADD CONSTRAINT finance_analysis_report_id_fkey FOREIGN KEY (report_id) REFERENCES export_readiness.reports(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT finance_analysis_report_id_fkey ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_report_id_fkey ON export_readiness.finance_analysis IS 'a finance analysis must belong to an existing report';
+
+--
+-- Name: generated_documents generated_documents_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.generated_documents
+    ADD CONSTRAINT generated_documents_report_id_fkey FOREIGN KEY (report_id, user_id) REFERENCES export_readiness.reports(id, user_id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT generated_documents_report_id_fkey ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_report_id_fkey ON export_readiness.generated_documents IS 'a document must belong to a report of the same user';
+
+--
+-- Name: logistics_analysis logistics_analysis_report_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.logistics_analysis
+    ADD CONSTRAINT logistics_analysis_report_id_fkey FOREIGN KEY (report_id) REFERENCES export_readiness.reports(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT logistics_analysis_report_id_fkey ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT logistics_analysis_report_id_fkey ON export_readiness.logistics_analysis IS 'a logistics analysis must belong to an existing report';
+
+--
+-- Name: reports reports_user_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.reports
+    ADD CONSTRAINT reports_user_id_fkey FOREIGN KEY (user_id) REFERENCES export_readiness.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT reports_user_id_fkey ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_user_id_fkey ON export_readiness.reports IS 'a report must belong to an existing user';
+
+--
+-- Name: user_metrics user_metrics_user_id_fkey; Type: FK CONSTRAINT; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE ONLY export_readiness.user_metrics
+    ADD CONSTRAINT user_metrics_user_id_fkey FOREIGN KEY (user_id) REFERENCES export_readiness.users(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT user_metrics_user_id_fkey ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT user_metrics_user_id_fkey ON export_readiness.user_metrics IS 'metrics must belong to an existing user';
 
 --
 -- Name: accounts accounts_user_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
@@ -2860,6 +7636,110 @@ COMMENT ON CONSTRAINT transfers_to_account_id_fkey ON fintech.transfers IS 'to_a
 
 ALTER TABLE ONLY fintech.transfers
     ADD CONSTRAINT transfers_user_id_fkey FOREIGN KEY (user_id) REFERENCES fintech.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: operational_outcomes operational_outcomes_decision_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.operational_outcomes
+    ADD CONSTRAINT operational_outcomes_decision_id_fkey FOREIGN KEY (route_id, decision_id) REFERENCES logistics.routes(id, decision_id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT operational_outcomes_decision_id_fkey ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_decision_id_fkey ON logistics.operational_outcomes IS 'decision_id must be the decision that created the route';
+
+--
+-- Name: operational_outcomes operational_outcomes_route_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.operational_outcomes
+    ADD CONSTRAINT operational_outcomes_route_id_fkey FOREIGN KEY (route_id) REFERENCES logistics.routes(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT operational_outcomes_route_id_fkey ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_route_id_fkey ON logistics.operational_outcomes IS 'route_id must be an existing route (a route with outcomes cannot be deleted)';
+
+--
+-- Name: orders orders_assigned_route_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.orders
+    ADD CONSTRAINT orders_assigned_route_id_fkey FOREIGN KEY (assigned_route_id) REFERENCES logistics.routes(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT orders_assigned_route_id_fkey ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_assigned_route_id_fkey ON logistics.orders IS 'assigned_route_id must be an existing route (a route carrying orders cannot be deleted)';
+
+--
+-- Name: orders orders_customer_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.orders
+    ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES logistics.customers(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT orders_customer_id_fkey ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_customer_id_fkey ON logistics.orders IS 'customer_id must be an existing customer (a customer with orders cannot be deleted)';
+
+--
+-- Name: route_stops route_stops_order_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stops
+    ADD CONSTRAINT route_stops_order_id_fkey FOREIGN KEY (order_id, route_id) REFERENCES logistics.orders(id, assigned_route_id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT route_stops_order_id_fkey ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_order_id_fkey ON logistics.route_stops IS 'the stop''s order must be assigned to the same route (and cannot leave it while it has stops there)';
+
+--
+-- Name: route_stops route_stops_route_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stops
+    ADD CONSTRAINT route_stops_route_id_fkey FOREIGN KEY (route_id) REFERENCES logistics.routes(id) ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT route_stops_route_id_fkey ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_route_id_fkey ON logistics.route_stops IS 'route_id must be an existing route';
+
+--
+-- Name: routes routes_decision_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_decision_id_fkey FOREIGN KEY (decision_id) REFERENCES logistics.decisions(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT routes_decision_id_fkey ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_decision_id_fkey ON logistics.routes IS 'decision_id must be an existing decision (a decision with routes cannot be deleted)';
+
+--
+-- Name: routes routes_vehicle_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.routes
+    ADD CONSTRAINT routes_vehicle_id_fkey FOREIGN KEY (vehicle_id) REFERENCES logistics.vehicles(id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT routes_vehicle_id_fkey ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_vehicle_id_fkey ON logistics.routes IS 'vehicle_id must be an existing vehicle (a vehicle with routes cannot be deleted)';
 
 --
 -- Name: behavioral_test_results behavioral_test_results_session_id_fkey; Type: FK CONSTRAINT; Schema: validation; Owner: -
