@@ -125,7 +125,13 @@ def scratch_database(url: str) -> Iterator[str]:
 
     name = f"datalayer_scratch_{os.getpid()}"
     parts = urlsplit(url)
-    scratch = urlunsplit(parts._replace(path=f"/{name}"))
+    # Drop a dbname in the query string too: it would win over the path.
+    query = "&".join(
+        kv
+        for kv in parts.query.split("&")
+        if kv and not kv.lower().startswith(("dbname=", "database="))
+    )
+    scratch = urlunsplit(parts._replace(path=f"/{name}", query=query))
     with psycopg.connect(url, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
         admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))

@@ -9,9 +9,11 @@ raw by :meth:`Database.acquire` get the full reset on release, as asyncpg does b
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import random
+import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -27,7 +29,7 @@ from pydantic import BaseModel
 
 from . import errors
 from .errors import ConfigurationError, PoolTimeout, RetryableError, translate
-from .queries import Connection, configure_logging
+from .queries import STATELESS_ATTRIBUTE, Connection, configure_logging
 from .settings import Settings
 
 __all__ = ["Database", "Health", "Isolation", "PoolInfo", "TransactionContext"]
@@ -55,9 +57,13 @@ class _Connection(asyncpg.Connection):
 
 
 def _literal(value: str) -> str:
+    """A dollar-quoted SQL literal: safe whatever standard_conforming_strings says."""
     if "\x00" in value:
-        raise ValueError("NUL byte in a setting value")
-    return "'" + value.replace("'", "''") + "'"
+        raise ConfigurationError("the actor contains a NUL byte")
+    tag = "$dl$"
+    while tag in value or value.endswith(tag[:-1]):
+        tag = f"$dl{secrets.token_hex(4)}$"
+    return f"{tag}{value}{tag}"
 
 
 # -- health shapes ---------------------------------------------------------------------------------
@@ -245,20 +251,16 @@ class _Attempt:
         assert conn is not None and raw is not None
         self._conn = self._raw = None
         raw._top_xact = None  # type: ignore[attr-defined]
-        end = "COMMIT;" if exc is None else "ROLLBACK;"
         try:
-            if raw.is_closed():
-                if exc is None:
-                    raise errors.ConnectionLost("connection lost before COMMIT", sqlstate="08006")
-            else:
+            if exc is None:
+                await self._commit(raw)
+            elif not raw.is_closed():
                 try:
-                    # The session reset rides in the same message as COMMIT / ROLLBACK.
-                    await raw.execute(f"{end} {_RESET_SQL}")
+                    # ROLLBACK and the session reset travel in one message.
+                    await raw.execute(f"ROLLBACK; {_RESET_SQL}")
                     if isinstance(raw, _Connection):
                         raw._datalayer_clean = True
                 except Exception as end_exc:
-                    if exc is None:
-                        raise translate(end_exc, errors.CATALOG) from end_exc
                     log.warning("rollback failed: %s", end_exc)
         finally:
             if conn._con is not None:  # type: ignore[attr-defined]  # dead: already left the pool
@@ -267,6 +269,38 @@ class _Attempt:
             if errors.is_driver_error(exc):
                 raise translate(exc, errors.CATALOG) from exc
             raise exc
+
+    @staticmethod
+    async def _commit(raw: asyncpg.Connection[asyncpg.Record]) -> None:
+        if raw.is_closed():
+            raise errors.ConnectionLost("connection lost before COMMIT", sqlstate="08006")
+        try:
+            # The reset runs inside the transaction, then COMMIT, in one message. If a statement
+            # in the block failed (and was caught there), the reset fails with 25P02 instead of
+            # COMMIT silently rolling back.
+            await raw.execute(f"{_RESET_SQL} COMMIT;")
+        except Exception as end_exc:
+            mapped = translate(end_exc, errors.CATALOG)
+            if not raw.is_closed() and raw.is_in_transaction():
+                with contextlib.suppress(Exception):
+                    await raw.execute("ROLLBACK")
+            if isinstance(mapped, errors.ConnectionLost | errors.QueryTimeout) and not isinstance(
+                mapped, errors.LockTimeout
+            ):
+                raise errors.CommitOutcomeUnknown(
+                    f"the connection failed while committing ({mapped.message}): the transaction "
+                    "may or may not have been committed",
+                    sqlstate=mapped.sqlstate,
+                ) from end_exc
+            if mapped.sqlstate == "25P02":
+                raise errors.QueryError(
+                    "the transaction was rolled back: a statement inside it failed and the error "
+                    "was caught in the block",
+                    sqlstate="25P02",
+                ) from end_exc
+            raise mapped from end_exc
+        if isinstance(raw, _Connection):
+            raw._datalayer_clean = True
 
 
 # -- the database ----------------------------------------------------------------------------------
@@ -278,6 +312,28 @@ async def _init_connection(conn: asyncpg.Connection[asyncpg.Record]) -> None:
         await conn.set_type_codec(
             typename, encoder=json.dumps, decoder=json.loads, schema="pg_catalog"
         )
+
+
+SslArg = Literal["disable", "prefer", "allow", "require", "verify-ca", "verify-full"]
+
+
+def _ssl_mode(settings: Settings, dsn: str) -> SslArg | None:
+    """``DATABASE_SSL_MODE`` when set; else the URL's ``sslmode``; else ``prefer``. A conflict
+    between the two is refused rather than silently downgraded."""
+    from urllib.parse import parse_qs, urlsplit
+
+    in_url = parse_qs(urlsplit(dsn).query).get("sslmode", [None])[-1]
+    explicit = "ssl_mode" in settings.model_fields_set
+    if explicit and in_url and in_url != settings.ssl_mode.value:
+        raise ConfigurationError(
+            f"DATABASE_SSL_MODE={settings.ssl_mode.value} contradicts sslmode={in_url} in "
+            "DATABASE_URL; set one of them",
+            variable="DATABASE_SSL_MODE",
+        )
+    if in_url and not explicit:
+        return None  # asyncpg applies the URL's sslmode
+    mode: SslArg = settings.ssl_mode.value
+    return mode
 
 
 async def _reset_connection(conn: asyncpg.Connection[asyncpg.Record]) -> None:
@@ -316,6 +372,7 @@ class Database:
         self.settings = settings
         self._pool = pool
         self._closed = False
+        self._migration_ids: list[str] | None = None
 
     @classmethod
     async def connect(cls, settings: Settings | None = None, *, url: str | None = None) -> Database:
@@ -328,6 +385,7 @@ class Database:
         configure_logging(
             echo=settings.echo, parameters=settings.echo_parameters, slow_ms=settings.slow_query_ms
         )
+        ssl = _ssl_mode(settings, dsn)
         try:
             pool = await asyncpg.create_pool(
                 dsn,
@@ -341,7 +399,7 @@ class Database:
                 statement_cache_size=settings.statement_cache_size,
                 command_timeout=settings.command_timeout,
                 timeout=settings.connect_timeout,
-                ssl=settings.ssl_mode.value,
+                ssl=ssl,
                 server_settings={"application_name": "datalayer"},
             )
         except Exception as exc:
@@ -351,7 +409,11 @@ class Database:
                 sqlstate=mapped.sqlstate,
             ) from None
         db = cls(settings, pool)
-        await db.refresh_catalog()
+        try:
+            await db.refresh_catalog()
+        except BaseException:
+            await pool.close()
+            raise
         return db
 
     async def refresh_catalog(self) -> None:
@@ -408,10 +470,13 @@ class Database:
         conn = await self._acquire_proxy(timeout)
         try:
             yield conn
-        except asyncpg.PostgresError as exc:
-            raise translate(exc, errors.CATALOG) from exc
+        except Exception as exc:
+            if errors.is_driver_error(exc):
+                raise translate(exc, errors.CATALOG) from exc
+            raise
         finally:
-            await self._release(conn)
+            if conn._con is not None:  # type: ignore[attr-defined]
+                await self._release(conn)
 
     async def call(
         self,
@@ -437,7 +502,12 @@ class Database:
                 raise translate(exc, errors.CATALOG) from exc
             raise
         finally:
-            if isinstance(raw, _Connection) and not raw.is_closed() and not raw.is_in_transaction():
+            if (
+                isinstance(raw, _Connection)
+                and getattr(fn, STATELESS_ATTRIBUTE, False)
+                and not raw.is_closed()
+                and not raw.is_in_transaction()
+            ):
                 raw._datalayer_clean = True
             if conn._con is not None:  # type: ignore[attr-defined]
                 await self._release(conn)
@@ -486,36 +556,42 @@ class Database:
         latency: float | None = None
         migrations: MigrationInfo | None = None
         error: str | None = None
+        applied: list[str] = []
         try:
             async with asyncio.timeout(timeout), self._pool.acquire() as conn:
                 started = time.perf_counter()
                 await conn.fetchval("SELECT 1")
                 latency = round((time.perf_counter() - started) * 1000, 3)
                 version = "PostgreSQL " + str(await conn.fetchval("SHOW server_version"))
-                applied: list[str] = []
                 if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", MIGRATION_TABLE):
-                    applied = [
-                        r[0]
-                        for r in await conn.fetch(
-                            f"SELECT migration_id FROM {MIGRATION_TABLE} ORDER BY migration_id"
-                        )
-                    ]
-                known = [m.id for m in migration_files()]
-                done = set(applied)
-                migrations = MigrationInfo(
-                    applied=len(applied),
-                    pending=[m for m in known if m not in done],
-                    head=applied[-1] if applied else None,
-                )
+                    rows = await conn.fetch(
+                        f"SELECT migration_id FROM {MIGRATION_TABLE} ORDER BY migration_id"
+                    )
+                    applied = [r[0] for r in rows]
         except Exception as exc:
             mapped = translate(exc, errors.CATALOG)
             error = f"{type(mapped).__name__}: {mapped.message}"
         healthy = error is None
+        problem: str | None = None
+        if healthy:
+            try:
+                if self._migration_ids is None:  # read the files once, off the event loop
+                    files = await asyncio.to_thread(migration_files)
+                    self._migration_ids = [m.id for m in files]
+                done = set(applied)
+                migrations = MigrationInfo(
+                    applied=len(applied),
+                    pending=[m for m in self._migration_ids if m not in done],
+                    head=applied[-1] if applied else None,
+                )
+            except Exception as exc:  # the database answered; the migration files are the problem
+                problem = f"migrations unknown: {exc}"
         status: Literal["healthy", "degraded", "unhealthy"] = (
             "unhealthy"
             if not healthy
-            else ("degraded" if migrations and migrations.pending else "healthy")
+            else ("degraded" if problem or (migrations and migrations.pending) else "healthy")
         )
+        error = error or problem
         return Health(
             status=status,
             timestamp=datetime.now(UTC),

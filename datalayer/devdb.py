@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import glob
 import os
+import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -82,6 +84,10 @@ class Cluster:
     fast: bool = False
     bindir: Path = field(default_factory=find_bindir)
 
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", self.dbname):
+            raise ConfigurationError(f"not a plain database name: {self.dbname!r}")
+
     @property
     def datadir(self) -> Path:
         return self.root / "data"
@@ -107,7 +113,7 @@ class Cluster:
             if runuser:
                 cmd = [runuser, "-u", _UNPRIVILEGED_USER, "--", *cmd]
             else:
-                cmd = ["su", _UNPRIVILEGED_USER, "-s", "/bin/sh", "-c", " ".join(cmd)]
+                cmd = ["su", _UNPRIVILEGED_USER, "-s", "/bin/sh", "-c", shlex.join(cmd)]
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd="/", check=False)
         if check and proc.returncode != 0:
             raise ConfigurationError(

@@ -34,6 +34,7 @@ __all__ = [
     "CATALOG",
     "AccountNotActive",
     "CheckViolation",
+    "CommitOutcomeUnknown",
     "ConfigurationError",
     "ConnectionLost",
     "ConstraintInfo",
@@ -60,6 +61,7 @@ __all__ = [
     "RetryableError",
     "RouteNotPlanned",
     "RuleViolation",
+    "SchemaChanged",
     "SerializationFailure",
     "StaleQueryError",
     "UniqueViolation",
@@ -164,6 +166,16 @@ class LockTimeout(QueryTimeout):
 
 class RetryableError(DataLayerError):
     """The transaction may succeed if run again from the start."""
+
+
+class SchemaChanged(RetryableError):
+    """A cached prepared statement no longer matches the schema (a migration ran meanwhile)."""
+
+
+class CommitOutcomeUnknown(DataLayerError):
+    """The connection broke while COMMIT was in flight: the transaction may or may not have been
+    committed. Not retried automatically, since running it again could apply it twice; check the
+    outcome (an idempotency key makes that safe) before trying again."""
 
 
 class SerializationFailure(RetryableError):
@@ -347,13 +359,27 @@ def _integrity(
 
 def is_driver_error(exc: BaseException) -> bool:
     """Whether ``exc`` comes from the driver or the network (and so must be translated)."""
-    return isinstance(exc, asyncpg.PostgresError | asyncpg.InterfaceError | OSError)
+    return isinstance(
+        exc,
+        asyncpg.PostgresError
+        | asyncpg.InterfaceError
+        | asyncpg.exceptions.InternalClientError
+        | OSError,
+    )
 
 
 def translate(exc: BaseException, catalog: ConstraintCatalog | None = None) -> DataLayerError:
     """Map a driver exception to the datalayer hierarchy (the caller raises it ``from exc``)."""
     if isinstance(exc, DataLayerError):
         return exc
+    if isinstance(
+        exc,
+        asyncpg.exceptions.InvalidCachedStatementError
+        | asyncpg.exceptions.OutdatedSchemaCacheError,
+    ):
+        return SchemaChanged(
+            f"the schema changed under a cached statement: {exc}", sqlstate="0A000"
+        )
     if isinstance(exc, asyncpg.PostgresError):
         sqlstate = str(getattr(exc, "sqlstate", "") or "")
         integrity = _INTEGRITY.get(sqlstate)

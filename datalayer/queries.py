@@ -12,7 +12,15 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
@@ -37,6 +45,7 @@ __all__ = [
     "configure_logging",
     "load",
     "load_all",
+    "stateless",
     "to_model",
     "to_models",
 ]
@@ -244,6 +253,19 @@ class Query:
                 yield row
         except Exception as exc:
             raise translate(exc, errors.CATALOG) from exc
+
+
+F = TypeVar("F", bound=Callable[..., Awaitable[object]])
+
+STATELESS_ATTRIBUTE = "__datalayer_stateless__"
+
+
+def stateless(fn: F) -> F:
+    """Mark a query function as leaving no session state on its connection (every generated
+    function runs one statement from ``sql/``, which a test checks), so that
+    :meth:`Database.call` may return the connection to the pool without a reset."""
+    setattr(fn, STATELESS_ATTRIBUTE, True)
+    return fn
 
 
 def to_model(model: type[M], row: asyncpg.Record | None) -> M | None:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, JsonValue, TypeAdapter
 from datalayer.compliance.shapes import ChatMessages, PlanPhases
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.gen.runtime import checked, stale_names
-from datalayer.queries import Connection, load
+from datalayer.queries import Connection, load, stateless
 
 __all__ = [
     "AssessmentDashboard",
@@ -1045,6 +1045,7 @@ _VALUE_0: TypeAdapter[JsonValue | None] = TypeAdapter(JsonValue | None)
 _VALUE_1: TypeAdapter[str | None] = TypeAdapter(str | None)
 
 
+@stateless
 async def create_assessment_session(
     conn: Connection,
     *,
@@ -1066,6 +1067,7 @@ async def create_assessment_session(
     return AssessmentSession.model_validate(dict(zip(_AssessmentSession_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_business_profile(
     conn: Connection,
     *,
@@ -1101,6 +1103,7 @@ async def create_business_profile(
     return BusinessProfile.model_validate(dict(zip(_BusinessProfile_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_chat_conversation(
     conn: Connection, *, user_id: UUID, business_profile_id: UUID | None, title: str
 ) -> ChatConversation:
@@ -1115,6 +1118,7 @@ async def create_chat_conversation(
     return ChatConversation.model_validate(dict(zip(_ChatConversation_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_evidence_item(
     conn: Connection,
     *,
@@ -1146,6 +1150,7 @@ async def create_evidence_item(
     return EvidenceItem.model_validate(dict(zip(_EvidenceItem_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_framework(
     conn: Connection,
     *,
@@ -1166,6 +1171,7 @@ async def create_framework(
     )
 
 
+@stateless
 async def create_implementation_plan(
     conn: Connection,
     *,
@@ -1197,6 +1203,7 @@ async def create_implementation_plan(
     )
 
 
+@stateless
 async def create_integration(
     conn: Connection,
     *,
@@ -1226,6 +1233,7 @@ async def create_integration(
     )
 
 
+@stateless
 async def create_policy_version(
     conn: Connection,
     *,
@@ -1254,6 +1262,7 @@ async def create_policy_version(
     return GeneratedPolicy.model_validate(dict(zip(_GeneratedPolicy_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_readiness_assessment(
     conn: Connection,
     *,
@@ -1283,6 +1292,7 @@ async def create_readiness_assessment(
     )
 
 
+@stateless
 async def create_report_schedule(
     conn: Connection,
     *,
@@ -1312,6 +1322,7 @@ async def create_report_schedule(
     return ReportSchedule.model_validate(dict(zip(_ReportSchedule_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_user(conn: Connection, *, email: str, hashed_password: str) -> User:
     """Creates a user (active, not a superuser); returns it. hashed_password must be an argon2 or
     bcrypt hash.
@@ -1322,6 +1333,7 @@ async def create_user(conn: Connection, *, email: str, hashed_password: str) -> 
     return User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def delete_business_profile(
     conn: Connection, *, business_profile_id: UUID, user_id: UUID
 ) -> int:
@@ -1334,11 +1346,13 @@ async def delete_business_profile(
     )
 
 
+@stateless
 async def delete_integration(conn: Connection, *, integration_id: UUID, user_id: UUID) -> int:
     """Disconnects (deletes) the user's integration and its credentials; returns 0 or 1."""
     return await _delete_integration.execute(conn, integration_id=integration_id, user_id=user_id)
 
 
+@stateless
 async def delete_report_schedule(
     conn: Connection, *, report_schedule_id: UUID, user_id: UUID
 ) -> int:
@@ -1348,6 +1362,7 @@ async def delete_report_schedule(
     )
 
 
+@stateless
 async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes a user and everything they own; returns 0 or 1. Refused while evidence or policies
     they approved remain.
@@ -1355,6 +1370,7 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     return await _delete_user.execute(conn, user_id=user_id)
 
 
+@stateless
 async def get_assessment_session_by_id(
     conn: Connection, *, assessment_session_id: UUID, user_id: UUID
 ) -> AssessmentSession | None:
@@ -1371,6 +1387,7 @@ async def get_assessment_session_by_id(
     )
 
 
+@stateless
 async def get_business_profile_by_id(
     conn: Connection, *, business_profile_id: UUID, user_id: UUID
 ) -> BusinessProfile | None:
@@ -1385,6 +1402,7 @@ async def get_business_profile_by_id(
     )
 
 
+@stateless
 async def get_chat_conversation_by_id(
     conn: Connection, *, chat_conversation_id: UUID, user_id: UUID
 ) -> ChatConversation | None:
@@ -1399,6 +1417,7 @@ async def get_chat_conversation_by_id(
     )
 
 
+@stateless
 async def get_evidence_item_by_id(
     conn: Connection, *, evidence_item_id: UUID, user_id: UUID
 ) -> EvidenceItem | None:
@@ -1413,6 +1432,7 @@ async def get_evidence_item_by_id(
     )
 
 
+@stateless
 async def get_framework_by_code(conn: Connection, *, code: str) -> ComplianceFramework | None:
     """The framework with this code, or none."""
     row = await _get_framework_by_code.fetchrow(conn, code=code)
@@ -1425,6 +1445,7 @@ async def get_framework_by_code(conn: Connection, *, code: str) -> ComplianceFra
     )
 
 
+@stateless
 async def get_integration_credentials(
     conn: Connection, *, encryption_key: str, integration_id: UUID, user_id: UUID
 ) -> JsonValue | None:
@@ -1438,6 +1459,7 @@ async def get_integration_credentials(
     return _VALUE_0.validate_python(value)
 
 
+@stateless
 async def get_policy_by_id(
     conn: Connection, *, policy_id: UUID, user_id: UUID
 ) -> GeneratedPolicy | None:
@@ -1450,18 +1472,21 @@ async def get_policy_by_id(
     )
 
 
+@stateless
 async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
     """The user with this email, whatever its case, or none."""
     row = await _get_user_by_email.fetchrow(conn, email=email)
     return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
     row = await _get_user_by_id.fetchrow(conn, user_id=user_id)
     return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_user_hashed_password_by_email(conn: Connection, *, email: str) -> str | None:
     """The stored password hash of an active user, for verifying a login in the application; none
     otherwise.
@@ -1470,6 +1495,7 @@ async def get_user_hashed_password_by_email(conn: Connection, *, email: str) -> 
     return _VALUE_1.validate_python(value)
 
 
+@stateless
 async def list_assessment_dashboard(
     conn: Connection,
     *,
@@ -1494,6 +1520,7 @@ async def list_assessment_dashboard(
     )
 
 
+@stateless
 async def list_business_profiles_by_user(
     conn: Connection, *, user_id: UUID
 ) -> list[BusinessProfile]:
@@ -1504,6 +1531,7 @@ async def list_business_profiles_by_user(
     )
 
 
+@stateless
 async def list_chat_conversations_by_user(
     conn: Connection,
     *,
@@ -1527,6 +1555,7 @@ async def list_chat_conversations_by_user(
     )
 
 
+@stateless
 async def list_compliance_overview(conn: Connection, *, user_id: UUID) -> list[ComplianceOverview]:
     """Per framework the user has evidence for: the number of evidence items, how many are
     approved, and the approved share in percent; by framework code.
@@ -1537,6 +1566,7 @@ async def list_compliance_overview(conn: Connection, *, user_id: UUID) -> list[C
     )
 
 
+@stateless
 async def list_evidence_by_ai_metadata(
     conn: Connection, *, user_id: UUID, metadata: JsonValue, max_rows: int
 ) -> list[EvidenceItem]:
@@ -1551,6 +1581,7 @@ async def list_evidence_by_ai_metadata(
     )
 
 
+@stateless
 async def list_evidence_by_name(
     conn: Connection,
     *,
@@ -1580,6 +1611,7 @@ async def list_evidence_by_name(
     )
 
 
+@stateless
 async def list_evidence_by_text(
     conn: Connection,
     *,
@@ -1608,6 +1640,7 @@ async def list_evidence_by_text(
     )
 
 
+@stateless
 async def list_frameworks_active(conn: Connection) -> list[ComplianceFramework]:
     """The frameworks offered for new work, by code."""
     rows = await _list_frameworks_active.fetch(conn)
@@ -1616,6 +1649,7 @@ async def list_frameworks_active(conn: Connection) -> list[ComplianceFramework]:
     )
 
 
+@stateless
 async def list_implementation_plan_progress(
     conn: Connection, *, user_id: UUID, business_profile_id: UUID
 ) -> list[ImplementationPlanProgress]:
@@ -1631,6 +1665,7 @@ async def list_implementation_plan_progress(
     )
 
 
+@stateless
 async def list_integrations_by_user(
     conn: Connection, *, user_id: UUID
 ) -> list[IntegrationConfiguration]:
@@ -1641,6 +1676,7 @@ async def list_integrations_by_user(
     )
 
 
+@stateless
 async def list_policies_by_text(
     conn: Connection, *, search_text: str, user_id: UUID, max_rows: int
 ) -> list[PolicySearchResult]:
@@ -1655,6 +1691,7 @@ async def list_policies_by_text(
     )
 
 
+@stateless
 async def list_policy_versions(
     conn: Connection, *, user_id: UUID, business_profile_id: UUID, policy_name: str
 ) -> list[PolicyVersion]:
@@ -1669,6 +1706,7 @@ async def list_policy_versions(
     )
 
 
+@stateless
 async def list_readiness_scores(
     conn: Connection, *, business_profile_id: UUID, user_id: UUID
 ) -> list[ReadinessScore]:
@@ -1684,6 +1722,7 @@ async def list_readiness_scores(
     )
 
 
+@stateless
 async def list_report_schedules_by_user(conn: Connection, *, user_id: UUID) -> list[ReportSchedule]:
     """The user's report schedules, next due first."""
     rows = await _list_report_schedules_by_user.fetch(conn, user_id=user_id)
@@ -1692,6 +1731,7 @@ async def list_report_schedules_by_user(conn: Connection, *, user_id: UUID) -> l
     )
 
 
+@stateless
 async def update_assessment_answers(
     conn: Connection,
     *,
@@ -1720,6 +1760,7 @@ async def update_assessment_answers(
     )
 
 
+@stateless
 async def update_assessment_completed(
     conn: Connection, *, assessment_session_id: UUID, user_id: UUID
 ) -> AssessmentSession | None:
@@ -1738,6 +1779,7 @@ async def update_assessment_completed(
     )
 
 
+@stateless
 async def update_business_profile(
     conn: Connection,
     *,
@@ -1779,6 +1821,7 @@ async def update_business_profile(
     )
 
 
+@stateless
 async def update_chat_conversation_message(
     conn: Connection, *, role: str, content: str, chat_conversation_id: UUID, user_id: UUID
 ) -> ChatConversation | None:
@@ -1795,6 +1838,7 @@ async def update_chat_conversation_message(
     )
 
 
+@stateless
 async def update_due_report_schedules(
     conn: Connection, *, max_rows: int
 ) -> list[DueReportSchedule]:
@@ -1810,6 +1854,7 @@ async def update_due_report_schedules(
     )
 
 
+@stateless
 async def update_evidence_file(
     conn: Connection,
     *,
@@ -1837,6 +1882,7 @@ async def update_evidence_file(
     )
 
 
+@stateless
 async def update_evidence_status(
     conn: Connection,
     *,
@@ -1863,6 +1909,7 @@ async def update_evidence_status(
     )
 
 
+@stateless
 async def update_framework_active(
     conn: Connection, *, is_active: bool, code: str
 ) -> ComplianceFramework | None:
@@ -1879,6 +1926,7 @@ async def update_framework_active(
     )
 
 
+@stateless
 async def update_implementation_plan_phases(
     conn: Connection, *, phases: JsonValue, implementation_plan_id: UUID, user_id: UUID
 ) -> ImplementationPlan | None:
@@ -1895,6 +1943,7 @@ async def update_implementation_plan_phases(
     )
 
 
+@stateless
 async def update_implementation_plan_status(
     conn: Connection, *, status: str, implementation_plan_id: UUID, user_id: UUID
 ) -> ImplementationPlan | None:
@@ -1913,6 +1962,7 @@ async def update_implementation_plan_status(
     )
 
 
+@stateless
 async def update_integration_credentials(
     conn: Connection,
     *,
@@ -1940,6 +1990,7 @@ async def update_integration_credentials(
     )
 
 
+@stateless
 async def update_integration_sync(
     conn: Connection, *, last_sync_error: str | None, integration_id: UUID, user_id: UUID
 ) -> IntegrationConfiguration | None:
@@ -1958,6 +2009,7 @@ async def update_integration_sync(
     )
 
 
+@stateless
 async def update_policy_status(
     conn: Connection, *, status: str, reviewer_id: UUID | None, policy_id: UUID, user_id: UUID
 ) -> GeneratedPolicy | None:
@@ -1975,6 +2027,7 @@ async def update_policy_status(
     )
 
 
+@stateless
 async def update_report_schedule_active(
     conn: Connection, *, is_active: bool, report_schedule_id: UUID, user_id: UUID
 ) -> ReportSchedule | None:
@@ -1989,6 +2042,7 @@ async def update_report_schedule_active(
     )
 
 
+@stateless
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
     return await _update_user_active.execute(conn, is_active=is_active, user_id=user_id)

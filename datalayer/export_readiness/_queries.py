@@ -11,7 +11,7 @@ from pydantic import BaseModel, JsonValue, TypeAdapter
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.export_readiness.shapes import Citations
 from datalayer.gen.runtime import checked, stale_names
-from datalayer.queries import Connection, load
+from datalayer.queries import Connection, load, stateless
 
 __all__ = [
     "ActionPlanDay",
@@ -846,6 +846,7 @@ _upsert_user_metrics = checked(
 _VALUE_0: TypeAdapter[str | None] = TypeAdapter(str | None)
 
 
+@stateless
 async def create_action_plan_tasks(
     conn: Connection, *, user_id: UUID, report_id: UUID, tasks: JsonValue
 ) -> list[ActionPlanProgress]:
@@ -861,6 +862,7 @@ async def create_action_plan_tasks(
     )
 
 
+@stateless
 async def create_certification_progress(
     conn: Connection,
     *,
@@ -888,6 +890,7 @@ async def create_certification_progress(
     )
 
 
+@stateless
 async def create_chat_message(
     conn: Connection,
     *,
@@ -918,6 +921,7 @@ async def create_chat_message(
     )
 
 
+@stateless
 async def create_chat_session(
     conn: Connection, *, user_id: UUID, report_id: UUID | None, context_data: JsonValue
 ) -> ChatSession:
@@ -932,6 +936,7 @@ async def create_chat_session(
     return ChatSession.model_validate(dict(zip(_ChatSession_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_finance_analysis(
     conn: Connection,
     *,
@@ -963,6 +968,7 @@ async def create_finance_analysis(
     )
 
 
+@stateless
 async def create_generated_document(
     conn: Connection,
     *,
@@ -988,6 +994,7 @@ async def create_generated_document(
     return GeneratedDocument.model_validate(dict(zip(_GeneratedDocument_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_logistics_analysis(
     conn: Connection,
     *,
@@ -1019,6 +1026,7 @@ async def create_logistics_analysis(
     )
 
 
+@stateless
 async def create_report(
     conn: Connection,
     *,
@@ -1048,6 +1056,7 @@ async def create_report(
     )
 
 
+@stateless
 async def create_user(
     conn: Connection,
     *,
@@ -1082,6 +1091,7 @@ async def create_user(
     return User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def delete_chat_session(conn: Connection, *, session_id: UUID, user_id: UUID) -> int:
     """Deletes the user's chat session and its messages; returns the number of sessions deleted (0
     or 1).
@@ -1089,11 +1099,13 @@ async def delete_chat_session(conn: Connection, *, session_id: UUID, user_id: UU
     return await _delete_chat_session.execute(conn, session_id=session_id, user_id=user_id)
 
 
+@stateless
 async def delete_generated_document(conn: Connection, *, document_id: UUID, user_id: UUID) -> int:
     """Deletes the user's document; returns the number deleted (0 or 1)."""
     return await _delete_generated_document.execute(conn, document_id=document_id, user_id=user_id)
 
 
+@stateless
 async def delete_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> int:
     """Deletes the user's report with its certification progress, documents, action plan, chat
     sessions (and messages) and analyses; returns the number of reports deleted (0 or 1).
@@ -1101,6 +1113,7 @@ async def delete_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> 
     return await _delete_report.execute(conn, report_id=report_id, user_id=user_id)
 
 
+@stateless
 async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes a user and, by cascade, all their data; returns the number of users deleted (0 or
     1).
@@ -1108,6 +1121,7 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     return await _delete_user.execute(conn, user_id=user_id)
 
 
+@stateless
 async def get_chat_session(
     conn: Connection, *, session_id: UUID, user_id: UUID
 ) -> ChatSession | None:
@@ -1120,6 +1134,7 @@ async def get_chat_session(
     )
 
 
+@stateless
 async def get_finance_analysis_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> FinanceAnalysis | None:
@@ -1132,6 +1147,7 @@ async def get_finance_analysis_by_report(
     )
 
 
+@stateless
 async def get_generated_document(
     conn: Connection, *, encryption_key: str, document_id: UUID, user_id: UUID
 ) -> GeneratedDocument | None:
@@ -1148,6 +1164,7 @@ async def get_generated_document(
     )
 
 
+@stateless
 async def get_logistics_analysis_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> LogisticsAnalysis | None:
@@ -1164,6 +1181,7 @@ async def get_logistics_analysis_by_report(
     )
 
 
+@stateless
 async def get_metrics_totals(conn: Connection) -> MetricsTotals:
     """Platform totals across users: users with metrics, reports, certifications, documents, tasks,
     cost and time saved (zeros when there are none).
@@ -1174,6 +1192,7 @@ async def get_metrics_totals(conn: Connection) -> MetricsTotals:
     return MetricsTotals.model_validate(dict(zip(_MetricsTotals_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_report_by_id(conn: Connection, *, report_id: UUID, user_id: UUID) -> Report | None:
     """The user's report, or none."""
     row = await _get_report_by_id.fetchrow(conn, report_id=report_id, user_id=user_id)
@@ -1182,18 +1201,21 @@ async def get_report_by_id(conn: Connection, *, report_id: UUID, user_id: UUID) 
     )
 
 
+@stateless
 async def get_user_by_email(conn: Connection, *, encryption_key: str, email: str) -> User | None:
     """The user with this email whatever its case (phone decrypted), or none."""
     row = await _get_user_by_email.fetchrow(conn, encryption_key=encryption_key, email=email)
     return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_user_by_id(conn: Connection, *, encryption_key: str, user_id: UUID) -> User | None:
     """The user with this id (phone decrypted), or none."""
     row = await _get_user_by_id.fetchrow(conn, encryption_key=encryption_key, user_id=user_id)
     return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_user_metrics(conn: Connection, *, user_id: UUID) -> UserMetrics | None:
     """The user's success metrics, or none before the first upsert."""
     row = await _get_user_metrics.fetchrow(conn, user_id=user_id)
@@ -1204,6 +1226,7 @@ async def get_user_metrics(conn: Connection, *, user_id: UUID) -> UserMetrics | 
     )
 
 
+@stateless
 async def get_user_password_hash_by_email(conn: Connection, *, email: str) -> str | None:
     """The stored password hash of an active user, for verifying a login in the application; none
     otherwise.
@@ -1212,6 +1235,7 @@ async def get_user_password_hash_by_email(conn: Connection, *, email: str) -> st
     return _VALUE_0.validate_python(value)
 
 
+@stateless
 async def list_action_plan_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[ActionPlanProgress]:
@@ -1222,6 +1246,7 @@ async def list_action_plan_by_report(
     )
 
 
+@stateless
 async def list_action_plan_days(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[ActionPlanDay]:
@@ -1234,6 +1259,7 @@ async def list_action_plan_days(
     )
 
 
+@stateless
 async def list_certification_progress_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[CertificationProgress]:
@@ -1246,6 +1272,7 @@ async def list_certification_progress_by_report(
     )
 
 
+@stateless
 async def list_chat_messages(
     conn: Connection,
     *,
@@ -1275,6 +1302,7 @@ async def list_chat_messages(
     )
 
 
+@stateless
 async def list_chat_messages_by_source(
     conn: Connection, *, encryption_key: str, user_id: UUID, source: str, max_rows: int
 ) -> list[ChatMessage]:
@@ -1289,6 +1317,7 @@ async def list_chat_messages_by_source(
     )
 
 
+@stateless
 async def list_chat_sessions_by_user(
     conn: Connection,
     *,
@@ -1312,6 +1341,7 @@ async def list_chat_sessions_by_user(
     )
 
 
+@stateless
 async def list_destination_country_stats(conn: Connection) -> list[DestinationCountryStat]:
     """Completed reports per destination country: how many, and their average and highest risk
     score; most reports first.
@@ -1322,6 +1352,7 @@ async def list_destination_country_stats(conn: Connection) -> list[DestinationCo
     )
 
 
+@stateless
 async def list_generated_documents_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[DocumentSummary]:
@@ -1336,6 +1367,7 @@ async def list_generated_documents_by_report(
     )
 
 
+@stateless
 async def list_reports_by_destination_country(
     conn: Connection,
     *,
@@ -1357,6 +1389,7 @@ async def list_reports_by_destination_country(
     return _Report_LIST.validate_python([dict(zip(_Report_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def list_reports_by_hs_code(
     conn: Connection,
     *,
@@ -1379,6 +1412,7 @@ async def list_reports_by_hs_code(
     return _Report_LIST.validate_python([dict(zip(_Report_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def list_reports_by_user(
     conn: Connection,
     *,
@@ -1400,6 +1434,7 @@ async def list_reports_by_user(
     return _Report_LIST.validate_python([dict(zip(_Report_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def list_reports_requiring_certification(
     conn: Connection, *, user_id: UUID, certification_id: str
 ) -> list[Report]:
@@ -1412,6 +1447,7 @@ async def list_reports_requiring_certification(
     return _Report_LIST.validate_python([dict(zip(_Report_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def list_user_dashboard(conn: Connection, *, user_id: UUID) -> list[UserDashboard]:
     """The user's reports, newest first, each with its certification progress (certifications
     tracked, completed, percentage) and action-plan completion (tasks, done, percentage; 0 when
@@ -1423,6 +1459,7 @@ async def list_user_dashboard(conn: Connection, *, user_id: UUID) -> list[UserDa
     )
 
 
+@stateless
 async def update_action_plan_task_completed(
     conn: Connection,
     *,
@@ -1452,6 +1489,7 @@ async def update_action_plan_task_completed(
     )
 
 
+@stateless
 async def update_certification_document_completed(
     conn: Connection, *, document_name: str, certification_progress_id: UUID, user_id: UUID
 ) -> CertificationProgress | None:
@@ -1471,6 +1509,7 @@ async def update_certification_document_completed(
     )
 
 
+@stateless
 async def update_certification_status(
     conn: Connection,
     *,
@@ -1498,6 +1537,7 @@ async def update_certification_status(
     )
 
 
+@stateless
 async def update_chat_session_context(
     conn: Connection, *, context_data: JsonValue, session_id: UUID, user_id: UUID
 ) -> ChatSession | None:
@@ -1512,6 +1552,7 @@ async def update_chat_session_context(
     )
 
 
+@stateless
 async def update_document_validation(
     conn: Connection,
     *,
@@ -1537,6 +1578,7 @@ async def update_document_validation(
     )
 
 
+@stateless
 async def update_report_completed(
     conn: Connection,
     *,
@@ -1567,6 +1609,7 @@ async def update_report_completed(
     )
 
 
+@stateless
 async def update_report_failed(
     conn: Connection, *, failure_reason: str | None, report_id: UUID
 ) -> Report | None:
@@ -1579,6 +1622,7 @@ async def update_report_failed(
     )
 
 
+@stateless
 async def update_report_processing(conn: Connection, *, report_id: UUID) -> Report | None:
     """Marks a pending report as being generated; returns it, or none if it is not pending."""
     row = await _update_report_processing.fetchrow(conn, report_id=report_id)
@@ -1587,11 +1631,13 @@ async def update_report_processing(conn: Connection, *, report_id: UUID) -> Repo
     )
 
 
+@stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful login now; returns the number of users changed (0 or 1)."""
     return await _update_user_last_login.execute(conn, user_id=user_id)
 
 
+@stateless
 async def update_user_profile(
     conn: Connection,
     *,
@@ -1621,6 +1667,7 @@ async def update_user_profile(
     return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def upsert_user_metrics(
     conn: Connection,
     *,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.gen.runtime import checked, stale_names
-from datalayer.queries import Connection, load
+from datalayer.queries import Connection, load, stateless
 
 __all__ = [
     "Account",
@@ -622,6 +622,7 @@ _upsert_investment = checked(
 _VALUE_0: TypeAdapter[str | None] = TypeAdapter(str | None)
 
 
+@stateless
 async def create_account(
     conn: Connection,
     *,
@@ -647,6 +648,7 @@ async def create_account(
     return Account.model_validate(dict(zip(_Account_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_card(
     conn: Connection,
     *,
@@ -684,6 +686,7 @@ async def create_card(
     return Card.model_validate(dict(zip(_Card_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_deposit(
     conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None
 ) -> Deposit:
@@ -698,6 +701,7 @@ async def create_deposit(
     return Deposit.model_validate(dict(zip(_Deposit_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_p2p_payment(
     conn: Connection,
     *,
@@ -727,6 +731,7 @@ async def create_p2p_payment(
     return P2pPayment.model_validate(dict(zip(_P2pPayment_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_transfer(
     conn: Connection,
     *,
@@ -757,6 +762,7 @@ async def create_transfer(
     return Transfer.model_validate(dict(zip(_Transfer_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_transfer_reversal(
     conn: Connection, *, user_id: UUID, transfer_id: UUID
 ) -> Transfer:
@@ -769,6 +775,7 @@ async def create_transfer_reversal(
     return Transfer.model_validate(dict(zip(_Transfer_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_user(
     conn: Connection,
     *,
@@ -794,6 +801,7 @@ async def create_user(
     return User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_withdrawal(
     conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None
 ) -> Deposit:
@@ -806,11 +814,13 @@ async def create_withdrawal(
     return Deposit.model_validate(dict(zip(_Deposit_FIELDS, row, strict=True)))
 
 
+@stateless
 async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes a user who holds no accounts, cards or payments (refused otherwise); returns 0 or 1."""
     return await _delete_user.execute(conn, user_id=user_id)
 
 
+@stateless
 async def get_account_by_id(conn: Connection, *, account_id: UUID, user_id: UUID) -> Account | None:
     """The account, if it belongs to this user; none otherwise."""
     row = await _get_account_by_id.fetchrow(conn, account_id=account_id, user_id=user_id)
@@ -821,12 +831,14 @@ async def get_account_by_id(conn: Connection, *, account_id: UUID, user_id: UUID
     )
 
 
+@stateless
 async def get_card_by_id(conn: Connection, *, card_id: UUID, user_id: UUID) -> Card | None:
     """The user's card, masked, or none."""
     row = await _get_card_by_id.fetchrow(conn, card_id=card_id, user_id=user_id)
     return None if row is None else Card.model_validate(dict(zip(_Card_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_card_token(
     conn: Connection, *, encryption_key: str, card_id: UUID, user_id: UUID
 ) -> str | None:
@@ -839,6 +851,7 @@ async def get_card_token(
     return _VALUE_0.validate_python(value)
 
 
+@stateless
 async def get_p2p_payment_by_id(
     conn: Connection, *, p2p_transaction_id: UUID, user_id: UUID
 ) -> P2pPayment | None:
@@ -853,6 +866,7 @@ async def get_p2p_payment_by_id(
     )
 
 
+@stateless
 async def get_transfer_by_id(
     conn: Connection, *, transfer_id: UUID, user_id: UUID
 ) -> Transfer | None:
@@ -865,24 +879,28 @@ async def get_transfer_by_id(
     )
 
 
+@stateless
 async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
     """The user with this email, whatever its case, or none."""
     row = await _get_user_by_email.fetchrow(conn, email=email)
     return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
     row = await _get_user_by_id.fetchrow(conn, user_id=user_id)
     return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_user_password_hash_by_email(conn: Connection, *, email: str) -> str | None:
     """The stored password hash for a login, or none (for verifying a password in the application)."""
     value = await _get_user_password_hash_by_email.fetchval(conn, email=email)
     return _VALUE_0.validate_python(value)
 
 
+@stateless
 async def list_account_statement(
     conn: Connection,
     *,
@@ -906,12 +924,14 @@ async def list_account_statement(
     )
 
 
+@stateless
 async def list_accounts_by_user(conn: Connection, *, user_id: UUID) -> list[Account]:
     """The user's accounts, oldest first."""
     rows = await _list_accounts_by_user.fetch(conn, user_id=user_id)
     return _Account_LIST.validate_python([dict(zip(_Account_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
     """Every account whose balance differs from the sum of its ledger entries (must be empty)."""
     rows = await _list_balance_mismatches.fetch(conn)
@@ -920,12 +940,14 @@ async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
     )
 
 
+@stateless
 async def list_cards_by_user(conn: Connection, *, user_id: UUID) -> list[Card]:
     """The user's cards, masked, oldest first."""
     rows = await _list_cards_by_user.fetch(conn, user_id=user_id)
     return _Card_LIST.validate_python([dict(zip(_Card_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def list_currency_totals(conn: Connection) -> list[CurrencyTotal]:
     """Money per currency: what customers hold and the bank's clearing position; they sum to zero."""
     rows = await _list_currency_totals.fetch(conn)
@@ -934,6 +956,7 @@ async def list_currency_totals(conn: Connection) -> list[CurrencyTotal]:
     )
 
 
+@stateless
 async def list_investments_by_account(conn: Connection, *, account_id: UUID) -> list[Investment]:
     """The account's holdings, by symbol."""
     rows = await _list_investments_by_account.fetch(conn, account_id=account_id)
@@ -942,6 +965,7 @@ async def list_investments_by_account(conn: Connection, *, account_id: UUID) -> 
     )
 
 
+@stateless
 async def list_p2p_payments_by_sender(
     conn: Connection,
     *,
@@ -965,6 +989,7 @@ async def list_p2p_payments_by_sender(
     )
 
 
+@stateless
 async def list_portfolio_values_by_user(conn: Connection, *, user_id: UUID) -> list[PortfolioValue]:
     """The user's portfolio per currency: market value, cost basis and unrealised gain of all
     holdings.
@@ -975,6 +1000,7 @@ async def list_portfolio_values_by_user(conn: Connection, *, user_id: UUID) -> l
     )
 
 
+@stateless
 async def list_transfers_by_user(
     conn: Connection,
     *,
@@ -998,6 +1024,7 @@ async def list_transfers_by_user(
     )
 
 
+@stateless
 async def list_unbalanced_postings(conn: Connection) -> list[UnbalancedPosting]:
     """Every posting whose entries do not sum to zero in some currency (must be empty)."""
     rows = await _list_unbalanced_postings.fetch(conn)
@@ -1006,6 +1033,7 @@ async def list_unbalanced_postings(conn: Connection) -> list[UnbalancedPosting]:
     )
 
 
+@stateless
 async def update_account_closed(
     conn: Connection, *, account_id: UUID, user_id: UUID
 ) -> Account | None:
@@ -1018,6 +1046,7 @@ async def update_account_closed(
     )
 
 
+@stateless
 async def update_account_frozen(
     conn: Connection, *, frozen: bool, account_id: UUID
 ) -> Account | None:
@@ -1030,6 +1059,7 @@ async def update_account_frozen(
     )
 
 
+@stateless
 async def update_account_name(
     conn: Connection, *, account_name: str, account_id: UUID, user_id: UUID
 ) -> Account | None:
@@ -1044,6 +1074,7 @@ async def update_account_name(
     )
 
 
+@stateless
 async def update_card_spending_limit(
     conn: Connection, *, spending_limit: Decimal | None, card_id: UUID, user_id: UUID
 ) -> Card | None:
@@ -1054,6 +1085,7 @@ async def update_card_spending_limit(
     return None if row is None else Card.model_validate(dict(zip(_Card_FIELDS, row, strict=True)))
 
 
+@stateless
 async def update_card_status(
     conn: Connection, *, status: str, card_id: UUID, user_id: UUID
 ) -> Card | None:
@@ -1064,21 +1096,25 @@ async def update_card_status(
     return None if row is None else Card.model_validate(dict(zip(_Card_FIELDS, row, strict=True)))
 
 
+@stateless
 async def update_investment_prices(conn: Connection, *, current_price: Decimal, symbol: str) -> int:
     """Sets the current price of a symbol in every holding; returns the number of holdings changed."""
     return await _update_investment_prices.execute(conn, current_price=current_price, symbol=symbol)
 
 
+@stateless
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
     return await _update_user_active.execute(conn, is_active=is_active, user_id=user_id)
 
 
+@stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful login now; returns the number of users changed (0 or 1)."""
     return await _update_user_last_login.execute(conn, user_id=user_id)
 
 
+@stateless
 async def update_user_password_hash(conn: Connection, *, password_hash: str, user_id: UUID) -> int:
     """Replaces a user's password hash; returns the number of users changed (0 or 1)."""
     return await _update_user_password_hash.execute(
@@ -1086,6 +1122,7 @@ async def update_user_password_hash(conn: Connection, *, password_hash: str, use
     )
 
 
+@stateless
 async def update_user_profile(
     conn: Connection, *, first_name: str, last_name: str, phone_number: str | None, user_id: UUID
 ) -> User | None:
@@ -1096,6 +1133,7 @@ async def update_user_profile(
     return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def upsert_investment(
     conn: Connection,
     *,

@@ -155,6 +155,7 @@ def render_module(
         ("datalayer.errors", "StaleQueryError"),
         ("datalayer.queries", "Connection"),
         ("datalayer.queries", "load"),
+        ("datalayer.queries", "stateless"),
     }
     other: set[tuple[str, str]] = set()
     enum_oids: set[int] = set()
@@ -315,7 +316,7 @@ def render_module(
         fn = _function(plan, values)
         if fn:
             exported.append(plan.query.name)
-            body += ["", "", *fn]
+            body += ["", "", "@stateless", *fn]
 
     names = [plan.query.name for plan in plans if plan.query.operation is not Operation.SCRIPT]
     body += [

@@ -10,7 +10,7 @@ from pydantic import BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.gen.runtime import checked, stale_names
-from datalayer.queries import Connection, load
+from datalayer.queries import Connection, load, stateless
 
 __all__ = [
     "Customer",
@@ -922,6 +922,7 @@ _VALUE_0: TypeAdapter[bool] = TypeAdapter(bool)
 _VALUE_1: TypeAdapter[str | None] = TypeAdapter(str | None)
 
 
+@stateless
 async def create_customer(
     conn: Connection,
     *,
@@ -949,6 +950,7 @@ async def create_customer(
     return Customer.model_validate(dict(zip(_Customer_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_decision(
     conn: Connection,
     *,
@@ -976,6 +978,7 @@ async def create_decision(
     return Decision.model_validate(dict(zip(_Decision_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_operational_outcome(
     conn: Connection,
     *,
@@ -1016,6 +1019,7 @@ async def create_operational_outcome(
     )
 
 
+@stateless
 async def create_order(
     conn: Connection,
     *,
@@ -1061,6 +1065,7 @@ async def create_order(
     return Order.model_validate(dict(zip(_Order_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_route(
     conn: Connection,
     *,
@@ -1092,6 +1097,7 @@ async def create_route(
     return Route.model_validate(dict(zip(_Route_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_route_stop(
     conn: Connection,
     *,
@@ -1125,6 +1131,7 @@ async def create_route_stop(
     return RouteStop.model_validate(dict(zip(_RouteStop_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_user(
     conn: Connection,
     *,
@@ -1148,6 +1155,7 @@ async def create_user(
     return User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_user_with_password(
     conn: Connection, *, username: str, email: str, password: str, role: str, is_superuser: bool
 ) -> User:
@@ -1167,6 +1175,7 @@ async def create_user_with_password(
     return User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_vehicle(
     conn: Connection,
     *,
@@ -1196,6 +1205,7 @@ async def create_vehicle(
     return Vehicle.model_validate(dict(zip(_Vehicle_FIELDS, row, strict=True)))
 
 
+@stateless
 async def delete_decision(conn: Connection, *, decision_id: UUID) -> int:
     """Deletes a decision that is not committed and created no routes (a committed one is refused
     with CheckViolation decisions_immutable_check); returns 0 or 1.
@@ -1203,6 +1213,7 @@ async def delete_decision(conn: Connection, *, decision_id: UUID) -> int:
     return await _delete_decision.execute(conn, decision_id=decision_id)
 
 
+@stateless
 async def exists_user_password(conn: Connection, *, username: str, password: str) -> bool:
     """Whether an active user has this password (bcrypt hashes, checked by pgcrypto; false for
     argon2 hashes, which the application verifies itself).
@@ -1211,6 +1222,7 @@ async def exists_user_password(conn: Connection, *, username: str, password: str
     return _VALUE_0.validate_python(value)
 
 
+@stateless
 async def get_customer_by_code(conn: Connection, *, customer_code: str) -> Customer | None:
     """The customer with this business key, or none."""
     row = await _get_customer_by_code.fetchrow(conn, customer_code=customer_code)
@@ -1221,6 +1233,7 @@ async def get_customer_by_code(conn: Connection, *, customer_code: str) -> Custo
     )
 
 
+@stateless
 async def get_customer_by_id(conn: Connection, *, customer_id: UUID) -> Customer | None:
     """The customer with this id, or none."""
     row = await _get_customer_by_id.fetchrow(conn, customer_id=customer_id)
@@ -1231,6 +1244,7 @@ async def get_customer_by_id(conn: Connection, *, customer_id: UUID) -> Customer
     )
 
 
+@stateless
 async def get_decision_by_id(conn: Connection, *, decision_id: UUID) -> Decision | None:
     """The decision with this id, or none."""
     row = await _get_decision_by_id.fetchrow(conn, decision_id=decision_id)
@@ -1241,36 +1255,42 @@ async def get_decision_by_id(conn: Connection, *, decision_id: UUID) -> Decision
     )
 
 
+@stateless
 async def get_order_by_code(conn: Connection, *, order_code: str) -> Order | None:
     """The order with this business key, or none."""
     row = await _get_order_by_code.fetchrow(conn, order_code=order_code)
     return None if row is None else Order.model_validate(dict(zip(_Order_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_order_by_id(conn: Connection, *, order_id: UUID) -> Order | None:
     """The order with this id, or none."""
     row = await _get_order_by_id.fetchrow(conn, order_id=order_id)
     return None if row is None else Order.model_validate(dict(zip(_Order_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_route_by_id(conn: Connection, *, route_id: UUID) -> Route | None:
     """The route with this id, or none."""
     row = await _get_route_by_id.fetchrow(conn, route_id=route_id)
     return None if row is None else Route.model_validate(dict(zip(_Route_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
     row = await _get_user_by_id.fetchrow(conn, user_id=user_id)
     return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_user_by_username(conn: Connection, *, username: str) -> User | None:
     """The user with this username, whatever its case, or none."""
     row = await _get_user_by_username.fetchrow(conn, username=username)
     return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_user_password_hash_by_username(conn: Connection, *, username: str) -> str | None:
     """The stored password hash of an active user, or none (for verifying a password in the
     application).
@@ -1279,6 +1299,7 @@ async def get_user_password_hash_by_username(conn: Connection, *, username: str)
     return _VALUE_1.validate_python(value)
 
 
+@stateless
 async def get_vehicle_by_code(conn: Connection, *, vehicle_code: str) -> Vehicle | None:
     """The vehicle with this business key, or none."""
     row = await _get_vehicle_by_code.fetchrow(conn, vehicle_code=vehicle_code)
@@ -1289,6 +1310,7 @@ async def get_vehicle_by_code(conn: Connection, *, vehicle_code: str) -> Vehicle
     )
 
 
+@stateless
 async def get_vehicle_by_id(conn: Connection, *, vehicle_id: UUID) -> Vehicle | None:
     """The vehicle with this id, or none."""
     row = await _get_vehicle_by_id.fetchrow(conn, vehicle_id=vehicle_id)
@@ -1299,6 +1321,7 @@ async def get_vehicle_by_id(conn: Connection, *, vehicle_id: UUID) -> Vehicle | 
     )
 
 
+@stateless
 async def list_customers(
     conn: Connection, *, after_customer_code: str | None, max_rows: int
 ) -> list[Customer]:
@@ -1313,6 +1336,7 @@ async def list_customers(
     )
 
 
+@stateless
 async def list_decision_audit(
     conn: Connection,
     *,
@@ -1338,6 +1362,7 @@ async def list_decision_audit(
     )
 
 
+@stateless
 async def list_learning_feedback(
     conn: Connection, *, recorded_from: datetime, recorded_until: datetime
 ) -> list[LearningFeedback]:
@@ -1355,6 +1380,7 @@ async def list_learning_feedback(
     )
 
 
+@stateless
 async def list_nearest_available_vehicles(
     conn: Connection,
     *,
@@ -1383,6 +1409,7 @@ async def list_nearest_available_vehicles(
     )
 
 
+@stateless
 async def list_outcomes_by_route(conn: Connection, *, route_id: UUID) -> list[OperationalOutcome]:
     """The outcomes recorded for a route, oldest first."""
     rows = await _list_outcomes_by_route.fetch(conn, route_id=route_id)
@@ -1391,6 +1418,7 @@ async def list_outcomes_by_route(conn: Connection, *, route_id: UUID) -> list[Op
     )
 
 
+@stateless
 async def list_pending_orders(
     conn: Connection,
     *,
@@ -1417,6 +1445,7 @@ async def list_pending_orders(
     return _Order_LIST.validate_python([dict(zip(_Order_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def list_route_performance(
     conn: Connection, *, completed_from: datetime, completed_until: datetime
 ) -> list[RoutePerformance]:
@@ -1432,6 +1461,7 @@ async def list_route_performance(
     )
 
 
+@stateless
 async def list_route_plan(conn: Connection, *, route_id: UUID) -> list[RoutePlan]:
     """The route's stops in order, each with its order and customer (none for depot stops): what to
     pick up or deliver, where and when.
@@ -1442,6 +1472,7 @@ async def list_route_plan(conn: Connection, *, route_id: UUID) -> list[RoutePlan
     )
 
 
+@stateless
 async def list_table_row_counts(conn: Connection) -> list[TableRowCount]:
     """How many rows each logistics table holds, in the order the seed listed them (for `datalayer
     logistics check`).
@@ -1452,12 +1483,14 @@ async def list_table_row_counts(conn: Connection) -> list[TableRowCount]:
     )
 
 
+@stateless
 async def list_users(conn: Connection, *, after_username: str | None, max_rows: int) -> list[User]:
     """A page of users by username (keyset: pass the last row's username, none for the first page)."""
     rows = await _list_users.fetch(conn, after_username=after_username, max_rows=max_rows)
     return _User_LIST.validate_python([dict(zip(_User_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def list_vehicle_utilisation(
     conn: Connection, *, period_start: datetime, period_end: datetime
 ) -> list[VehicleUtilisation]:
@@ -1474,6 +1507,7 @@ async def list_vehicle_utilisation(
     )
 
 
+@stateless
 async def update_customer_settings(
     conn: Connection, *, constraints: JsonValue, preferences: JsonValue, customer_id: UUID
 ) -> Customer | None:
@@ -1488,6 +1522,7 @@ async def update_customer_settings(
     )
 
 
+@stateless
 async def update_decision_committed(conn: Connection, *, decision_id: UUID) -> Decision | None:
     """Commits a decision now (from then on it is immutable); returns it, or none if it was already
     committed or does not exist.
@@ -1500,6 +1535,7 @@ async def update_decision_committed(conn: Connection, *, decision_id: UUID) -> D
     )
 
 
+@stateless
 async def update_decision_executed(conn: Connection, *, decision_id: UUID) -> Decision | None:
     """Marks a committed decision executed now; returns it, or none if it is not committed or was
     already executed.
@@ -1512,12 +1548,14 @@ async def update_decision_executed(conn: Connection, *, decision_id: UUID) -> De
     )
 
 
+@stateless
 async def update_order_status(conn: Connection, *, status: str, order_id: UUID) -> Order | None:
     """Sets an order's status (in_transit, delivered, failed, cancelled); returns it, or none."""
     row = await _update_order_status.fetchrow(conn, status=status, order_id=order_id)
     return None if row is None else Order.model_validate(dict(zip(_Order_FIELDS, row, strict=True)))
 
 
+@stateless
 async def update_order_unassigned(conn: Connection, *, order_id: UUID) -> Order | None:
     """Takes an assigned order off its route (back to pending); returns it, or none if it was not
     assigned. Refused while the order still has stops on the route.
@@ -1526,6 +1564,7 @@ async def update_order_unassigned(conn: Connection, *, order_id: UUID) -> Order 
     return None if row is None else Order.model_validate(dict(zip(_Order_FIELDS, row, strict=True)))
 
 
+@stateless
 async def update_orders_route(
     conn: Connection, *, route_id: UUID, order_ids: list[UUID]
 ) -> list[Order]:
@@ -1539,6 +1578,7 @@ async def update_orders_route(
     return _Order_LIST.validate_python([dict(zip(_Order_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def update_route_cancelled(conn: Connection, *, route_id: UUID) -> Route | None:
     """Cancels a planned route (its period no longer blocks the vehicle); returns it, or none if it
     was not planned.
@@ -1547,6 +1587,7 @@ async def update_route_cancelled(conn: Connection, *, route_id: UUID) -> Route |
     return None if row is None else Route.model_validate(dict(zip(_Route_FIELDS, row, strict=True)))
 
 
+@stateless
 async def update_route_completed(
     conn: Connection,
     *,
@@ -1568,6 +1609,7 @@ async def update_route_completed(
     return None if row is None else Route.model_validate(dict(zip(_Route_FIELDS, row, strict=True)))
 
 
+@stateless
 async def update_route_started(conn: Connection, *, route_id: UUID) -> Route | None:
     """Starts a planned route now (planned -> in_progress); returns it, or none if it was not
     planned.
@@ -1576,6 +1618,7 @@ async def update_route_started(conn: Connection, *, route_id: UUID) -> Route | N
     return None if row is None else Route.model_validate(dict(zip(_Route_FIELDS, row, strict=True)))
 
 
+@stateless
 async def update_route_stop_actuals(
     conn: Connection,
     *,
@@ -1597,16 +1640,19 @@ async def update_route_stop_actuals(
     )
 
 
+@stateless
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
     return await _update_user_active.execute(conn, is_active=is_active, user_id=user_id)
 
 
+@stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful login now; returns the number of users changed (0 or 1)."""
     return await _update_user_last_login.execute(conn, user_id=user_id)
 
 
+@stateless
 async def update_vehicle_location(
     conn: Connection, *, latitude: float | None, longitude: float | None, vehicle_id: UUID
 ) -> Vehicle | None:
@@ -1621,6 +1667,7 @@ async def update_vehicle_location(
     )
 
 
+@stateless
 async def update_vehicle_status(
     conn: Connection, *, status: str, available_at: datetime | None, vehicle_id: UUID
 ) -> Vehicle | None:

@@ -8,7 +8,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.gen.runtime import checked, stale_names
-from datalayer.queries import Connection, load
+from datalayer.queries import Connection, load, stateless
 
 __all__ = [
     "ActiveConnection",
@@ -293,12 +293,14 @@ _VALUE_0: TypeAdapter[int] = TypeAdapter(int)
 _VALUE_1: TypeAdapter[str | None] = TypeAdapter(str | None)
 
 
+@stateless
 async def count_connections(conn: Connection) -> int:
     """Connections to the current database, this one included."""
     value = await _count_connections.fetchval(conn)
     return _VALUE_0.validate_python(value)
 
 
+@stateless
 async def get_cache_hit_ratio(conn: Connection) -> CacheHitRatio:
     """Share of table and index block reads served from shared buffers (null before any read)."""
     row = await _get_cache_hit_ratio.fetchrow(conn)
@@ -307,12 +309,14 @@ async def get_cache_hit_ratio(conn: Connection) -> CacheHitRatio:
     return CacheHitRatio.model_validate(dict(zip(_CacheHitRatio_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_pg_stat_statements_schema(conn: Connection) -> str | None:
     """The schema pg_stat_statements is installed in (null when it is not installed)."""
     value = await _get_pg_stat_statements_schema.fetchval(conn)
     return _VALUE_1.validate_python(value)
 
 
+@stateless
 async def get_server_info(conn: Connection) -> ServerInfo:
     """The server's version, the current database and role, and the server's clock."""
     row = await _get_server_info.fetchrow(conn)
@@ -321,6 +325,7 @@ async def get_server_info(conn: Connection) -> ServerInfo:
     return ServerInfo.model_validate(dict(zip(_ServerInfo_FIELDS, row, strict=True)))
 
 
+@stateless
 async def list_active_connections(conn: Connection) -> list[ActiveConnection]:
     """Every other backend connected to the current database: who, from where, doing what."""
     rows = await _list_active_connections.fetch(conn)
@@ -329,6 +334,7 @@ async def list_active_connections(conn: Connection) -> list[ActiveConnection]:
     )
 
 
+@stateless
 async def list_index_usage(conn: Connection) -> list[IndexUsage]:
     """Every user index with its size and how often it was scanned since statistics were reset."""
     rows = await _list_index_usage.fetch(conn)
@@ -337,12 +343,14 @@ async def list_index_usage(conn: Connection) -> list[IndexUsage]:
     )
 
 
+@stateless
 async def list_locks(conn: Connection) -> list[Lock]:
     """Locks held or awaited in the current database, with the backend holding or waiting."""
     rows = await _list_locks.fetch(conn)
     return _Lock_LIST.validate_python([dict(zip(_Lock_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def list_long_running_queries(
     conn: Connection, *, min_seconds: float
 ) -> list[LongRunningQuery]:
@@ -353,6 +361,7 @@ async def list_long_running_queries(
     )
 
 
+@stateless
 async def list_slow_queries(conn: Connection, *, max_rows: int) -> list[SlowQuery]:
     """The statements with the highest mean execution time, from pg_stat_statements (installed in
     schema public; the server must preload it). Check get_pg_stat_statements_schema first.
@@ -363,6 +372,7 @@ async def list_slow_queries(conn: Connection, *, max_rows: int) -> list[SlowQuer
     )
 
 
+@stateless
 async def list_table_sizes(conn: Connection) -> list[TableSize]:
     """Size of every user table: heap, indexes and TOAST, with the planner's row estimate; largest
     first.
@@ -373,6 +383,7 @@ async def list_table_sizes(conn: Connection) -> list[TableSize]:
     )
 
 
+@stateless
 async def list_unused_indexes(conn: Connection) -> list[UnusedIndex]:
     """Indexes never scanned that enforce nothing (not unique, not primary): candidates to drop.
     Statistics are per server since the last reset: look at every replica before dropping one.

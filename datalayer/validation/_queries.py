@@ -10,7 +10,7 @@ from pydantic import BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.gen.runtime import checked, stale_names
-from datalayer.queries import Connection, load
+from datalayer.queries import Connection, load, stateless
 
 __all__ = [
     "BehavioralTestResult",
@@ -713,6 +713,7 @@ _VALUE_0: TypeAdapter[int] = TypeAdapter(int)
 _VALUE_1: TypeAdapter[bool] = TypeAdapter(bool)
 
 
+@stateless
 async def count_sessions_search(
     conn: Connection,
     *,
@@ -738,18 +739,21 @@ async def count_sessions_search(
     return _VALUE_0.validate_python(value)
 
 
+@stateless
 async def count_sessions_to_clean_up(conn: Connection, *, created_before: datetime) -> int:
     """How many live sessions were created before created_before (what cleanup would soft-delete)."""
     value = await _count_sessions_to_clean_up.fetchval(conn, created_before=created_before)
     return _VALUE_0.validate_python(value)
 
 
+@stateless
 async def count_sessions_to_purge(conn: Connection, *, deleted_before: datetime) -> int:
     """How many sessions were soft-deleted before deleted_before (what a purge would remove)."""
     value = await _count_sessions_to_purge.fetchval(conn, deleted_before=deleted_before)
     return _VALUE_0.validate_python(value)
 
 
+@stateless
 async def create_behavioral_test_result(
     conn: Connection,
     *,
@@ -781,6 +785,7 @@ async def create_behavioral_test_result(
     )
 
 
+@stateless
 async def create_discrepancy(
     conn: Connection,
     *,
@@ -812,6 +817,7 @@ async def create_discrepancy(
     return Discrepancy.model_validate(dict(zip(_Discrepancy_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_session(
     conn: Connection,
     *,
@@ -839,6 +845,7 @@ async def create_session(
     return Session.model_validate(dict(zip(_Session_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_session_log(
     conn: Connection, *, session_id: UUID, level: str, message: str, details: JsonValue | None
 ) -> SessionLog:
@@ -851,6 +858,7 @@ async def create_session_log(
     return SessionLog.model_validate(dict(zip(_SessionLog_FIELDS, row, strict=True)))
 
 
+@stateless
 async def create_validation_result(
     conn: Connection,
     *,
@@ -874,11 +882,13 @@ async def create_validation_result(
     return ValidationResult.model_validate(dict(zip(_ValidationResult_FIELDS, row, strict=True)))
 
 
+@stateless
 async def delete_session_share(conn: Connection, *, session_id: UUID, grantee_id: str) -> int:
     """Revokes a user's access to a session; returns the number of shares removed (0 or 1)."""
     return await _delete_session_share.execute(conn, session_id=session_id, grantee_id=grantee_id)
 
 
+@stateless
 async def delete_sessions_purged_batch(
     conn: Connection, *, deleted_before: datetime, batch_size: int
 ) -> int:
@@ -891,6 +901,7 @@ async def delete_sessions_purged_batch(
     )
 
 
+@stateless
 async def exists_session_access(
     conn: Connection, *, session_id: UUID, user_id: str, write: bool
 ) -> bool:
@@ -903,6 +914,7 @@ async def exists_session_access(
     return _VALUE_1.validate_python(value)
 
 
+@stateless
 async def get_result_statistics(
     conn: Connection, *, created_from: datetime | None
 ) -> ResultStatistic:
@@ -916,6 +928,7 @@ async def get_result_statistics(
     return ResultStatistic.model_validate(dict(zip(_ResultStatistic_FIELDS, row, strict=True)))
 
 
+@stateless
 async def get_session_by_id(conn: Connection, *, session_id: UUID) -> Session | None:
     """The live (not soft-deleted) session with this id, or none."""
     row = await _get_session_by_id.fetchrow(conn, session_id=session_id)
@@ -926,6 +939,7 @@ async def get_session_by_id(conn: Connection, *, session_id: UUID) -> Session | 
     )
 
 
+@stateless
 async def get_session_by_request_id(conn: Connection, *, request_id: str) -> Session | None:
     """The live session created for this request id, or none (a retried request finds its session)."""
     row = await _get_session_by_request_id.fetchrow(conn, request_id=request_id)
@@ -936,6 +950,7 @@ async def get_session_by_request_id(conn: Connection, *, request_id: str) -> Ses
     )
 
 
+@stateless
 async def get_session_for_user(
     conn: Connection, *, session_id: UUID, user_id: str
 ) -> Session | None:
@@ -948,6 +963,7 @@ async def get_session_for_user(
     )
 
 
+@stateless
 async def get_validation_result_by_session(
     conn: Connection, *, session_id: UUID
 ) -> ValidationResult | None:
@@ -960,6 +976,7 @@ async def get_validation_result_by_session(
     )
 
 
+@stateless
 async def list_behavioral_test_results_by_session(
     conn: Connection, *, session_id: UUID
 ) -> list[BehavioralTestResult]:
@@ -972,6 +989,7 @@ async def list_behavioral_test_results_by_session(
     )
 
 
+@stateless
 async def list_discrepancies_by_result(conn: Connection, *, result_id: UUID) -> list[Discrepancy]:
     """A result's discrepancies, critical first, then warning, then info, each oldest first; empty
     when the session is soft-deleted.
@@ -982,6 +1000,7 @@ async def list_discrepancies_by_result(conn: Connection, *, result_id: UUID) -> 
     )
 
 
+@stateless
 async def list_discrepancy_trends(
     conn: Connection, *, created_from: datetime, created_to: datetime
 ) -> list[DiscrepancyTrend]:
@@ -996,6 +1015,7 @@ async def list_discrepancy_trends(
     )
 
 
+@stateless
 async def list_session_logs(
     conn: Connection,
     *,
@@ -1019,6 +1039,7 @@ async def list_session_logs(
     )
 
 
+@stateless
 async def list_session_shares(conn: Connection, *, session_id: UUID) -> list[SessionShare]:
     """Who a session is shared with, by grantee."""
     rows = await _list_session_shares.fetch(conn, session_id=session_id)
@@ -1027,6 +1048,7 @@ async def list_session_shares(conn: Connection, *, session_id: UUID) -> list[Ses
     )
 
 
+@stateless
 async def list_session_status_counts(conn: Connection) -> list[SessionStatusCount]:
     """How many live sessions are in each status (statuses without sessions are left out)."""
     rows = await _list_session_status_counts.fetch(conn)
@@ -1035,6 +1057,7 @@ async def list_session_status_counts(conn: Connection) -> list[SessionStatusCoun
     )
 
 
+@stateless
 async def list_sessions_by_owner(
     conn: Connection,
     *,
@@ -1056,6 +1079,7 @@ async def list_sessions_by_owner(
     return _Session_LIST.validate_python([dict(zip(_Session_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def list_sessions_deleted(
     conn: Connection, *, before_deleted_at: datetime | None, before_id: UUID | None, max_rows: int
 ) -> list[DeletedSession]:
@@ -1070,6 +1094,7 @@ async def list_sessions_deleted(
     )
 
 
+@stateless
 async def list_sessions_for_export(
     conn: Connection, *, created_since: datetime | None
 ) -> list[SessionExport]:
@@ -1083,6 +1108,7 @@ async def list_sessions_for_export(
     )
 
 
+@stateless
 async def list_sessions_search(
     conn: Connection,
     *,
@@ -1122,6 +1148,7 @@ async def list_sessions_search(
     return _Session_LIST.validate_python([dict(zip(_Session_FIELDS, r, strict=True)) for r in rows])
 
 
+@stateless
 async def list_success_rates_by_technology(
     conn: Connection, *, created_from: datetime | None
 ) -> list[SuccessRate]:
@@ -1135,6 +1162,7 @@ async def list_success_rates_by_technology(
     )
 
 
+@stateless
 async def list_validation_metrics(
     conn: Connection, *, from_day: date, to_day: date
 ) -> list[ValidationMetric]:
@@ -1145,6 +1173,7 @@ async def list_validation_metrics(
     )
 
 
+@stateless
 async def update_session_cancelled(conn: Connection, *, session_id: UUID) -> Session | None:
     """Cancels a live pending or processing session; returns it, or none."""
     row = await _update_session_cancelled.fetchrow(conn, session_id=session_id)
@@ -1155,6 +1184,7 @@ async def update_session_cancelled(conn: Connection, *, session_id: UUID) -> Ses
     )
 
 
+@stateless
 async def update_session_completed(
     conn: Connection, *, response_data: JsonValue | None, session_id: UUID
 ) -> Session | None:
@@ -1169,6 +1199,7 @@ async def update_session_completed(
     )
 
 
+@stateless
 async def update_session_failed(
     conn: Connection, *, error_message: str | None, session_id: UUID
 ) -> Session | None:
@@ -1183,6 +1214,7 @@ async def update_session_failed(
     )
 
 
+@stateless
 async def update_session_restored(conn: Connection, *, session_id: UUID) -> Session | None:
     """Restores a soft-deleted session; returns it, or none if it is not soft-deleted (or was
     purged).
@@ -1195,6 +1227,7 @@ async def update_session_restored(conn: Connection, *, session_id: UUID) -> Sess
     )
 
 
+@stateless
 async def update_session_soft_deleted(
     conn: Connection, *, deleted_by: str | None, session_id: UUID
 ) -> SessionDeletion | None:
@@ -1211,6 +1244,7 @@ async def update_session_soft_deleted(
     )
 
 
+@stateless
 async def update_session_started(conn: Connection, *, session_id: UUID) -> Session | None:
     """Moves a live session from pending to processing and stamps started_at; returns it, or none.
     An illegal move raises CheckViolation validation_sessions_status_transition_check.
@@ -1223,6 +1257,7 @@ async def update_session_started(conn: Connection, *, session_id: UUID) -> Sessi
     )
 
 
+@stateless
 async def update_sessions_soft_deleted_batch(
     conn: Connection, *, created_before: datetime, batch_size: int, deleted_by: str | None
 ) -> int:
@@ -1234,6 +1269,7 @@ async def update_sessions_soft_deleted_batch(
     )
 
 
+@stateless
 async def update_validation_metrics(conn: Connection, *, from_day: date, to_day: date) -> int:
     """Recomputes validation_metrics for the UTC days from_day..to_day (inclusive) in the database;
     returns how many metrics rows were written.
@@ -1242,6 +1278,7 @@ async def update_validation_metrics(conn: Connection, *, from_day: date, to_day:
     return _VALUE_0.validate_python(value)
 
 
+@stateless
 async def upsert_session_share(
     conn: Connection, *, session_id: UUID, grantee_id: str, permission: str, granted_by: str
 ) -> SessionShare:
