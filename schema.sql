@@ -405,6 +405,11 @@ DECLARE
     v_posting uuid := core.uuid_v7();
     v_entry fintech.transactions;
 BEGIN
+    IF p_amount <> round(p_amount, 4) THEN
+        RAISE EXCEPTION 'amount % has more than 4 decimal places', p_amount
+            USING ERRCODE = 'check_violation', SCHEMA = 'fintech', TABLE = 'transactions', COLUMN = 'amount',
+                  CONSTRAINT = 'transactions_amount_scale_check';
+    END IF;
     IF p_amount IS NULL OR p_amount <= 0 THEN
         RAISE EXCEPTION 'a % must be greater than zero', p_kind
             USING ERRCODE = 'check_violation', SCHEMA = 'fintech', TABLE = 'transactions', COLUMN = 'amount',
@@ -564,6 +569,16 @@ CREATE FUNCTION fintech._check_movement(p_from fintech.accounts, p_to fintech.ac
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
 BEGIN
+    IF p_amount <> round(p_amount, 4) THEN
+        RAISE EXCEPTION 'amount % has more than 4 decimal places', p_amount
+            USING ERRCODE = 'check_violation', SCHEMA = 'fintech', COLUMN = 'amount',
+                  CONSTRAINT = 'transactions_amount_scale_check';
+    END IF;
+    IF p_fx_rate <> round(p_fx_rate, 8) THEN
+        RAISE EXCEPTION 'fx_rate % has more than 8 decimal places', p_fx_rate
+            USING ERRCODE = 'check_violation', SCHEMA = 'fintech', COLUMN = 'fx_rate',
+                  CONSTRAINT = 'transactions_fx_rate_scale_check';
+    END IF;
     IF p_from.status <> 'active' THEN
         RAISE EXCEPTION 'account % is % and cannot send money', p_from.account_number, p_from.status
             USING ERRCODE = 'DL002', SCHEMA = 'fintech', TABLE = 'accounts', COLUMN = 'status';
@@ -629,6 +644,7 @@ DECLARE
     v_balance numeric(19, 4);
     v_entry fintech.transactions;
 BEGIN
+    PERFORM set_config('fintech.posting', 'on', true);
     IF p_account_id IS NOT NULL THEN
         UPDATE fintech.accounts
         SET balance = balance + p_amount
@@ -638,6 +654,7 @@ BEGIN
     INSERT INTO fintech.transactions (posting_id, account_id, amount, currency, kind, balance_after, transfer_id, p2p_transaction_id, description)
     VALUES (p_posting_id, p_account_id, p_amount, p_currency, p_kind, v_balance, p_transfer_id, p_p2p_transaction_id, p_description)
     RETURNING * INTO v_entry;
+    PERFORM set_config('fintech.posting', '', true);
     RETURN v_entry;
 END;
 $$;
@@ -789,6 +806,7 @@ BEGIN
     -- The money goes back: the destination must be able to pay it.
     PERFORM fintech._check_movement(v_to, v_from, v_transfer.credited_amount,
         CASE WHEN v_transfer.fx_rate IS NULL THEN NULL ELSE round(1 / v_transfer.fx_rate, 8) END);
+    PERFORM set_config('fintech.posting', 'on', true);
     UPDATE fintech.transfers
     SET status = 'reversed', reversed_at = now()
     WHERE id = p_transfer_id
@@ -918,6 +936,7 @@ BEGIN
             RAISE EXCEPTION 'account % not found', p_to_account_id USING ERRCODE = 'no_data_found';
         END IF;
         v_credit := fintech._check_movement(v_from, v_to, p_amount, p_fx_rate);
+        PERFORM set_config('fintech.posting', 'on', true);
         INSERT INTO fintech.p2p_transactions (sender_id, recipient_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, idempotency_key, note, completed_at)
         VALUES (p_sender_id, v_to.user_id, p_from_account_id, p_to_account_id, p_amount, v_from.currency, p_fx_rate, v_credit, v_to.currency, 'completed', p_idempotency_key, p_note, now())
         ON CONFLICT (sender_id, idempotency_key) DO NOTHING
@@ -931,6 +950,7 @@ BEGIN
             PERFORM fintech._post_entry(v_posting, v_to.id, v_credit, v_to.currency, 'p2p', NULL, v_payment.id, p_note);
             RETURN v_payment;
         END IF;
+        PERFORM set_config('fintech.posting', '', true);
         SELECT * INTO v_payment FROM fintech.p2p_transactions WHERE sender_id = p_sender_id AND idempotency_key = p_idempotency_key;
     END IF;
     IF (v_payment.from_account_id, v_payment.to_account_id, v_payment.amount, v_payment.fx_rate)
@@ -956,30 +976,37 @@ CREATE FUNCTION fintech.tg__check_status_transition() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        IF NEW.status = 'reversed' THEN
-            RAISE EXCEPTION 'a new %.% row cannot start as %', TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.status
+    IF TG_OP = 'INSERT' AND NEW.status = 'reversed' THEN
+        RAISE EXCEPTION 'a new %.% row cannot start as %', TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.status
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_status_transition_check';
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        -- Unknown values are left to the <table>_status_check constraint.
+        IF NEW.status IS DISTINCT FROM OLD.status
+            AND NEW.status IN ('pending', 'completed', 'failed', 'reversed')
+            AND NOT ((OLD.status = 'pending' AND NEW.status IN ('completed', 'failed'))
+                     OR (OLD.status = 'completed' AND NEW.status = 'reversed')) THEN
+            RAISE EXCEPTION 'illegal status transition % -> % on %.%', OLD.status, NEW.status, TG_TABLE_SCHEMA, TG_TABLE_NAME
                 USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
-                      COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_status_transition_check';
+                      COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_status_transition_check',
+                      HINT = 'allowed: pending -> completed, pending -> failed, completed -> reversed';
         END IF;
-        RETURN NEW;
+        IF (to_jsonb(NEW) - ARRAY['status', 'failure_reason', 'completed_at', 'reversed_at', 'updated_at'])
+            IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['status', 'failure_reason', 'completed_at', 'reversed_at', 'updated_at'])
+            OR (NEW.status = OLD.status AND (NEW.completed_at, NEW.reversed_at) IS DISTINCT FROM (OLD.completed_at, OLD.reversed_at)) THEN
+            RAISE EXCEPTION 'the parties, amounts and key of a %.% row cannot change', TG_TABLE_SCHEMA, TG_TABLE_NAME
+                USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                      CONSTRAINT = TG_TABLE_NAME || '_immutable_check';
+        END IF;
     END IF;
-    -- Unknown values are left to the <table>_status_check constraint.
-    IF NEW.status IS DISTINCT FROM OLD.status
-        AND NEW.status IN ('pending', 'completed', 'failed', 'reversed')
-        AND NOT ((OLD.status = 'pending' AND NEW.status IN ('completed', 'failed'))
-                 OR (OLD.status = 'completed' AND NEW.status = 'reversed')) THEN
-        RAISE EXCEPTION 'illegal status transition % -> % on %.%', OLD.status, NEW.status, TG_TABLE_SCHEMA, TG_TABLE_NAME
+    -- Completing or reversing moves money: only the posting functions may do it.
+    IF NEW.status IN ('completed', 'reversed')
+        AND (TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status)
+        AND coalesce(current_setting('fintech.posting', true), '') <> 'on' THEN
+        RAISE EXCEPTION 'a %.% row can become % only through its posting function', TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.status
             USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
-                  COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_status_transition_check',
-                  HINT = 'allowed: pending -> completed, pending -> failed, completed -> reversed';
-    END IF;
-    IF (to_jsonb(NEW) - ARRAY['status', 'failure_reason', 'completed_at', 'reversed_at', 'updated_at'])
-        IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['status', 'failure_reason', 'completed_at', 'reversed_at', 'updated_at'])
-        OR (NEW.status = OLD.status AND (NEW.completed_at, NEW.reversed_at) IS DISTINCT FROM (OLD.completed_at, OLD.reversed_at)) THEN
-        RAISE EXCEPTION 'the parties, amounts and key of a %.% row cannot change', TG_TABLE_SCHEMA, TG_TABLE_NAME
-            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
-                  CONSTRAINT = TG_TABLE_NAME || '_immutable_check';
+                  COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_posting_check';
     END IF;
     RETURN NEW;
 END;
@@ -989,7 +1016,31 @@ $$;
 -- Name: FUNCTION tg__check_status_transition(); Type: COMMENT; Schema: fintech; Owner: -
 --
 
-COMMENT ON FUNCTION fintech.tg__check_status_transition() IS 'BEFORE INSERT OR UPDATE: status machine pending -> completed | failed, completed -> reversed; only status columns may change.';
+COMMENT ON FUNCTION fintech.tg__check_status_transition() IS 'BEFORE INSERT OR UPDATE: status machine pending -> completed | failed, completed -> reversed; only status columns may change; completed and reversed only inside a posting.';
+
+--
+-- Name: tg__require_posting(); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.tg__require_posting() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF coalesce(current_setting('fintech.posting', true), '') <> 'on' THEN
+        RAISE EXCEPTION '% on %.% outside a ledger posting: money moves only through the posting functions', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  CONSTRAINT = TG_TABLE_NAME || '_posting_check',
+                  HINT = 'use fintech.deposit, withdraw, transfer, send_p2p or reverse_transfer';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg__require_posting(); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.tg__require_posting() IS 'BEFORE trigger: refuses the change unless the transaction-local setting fintech.posting is on (set by the posting functions around their own writes).';
 
 --
 -- Name: tg_transactions__check_balanced(); Type: FUNCTION; Schema: fintech; Owner: -
@@ -1051,6 +1102,7 @@ BEGIN
             RAISE EXCEPTION 'account % not found for user %', p_to_account_id, p_user_id USING ERRCODE = 'no_data_found';
         END IF;
         v_credit := fintech._check_movement(v_from, v_to, p_amount, p_fx_rate);
+        PERFORM set_config('fintech.posting', 'on', true);
         INSERT INTO fintech.transfers (user_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, idempotency_key, description, completed_at)
         VALUES (p_user_id, p_from_account_id, p_to_account_id, p_amount, v_from.currency, p_fx_rate, v_credit, v_to.currency, 'completed', p_idempotency_key, p_description, now())
         ON CONFLICT (user_id, idempotency_key) DO NOTHING
@@ -1065,6 +1117,7 @@ BEGIN
             RETURN v_transfer;
         END IF;
         -- a concurrent request with the same key committed first
+        PERFORM set_config('fintech.posting', '', true);
         SELECT * INTO v_transfer FROM fintech.transfers WHERE user_id = p_user_id AND idempotency_key = p_idempotency_key;
     END IF;
     IF (v_transfer.from_account_id, v_transfer.to_account_id, v_transfer.amount, v_transfer.fx_rate)
@@ -5697,6 +5750,13 @@ ALTER TABLE ONLY fintech.accounts
     ADD CONSTRAINT accounts_id_account_type_key UNIQUE (id, account_type);
 
 --
+-- Name: accounts accounts_id_currency_key; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.accounts
+    ADD CONSTRAINT accounts_id_currency_key UNIQUE (id, currency);
+
+--
 -- Name: accounts accounts_id_user_id_key; Type: CONSTRAINT; Schema: fintech; Owner: -
 --
 
@@ -6829,6 +6889,24 @@ CREATE TRIGGER _050_check_status_transition BEFORE INSERT OR UPDATE ON fintech.p
 CREATE TRIGGER _050_check_status_transition BEFORE INSERT OR UPDATE ON fintech.transfers FOR EACH ROW EXECUTE FUNCTION fintech.tg__check_status_transition();
 
 --
+-- Name: accounts _050_require_posting; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _050_require_posting BEFORE UPDATE OF balance ON fintech.accounts FOR EACH ROW WHEN ((old.balance IS DISTINCT FROM new.balance)) EXECUTE FUNCTION fintech.tg__require_posting();
+
+--
+-- Name: transactions _050_require_posting; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _050_require_posting BEFORE INSERT ON fintech.transactions FOR EACH ROW EXECUTE FUNCTION fintech.tg__require_posting();
+
+--
+-- Name: accounts _050_require_posting_on_insert; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _050_require_posting_on_insert BEFORE INSERT ON fintech.accounts FOR EACH ROW WHEN ((new.balance <> (0)::numeric)) EXECUTE FUNCTION fintech.tg__require_posting();
+
+--
 -- Name: transactions _100_forbid_mutation; Type: TRIGGER; Schema: fintech; Owner: -
 --
 
@@ -7588,7 +7666,13 @@ COMMENT ON CONSTRAINT p2p_transactions_to_account_id_fkey ON fintech.p2p_transac
 --
 
 ALTER TABLE ONLY fintech.transactions
-    ADD CONSTRAINT transactions_account_id_fkey FOREIGN KEY (account_id) REFERENCES fintech.accounts(id) ON DELETE RESTRICT;
+    ADD CONSTRAINT transactions_account_id_fkey FOREIGN KEY (account_id, currency) REFERENCES fintech.accounts(id, currency) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT transactions_account_id_fkey ON transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transactions_account_id_fkey ON fintech.transactions IS 'an entry must name an existing account, in that account''s currency';
 
 --
 -- Name: transactions transactions_p2p_transaction_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -

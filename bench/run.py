@@ -474,6 +474,8 @@ async def transfers(cfg, db, pool, Session) -> list[Result]:
             src_id, dst_id = legs(i)
             async with Session() as s, s.begin():
                 key = f"orm-{r}-{i}"
+                # A Python-side posting: declare it, as the SQL posting functions do.
+                await s.execute(sqlalchemy.text("SELECT set_config('fintech.posting', 'on', true)"))
                 seen = await s.execute(
                     select(Transfer.id).where(
                         Transfer.user_id == user.id, Transfer.idempotency_key == key

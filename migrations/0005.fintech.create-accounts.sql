@@ -3,7 +3,9 @@
 -- account has closed_at and a zero balance. Money is never cascade-deleted: the owner cannot be
 -- deleted while an account exists (ON DELETE RESTRICT). UNIQUE (id, user_id) and
 -- UNIQUE (id, account_type) let transfers, payments and holdings prove ownership and type with
--- composite foreign keys instead of application checks.
+-- composite foreign keys instead of application checks; UNIQUE (id, currency) lets every ledger
+-- entry prove it is in its account's currency. fintech.tg__require_posting() refuses a balance
+-- change outside a ledger posting (the posting functions open one for the statements they run).
 -- depends: 0004.fintech.create-users
 
 SET LOCAL lock_timeout = '5s';
@@ -27,6 +29,7 @@ CREATE TABLE fintech.accounts (
     CONSTRAINT accounts_account_number_key UNIQUE (account_number),
     CONSTRAINT accounts_id_user_id_key UNIQUE (id, user_id),
     CONSTRAINT accounts_id_account_type_key UNIQUE (id, account_type),
+    CONSTRAINT accounts_id_currency_key UNIQUE (id, currency),
     CONSTRAINT accounts_user_id_fkey FOREIGN KEY (user_id) REFERENCES fintech.users (id) ON DELETE RESTRICT,
     CONSTRAINT accounts_account_number_check CHECK (account_number ~ '^ACC[0-9]{10}$'),
     CONSTRAINT accounts_account_name_check CHECK (length(btrim(account_name)) BETWEEN 1 AND 100),
@@ -70,6 +73,34 @@ COMMENT ON CONSTRAINT accounts_closed_at_check ON fintech.accounts IS 'closed_at
 COMMENT ON CONSTRAINT accounts_closed_balance_check ON fintech.accounts IS 'an account can only be closed with a zero balance';
 
 CREATE INDEX accounts_user_id_idx ON fintech.accounts (user_id);
+
+CREATE FUNCTION fintech.tg__require_posting() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    IF coalesce(current_setting('fintech.posting', true), '') <> 'on' THEN
+        RAISE EXCEPTION '% on %.% outside a ledger posting: money moves only through the posting functions', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  CONSTRAINT = TG_TABLE_NAME || '_posting_check',
+                  HINT = 'use fintech.deposit, withdraw, transfer, send_p2p or reverse_transfer';
+    END IF;
+    RETURN NEW;
+END;
+$$;
+
+COMMENT ON FUNCTION fintech.tg__require_posting() IS 'BEFORE trigger: refuses the change unless the transaction-local setting fintech.posting is on (set by the posting functions around their own writes).';
+
+CREATE TRIGGER _050_require_posting
+    BEFORE UPDATE OF balance ON fintech.accounts
+    FOR EACH ROW
+    WHEN (OLD.balance IS DISTINCT FROM NEW.balance)
+    EXECUTE FUNCTION fintech.tg__require_posting();
+
+CREATE TRIGGER _050_require_posting_on_insert
+    BEFORE INSERT ON fintech.accounts
+    FOR EACH ROW
+    WHEN (NEW.balance <> 0)
+    EXECUTE FUNCTION fintech.tg__require_posting();
 
 CREATE INDEX accounts_status_idx ON fintech.accounts (status) WHERE status <> 'active';
 

@@ -3,8 +3,9 @@
 -- between currencies needs an explicit fx_rate, and credited_amount is what the destination
 -- receives. Status machine pending -> completed | failed, completed -> reversed, enforced by
 -- fintech.tg__check_status_transition() (also used by p2p_transactions): an illegal transition
--- raises check_violation naming <table>_status_transition_check, and the money columns of a row
--- never change once written. idempotency_key is unique per sender, so a retried request finds the
+-- raises check_violation naming <table>_status_transition_check, the money columns of a row
+-- never change once written, and only the posting functions may make a row completed or reversed
+-- (<table>_posting_check). idempotency_key is unique per sender, so a retried request finds the
 -- first one.
 -- depends: 0005.fintech.create-accounts
 
@@ -16,36 +17,43 @@ CREATE FUNCTION fintech.tg__check_status_transition() RETURNS trigger
 LANGUAGE plpgsql
 AS $$
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        IF NEW.status = 'reversed' THEN
-            RAISE EXCEPTION 'a new %.% row cannot start as %', TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.status
+    IF TG_OP = 'INSERT' AND NEW.status = 'reversed' THEN
+        RAISE EXCEPTION 'a new %.% row cannot start as %', TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.status
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                  COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_status_transition_check';
+    END IF;
+    IF TG_OP = 'UPDATE' THEN
+        -- Unknown values are left to the <table>_status_check constraint.
+        IF NEW.status IS DISTINCT FROM OLD.status
+            AND NEW.status IN ('pending', 'completed', 'failed', 'reversed')
+            AND NOT ((OLD.status = 'pending' AND NEW.status IN ('completed', 'failed'))
+                     OR (OLD.status = 'completed' AND NEW.status = 'reversed')) THEN
+            RAISE EXCEPTION 'illegal status transition % -> % on %.%', OLD.status, NEW.status, TG_TABLE_SCHEMA, TG_TABLE_NAME
                 USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
-                      COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_status_transition_check';
+                      COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_status_transition_check',
+                      HINT = 'allowed: pending -> completed, pending -> failed, completed -> reversed';
         END IF;
-        RETURN NEW;
+        IF (to_jsonb(NEW) - ARRAY['status', 'failure_reason', 'completed_at', 'reversed_at', 'updated_at'])
+            IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['status', 'failure_reason', 'completed_at', 'reversed_at', 'updated_at'])
+            OR (NEW.status = OLD.status AND (NEW.completed_at, NEW.reversed_at) IS DISTINCT FROM (OLD.completed_at, OLD.reversed_at)) THEN
+            RAISE EXCEPTION 'the parties, amounts and key of a %.% row cannot change', TG_TABLE_SCHEMA, TG_TABLE_NAME
+                USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
+                      CONSTRAINT = TG_TABLE_NAME || '_immutable_check';
+        END IF;
     END IF;
-    -- Unknown values are left to the <table>_status_check constraint.
-    IF NEW.status IS DISTINCT FROM OLD.status
-        AND NEW.status IN ('pending', 'completed', 'failed', 'reversed')
-        AND NOT ((OLD.status = 'pending' AND NEW.status IN ('completed', 'failed'))
-                 OR (OLD.status = 'completed' AND NEW.status = 'reversed')) THEN
-        RAISE EXCEPTION 'illegal status transition % -> % on %.%', OLD.status, NEW.status, TG_TABLE_SCHEMA, TG_TABLE_NAME
+    -- Completing or reversing moves money: only the posting functions may do it.
+    IF NEW.status IN ('completed', 'reversed')
+        AND (TG_OP = 'INSERT' OR NEW.status IS DISTINCT FROM OLD.status)
+        AND coalesce(current_setting('fintech.posting', true), '') <> 'on' THEN
+        RAISE EXCEPTION 'a %.% row can become % only through its posting function', TG_TABLE_SCHEMA, TG_TABLE_NAME, NEW.status
             USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
-                  COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_status_transition_check',
-                  HINT = 'allowed: pending -> completed, pending -> failed, completed -> reversed';
-    END IF;
-    IF (to_jsonb(NEW) - ARRAY['status', 'failure_reason', 'completed_at', 'reversed_at', 'updated_at'])
-        IS DISTINCT FROM (to_jsonb(OLD) - ARRAY['status', 'failure_reason', 'completed_at', 'reversed_at', 'updated_at'])
-        OR (NEW.status = OLD.status AND (NEW.completed_at, NEW.reversed_at) IS DISTINCT FROM (OLD.completed_at, OLD.reversed_at)) THEN
-        RAISE EXCEPTION 'the parties, amounts and key of a %.% row cannot change', TG_TABLE_SCHEMA, TG_TABLE_NAME
-            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
-                  CONSTRAINT = TG_TABLE_NAME || '_immutable_check';
+                  COLUMN = 'status', CONSTRAINT = TG_TABLE_NAME || '_posting_check';
     END IF;
     RETURN NEW;
 END;
 $$;
 
-COMMENT ON FUNCTION fintech.tg__check_status_transition() IS 'BEFORE INSERT OR UPDATE: status machine pending -> completed | failed, completed -> reversed; only status columns may change.';
+COMMENT ON FUNCTION fintech.tg__check_status_transition() IS 'BEFORE INSERT OR UPDATE: status machine pending -> completed | failed, completed -> reversed; only status columns may change; completed and reversed only inside a posting.';
 
 CREATE TABLE fintech.transfers (
     id uuid NOT NULL DEFAULT core.uuid_v7(),

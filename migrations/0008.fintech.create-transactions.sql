@@ -4,7 +4,10 @@
 -- checked at commit by a deferred constraint trigger. Money entering or leaving the bank (a deposit,
 -- a withdrawal, a card payment) and the two sides of a currency exchange are booked on clearing legs:
 -- entries with no account_id (and no balance_after), the bank's position in that currency.
--- Statement index: (account_id, created_at DESC, id) for keyset pagination.
+-- Entries are written only inside a posting (fintech.tg__require_posting), in their account's
+-- currency (foreign key to accounts (id, currency)).
+-- Statement index: (account_id, created_at DESC, id) for keyset pagination; it also serves the
+-- foreign key, whose leading column it is.
 -- depends: 0007.fintech.create-p2p-transactions
 
 SET LOCAL lock_timeout = '5s';
@@ -24,7 +27,7 @@ CREATE TABLE fintech.transactions (
     description text,
     created_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT transactions_pkey PRIMARY KEY (id),
-    CONSTRAINT transactions_account_id_fkey FOREIGN KEY (account_id) REFERENCES fintech.accounts (id) ON DELETE RESTRICT,
+    CONSTRAINT transactions_account_id_fkey FOREIGN KEY (account_id, currency) REFERENCES fintech.accounts (id, currency) ON DELETE RESTRICT,
     CONSTRAINT transactions_transfer_id_fkey FOREIGN KEY (transfer_id) REFERENCES fintech.transfers (id) ON DELETE RESTRICT,
     CONSTRAINT transactions_p2p_transaction_id_fkey FOREIGN KEY (p2p_transaction_id) REFERENCES fintech.p2p_transactions (id) ON DELETE RESTRICT,
     CONSTRAINT transactions_amount_check CHECK (amount <> 0),
@@ -55,6 +58,8 @@ COMMENT ON CONSTRAINT transactions_kind_check ON fintech.transactions IS 'kind m
 
 COMMENT ON CONSTRAINT transactions_clearing_leg_check ON fintech.transactions IS 'an account entry has balance_after; a clearing leg (no account) has none';
 
+COMMENT ON CONSTRAINT transactions_account_id_fkey ON fintech.transactions IS 'an entry must name an existing account, in that account''s currency';
+
 COMMENT ON CONSTRAINT transactions_reference_check ON fintech.transactions IS 'transfer entries reference their transfer, p2p entries their payment, and no others';
 
 CREATE INDEX transactions_account_id_created_at_idx ON fintech.transactions (account_id, created_at DESC, id);
@@ -74,6 +79,10 @@ CREATE TRIGGER _100_forbid_truncate
     FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
 
 REVOKE UPDATE, DELETE, TRUNCATE ON fintech.transactions FROM PUBLIC;
+
+CREATE TRIGGER _050_require_posting
+    BEFORE INSERT ON fintech.transactions
+    FOR EACH ROW EXECUTE FUNCTION fintech.tg__require_posting();
 
 CREATE FUNCTION fintech.tg_transactions__check_balanced() RETURNS trigger
 LANGUAGE plpgsql

@@ -9,7 +9,10 @@
 -- a retry returns the first result and never moves money twice; reusing a key for a different
 -- request is refused. Errors carry their own SQLSTATE, mapped to typed errors by datalayer:
 --   DL001 insufficient funds, DL002 account not active (frozen or closed), DL003 currency mismatch,
---   DL004 idempotency key reused for a different request, P0002 account or transfer not found.
+--   DL004 idempotency key reused for a different request, P0002 account or transfer not found;
+--   amounts with more than 4 decimals (fx rates with more than 8) are refused, never rounded.
+-- They switch the transaction-local setting fintech.posting on around their own writes, which
+-- the guards on balances, ledger entries and money statuses require (fintech.tg__require_posting).
 -- depends: 0010.fintech.create-investments
 
 SET LOCAL lock_timeout = '5s';
@@ -33,6 +36,7 @@ DECLARE
     v_balance numeric(19, 4);
     v_entry fintech.transactions;
 BEGIN
+    PERFORM set_config('fintech.posting', 'on', true);
     IF p_account_id IS NOT NULL THEN
         UPDATE fintech.accounts
         SET balance = balance + p_amount
@@ -42,6 +46,7 @@ BEGIN
     INSERT INTO fintech.transactions (posting_id, account_id, amount, currency, kind, balance_after, transfer_id, p2p_transaction_id, description)
     VALUES (p_posting_id, p_account_id, p_amount, p_currency, p_kind, v_balance, p_transfer_id, p_p2p_transaction_id, p_description)
     RETURNING * INTO v_entry;
+    PERFORM set_config('fintech.posting', '', true);
     RETURN v_entry;
 END;
 $$;
@@ -73,6 +78,16 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    IF p_amount <> round(p_amount, 4) THEN
+        RAISE EXCEPTION 'amount % has more than 4 decimal places', p_amount
+            USING ERRCODE = 'check_violation', SCHEMA = 'fintech', COLUMN = 'amount',
+                  CONSTRAINT = 'transactions_amount_scale_check';
+    END IF;
+    IF p_fx_rate <> round(p_fx_rate, 8) THEN
+        RAISE EXCEPTION 'fx_rate % has more than 8 decimal places', p_fx_rate
+            USING ERRCODE = 'check_violation', SCHEMA = 'fintech', COLUMN = 'fx_rate',
+                  CONSTRAINT = 'transactions_fx_rate_scale_check';
+    END IF;
     IF p_from.status <> 'active' THEN
         RAISE EXCEPTION 'account % is % and cannot send money', p_from.account_number, p_from.status
             USING ERRCODE = 'DL002', SCHEMA = 'fintech', TABLE = 'accounts', COLUMN = 'status';
@@ -109,6 +124,11 @@ DECLARE
     v_posting uuid := core.uuid_v7();
     v_entry fintech.transactions;
 BEGIN
+    IF p_amount <> round(p_amount, 4) THEN
+        RAISE EXCEPTION 'amount % has more than 4 decimal places', p_amount
+            USING ERRCODE = 'check_violation', SCHEMA = 'fintech', TABLE = 'transactions', COLUMN = 'amount',
+                  CONSTRAINT = 'transactions_amount_scale_check';
+    END IF;
     IF p_amount IS NULL OR p_amount <= 0 THEN
         RAISE EXCEPTION 'a % must be greater than zero', p_kind
             USING ERRCODE = 'check_violation', SCHEMA = 'fintech', TABLE = 'transactions', COLUMN = 'amount',
@@ -188,6 +208,7 @@ BEGIN
             RAISE EXCEPTION 'account % not found for user %', p_to_account_id, p_user_id USING ERRCODE = 'no_data_found';
         END IF;
         v_credit := fintech._check_movement(v_from, v_to, p_amount, p_fx_rate);
+        PERFORM set_config('fintech.posting', 'on', true);
         INSERT INTO fintech.transfers (user_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, idempotency_key, description, completed_at)
         VALUES (p_user_id, p_from_account_id, p_to_account_id, p_amount, v_from.currency, p_fx_rate, v_credit, v_to.currency, 'completed', p_idempotency_key, p_description, now())
         ON CONFLICT (user_id, idempotency_key) DO NOTHING
@@ -202,6 +223,7 @@ BEGIN
             RETURN v_transfer;
         END IF;
         -- a concurrent request with the same key committed first
+        PERFORM set_config('fintech.posting', '', true);
         SELECT * INTO v_transfer FROM fintech.transfers WHERE user_id = p_user_id AND idempotency_key = p_idempotency_key;
     END IF;
     IF (v_transfer.from_account_id, v_transfer.to_account_id, v_transfer.amount, v_transfer.fx_rate)
@@ -246,6 +268,7 @@ BEGIN
             RAISE EXCEPTION 'account % not found', p_to_account_id USING ERRCODE = 'no_data_found';
         END IF;
         v_credit := fintech._check_movement(v_from, v_to, p_amount, p_fx_rate);
+        PERFORM set_config('fintech.posting', 'on', true);
         INSERT INTO fintech.p2p_transactions (sender_id, recipient_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, idempotency_key, note, completed_at)
         VALUES (p_sender_id, v_to.user_id, p_from_account_id, p_to_account_id, p_amount, v_from.currency, p_fx_rate, v_credit, v_to.currency, 'completed', p_idempotency_key, p_note, now())
         ON CONFLICT (sender_id, idempotency_key) DO NOTHING
@@ -259,6 +282,7 @@ BEGIN
             PERFORM fintech._post_entry(v_posting, v_to.id, v_credit, v_to.currency, 'p2p', NULL, v_payment.id, p_note);
             RETURN v_payment;
         END IF;
+        PERFORM set_config('fintech.posting', '', true);
         SELECT * INTO v_payment FROM fintech.p2p_transactions WHERE sender_id = p_sender_id AND idempotency_key = p_idempotency_key;
     END IF;
     IF (v_payment.from_account_id, v_payment.to_account_id, v_payment.amount, v_payment.fx_rate)
@@ -300,6 +324,7 @@ BEGIN
     -- The money goes back: the destination must be able to pay it.
     PERFORM fintech._check_movement(v_to, v_from, v_transfer.credited_amount,
         CASE WHEN v_transfer.fx_rate IS NULL THEN NULL ELSE round(1 / v_transfer.fx_rate, 8) END);
+    PERFORM set_config('fintech.posting', 'on', true);
     UPDATE fintech.transfers
     SET status = 'reversed', reversed_at = now()
     WHERE id = p_transfer_id

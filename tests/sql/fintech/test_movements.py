@@ -14,6 +14,7 @@ D = Decimal
 
 
 HUNDRED = D("100")
+POSTING = "SELECT set_config('fintech.posting', 'on', true)"
 
 
 async def _two_accounts(
@@ -346,6 +347,7 @@ async def test_unbalanced_posting_is_refused_at_commit(fdb: Database) -> None:
     _, a, _b = await _two_accounts(fdb)
     with pytest.raises(errors.CheckViolation) as info:
         async with fdb.transaction() as conn:
+            await conn.execute(POSTING)  # as buggy posting code would
             await conn.execute(
                 "INSERT INTO fintech.transactions (posting_id, account_id, amount, currency, kind,"
                 " balance_after) VALUES (core.uuid_v7(), $1, 5, 'USD', 'deposit', 105)",
@@ -369,6 +371,7 @@ async def test_ledger_checks(fdb: Database, values: str, constraint: str) -> Non
     _, a, _b = await _two_accounts(fdb)
     with pytest.raises(errors.CheckViolation) as info:
         async with fdb.transaction() as conn:
+            await conn.execute(POSTING)
             await conn.execute(
                 "INSERT INTO fintech.transactions (posting_id, account_id, amount, currency, kind,"
                 f" balance_after, transfer_id) VALUES (core.uuid_v7(), {values})",
@@ -401,4 +404,93 @@ async def test_deposit_and_withdrawal_rules(fdb: Database) -> None:
             await fintech.create_deposit(
                 conn, account_id=__import__("uuid").uuid4(), amount=D("1"), description=None
             )
+    await _assert_books_balance(fdb)
+
+
+async def test_money_moves_only_through_the_posting_functions(fdb: Database) -> None:
+    user, a, b = await _two_accounts(fdb)
+    async with fdb.transaction() as conn:
+        t = await fintech.create_transfer(
+            conn, user_id=user.id, from_account_id=a.id, to_account_id=b.id,
+            amount=D("1"), idempotency_key="p1", fx_rate=None, description=None,
+        )  # fmt: skip
+        # the replayed request leaves no posting open behind it
+        await fintech.create_transfer(
+            conn, user_id=user.id, from_account_id=a.id, to_account_id=b.id,
+            amount=D("1"), idempotency_key="p1", fx_rate=None, description=None,
+        )  # fmt: skip
+        assert await conn.fetchval("SELECT current_setting('fintech.posting', true)") == ""
+    for sql, args, constraint in [
+        (
+            "UPDATE fintech.accounts SET balance = balance + 1000000 WHERE id = $1",
+            (a.id,),
+            "accounts_posting_check",
+        ),
+        (
+            "INSERT INTO fintech.accounts (user_id, account_number, account_name, account_type, currency, balance)"
+            " VALUES ($1, 'ACC7777777777', 'Gift', 'checking', 'USD', 1000000)",
+            (user.id,),
+            "accounts_posting_check",
+        ),
+        (
+            "INSERT INTO fintech.transactions (posting_id, account_id, amount, currency, kind, balance_after)"
+            " VALUES (core.uuid_v7(), $1, 5, 'USD', 'deposit', 105)",
+            (a.id,),
+            "transactions_posting_check",
+        ),
+        (
+            "UPDATE fintech.transfers SET status = 'reversed', reversed_at = now() WHERE id = $1",
+            (t.id,),
+            "transfers_posting_check",
+        ),
+    ]:
+        with pytest.raises(errors.CheckViolation) as info:
+            async with fdb.transaction() as conn:
+                await conn.execute(sql, *args)
+        assert info.value.constraint == constraint
+    await _assert_books_balance(fdb)
+
+
+async def test_ledger_entries_are_in_their_account_currency(fdb: Database) -> None:
+    _, a, _b = await _two_accounts(fdb)
+    with pytest.raises(errors.ForeignKeyViolation) as wrong:
+        async with fdb.transaction() as conn:
+            await conn.execute(POSTING)
+            await conn.execute(
+                "INSERT INTO fintech.transactions (posting_id, account_id, amount, currency, kind, balance_after)"
+                " VALUES (core.uuid_v7(), $1, 5, 'EUR', 'deposit', 105)",
+                a.id,
+            )
+    assert wrong.value.constraint == "transactions_account_id_fkey"
+    with pytest.raises(errors.ForeignKeyViolation) as recurrency:
+        async with fdb.transaction() as conn:
+            await conn.execute("UPDATE fintech.accounts SET currency = 'JPY' WHERE id = $1", a.id)
+    assert recurrency.value.constraint == "transactions_account_id_fkey"
+
+
+async def test_sub_precision_amounts_are_refused_not_rounded(fdb: Database) -> None:
+    user, a, b = await _two_accounts(fdb)
+    user2, usd, eur = await _two_accounts(fdb, second_currency="EUR")
+    cases = [
+        (fintech.create_withdrawal, {"account_id": a.id, "amount": D("10.00005"), "description": None}, "transactions_amount_scale_check"),
+        (fintech.create_deposit, {"account_id": a.id, "amount": D("0.00001"), "description": None}, "transactions_amount_scale_check"),
+        (
+            fintech.create_transfer,
+            {"user_id": user.id, "from_account_id": a.id, "to_account_id": b.id, "amount": D("1.00001"),
+             "idempotency_key": "s1", "fx_rate": None, "description": None},
+            "transactions_amount_scale_check",
+        ),
+        (
+            fintech.create_transfer,
+            {"user_id": user2.id, "from_account_id": usd.id, "to_account_id": eur.id, "amount": D("1"),
+             "idempotency_key": "s2", "fx_rate": D("0.912345678"), "description": None},
+            "transactions_fx_rate_scale_check",
+        ),
+    ]  # fmt: skip
+    for fn, kwargs, constraint in cases:
+        with pytest.raises(errors.CheckViolation) as info:
+            async with fdb.transaction() as conn:
+                await fn(conn, **kwargs)  # type: ignore[operator]
+        assert info.value.constraint == constraint
+    assert await _balance(fdb, a) == D("100")
     await _assert_books_balance(fdb)
