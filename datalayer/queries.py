@@ -232,6 +232,51 @@ class Query:
             _report(self, started, count, args)
         return count
 
+    # The *_args variants take the arguments already in $n order, as generated functions pass
+    # them (their signatures are checked by the type checker, so no names are checked here). The
+    # generated call path is one Python call on top of asyncpg's.
+
+    async def fetch_args(self, conn: Connection, args: Sequence[object], /) -> list[asyncpg.Record]:
+        started = time.perf_counter() if _log.active else 0.0
+        try:
+            rows = await conn.fetch(self.sql, *args)
+        except Exception as exc:
+            raise translate(exc, errors.CATALOG) from exc
+        if started:
+            _report(self, started, len(rows), args)
+        return rows
+
+    async def fetchrow_args(self, conn: Connection, args: Sequence[object], /) -> asyncpg.Record | None:
+        started = time.perf_counter() if _log.active else 0.0
+        try:
+            row = await conn.fetchrow(self.sql, *args)
+        except Exception as exc:
+            raise translate(exc, errors.CATALOG) from exc
+        if started:
+            _report(self, started, 0 if row is None else 1, args)
+        return row
+
+    async def fetchval_args(self, conn: Connection, args: Sequence[object], /) -> object:
+        started = time.perf_counter() if _log.active else 0.0
+        try:
+            value: object = await conn.fetchval(self.sql, *args)
+        except Exception as exc:
+            raise translate(exc, errors.CATALOG) from exc
+        if started:
+            _report(self, started, 1, args)
+        return value
+
+    async def execute_args(self, conn: Connection, args: Sequence[object], /) -> int:
+        started = time.perf_counter() if _log.active else 0.0
+        try:
+            status = await conn.execute(self.sql, *args)
+        except Exception as exc:
+            raise translate(exc, errors.CATALOG) from exc
+        count = _rowcount(status)
+        if started:
+            _report(self, started, count, args)
+        return count
+
     async def execute_many(self, conn: Connection, rows: Iterable[Mapping[str, object]]) -> None:
         """Run the statement once per parameter mapping (one pipelined round trip; atomic)."""
         batch = [self.bind(row) for row in rows]

@@ -1055,16 +1055,12 @@ async def create_assessment_session(
     session_name: str | None,
 ) -> AssessmentSession:
     """Starts an assessment of one of the user's business profiles against a framework; returns it."""
-    row = await _create_assessment_session.fetchrow(
-        conn,
-        user_id=user_id,
-        business_profile_id=business_profile_id,
-        framework_id=framework_id,
-        session_name=session_name,
+    row = await _create_assessment_session.fetchrow_args(
+        conn, (user_id, business_profile_id, framework_id, session_name)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_assessment_session returned no row")
-    return AssessmentSession.model_validate(dict(zip(_AssessmentSession_FIELDS, row, strict=True)))
+    return AssessmentSession.model_validate(dict(row))
 
 
 @stateless
@@ -1084,23 +1080,25 @@ async def create_business_profile(
     data_sensitivity: str,
 ) -> BusinessProfile:
     """Creates a business profile for the user; returns it."""
-    row = await _create_business_profile.fetchrow(
+    row = await _create_business_profile.fetchrow_args(
         conn,
-        user_id=user_id,
-        company_name=company_name,
-        industry=industry,
-        employee_count=employee_count,
-        handles_personal_data=handles_personal_data,
-        processes_payments=processes_payments,
-        stores_health_data=stores_health_data,
-        provides_financial_services=provides_financial_services,
-        operates_critical_infrastructure=operates_critical_infrastructure,
-        has_international_operations=has_international_operations,
-        data_sensitivity=data_sensitivity,
+        (
+            user_id,
+            company_name,
+            industry,
+            employee_count,
+            handles_personal_data,
+            processes_payments,
+            stores_health_data,
+            provides_financial_services,
+            operates_critical_infrastructure,
+            has_international_operations,
+            data_sensitivity,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_business_profile returned no row")
-    return BusinessProfile.model_validate(dict(zip(_BusinessProfile_FIELDS, row, strict=True)))
+    return BusinessProfile.model_validate(dict(row))
 
 
 @stateless
@@ -1110,12 +1108,10 @@ async def create_chat_conversation(
     """Starts an empty conversation with the assistant, optionally about one of the user's business
     profiles; returns it.
     """
-    row = await _create_chat_conversation.fetchrow(
-        conn, user_id=user_id, business_profile_id=business_profile_id, title=title
-    )
+    row = await _create_chat_conversation.fetchrow_args(conn, (user_id, business_profile_id, title))
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_chat_conversation returned no row")
-    return ChatConversation.model_validate(dict(zip(_ChatConversation_FIELDS, row, strict=True)))
+    return ChatConversation.model_validate(dict(row))
 
 
 @stateless
@@ -1134,20 +1130,22 @@ async def create_evidence_item(
     """Records an evidence item (not started, no file yet) for one of the user's business profiles;
     returns it.
     """
-    row = await _create_evidence_item.fetchrow(
+    row = await _create_evidence_item.fetchrow_args(
         conn,
-        user_id=user_id,
-        business_profile_id=business_profile_id,
-        framework_id=framework_id,
-        evidence_name=evidence_name,
-        description=description,
-        control_reference=control_reference,
-        priority=priority,
-        ai_metadata=ai_metadata,
+        (
+            user_id,
+            business_profile_id,
+            framework_id,
+            evidence_name,
+            description,
+            control_reference,
+            priority,
+            ai_metadata,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_evidence_item returned no row")
-    return EvidenceItem.model_validate(dict(zip(_EvidenceItem_FIELDS, row, strict=True)))
+    return EvidenceItem.model_validate(dict(row))
 
 
 @stateless
@@ -1161,14 +1159,10 @@ async def create_framework(
     description: str | None,
 ) -> ComplianceFramework:
     """Adds a compliance framework (active); returns it."""
-    row = await _create_framework.fetchrow(
-        conn, code=code, name=name, version=version, category=category, description=description
-    )
+    row = await _create_framework.fetchrow_args(conn, (code, name, version, category, description))
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_framework returned no row")
-    return ComplianceFramework.model_validate(
-        dict(zip(_ComplianceFramework_FIELDS, row, strict=True))
-    )
+    return ComplianceFramework.model_validate(dict(row))
 
 
 @stateless
@@ -1186,21 +1180,21 @@ async def create_implementation_plan(
     """Creates an implementation plan for one of the user's business profiles; phases is a list of
     {name, tasks: [{title, status}]}. Returns it with its task counts.
     """
-    row = await _create_implementation_plan.fetchrow(
+    row = await _create_implementation_plan.fetchrow_args(
         conn,
-        user_id=user_id,
-        business_profile_id=business_profile_id,
-        framework_id=framework_id,
-        title=title,
-        phases=phases,
-        planned_start_date=planned_start_date,
-        planned_end_date=planned_end_date,
+        (
+            user_id,
+            business_profile_id,
+            framework_id,
+            title,
+            phases,
+            planned_start_date,
+            planned_end_date,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_implementation_plan returned no row")
-    return ImplementationPlan.model_validate(
-        dict(zip(_ImplementationPlan_FIELDS, row, strict=True))
-    )
+    return ImplementationPlan.model_validate(dict(row))
 
 
 @stateless
@@ -1217,20 +1211,12 @@ async def create_integration(
     """Connects a third-party service for the user. credentials (a JSON object) are stored
     encrypted with encryption_key (from the application's settings) and never returned.
     """
-    row = await _create_integration.fetchrow(
-        conn,
-        user_id=user_id,
-        provider=provider,
-        display_name=display_name,
-        credentials=credentials,
-        encryption_key=encryption_key,
-        settings=settings,
+    row = await _create_integration.fetchrow_args(
+        conn, (user_id, provider, display_name, credentials, encryption_key, settings)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_integration returned no row")
-    return IntegrationConfiguration.model_validate(
-        dict(zip(_IntegrationConfiguration_FIELDS, row, strict=True))
-    )
+    return IntegrationConfiguration.model_validate(dict(row))
 
 
 @stateless
@@ -1248,18 +1234,12 @@ async def create_policy_version(
     version 1 for a new name, else the latest version + 1 (two concurrent saves of the same
     policy: one gets a UniqueViolation and may retry). Returns it.
     """
-    row = await _create_policy_version.fetchrow(
-        conn,
-        user_id=user_id,
-        business_profile_id=business_profile_id,
-        framework_id=framework_id,
-        policy_name=policy_name,
-        policy_type=policy_type,
-        content=content,
+    row = await _create_policy_version.fetchrow_args(
+        conn, (user_id, business_profile_id, framework_id, policy_name, policy_type, content)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_policy_version returned no row")
-    return GeneratedPolicy.model_validate(dict(zip(_GeneratedPolicy_FIELDS, row, strict=True)))
+    return GeneratedPolicy.model_validate(dict(row))
 
 
 @stateless
@@ -1276,20 +1256,13 @@ async def create_readiness_assessment(
     """Records a readiness evaluation of one of the user's business profiles for a framework;
     returns it.
     """
-    row = await _create_readiness_assessment.fetchrow(
+    row = await _create_readiness_assessment.fetchrow_args(
         conn,
-        user_id=user_id,
-        business_profile_id=business_profile_id,
-        framework_id=framework_id,
-        overall_score=overall_score,
-        risk_level=risk_level,
-        score_breakdown=score_breakdown,
+        (user_id, business_profile_id, framework_id, overall_score, risk_level, score_breakdown),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_readiness_assessment returned no row")
-    return ReadinessAssessment.model_validate(
-        dict(zip(_ReadinessAssessment_FIELDS, row, strict=True))
-    )
+    return ReadinessAssessment.model_validate(dict(row))
 
 
 @stateless
@@ -1307,19 +1280,13 @@ async def create_report_schedule(
     """Schedules a report on one of the user's business profiles, first due at next_run_at; returns
     it.
     """
-    row = await _create_report_schedule.fetchrow(
+    row = await _create_report_schedule.fetchrow_args(
         conn,
-        user_id=user_id,
-        business_profile_id=business_profile_id,
-        report_type=report_type,
-        frequency=frequency,
-        parameters=parameters,
-        recipients=recipients,
-        next_run_at=next_run_at,
+        (user_id, business_profile_id, report_type, frequency, parameters, recipients, next_run_at),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_report_schedule returned no row")
-    return ReportSchedule.model_validate(dict(zip(_ReportSchedule_FIELDS, row, strict=True)))
+    return ReportSchedule.model_validate(dict(row))
 
 
 @stateless
@@ -1327,10 +1294,10 @@ async def create_user(conn: Connection, *, email: str, hashed_password: str) -> 
     """Creates a user (active, not a superuser); returns it. hashed_password must be an argon2 or
     bcrypt hash.
     """
-    row = await _create_user.fetchrow(conn, email=email, hashed_password=hashed_password)
+    row = await _create_user.fetchrow_args(conn, (email, hashed_password))
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_user returned no row")
-    return User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    return User.model_validate(dict(row))
 
 
 @stateless
@@ -1341,15 +1308,13 @@ async def delete_business_profile(
     readiness assessments and report schedules (conversations about it are kept); returns 0 or
     1.
     """
-    return await _delete_business_profile.execute(
-        conn, business_profile_id=business_profile_id, user_id=user_id
-    )
+    return await _delete_business_profile.execute_args(conn, (business_profile_id, user_id))
 
 
 @stateless
 async def delete_integration(conn: Connection, *, integration_id: UUID, user_id: UUID) -> int:
     """Disconnects (deletes) the user's integration and its credentials; returns 0 or 1."""
-    return await _delete_integration.execute(conn, integration_id=integration_id, user_id=user_id)
+    return await _delete_integration.execute_args(conn, (integration_id, user_id))
 
 
 @stateless
@@ -1357,9 +1322,7 @@ async def delete_report_schedule(
     conn: Connection, *, report_schedule_id: UUID, user_id: UUID
 ) -> int:
     """Deletes the user's report schedule; returns 0 or 1."""
-    return await _delete_report_schedule.execute(
-        conn, report_schedule_id=report_schedule_id, user_id=user_id
-    )
+    return await _delete_report_schedule.execute_args(conn, (report_schedule_id, user_id))
 
 
 @stateless
@@ -1367,7 +1330,7 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes a user and everything they own; returns 0 or 1. Refused while evidence or policies
     they approved remain.
     """
-    return await _delete_user.execute(conn, user_id=user_id)
+    return await _delete_user.execute_args(conn, (user_id,))
 
 
 @stateless
@@ -1375,16 +1338,8 @@ async def get_assessment_session_by_id(
     conn: Connection, *, assessment_session_id: UUID, user_id: UUID
 ) -> AssessmentSession | None:
     """The user's assessment session, or none."""
-    row = await _get_assessment_session_by_id.fetchrow(
-        conn, assessment_session_id=assessment_session_id, user_id=user_id
-    )
-    return (
-        None
-        if row is None
-        else AssessmentSession.model_validate(
-            dict(zip(_AssessmentSession_FIELDS, row, strict=True))
-        )
-    )
+    row = await _get_assessment_session_by_id.fetchrow_args(conn, (assessment_session_id, user_id))
+    return None if row is None else AssessmentSession.model_validate(dict(row))
 
 
 @stateless
@@ -1392,14 +1347,8 @@ async def get_business_profile_by_id(
     conn: Connection, *, business_profile_id: UUID, user_id: UUID
 ) -> BusinessProfile | None:
     """The business profile, if it belongs to this user; none otherwise."""
-    row = await _get_business_profile_by_id.fetchrow(
-        conn, business_profile_id=business_profile_id, user_id=user_id
-    )
-    return (
-        None
-        if row is None
-        else BusinessProfile.model_validate(dict(zip(_BusinessProfile_FIELDS, row, strict=True)))
-    )
+    row = await _get_business_profile_by_id.fetchrow_args(conn, (business_profile_id, user_id))
+    return None if row is None else BusinessProfile.model_validate(dict(row))
 
 
 @stateless
@@ -1407,14 +1356,8 @@ async def get_chat_conversation_by_id(
     conn: Connection, *, chat_conversation_id: UUID, user_id: UUID
 ) -> ChatConversation | None:
     """The user's conversation with its messages, or none."""
-    row = await _get_chat_conversation_by_id.fetchrow(
-        conn, chat_conversation_id=chat_conversation_id, user_id=user_id
-    )
-    return (
-        None
-        if row is None
-        else ChatConversation.model_validate(dict(zip(_ChatConversation_FIELDS, row, strict=True)))
-    )
+    row = await _get_chat_conversation_by_id.fetchrow_args(conn, (chat_conversation_id, user_id))
+    return None if row is None else ChatConversation.model_validate(dict(row))
 
 
 @stateless
@@ -1422,27 +1365,15 @@ async def get_evidence_item_by_id(
     conn: Connection, *, evidence_item_id: UUID, user_id: UUID
 ) -> EvidenceItem | None:
     """The user's evidence item, or none."""
-    row = await _get_evidence_item_by_id.fetchrow(
-        conn, evidence_item_id=evidence_item_id, user_id=user_id
-    )
-    return (
-        None
-        if row is None
-        else EvidenceItem.model_validate(dict(zip(_EvidenceItem_FIELDS, row, strict=True)))
-    )
+    row = await _get_evidence_item_by_id.fetchrow_args(conn, (evidence_item_id, user_id))
+    return None if row is None else EvidenceItem.model_validate(dict(row))
 
 
 @stateless
 async def get_framework_by_code(conn: Connection, *, code: str) -> ComplianceFramework | None:
     """The framework with this code, or none."""
-    row = await _get_framework_by_code.fetchrow(conn, code=code)
-    return (
-        None
-        if row is None
-        else ComplianceFramework.model_validate(
-            dict(zip(_ComplianceFramework_FIELDS, row, strict=True))
-        )
-    )
+    row = await _get_framework_by_code.fetchrow_args(conn, (code,))
+    return None if row is None else ComplianceFramework.model_validate(dict(row))
 
 
 @stateless
@@ -1453,8 +1384,8 @@ async def get_integration_credentials(
     service; the only query that returns them in clear. A wrong key raises an error; none when
     there is no such integration.
     """
-    value = await _get_integration_credentials.fetchval(
-        conn, encryption_key=encryption_key, integration_id=integration_id, user_id=user_id
+    value = await _get_integration_credentials.fetchval_args(
+        conn, (encryption_key, integration_id, user_id)
     )
     return _VALUE_0.validate_python(value)
 
@@ -1464,26 +1395,22 @@ async def get_policy_by_id(
     conn: Connection, *, policy_id: UUID, user_id: UUID
 ) -> GeneratedPolicy | None:
     """The user's policy version with its content, or none."""
-    row = await _get_policy_by_id.fetchrow(conn, policy_id=policy_id, user_id=user_id)
-    return (
-        None
-        if row is None
-        else GeneratedPolicy.model_validate(dict(zip(_GeneratedPolicy_FIELDS, row, strict=True)))
-    )
+    row = await _get_policy_by_id.fetchrow_args(conn, (policy_id, user_id))
+    return None if row is None else GeneratedPolicy.model_validate(dict(row))
 
 
 @stateless
 async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
     """The user with this email, whatever its case, or none."""
-    row = await _get_user_by_email.fetchrow(conn, email=email)
-    return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    row = await _get_user_by_email.fetchrow_args(conn, (email,))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
-    row = await _get_user_by_id.fetchrow(conn, user_id=user_id)
-    return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    row = await _get_user_by_id.fetchrow_args(conn, (user_id,))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
@@ -1491,7 +1418,7 @@ async def get_user_hashed_password_by_email(conn: Connection, *, email: str) -> 
     """The stored password hash of an active user, for verifying a login in the application; none
     otherwise.
     """
-    value = await _get_user_hashed_password_by_email.fetchval(conn, email=email)
+    value = await _get_user_hashed_password_by_email.fetchval_args(conn, (email,))
     return _VALUE_1.validate_python(value)
 
 
@@ -1508,16 +1435,10 @@ async def list_assessment_dashboard(
     framework, most recently updated first. For the next page pass the last row's updated_at and
     id as before_updated_at and before_id (both none for the first page).
     """
-    rows = await _list_assessment_dashboard.fetch(
-        conn,
-        user_id=user_id,
-        before_updated_at=before_updated_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_assessment_dashboard.fetch_args(
+        conn, (user_id, before_updated_at, before_id, max_rows)
     )
-    return _AssessmentDashboard_LIST.validate_python(
-        [dict(zip(_AssessmentDashboard_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _AssessmentDashboard_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1525,10 +1446,8 @@ async def list_business_profiles_by_user(
     conn: Connection, *, user_id: UUID
 ) -> list[BusinessProfile]:
     """The user's business profiles, oldest first."""
-    rows = await _list_business_profiles_by_user.fetch(conn, user_id=user_id)
-    return _BusinessProfile_LIST.validate_python(
-        [dict(zip(_BusinessProfile_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_business_profiles_by_user.fetch_args(conn, (user_id,))
+    return _BusinessProfile_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1543,16 +1462,10 @@ async def list_chat_conversations_by_user(
     """A page of the user's conversations without their messages, most recently updated first
     (keyset: pass the last row's updated_at and id; both none for the first page).
     """
-    rows = await _list_chat_conversations_by_user.fetch(
-        conn,
-        user_id=user_id,
-        before_updated_at=before_updated_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_chat_conversations_by_user.fetch_args(
+        conn, (user_id, before_updated_at, before_id, max_rows)
     )
-    return _ChatConversationSummary_LIST.validate_python(
-        [dict(zip(_ChatConversationSummary_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _ChatConversationSummary_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1560,10 +1473,8 @@ async def list_compliance_overview(conn: Connection, *, user_id: UUID) -> list[C
     """Per framework the user has evidence for: the number of evidence items, how many are
     approved, and the approved share in percent; by framework code.
     """
-    rows = await _list_compliance_overview.fetch(conn, user_id=user_id)
-    return _ComplianceOverview_LIST.validate_python(
-        [dict(zip(_ComplianceOverview_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_compliance_overview.fetch_args(conn, (user_id,))
+    return _ComplianceOverview_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1573,12 +1484,8 @@ async def list_evidence_by_ai_metadata(
     """The user's evidence items whose ai_metadata contains the given JSON object (jsonb @>),
     newest first.
     """
-    rows = await _list_evidence_by_ai_metadata.fetch(
-        conn, user_id=user_id, metadata=metadata, max_rows=max_rows
-    )
-    return _EvidenceItem_LIST.validate_python(
-        [dict(zip(_EvidenceItem_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_evidence_by_ai_metadata.fetch_args(conn, (user_id, metadata, max_rows))
+    return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1597,18 +1504,10 @@ async def list_evidence_by_name(
     three characters up), newest first. For the next page pass the last row's created_at and id
     as before_created_at and before_id (both none for the first page).
     """
-    rows = await _list_evidence_by_name.fetch(
-        conn,
-        user_id=user_id,
-        statuses=statuses,
-        name_contains=name_contains,
-        before_created_at=before_created_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_evidence_by_name.fetch_args(
+        conn, (user_id, statuses, name_contains, before_created_at, before_id, max_rows)
     )
-    return _EvidenceItem_LIST.validate_python(
-        [dict(zip(_EvidenceItem_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1626,27 +1525,17 @@ async def list_evidence_by_text(
     text search over name, control reference and description; web-search syntax: words,
     "phrases", or, -not), newest first. Keyset pages as in list_evidence_by_name.
     """
-    rows = await _list_evidence_by_text.fetch(
-        conn,
-        user_id=user_id,
-        statuses=statuses,
-        search_text=search_text,
-        before_created_at=before_created_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_evidence_by_text.fetch_args(
+        conn, (user_id, statuses, search_text, before_created_at, before_id, max_rows)
     )
-    return _EvidenceItem_LIST.validate_python(
-        [dict(zip(_EvidenceItem_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_frameworks_active(conn: Connection) -> list[ComplianceFramework]:
     """The frameworks offered for new work, by code."""
-    rows = await _list_frameworks_active.fetch(conn)
-    return _ComplianceFramework_LIST.validate_python(
-        [dict(zip(_ComplianceFramework_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_frameworks_active.fetch_args(conn, ())
+    return _ComplianceFramework_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1657,12 +1546,8 @@ async def list_implementation_plan_progress(
     tasks, the completed share in percent (0 for a plan without tasks), and whether it is
     overdue (past its planned end and not completed); by framework code, then title.
     """
-    rows = await _list_implementation_plan_progress.fetch(
-        conn, user_id=user_id, business_profile_id=business_profile_id
-    )
-    return _ImplementationPlanProgress_LIST.validate_python(
-        [dict(zip(_ImplementationPlanProgress_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_implementation_plan_progress.fetch_args(conn, (user_id, business_profile_id))
+    return _ImplementationPlanProgress_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1670,10 +1555,8 @@ async def list_integrations_by_user(
     conn: Connection, *, user_id: UUID
 ) -> list[IntegrationConfiguration]:
     """The user's integrations, by provider, without their credentials."""
-    rows = await _list_integrations_by_user.fetch(conn, user_id=user_id)
-    return _IntegrationConfiguration_LIST.validate_python(
-        [dict(zip(_IntegrationConfiguration_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_integrations_by_user.fetch_args(conn, (user_id,))
+    return _IntegrationConfiguration_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1683,12 +1566,8 @@ async def list_policies_by_text(
     """The user's policy versions matching search_text (English full-text search over name and
     content; web-search syntax), best match first, with a highlighted excerpt of the content.
     """
-    rows = await _list_policies_by_text.fetch(
-        conn, search_text=search_text, user_id=user_id, max_rows=max_rows
-    )
-    return _PolicySearchResult_LIST.validate_python(
-        [dict(zip(_PolicySearchResult_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_policies_by_text.fetch_args(conn, (search_text, user_id, max_rows))
+    return _PolicySearchResult_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1698,12 +1577,8 @@ async def list_policy_versions(
     """Every version of the named policy of the user's business profile, newest version first,
     without the content (get_policy_by_id reads one).
     """
-    rows = await _list_policy_versions.fetch(
-        conn, user_id=user_id, business_profile_id=business_profile_id, policy_name=policy_name
-    )
-    return _PolicyVersion_LIST.validate_python(
-        [dict(zip(_PolicyVersion_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_policy_versions.fetch_args(conn, (user_id, business_profile_id, policy_name))
+    return _PolicyVersion_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1714,21 +1589,15 @@ async def list_readiness_scores(
     the latest evaluation's score, risk level and time (none if never evaluated), and its
     evidence counts (total, approved); by framework code.
     """
-    rows = await _list_readiness_scores.fetch(
-        conn, business_profile_id=business_profile_id, user_id=user_id
-    )
-    return _ReadinessScore_LIST.validate_python(
-        [dict(zip(_ReadinessScore_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_readiness_scores.fetch_args(conn, (business_profile_id, user_id))
+    return _ReadinessScore_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_report_schedules_by_user(conn: Connection, *, user_id: UUID) -> list[ReportSchedule]:
     """The user's report schedules, next due first."""
-    rows = await _list_report_schedules_by_user.fetch(conn, user_id=user_id)
-    return _ReportSchedule_LIST.validate_python(
-        [dict(zip(_ReportSchedule_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_report_schedules_by_user.fetch_args(conn, (user_id,))
+    return _ReportSchedule_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1744,20 +1613,10 @@ async def update_assessment_answers(
     progress; a not-started session becomes in_progress. Returns the session, or none if the
     user has no such open (not completed or abandoned) session.
     """
-    row = await _update_assessment_answers.fetchrow(
-        conn,
-        answers=answers,
-        progress_percentage=progress_percentage,
-        assessment_session_id=assessment_session_id,
-        user_id=user_id,
+    row = await _update_assessment_answers.fetchrow_args(
+        conn, (answers, progress_percentage, assessment_session_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else AssessmentSession.model_validate(
-            dict(zip(_AssessmentSession_FIELDS, row, strict=True))
-        )
-    )
+    return None if row is None else AssessmentSession.model_validate(dict(row))
 
 
 @stateless
@@ -1767,16 +1626,8 @@ async def update_assessment_completed(
     """Completes the user's open session (progress 100); returns it, or none if there is no such
     open session.
     """
-    row = await _update_assessment_completed.fetchrow(
-        conn, assessment_session_id=assessment_session_id, user_id=user_id
-    )
-    return (
-        None
-        if row is None
-        else AssessmentSession.model_validate(
-            dict(zip(_AssessmentSession_FIELDS, row, strict=True))
-        )
-    )
+    row = await _update_assessment_completed.fetchrow_args(conn, (assessment_session_id, user_id))
+    return None if row is None else AssessmentSession.model_validate(dict(row))
 
 
 @stateless
@@ -1799,26 +1650,24 @@ async def update_business_profile(
     """Replaces the user's business profile details; returns the profile, or none if the user has
     no such profile.
     """
-    row = await _update_business_profile.fetchrow(
+    row = await _update_business_profile.fetchrow_args(
         conn,
-        company_name=company_name,
-        industry=industry,
-        employee_count=employee_count,
-        handles_personal_data=handles_personal_data,
-        processes_payments=processes_payments,
-        stores_health_data=stores_health_data,
-        provides_financial_services=provides_financial_services,
-        operates_critical_infrastructure=operates_critical_infrastructure,
-        has_international_operations=has_international_operations,
-        data_sensitivity=data_sensitivity,
-        business_profile_id=business_profile_id,
-        user_id=user_id,
+        (
+            company_name,
+            industry,
+            employee_count,
+            handles_personal_data,
+            processes_payments,
+            stores_health_data,
+            provides_financial_services,
+            operates_critical_infrastructure,
+            has_international_operations,
+            data_sensitivity,
+            business_profile_id,
+            user_id,
+        ),
     )
-    return (
-        None
-        if row is None
-        else BusinessProfile.model_validate(dict(zip(_BusinessProfile_FIELDS, row, strict=True)))
-    )
+    return None if row is None else BusinessProfile.model_validate(dict(row))
 
 
 @stateless
@@ -1828,14 +1677,10 @@ async def update_chat_conversation_message(
     """Appends a message (role user or assistant) to the user's active conversation in one
     statement; returns the conversation, or none if the user has no such active conversation.
     """
-    row = await _update_chat_conversation_message.fetchrow(
-        conn, role=role, content=content, chat_conversation_id=chat_conversation_id, user_id=user_id
+    row = await _update_chat_conversation_message.fetchrow_args(
+        conn, (role, content, chat_conversation_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else ChatConversation.model_validate(dict(zip(_ChatConversation_FIELDS, row, strict=True)))
-    )
+    return None if row is None else ChatConversation.model_validate(dict(row))
 
 
 @stateless
@@ -1848,10 +1693,8 @@ async def update_due_report_schedules(
     claimed schedules with the time they were due (scheduled_for); run the reports, then commit.
     Empty when nothing is due.
     """
-    rows = await _update_due_report_schedules.fetch(conn, max_rows=max_rows)
-    return _DueReportSchedule_LIST.validate_python(
-        [dict(zip(_DueReportSchedule_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _update_due_report_schedules.fetch_args(conn, (max_rows,))
+    return _DueReportSchedule_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1867,19 +1710,10 @@ async def update_evidence_file(
     """Attaches the uploaded file to the user's evidence item and marks it collected; returns it,
     or none.
     """
-    row = await _update_evidence_file.fetchrow(
-        conn,
-        file_path=file_path,
-        file_type=file_type,
-        file_size=file_size,
-        evidence_item_id=evidence_item_id,
-        user_id=user_id,
+    row = await _update_evidence_file.fetchrow_args(
+        conn, (file_path, file_type, file_size, evidence_item_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else EvidenceItem.model_validate(dict(zip(_EvidenceItem_FIELDS, row, strict=True)))
-    )
+    return None if row is None else EvidenceItem.model_validate(dict(row))
 
 
 @stateless
@@ -1895,18 +1729,10 @@ async def update_evidence_status(
     approved_at and approved_by (approving without a reviewer is refused by the approval
     constraint); any other status clears them. Returns the item, or none.
     """
-    row = await _update_evidence_status.fetchrow(
-        conn,
-        status=status,
-        reviewer_id=reviewer_id,
-        evidence_item_id=evidence_item_id,
-        user_id=user_id,
+    row = await _update_evidence_status.fetchrow_args(
+        conn, (status, reviewer_id, evidence_item_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else EvidenceItem.model_validate(dict(zip(_EvidenceItem_FIELDS, row, strict=True)))
-    )
+    return None if row is None else EvidenceItem.model_validate(dict(row))
 
 
 @stateless
@@ -1916,14 +1742,8 @@ async def update_framework_active(
     """Offers (is_active = true) or withdraws a framework; returns it, or none if there is no such
     code.
     """
-    row = await _update_framework_active.fetchrow(conn, is_active=is_active, code=code)
-    return (
-        None
-        if row is None
-        else ComplianceFramework.model_validate(
-            dict(zip(_ComplianceFramework_FIELDS, row, strict=True))
-        )
-    )
+    row = await _update_framework_active.fetchrow_args(conn, (is_active, code))
+    return None if row is None else ComplianceFramework.model_validate(dict(row))
 
 
 @stateless
@@ -1931,16 +1751,10 @@ async def update_implementation_plan_phases(
     conn: Connection, *, phases: JsonValue, implementation_plan_id: UUID, user_id: UUID
 ) -> ImplementationPlan | None:
     """Replaces the phases (and so the task counts) of the user's plan; returns it, or none."""
-    row = await _update_implementation_plan_phases.fetchrow(
-        conn, phases=phases, implementation_plan_id=implementation_plan_id, user_id=user_id
+    row = await _update_implementation_plan_phases.fetchrow_args(
+        conn, (phases, implementation_plan_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else ImplementationPlan.model_validate(
-            dict(zip(_ImplementationPlan_FIELDS, row, strict=True))
-        )
-    )
+    return None if row is None else ImplementationPlan.model_validate(dict(row))
 
 
 @stateless
@@ -1950,16 +1764,10 @@ async def update_implementation_plan_status(
     """Sets the status of the user's plan (not_started, in_progress, completed, on_hold); returns
     it, or none.
     """
-    row = await _update_implementation_plan_status.fetchrow(
-        conn, status=status, implementation_plan_id=implementation_plan_id, user_id=user_id
+    row = await _update_implementation_plan_status.fetchrow_args(
+        conn, (status, implementation_plan_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else ImplementationPlan.model_validate(
-            dict(zip(_ImplementationPlan_FIELDS, row, strict=True))
-        )
-    )
+    return None if row is None else ImplementationPlan.model_validate(dict(row))
 
 
 @stateless
@@ -1974,20 +1782,10 @@ async def update_integration_credentials(
     """Replaces the credentials of the user's integration (encrypted with encryption_key); returns
     the integration without them, or none.
     """
-    row = await _update_integration_credentials.fetchrow(
-        conn,
-        credentials=credentials,
-        encryption_key=encryption_key,
-        integration_id=integration_id,
-        user_id=user_id,
+    row = await _update_integration_credentials.fetchrow_args(
+        conn, (credentials, encryption_key, integration_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else IntegrationConfiguration.model_validate(
-            dict(zip(_IntegrationConfiguration_FIELDS, row, strict=True))
-        )
-    )
+    return None if row is None else IntegrationConfiguration.model_validate(dict(row))
 
 
 @stateless
@@ -1997,16 +1795,10 @@ async def update_integration_sync(
     """Records a sync of the user's integration now: success when last_sync_error is none, failed
     with that error otherwise. Returns the integration, or none.
     """
-    row = await _update_integration_sync.fetchrow(
-        conn, last_sync_error=last_sync_error, integration_id=integration_id, user_id=user_id
+    row = await _update_integration_sync.fetchrow_args(
+        conn, (last_sync_error, integration_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else IntegrationConfiguration.model_validate(
-            dict(zip(_IntegrationConfiguration_FIELDS, row, strict=True))
-        )
-    )
+    return None if row is None else IntegrationConfiguration.model_validate(dict(row))
 
 
 @stateless
@@ -2017,14 +1809,8 @@ async def update_policy_status(
     approved_at and approved_by (approving without a reviewer is refused by the approval
     constraint); any other status clears them. Returns it, or none.
     """
-    row = await _update_policy_status.fetchrow(
-        conn, status=status, reviewer_id=reviewer_id, policy_id=policy_id, user_id=user_id
-    )
-    return (
-        None
-        if row is None
-        else GeneratedPolicy.model_validate(dict(zip(_GeneratedPolicy_FIELDS, row, strict=True)))
-    )
+    row = await _update_policy_status.fetchrow_args(conn, (status, reviewer_id, policy_id, user_id))
+    return None if row is None else GeneratedPolicy.model_validate(dict(row))
 
 
 @stateless
@@ -2032,20 +1818,16 @@ async def update_report_schedule_active(
     conn: Connection, *, is_active: bool, report_schedule_id: UUID, user_id: UUID
 ) -> ReportSchedule | None:
     """Pauses (is_active = false) or resumes the user's report schedule; returns it, or none."""
-    row = await _update_report_schedule_active.fetchrow(
-        conn, is_active=is_active, report_schedule_id=report_schedule_id, user_id=user_id
+    row = await _update_report_schedule_active.fetchrow_args(
+        conn, (is_active, report_schedule_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else ReportSchedule.model_validate(dict(zip(_ReportSchedule_FIELDS, row, strict=True)))
-    )
+    return None if row is None else ReportSchedule.model_validate(dict(row))
 
 
 @stateless
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
-    return await _update_user_active.execute(conn, is_active=is_active, user_id=user_id)
+    return await _update_user_active.execute_args(conn, (is_active, user_id))
 
 
 def verify() -> None:

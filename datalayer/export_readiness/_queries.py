@@ -854,12 +854,8 @@ async def create_action_plan_tasks(
     task_id, task_title, and optionally task_description and category); tasks already stored are
     kept as they are. Returns the tasks added, by day and task id.
     """
-    rows = await _create_action_plan_tasks.fetch(
-        conn, user_id=user_id, report_id=report_id, tasks=tasks
-    )
-    return _ActionPlanProgress_LIST.validate_python(
-        [dict(zip(_ActionPlanProgress_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _create_action_plan_tasks.fetch_args(conn, (user_id, report_id, tasks))
+    return _ActionPlanProgress_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -875,19 +871,12 @@ async def create_certification_progress(
     """Starts tracking a certification a report of the user requires (status not_started); returns
     it.
     """
-    row = await _create_certification_progress.fetchrow(
-        conn,
-        user_id=user_id,
-        report_id=report_id,
-        certification_id=certification_id,
-        certification_name=certification_name,
-        estimated_cost=estimated_cost,
+    row = await _create_certification_progress.fetchrow_args(
+        conn, (user_id, report_id, certification_id, certification_name, estimated_cost)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_certification_progress returned no row")
-    return CertificationProgress.model_validate(
-        dict(zip(_CertificationProgress_FIELDS, row, strict=True))
-    )
+    return CertificationProgress.model_validate(dict(row))
 
 
 @stateless
@@ -905,20 +894,10 @@ async def create_chat_message(
     are the citations of an answer, an empty array for a question) and marks the session active;
     returns the message with its text decrypted, or none if the user has no such session.
     """
-    row = await _create_chat_message.fetchrow(
-        conn,
-        session_id=session_id,
-        user_id=user_id,
-        role=role,
-        content=content,
-        encryption_key=encryption_key,
-        sources=sources,
+    row = await _create_chat_message.fetchrow_args(
+        conn, (session_id, user_id, role, content, encryption_key, sources)
     )
-    return (
-        None
-        if row is None
-        else ChatMessage.model_validate(dict(zip(_ChatMessage_FIELDS, row, strict=True)))
-    )
+    return None if row is None else ChatMessage.model_validate(dict(row))
 
 
 @stateless
@@ -928,12 +907,10 @@ async def create_chat_session(
     """Opens a chat session for the user, about one of their reports or general (report_id none);
     returns it.
     """
-    row = await _create_chat_session.fetchrow(
-        conn, user_id=user_id, report_id=report_id, context_data=context_data
-    )
+    row = await _create_chat_session.fetchrow_args(conn, (user_id, report_id, context_data))
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_chat_session returned no row")
-    return ChatSession.model_validate(dict(zip(_ChatSession_FIELDS, row, strict=True)))
+    return ChatSession.model_validate(dict(row))
 
 
 @stateless
@@ -951,21 +928,19 @@ async def create_finance_analysis(
     """Stores a finance analysis of the user's report; returns it, or none if the user has no such
     report.
     """
-    row = await _create_finance_analysis.fetchrow(
+    row = await _create_finance_analysis.fetchrow_args(
         conn,
-        working_capital_data=working_capital_data,
-        rodtep_benefit_data=rodtep_benefit_data,
-        gst_refund_data=gst_refund_data,
-        cash_flow_timeline=cash_flow_timeline,
-        total_working_capital=total_working_capital,
-        report_id=report_id,
-        user_id=user_id,
+        (
+            working_capital_data,
+            rodtep_benefit_data,
+            gst_refund_data,
+            cash_flow_timeline,
+            total_working_capital,
+            report_id,
+            user_id,
+        ),
     )
-    return (
-        None
-        if row is None
-        else FinanceAnalysis.model_validate(dict(zip(_FinanceAnalysis_FIELDS, row, strict=True)))
-    )
+    return None if row is None else FinanceAnalysis.model_validate(dict(row))
 
 
 @stateless
@@ -981,17 +956,12 @@ async def create_generated_document(
     """Stores a document generated for the user's report, its content (a JSON object) encrypted
     with encryption_key; returns it with the content decrypted and validation pending.
     """
-    row = await _create_generated_document.fetchrow(
-        conn,
-        user_id=user_id,
-        report_id=report_id,
-        document_type=document_type,
-        content=content,
-        encryption_key=encryption_key,
+    row = await _create_generated_document.fetchrow_args(
+        conn, (user_id, report_id, document_type, content, encryption_key)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_generated_document returned no row")
-    return GeneratedDocument.model_validate(dict(zip(_GeneratedDocument_FIELDS, row, strict=True)))
+    return GeneratedDocument.model_validate(dict(row))
 
 
 @stateless
@@ -1008,22 +978,18 @@ async def create_logistics_analysis(
     """Stores a logistics analysis of the user's report; returns it, or none if the user has no
     such report.
     """
-    row = await _create_logistics_analysis.fetchrow(
+    row = await _create_logistics_analysis.fetchrow_args(
         conn,
-        recommended_mode=recommended_mode,
-        lcl_fcl_comparison=lcl_fcl_comparison,
-        rms_probability=rms_probability,
-        freight_estimate=freight_estimate,
-        report_id=report_id,
-        user_id=user_id,
+        (
+            recommended_mode,
+            lcl_fcl_comparison,
+            rms_probability,
+            freight_estimate,
+            report_id,
+            user_id,
+        ),
     )
-    return (
-        None
-        if row is None
-        else LogisticsAnalysis.model_validate(
-            dict(zip(_LogisticsAnalysis_FIELDS, row, strict=True))
-        )
-    )
+    return None if row is None else LogisticsAnalysis.model_validate(dict(row))
 
 
 @stateless
@@ -1041,19 +1007,19 @@ async def create_report(
     """Requests a report (status pending) for the user's product and destination, written for the
     user's current business type and company size; returns it, or none if there is no such user.
     """
-    row = await _create_report.fetchrow(
+    row = await _create_report.fetchrow_args(
         conn,
-        product_name=product_name,
-        product_description=product_description,
-        ingredients=ingredients,
-        product_image_url=product_image_url,
-        destination_country=destination_country,
-        monthly_volume=monthly_volume,
-        user_id=user_id,
+        (
+            product_name,
+            product_description,
+            ingredients,
+            product_image_url,
+            destination_country,
+            monthly_volume,
+            user_id,
+        ),
     )
-    return (
-        None if row is None else Report.model_validate(dict(zip(_Report_FIELDS, row, strict=True)))
-    )
+    return None if row is None else Report.model_validate(dict(row))
 
 
 @stateless
@@ -1074,21 +1040,23 @@ async def create_user(
     with encryption_key (from the application's settings); password_hash must be an argon2 or
     bcrypt hash.
     """
-    row = await _create_user.fetchrow(
+    row = await _create_user.fetchrow_args(
         conn,
-        email=email,
-        password_hash=password_hash,
-        company_name=company_name,
-        business_type=business_type,
-        company_size=company_size,
-        iec_code=iec_code,
-        phone=phone,
-        encryption_key=encryption_key,
-        profile=profile,
+        (
+            email,
+            password_hash,
+            company_name,
+            business_type,
+            company_size,
+            iec_code,
+            phone,
+            encryption_key,
+            profile,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_user returned no row")
-    return User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    return User.model_validate(dict(row))
 
 
 @stateless
@@ -1096,13 +1064,13 @@ async def delete_chat_session(conn: Connection, *, session_id: UUID, user_id: UU
     """Deletes the user's chat session and its messages; returns the number of sessions deleted (0
     or 1).
     """
-    return await _delete_chat_session.execute(conn, session_id=session_id, user_id=user_id)
+    return await _delete_chat_session.execute_args(conn, (session_id, user_id))
 
 
 @stateless
 async def delete_generated_document(conn: Connection, *, document_id: UUID, user_id: UUID) -> int:
     """Deletes the user's document; returns the number deleted (0 or 1)."""
-    return await _delete_generated_document.execute(conn, document_id=document_id, user_id=user_id)
+    return await _delete_generated_document.execute_args(conn, (document_id, user_id))
 
 
 @stateless
@@ -1110,7 +1078,7 @@ async def delete_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> 
     """Deletes the user's report with its certification progress, documents, action plan, chat
     sessions (and messages) and analyses; returns the number of reports deleted (0 or 1).
     """
-    return await _delete_report.execute(conn, report_id=report_id, user_id=user_id)
+    return await _delete_report.execute_args(conn, (report_id, user_id))
 
 
 @stateless
@@ -1118,7 +1086,7 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes a user and, by cascade, all their data; returns the number of users deleted (0 or
     1).
     """
-    return await _delete_user.execute(conn, user_id=user_id)
+    return await _delete_user.execute_args(conn, (user_id,))
 
 
 @stateless
@@ -1126,12 +1094,8 @@ async def get_chat_session(
     conn: Connection, *, session_id: UUID, user_id: UUID
 ) -> ChatSession | None:
     """The user's chat session, or none."""
-    row = await _get_chat_session.fetchrow(conn, session_id=session_id, user_id=user_id)
-    return (
-        None
-        if row is None
-        else ChatSession.model_validate(dict(zip(_ChatSession_FIELDS, row, strict=True)))
-    )
+    row = await _get_chat_session.fetchrow_args(conn, (session_id, user_id))
+    return None if row is None else ChatSession.model_validate(dict(row))
 
 
 @stateless
@@ -1139,12 +1103,8 @@ async def get_finance_analysis_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> FinanceAnalysis | None:
     """The newest finance analysis of the user's report, or none."""
-    row = await _get_finance_analysis_by_report.fetchrow(conn, report_id=report_id, user_id=user_id)
-    return (
-        None
-        if row is None
-        else FinanceAnalysis.model_validate(dict(zip(_FinanceAnalysis_FIELDS, row, strict=True)))
-    )
+    row = await _get_finance_analysis_by_report.fetchrow_args(conn, (report_id, user_id))
+    return None if row is None else FinanceAnalysis.model_validate(dict(row))
 
 
 @stateless
@@ -1152,16 +1112,8 @@ async def get_generated_document(
     conn: Connection, *, encryption_key: str, document_id: UUID, user_id: UUID
 ) -> GeneratedDocument | None:
     """The user's document with its content decrypted, or none. A wrong key raises an error."""
-    row = await _get_generated_document.fetchrow(
-        conn, encryption_key=encryption_key, document_id=document_id, user_id=user_id
-    )
-    return (
-        None
-        if row is None
-        else GeneratedDocument.model_validate(
-            dict(zip(_GeneratedDocument_FIELDS, row, strict=True))
-        )
-    )
+    row = await _get_generated_document.fetchrow_args(conn, (encryption_key, document_id, user_id))
+    return None if row is None else GeneratedDocument.model_validate(dict(row))
 
 
 @stateless
@@ -1169,16 +1121,8 @@ async def get_logistics_analysis_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> LogisticsAnalysis | None:
     """The newest logistics analysis of the user's report, or none."""
-    row = await _get_logistics_analysis_by_report.fetchrow(
-        conn, report_id=report_id, user_id=user_id
-    )
-    return (
-        None
-        if row is None
-        else LogisticsAnalysis.model_validate(
-            dict(zip(_LogisticsAnalysis_FIELDS, row, strict=True))
-        )
-    )
+    row = await _get_logistics_analysis_by_report.fetchrow_args(conn, (report_id, user_id))
+    return None if row is None else LogisticsAnalysis.model_validate(dict(row))
 
 
 @stateless
@@ -1186,44 +1130,38 @@ async def get_metrics_totals(conn: Connection) -> MetricsTotals:
     """Platform totals across users: users with metrics, reports, certifications, documents, tasks,
     cost and time saved (zeros when there are none).
     """
-    row = await _get_metrics_totals.fetchrow(conn)
+    row = await _get_metrics_totals.fetchrow_args(conn, ())
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.get_metrics_totals returned no row")
-    return MetricsTotals.model_validate(dict(zip(_MetricsTotals_FIELDS, row, strict=True)))
+    return MetricsTotals.model_validate(dict(row))
 
 
 @stateless
 async def get_report_by_id(conn: Connection, *, report_id: UUID, user_id: UUID) -> Report | None:
     """The user's report, or none."""
-    row = await _get_report_by_id.fetchrow(conn, report_id=report_id, user_id=user_id)
-    return (
-        None if row is None else Report.model_validate(dict(zip(_Report_FIELDS, row, strict=True)))
-    )
+    row = await _get_report_by_id.fetchrow_args(conn, (report_id, user_id))
+    return None if row is None else Report.model_validate(dict(row))
 
 
 @stateless
 async def get_user_by_email(conn: Connection, *, encryption_key: str, email: str) -> User | None:
     """The user with this email whatever its case (phone decrypted), or none."""
-    row = await _get_user_by_email.fetchrow(conn, encryption_key=encryption_key, email=email)
-    return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    row = await _get_user_by_email.fetchrow_args(conn, (encryption_key, email))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
 async def get_user_by_id(conn: Connection, *, encryption_key: str, user_id: UUID) -> User | None:
     """The user with this id (phone decrypted), or none."""
-    row = await _get_user_by_id.fetchrow(conn, encryption_key=encryption_key, user_id=user_id)
-    return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    row = await _get_user_by_id.fetchrow_args(conn, (encryption_key, user_id))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
 async def get_user_metrics(conn: Connection, *, user_id: UUID) -> UserMetrics | None:
     """The user's success metrics, or none before the first upsert."""
-    row = await _get_user_metrics.fetchrow(conn, user_id=user_id)
-    return (
-        None
-        if row is None
-        else UserMetrics.model_validate(dict(zip(_UserMetrics_FIELDS, row, strict=True)))
-    )
+    row = await _get_user_metrics.fetchrow_args(conn, (user_id,))
+    return None if row is None else UserMetrics.model_validate(dict(row))
 
 
 @stateless
@@ -1231,7 +1169,7 @@ async def get_user_password_hash_by_email(conn: Connection, *, email: str) -> st
     """The stored password hash of an active user, for verifying a login in the application; none
     otherwise.
     """
-    value = await _get_user_password_hash_by_email.fetchval(conn, email=email)
+    value = await _get_user_password_hash_by_email.fetchval_args(conn, (email,))
     return _VALUE_0.validate_python(value)
 
 
@@ -1240,10 +1178,8 @@ async def list_action_plan_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[ActionPlanProgress]:
     """The action plan of the user's report: every task by day and task id."""
-    rows = await _list_action_plan_by_report.fetch(conn, report_id=report_id, user_id=user_id)
-    return _ActionPlanProgress_LIST.validate_python(
-        [dict(zip(_ActionPlanProgress_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_action_plan_by_report.fetch_args(conn, (report_id, user_id))
+    return _ActionPlanProgress_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1253,10 +1189,8 @@ async def list_action_plan_days(
     """Progress per day of the user's action plan: tasks, tasks done and percentage done, for each
     day that has tasks.
     """
-    rows = await _list_action_plan_days.fetch(conn, report_id=report_id, user_id=user_id)
-    return _ActionPlanDay_LIST.validate_python(
-        [dict(zip(_ActionPlanDay_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_action_plan_days.fetch_args(conn, (report_id, user_id))
+    return _ActionPlanDay_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1264,12 +1198,8 @@ async def list_certification_progress_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[CertificationProgress]:
     """The certifications tracked for the user's report, by certification id."""
-    rows = await _list_certification_progress_by_report.fetch(
-        conn, report_id=report_id, user_id=user_id
-    )
-    return _CertificationProgress_LIST.validate_python(
-        [dict(zip(_CertificationProgress_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_certification_progress_by_report.fetch_args(conn, (report_id, user_id))
+    return _CertificationProgress_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1288,18 +1218,10 @@ async def list_chat_messages(
     before_created_at and before_id (both none for the first page). Empty for another user's
     session.
     """
-    rows = await _list_chat_messages.fetch(
-        conn,
-        encryption_key=encryption_key,
-        session_id=session_id,
-        user_id=user_id,
-        before_created_at=before_created_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_chat_messages.fetch_args(
+        conn, (encryption_key, session_id, user_id, before_created_at, before_id, max_rows)
     )
-    return _ChatMessage_LIST.validate_python(
-        [dict(zip(_ChatMessage_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _ChatMessage_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1309,12 +1231,10 @@ async def list_chat_messages_by_source(
     """The user's answers that cite this source (a document id; served by the GIN index on
     sources), newest first, text decrypted.
     """
-    rows = await _list_chat_messages_by_source.fetch(
-        conn, encryption_key=encryption_key, user_id=user_id, source=source, max_rows=max_rows
+    rows = await _list_chat_messages_by_source.fetch_args(
+        conn, (encryption_key, user_id, source, max_rows)
     )
-    return _ChatMessage_LIST.validate_python(
-        [dict(zip(_ChatMessage_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _ChatMessage_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1329,16 +1249,10 @@ async def list_chat_sessions_by_user(
     """A page of the user's chat sessions, most recently active first, with their message counts.
     For the next page pass the last row's updated_at and id (both none for the first page).
     """
-    rows = await _list_chat_sessions_by_user.fetch(
-        conn,
-        user_id=user_id,
-        before_updated_at=before_updated_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_chat_sessions_by_user.fetch_args(
+        conn, (user_id, before_updated_at, before_id, max_rows)
     )
-    return _ChatSessionSummary_LIST.validate_python(
-        [dict(zip(_ChatSessionSummary_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _ChatSessionSummary_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1346,10 +1260,8 @@ async def list_destination_country_stats(conn: Connection) -> list[DestinationCo
     """Completed reports per destination country: how many, and their average and highest risk
     score; most reports first.
     """
-    rows = await _list_destination_country_stats.fetch(conn)
-    return _DestinationCountryStat_LIST.validate_python(
-        [dict(zip(_DestinationCountryStat_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_destination_country_stats.fetch_args(conn, ())
+    return _DestinationCountryStat_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1359,12 +1271,8 @@ async def list_generated_documents_by_report(
     """The documents generated for the user's report with their validation results (not their
     content), newest first.
     """
-    rows = await _list_generated_documents_by_report.fetch(
-        conn, report_id=report_id, user_id=user_id
-    )
-    return _DocumentSummary_LIST.validate_python(
-        [dict(zip(_DocumentSummary_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_generated_documents_by_report.fetch_args(conn, (report_id, user_id))
+    return _DocumentSummary_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1379,14 +1287,10 @@ async def list_reports_by_destination_country(
     """A page of completed reports (all users) for one destination country, newest first; keyset as
     list_reports_by_user.
     """
-    rows = await _list_reports_by_destination_country.fetch(
-        conn,
-        destination_country=destination_country,
-        before_created_at=before_created_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_reports_by_destination_country.fetch_args(
+        conn, (destination_country, before_created_at, before_id, max_rows)
     )
-    return _Report_LIST.validate_python([dict(zip(_Report_FIELDS, r, strict=True)) for r in rows])
+    return _Report_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1402,14 +1306,10 @@ async def list_reports_by_hs_code(
     such as 09, a heading such as 0910, or a full code), newest first; keyset as
     list_reports_by_user.
     """
-    rows = await _list_reports_by_hs_code.fetch(
-        conn,
-        hs_code_prefix=hs_code_prefix,
-        before_created_at=before_created_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_reports_by_hs_code.fetch_args(
+        conn, (hs_code_prefix, before_created_at, before_id, max_rows)
     )
-    return _Report_LIST.validate_python([dict(zip(_Report_FIELDS, r, strict=True)) for r in rows])
+    return _Report_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1424,14 +1324,10 @@ async def list_reports_by_user(
     """A page of the user's reports, newest first. For the next page pass the last row's created_at
     and id as before_created_at and before_id (both none for the first page).
     """
-    rows = await _list_reports_by_user.fetch(
-        conn,
-        user_id=user_id,
-        before_created_at=before_created_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_reports_by_user.fetch_args(
+        conn, (user_id, before_created_at, before_id, max_rows)
     )
-    return _Report_LIST.validate_python([dict(zip(_Report_FIELDS, r, strict=True)) for r in rows])
+    return _Report_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1441,10 +1337,8 @@ async def list_reports_requiring_certification(
     """The user's completed reports whose report data lists this certification among those required
     (report_data contains certifications with this id; served by the GIN index), newest first.
     """
-    rows = await _list_reports_requiring_certification.fetch(
-        conn, user_id=user_id, certification_id=certification_id
-    )
-    return _Report_LIST.validate_python([dict(zip(_Report_FIELDS, r, strict=True)) for r in rows])
+    rows = await _list_reports_requiring_certification.fetch_args(conn, (user_id, certification_id))
+    return _Report_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1453,10 +1347,8 @@ async def list_user_dashboard(conn: Connection, *, user_id: UUID) -> list[UserDa
     tracked, completed, percentage) and action-plan completion (tasks, done, percentage; 0 when
     none).
     """
-    rows = await _list_user_dashboard.fetch(conn, user_id=user_id)
-    return _UserDashboard_LIST.validate_python(
-        [dict(zip(_UserDashboard_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_user_dashboard.fetch_args(conn, (user_id,))
+    return _UserDashboard_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1472,21 +1364,10 @@ async def update_action_plan_task_completed(
     """Marks a task of the user's action plan done (completed = true; completed_at is kept if it
     was already done) or not done; returns the task, or none if there is no such task.
     """
-    row = await _update_action_plan_task_completed.fetchrow(
-        conn,
-        completed=completed,
-        report_id=report_id,
-        user_id=user_id,
-        day_number=day_number,
-        task_id=task_id,
+    row = await _update_action_plan_task_completed.fetchrow_args(
+        conn, (completed, report_id, user_id, day_number, task_id)
     )
-    return (
-        None
-        if row is None
-        else ActionPlanProgress.model_validate(
-            dict(zip(_ActionPlanProgress_FIELDS, row, strict=True))
-        )
-    )
+    return None if row is None else ActionPlanProgress.model_validate(dict(row))
 
 
 @stateless
@@ -1494,19 +1375,10 @@ async def update_certification_document_completed(
     conn: Connection, *, document_name: str, certification_progress_id: UUID, user_id: UUID
 ) -> CertificationProgress | None:
     """Adds a document name to the certification's completed documents (once); returns it, or none."""
-    row = await _update_certification_document_completed.fetchrow(
-        conn,
-        document_name=document_name,
-        certification_progress_id=certification_progress_id,
-        user_id=user_id,
+    row = await _update_certification_document_completed.fetchrow_args(
+        conn, (document_name, certification_progress_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else CertificationProgress.model_validate(
-            dict(zip(_CertificationProgress_FIELDS, row, strict=True))
-        )
-    )
+    return None if row is None else CertificationProgress.model_validate(dict(row))
 
 
 @stateless
@@ -1521,20 +1393,10 @@ async def update_certification_status(
     """Moves the user's certification to a status (started_at is set the first time work starts,
     completed_at exactly while completed) with optional notes; returns it, or none.
     """
-    row = await _update_certification_status.fetchrow(
-        conn,
-        status=status,
-        notes=notes,
-        certification_progress_id=certification_progress_id,
-        user_id=user_id,
+    row = await _update_certification_status.fetchrow_args(
+        conn, (status, notes, certification_progress_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else CertificationProgress.model_validate(
-            dict(zip(_CertificationProgress_FIELDS, row, strict=True))
-        )
-    )
+    return None if row is None else CertificationProgress.model_validate(dict(row))
 
 
 @stateless
@@ -1542,14 +1404,10 @@ async def update_chat_session_context(
     conn: Connection, *, context_data: JsonValue, session_id: UUID, user_id: UUID
 ) -> ChatSession | None:
     """Merges keys into the user's session context (new values win); returns the session, or none."""
-    row = await _update_chat_session_context.fetchrow(
-        conn, context_data=context_data, session_id=session_id, user_id=user_id
+    row = await _update_chat_session_context.fetchrow_args(
+        conn, (context_data, session_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else ChatSession.model_validate(dict(zip(_ChatSession_FIELDS, row, strict=True)))
-    )
+    return None if row is None else ChatSession.model_validate(dict(row))
 
 
 @stateless
@@ -1564,18 +1422,10 @@ async def update_document_validation(
     """Records the result of validating the user's document (passed or failed, with its findings);
     returns the document without its content, or none.
     """
-    row = await _update_document_validation.fetchrow(
-        conn,
-        validation_status=validation_status,
-        validation_results=validation_results,
-        document_id=document_id,
-        user_id=user_id,
+    row = await _update_document_validation.fetchrow_args(
+        conn, (validation_status, validation_results, document_id, user_id)
     )
-    return (
-        None
-        if row is None
-        else DocumentSummary.model_validate(dict(zip(_DocumentSummary_FIELDS, row, strict=True)))
-    )
+    return None if row is None else DocumentSummary.model_validate(dict(row))
 
 
 @stateless
@@ -1594,19 +1444,19 @@ async def update_report_completed(
     pending or processing report and marks it completed; returns it, or none if it was not in
     progress.
     """
-    row = await _update_report_completed.fetchrow(
+    row = await _update_report_completed.fetchrow_args(
         conn,
-        hs_code=hs_code,
-        hs_code_confidence=hs_code_confidence,
-        risk_score=risk_score,
-        report_data=report_data,
-        estimated_cost=estimated_cost,
-        estimated_timeline_days=estimated_timeline_days,
-        report_id=report_id,
+        (
+            hs_code,
+            hs_code_confidence,
+            risk_score,
+            report_data,
+            estimated_cost,
+            estimated_timeline_days,
+            report_id,
+        ),
     )
-    return (
-        None if row is None else Report.model_validate(dict(zip(_Report_FIELDS, row, strict=True)))
-    )
+    return None if row is None else Report.model_validate(dict(row))
 
 
 @stateless
@@ -1614,27 +1464,21 @@ async def update_report_failed(
     conn: Connection, *, failure_reason: str | None, report_id: UUID
 ) -> Report | None:
     """Marks a pending or processing report failed with the reason; returns it, or none."""
-    row = await _update_report_failed.fetchrow(
-        conn, failure_reason=failure_reason, report_id=report_id
-    )
-    return (
-        None if row is None else Report.model_validate(dict(zip(_Report_FIELDS, row, strict=True)))
-    )
+    row = await _update_report_failed.fetchrow_args(conn, (failure_reason, report_id))
+    return None if row is None else Report.model_validate(dict(row))
 
 
 @stateless
 async def update_report_processing(conn: Connection, *, report_id: UUID) -> Report | None:
     """Marks a pending report as being generated; returns it, or none if it is not pending."""
-    row = await _update_report_processing.fetchrow(conn, report_id=report_id)
-    return (
-        None if row is None else Report.model_validate(dict(zip(_Report_FIELDS, row, strict=True)))
-    )
+    row = await _update_report_processing.fetchrow_args(conn, (report_id,))
+    return None if row is None else Report.model_validate(dict(row))
 
 
 @stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful login now; returns the number of users changed (0 or 1)."""
-    return await _update_user_last_login.execute(conn, user_id=user_id)
+    return await _update_user_last_login.execute_args(conn, (user_id,))
 
 
 @stateless
@@ -1653,18 +1497,20 @@ async def update_user_profile(
     """Replaces a user's company details, phone (re-encrypted) and profile; returns the user, or
     none.
     """
-    row = await _update_user_profile.fetchrow(
+    row = await _update_user_profile.fetchrow_args(
         conn,
-        company_name=company_name,
-        business_type=business_type,
-        company_size=company_size,
-        iec_code=iec_code,
-        phone=phone,
-        encryption_key=encryption_key,
-        profile=profile,
-        user_id=user_id,
+        (
+            company_name,
+            business_type,
+            company_size,
+            iec_code,
+            phone,
+            encryption_key,
+            profile,
+            user_id,
+        ),
     )
-    return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
@@ -1682,19 +1528,21 @@ async def upsert_user_metrics(
     """Adds to the user's success metrics (creating the row on first use: INSERT ... ON CONFLICT);
     pass the increments, zero for counters that did not change. Returns the totals.
     """
-    row = await _upsert_user_metrics.fetchrow(
+    row = await _upsert_user_metrics.fetchrow_args(
         conn,
-        user_id=user_id,
-        reports_generated=reports_generated,
-        certifications_completed=certifications_completed,
-        documents_generated=documents_generated,
-        action_tasks_completed=action_tasks_completed,
-        cost_savings=cost_savings,
-        time_saved_hours=time_saved_hours,
+        (
+            user_id,
+            reports_generated,
+            certifications_completed,
+            documents_generated,
+            action_tasks_completed,
+            cost_savings,
+            time_saved_hours,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.upsert_user_metrics returned no row")
-    return UserMetrics.model_validate(dict(zip(_UserMetrics_FIELDS, row, strict=True)))
+    return UserMetrics.model_validate(dict(row))
 
 
 def verify() -> None:

@@ -634,18 +634,12 @@ async def create_account(
     credit_limit: Decimal,
 ) -> Account:
     """Opens an account with a zero balance; returns it."""
-    row = await _create_account.fetchrow(
-        conn,
-        user_id=user_id,
-        account_number=account_number,
-        account_name=account_name,
-        account_type=account_type,
-        currency=currency,
-        credit_limit=credit_limit,
+    row = await _create_account.fetchrow_args(
+        conn, (user_id, account_number, account_name, account_type, currency, credit_limit)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_account returned no row")
-    return Account.model_validate(dict(zip(_Account_FIELDS, row, strict=True)))
+    return Account.model_validate(dict(row))
 
 
 @stateless
@@ -667,23 +661,25 @@ async def create_card(
     """Issues a card on one of the user's accounts. The processor token is stored encrypted with
     encryption_key (from the application's settings); only the masked number comes back.
     """
-    row = await _create_card.fetchrow(
+    row = await _create_card.fetchrow_args(
         conn,
-        user_id=user_id,
-        account_id=account_id,
-        brand=brand,
-        card_type=card_type,
-        last4=last4,
-        cardholder_name=cardholder_name,
-        token=token,
-        encryption_key=encryption_key,
-        expiry_month=expiry_month,
-        expiry_year=expiry_year,
-        spending_limit=spending_limit,
+        (
+            user_id,
+            account_id,
+            brand,
+            card_type,
+            last4,
+            cardholder_name,
+            token,
+            encryption_key,
+            expiry_month,
+            expiry_year,
+            spending_limit,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_card returned no row")
-    return Card.model_validate(dict(zip(_Card_FIELDS, row, strict=True)))
+    return Card.model_validate(dict(row))
 
 
 @stateless
@@ -693,12 +689,10 @@ async def create_deposit(
     """Credits an active account from outside the bank (one posting, two entries); returns the
     account's entry.
     """
-    row = await _create_deposit.fetchrow(
-        conn, account_id=account_id, amount=amount, description=description
-    )
+    row = await _create_deposit.fetchrow_args(conn, (account_id, amount, description))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_deposit returned no row")
-    return Deposit.model_validate(dict(zip(_Deposit_FIELDS, row, strict=True)))
+    return Deposit.model_validate(dict(row))
 
 
 @stateless
@@ -716,19 +710,12 @@ async def create_p2p_payment(
     """Pays from the sender's account into another user's account in one round trip
     (fintech.send_p2p), with the same locking, checks and idempotency as create_transfer.
     """
-    row = await _create_p2p_payment.fetchrow(
-        conn,
-        sender_id=sender_id,
-        from_account_id=from_account_id,
-        to_account_id=to_account_id,
-        amount=amount,
-        idempotency_key=idempotency_key,
-        fx_rate=fx_rate,
-        note=note,
+    row = await _create_p2p_payment.fetchrow_args(
+        conn, (sender_id, from_account_id, to_account_id, amount, idempotency_key, fx_rate, note)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_p2p_payment returned no row")
-    return P2pPayment.model_validate(dict(zip(_P2pPayment_FIELDS, row, strict=True)))
+    return P2pPayment.model_validate(dict(row))
 
 
 @stateless
@@ -747,19 +734,13 @@ async def create_transfer(
     both accounts in a stable order, checks status, currency and funds, writes the ledger. A
     retry with the same idempotency_key returns the first transfer and moves nothing.
     """
-    row = await _create_transfer.fetchrow(
+    row = await _create_transfer.fetchrow_args(
         conn,
-        user_id=user_id,
-        from_account_id=from_account_id,
-        to_account_id=to_account_id,
-        amount=amount,
-        idempotency_key=idempotency_key,
-        fx_rate=fx_rate,
-        description=description,
+        (user_id, from_account_id, to_account_id, amount, idempotency_key, fx_rate, description),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_transfer returned no row")
-    return Transfer.model_validate(dict(zip(_Transfer_FIELDS, row, strict=True)))
+    return Transfer.model_validate(dict(row))
 
 
 @stateless
@@ -769,10 +750,10 @@ async def create_transfer_reversal(
     """Reverses a completed transfer of this user (completed -> reversed) with a reversing posting;
     returns it.
     """
-    row = await _create_transfer_reversal.fetchrow(conn, user_id=user_id, transfer_id=transfer_id)
+    row = await _create_transfer_reversal.fetchrow_args(conn, (user_id, transfer_id))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_transfer_reversal returned no row")
-    return Transfer.model_validate(dict(zip(_Transfer_FIELDS, row, strict=True)))
+    return Transfer.model_validate(dict(row))
 
 
 @stateless
@@ -787,18 +768,12 @@ async def create_user(
     role: str,
 ) -> User:
     """Creates a user; returns it. password_hash must be an argon2 or bcrypt hash."""
-    row = await _create_user.fetchrow(
-        conn,
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        phone_number=phone_number,
-        password_hash=password_hash,
-        role=role,
+    row = await _create_user.fetchrow_args(
+        conn, (email, first_name, last_name, phone_number, password_hash, role)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_user returned no row")
-    return User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    return User.model_validate(dict(row))
 
 
 @stateless
@@ -806,36 +781,30 @@ async def create_withdrawal(
     conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None
 ) -> Deposit:
     """Debits an active account to outside the bank, if funds allow; returns the account's entry."""
-    row = await _create_withdrawal.fetchrow(
-        conn, account_id=account_id, amount=amount, description=description
-    )
+    row = await _create_withdrawal.fetchrow_args(conn, (account_id, amount, description))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_withdrawal returned no row")
-    return Deposit.model_validate(dict(zip(_Deposit_FIELDS, row, strict=True)))
+    return Deposit.model_validate(dict(row))
 
 
 @stateless
 async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes a user who holds no accounts, cards or payments (refused otherwise); returns 0 or 1."""
-    return await _delete_user.execute(conn, user_id=user_id)
+    return await _delete_user.execute_args(conn, (user_id,))
 
 
 @stateless
 async def get_account_by_id(conn: Connection, *, account_id: UUID, user_id: UUID) -> Account | None:
     """The account, if it belongs to this user; none otherwise."""
-    row = await _get_account_by_id.fetchrow(conn, account_id=account_id, user_id=user_id)
-    return (
-        None
-        if row is None
-        else Account.model_validate(dict(zip(_Account_FIELDS, row, strict=True)))
-    )
+    row = await _get_account_by_id.fetchrow_args(conn, (account_id, user_id))
+    return None if row is None else Account.model_validate(dict(row))
 
 
 @stateless
 async def get_card_by_id(conn: Connection, *, card_id: UUID, user_id: UUID) -> Card | None:
     """The user's card, masked, or none."""
-    row = await _get_card_by_id.fetchrow(conn, card_id=card_id, user_id=user_id)
-    return None if row is None else Card.model_validate(dict(zip(_Card_FIELDS, row, strict=True)))
+    row = await _get_card_by_id.fetchrow_args(conn, (card_id, user_id))
+    return None if row is None else Card.model_validate(dict(row))
 
 
 @stateless
@@ -845,9 +814,7 @@ async def get_card_token(
     """The decrypted processor token of the user's card, for charging it; the only query that
     returns it in clear. A wrong key raises an error; none when the user has no such card.
     """
-    value = await _get_card_token.fetchval(
-        conn, encryption_key=encryption_key, card_id=card_id, user_id=user_id
-    )
+    value = await _get_card_token.fetchval_args(conn, (encryption_key, card_id, user_id))
     return _VALUE_0.validate_python(value)
 
 
@@ -856,14 +823,8 @@ async def get_p2p_payment_by_id(
     conn: Connection, *, p2p_transaction_id: UUID, user_id: UUID
 ) -> P2pPayment | None:
     """The payment, if this user sent or received it; none otherwise."""
-    row = await _get_p2p_payment_by_id.fetchrow(
-        conn, p2p_transaction_id=p2p_transaction_id, user_id=user_id
-    )
-    return (
-        None
-        if row is None
-        else P2pPayment.model_validate(dict(zip(_P2pPayment_FIELDS, row, strict=True)))
-    )
+    row = await _get_p2p_payment_by_id.fetchrow_args(conn, (p2p_transaction_id, user_id))
+    return None if row is None else P2pPayment.model_validate(dict(row))
 
 
 @stateless
@@ -871,32 +832,28 @@ async def get_transfer_by_id(
     conn: Connection, *, transfer_id: UUID, user_id: UUID
 ) -> Transfer | None:
     """The user's transfer, or none."""
-    row = await _get_transfer_by_id.fetchrow(conn, transfer_id=transfer_id, user_id=user_id)
-    return (
-        None
-        if row is None
-        else Transfer.model_validate(dict(zip(_Transfer_FIELDS, row, strict=True)))
-    )
+    row = await _get_transfer_by_id.fetchrow_args(conn, (transfer_id, user_id))
+    return None if row is None else Transfer.model_validate(dict(row))
 
 
 @stateless
 async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
     """The user with this email, whatever its case, or none."""
-    row = await _get_user_by_email.fetchrow(conn, email=email)
-    return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    row = await _get_user_by_email.fetchrow_args(conn, (email,))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
-    row = await _get_user_by_id.fetchrow(conn, user_id=user_id)
-    return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    row = await _get_user_by_id.fetchrow_args(conn, (user_id,))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
 async def get_user_password_hash_by_email(conn: Connection, *, email: str) -> str | None:
     """The stored password hash for a login, or none (for verifying a password in the application)."""
-    value = await _get_user_password_hash_by_email.fetchval(conn, email=email)
+    value = await _get_user_password_hash_by_email.fetchval_args(conn, (email,))
     return _VALUE_0.validate_python(value)
 
 
@@ -912,57 +869,45 @@ async def list_account_statement(
     """A page of the account's ledger entries, newest first. For the next page pass the last row's
     created_at and id as before_created_at and before_id (both none for the first page).
     """
-    rows = await _list_account_statement.fetch(
-        conn,
-        account_id=account_id,
-        before_created_at=before_created_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_account_statement.fetch_args(
+        conn, (account_id, before_created_at, before_id, max_rows)
     )
-    return _AccountStatement_LIST.validate_python(
-        [dict(zip(_AccountStatement_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _AccountStatement_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_accounts_by_user(conn: Connection, *, user_id: UUID) -> list[Account]:
     """The user's accounts, oldest first."""
-    rows = await _list_accounts_by_user.fetch(conn, user_id=user_id)
-    return _Account_LIST.validate_python([dict(zip(_Account_FIELDS, r, strict=True)) for r in rows])
+    rows = await _list_accounts_by_user.fetch_args(conn, (user_id,))
+    return _Account_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
     """Every account whose balance differs from the sum of its ledger entries (must be empty)."""
-    rows = await _list_balance_mismatches.fetch(conn)
-    return _BalanceMismatch_LIST.validate_python(
-        [dict(zip(_BalanceMismatch_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_balance_mismatches.fetch_args(conn, ())
+    return _BalanceMismatch_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_cards_by_user(conn: Connection, *, user_id: UUID) -> list[Card]:
     """The user's cards, masked, oldest first."""
-    rows = await _list_cards_by_user.fetch(conn, user_id=user_id)
-    return _Card_LIST.validate_python([dict(zip(_Card_FIELDS, r, strict=True)) for r in rows])
+    rows = await _list_cards_by_user.fetch_args(conn, (user_id,))
+    return _Card_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_currency_totals(conn: Connection) -> list[CurrencyTotal]:
     """Money per currency: what customers hold and the bank's clearing position; they sum to zero."""
-    rows = await _list_currency_totals.fetch(conn)
-    return _CurrencyTotal_LIST.validate_python(
-        [dict(zip(_CurrencyTotal_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_currency_totals.fetch_args(conn, ())
+    return _CurrencyTotal_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_investments_by_account(conn: Connection, *, account_id: UUID) -> list[Investment]:
     """The account's holdings, by symbol."""
-    rows = await _list_investments_by_account.fetch(conn, account_id=account_id)
-    return _Investment_LIST.validate_python(
-        [dict(zip(_Investment_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_investments_by_account.fetch_args(conn, (account_id,))
+    return _Investment_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -977,16 +922,10 @@ async def list_p2p_payments_by_sender(
     """A page of the payments a user sent, newest first (keyset: pass the last row's created_at and
     id).
     """
-    rows = await _list_p2p_payments_by_sender.fetch(
-        conn,
-        sender_id=sender_id,
-        before_created_at=before_created_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_p2p_payments_by_sender.fetch_args(
+        conn, (sender_id, before_created_at, before_id, max_rows)
     )
-    return _P2pPayment_LIST.validate_python(
-        [dict(zip(_P2pPayment_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _P2pPayment_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -994,10 +933,8 @@ async def list_portfolio_values_by_user(conn: Connection, *, user_id: UUID) -> l
     """The user's portfolio per currency: market value, cost basis and unrealised gain of all
     holdings.
     """
-    rows = await _list_portfolio_values_by_user.fetch(conn, user_id=user_id)
-    return _PortfolioValue_LIST.validate_python(
-        [dict(zip(_PortfolioValue_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_portfolio_values_by_user.fetch_args(conn, (user_id,))
+    return _PortfolioValue_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1012,25 +949,17 @@ async def list_transfers_by_user(
     """A page of the user's transfers, newest first (keyset: pass the last row's created_at and
     id).
     """
-    rows = await _list_transfers_by_user.fetch(
-        conn,
-        user_id=user_id,
-        before_created_at=before_created_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_transfers_by_user.fetch_args(
+        conn, (user_id, before_created_at, before_id, max_rows)
     )
-    return _Transfer_LIST.validate_python(
-        [dict(zip(_Transfer_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _Transfer_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_unbalanced_postings(conn: Connection) -> list[UnbalancedPosting]:
     """Every posting whose entries do not sum to zero in some currency (must be empty)."""
-    rows = await _list_unbalanced_postings.fetch(conn)
-    return _UnbalancedPosting_LIST.validate_python(
-        [dict(zip(_UnbalancedPosting_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_unbalanced_postings.fetch_args(conn, ())
+    return _UnbalancedPosting_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1038,12 +967,8 @@ async def update_account_closed(
     conn: Connection, *, account_id: UUID, user_id: UUID
 ) -> Account | None:
     """Closes the user's account (its balance must be zero); returns it, or none."""
-    row = await _update_account_closed.fetchrow(conn, account_id=account_id, user_id=user_id)
-    return (
-        None
-        if row is None
-        else Account.model_validate(dict(zip(_Account_FIELDS, row, strict=True)))
-    )
+    row = await _update_account_closed.fetchrow_args(conn, (account_id, user_id))
+    return None if row is None else Account.model_validate(dict(row))
 
 
 @stateless
@@ -1051,12 +976,8 @@ async def update_account_frozen(
     conn: Connection, *, frozen: bool, account_id: UUID
 ) -> Account | None:
     """Freezes (frozen = true) or unfreezes an account that is not closed; returns it, or none."""
-    row = await _update_account_frozen.fetchrow(conn, frozen=frozen, account_id=account_id)
-    return (
-        None
-        if row is None
-        else Account.model_validate(dict(zip(_Account_FIELDS, row, strict=True)))
-    )
+    row = await _update_account_frozen.fetchrow_args(conn, (frozen, account_id))
+    return None if row is None else Account.model_validate(dict(row))
 
 
 @stateless
@@ -1064,14 +985,8 @@ async def update_account_name(
     conn: Connection, *, account_name: str, account_id: UUID, user_id: UUID
 ) -> Account | None:
     """Renames the user's account; returns it, or none if the user has no such account."""
-    row = await _update_account_name.fetchrow(
-        conn, account_name=account_name, account_id=account_id, user_id=user_id
-    )
-    return (
-        None
-        if row is None
-        else Account.model_validate(dict(zip(_Account_FIELDS, row, strict=True)))
-    )
+    row = await _update_account_name.fetchrow_args(conn, (account_name, account_id, user_id))
+    return None if row is None else Account.model_validate(dict(row))
 
 
 @stateless
@@ -1079,10 +994,8 @@ async def update_card_spending_limit(
     conn: Connection, *, spending_limit: Decimal | None, card_id: UUID, user_id: UUID
 ) -> Card | None:
     """Sets or clears (none) the user's card spending limit; returns it masked, or none."""
-    row = await _update_card_spending_limit.fetchrow(
-        conn, spending_limit=spending_limit, card_id=card_id, user_id=user_id
-    )
-    return None if row is None else Card.model_validate(dict(zip(_Card_FIELDS, row, strict=True)))
+    row = await _update_card_spending_limit.fetchrow_args(conn, (spending_limit, card_id, user_id))
+    return None if row is None else Card.model_validate(dict(row))
 
 
 @stateless
@@ -1092,34 +1005,32 @@ async def update_card_status(
     """Freezes, unfreezes or cancels the user's card (a cancelled card stays cancelled); returns it
     masked, or none.
     """
-    row = await _update_card_status.fetchrow(conn, status=status, card_id=card_id, user_id=user_id)
-    return None if row is None else Card.model_validate(dict(zip(_Card_FIELDS, row, strict=True)))
+    row = await _update_card_status.fetchrow_args(conn, (status, card_id, user_id))
+    return None if row is None else Card.model_validate(dict(row))
 
 
 @stateless
 async def update_investment_prices(conn: Connection, *, current_price: Decimal, symbol: str) -> int:
     """Sets the current price of a symbol in every holding; returns the number of holdings changed."""
-    return await _update_investment_prices.execute(conn, current_price=current_price, symbol=symbol)
+    return await _update_investment_prices.execute_args(conn, (current_price, symbol))
 
 
 @stateless
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
-    return await _update_user_active.execute(conn, is_active=is_active, user_id=user_id)
+    return await _update_user_active.execute_args(conn, (is_active, user_id))
 
 
 @stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful login now; returns the number of users changed (0 or 1)."""
-    return await _update_user_last_login.execute(conn, user_id=user_id)
+    return await _update_user_last_login.execute_args(conn, (user_id,))
 
 
 @stateless
 async def update_user_password_hash(conn: Connection, *, password_hash: str, user_id: UUID) -> int:
     """Replaces a user's password hash; returns the number of users changed (0 or 1)."""
-    return await _update_user_password_hash.execute(
-        conn, password_hash=password_hash, user_id=user_id
-    )
+    return await _update_user_password_hash.execute_args(conn, (password_hash, user_id))
 
 
 @stateless
@@ -1127,10 +1038,10 @@ async def update_user_profile(
     conn: Connection, *, first_name: str, last_name: str, phone_number: str | None, user_id: UUID
 ) -> User | None:
     """Changes a user's names and phone number; returns the user, or none if there is no such user."""
-    row = await _update_user_profile.fetchrow(
-        conn, first_name=first_name, last_name=last_name, phone_number=phone_number, user_id=user_id
+    row = await _update_user_profile.fetchrow_args(
+        conn, (first_name, last_name, phone_number, user_id)
     )
-    return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
@@ -1147,18 +1058,12 @@ async def upsert_investment(
     """Records a purchase: creates the holding, or adds to it with a quantity-weighted average
     cost.
     """
-    row = await _upsert_investment.fetchrow(
-        conn,
-        account_id=account_id,
-        symbol=symbol,
-        asset_type=asset_type,
-        quantity=quantity,
-        unit_cost=unit_cost,
-        current_price=current_price,
+    row = await _upsert_investment.fetchrow_args(
+        conn, (account_id, symbol, asset_type, quantity, unit_cost, current_price)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.upsert_investment returned no row")
-    return Investment.model_validate(dict(zip(_Investment_FIELDS, row, strict=True)))
+    return Investment.model_validate(dict(row))
 
 
 def verify() -> None:

@@ -349,14 +349,16 @@ def _signature(plan: Plan, returns: str) -> str:
 def _function(plan: Plan, values: dict[str, str]) -> list[str]:
     q = plan.query
     op = q.operation
-    call_args = ", ".join(f"{p.name}={p.name}" for p in plan.params)
-    call = f"conn, {call_args}" if call_args else "conn"
+    # Arguments in $n order (the query's parameter order), passed straight to the driver.
+    ordered = list(q.params)
+    call = f"conn, ({', '.join(ordered)}{',' if len(ordered) == 1 else ''})"
+    direct = all(c.name == c.field for c in plan.columns)
     doc = _doc(plan.doc, "    ")
     var = f"_{q.name}"
     if op is Operation.SCRIPT:
         return []
     if op is Operation.EXECUTE:
-        return [_signature(plan, "int"), *doc, f"    return await {var}.execute({call})"]
+        return [_signature(plan, "int"), *doc, f"    return await {var}.execute_args({call})"]
     if op is Operation.EXECUTE_MANY:
         mapping = ", ".join(f"{p.name!r}: r.{p.name}" for p in plan.params)
         rows = f"[{{{mapping}}} for r in rows]" if plan.params else "[{}]"
@@ -371,32 +373,33 @@ def _function(plan: Plan, values: dict[str, str]) -> list[str]:
         return [
             _signature(plan, expr),
             *doc,
-            f"    value = await {var}.fetchval({call})",
+            f"    value = await {var}.fetchval_args({call})",
             f"    return {values[expr]}.validate_python(value)",
         ]
     model = plan.model
+    as_dict = "dict({})" if direct else f"dict(zip(_{model}_FIELDS, {{}}, strict=True))"
     if op is Operation.SELECT:
         return [
             _signature(plan, f"list[{model}]"),
             *doc,
-            f"    rows = await {var}.fetch({call})",
-            f"    return _{model}_LIST.validate_python([dict(zip(_{model}_FIELDS, r, strict=True)) for r in rows])",
+            f"    rows = await {var}.fetch_args({call})",
+            f"    return _{model}_LIST.validate_python([{as_dict.format('r')} for r in rows])",
         ]
     # ^ and <!
     if plan.single_row:
         return [
             _signature(plan, model),
             *doc,
-            f"    row = await {var}.fetchrow({call})",
+            f"    row = await {var}.fetchrow_args({call})",
             "    if row is None:  # the statement always yields one row",
             f'        raise NotFound("{q.qualified_name} returned no row")',
-            f"    return {model}.model_validate(dict(zip(_{model}_FIELDS, row, strict=True)))",
+            f"    return {model}.model_validate({as_dict.format('row')})",
         ]
     return [
         _signature(plan, f"{model} | None"),
         *doc,
-        f"    row = await {var}.fetchrow({call})",
-        f"    return None if row is None else {model}.model_validate(dict(zip(_{model}_FIELDS, row, strict=True)))",
+        f"    row = await {var}.fetchrow_args({call})",
+        f"    return None if row is None else {model}.model_validate({as_dict.format('row')})",
     ]
 
 

@@ -9,7 +9,7 @@ per call.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +45,18 @@ class StaleQuery(Query):
         raise self._refuse()
 
     async def execute_many(self, conn: Connection, rows: Iterable[Mapping[str, object]]) -> None:
+        raise self._refuse()
+
+    async def fetch_args(self, conn: Connection, args: Sequence[object], /) -> list[asyncpg.Record]:
+        raise self._refuse()
+
+    async def fetchrow_args(self, conn: Connection, args: Sequence[object], /) -> asyncpg.Record | None:
+        raise self._refuse()
+
+    async def fetchval_args(self, conn: Connection, args: Sequence[object], /) -> object:
+        raise self._refuse()
+
+    async def execute_args(self, conn: Connection, args: Sequence[object], /) -> int:
         raise self._refuse()
 
     async def cursor(

@@ -935,19 +935,12 @@ async def create_customer(
     preferences: JsonValue,
 ) -> Customer:
     """Creates a customer; returns it. constraints and preferences are JSON objects."""
-    row = await _create_customer.fetchrow(
-        conn,
-        customer_code=customer_code,
-        customer_name=customer_name,
-        email=email,
-        phone=phone,
-        address=address,
-        constraints=constraints,
-        preferences=preferences,
+    row = await _create_customer.fetchrow_args(
+        conn, (customer_code, customer_name, email, phone, address, constraints, preferences)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_customer returned no row")
-    return Customer.model_validate(dict(zip(_Customer_FIELDS, row, strict=True)))
+    return Customer.model_validate(dict(row))
 
 
 @stateless
@@ -963,19 +956,21 @@ async def create_decision(
     computation_time_ms: int | None,
 ) -> Decision:
     """Records a decision (not yet committed) with the state it saw; returns it."""
-    row = await _create_decision.fetchrow(
+    row = await _create_decision.fetchrow_args(
         conn,
-        decision_code=decision_code,
-        decision_type=decision_type,
-        policy_used=policy_used,
-        state_snapshot=state_snapshot,
-        total_cost_estimate=total_cost_estimate,
-        decision_confidence=decision_confidence,
-        computation_time_ms=computation_time_ms,
+        (
+            decision_code,
+            decision_type,
+            policy_used,
+            state_snapshot,
+            total_cost_estimate,
+            decision_confidence,
+            computation_time_ms,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_decision returned no row")
-    return Decision.model_validate(dict(zip(_Decision_FIELDS, row, strict=True)))
+    return Decision.model_validate(dict(row))
 
 
 @stateless
@@ -997,26 +992,22 @@ async def create_operational_outcome(
     outcome with its prediction errors and net profit (generated), or none if the route does not
     exist.
     """
-    row = await _create_operational_outcome.fetchrow(
+    row = await _create_operational_outcome.fetchrow_args(
         conn,
-        outcome_code=outcome_code,
-        actual_cost=actual_cost,
-        actual_duration_minutes=actual_duration_minutes,
-        actual_distance_km=actual_distance_km,
-        total_revenue=total_revenue,
-        on_time_deliveries=on_time_deliveries,
-        late_deliveries=late_deliveries,
-        failed_deliveries=failed_deliveries,
-        additional_metrics=additional_metrics,
-        route_id=route_id,
+        (
+            outcome_code,
+            actual_cost,
+            actual_duration_minutes,
+            actual_distance_km,
+            total_revenue,
+            on_time_deliveries,
+            late_deliveries,
+            failed_deliveries,
+            additional_metrics,
+            route_id,
+        ),
     )
-    return (
-        None
-        if row is None
-        else OperationalOutcome.model_validate(
-            dict(zip(_OperationalOutcome_FIELDS, row, strict=True))
-        )
-    )
+    return None if row is None else OperationalOutcome.model_validate(dict(row))
 
 
 @stateless
@@ -1041,28 +1032,30 @@ async def create_order(
     price_kes: Decimal,
 ) -> Order:
     """Creates a pending order with its delivery window [window_start, window_end); returns it."""
-    row = await _create_order.fetchrow(
+    row = await _create_order.fetchrow_args(
         conn,
-        order_code=order_code,
-        customer_id=customer_id,
-        pickup_latitude=pickup_latitude,
-        pickup_longitude=pickup_longitude,
-        pickup_address=pickup_address,
-        destination_city=destination_city,
-        destination_latitude=destination_latitude,
-        destination_longitude=destination_longitude,
-        destination_address=destination_address,
-        weight_tonnes=weight_tonnes,
-        volume_m3=volume_m3,
-        window_start=window_start,
-        window_end=window_end,
-        priority=priority,
-        special_handling=special_handling,
-        price_kes=price_kes,
+        (
+            order_code,
+            customer_id,
+            pickup_latitude,
+            pickup_longitude,
+            pickup_address,
+            destination_city,
+            destination_latitude,
+            destination_longitude,
+            destination_address,
+            weight_tonnes,
+            volume_m3,
+            window_start,
+            window_end,
+            priority,
+            special_handling,
+            price_kes,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_order returned no row")
-    return Order.model_validate(dict(zip(_Order_FIELDS, row, strict=True)))
+    return Order.model_validate(dict(row))
 
 
 @stateless
@@ -1081,20 +1074,22 @@ async def create_route(
     """Plans a route for a vehicle over [period_start, period_end); returns it. A vehicle's planned
     and in-progress routes cannot overlap (ExclusionViolation routes_vehicle_id_period_excl).
     """
-    row = await _create_route.fetchrow(
+    row = await _create_route.fetchrow_args(
         conn,
-        route_code=route_code,
-        vehicle_id=vehicle_id,
-        decision_id=decision_id,
-        period_start=period_start,
-        period_end=period_end,
-        total_distance_km=total_distance_km,
-        estimated_duration_minutes=estimated_duration_minutes,
-        estimated_cost_kes=estimated_cost_kes,
+        (
+            route_code,
+            vehicle_id,
+            decision_id,
+            period_start,
+            period_end,
+            total_distance_km,
+            estimated_duration_minutes,
+            estimated_cost_kes,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_route returned no row")
-    return Route.model_validate(dict(zip(_Route_FIELDS, row, strict=True)))
+    return Route.model_validate(dict(row))
 
 
 @stateless
@@ -1114,21 +1109,23 @@ async def create_route_stop(
     """Adds a stop to a route at position sequence_order; returns it. A pickup or delivery stop
     names an order on the same route; a depot stop names none.
     """
-    row = await _create_route_stop.fetchrow(
+    row = await _create_route_stop.fetchrow_args(
         conn,
-        route_id=route_id,
-        order_id=order_id,
-        stop_type=stop_type,
-        sequence_order=sequence_order,
-        latitude=latitude,
-        longitude=longitude,
-        address=address,
-        estimated_arrival_at=estimated_arrival_at,
-        estimated_departure_at=estimated_departure_at,
+        (
+            route_id,
+            order_id,
+            stop_type,
+            sequence_order,
+            latitude,
+            longitude,
+            address,
+            estimated_arrival_at,
+            estimated_departure_at,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_route_stop returned no row")
-    return RouteStop.model_validate(dict(zip(_RouteStop_FIELDS, row, strict=True)))
+    return RouteStop.model_validate(dict(row))
 
 
 @stateless
@@ -1142,17 +1139,12 @@ async def create_user(
     is_superuser: bool,
 ) -> User:
     """Creates a user from a password hash made by the application (argon2 or bcrypt); returns it."""
-    row = await _create_user.fetchrow(
-        conn,
-        username=username,
-        email=email,
-        password_hash=password_hash,
-        role=role,
-        is_superuser=is_superuser,
+    row = await _create_user.fetchrow_args(
+        conn, (username, email, password_hash, role, is_superuser)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_user returned no row")
-    return User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    return User.model_validate(dict(row))
 
 
 @stateless
@@ -1162,17 +1154,12 @@ async def create_user_with_password(
     """Creates a user whose password is hashed in the database (bcrypt, cost 12, pgcrypto); returns
     it. The password is a query parameter, masked in query logs, never stored.
     """
-    row = await _create_user_with_password.fetchrow(
-        conn,
-        username=username,
-        email=email,
-        password=password,
-        role=role,
-        is_superuser=is_superuser,
+    row = await _create_user_with_password.fetchrow_args(
+        conn, (username, email, password, role, is_superuser)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_user_with_password returned no row")
-    return User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    return User.model_validate(dict(row))
 
 
 @stateless
@@ -1189,20 +1176,22 @@ async def create_vehicle(
     driver_cost_per_hour: Decimal,
 ) -> Vehicle:
     """Adds an available vehicle to the fleet; returns it."""
-    row = await _create_vehicle.fetchrow(
+    row = await _create_vehicle.fetchrow_args(
         conn,
-        vehicle_code=vehicle_code,
-        vehicle_type=vehicle_type,
-        capacity_weight_tonnes=capacity_weight_tonnes,
-        capacity_volume_m3=capacity_volume_m3,
-        current_latitude=current_latitude,
-        current_longitude=current_longitude,
-        fuel_cost_per_km=fuel_cost_per_km,
-        driver_cost_per_hour=driver_cost_per_hour,
+        (
+            vehicle_code,
+            vehicle_type,
+            capacity_weight_tonnes,
+            capacity_volume_m3,
+            current_latitude,
+            current_longitude,
+            fuel_cost_per_km,
+            driver_cost_per_hour,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_vehicle returned no row")
-    return Vehicle.model_validate(dict(zip(_Vehicle_FIELDS, row, strict=True)))
+    return Vehicle.model_validate(dict(row))
 
 
 @stateless
@@ -1210,7 +1199,7 @@ async def delete_decision(conn: Connection, *, decision_id: UUID) -> int:
     """Deletes a decision that is not committed and created no routes (a committed one is refused
     with CheckViolation decisions_immutable_check); returns 0 or 1.
     """
-    return await _delete_decision.execute(conn, decision_id=decision_id)
+    return await _delete_decision.execute_args(conn, (decision_id,))
 
 
 @stateless
@@ -1218,76 +1207,64 @@ async def exists_user_password(conn: Connection, *, username: str, password: str
     """Whether an active user has this password (bcrypt hashes, checked by pgcrypto; false for
     argon2 hashes, which the application verifies itself).
     """
-    value = await _exists_user_password.fetchval(conn, username=username, password=password)
+    value = await _exists_user_password.fetchval_args(conn, (username, password))
     return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def get_customer_by_code(conn: Connection, *, customer_code: str) -> Customer | None:
     """The customer with this business key, or none."""
-    row = await _get_customer_by_code.fetchrow(conn, customer_code=customer_code)
-    return (
-        None
-        if row is None
-        else Customer.model_validate(dict(zip(_Customer_FIELDS, row, strict=True)))
-    )
+    row = await _get_customer_by_code.fetchrow_args(conn, (customer_code,))
+    return None if row is None else Customer.model_validate(dict(row))
 
 
 @stateless
 async def get_customer_by_id(conn: Connection, *, customer_id: UUID) -> Customer | None:
     """The customer with this id, or none."""
-    row = await _get_customer_by_id.fetchrow(conn, customer_id=customer_id)
-    return (
-        None
-        if row is None
-        else Customer.model_validate(dict(zip(_Customer_FIELDS, row, strict=True)))
-    )
+    row = await _get_customer_by_id.fetchrow_args(conn, (customer_id,))
+    return None if row is None else Customer.model_validate(dict(row))
 
 
 @stateless
 async def get_decision_by_id(conn: Connection, *, decision_id: UUID) -> Decision | None:
     """The decision with this id, or none."""
-    row = await _get_decision_by_id.fetchrow(conn, decision_id=decision_id)
-    return (
-        None
-        if row is None
-        else Decision.model_validate(dict(zip(_Decision_FIELDS, row, strict=True)))
-    )
+    row = await _get_decision_by_id.fetchrow_args(conn, (decision_id,))
+    return None if row is None else Decision.model_validate(dict(row))
 
 
 @stateless
 async def get_order_by_code(conn: Connection, *, order_code: str) -> Order | None:
     """The order with this business key, or none."""
-    row = await _get_order_by_code.fetchrow(conn, order_code=order_code)
-    return None if row is None else Order.model_validate(dict(zip(_Order_FIELDS, row, strict=True)))
+    row = await _get_order_by_code.fetchrow_args(conn, (order_code,))
+    return None if row is None else Order.model_validate(dict(row))
 
 
 @stateless
 async def get_order_by_id(conn: Connection, *, order_id: UUID) -> Order | None:
     """The order with this id, or none."""
-    row = await _get_order_by_id.fetchrow(conn, order_id=order_id)
-    return None if row is None else Order.model_validate(dict(zip(_Order_FIELDS, row, strict=True)))
+    row = await _get_order_by_id.fetchrow_args(conn, (order_id,))
+    return None if row is None else Order.model_validate(dict(row))
 
 
 @stateless
 async def get_route_by_id(conn: Connection, *, route_id: UUID) -> Route | None:
     """The route with this id, or none."""
-    row = await _get_route_by_id.fetchrow(conn, route_id=route_id)
-    return None if row is None else Route.model_validate(dict(zip(_Route_FIELDS, row, strict=True)))
+    row = await _get_route_by_id.fetchrow_args(conn, (route_id,))
+    return None if row is None else Route.model_validate(dict(row))
 
 
 @stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
-    row = await _get_user_by_id.fetchrow(conn, user_id=user_id)
-    return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    row = await _get_user_by_id.fetchrow_args(conn, (user_id,))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
 async def get_user_by_username(conn: Connection, *, username: str) -> User | None:
     """The user with this username, whatever its case, or none."""
-    row = await _get_user_by_username.fetchrow(conn, username=username)
-    return None if row is None else User.model_validate(dict(zip(_User_FIELDS, row, strict=True)))
+    row = await _get_user_by_username.fetchrow_args(conn, (username,))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
@@ -1295,30 +1272,22 @@ async def get_user_password_hash_by_username(conn: Connection, *, username: str)
     """The stored password hash of an active user, or none (for verifying a password in the
     application).
     """
-    value = await _get_user_password_hash_by_username.fetchval(conn, username=username)
+    value = await _get_user_password_hash_by_username.fetchval_args(conn, (username,))
     return _VALUE_1.validate_python(value)
 
 
 @stateless
 async def get_vehicle_by_code(conn: Connection, *, vehicle_code: str) -> Vehicle | None:
     """The vehicle with this business key, or none."""
-    row = await _get_vehicle_by_code.fetchrow(conn, vehicle_code=vehicle_code)
-    return (
-        None
-        if row is None
-        else Vehicle.model_validate(dict(zip(_Vehicle_FIELDS, row, strict=True)))
-    )
+    row = await _get_vehicle_by_code.fetchrow_args(conn, (vehicle_code,))
+    return None if row is None else Vehicle.model_validate(dict(row))
 
 
 @stateless
 async def get_vehicle_by_id(conn: Connection, *, vehicle_id: UUID) -> Vehicle | None:
     """The vehicle with this id, or none."""
-    row = await _get_vehicle_by_id.fetchrow(conn, vehicle_id=vehicle_id)
-    return (
-        None
-        if row is None
-        else Vehicle.model_validate(dict(zip(_Vehicle_FIELDS, row, strict=True)))
-    )
+    row = await _get_vehicle_by_id.fetchrow_args(conn, (vehicle_id,))
+    return None if row is None else Vehicle.model_validate(dict(row))
 
 
 @stateless
@@ -1328,12 +1297,8 @@ async def list_customers(
     """A page of customers by customer_code (keyset: pass the last row's code, none for the first
     page).
     """
-    rows = await _list_customers.fetch(
-        conn, after_customer_code=after_customer_code, max_rows=max_rows
-    )
-    return _Customer_LIST.validate_python(
-        [dict(zip(_Customer_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_customers.fetch_args(conn, (after_customer_code, max_rows))
+    return _Customer_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1350,16 +1315,10 @@ async def list_decision_audit(
     created and orders they carry. policy_used none means every policy. Keyset: pass the last
     row's created_at and id.
     """
-    rows = await _list_decision_audit.fetch(
-        conn,
-        policy_used=policy_used,
-        before_created_at=before_created_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_decision_audit.fetch_args(
+        conn, (policy_used, before_created_at, before_id, max_rows)
     )
-    return _DecisionAudit_LIST.validate_python(
-        [dict(zip(_DecisionAudit_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _DecisionAudit_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1372,12 +1331,8 @@ async def list_learning_feedback(
     profit and the on-time share of deliveries. Outcomes of routes planned by hand have no
     policy and are left out.
     """
-    rows = await _list_learning_feedback.fetch(
-        conn, recorded_from=recorded_from, recorded_until=recorded_until
-    )
-    return _LearningFeedback_LIST.validate_python(
-        [dict(zip(_LearningFeedback_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_learning_feedback.fetch_args(conn, (recorded_from, recorded_until))
+    return _LearningFeedback_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1395,27 +1350,17 @@ async def list_nearest_available_vehicles(
     circle distance in km: free by available_by and able to take the given weight and volume.
     Served by the GiST index on the vehicles' earth points (ORDER BY ... <-> target).
     """
-    rows = await _list_nearest_available_vehicles.fetch(
-        conn,
-        latitude=latitude,
-        longitude=longitude,
-        available_by=available_by,
-        min_weight_tonnes=min_weight_tonnes,
-        min_volume_m3=min_volume_m3,
-        max_rows=max_rows,
+    rows = await _list_nearest_available_vehicles.fetch_args(
+        conn, (latitude, longitude, available_by, min_weight_tonnes, min_volume_m3, max_rows)
     )
-    return _NearestAvailableVehicle_LIST.validate_python(
-        [dict(zip(_NearestAvailableVehicle_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _NearestAvailableVehicle_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_outcomes_by_route(conn: Connection, *, route_id: UUID) -> list[OperationalOutcome]:
     """The outcomes recorded for a route, oldest first."""
-    rows = await _list_outcomes_by_route.fetch(conn, route_id=route_id)
-    return _OperationalOutcome_LIST.validate_python(
-        [dict(zip(_OperationalOutcome_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_outcomes_by_route.fetch_args(conn, (route_id,))
+    return _OperationalOutcome_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1433,16 +1378,10 @@ async def list_pending_orders(
     [window_start, window_end), earliest window first (keyset: pass the last row's window_start
     and id, none for the first page).
     """
-    rows = await _list_pending_orders.fetch(
-        conn,
-        destination_city=destination_city,
-        window_start=window_start,
-        window_end=window_end,
-        after_window_start=after_window_start,
-        after_id=after_id,
-        max_rows=max_rows,
+    rows = await _list_pending_orders.fetch_args(
+        conn, (destination_city, window_start, window_end, after_window_start, after_id, max_rows)
     )
-    return _Order_LIST.validate_python([dict(zip(_Order_FIELDS, r, strict=True)) for r in rows])
+    return _Order_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1453,12 +1392,8 @@ async def list_route_performance(
     [completed_from, completed_until), in order of completion, with how many orders each
     carried.
     """
-    rows = await _list_route_performance.fetch(
-        conn, completed_from=completed_from, completed_until=completed_until
-    )
-    return _RoutePerformance_LIST.validate_python(
-        [dict(zip(_RoutePerformance_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_route_performance.fetch_args(conn, (completed_from, completed_until))
+    return _RoutePerformance_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1466,10 +1401,8 @@ async def list_route_plan(conn: Connection, *, route_id: UUID) -> list[RoutePlan
     """The route's stops in order, each with its order and customer (none for depot stops): what to
     pick up or deliver, where and when.
     """
-    rows = await _list_route_plan.fetch(conn, route_id=route_id)
-    return _RoutePlan_LIST.validate_python(
-        [dict(zip(_RoutePlan_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_route_plan.fetch_args(conn, (route_id,))
+    return _RoutePlan_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1477,17 +1410,15 @@ async def list_table_row_counts(conn: Connection) -> list[TableRowCount]:
     """How many rows each logistics table holds, in the order the seed listed them (for `datalayer
     logistics check`).
     """
-    rows = await _list_table_row_counts.fetch(conn)
-    return _TableRowCount_LIST.validate_python(
-        [dict(zip(_TableRowCount_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_table_row_counts.fetch_args(conn, ())
+    return _TableRowCount_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_users(conn: Connection, *, after_username: str | None, max_rows: int) -> list[User]:
     """A page of users by username (keyset: pass the last row's username, none for the first page)."""
-    rows = await _list_users.fetch(conn, after_username=after_username, max_rows=max_rows)
-    return _User_LIST.validate_python([dict(zip(_User_FIELDS, r, strict=True)) for r in rows])
+    rows = await _list_users.fetch_args(conn, (after_username, max_rows))
+    return _User_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1499,12 +1430,8 @@ async def list_vehicle_utilisation(
     average load of those routes as a share of the vehicle's weight and volume capacity (0 when
     idle, and for an empty period). Busiest first.
     """
-    rows = await _list_vehicle_utilisation.fetch(
-        conn, period_start=period_start, period_end=period_end
-    )
-    return _VehicleUtilisation_LIST.validate_python(
-        [dict(zip(_VehicleUtilisation_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_vehicle_utilisation.fetch_args(conn, (period_start, period_end))
+    return _VehicleUtilisation_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1512,14 +1439,10 @@ async def update_customer_settings(
     conn: Connection, *, constraints: JsonValue, preferences: JsonValue, customer_id: UUID
 ) -> Customer | None:
     """Replaces a customer's constraints and preferences (JSON objects); returns it, or none."""
-    row = await _update_customer_settings.fetchrow(
-        conn, constraints=constraints, preferences=preferences, customer_id=customer_id
+    row = await _update_customer_settings.fetchrow_args(
+        conn, (constraints, preferences, customer_id)
     )
-    return (
-        None
-        if row is None
-        else Customer.model_validate(dict(zip(_Customer_FIELDS, row, strict=True)))
-    )
+    return None if row is None else Customer.model_validate(dict(row))
 
 
 @stateless
@@ -1527,12 +1450,8 @@ async def update_decision_committed(conn: Connection, *, decision_id: UUID) -> D
     """Commits a decision now (from then on it is immutable); returns it, or none if it was already
     committed or does not exist.
     """
-    row = await _update_decision_committed.fetchrow(conn, decision_id=decision_id)
-    return (
-        None
-        if row is None
-        else Decision.model_validate(dict(zip(_Decision_FIELDS, row, strict=True)))
-    )
+    row = await _update_decision_committed.fetchrow_args(conn, (decision_id,))
+    return None if row is None else Decision.model_validate(dict(row))
 
 
 @stateless
@@ -1540,19 +1459,15 @@ async def update_decision_executed(conn: Connection, *, decision_id: UUID) -> De
     """Marks a committed decision executed now; returns it, or none if it is not committed or was
     already executed.
     """
-    row = await _update_decision_executed.fetchrow(conn, decision_id=decision_id)
-    return (
-        None
-        if row is None
-        else Decision.model_validate(dict(zip(_Decision_FIELDS, row, strict=True)))
-    )
+    row = await _update_decision_executed.fetchrow_args(conn, (decision_id,))
+    return None if row is None else Decision.model_validate(dict(row))
 
 
 @stateless
 async def update_order_status(conn: Connection, *, status: str, order_id: UUID) -> Order | None:
     """Sets an order's status (in_transit, delivered, failed, cancelled); returns it, or none."""
-    row = await _update_order_status.fetchrow(conn, status=status, order_id=order_id)
-    return None if row is None else Order.model_validate(dict(zip(_Order_FIELDS, row, strict=True)))
+    row = await _update_order_status.fetchrow_args(conn, (status, order_id))
+    return None if row is None else Order.model_validate(dict(row))
 
 
 @stateless
@@ -1560,8 +1475,8 @@ async def update_order_unassigned(conn: Connection, *, order_id: UUID) -> Order 
     """Takes an assigned order off its route (back to pending); returns it, or none if it was not
     assigned. Refused while the order still has stops on the route.
     """
-    row = await _update_order_unassigned.fetchrow(conn, order_id=order_id)
-    return None if row is None else Order.model_validate(dict(zip(_Order_FIELDS, row, strict=True)))
+    row = await _update_order_unassigned.fetchrow_args(conn, (order_id,))
+    return None if row is None else Order.model_validate(dict(row))
 
 
 @stateless
@@ -1574,8 +1489,8 @@ async def update_orders_route(
     route's vehicle cannot take (CheckViolation routes_capacity_check). Returns the assigned
     orders.
     """
-    rows = await _update_orders_route.fetch(conn, route_id=route_id, order_ids=order_ids)
-    return _Order_LIST.validate_python([dict(zip(_Order_FIELDS, r, strict=True)) for r in rows])
+    rows = await _update_orders_route.fetch_args(conn, (route_id, order_ids))
+    return _Order_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1583,8 +1498,8 @@ async def update_route_cancelled(conn: Connection, *, route_id: UUID) -> Route |
     """Cancels a planned route (its period no longer blocks the vehicle); returns it, or none if it
     was not planned.
     """
-    row = await _update_route_cancelled.fetchrow(conn, route_id=route_id)
-    return None if row is None else Route.model_validate(dict(zip(_Route_FIELDS, row, strict=True)))
+    row = await _update_route_cancelled.fetchrow_args(conn, (route_id,))
+    return None if row is None else Route.model_validate(dict(row))
 
 
 @stateless
@@ -1599,14 +1514,10 @@ async def update_route_completed(
     """Completes a route in progress now with its actual distance, duration and cost; returns it,
     or none if it was not in progress.
     """
-    row = await _update_route_completed.fetchrow(
-        conn,
-        actual_distance_km=actual_distance_km,
-        actual_duration_minutes=actual_duration_minutes,
-        actual_cost_kes=actual_cost_kes,
-        route_id=route_id,
+    row = await _update_route_completed.fetchrow_args(
+        conn, (actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id)
     )
-    return None if row is None else Route.model_validate(dict(zip(_Route_FIELDS, row, strict=True)))
+    return None if row is None else Route.model_validate(dict(row))
 
 
 @stateless
@@ -1614,8 +1525,8 @@ async def update_route_started(conn: Connection, *, route_id: UUID) -> Route | N
     """Starts a planned route now (planned -> in_progress); returns it, or none if it was not
     planned.
     """
-    row = await _update_route_started.fetchrow(conn, route_id=route_id)
-    return None if row is None else Route.model_validate(dict(zip(_Route_FIELDS, row, strict=True)))
+    row = await _update_route_started.fetchrow_args(conn, (route_id,))
+    return None if row is None else Route.model_validate(dict(row))
 
 
 @stateless
@@ -1627,29 +1538,22 @@ async def update_route_stop_actuals(
     stop_id: UUID,
 ) -> RouteStop | None:
     """Records when the vehicle actually arrived at and left a stop; returns the stop, or none."""
-    row = await _update_route_stop_actuals.fetchrow(
-        conn,
-        actual_arrival_at=actual_arrival_at,
-        actual_departure_at=actual_departure_at,
-        stop_id=stop_id,
+    row = await _update_route_stop_actuals.fetchrow_args(
+        conn, (actual_arrival_at, actual_departure_at, stop_id)
     )
-    return (
-        None
-        if row is None
-        else RouteStop.model_validate(dict(zip(_RouteStop_FIELDS, row, strict=True)))
-    )
+    return None if row is None else RouteStop.model_validate(dict(row))
 
 
 @stateless
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
-    return await _update_user_active.execute(conn, is_active=is_active, user_id=user_id)
+    return await _update_user_active.execute_args(conn, (is_active, user_id))
 
 
 @stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful login now; returns the number of users changed (0 or 1)."""
-    return await _update_user_last_login.execute(conn, user_id=user_id)
+    return await _update_user_last_login.execute_args(conn, (user_id,))
 
 
 @stateless
@@ -1657,14 +1561,8 @@ async def update_vehicle_location(
     conn: Connection, *, latitude: float | None, longitude: float | None, vehicle_id: UUID
 ) -> Vehicle | None:
     """Records where a vehicle is now; returns it, or none."""
-    row = await _update_vehicle_location.fetchrow(
-        conn, latitude=latitude, longitude=longitude, vehicle_id=vehicle_id
-    )
-    return (
-        None
-        if row is None
-        else Vehicle.model_validate(dict(zip(_Vehicle_FIELDS, row, strict=True)))
-    )
+    row = await _update_vehicle_location.fetchrow_args(conn, (latitude, longitude, vehicle_id))
+    return None if row is None else Vehicle.model_validate(dict(row))
 
 
 @stateless
@@ -1672,14 +1570,8 @@ async def update_vehicle_status(
     conn: Connection, *, status: str, available_at: datetime | None, vehicle_id: UUID
 ) -> Vehicle | None:
     """Sets a vehicle's status and when it is next available (none: now); returns it, or none."""
-    row = await _update_vehicle_status.fetchrow(
-        conn, status=status, available_at=available_at, vehicle_id=vehicle_id
-    )
-    return (
-        None
-        if row is None
-        else Vehicle.model_validate(dict(zip(_Vehicle_FIELDS, row, strict=True)))
-    )
+    row = await _update_vehicle_status.fetchrow_args(conn, (status, available_at, vehicle_id))
+    return None if row is None else Vehicle.model_validate(dict(row))
 
 
 def verify() -> None:

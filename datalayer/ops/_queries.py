@@ -296,58 +296,54 @@ _VALUE_1: TypeAdapter[str | None] = TypeAdapter(str | None)
 @stateless
 async def count_connections(conn: Connection) -> int:
     """Connections to the current database, this one included."""
-    value = await _count_connections.fetchval(conn)
+    value = await _count_connections.fetchval_args(conn, ())
     return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def get_cache_hit_ratio(conn: Connection) -> CacheHitRatio:
     """Share of table and index block reads served from shared buffers (null before any read)."""
-    row = await _get_cache_hit_ratio.fetchrow(conn)
+    row = await _get_cache_hit_ratio.fetchrow_args(conn, ())
     if row is None:  # the statement always yields one row
         raise NotFound("ops.get_cache_hit_ratio returned no row")
-    return CacheHitRatio.model_validate(dict(zip(_CacheHitRatio_FIELDS, row, strict=True)))
+    return CacheHitRatio.model_validate(dict(row))
 
 
 @stateless
 async def get_pg_stat_statements_schema(conn: Connection) -> str | None:
     """The schema pg_stat_statements is installed in (null when it is not installed)."""
-    value = await _get_pg_stat_statements_schema.fetchval(conn)
+    value = await _get_pg_stat_statements_schema.fetchval_args(conn, ())
     return _VALUE_1.validate_python(value)
 
 
 @stateless
 async def get_server_info(conn: Connection) -> ServerInfo:
     """The server's version, the current database and role, and the server's clock."""
-    row = await _get_server_info.fetchrow(conn)
+    row = await _get_server_info.fetchrow_args(conn, ())
     if row is None:  # the statement always yields one row
         raise NotFound("ops.get_server_info returned no row")
-    return ServerInfo.model_validate(dict(zip(_ServerInfo_FIELDS, row, strict=True)))
+    return ServerInfo.model_validate(dict(row))
 
 
 @stateless
 async def list_active_connections(conn: Connection) -> list[ActiveConnection]:
     """Every other backend connected to the current database: who, from where, doing what."""
-    rows = await _list_active_connections.fetch(conn)
-    return _ActiveConnection_LIST.validate_python(
-        [dict(zip(_ActiveConnection_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_active_connections.fetch_args(conn, ())
+    return _ActiveConnection_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_index_usage(conn: Connection) -> list[IndexUsage]:
     """Every user index with its size and how often it was scanned since statistics were reset."""
-    rows = await _list_index_usage.fetch(conn)
-    return _IndexUsage_LIST.validate_python(
-        [dict(zip(_IndexUsage_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_index_usage.fetch_args(conn, ())
+    return _IndexUsage_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_locks(conn: Connection) -> list[Lock]:
     """Locks held or awaited in the current database, with the backend holding or waiting."""
-    rows = await _list_locks.fetch(conn)
-    return _Lock_LIST.validate_python([dict(zip(_Lock_FIELDS, r, strict=True)) for r in rows])
+    rows = await _list_locks.fetch_args(conn, ())
+    return _Lock_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -355,10 +351,8 @@ async def list_long_running_queries(
     conn: Connection, *, min_seconds: float
 ) -> list[LongRunningQuery]:
     """Statements running (or transactions open) for at least min_seconds, longest first."""
-    rows = await _list_long_running_queries.fetch(conn, min_seconds=min_seconds)
-    return _LongRunningQuery_LIST.validate_python(
-        [dict(zip(_LongRunningQuery_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_long_running_queries.fetch_args(conn, (min_seconds,))
+    return _LongRunningQuery_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -366,10 +360,8 @@ async def list_slow_queries(conn: Connection, *, max_rows: int) -> list[SlowQuer
     """The statements with the highest mean execution time, from pg_stat_statements (installed in
     schema public; the server must preload it). Check get_pg_stat_statements_schema first.
     """
-    rows = await _list_slow_queries.fetch(conn, max_rows=max_rows)
-    return _SlowQuery_LIST.validate_python(
-        [dict(zip(_SlowQuery_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_slow_queries.fetch_args(conn, (max_rows,))
+    return _SlowQuery_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -377,10 +369,8 @@ async def list_table_sizes(conn: Connection) -> list[TableSize]:
     """Size of every user table: heap, indexes and TOAST, with the planner's row estimate; largest
     first.
     """
-    rows = await _list_table_sizes.fetch(conn)
-    return _TableSize_LIST.validate_python(
-        [dict(zip(_TableSize_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_table_sizes.fetch_args(conn, ())
+    return _TableSize_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -388,10 +378,8 @@ async def list_unused_indexes(conn: Connection) -> list[UnusedIndex]:
     """Indexes never scanned that enforce nothing (not unique, not primary): candidates to drop.
     Statistics are per server since the last reset: look at every replica before dropping one.
     """
-    rows = await _list_unused_indexes.fetch(conn)
-    return _UnusedIndex_LIST.validate_python(
-        [dict(zip(_UnusedIndex_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_unused_indexes.fetch_args(conn, ())
+    return _UnusedIndex_LIST.validate_python([dict(r) for r in rows])
 
 
 def verify() -> None:

@@ -726,15 +726,17 @@ async def count_sessions_search(
     visible_to: str | None,
 ) -> int:
     """How many live sessions match the filters of list_sessions_search (the same WHERE clause)."""
-    value = await _count_sessions_search.fetchval(
+    value = await _count_sessions_search.fetchval_args(
         conn,
-        statuses=statuses,
-        source_technology=source_technology,
-        target_technology=target_technology,
-        created_from=created_from,
-        created_to=created_to,
-        owner_id=owner_id,
-        visible_to=visible_to,
+        (
+            statuses,
+            source_technology,
+            target_technology,
+            created_from,
+            created_to,
+            owner_id,
+            visible_to,
+        ),
     )
     return _VALUE_0.validate_python(value)
 
@@ -742,14 +744,14 @@ async def count_sessions_search(
 @stateless
 async def count_sessions_to_clean_up(conn: Connection, *, created_before: datetime) -> int:
     """How many live sessions were created before created_before (what cleanup would soft-delete)."""
-    value = await _count_sessions_to_clean_up.fetchval(conn, created_before=created_before)
+    value = await _count_sessions_to_clean_up.fetchval_args(conn, (created_before,))
     return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def count_sessions_to_purge(conn: Connection, *, deleted_before: datetime) -> int:
     """How many sessions were soft-deleted before deleted_before (what a purge would remove)."""
-    value = await _count_sessions_to_purge.fetchval(conn, deleted_before=deleted_before)
+    value = await _count_sessions_to_purge.fetchval_args(conn, (deleted_before,))
     return _VALUE_0.validate_python(value)
 
 
@@ -768,21 +770,12 @@ async def create_behavioral_test_result(
     """Records one behavioral scenario run of a session; returns it (execution_time_ms is
     computed).
     """
-    row = await _create_behavioral_test_result.fetchrow(
-        conn,
-        session_id=session_id,
-        scenario_name=scenario_name,
-        status=status,
-        started_at=started_at,
-        finished_at=finished_at,
-        details=details,
-        error_message=error_message,
+    row = await _create_behavioral_test_result.fetchrow_args(
+        conn, (session_id, scenario_name, status, started_at, finished_at, details, error_message)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_behavioral_test_result returned no row")
-    return BehavioralTestResult.model_validate(
-        dict(zip(_BehavioralTestResult_FIELDS, row, strict=True))
-    )
+    return BehavioralTestResult.model_validate(dict(row))
 
 
 @stateless
@@ -800,21 +793,23 @@ async def create_discrepancy(
     confidence: Decimal | None,
 ) -> Discrepancy:
     """Records one discrepancy found by a result; returns it."""
-    row = await _create_discrepancy.fetchrow(
+    row = await _create_discrepancy.fetchrow_args(
         conn,
-        result_id=result_id,
-        discrepancy_type=discrepancy_type,
-        severity=severity,
-        description=description,
-        component=component,
-        source_element=source_element,
-        target_element=target_element,
-        recommendation=recommendation,
-        confidence=confidence,
+        (
+            result_id,
+            discrepancy_type,
+            severity,
+            description,
+            component,
+            source_element,
+            target_element,
+            recommendation,
+            confidence,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_discrepancy returned no row")
-    return Discrepancy.model_validate(dict(zip(_Discrepancy_FIELDS, row, strict=True)))
+    return Discrepancy.model_validate(dict(row))
 
 
 @stateless
@@ -830,19 +825,21 @@ async def create_session(
     user_context: JsonValue,
 ) -> Session:
     """Creates a pending validation session; returns it."""
-    row = await _create_session.fetchrow(
+    row = await _create_session.fetchrow_args(
         conn,
-        request_id=request_id,
-        owner_id=owner_id,
-        source_technology=source_technology,
-        target_technology=target_technology,
-        scope=scope,
-        request_data=request_data,
-        user_context=user_context,
+        (
+            request_id,
+            owner_id,
+            source_technology,
+            target_technology,
+            scope,
+            request_data,
+            user_context,
+        ),
     )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_session returned no row")
-    return Session.model_validate(dict(zip(_Session_FIELDS, row, strict=True)))
+    return Session.model_validate(dict(row))
 
 
 @stateless
@@ -850,12 +847,10 @@ async def create_session_log(
     conn: Connection, *, session_id: UUID, level: str, message: str, details: JsonValue | None
 ) -> SessionLog:
     """Appends one line to a session's processing log; returns it."""
-    row = await _create_session_log.fetchrow(
-        conn, session_id=session_id, level=level, message=message, details=details
-    )
+    row = await _create_session_log.fetchrow_args(conn, (session_id, level, message, details))
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_session_log returned no row")
-    return SessionLog.model_validate(dict(zip(_SessionLog_FIELDS, row, strict=True)))
+    return SessionLog.model_validate(dict(row))
 
 
 @stateless
@@ -869,23 +864,18 @@ async def create_validation_result(
     execution_time_ms: int,
 ) -> ValidationResult:
     """Records the outcome of a session (one per session); returns it."""
-    row = await _create_validation_result.fetchrow(
-        conn,
-        session_id=session_id,
-        overall_status=overall_status,
-        fidelity_score=fidelity_score,
-        summary=summary,
-        execution_time_ms=execution_time_ms,
+    row = await _create_validation_result.fetchrow_args(
+        conn, (session_id, overall_status, fidelity_score, summary, execution_time_ms)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_validation_result returned no row")
-    return ValidationResult.model_validate(dict(zip(_ValidationResult_FIELDS, row, strict=True)))
+    return ValidationResult.model_validate(dict(row))
 
 
 @stateless
 async def delete_session_share(conn: Connection, *, session_id: UUID, grantee_id: str) -> int:
     """Revokes a user's access to a session; returns the number of shares removed (0 or 1)."""
-    return await _delete_session_share.execute(conn, session_id=session_id, grantee_id=grantee_id)
+    return await _delete_session_share.execute_args(conn, (session_id, grantee_id))
 
 
 @stateless
@@ -896,9 +886,7 @@ async def delete_sessions_purged_batch(
     shares, logs, results, discrepancies and behavioral tests (cascade); returns how many
     sessions.
     """
-    return await _delete_sessions_purged_batch.execute(
-        conn, deleted_before=deleted_before, batch_size=batch_size
-    )
+    return await _delete_sessions_purged_batch.execute_args(conn, (deleted_before, batch_size))
 
 
 @stateless
@@ -908,9 +896,7 @@ async def exists_session_access(
     """Whether user_id may read (write false) or write (write true) the live session: its owner may
     do both, a read share allows reading, a write share both.
     """
-    value = await _exists_session_access.fetchval(
-        conn, session_id=session_id, user_id=user_id, write=write
-    )
+    value = await _exists_session_access.fetchval_args(conn, (session_id, user_id, write))
     return _VALUE_1.validate_python(value)
 
 
@@ -922,32 +908,24 @@ async def get_result_statistics(
     overall status, and the mean, minimum, median and maximum fidelity score and mean execution
     time (the averages are null when there are no results). Always one row.
     """
-    row = await _get_result_statistics.fetchrow(conn, created_from=created_from)
+    row = await _get_result_statistics.fetchrow_args(conn, (created_from,))
     if row is None:  # the statement always yields one row
         raise NotFound("validation.get_result_statistics returned no row")
-    return ResultStatistic.model_validate(dict(zip(_ResultStatistic_FIELDS, row, strict=True)))
+    return ResultStatistic.model_validate(dict(row))
 
 
 @stateless
 async def get_session_by_id(conn: Connection, *, session_id: UUID) -> Session | None:
     """The live (not soft-deleted) session with this id, or none."""
-    row = await _get_session_by_id.fetchrow(conn, session_id=session_id)
-    return (
-        None
-        if row is None
-        else Session.model_validate(dict(zip(_Session_FIELDS, row, strict=True)))
-    )
+    row = await _get_session_by_id.fetchrow_args(conn, (session_id,))
+    return None if row is None else Session.model_validate(dict(row))
 
 
 @stateless
 async def get_session_by_request_id(conn: Connection, *, request_id: str) -> Session | None:
     """The live session created for this request id, or none (a retried request finds its session)."""
-    row = await _get_session_by_request_id.fetchrow(conn, request_id=request_id)
-    return (
-        None
-        if row is None
-        else Session.model_validate(dict(zip(_Session_FIELDS, row, strict=True)))
-    )
+    row = await _get_session_by_request_id.fetchrow_args(conn, (request_id,))
+    return None if row is None else Session.model_validate(dict(row))
 
 
 @stateless
@@ -955,12 +933,8 @@ async def get_session_for_user(
     conn: Connection, *, session_id: UUID, user_id: str
 ) -> Session | None:
     """The live session if user_id owns it or it is shared with them (read or write), else none."""
-    row = await _get_session_for_user.fetchrow(conn, session_id=session_id, user_id=user_id)
-    return (
-        None
-        if row is None
-        else Session.model_validate(dict(zip(_Session_FIELDS, row, strict=True)))
-    )
+    row = await _get_session_for_user.fetchrow_args(conn, (session_id, user_id))
+    return None if row is None else Session.model_validate(dict(row))
 
 
 @stateless
@@ -968,12 +942,8 @@ async def get_validation_result_by_session(
     conn: Connection, *, session_id: UUID
 ) -> ValidationResult | None:
     """The result of a live session, or none (no result yet, or the session is soft-deleted)."""
-    row = await _get_validation_result_by_session.fetchrow(conn, session_id=session_id)
-    return (
-        None
-        if row is None
-        else ValidationResult.model_validate(dict(zip(_ValidationResult_FIELDS, row, strict=True)))
-    )
+    row = await _get_validation_result_by_session.fetchrow_args(conn, (session_id,))
+    return None if row is None else ValidationResult.model_validate(dict(row))
 
 
 @stateless
@@ -983,10 +953,8 @@ async def list_behavioral_test_results_by_session(
     """A live session's behavioral scenario runs in the order they started; empty when soft-
     deleted.
     """
-    rows = await _list_behavioral_test_results_by_session.fetch(conn, session_id=session_id)
-    return _BehavioralTestResult_LIST.validate_python(
-        [dict(zip(_BehavioralTestResult_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_behavioral_test_results_by_session.fetch_args(conn, (session_id,))
+    return _BehavioralTestResult_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -994,10 +962,8 @@ async def list_discrepancies_by_result(conn: Connection, *, result_id: UUID) -> 
     """A result's discrepancies, critical first, then warning, then info, each oldest first; empty
     when the session is soft-deleted.
     """
-    rows = await _list_discrepancies_by_result.fetch(conn, result_id=result_id)
-    return _Discrepancy_LIST.validate_python(
-        [dict(zip(_Discrepancy_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_discrepancies_by_result.fetch_args(conn, (result_id,))
+    return _Discrepancy_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1007,12 +973,8 @@ async def list_discrepancy_trends(
     """Discrepancies of live sessions per ISO week (Monday, UTC) and severity, for discrepancies
     created in [created_from, created_to); weeks and severities without any are left out.
     """
-    rows = await _list_discrepancy_trends.fetch(
-        conn, created_from=created_from, created_to=created_to
-    )
-    return _DiscrepancyTrend_LIST.validate_python(
-        [dict(zip(_DiscrepancyTrend_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_discrepancy_trends.fetch_args(conn, (created_from, created_to))
+    return _DiscrepancyTrend_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1027,34 +989,24 @@ async def list_session_logs(
     """A page of a session's log lines in the order they were written (keyset: pass the last row's
     logged_at and id); empty for a soft-deleted session.
     """
-    rows = await _list_session_logs.fetch(
-        conn,
-        session_id=session_id,
-        after_logged_at=after_logged_at,
-        after_id=after_id,
-        max_rows=max_rows,
+    rows = await _list_session_logs.fetch_args(
+        conn, (session_id, after_logged_at, after_id, max_rows)
     )
-    return _SessionLog_LIST.validate_python(
-        [dict(zip(_SessionLog_FIELDS, r, strict=True)) for r in rows]
-    )
+    return _SessionLog_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_session_shares(conn: Connection, *, session_id: UUID) -> list[SessionShare]:
     """Who a session is shared with, by grantee."""
-    rows = await _list_session_shares.fetch(conn, session_id=session_id)
-    return _SessionShare_LIST.validate_python(
-        [dict(zip(_SessionShare_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_session_shares.fetch_args(conn, (session_id,))
+    return _SessionShare_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def list_session_status_counts(conn: Connection) -> list[SessionStatusCount]:
     """How many live sessions are in each status (statuses without sessions are left out)."""
-    rows = await _list_session_status_counts.fetch(conn)
-    return _SessionStatusCount_LIST.validate_python(
-        [dict(zip(_SessionStatusCount_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_session_status_counts.fetch_args(conn, ())
+    return _SessionStatusCount_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1069,14 +1021,10 @@ async def list_sessions_by_owner(
     """A page of the owner's live sessions, newest first (keyset: pass the last row's created_at
     and id).
     """
-    rows = await _list_sessions_by_owner.fetch(
-        conn,
-        owner_id=owner_id,
-        before_created_at=before_created_at,
-        before_id=before_id,
-        max_rows=max_rows,
+    rows = await _list_sessions_by_owner.fetch_args(
+        conn, (owner_id, before_created_at, before_id, max_rows)
     )
-    return _Session_LIST.validate_python([dict(zip(_Session_FIELDS, r, strict=True)) for r in rows])
+    return _Session_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1086,12 +1034,8 @@ async def list_sessions_deleted(
     """The audit view: a page of soft-deleted (restorable) sessions, most recently deleted first
     (keyset: pass the last row's deleted_at and id).
     """
-    rows = await _list_sessions_deleted.fetch(
-        conn, before_deleted_at=before_deleted_at, before_id=before_id, max_rows=max_rows
-    )
-    return _DeletedSession_LIST.validate_python(
-        [dict(zip(_DeletedSession_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_sessions_deleted.fetch_args(conn, (before_deleted_at, before_id, max_rows))
+    return _DeletedSession_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1102,10 +1046,8 @@ async def list_sessions_for_export(
     result's status, score and timing (null without a result). Meant to be streamed through a
     server-side cursor (validation.stream_session_export), not fetched whole.
     """
-    rows = await _list_sessions_for_export.fetch(conn, created_since=created_since)
-    return _SessionExport_LIST.validate_python(
-        [dict(zip(_SessionExport_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_sessions_for_export.fetch_args(conn, (created_since,))
+    return _SessionExport_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1131,21 +1073,23 @@ async def list_sessions_search(
     id, both ascending or both descending. Call it through validation.search_sessions, which
     checks sort_by against that whitelist and adds the total count.
     """
-    rows = await _list_sessions_search.fetch(
+    rows = await _list_sessions_search.fetch_args(
         conn,
-        statuses=statuses,
-        source_technology=source_technology,
-        target_technology=target_technology,
-        created_from=created_from,
-        created_to=created_to,
-        owner_id=owner_id,
-        visible_to=visible_to,
-        sort_by=sort_by,
-        descending=descending,
-        page_size=page_size,
-        page_offset=page_offset,
+        (
+            statuses,
+            source_technology,
+            target_technology,
+            created_from,
+            created_to,
+            owner_id,
+            visible_to,
+            sort_by,
+            descending,
+            page_size,
+            page_offset,
+        ),
     )
-    return _Session_LIST.validate_python([dict(zip(_Session_FIELDS, r, strict=True)) for r in rows])
+    return _Session_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1156,10 +1100,8 @@ async def list_success_rates_by_technology(
     finished: how many finished, completed, failed and were cancelled, and the success rate
     completed / finished (0 to 1, four decimals). Highest volume first.
     """
-    rows = await _list_success_rates_by_technology.fetch(conn, created_from=created_from)
-    return _SuccessRate_LIST.validate_python(
-        [dict(zip(_SuccessRate_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_success_rates_by_technology.fetch_args(conn, (created_from,))
+    return _SuccessRate_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1167,21 +1109,15 @@ async def list_validation_metrics(
     conn: Connection, *, from_day: date, to_day: date
 ) -> list[ValidationMetric]:
     """The metrics rows of the UTC days from_day..to_day, by day then technology pair."""
-    rows = await _list_validation_metrics.fetch(conn, from_day=from_day, to_day=to_day)
-    return _ValidationMetric_LIST.validate_python(
-        [dict(zip(_ValidationMetric_FIELDS, r, strict=True)) for r in rows]
-    )
+    rows = await _list_validation_metrics.fetch_args(conn, (from_day, to_day))
+    return _ValidationMetric_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
 async def update_session_cancelled(conn: Connection, *, session_id: UUID) -> Session | None:
     """Cancels a live pending or processing session; returns it, or none."""
-    row = await _update_session_cancelled.fetchrow(conn, session_id=session_id)
-    return (
-        None
-        if row is None
-        else Session.model_validate(dict(zip(_Session_FIELDS, row, strict=True)))
-    )
+    row = await _update_session_cancelled.fetchrow_args(conn, (session_id,))
+    return None if row is None else Session.model_validate(dict(row))
 
 
 @stateless
@@ -1189,14 +1125,8 @@ async def update_session_completed(
     conn: Connection, *, response_data: JsonValue | None, session_id: UUID
 ) -> Session | None:
     """Moves a live session from processing to completed with its response; returns it, or none."""
-    row = await _update_session_completed.fetchrow(
-        conn, response_data=response_data, session_id=session_id
-    )
-    return (
-        None
-        if row is None
-        else Session.model_validate(dict(zip(_Session_FIELDS, row, strict=True)))
-    )
+    row = await _update_session_completed.fetchrow_args(conn, (response_data, session_id))
+    return None if row is None else Session.model_validate(dict(row))
 
 
 @stateless
@@ -1204,14 +1134,8 @@ async def update_session_failed(
     conn: Connection, *, error_message: str | None, session_id: UUID
 ) -> Session | None:
     """Moves a live session from processing to failed with the reason; returns it, or none."""
-    row = await _update_session_failed.fetchrow(
-        conn, error_message=error_message, session_id=session_id
-    )
-    return (
-        None
-        if row is None
-        else Session.model_validate(dict(zip(_Session_FIELDS, row, strict=True)))
-    )
+    row = await _update_session_failed.fetchrow_args(conn, (error_message, session_id))
+    return None if row is None else Session.model_validate(dict(row))
 
 
 @stateless
@@ -1219,12 +1143,8 @@ async def update_session_restored(conn: Connection, *, session_id: UUID) -> Sess
     """Restores a soft-deleted session; returns it, or none if it is not soft-deleted (or was
     purged).
     """
-    row = await _update_session_restored.fetchrow(conn, session_id=session_id)
-    return (
-        None
-        if row is None
-        else Session.model_validate(dict(zip(_Session_FIELDS, row, strict=True)))
-    )
+    row = await _update_session_restored.fetchrow_args(conn, (session_id,))
+    return None if row is None else Session.model_validate(dict(row))
 
 
 @stateless
@@ -1234,14 +1154,8 @@ async def update_session_soft_deleted(
     """Soft-deletes a live session (hidden from every default query, restorable until purged);
     returns its id and the deletion stamp, or none if there is no such live session.
     """
-    row = await _update_session_soft_deleted.fetchrow(
-        conn, deleted_by=deleted_by, session_id=session_id
-    )
-    return (
-        None
-        if row is None
-        else SessionDeletion.model_validate(dict(zip(_SessionDeletion_FIELDS, row, strict=True)))
-    )
+    row = await _update_session_soft_deleted.fetchrow_args(conn, (deleted_by, session_id))
+    return None if row is None else SessionDeletion.model_validate(dict(row))
 
 
 @stateless
@@ -1249,12 +1163,8 @@ async def update_session_started(conn: Connection, *, session_id: UUID) -> Sessi
     """Moves a live session from pending to processing and stamps started_at; returns it, or none.
     An illegal move raises CheckViolation validation_sessions_status_transition_check.
     """
-    row = await _update_session_started.fetchrow(conn, session_id=session_id)
-    return (
-        None
-        if row is None
-        else Session.model_validate(dict(zip(_Session_FIELDS, row, strict=True)))
-    )
+    row = await _update_session_started.fetchrow_args(conn, (session_id,))
+    return None if row is None else Session.model_validate(dict(row))
 
 
 @stateless
@@ -1264,8 +1174,8 @@ async def update_sessions_soft_deleted_batch(
     """Soft-deletes up to batch_size live sessions created before created_before, oldest first,
     skipping rows locked by others; returns how many it soft-deleted (0 when none are left).
     """
-    return await _update_sessions_soft_deleted_batch.execute(
-        conn, created_before=created_before, batch_size=batch_size, deleted_by=deleted_by
+    return await _update_sessions_soft_deleted_batch.execute_args(
+        conn, (created_before, batch_size, deleted_by)
     )
 
 
@@ -1274,7 +1184,7 @@ async def update_validation_metrics(conn: Connection, *, from_day: date, to_day:
     """Recomputes validation_metrics for the UTC days from_day..to_day (inclusive) in the database;
     returns how many metrics rows were written.
     """
-    value = await _update_validation_metrics.fetchval(conn, from_day=from_day, to_day=to_day)
+    value = await _update_validation_metrics.fetchval_args(conn, (from_day, to_day))
     return _VALUE_0.validate_python(value)
 
 
@@ -1283,16 +1193,12 @@ async def upsert_session_share(
     conn: Connection, *, session_id: UUID, grantee_id: str, permission: str, granted_by: str
 ) -> SessionShare:
     """Grants (or changes) a user's read or write access to a session; returns the share."""
-    row = await _upsert_session_share.fetchrow(
-        conn,
-        session_id=session_id,
-        grantee_id=grantee_id,
-        permission=permission,
-        granted_by=granted_by,
+    row = await _upsert_session_share.fetchrow_args(
+        conn, (session_id, grantee_id, permission, granted_by)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.upsert_session_share returned no row")
-    return SessionShare.model_validate(dict(zip(_SessionShare_FIELDS, row, strict=True)))
+    return SessionShare.model_validate(dict(row))
 
 
 def verify() -> None:
