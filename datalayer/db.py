@@ -453,6 +453,11 @@ class Database:
     ) -> PoolConnectionProxy[asyncpg.Record]:
         wait = self.settings.pool_timeout if timeout is None else timeout
         try:
+            free = getattr(self._pool, "_queue", None)  # asyncpg's queue of free holders
+            if free is not None and not free.empty():
+                # A connection is free: nothing to wait for, so skip the timer (asyncio.wait_for
+                # costs a task per call, a measurable share of a one-statement call).
+                return await self._pool.acquire()
             return await self._pool.acquire(timeout=wait)
         except TimeoutError:
             raise PoolTimeout(
@@ -495,16 +500,19 @@ class Database:
         """
         conn = await self._acquire_proxy()
         raw: asyncpg.Connection[asyncpg.Record] = conn._con  # type: ignore[attr-defined]
+        stateless = getattr(fn, STATELESS_ATTRIBUTE, False)
         try:
-            return await fn(conn, *args, **kwargs)
+            # A generated query function runs one statement and keeps no reference to the
+            # connection: it gets the connection itself, without the proxy's indirection.
+            return await fn(raw if stateless else conn, *args, **kwargs)
         except Exception as exc:
             if errors.is_driver_error(exc):
                 raise translate(exc, errors.CATALOG) from exc
             raise
         finally:
             if (
-                isinstance(raw, _Connection)
-                and getattr(fn, STATELESS_ATTRIBUTE, False)
+                stateless
+                and isinstance(raw, _Connection)
                 and not raw.is_closed()
                 and not raw.is_in_transaction()
             ):
