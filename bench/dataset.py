@@ -63,8 +63,9 @@ async def load(db: Database, *, users: int, entries: int, seed: int = 7) -> Data
 
     # Postings in time order: the hot accounts get HOT_ENTRIES each, the rest is spread at random.
     postings = entries // 2
-    hot = [data.accounts[i] for i in range(min(HOT_ACCOUNTS, users))]
-    targets = [a for a in hot for _ in range(min(HOT_ENTRIES, postings // max(len(hot), 1) // 2))]
+    hot_count = max(1, min(HOT_ACCOUNTS, users, postings // (2 * HOT_ENTRIES)))
+    hot = [data.accounts[i] for i in range(hot_count)]
+    targets = [a for a in hot for _ in range(min(HOT_ENTRIES, postings // hot_count))]
     targets += [rng.choice(data.accounts) for _ in range(postings - len(targets))]
     rng.shuffle(targets)
     start = datetime.now(UTC) - timedelta(days=365)

@@ -927,6 +927,7 @@ def draw(results: list[Result], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
 
     labels, values, colors = [], [], []
     scenarios: dict[str, list[Result]] = {}
@@ -938,7 +939,9 @@ def draw(results: list[Result], path: Path) -> None:
             continue
         for r in rs:
             ratio = asy.median / r.median if r.higher_is_better else r.median / asy.median
-            labels.append(f"{scenario.split(' ')[0]} {r.variant}")
+            tasks = re.search(r"(\d+) tasks", scenario)
+            prefix = scenario.split(" ")[0] + (f" {tasks.group(1)} tasks" if tasks else "")
+            labels.append(f"{prefix}: {r.variant}")
             values.append(ratio)
             colors.append(
                 "#2b7bba"
@@ -953,6 +956,8 @@ def draw(results: list[Result], path: Path) -> None:
     ax.invert_yaxis()
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _: f"{x:g}×"))
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     ax.set_xlabel("cost relative to raw asyncpg (log scale; lower is better)")
     ax.set_title("datalayer (blue), asyncpg (grey), SQLAlchemy ORM (orange)")
     fig.tight_layout()
