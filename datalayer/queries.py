@@ -246,7 +246,9 @@ class Query:
             _report(self, started, len(rows), args)
         return rows
 
-    async def fetchrow_args(self, conn: Connection, args: Sequence[object], /) -> asyncpg.Record | None:
+    async def fetchrow_args(
+        self, conn: Connection, args: Sequence[object], /
+    ) -> asyncpg.Record | None:
         started = time.perf_counter() if _log.active else 0.0
         try:
             row = await conn.fetchrow(self.sql, *args)

@@ -50,7 +50,9 @@ class StaleQuery(Query):
     async def fetch_args(self, conn: Connection, args: Sequence[object], /) -> list[asyncpg.Record]:
         raise self._refuse()
 
-    async def fetchrow_args(self, conn: Connection, args: Sequence[object], /) -> asyncpg.Record | None:
+    async def fetchrow_args(
+        self, conn: Connection, args: Sequence[object], /
+    ) -> asyncpg.Record | None:
         raise self._refuse()
 
     async def fetchval_args(self, conn: Connection, args: Sequence[object], /) -> object:
