@@ -184,53 +184,20 @@ class Query:
             )
         return [params[name] for name in self.params]
 
-    # Execution. Each method maps driver errors; the happy path adds one bind() and a try block.
+    # Execution by keyword: check the names, then run the $n-ordered variant below.
 
     async def fetch(self, conn: Connection, /, **params: object) -> list[asyncpg.Record]:
-        args = self.bind(params)
-        started = time.perf_counter() if _log.active else 0.0
-        try:
-            rows = await conn.fetch(self.sql, *args)
-        except Exception as exc:
-            raise translate(exc, errors.CATALOG) from exc
-        if started:
-            _report(self, started, len(rows), args)
-        return rows
+        return await self.fetch_args(conn, self.bind(params))
 
     async def fetchrow(self, conn: Connection, /, **params: object) -> asyncpg.Record | None:
-        args = self.bind(params)
-        started = time.perf_counter() if _log.active else 0.0
-        try:
-            row = await conn.fetchrow(self.sql, *args)
-        except Exception as exc:
-            raise translate(exc, errors.CATALOG) from exc
-        if started:
-            _report(self, started, 0 if row is None else 1, args)
-        return row
+        return await self.fetchrow_args(conn, self.bind(params))
 
     async def fetchval(self, conn: Connection, /, **params: object) -> object:
-        args = self.bind(params)
-        started = time.perf_counter() if _log.active else 0.0
-        try:
-            value: object = await conn.fetchval(self.sql, *args)
-        except Exception as exc:
-            raise translate(exc, errors.CATALOG) from exc
-        if started:
-            _report(self, started, 1, args)
-        return value
+        return await self.fetchval_args(conn, self.bind(params))
 
     async def execute(self, conn: Connection, /, **params: object) -> int:
         """Run a statement; return the number of rows it affected."""
-        args = self.bind(params)
-        started = time.perf_counter() if _log.active else 0.0
-        try:
-            status = await conn.execute(self.sql, *args)
-        except Exception as exc:
-            raise translate(exc, errors.CATALOG) from exc
-        count = _rowcount(status)
-        if started:
-            _report(self, started, count, args)
-        return count
+        return await self.execute_args(conn, self.bind(params))
 
     # The *_args variants take the arguments already in $n order, as generated functions pass
     # them (their signatures are checked by the type checker, so no names are checked here). The
