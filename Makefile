@@ -7,6 +7,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
+# APP=fintech or APP=fintech,logistics: only core and these applications.
+comma := ,
+APP_ARGS := $(foreach a,$(subst $(comma), ,$(APP)),--app $(a))
+# Targets that connect use DATABASE_URL (environment or .env); when it is unset, they start the
+# embedded cluster under .pgdata/ explicitly and use its URL. `datalayer` itself never does.
+WITH_DB = eval "$$($(BIN)/datalayer dev up --if-unset)" &&
 
 .PHONY: help install migrate rollback status verify new-migration schema gen gen-check bench dev-up dev-down lint typecheck test all clean
 
@@ -21,45 +27,46 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv (if missing) and install datalayer with its dev tools
 
-migrate: install ## apply all migrations (DATABASE_URL, else the embedded cluster in .pgdata/) and print the status
-	$(BIN)/datalayer migrate
+migrate: install ## apply migrations of core and APP=… (default: all apps) to DATABASE_URL, else the embedded cluster
+	@$(WITH_DB) $(BIN)/datalayer migrate $(APP_ARGS)
 
-rollback: install ## roll back migrations: COUNT=n (default 1) or TARGET=<id> ('0' = all)
-	$(BIN)/datalayer rollback $(if $(TARGET),--target $(TARGET),--count $(or $(COUNT),1))
+rollback: install ## roll back: APP=fintech and COUNT=n (default 1) or TARGET=<id> ('0' = all of APP)
+	@$(WITH_DB) $(BIN)/datalayer rollback $(APP_ARGS) $(if $(TARGET),--target $(TARGET),--count $(or $(COUNT),1))
 
-status: install ## applied and pending migrations (exit code 3 when work is pending)
-	$(BIN)/datalayer status --exit-code
+status: install ## applied and pending migrations (APP=… to narrow)
+	@$(WITH_DB) $(BIN)/datalayer status $(APP_ARGS)
 
-verify: install ## check applied migrations against their files (checksums, order)
-	$(BIN)/datalayer verify
+verify: install ## check applied migrations against their files and the catalog (APP=… to narrow)
+	@$(WITH_DB) $(BIN)/datalayer verify $(APP_ARGS)
 
-new-migration: install ## create the next migration + rollback: make new-migration SCHEMA=fintech SLUG=create-accounts
-	@test -n "$(SCHEMA)" -a -n "$(SLUG)" || { echo "usage: make new-migration SCHEMA=<schema> SLUG=<verb>-<object>"; exit 2; }
-	$(BIN)/datalayer new $(SCHEMA) $(SLUG)
+new-migration: install ## create the next migration + rollback: make new-migration APP=fintech SLUG=create-accounts
+	@test -n "$(APP)" -a -n "$(SLUG)" || { echo "usage: make new-migration APP=<core|app> SLUG=<verb>-<object>"; exit 2; }
+	$(BIN)/datalayer new $(APP) $(SLUG)
 
-schema: install ## regenerate schema.sql from a freshly migrated scratch database
-	$(BIN)/datalayer schema --fresh
+schema: install ## regenerate schema/<app>.sql, each from a scratch database migrated from nothing
+	@$(WITH_DB) $(BIN)/datalayer schema
 
 gen: install ## regenerate the typed query modules datalayer/<schema>/_queries.py from sql/
-	$(BIN)/datalayer gen
+	@$(WITH_DB) $(BIN)/datalayer gen
 
 gen-check: install ## fail (with a diff) when a generated module is stale, missing or orphaned
-	$(BIN)/datalayer gen --check
+	@$(WITH_DB) $(BIN)/datalayer gen --check
 
 bench: install ## benchmarks against raw asyncpg and SQLAlchemy ORM; writes BENCHMARKS.md (QUICK=1: under a minute)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
 
-dev-up: install ## start the embedded PostgreSQL cluster (.pgdata/) and print its URL
+dev-up: install ## start the embedded PostgreSQL cluster (.pgdata/) and print the export line
 	$(BIN)/datalayer dev up
 
 dev-down: install ## stop the embedded PostgreSQL cluster
 	$(BIN)/datalayer dev down
 
-lint: install ## ruff (lint + format check) and squawk on the migrations
+lint: install ## ruff (lint + format check), squawk on the migrations, import contracts
 	$(BIN)/ruff check datalayer tests bench
 	$(BIN)/ruff format --check datalayer tests bench
-	$(BIN)/squawk --assume-in-transaction --exclude-path='*.rollback.sql' migrations/*.sql
+	$(BIN)/squawk --assume-in-transaction --exclude-path='*.rollback.sql' migrations/*/*.sql
+	$(BIN)/lint-imports
 
 typecheck: install ## mypy --strict on the package
 	$(BIN)/mypy

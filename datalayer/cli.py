@@ -1,4 +1,11 @@
-"""The ``datalayer`` command: migrations, the embedded development cluster, health."""
+"""The ``datalayer`` command: migrations per application, schema files, the embedded development
+cluster, health, and the commands each registered application adds.
+
+Every command that connects uses ``--database-url`` or ``DATABASE_URL`` and nothing else (exit
+code 2 when neither is set); ``datalayer dev up`` starts a local cluster and prints the line to
+export. Exit codes: 0 done, 1 a check failed (or a command's own failure), 2 a usage or
+configuration error or a refused operation, 3 ``status --exit-code`` with pending work or problems.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +13,27 @@ import argparse
 import asyncio
 import json
 import os
+import shlex
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
 
 from .errors import DataLayerError
 from .paths import project_root
 from .settings import Settings
+from .urls import resolve_url
 
 if TYPE_CHECKING:
     from .devdb import Cluster
 
-__all__ = ["dev_cluster", "main", "resolve_url"]
+__all__ = ["build_parser", "dev_cluster", "main"]
+
+_EPILOG = """\
+exit codes: 0 done; 1 a check failed; 2 usage, configuration or refused operation;
+3 `status --exit-code` found pending work or problems.
+environment: DATABASE_URL (where to connect), DATALAYER_APPS (default --app, comma-separated),
+DATALAYER_MIGRATIONS (extra migration folders, separated by the path separator)."""
 
 
 def dev_cluster() -> Cluster:
@@ -31,32 +44,30 @@ def dev_cluster() -> Cluster:
     return Cluster(Path(root) if root else project_root() / ".pgdata")
 
 
-def resolve_url(explicit: str | None, *, start_dev: bool = True) -> str:
-    """``--database-url``, else ``DATABASE_URL`` (environment or ``.env``), else the embedded
-    cluster under ``.pgdata/`` (started if needed)."""
-    if explicit:
-        return Settings.load(url=explicit).require_url()
-    settings = Settings.load()
-    if settings.url is not None:
-        return settings.require_url()
-    cluster = dev_cluster()
-    if start_dev:
-        url = cluster.up()
-        print(f"using the embedded cluster in {cluster.root} ({url})", file=sys.stderr)
-        return url
-    return cluster.url()
+def _apps(args: argparse.Namespace) -> list[str] | None:
+    values: list[str] = list(getattr(args, "app", None) or [])
+    if not values:
+        env = os.environ.get("DATALAYER_APPS", "").strip()
+        values = [env] if env else []
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    return names or None
 
 
-def _migrations(args: argparse.Namespace) -> Path | None:
-    value = getattr(args, "migrations", None)
-    return Path(value) if value else None
+def _extra(args: argparse.Namespace) -> list[Path]:
+    values: list[str] = list(getattr(args, "migrations", None) or [])
+    env = os.environ.get("DATALAYER_MIGRATIONS", "").strip()
+    if env:
+        values = [*env.split(os.pathsep), *values]
+    return [Path(v) for v in values if v]
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:
     from . import migrate
 
     url = resolve_url(args.database_url)
-    migrate.apply(url, migrations=_migrations(args), target=args.target, dry_run=args.dry_run)
+    migrate.apply(
+        url, apps=_apps(args), extra=_extra(args), target=args.target, dry_run=args.dry_run
+    )
     return 0
 
 
@@ -66,9 +77,10 @@ def _cmd_rollback(args: argparse.Namespace) -> int:
     url = resolve_url(args.database_url)
     migrate.rollback(
         url,
+        apps=_apps(args),
+        extra=_extra(args),
         count=args.count,
         target=args.target,
-        migrations=_migrations(args),
         dry_run=args.dry_run,
     )
     return 0
@@ -78,7 +90,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     from . import migrate
 
     url = resolve_url(args.database_url)
-    state = migrate.status(url, migrations=_migrations(args))
+    state = migrate.status(url, apps=_apps(args), extra=_extra(args))
     print(migrate.format_status(state))
     if args.exit_code and (state.pending or state.problems):
         return 3
@@ -88,15 +100,16 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from . import migrate
 
-    migrate.verify(resolve_url(args.database_url), migrations=_migrations(args))
-    print("ok: every applied migration matches its file")
+    st = migrate.verify(resolve_url(args.database_url), apps=_apps(args), extra=_extra(args))
+    print(f"ok: every applied migration matches its file, nothing unfinished ({st.summary()})")
     return 0
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
     from . import migrate
 
-    forward, backward = migrate.new(args.schema, args.slug, migrations=_migrations(args))
+    directory = Path(args.migrations) if args.migrations else None
+    forward, backward = migrate.new(args.history, args.slug, migrations=directory)
     print(forward)
     print(backward)
     return 0
@@ -105,49 +118,21 @@ def _cmd_new(args: argparse.Namespace) -> int:
 def _cmd_schema(args: argparse.Namespace) -> int:
     from . import migrate
 
-    out = Path(args.output) if args.output else project_root() / "schema.sql"
+    out = Path(args.output) if args.output else project_root() / "schema"
     url = resolve_url(args.database_url)
-    if args.fresh:
-        with scratch_database(url) as scratch:
-            migrate.apply(scratch, migrations=_migrations(args), quiet=True)
-            migrate.dump_schema(scratch, out)
-    else:
-        migrate.dump_schema(url, out)
-    print(f"wrote {out}")
+    for path in migrate.write_schema_files(url, out, apps=_apps(args)):
+        print(f"wrote {path}")
     return 0
-
-
-@contextmanager
-def scratch_database(url: str) -> Iterator[str]:
-    """A new, empty database on the server at ``url`` (dropped afterwards); its URL."""
-    import psycopg
-    from psycopg import sql
-
-    name = f"datalayer_scratch_{os.getpid()}"
-    parts = urlsplit(url)
-    # Drop a dbname in the query string too: it would win over the path.
-    query = "&".join(
-        kv
-        for kv in parts.query.split("&")
-        if kv and not kv.lower().startswith(("dbname=", "database="))
-    )
-    scratch = urlunsplit(parts._replace(path=f"/{name}", query=query))
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
-    try:
-        yield scratch
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
 
 
 def _cmd_dev(args: argparse.Namespace) -> int:
     cluster = dev_cluster()
     if args.action == "up":
-        print(cluster.up())
+        if args.if_unset and Settings.load().url is not None:
+            return 0  # DATABASE_URL is set: nothing to start, nothing to export
+        url = cluster.up()
+        print(f"the embedded cluster in {cluster.root} is running", file=sys.stderr)
+        print(f"export DATABASE_URL={shlex.quote(url)}")
     elif args.action == "down":
         cluster.down()
         print(f"stopped the cluster in {cluster.root}")
@@ -166,7 +151,7 @@ def _cmd_health(args: argparse.Namespace) -> int:
     from .db import Database
 
     async def run() -> int:
-        url = resolve_url(args.database_url, start_dev=False)
+        url = resolve_url(args.database_url)
         async with await Database.connect(
             Settings.load(url=url, pool_size=1, max_overflow=0)
         ) as db:
@@ -183,65 +168,120 @@ def _cmd_gen(args: argparse.Namespace) -> int:
     return run_from_args(args)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="datalayer", description=__doc__)
+def _with_db(p: argparse.ArgumentParser, *, histories: bool = True) -> argparse.ArgumentParser:
+    p.add_argument(
+        "--database-url",
+        default=None,
+        help="where to connect (default: DATABASE_URL; nothing else is tried)",
+    )
+    if histories:
+        p.add_argument(
+            "--app",
+            action="append",
+            metavar="APP",
+            help="only core and this application (repeat, or comma-separate; default: "
+            "DATALAYER_APPS, else every registered application)",
+        )
+        p.add_argument(
+            "--migrations",
+            action="append",
+            metavar="DIR",
+            help="add a folder of your own migrations as a history of its own (repeatable; "
+            "also DATALAYER_MIGRATIONS); the packaged histories stay",
+        )
+    return p
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="datalayer",
+        description=__doc__,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def with_db(p: argparse.ArgumentParser, migrations: bool = True) -> argparse.ArgumentParser:
-        p.add_argument(
-            "--database-url",
-            default=None,
-            help="default: DATABASE_URL, else the embedded cluster under .pgdata/",
+    p = _with_db(
+        sub.add_parser(
+            "migrate",
+            help="apply pending migrations of core and the selected apps, then print the status",
+            description="Apply pending migrations: core plus the applications named by --app "
+            "(all when none), plus --migrations folders. Each migration commits together with "
+            "its record; a killed run is finished or repaired by the next one.",
+            epilog="examples: datalayer migrate --app fintech; "
+            "datalayer migrate --app fintech --migrations ./db/migrations",
         )
-        if migrations:
-            p.add_argument(
-                "--migrations",
-                default=os.environ.get("DATALAYER_MIGRATIONS"),
-                help="migrations folder (default: DATALAYER_MIGRATIONS, else the shipped copy)",
-            )
-        return p
-
-    p = with_db(sub.add_parser("migrate", help="apply pending migrations, then print the status"))
-    p.add_argument("--target", help="apply up to and including this migration id")
+    )
+    p.add_argument("--target", help="apply this migration id and what it needs, nothing after")
     p.add_argument("--dry-run", action="store_true", help="show what would run; change nothing")
     p.set_defaults(func=_cmd_migrate)
 
-    p = with_db(sub.add_parser("rollback", help="roll back the newest migrations"))
+    p = _with_db(
+        sub.add_parser(
+            "rollback",
+            help="roll back the newest migrations of an app (never implicitly all)",
+            description="Roll back applied migrations, dependents first. Refused when an "
+            "installed application still depends on them (core under an app).",
+            epilog="examples: datalayer rollback --app fintech --count 1; "
+            "datalayer rollback --app fintech --target 0 (all of fintech)",
+        )
+    )
     group = p.add_mutually_exclusive_group(required=True)
-    group.add_argument("--count", type=int, help="how many migrations to roll back")
-    group.add_argument("--target", help="roll back everything applied after this id ('0' = all)")
-    p.add_argument("--dry-run", action="store_true")
+    group.add_argument("--count", type=int, help="how many of the newest applied to roll back")
+    group.add_argument(
+        "--target", help="roll back its history's migrations applied after this id ('0' = all)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would run; change nothing")
     p.set_defaults(func=_cmd_rollback)
 
-    p = with_db(sub.add_parser("status", help="applied and pending migrations"))
+    p = _with_db(sub.add_parser("status", help="applied, started and pending migrations"))
     p.add_argument(
         "--exit-code", action="store_true", help="exit 3 when work is pending or files changed"
     )
     p.set_defaults(func=_cmd_status)
 
-    p = with_db(sub.add_parser("verify", help="check applied migrations against their files"))
+    p = _with_db(
+        sub.add_parser(
+            "verify",
+            help="check applied migrations against their files and the catalog",
+            description="Fails (exit 2) on an edited, missing or out-of-order file, a migration "
+            "started and not finished, an INVALID index, or an object that a pending migration "
+            "creates but that exists already.",
+        )
+    )
     p.set_defaults(func=_cmd_verify)
 
-    p = sub.add_parser("new", help="create the next numbered migration and its rollback")
-    p.add_argument("schema")
+    p = sub.add_parser("new", help="create the next numbered migration of a history")
+    p.add_argument("history", help="core, an application, or your own history's name")
     p.add_argument("slug", help="<verb>-<object>, e.g. create-accounts")
-    p.add_argument("--migrations", default=os.environ.get("DATALAYER_MIGRATIONS"))
+    p.add_argument("--migrations", help="the history's folder (default: the packaged one)")
     p.set_defaults(func=_cmd_new)
 
-    p = with_db(sub.add_parser("schema", help="write schema.sql (pg_dump --schema-only)"), False)
-    p.add_argument("--output", "-o", help="default: schema.sql in the project root")
-    p.add_argument(
-        "--migrations", default=os.environ.get("DATALAYER_MIGRATIONS"), help="for --fresh"
+    p = _with_db(
+        sub.add_parser(
+            "schema",
+            help="write schema/<app>.sql: pg_dump of what each history produces",
+            description="Migrates scratch databases on the server at DATABASE_URL (core alone, "
+            "then core + each app) and writes schema/core.sql and schema/<app>.sql.",
+        ),
+        histories=False,
     )
-    p.add_argument(
-        "--fresh",
-        action="store_true",
-        help="dump a scratch database migrated from nothing (not the target database itself)",
-    )
+    p.add_argument("--output", "-o", help="folder (default: schema/ in the project root)")
+    p.add_argument("--app", action="append", metavar="APP", help="only these applications")
     p.set_defaults(func=_cmd_schema)
 
-    p = sub.add_parser("dev", help="the embedded PostgreSQL cluster under .pgdata/")
+    p = sub.add_parser(
+        "dev",
+        help="the embedded PostgreSQL cluster under .pgdata/ (development only)",
+        description="`dev up` starts (creating once) a local cluster and prints "
+        '`export DATABASE_URL=…`: run `eval "$(datalayer dev up)"`.',
+    )
     p.add_argument("action", choices=["up", "down", "url", "destroy"])
+    p.add_argument(
+        "--if-unset",
+        action="store_true",
+        help="with up: do nothing when DATABASE_URL is already set",
+    )
     p.set_defaults(func=_cmd_dev)
 
     p = sub.add_parser(
@@ -252,20 +292,32 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(p)
     p.set_defaults(func=_cmd_gen)
 
-    p = with_db(sub.add_parser("health", help="database health as JSON"), False)
+    p = _with_db(sub.add_parser("health", help="database health as JSON"), histories=False)
     p.set_defaults(func=_cmd_health)
 
-    from .logistics.cli import register as register_logistics
-
-    register_logistics(sub)
-    from .validation.cli import register as register_validation
-
-    register_validation(sub)
+    _register_apps(sub, argv)
     return parser
 
 
+def _register_apps(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], argv: Sequence[str] | None
+) -> None:
+    """Each registered application's commands, imported only when that command runs."""
+    from .apps import registered
+
+    words = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((w for w in words if not w.startswith("-")), None)
+    for name, app in registered().items():
+        if not app.has_cli:
+            continue
+        if name == chosen:
+            app.cli_register()(sub)
+        else:
+            sub.add_parser(name, help=f"{name} commands (datalayer {name} --help)", add_help=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
         code: int = args.func(args)
     except DataLayerError as exc:

@@ -372,7 +372,6 @@ class Database:
         self.settings = settings
         self._pool = pool
         self._closed = False
-        self._migration_ids: list[str] | None = None
 
     @classmethod
     async def connect(cls, settings: Settings | None = None, *, url: str | None = None) -> Database:
@@ -558,7 +557,7 @@ class Database:
 
     async def health(self, *, timeout: float = 5.0) -> Health:
         """Database health in the shape of HoardRun's ``/api/health/database`` (never raises)."""
-        from .migrate import MIGRATION_TABLE, migration_files
+        from .migrate import MIGRATION_TABLE, pending_ids
 
         version: str | None = None
         latency: float | None = None
@@ -583,13 +582,11 @@ class Database:
         problem: str | None = None
         if healthy:
             try:
-                if self._migration_ids is None:  # read the files once, off the event loop
-                    files = await asyncio.to_thread(migration_files)
-                    self._migration_ids = [m.id for m in files]
-                done = set(applied)
+                # core and the histories installed here (read off the event loop)
+                pending = await asyncio.to_thread(pending_ids, applied)
                 migrations = MigrationInfo(
                     applied=len(applied),
-                    pending=[m for m in self._migration_ids if m not in done],
+                    pending=pending,
                     head=applied[-1] if applied else None,
                 )
             except Exception as exc:  # the database answered; the migration files are the problem

@@ -25,8 +25,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database-url",
         default=None,
-        help="a database migrated to head (default: DATABASE_URL, else the embedded cluster; "
-        "either is migrated first)",
+        help="a database already migrated to head, used as it is (default: a scratch database "
+        "migrated from nothing on the server at DATABASE_URL, dropped afterwards)",
     )
     parser.add_argument("--sql-dir", default=None, help="default: the project's sql/")
     parser.add_argument("--out-dir", default=None, help="default: the datalayer package")

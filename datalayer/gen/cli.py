@@ -11,12 +11,13 @@ when a file is stale, missing or orphaned.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -257,14 +258,17 @@ def _orphans(out: Path, schemas: Sequence[str], explicit: bool, produced: set[Pa
     return found
 
 
-def _migrated_default_url(err: TextIO) -> str:
+@contextlib.contextmanager
+def _scratch_at_head(err: TextIO) -> Iterator[str]:
+    """A scratch database on the server at ``DATABASE_URL``, migrated from nothing (the database
+    at ``DATABASE_URL`` itself is never migrated)."""
     from datalayer import migrate
-    from datalayer.cli import resolve_url
+    from datalayer.urls import resolve_url
 
-    url = resolve_url(None)
-    migrate.apply(url, quiet=True)
-    print("migrated the generation database to head", file=err)
-    return url
+    with migrate.scratch_database(resolve_url(None), suffix="_gen") as scratch:
+        migrate.apply(scratch, quiet=True)
+        print("described the queries against a scratch database migrated to head", file=err)
+        yield scratch
 
 
 def run_gen(
@@ -285,9 +289,10 @@ def run_gen(
     explicit = bool(schemas)
     wanted = list(schemas) if explicit else sorted(p.name for p in root.iterdir() if p.is_dir())
     present = [s for s in wanted if (root / s).is_dir()]
-    if url is None:
-        url = _migrated_default_url(err)
-    result = generate(url, present, sql_root=root, out_root=out)
+    with contextlib.ExitStack() as stack:
+        if url is None:
+            url = stack.enter_context(_scratch_at_head(err))
+        result = generate(url, present, sql_root=root, out_root=out)
     for warning in result.warnings:
         print(f"warning: {warning}", file=err)
     orphans = _orphans(out, wanted, explicit, set(result.files))

@@ -114,7 +114,7 @@ async def seed(conn: Connection, *, now: datetime | None = None) -> list[str]:
 
 
 def _connect_settings(args: argparse.Namespace) -> Settings:
-    from datalayer.cli import resolve_url
+    from datalayer.urls import resolve_url
 
     return Settings.load(url=resolve_url(args.database_url), pool_size=1, max_overflow=0)
 
@@ -165,6 +165,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.add_argument(
             "--database-url",
             default=None,
-            help="default: DATABASE_URL, else the embedded cluster under .pgdata/",
+            help="where to connect (default: DATABASE_URL)",
         )
         p.set_defaults(func=func)

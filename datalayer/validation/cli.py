@@ -121,7 +121,7 @@ async def _cleanup(args: argparse.Namespace, url: str) -> int:
 
 
 def _cmd_cleanup(args: argparse.Namespace) -> int:
-    from datalayer.cli import resolve_url
+    from datalayer.urls import resolve_url
 
     return asyncio.run(_cleanup(args, resolve_url(args.database_url)))
 
@@ -141,7 +141,7 @@ async def _export(args: argparse.Namespace, url: str, out: TextIO) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from datalayer.cli import resolve_url
+    from datalayer.urls import resolve_url
 
     url = resolve_url(args.database_url)
     if args.output in (None, "-"):
@@ -179,7 +179,7 @@ async def _stats(args: argparse.Namespace, url: str) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from datalayer.cli import resolve_url
+    from datalayer.urls import resolve_url
 
     return asyncio.run(_stats(args, resolve_url(args.database_url)))
 
@@ -195,7 +195,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p.add_argument(
             "--database-url",
             default=None,
-            help="default: DATABASE_URL, else the embedded cluster under .pgdata/",
+            help="where to connect (default: DATABASE_URL)",
         )
         return p
 

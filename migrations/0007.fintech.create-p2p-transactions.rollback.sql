@@ -1,7 +1,0 @@
--- Undo 0007.fintech.create-p2p-transactions.
-
-SET LOCAL lock_timeout = '5s';
-
-SET LOCAL statement_timeout = '60s';
-
-DROP TABLE fintech.p2p_transactions;

@@ -1,7 +1,0 @@
--- Undo 0009.fintech.create-cards.
-
-SET LOCAL lock_timeout = '5s';
-
-SET LOCAL statement_timeout = '60s';
-
-DROP TABLE fintech.cards;

@@ -1,7 +1,0 @@
--- Undo 0014.export_readiness.create-certification-progress.
-
-SET LOCAL lock_timeout = '5s';
-
-SET LOCAL statement_timeout = '60s';
-
-DROP TABLE export_readiness.certification_progress;

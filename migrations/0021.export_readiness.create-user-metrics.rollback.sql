@@ -1,7 +1,0 @@
--- Undo 0021.export_readiness.create-user-metrics.
-
-SET LOCAL lock_timeout = '5s';
-
-SET LOCAL statement_timeout = '60s';
-
-DROP TABLE export_readiness.user_metrics;

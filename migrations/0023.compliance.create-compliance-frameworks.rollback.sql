@@ -1,7 +1,0 @@
--- Undo 0023.compliance.create-compliance-frameworks.
-
-SET LOCAL lock_timeout = '5s';
-
-SET LOCAL statement_timeout = '60s';
-
-DROP TABLE compliance.compliance_frameworks;

@@ -1,7 +1,0 @@
--- Undo 0024.compliance.create-business-profiles.
-
-SET LOCAL lock_timeout = '5s';
-
-SET LOCAL statement_timeout = '60s';
-
-DROP TABLE compliance.business_profiles;

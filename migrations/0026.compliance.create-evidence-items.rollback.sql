@@ -1,7 +1,0 @@
--- Undo 0026.compliance.create-evidence-items.
-
-SET LOCAL lock_timeout = '5s';
-
-SET LOCAL statement_timeout = '60s';
-
-DROP TABLE compliance.evidence_items;

@@ -1,7 +1,0 @@
--- Undo 0029.compliance.create-implementation-plans.
-
-SET LOCAL lock_timeout = '5s';
-
-SET LOCAL statement_timeout = '60s';
-
-DROP TABLE compliance.implementation_plans;

@@ -1,7 +1,0 @@
--- Undo 0037.validation.create-discrepancies.
-
-SET LOCAL lock_timeout = '5s';
-
-SET LOCAL statement_timeout = '60s';
-
-DROP TABLE validation.discrepancies;

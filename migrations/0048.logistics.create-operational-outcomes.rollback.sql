@@ -1,7 +1,0 @@
--- Undo 0048.logistics.create-operational-outcomes.
-
-SET LOCAL lock_timeout = '5s';
-
-SET LOCAL statement_timeout = '60s';
-
-DROP TABLE logistics.operational_outcomes;

@@ -1,7 +1,0 @@
--- Undo 0049.logistics.create-assignment-functions.
-
-SET LOCAL lock_timeout = '5s';
-
-SET LOCAL statement_timeout = '60s';
-
-DROP FUNCTION logistics.assign_orders(uuid, uuid[]);
