@@ -9,8 +9,8 @@ _PACKAGE = Path(__file__).resolve().parent
 _CHECKOUT = _PACKAGE.parent
 
 
-def _pick(env: str, shipped: str, checkout: str) -> Path:
-    override = os.environ.get(env)
+def _pick(env: str | None, shipped: str, checkout: str) -> Path:
+    override = os.environ.get(env) if env else None
     if override:
         return Path(override).resolve()
     packaged = _PACKAGE / shipped
@@ -20,8 +20,10 @@ def _pick(env: str, shipped: str, checkout: str) -> Path:
 
 
 def migrations_dir() -> Path:
-    """``DATALAYER_MIGRATIONS``, else the copy shipped in the wheel, else ``<checkout>/migrations``."""
-    return _pick("DATALAYER_MIGRATIONS", "_migrations", "migrations")
+    """The packaged histories' root: the copy shipped in the wheel, else ``<checkout>/migrations``.
+
+    (``DATALAYER_MIGRATIONS`` adds folders of a service's own; it never replaces this.)"""
+    return _pick(None, "_migrations", "migrations")
 
 
 def sql_dir() -> Path:

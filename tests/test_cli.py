@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -61,29 +62,82 @@ def test_bad_setting_names_the_variable(empty_database_url: str) -> None:
     assert result.returncode == 2 and "DATABASE_SSL_MODE" in result.stderr
 
 
-def test_embedded_cluster_lifecycle_through_the_cli() -> None:
-    """`make migrate` with DATABASE_URL unset: start a cluster, migrate it, reuse it, stop it."""
+def test_without_a_database_url_nothing_is_created() -> None:
+    """A deploy that forgets DATABASE_URL fails with exit code 2; no cluster appears."""
+    base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    root = Path(tempfile.mkdtemp(prefix="datalayer-cli-", dir=base))
+    env = {"DATALAYER_PGDATA": str(root / "pgdata")}
+    try:
+        for command in (
+            ["migrate"],
+            ["status"],
+            ["verify"],
+            ["rollback", "--count", "1"],
+            ["health"],
+        ):
+            result = _run(*command, env=env)
+            assert result.returncode == 2, (command, result.stdout, result.stderr)
+            assert "DATABASE_URL" in result.stderr and "datalayer dev up" in result.stderr
+            assert "Traceback" not in result.stderr
+        assert not (root / "pgdata").exists()
+    finally:
+        subprocess.run(["rm", "-rf", str(root)], check=False)
+
+
+def test_embedded_cluster_only_when_asked_for() -> None:
+    """`datalayer dev up` prints the export line; migrating then uses that URL (what `make
+    migrate` does when DATABASE_URL is unset)."""
     base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
     root = Path(tempfile.mkdtemp(prefix="datalayer-cli-", dir=base))
     root.chmod(0o755)  # the cluster may run as another user (postgres, when we are root)
     env = {"DATALAYER_PGDATA": str(root / "pgdata")}
     try:
-        first = _run("migrate", env=env)
+        up = _run("dev", "up", env=env)
+        assert up.returncode == 0, up.stderr
+        line = up.stdout.strip()
+        assert line.startswith("export DATABASE_URL=")
+        url = shlex.split(line.split("=", 1)[1])[0]
+        assert url.startswith("postgresql://postgres@127.0.0.1:")
+        with_url = {**env, "DATABASE_URL": url}
+        assert _run("dev", "up", "--if-unset", env=with_url).stdout == ""
+        first = _run("migrate", "--app", "fintech", env=with_url)
         assert first.returncode == 0, first.stderr
-        assert "3 applied" in first.stdout or "applied 0003" in first.stdout
-        url = _run("dev", "url", env=env)
-        assert url.returncode == 0 and url.stdout.startswith("postgresql://postgres@127.0.0.1:")
-        again = _run("migrate", env=env)  # reuses the running cluster
+        assert "applied 0008.fintech.create-posting-functions" in first.stdout
+        assert ".logistics." not in first.stdout
+        again = _run("migrate", env={**with_url, "DATALAYER_APPS": "fintech"})
         assert again.returncode == 0 and "nothing to apply" in again.stdout
-        assert _run("dev", "url", env=env).stdout == url.stdout
+        assert _run("dev", "url", env=env).stdout.strip() == url
         assert _run("dev", "down", env=env).returncode == 0
         assert _run("dev", "url", env=env).returncode == 1
         restarted = _run("dev", "up", env=env)  # data survives a restart
         assert restarted.returncode == 0
-        assert "nothing to apply" in _run("migrate", env=env).stdout
+        assert "nothing to apply" in _run("migrate", "--app", "fintech", env=with_url).stdout
     finally:
         Cluster(root / "pgdata", bindir=find_bindir()).destroy()
         subprocess.run(["rm", "-rf", str(root)], check=False)
+
+
+def test_every_command_documents_its_options() -> None:
+    for command, options in {
+        "migrate": ["--app", "--migrations", "--database-url", "--dry-run", "--target"],
+        "rollback": ["--app", "--migrations", "--count", "--target"],
+        "status": ["--app", "--migrations", "--exit-code"],
+        "verify": ["--app", "--migrations"],
+        "schema": ["--app", "--output"],
+        "dev": ["--if-unset"],
+    }.items():
+        result = _run(command, "--help")
+        assert result.returncode == 0, result.stderr
+        for option in options:
+            assert option in result.stdout, (command, option)
+    top = _run("--help")
+    assert "logistics" in top.stdout and "validation" in top.stdout
+    assert "exit codes" in top.stdout
+
+
+def test_an_apps_commands_run_through_the_registry(database_url: str) -> None:
+    result = _run("logistics", "check", env={"DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
 
 
 def test_missing_server_binaries_say_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

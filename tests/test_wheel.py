@@ -45,8 +45,11 @@ def test_wheel_installs_migrates_and_queries(tmp_path: Path, empty_database_url:
     )
     (wheel,) = dist.glob("datalayer-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    assert "datalayer/_migrations/0001.core.create-extensions.sql" in names
-    assert "datalayer/_migrations/0001.core.create-extensions.rollback.sql" in names
+    assert "datalayer/_migrations/core/0001.core.create-extensions.sql" in names
+    assert "datalayer/_migrations/core/0001.core.create-extensions.rollback.sql" in names
+    assert "datalayer/_migrations/fintech/0001.fintech.create-users.sql" in names
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    assert "fintech = datalayer.fintech" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "datalayer/_sql/ops/health.sql" in names
 
     venv = tmp_path / "venv"
@@ -62,7 +65,14 @@ def test_wheel_installs_migrates_and_queries(tmp_path: Path, empty_database_url:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DATALAYER_"))}
     env["PYTHONPATH"] = ""
     migrate = subprocess.run(
-        [str(venv / "bin" / "datalayer"), "migrate", "--database-url", empty_database_url],
+        [
+            str(venv / "bin" / "datalayer"),
+            "migrate",
+            "--database-url",
+            empty_database_url,
+            "--app",
+            "fintech",
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -71,6 +81,8 @@ def test_wheel_installs_migrates_and_queries(tmp_path: Path, empty_database_url:
     )
     assert migrate.returncode == 0, migrate.stderr
     assert "0003.core.create-audit-log" in migrate.stdout
+    assert "applied 0008.fintech.create-posting-functions" in migrate.stdout
+    assert ".logistics." not in migrate.stdout  # only core and the app asked for
 
     run = subprocess.run(
         [str(venv / "bin" / "python"), "-c", SCRIPT, empty_database_url],

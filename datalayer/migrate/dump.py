@@ -216,11 +216,8 @@ _CREATE_EXTENSION: Final = re.compile(
 
 
 def dump_history(url: str, out: Path, history: History) -> None:
-    """What ``history`` produces in the database at ``url``: for core, the whole database; for
-    an application, its schema and the extensions its own files create."""
-    if history.name == "core":
-        dump_schema(url, out)
-        return
+    """What ``history`` produces in the database at ``url``: its schema (named like the
+    history) and the extensions its own files create."""
     created = sorted(
         {
             m.group(1)
@@ -240,7 +237,7 @@ def write_schema_files(
     quiet: bool = True,
 ) -> list[Path]:
     """``out_dir/core.sql`` and ``out_dir/<app>.sql`` for each application (all when ``None``),
-    each from a scratch database on the server at ``url`` migrated from nothing with core and
+    each from its own scratch database on the server at ``url`` migrated from nothing with core and
     that application alone (:func:`dump_history`)."""
     from .runner import apply, resolve_sources
 

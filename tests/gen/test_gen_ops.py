@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psycopg
 import pytest
 
 import datalayer
@@ -27,12 +28,20 @@ def test_committed_ops_module_is_fresh(database_url: str) -> None:
     ops.verify()  # every embedded hash matches the SQL loaded now
 
 
-def test_default_url_is_migrated_then_used(
-    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_default_url_is_a_scratch_database_never_the_target(
+    empty_database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", database_url)
+    """Without --database-url, gen describes against a scratch database it migrates itself on
+    the server at DATABASE_URL; the database DATABASE_URL names is left as it was."""
+    monkeypatch.setenv("DATABASE_URL", empty_database_url)
     assert main(["--check", "ops"]) == 0
-    assert "migrated the generation database to head" in capsys.readouterr().err
+    assert "scratch database migrated to head" in capsys.readouterr().err
+    with psycopg.connect(empty_database_url) as conn:
+        tables = conn.execute(
+            "SELECT count(*) FROM pg_class WHERE relnamespace NOT IN "
+            "(SELECT oid FROM pg_namespace WHERE nspname LIKE 'pg\\_%' OR nspname = 'information_schema')"
+        ).fetchone()
+    assert tables == (0,)
 
 
 def test_ops_is_the_generated_package() -> None:

@@ -9,7 +9,9 @@ from pathlib import Path
 from datalayer import Database
 from datalayer.paths import project_root
 
-MIGRATIONS = sorted((project_root() / "migrations").glob("[0-9][0-9][0-9][0-9].compliance.*.sql"))
+MIGRATIONS = sorted(
+    (project_root() / "migrations" / "compliance").glob("[0-9][0-9][0-9][0-9].compliance.*.sql")
+)
 FORWARD = [p for p in MIGRATIONS if not p.name.endswith(".rollback.sql")]
 TABLES = re.compile(r"CREATE TABLE compliance\.(\w+) \((.*?)\n\);", re.DOTALL)
 COLUMN = re.compile(r"^    ([a-z_][a-z0-9_]*) ", re.MULTILINE)
