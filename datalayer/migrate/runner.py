@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
@@ -276,6 +276,67 @@ def _run(
             ) from None
 
 
+def _execute_plan(
+    db: Target,
+    sources: Sources,
+    plan: Callable[[State], list[MigrationFile]],
+    *,
+    direction: str,
+    dry_run: bool,
+    quiet: bool,
+    lock_timeout: str,
+    statement_timeout: str,
+    lock_retries: int,
+) -> list[str]:
+    """Plan against the database's state, then run each migration (or, ``dry_run``, show it)."""
+    forward = direction == "apply"
+    verb = "applied" if forward else "rolled back"
+    if dry_run:
+        with db.connect() as conn:
+            todo = plan(checks.read_view(conn, sources))
+        if not quiet:
+            say(f"dry run against {db.masked}: {len(todo)} migration(s) would be {verb}")
+            for f in todo:
+                path = f.path if forward else f.rollback_path
+                say(f"-- would {'apply' if forward else 'roll back'} {f.id} ({path})")
+                say(path.read_text(encoding="utf-8").rstrip() + "\n")
+        return [f.id for f in todo]
+
+    done: list[str] = []
+    with _session(db, quiet) as conn:
+        state = _prepare(db, conn, sources, quiet)
+        todo = plan(state)
+        if not todo:
+            if not quiet:
+                say(
+                    f"{db.masked}: nothing to {'apply' if forward else 'roll back'}; "
+                    f"{checks.summarize(sources, state).summary()}"
+                )
+            return []
+        if not quiet:
+            say(
+                f"{'applying' if forward else 'rolling back'} {len(todo)} migration(s) on {db.masked}"
+            )
+        with db.connect(lock_timeout=lock_timeout, statement_timeout=statement_timeout) as work:
+            for f in todo:
+                started = time.monotonic()
+                _run(
+                    work,
+                    f,
+                    direction=direction,
+                    lock_retries=lock_retries,
+                    repair=forward and f.id in state.started,
+                    quiet=quiet,
+                    done_before=len(done),
+                )
+                done.append(f.id)
+                if not quiet:
+                    say(f"{verb} {f.id} ({time.monotonic() - started:.2f} s)")
+        if not quiet:
+            say(checks.summarize(sources, read_state(conn)).summary())
+    return done
+
+
 # -- apply ---------------------------------------------------------------------------------------
 
 
@@ -319,44 +380,17 @@ def apply(
             if f.id not in state.applied_ids and (wanted is None or f.id in wanted)
         ]
 
-    if dry_run:
-        with db.connect() as conn:
-            todo = plan(checks.read_view(conn, sources))
-        if not quiet:
-            say(f"dry run against {db.masked}: {len(todo)} migration(s) would be applied")
-            for f in todo:
-                say(f"-- would apply {f.id} ({f.path})")
-                say(f.path.read_text(encoding="utf-8").rstrip() + "\n")
-        return [f.id for f in todo]
-
-    applied_now: list[str] = []
-    with _session(db, quiet) as conn:
-        state = _prepare(db, conn, sources, quiet)
-        todo = plan(state)
-        if not todo:
-            if not quiet:
-                say(f"{db.masked}: nothing to apply; {checks.summarize(sources, state).summary()}")
-            return []
-        if not quiet:
-            say(f"applying {len(todo)} migration(s) to {db.masked}")
-        with db.connect(lock_timeout=lock_timeout, statement_timeout=statement_timeout) as work:
-            for f in todo:
-                started = time.monotonic()
-                _run(
-                    work,
-                    f,
-                    direction="apply",
-                    lock_retries=lock_retries,
-                    repair=f.id in state.started,
-                    quiet=quiet,
-                    done_before=len(applied_now),
-                )
-                applied_now.append(f.id)
-                if not quiet:
-                    say(f"applied {f.id} ({time.monotonic() - started:.2f} s)")
-        if not quiet:
-            say(checks.summarize(sources, read_state(conn)).summary())
-    return applied_now
+    return _execute_plan(
+        db,
+        sources,
+        plan,
+        direction="apply",
+        dry_run=dry_run,
+        quiet=quiet,
+        lock_timeout=lock_timeout,
+        statement_timeout=statement_timeout,
+        lock_retries=lock_retries,
+    )
 
 
 # -- rollback ------------------------------------------------------------------------------------
@@ -463,42 +497,14 @@ def rollback(
         todo = sorted(chosen, key=lambda i: sources.position[i], reverse=True)
         return [sources.by_id[i] for i in todo]
 
-    if dry_run:
-        with db.connect() as conn:
-            todo = plan(checks.read_view(conn, sources))
-        if not quiet:
-            say(f"dry run against {db.masked}: {len(todo)} migration(s) would be rolled back")
-            for f in todo:
-                say(f"-- would roll back {f.id} ({f.rollback_path})")
-                say(f.rollback_path.read_text(encoding="utf-8").rstrip() + "\n")
-        return [f.id for f in todo]
-
-    done: list[str] = []
-    with _session(db, quiet) as conn:
-        todo = plan(_prepare(db, conn, sources, quiet))
-        if not todo:
-            if not quiet:
-                say(f"{db.masked}: nothing to roll back")
-            return []
-        if not quiet:
-            say(f"rolling back {len(todo)} migration(s) on {db.masked}")
-        with db.connect(
-            lock_timeout=_ROLLBACK_LOCK_TIMEOUT, statement_timeout=_ROLLBACK_STATEMENT_TIMEOUT
-        ) as work:
-            for f in todo:
-                started = time.monotonic()
-                _run(
-                    work,
-                    f,
-                    direction="rollback",
-                    lock_retries=_ROLLBACK_LOCK_RETRIES,
-                    repair=False,
-                    quiet=quiet,
-                    done_before=len(done),
-                )
-                done.append(f.id)
-                if not quiet:
-                    say(f"rolled back {f.id} ({time.monotonic() - started:.2f} s)")
-        if not quiet:
-            say(checks.summarize(sources, read_state(conn)).summary())
-    return done
+    return _execute_plan(
+        db,
+        sources,
+        plan,
+        direction="rollback",
+        dry_run=dry_run,
+        quiet=quiet,
+        lock_timeout=_ROLLBACK_LOCK_TIMEOUT,
+        statement_timeout=_ROLLBACK_STATEMENT_TIMEOUT,
+        lock_retries=_ROLLBACK_LOCK_RETRIES,
+    )
