@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from .errors import DataLayerError
 from .paths import project_root
 from .settings import Settings
-from .urls import resolve_url
+from .urls import resolve_migrate_url, resolve_url
 
 if TYPE_CHECKING:
     from .devdb import Cluster
@@ -32,7 +32,8 @@ __all__ = ["build_parser", "dev_cluster", "main"]
 _EPILOG = """\
 exit codes: 0 done; 1 a check failed; 2 usage, configuration or refused operation;
 3 `status --exit-code` found pending work or problems.
-environment: DATABASE_URL (where to connect), DATALAYER_APPS (default --app, comma-separated),
+environment: DATABASE_URL (where to connect), DATALAYER_MIGRATE_URL (migrations, roles and
+schema connect there first: the owner's login), DATALAYER_APPS (default --app, comma-separated),
 DATALAYER_MIGRATIONS (extra migration folders, separated by the path separator)."""
 
 
@@ -64,7 +65,7 @@ def _extra(args: argparse.Namespace) -> list[Path]:
 def _cmd_migrate(args: argparse.Namespace) -> int:
     from . import migrate
 
-    url = resolve_url(args.database_url)
+    url = resolve_migrate_url(args.database_url)
     migrate.apply(
         url, apps=_apps(args), extra=_extra(args), target=args.target, dry_run=args.dry_run
     )
@@ -74,7 +75,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 def _cmd_rollback(args: argparse.Namespace) -> int:
     from . import migrate
 
-    url = resolve_url(args.database_url)
+    url = resolve_migrate_url(args.database_url)
     migrate.rollback(
         url,
         apps=_apps(args),
@@ -89,7 +90,7 @@ def _cmd_rollback(args: argparse.Namespace) -> int:
 def _cmd_status(args: argparse.Namespace) -> int:
     from . import migrate
 
-    url = resolve_url(args.database_url)
+    url = resolve_migrate_url(args.database_url)
     state = migrate.status(url, apps=_apps(args), extra=_extra(args))
     print(migrate.format_status(state))
     if args.exit_code and (state.pending or state.problems):
@@ -100,7 +101,9 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from . import migrate
 
-    st = migrate.verify(resolve_url(args.database_url), apps=_apps(args), extra=_extra(args))
+    st = migrate.verify(
+        resolve_migrate_url(args.database_url), apps=_apps(args), extra=_extra(args)
+    )
     print(f"ok: every applied migration matches its file, nothing unfinished ({st.summary()})")
     return 0
 
@@ -119,9 +122,29 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     from . import migrate
 
     out = Path(args.output) if args.output else project_root() / "schema"
-    url = resolve_url(args.database_url)
+    url = resolve_migrate_url(args.database_url)
     for path in migrate.write_schema_files(url, out, apps=_apps(args)):
         print(f"wrote {path}")
+    return 0
+
+
+def _cmd_roles(args: argparse.Namespace) -> int:
+    from .migrate import resolve_sources
+    from .migrate.roles import ensure_roles, needed_roles, role_sql
+
+    sources = resolve_sources(apps=_apps(args), extra=_extra(args))
+    roles = needed_roles(sources.files)
+    if not args.apply:
+        print(role_sql(roles, login=args.login), end="")
+        return 0
+    from .migrate.state import Target
+
+    target = Target.parse(resolve_migrate_url(args.database_url))
+    with target.connect() as conn:
+        created = ensure_roles(conn, roles, target.masked)
+        if args.login:
+            conn.execute(role_sql([], login=args.login).encode())
+    print(f"created: {', '.join(created) or 'none (all exist)'}")
     return 0
 
 
@@ -250,6 +273,20 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         )
     )
     p.set_defaults(func=_cmd_verify)
+
+    p = _with_db(
+        sub.add_parser(
+            "roles",
+            help="print (or --apply) the SQL creating datalayer_owner and the apps' group roles",
+            description="Roles belong to the cluster and need CREATEROLE. migrate creates the "
+            "ones it needs when its login may; otherwise an administrator runs this SQL.",
+            epilog="examples: datalayer roles --app fintech --login deploy | psql; "
+            "datalayer roles --apply",
+        )
+    )
+    p.add_argument("--login", help="also grant datalayer_owner to this migrating login")
+    p.add_argument("--apply", action="store_true", help="run it against the database URL")
+    p.set_defaults(func=_cmd_roles)
 
     p = sub.add_parser("new", help="create the next numbered migration of a history")
     p.add_argument("history", help="core, an application, or your own history's name")

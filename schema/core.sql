@@ -64,6 +64,23 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
 COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
 
 --
+-- Name: current_user_id(); Type: FUNCTION; Schema: core; Owner: -
+--
+
+CREATE FUNCTION core.current_user_id() RETURNS uuid
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT nullif(current_setting('datalayer.user_id', true), '')::uuid
+$$;
+
+--
+-- Name: FUNCTION current_user_id(); Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON FUNCTION core.current_user_id() IS 'The application user of this transaction (the datalayer.user_id setting, set by db.transaction(user_id=...)); NULL when unset, which row-level security policies treat as nobody.';
+
+--
 -- Name: tg__audit(); Type: FUNCTION; Schema: core; Owner: -
 --
 
@@ -75,6 +92,7 @@ DECLARE
     v_old jsonb;
     v_new jsonb;
     v_changed text[];
+    v_role text;
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         v_old := to_jsonb(OLD) - coalesce(TG_ARGV, ARRAY[]::text[]);
@@ -91,7 +109,18 @@ BEGIN
             RETURN NULL;  -- nothing recorded for an UPDATE that changed no audited column
         END IF;
     END IF;
-    INSERT INTO core.audit_log (schema_name, table_name, operation, row_id, old_values, new_values, changed_columns, actor)
+    IF (SELECT r.rolsuper FROM pg_roles AS r WHERE r.rolname = session_user) THEN
+        v_role := 'superuser';
+    ELSE
+        SELECT r.rolname
+        INTO v_role
+        FROM pg_roles AS r
+        WHERE r.rolname IN (TG_TABLE_SCHEMA || '_app', TG_TABLE_SCHEMA || '_worker', 'datalayer_owner')
+            AND pg_has_role(session_user, r.oid, 'MEMBER')
+        ORDER BY r.rolname = 'datalayer_owner', r.rolname
+        LIMIT 1;
+    END IF;
+    INSERT INTO core.audit_log (schema_name, table_name, operation, row_id, old_values, new_values, changed_columns, actor, db_user, app_role)
     VALUES (
         TG_TABLE_SCHEMA,
         TG_TABLE_NAME,
@@ -100,7 +129,9 @@ BEGIN
         v_old,
         v_new,
         v_changed,
-        nullif(current_setting('datalayer.actor', true), '')
+        nullif(current_setting('datalayer.actor', true), ''),
+        session_user,
+        v_role
     );
     RETURN NULL;
 END;
@@ -205,9 +236,12 @@ CREATE TABLE core.audit_log (
     actor text,
     db_user text DEFAULT CURRENT_USER NOT NULL,
     transaction_id bigint DEFAULT txid_current() NOT NULL,
+    app_role text,
     CONSTRAINT audit_log_operation_check CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text]))),
     CONSTRAINT audit_log_values_check CHECK ((((operation = 'INSERT'::text) AND (old_values IS NULL) AND (new_values IS NOT NULL)) OR ((operation = 'UPDATE'::text) AND (old_values IS NOT NULL) AND (new_values IS NOT NULL)) OR ((operation = 'DELETE'::text) AND (old_values IS NOT NULL) AND (new_values IS NULL))))
 );
+
+ALTER TABLE ONLY core.audit_log FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE audit_log; Type: COMMENT; Schema: core; Owner: -
@@ -243,13 +277,19 @@ COMMENT ON COLUMN core.audit_log.changed_columns IS 'UPDATE only: the columns wh
 -- Name: COLUMN audit_log.actor; Type: COMMENT; Schema: core; Owner: -
 --
 
-COMMENT ON COLUMN core.audit_log.actor IS 'The application user responsible: the datalayer.actor setting of the transaction, if set.';
+COMMENT ON COLUMN core.audit_log.actor IS 'The application user the service names (the datalayer.actor setting): the service''s claim, whereas db_user and app_role are the database''s facts.';
 
 --
 -- Name: COLUMN audit_log.db_user; Type: COMMENT; Schema: core; Owner: -
 --
 
-COMMENT ON COLUMN core.audit_log.db_user IS 'The database role that made the change.';
+COMMENT ON COLUMN core.audit_log.db_user IS 'The database login that made the change (session_user), whatever role it switched to.';
+
+--
+-- Name: COLUMN audit_log.app_role; Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON COLUMN core.audit_log.app_role IS 'The role the login acted through (<schema>_app, <schema>_worker, datalayer_owner, or superuser), read from the catalog when the row was written.';
 
 --
 -- Name: CONSTRAINT audit_log_operation_check ON audit_log; Type: COMMENT; Schema: core; Owner: -
@@ -293,6 +333,24 @@ CREATE TRIGGER _100_forbid_mutation BEFORE DELETE OR UPDATE ON core.audit_log FO
 --
 
 CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON core.audit_log FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: audit_log; Type: ROW SECURITY; Schema: core; Owner: -
+--
+
+ALTER TABLE core.audit_log ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: audit_log audit_log_owner; Type: POLICY; Schema: core; Owner: -
+--
+
+CREATE POLICY audit_log_owner ON core.audit_log TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY audit_log_owner ON audit_log; Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON POLICY audit_log_owner ON core.audit_log IS 'The owner (and the definer trigger, which runs as it) writes and reads every row; application roles get a read policy for their own schema in their application''s migrations.';
 
 --
 -- PostgreSQL database dump complete

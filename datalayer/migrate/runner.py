@@ -26,9 +26,11 @@ from typing import Final
 import psycopg
 import psycopg.errors
 from psycopg import sql
+from psycopg.pq import TransactionStatus
 
 from . import checks
 from .files import MigrationError, MigrationFile, history_of
+from .roles import ensure_roles, needed_roles
 from .sources import Sources, load_sources
 from .state import (
     Conn,
@@ -87,6 +89,7 @@ def _session(target: Target, quiet: bool) -> Iterator[Conn]:
 
 def _prepare(target: Target, conn: Conn, sources: Sources, quiet: bool) -> State:
     """Under the lock: bookkeeping tables, renamed ids carried over, unrecorded checksums adopted."""
+    check_migrating_role(conn, target.masked)
     state = read_state(conn)
     todo, problems = pending_renames(state, sources.renamed, sources.by_id)
     if problems:
@@ -137,12 +140,31 @@ def _check_durations(**values: str) -> None:
 # -- running one migration -----------------------------------------------------------------------
 
 
-def _execute(work: Conn, statements: Sequence[str], skip: frozenset[int] = frozenset()) -> None:
+# Extensions belong to the cluster's administrators: some (earthdistance) need a superuser, and
+# only their owner may drop them. These statements run as the migrating login, the rest as the owner.
+_EXTENSION_STATEMENT: Final = re.compile(
+    r"^(?:\s*--[^\n]*\n|\s+)*(CREATE|DROP|ALTER|COMMENT\s+ON)\s+EXTENSION\b", re.IGNORECASE
+)
+
+
+def _execute(
+    work: Conn,
+    statements: Sequence[str],
+    skip: frozenset[int] = frozenset(),
+    *,
+    owner: bool = False,
+) -> None:
     for i, statement in enumerate(statements):
         if i in skip:
             continue
+        as_login = owner and _EXTENSION_STATEMENT.match(statement) is not None
+        scope = "" if work.info.transaction_status == TransactionStatus.IDLE else "LOCAL "
         try:
+            if as_login:
+                work.execute(f"SET {scope}ROLE NONE".encode())
             work.execute(statement.encode())
+            if as_login:
+                work.execute(f"SET {scope}ROLE datalayer_owner".encode())
         except psycopg.Error as exc:
             exc.add_note(statement)
             raise
@@ -219,6 +241,56 @@ def _failure(
     )
 
 
+OWNER_ROLE: Final = "datalayer_owner"
+
+
+def _owner_role(work: Conn) -> bool:
+    """Whether an application's migrations run as ``datalayer_owner`` here: it exists, this login
+    may become it, and it may create schemas in this database (granted by core's roles
+    migration). Core's own migrations run as the migrating login: they set up what the owner may
+    do, and give it what they create."""
+    row = work.execute(
+        "SELECT pg_has_role(current_user, r.oid, 'MEMBER')"
+        " AND has_database_privilege(r.oid, current_database(), 'CREATE')"
+        " FROM pg_roles AS r WHERE r.rolname = %s",
+        (OWNER_ROLE,),
+    ).fetchone()
+    return bool(row and row[0])
+
+
+@contextlib.contextmanager
+def _as_owner(work: Conn, owner: bool) -> Iterator[None]:
+    if not owner:
+        yield
+        return
+    work.execute("SET ROLE datalayer_owner")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(psycopg.Error):
+            work.execute("RESET ROLE")
+
+
+def check_migrating_role(conn: Conn, masked: str) -> None:
+    """Refuse to migrate as a role that cannot own the schema (an application role)."""
+    row = conn.execute(
+        "SELECT current_user, me.rolsuper,"
+        " EXISTS (SELECT FROM pg_roles WHERE rolname = %s),"
+        " pg_has_role(current_user, (SELECT oid FROM pg_roles WHERE rolname = %s), 'MEMBER')"
+        " FROM pg_roles AS me WHERE me.rolname = current_user",
+        (OWNER_ROLE, OWNER_ROLE),
+    ).fetchone()
+    if row is None:
+        return
+    user, superuser, owner_exists, member = row
+    if owner_exists and not superuser and not member:
+        raise MigrationError(
+            f"refusing to migrate {masked} as role {user}: it is neither {OWNER_ROLE} nor a member "
+            f"of it, so it cannot own the schema (an application role never changes it). Connect "
+            "as the owner's login: DATALAYER_MIGRATE_URL (or --database-url)."
+        )
+
+
 def _run(
     work: Conn,
     file: MigrationFile,
@@ -233,9 +305,14 @@ def _run(
     attempt = 0
     while True:
         try:
+            owner = file.history != "core" and _owner_role(work)
             if file.transactional:
                 with work.transaction():
-                    _execute(work, statements)
+                    if owner:
+                        work.execute("SET LOCAL ROLE datalayer_owner")
+                    _execute(work, statements, owner=owner)
+                    if owner:
+                        work.execute("SET LOCAL ROLE NONE")
                     if direction == "apply":
                         record_applied(work, file)
                     else:
@@ -243,11 +320,13 @@ def _run(
             elif direction == "apply":
                 mark_started(work, file)
                 skip = _repair(work, file, quiet) if repair else frozenset()
-                _execute(work, statements, skip)
+                with _as_owner(work, owner):
+                    _execute(work, statements, skip, owner=owner)
                 with work.transaction():
                     record_applied(work, file)
             else:
-                _execute(work, statements)
+                with _as_owner(work, owner):
+                    _execute(work, statements, owner=owner)
                 with work.transaction():
                     record_rolled_back(work, file.id)
             return
@@ -313,6 +392,10 @@ def _execute_plan(
                     f"{checks.summarize(sources, state).summary()}"
                 )
             return []
+        if forward:
+            created = ensure_roles(conn, needed_roles(todo), db.masked)
+            if created and not quiet:
+                say(f"created roles {', '.join(created)}")
         if not quiet:
             say(
                 f"{'applying' if forward else 'rolling back'} {len(todo)} migration(s) on {db.masked}"

@@ -136,12 +136,14 @@ def released_tree(directory: Path) -> list[str]:
     the one recorded in renamed.json for it, which proves the rebuild is byte-exact."""
     by_new = {v["id"]: old for old, v in RENAMED.items()}
     sources = migrate.resolve_sources()
-    old_ids = sorted(
-        [f.id for f in sources.history("core").files] + list(RENAMED), key=lambda i: i[:4]
-    )
+    first_renamed = min(int(old[:4]) for old in RENAMED)
+    core = [f.id for f in sources.history("core").files if f.number < first_renamed]
+    old_ids = sorted(core + list(RENAMED), key=lambda i: i[:4])
     directory.mkdir()
     for f in sources.files:
         old = by_new.get(f.id, f.id)
+        if old not in old_ids:
+            continue  # added after the linear history
         text = f.path.read_text()
         if old in RENAMED:
             previous = old_ids[old_ids.index(old) - 1]
@@ -182,24 +184,21 @@ def test_a_database_under_the_former_ids_is_carried_over(
     assert len(old_ids) == 49
     migrate_as_released(url, tmp_path / "released")
     assert recorded(url) == old_ids
-    before = tmp_path / "before.sql"
-    migrate.dump_schema(url, before)
 
-    # read-only commands already see the new ids and report nothing to do
+    # read-only commands already see the new ids: pending are only migrations added since
+    released = {v["id"] for v in RENAMED.values()} | {i for i in old_ids if ".core." in i}
+    added = [f.id for f in migrate.resolve_sources().files if f.id not in released]
     st = migrate.status(url)
-    assert st.pending == [] and st.ok
+    assert st.pending == added and st.ok
     assert any("recorded under former ids" in n for n in st.notes)
 
-    assert migrate.apply(url, quiet=True) == []  # nothing applied again
+    assert migrate.apply(url, quiet=True) == added  # nothing released is applied again
     new_ids = sorted(f.id for f in migrate.resolve_sources().files)
     assert recorded(url) == new_ids
     applies = query(url, "SELECT count(*) FROM _yoyo_log WHERE operation = 'apply'")[0][0]
-    assert applies == 49  # the released runner's, none since
+    assert applies == 49 + len(added)  # the released runner's, then only the added ones
     sums = dict(query(url, "SELECT migration_id, sha256 FROM _datalayer_migration"))
     assert sums == {f.id: f.sha256 for f in migrate.resolve_sources().files}
-    after = tmp_path / "after.sql"
-    migrate.dump_schema(url, after)
-    assert after.read_text() == before.read_text()
     migrate.verify(url)
     # and it is an ordinary database now: one app rolls back alone
     migrate.rollback(url, apps=["validation"], count=1, quiet=True)
