@@ -284,12 +284,12 @@ class _Attempt:
                 except asyncio.CancelledError:
                     if not committed:
                         raise
-                    # COMMIT succeeded: the block is done. The cancellation is delivered at the
-                    # caller's next await instead of passing for a failed transaction.
+                    # COMMIT succeeded and the release completes anyway: the work is done, so the
+                    # cancellation is absorbed rather than passing for a transaction that failed.
                     task = asyncio.current_task()
                     if task is not None:
                         task.uncancel()
-                        task.cancel()
+                    log.debug("a cancellation arrived after COMMIT succeeded; the commit stands")
         if exc is not None:
             if errors.is_driver_error(exc):
                 raise translate(exc, errors.CATALOG) from exc
@@ -412,12 +412,15 @@ class _Lifecycle:
         if isinstance(conn, _Connection):
             conn._datalayer_born = time.monotonic()
         self.opened += 1
-        conn.add_termination_listener(self._on_close)
+        pid = conn.get_server_pid()
+
+        def closed(_: object) -> None:
+            self.closed += 1
+            pool_log.debug("connection closed (backend pid %d, %d open)", pid, self.open)
+
+        conn.add_termination_listener(closed)
         pool_log.debug(
-            "connection opened to %s (backend pid %d, %d open)",
-            self.masked_url,
-            conn.get_server_pid(),
-            self.open,
+            "connection opened to %s (backend pid %d, %d open)", self.masked_url, pid, self.open
         )
         if not self.local and not is_encrypted(conn) and not self.warned_plaintext:
             self.warned_plaintext = True
@@ -426,12 +429,6 @@ class _Lifecycle:
                 "verify-full) unless the network is trusted",
                 self.masked_url,
             )
-
-    def _on_close(self, conn: asyncpg.Connection[Any] | PoolConnectionProxy[Any]) -> None:
-        self.closed += 1
-        pool_log.debug(
-            "connection closed (backend pid %d, %d open)", conn.get_server_pid(), self.open
-        )
 
 
 def _connect_retryable(exc: errors.DataLayerError) -> bool:
@@ -605,15 +602,18 @@ class Database:
             conn = await self._checkout(timeout)
             if not self._check_on_acquire:
                 return conn
+            raw: asyncpg.Connection[asyncpg.Record] = conn._con  # type: ignore[attr-defined]
             reason = await self._unusable(conn)
             if reason is None:
                 return conn
-            raw: asyncpg.Connection[asyncpg.Record] = conn._con  # type: ignore[attr-defined]
             self._lifecycle.replaced += 1
             pool_log.info(
                 "replacing a connection (backend pid %d): %s", raw.get_server_pid(), reason
             )
-            raw.terminate()  # hands the slot back to the pool, empty
+            if not raw.is_closed():
+                raw.terminate()  # hands the slot back to the pool, empty
+            elif conn._con is not None:  # type: ignore[attr-defined]
+                await self._release(conn)
         return await self._checkout(timeout)
 
     async def _checkout(self, timeout: float | None) -> PoolConnectionProxy[asyncpg.Record]:
