@@ -33,7 +33,16 @@ from .errors import ConfigurationError, PoolTimeout, RetryableError, translate
 from .queries import STATELESS_ATTRIBUTE, Connection, configure_logging
 from .settings import Settings, is_local_host
 
-__all__ = ["Database", "Health", "Isolation", "PoolInfo", "TransactionContext"]
+__all__ = [
+    "Database",
+    "DatabaseHealth",
+    "Health",
+    "Isolation",
+    "MigrationInfo",
+    "PoolInfo",
+    "TransactionContext",
+    "is_encrypted",
+]
 
 log = logging.getLogger("datalayer.db")
 #: Connection lifecycle: opened, closed, replaced (too old or dead), acquire timeouts, retries.
