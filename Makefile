@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: help install migrate rollback status verify new-migration schema gen gen-check bench dev-up dev-down lint typecheck test all clean
+.PHONY: help install migrate rollback status verify new-migration schema gen gen-check bench dev-up dev-down example lint typecheck test all clean
 
 help: ## show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -55,6 +55,11 @@ dev-up: install ## start the embedded PostgreSQL cluster (.pgdata/) and print it
 
 dev-down: install ## stop the embedded PostgreSQL cluster
 	$(BIN)/datalayer dev down
+
+example: install ## run the example HoardRun service (examples/hoardrun_api) on the embedded database, migrated (DATABASE_URL to use another)
+	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/datalayer dev up >/dev/null; fi
+	DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/datalayer dev url)}" $(BIN)/datalayer migrate
+	DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/datalayer dev url)}" PYTHONPATH=examples/hoardrun_api $(BIN)/python -m hoardrun_api
 
 lint: install ## ruff (lint + format check) and squawk on the migrations
 	$(BIN)/ruff check datalayer tests bench
