@@ -486,6 +486,8 @@ class Database:
         self._recycle = settings.pool_recycle
         self._pre_ping = settings.pool_pre_ping
         self._check_on_acquire = bool(self._recycle) or self._pre_ping
+        #: Called with (seconds waited, timed out) after each acquire (``datalayer.otel``).
+        self._acquire_observer: Callable[[float, bool], None] | None = None
 
     @classmethod
     async def connect(cls, settings: Settings | None = None, *, url: str | None = None) -> Database:
@@ -626,6 +628,19 @@ class Database:
         return await self._checkout(timeout)
 
     async def _checkout(self, timeout: float | None) -> PoolConnectionProxy[asyncpg.Record]:
+        observer = self._acquire_observer
+        if observer is None:
+            return await self._checkout_now(timeout)
+        started = time.perf_counter()
+        try:
+            conn = await self._checkout_now(timeout)
+        except PoolTimeout:
+            observer(time.perf_counter() - started, True)
+            raise
+        observer(time.perf_counter() - started, False)
+        return conn
+
+    async def _checkout_now(self, timeout: float | None) -> PoolConnectionProxy[asyncpg.Record]:
         wait = self.settings.pool_timeout if timeout is None else timeout
         try:
             free = getattr(self._pool, "_queue", None)  # asyncpg's queue of free holders
