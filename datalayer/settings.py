@@ -365,7 +365,11 @@ def env_example() -> str:
     """The text of ``.env.example``: every setting, its default and what it does."""
     lines = [
         "# datalayer settings: every variable, its default and what it does.",
-        "# Generated from datalayer.settings.Settings: python -m datalayer.settings > .env.example",
+        "# Generated from datalayer.settings.Settings (a test keeps it in sync):",
+        "#   python -c 'from datalayer.settings import env_example; print(env_example(), end=\"\")'",
+        "# Seed spellings also read: "
+        + ", ".join(alias for aliases in SEED_ALIASES.values() for alias in aliases)
+        + ".",
         "",
     ]
     for name, field in Settings.model_fields.items():
@@ -386,7 +390,3 @@ def env_example() -> str:
         lines.append(f"{variable}={value}" if name == "url" else f"# {variable}={value}")
         lines.append("")
     return "\n".join(lines)
-
-
-if __name__ == "__main__":
-    print(env_example(), end="")
