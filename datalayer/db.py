@@ -614,9 +614,13 @@ class Database:
             if not self._check_on_acquire:
                 return conn
             raw: asyncpg.Connection[asyncpg.Record] = conn._con  # type: ignore[attr-defined]
-            reason = await self._unusable(conn)
+            reason = self._too_old(raw)
             if reason is None:
-                return conn
+                if not self._pre_ping:
+                    return conn
+                reason = await self._ping(conn, raw)
+                if reason is None:
+                    return conn
             self._lifecycle.replaced += 1
             pool_log.info(
                 "replacing a connection (backend pid %d): %s", raw.get_server_pid(), reason
@@ -629,28 +633,20 @@ class Database:
 
     async def _checkout(self, timeout: float | None) -> PoolConnectionProxy[asyncpg.Record]:
         observer = self._acquire_observer
-        if observer is None:
-            return await self._checkout_now(timeout)
-        started = time.perf_counter()
-        try:
-            conn = await self._checkout_now(timeout)
-        except PoolTimeout:
-            observer(time.perf_counter() - started, True)
-            raise
-        observer(time.perf_counter() - started, False)
-        return conn
-
-    async def _checkout_now(self, timeout: float | None) -> PoolConnectionProxy[asyncpg.Record]:
+        started = time.perf_counter() if observer is not None else 0.0
         wait = self.settings.pool_timeout if timeout is None else timeout
         try:
             free = getattr(self._pool, "_queue", None)  # asyncpg's queue of free holders
             if free is not None and not free.empty():
                 # A connection is free: nothing to wait for, so skip the timer (asyncio.wait_for
                 # costs a task per call, a measurable share of a one-statement call).
-                return await self._pool.acquire()
-            return await self._pool.acquire(timeout=wait)
+                conn = await self._pool.acquire()
+            else:
+                conn = await self._pool.acquire(timeout=wait)
         except TimeoutError:
             self._lifecycle.acquire_timeouts += 1
+            if observer is not None:
+                observer(time.perf_counter() - started, True)
             pool_log.warning(
                 "no connection free within %g s (pool max %d, all in use)",
                 wait,
@@ -662,22 +658,29 @@ class Database:
             ) from None
         except Exception as exc:
             raise translate(exc, errors.CATALOG) from exc
+        if observer is not None:
+            observer(time.perf_counter() - started, False)
+        return conn
 
-    async def _unusable(self, conn: PoolConnectionProxy[asyncpg.Record]) -> str | None:
-        """Why a checked-out connection must be replaced (too old, or dead), or ``None``."""
-        raw: asyncpg.Connection[asyncpg.Record] = conn._con  # type: ignore[attr-defined]
+    def _too_old(self, raw: asyncpg.Connection[asyncpg.Record]) -> str | None:
         if self._recycle and isinstance(raw, _Connection):
             age = time.monotonic() - raw._datalayer_born
             if age > self._recycle:
                 return f"open for {age:.0f} s, over DATABASE_POOL_RECYCLE={self._recycle:g}"
-        if self._pre_ping:
-            try:
-                await raw.execute("SELECT 1")
-            except asyncio.CancelledError:
+        return None
+
+    async def _ping(
+        self, conn: PoolConnectionProxy[asyncpg.Record], raw: asyncpg.Connection[asyncpg.Record]
+    ) -> str | None:
+        """``DATABASE_POOL_PRE_PING``: a real statement (asyncpg breaks on an empty one)."""
+        try:
+            await raw.execute("SELECT 1")
+        except asyncio.CancelledError:
+            if conn._con is not None:  # type: ignore[attr-defined]
                 await self._release(conn)
-                raise
-            except Exception as exc:
-                return f"the pre-ping failed ({type(exc).__name__})"
+            raise
+        except Exception as exc:
+            return f"the pre-ping failed ({type(exc).__name__})"
         return None
 
     async def _release(self, conn: PoolConnectionProxy[asyncpg.Record]) -> None:
