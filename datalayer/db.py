@@ -607,12 +607,12 @@ class Database:
     async def _acquire_proxy(
         self, timeout: float | None = None
     ) -> PoolConnectionProxy[asyncpg.Record]:
+        if not self._check_on_acquire:
+            return await self._checkout(timeout)
         # Every connection replaced below was closed, so a new one is opened in its place; the
         # bound keeps a server that refuses every check from looping forever.
         for _ in range(self._pool.get_max_size() + 1):
             conn = await self._checkout(timeout)
-            if not self._check_on_acquire:
-                return conn
             raw: asyncpg.Connection[asyncpg.Record] = conn._con  # type: ignore[attr-defined]
             reason = self._too_old(raw)
             if reason is None:
