@@ -14,7 +14,7 @@ APP_ARGS := $(foreach a,$(subst $(comma), ,$(APP)),--app $(a))
 # embedded cluster under .pgdata/ explicitly and use its URL. `datalayer` itself never does.
 WITH_DB = eval "$$($(BIN)/datalayer dev up --if-unset)" &&
 
-.PHONY: help install migrate rollback status verify new-migration schema gen gen-check bench dev-up dev-down lint typecheck test all clean
+.PHONY: help install migrate rollback status verify new-migration schema gen gen-check bench dev-up dev-down example lint typecheck test all clean
 
 help: ## show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -62,9 +62,12 @@ dev-up: install ## start the embedded PostgreSQL cluster (.pgdata/) and print th
 dev-down: install ## stop the embedded PostgreSQL cluster
 	$(BIN)/datalayer dev down
 
+example: install ## run the example HoardRun service (examples/hoardrun_api) on DATABASE_URL, else the embedded database, migrated for fintech
+	@$(WITH_DB) $(BIN)/datalayer migrate --app fintech && PYTHONPATH=examples/hoardrun_api $(BIN)/python -m hoardrun_api
+
 lint: install ## ruff (lint + format check), squawk on the migrations, import contracts
-	$(BIN)/ruff check datalayer tests bench
-	$(BIN)/ruff format --check datalayer tests bench
+	$(BIN)/ruff check datalayer tests bench examples
+	$(BIN)/ruff format --check datalayer tests bench examples
 	$(BIN)/squawk --assume-in-transaction --exclude-path='*.rollback.sql' migrations/*/*.sql
 	$(BIN)/lint-imports
 

@@ -20,6 +20,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
+from uuid import UUID
 
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
@@ -30,11 +31,22 @@ from pydantic import BaseModel
 from . import errors
 from .errors import ConfigurationError, PoolTimeout, RetryableError, translate
 from .queries import STATELESS_ATTRIBUTE, Connection, configure_logging
-from .settings import Settings
+from .settings import Settings, is_local_host
 
-__all__ = ["Database", "Health", "Isolation", "PoolInfo", "TransactionContext"]
+__all__ = [
+    "Database",
+    "DatabaseHealth",
+    "Health",
+    "Isolation",
+    "MigrationInfo",
+    "PoolInfo",
+    "TransactionContext",
+    "is_encrypted",
+]
 
 log = logging.getLogger("datalayer.db")
+#: Connection lifecycle: opened, closed, replaced (too old or dead), acquire timeouts, retries.
+pool_log = logging.getLogger("datalayer.pool")
 
 Isolation = Literal["read_committed", "repeatable_read", "serializable"]
 T = TypeVar("T")
@@ -48,12 +60,15 @@ _ISOLATION_SQL = {
 # What asyncpg's Connection.get_reset_query() sends on release, minus nothing.
 _RESET_SQL = "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;"
 ACTOR_SETTING = "datalayer.actor"
+USER_ID_SETTING = "datalayer.user_id"
 
 
 class _Connection(asyncpg.Connection):
-    """asyncpg connection that remembers whether its session was reset by our COMMIT."""
+    """asyncpg connection that remembers whether its session was reset by our COMMIT, and when it
+    was opened (for ``DATABASE_POOL_RECYCLE``)."""
 
     _datalayer_clean: bool = False
+    _datalayer_born: float = 0.0
 
 
 def _literal(value: str) -> str:
@@ -124,9 +139,12 @@ class TransactionContext:
         deferrable: bool,
         retries: int,
         actor: str | None,
+        user_id: UUID | None,
         backoff: float,
         max_backoff: float,
     ) -> None:
+        if user_id is not None and not isinstance(user_id, UUID):
+            raise ConfigurationError(f"user_id must be a uuid.UUID, not {type(user_id).__name__}")
         if isolation is not None and isolation not in _ISOLATION_SQL:
             raise ConfigurationError(f"unknown isolation level {isolation!r}")
         if retries < 0:
@@ -137,6 +155,7 @@ class TransactionContext:
         self._deferrable = deferrable
         self.retries = retries
         self._actor = actor
+        self._user_id = user_id
         self._backoff = backoff
         self._max_backoff = max_backoff
         self._begin = self._begin_sql()
@@ -151,6 +170,9 @@ class TransactionContext:
         sql += ";"
         if self._actor is not None:
             sql += f" SET LOCAL {ACTOR_SETTING} = {_literal(self._actor)};"
+        if self._user_id is not None:
+            # str(UUID) is 36 characters of [0-9a-f-]: nothing to quote.
+            sql += f" SELECT set_config('{USER_ID_SETTING}', '{self._user_id}', true);"
         return sql
 
     async def __aenter__(self) -> Connection:
@@ -251,9 +273,11 @@ class _Attempt:
         assert conn is not None and raw is not None
         self._conn = self._raw = None
         raw._top_xact = None  # type: ignore[attr-defined]
+        committed = False
         try:
             if exc is None:
-                await self._commit(raw)
+                await self._commit(raw, readonly=self._pg_xact[1])
+                committed = True
             elif not raw.is_closed():
                 try:
                     # ROLLBACK and the session reset travel in one message.
@@ -264,14 +288,24 @@ class _Attempt:
                     log.warning("rollback failed: %s", end_exc)
         finally:
             if conn._con is not None:  # type: ignore[attr-defined]  # dead: already left the pool
-                await self._db._release(conn)
+                try:
+                    await self._db._release(conn)  # shielded by asyncpg: it completes anyway
+                except asyncio.CancelledError:
+                    if not committed:
+                        raise
+                    # COMMIT succeeded and the release completes anyway: the work is done, so the
+                    # cancellation is absorbed rather than passing for a transaction that failed.
+                    task = asyncio.current_task()
+                    if task is not None:
+                        task.uncancel()
+                    log.debug("a cancellation arrived after COMMIT succeeded; the commit stands")
         if exc is not None:
             if errors.is_driver_error(exc):
                 raise translate(exc, errors.CATALOG) from exc
             raise exc
 
     @staticmethod
-    async def _commit(raw: asyncpg.Connection[asyncpg.Record]) -> None:
+    async def _commit(raw: asyncpg.Connection[asyncpg.Record], *, readonly: bool) -> None:
         if raw.is_closed():
             raise errors.ConnectionLost("connection lost before COMMIT", sqlstate="08006")
         try:
@@ -279,13 +313,26 @@ class _Attempt:
             # in the block failed (and was caught there), the reset fails with 25P02 instead of
             # COMMIT silently rolling back.
             await raw.execute(f"{_RESET_SQL} COMMIT;")
+        except asyncio.CancelledError as cancel:
+            # COMMIT was sent: whether the server applied it is unknown, and the connection is in
+            # an unknown state. Never let a bare CancelledError stand for a commit that happened.
+            raw.terminate()
+            if readonly:
+                raise  # a read-only transaction changed nothing: plain cancellation is the truth
+            raise errors.CommitOutcomeUnknown(
+                "the task was cancelled while COMMIT was in flight: the transaction may or may "
+                "not have been committed",
+                sqlstate="57014",
+            ) from cancel
         except Exception as end_exc:
             mapped = translate(end_exc, errors.CATALOG)
             if not raw.is_closed() and raw.is_in_transaction():
                 with contextlib.suppress(Exception):
                     await raw.execute("ROLLBACK")
-            if isinstance(mapped, errors.ConnectionLost | errors.QueryTimeout) and not isinstance(
-                mapped, errors.LockTimeout
+            if (
+                not readonly
+                and isinstance(mapped, errors.ConnectionLost | errors.QueryTimeout)
+                and not isinstance(mapped, errors.LockTimeout)
             ):
                 raise errors.CommitOutcomeUnknown(
                     f"the connection failed while committing ({mapped.message}): the transaction "
@@ -298,6 +345,8 @@ class _Attempt:
                     "was caught in the block",
                     sqlstate="25P02",
                 ) from end_exc
+            # A read-only transaction that lost its connection at COMMIT changed nothing: the
+            # error stays retryable (ConnectionLost) instead of an unknown outcome.
             raise mapped from end_exc
         if isinstance(raw, _Connection):
             raw._datalayer_clean = True
@@ -318,22 +367,27 @@ SslArg = Literal["disable", "prefer", "allow", "require", "verify-ca", "verify-f
 
 
 def _ssl_mode(settings: Settings, dsn: str) -> SslArg | None:
-    """``DATABASE_SSL_MODE`` when set; else the URL's ``sslmode``; else ``prefer``. A conflict
-    between the two is refused rather than silently downgraded."""
-    from urllib.parse import parse_qs, urlsplit
-
-    in_url = parse_qs(urlsplit(dsn).query).get("sslmode", [None])[-1]
-    explicit = "ssl_mode" in settings.model_fields_set
-    if explicit and in_url and in_url != settings.ssl_mode.value:
+    """What to pass to asyncpg as ``ssl``: ``DATABASE_SSL_MODE`` when set; else ``None`` when the
+    URL has an ``sslmode`` (asyncpg applies it); else ``prefer`` for a local host and ``require``
+    for any other. A conflict between the setting and the URL is refused rather than silently
+    downgraded."""
+    in_url = settings.url_ssl_mode
+    if settings.ssl_mode is not None and in_url and in_url != settings.ssl_mode.value:
         raise ConfigurationError(
             f"DATABASE_SSL_MODE={settings.ssl_mode.value} contradicts sslmode={in_url} in "
             "DATABASE_URL; set one of them",
             variable="DATABASE_SSL_MODE",
         )
-    if in_url and not explicit:
-        return None  # asyncpg applies the URL's sslmode
-    mode: SslArg = settings.ssl_mode.value
+    if in_url and settings.ssl_mode is None:
+        return None
+    mode: SslArg = settings.effective_ssl_mode().value
     return mode
+
+
+def is_encrypted(conn: asyncpg.Connection[asyncpg.Record]) -> bool:
+    """Whether this connection runs over TLS."""
+    transport = getattr(conn, "_transport", None)
+    return transport is not None and transport.get_extra_info("ssl_object") is not None
 
 
 async def _reset_connection(conn: asyncpg.Connection[asyncpg.Record]) -> None:
@@ -346,8 +400,52 @@ async def _reset_connection(conn: asyncpg.Connection[asyncpg.Record]) -> None:
         await conn.execute(reset)
 
 
-async def _ping(conn: PoolConnectionProxy[asyncpg.Record]) -> None:
-    await conn.execute("")
+class _Lifecycle:
+    """Per-connection hooks of one pool: codecs, age, the TLS check and lifecycle logging."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.masked_url = settings.masked_url
+        self.local = is_local_host(settings.host)
+        self.opened = 0
+        self.closed = 0
+        self.replaced = 0
+        self.acquire_timeouts = 0
+        self.warned_plaintext = False
+
+    @property
+    def open(self) -> int:
+        return self.opened - self.closed
+
+    async def init(self, conn: asyncpg.Connection[asyncpg.Record]) -> None:
+        await _init_connection(conn)
+        if isinstance(conn, _Connection):
+            conn._datalayer_born = time.monotonic()
+        self.opened += 1
+        pid = conn.get_server_pid()
+
+        def closed(_: object) -> None:
+            self.closed += 1
+            pool_log.debug("connection closed (backend pid %d, %d open)", pid, self.open)
+
+        conn.add_termination_listener(closed)
+        pool_log.debug(
+            "connection opened to %s (backend pid %d, %d open)", self.masked_url, pid, self.open
+        )
+        if not self.local and not is_encrypted(conn) and not self.warned_plaintext:
+            self.warned_plaintext = True
+            pool_log.warning(
+                "the connection to %s is not encrypted: set DATABASE_SSL_MODE=require (or "
+                "verify-full) unless the network is trusted",
+                self.masked_url,
+            )
+
+
+def _connect_retryable(exc: errors.DataLayerError) -> bool:
+    """Startup errors worth another attempt: the server is unreachable, starting, shutting down
+    or overloaded. Wrong credentials, a missing database or bad settings fail at once."""
+    if isinstance(exc, errors.ConnectionLost | errors.QueryTimeout):
+        return exc.sqlstate != "08P01"  # a protocol violation will not go away
+    return exc.sqlstate == "53300"  # too many connections
 
 
 _CONSTRAINTS_SQL = """
@@ -366,16 +464,37 @@ GROUP BY n.nspname, c.conname, t.relname, c.oid
 
 
 class Database:
-    """A pool of connections to one PostgreSQL database."""
+    """A pool of connections to one PostgreSQL database.
 
-    def __init__(self, settings: Settings, pool: asyncpg.Pool[asyncpg.Record]) -> None:
+    The pool opens ``DATABASE_POOL_MIN_SIZE`` connections (default 1) and grows on demand up to
+    ``DATABASE_POOL_SIZE + DATABASE_MAX_OVERFLOW``; idle connections above the minimum close after
+    ``DATABASE_POOL_IDLE_TIMEOUT``. On acquire, a connection older than ``DATABASE_POOL_RECYCLE``
+    is replaced, and with ``DATABASE_POOL_PRE_PING`` one that fails a ``SELECT 1`` is replaced too.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        pool: asyncpg.Pool[asyncpg.Record],
+        lifecycle: _Lifecycle | None = None,
+    ) -> None:
         self.settings = settings
         self._pool = pool
         self._closed = False
+        self._lifecycle = lifecycle or _Lifecycle(settings)
+        self._recycle = settings.pool_recycle
+        self._pre_ping = settings.pool_pre_ping
+        self._check_on_acquire = bool(self._recycle) or self._pre_ping
+        #: Called with (seconds waited, timed out) after each acquire (``datalayer.otel``).
+        self._acquire_observer: Callable[[float, bool], None] | None = None
 
     @classmethod
     async def connect(cls, settings: Settings | None = None, *, url: str | None = None) -> Database:
-        """Open the pool (settings from the environment / ``.env`` unless given)."""
+        """Open the pool (settings from the environment / ``.env`` unless given).
+
+        A server that cannot be reached (or is starting up) is tried again
+        ``DATABASE_CONNECT_RETRIES`` times, with exponential backoff and jitter; wrong credentials
+        or a missing database fail at once."""
         if settings is None:
             settings = Settings.load(url=url) if url else Settings.load()
         elif url is not None:
@@ -385,15 +504,41 @@ class Database:
             echo=settings.echo, parameters=settings.echo_parameters, slow_ms=settings.slow_query_ms
         )
         ssl = _ssl_mode(settings, dsn)
+        attempt = 0
+        while True:
+            lifecycle = _Lifecycle(settings)
+            try:
+                return await cls._open(settings, dsn, ssl, lifecycle)
+            except errors.DataLayerError as exc:
+                if attempt >= settings.connect_retries or not _connect_retryable(exc):
+                    raise
+                ceiling = min(
+                    settings.connect_retry_max_backoff, settings.connect_retry_backoff * 2**attempt
+                )
+                delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+                attempt += 1
+                pool_log.warning(
+                    "cannot connect to %s (%s); attempt %d of %d in %.2f s",
+                    settings.masked_url,
+                    type(exc).__name__,
+                    attempt + 1,
+                    settings.connect_retries + 1,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+
+    @classmethod
+    async def _open(
+        cls, settings: Settings, dsn: str, ssl: SslArg | None, lifecycle: _Lifecycle
+    ) -> Database:
         try:
             pool = await asyncpg.create_pool(
                 dsn,
-                min_size=settings.pool_size,
+                min_size=settings.pool_min_size,
                 max_size=settings.pool_max_size,
-                max_inactive_connection_lifetime=settings.pool_recycle,
-                init=_init_connection,
+                max_inactive_connection_lifetime=settings.pool_idle_timeout,
+                init=lifecycle.init,
                 reset=_reset_connection,
-                setup=_ping if settings.pool_pre_ping else None,
                 connection_class=_Connection,
                 statement_cache_size=settings.statement_cache_size,
                 command_timeout=settings.command_timeout,
@@ -407,17 +552,28 @@ class Database:
                 f"cannot connect to {settings.masked_url}: {mapped.message}",
                 sqlstate=mapped.sqlstate,
             ) from None
-        db = cls(settings, pool)
+        db = cls(settings, pool, lifecycle)
         try:
             await db.refresh_catalog()
-        except BaseException:
+        except BaseException as exc:
             await pool.close()
+            if isinstance(exc, errors.DataLayerError):
+                raise type(exc)(
+                    f"cannot connect to {settings.masked_url}: {exc.message}",
+                    sqlstate=exc.sqlstate,
+                ) from None
             raise
+        pool_log.info(
+            "pool open on %s (%d to %d connections)",
+            settings.masked_url,
+            settings.pool_min_size,
+            settings.pool_max_size,
+        )
         return db
 
     async def refresh_catalog(self) -> None:
         """Reload constraint columns and COMMENTs used to explain integrity errors."""
-        async with self._pool.acquire() as conn:
+        async with self.acquire() as conn:
             rows = await conn.fetch(_CONSTRAINTS_SQL)
         errors.CATALOG.update(
             {
@@ -450,20 +606,81 @@ class Database:
     async def _acquire_proxy(
         self, timeout: float | None = None
     ) -> PoolConnectionProxy[asyncpg.Record]:
+        if not self._check_on_acquire:
+            return await self._checkout(timeout)
+        # Every connection replaced below was closed, so a new one is opened in its place; the
+        # bound keeps a server that refuses every check from looping forever.
+        for _ in range(self._pool.get_max_size() + 1):
+            conn = await self._checkout(timeout)
+            raw: asyncpg.Connection[asyncpg.Record] = conn._con  # type: ignore[attr-defined]
+            reason = self._too_old(raw)
+            if reason is None:
+                if not self._pre_ping:
+                    return conn
+                reason = await self._ping(conn, raw)
+                if reason is None:
+                    return conn
+            self._lifecycle.replaced += 1
+            pool_log.info(
+                "replacing a connection (backend pid %d): %s", raw.get_server_pid(), reason
+            )
+            if not raw.is_closed():
+                raw.terminate()  # hands the slot back to the pool, empty
+            elif conn._con is not None:  # type: ignore[attr-defined]
+                await self._release(conn)
+        return await self._checkout(timeout)
+
+    async def _checkout(self, timeout: float | None) -> PoolConnectionProxy[asyncpg.Record]:
+        observer = self._acquire_observer
+        started = time.perf_counter() if observer is not None else 0.0
         wait = self.settings.pool_timeout if timeout is None else timeout
         try:
             free = getattr(self._pool, "_queue", None)  # asyncpg's queue of free holders
             if free is not None and not free.empty():
                 # A connection is free: nothing to wait for, so skip the timer (asyncio.wait_for
                 # costs a task per call, a measurable share of a one-statement call).
-                return await self._pool.acquire()
-            return await self._pool.acquire(timeout=wait)
+                conn = await self._pool.acquire()
+            else:
+                conn = await self._pool.acquire(timeout=wait)
         except TimeoutError:
+            self._lifecycle.acquire_timeouts += 1
+            if observer is not None:
+                observer(time.perf_counter() - started, True)
+            pool_log.warning(
+                "no connection free within %g s (pool max %d, all in use)",
+                wait,
+                self._pool.get_max_size(),
+            )
             raise PoolTimeout(
-                f"no connection free within {wait:g} s (pool max {self._pool.get_max_size()})"
+                f"no connection free within {wait:g} s (DATABASE_POOL_TIMEOUT; pool max "
+                f"{self._pool.get_max_size()})"
             ) from None
         except Exception as exc:
             raise translate(exc, errors.CATALOG) from exc
+        if observer is not None:
+            observer(time.perf_counter() - started, False)
+        return conn
+
+    def _too_old(self, raw: asyncpg.Connection[asyncpg.Record]) -> str | None:
+        if self._recycle and isinstance(raw, _Connection):
+            age = time.monotonic() - raw._datalayer_born
+            if age > self._recycle:
+                return f"open for {age:.0f} s, over DATABASE_POOL_RECYCLE={self._recycle:g}"
+        return None
+
+    async def _ping(
+        self, conn: PoolConnectionProxy[asyncpg.Record], raw: asyncpg.Connection[asyncpg.Record]
+    ) -> str | None:
+        """``DATABASE_POOL_PRE_PING``: a real statement (asyncpg breaks on an empty one)."""
+        try:
+            await raw.execute("SELECT 1")
+        except asyncio.CancelledError:
+            if conn._con is not None:  # type: ignore[attr-defined]
+                await self._release(conn)
+            raise
+        except Exception as exc:
+            return f"the pre-ping failed ({type(exc).__name__})"
+        return None
 
     async def _release(self, conn: PoolConnectionProxy[asyncpg.Record]) -> None:
         await self._pool.release(conn)
@@ -527,10 +744,13 @@ class Database:
         deferrable: bool = False,
         retries: int = 0,
         actor: str | None = None,
+        user_id: UUID | None = None,
         backoff: float = 0.02,
         max_backoff: float = 1.0,
     ) -> TransactionContext:
-        """One connection, one transaction. ``actor`` is recorded by the audit trigger."""
+        """One connection, one transaction. ``actor`` is recorded by the audit trigger;
+        ``user_id`` is set as ``datalayer.user_id`` for the transaction only (what row-level
+        security policies read), in the same message as ``BEGIN``."""
         return TransactionContext(
             self,
             isolation=isolation,
@@ -538,6 +758,7 @@ class Database:
             deferrable=deferrable,
             retries=retries,
             actor=actor,
+            user_id=user_id,
             backoff=backoff,
             max_backoff=max_backoff,
         )
@@ -550,7 +771,7 @@ class Database:
             pool_size=size,
             checked_in=idle,
             checked_out=size - idle,
-            overflow=max(0, size - low),
+            overflow=max(0, size - self.settings.pool_size),
             min_size=low,
             max_size=self._pool.get_max_size(),
         )
@@ -565,7 +786,7 @@ class Database:
         error: str | None = None
         applied: list[str] = []
         try:
-            async with asyncio.timeout(timeout), self._pool.acquire() as conn:
+            async with asyncio.timeout(timeout), self.acquire() as conn:
                 started = time.perf_counter()
                 await conn.fetchval("SELECT 1")
                 latency = round((time.perf_counter() - started) * 1000, 3)

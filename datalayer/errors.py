@@ -410,5 +410,8 @@ def translate(exc: BaseException, catalog: ConstraintCatalog | None = None) -> D
     if isinstance(exc, OSError):
         return ConnectionLost(f"connection lost: {exc}", sqlstate="08006")
     if isinstance(exc, asyncpg.InterfaceError):
+        if "connection is closed" in str(exc) or "connection was closed" in str(exc):
+            # asyncpg's word for a connection that died earlier (the socket is gone).
+            return ConnectionLost(f"connection lost: {exc}", sqlstate="08003")
         return QueryError(str(exc))
     return QueryError(f"{type(exc).__name__}: {exc}")

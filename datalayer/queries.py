@@ -168,6 +168,31 @@ class Query:
     def qualified_name(self) -> str:
         return f"{self.schema}.{self.name}"
 
+    def _error(self, exc: BaseException, conn: Connection) -> DataLayerError:
+        """The driver error mapped to :mod:`datalayer.errors`; a timeout names this query and
+        the limit it ran into."""
+        mapped = translate(exc, errors.CATALOG)
+        if not isinstance(mapped, errors.QueryTimeout):
+            return mapped
+        if isinstance(mapped, errors.LockTimeout):
+            text = f"query {self.qualified_name} waited longer than lock_timeout for a lock"
+        elif isinstance(exc, TimeoutError):
+            config = getattr(conn, "_config", None)
+            limit = getattr(config, "command_timeout", None)
+            shown = f"{limit:g} s" if isinstance(limit, int | float) else "its limit"
+            text = (
+                f"query {self.qualified_name} ran past the command timeout of {shown} "
+                "(DATABASE_COMMAND_TIMEOUT) and was cancelled"
+            )
+        elif "statement timeout" in mapped.message:
+            text = (
+                f"query {self.qualified_name} ran past the server's statement_timeout and was "
+                "cancelled"
+            )
+        else:
+            text = f"query {self.qualified_name} was cancelled by the server: {mapped.message}"
+        return type(mapped)(text, sqlstate=mapped.sqlstate)
+
     def bind(self, params: Mapping[str, object]) -> list[object]:
         """Arguments in ``$n`` order; :class:`QueryParameterError` on missing or unknown names."""
         if params.keys() != self._param_set:
@@ -208,7 +233,7 @@ class Query:
         try:
             rows = await conn.fetch(self.sql, *args)
         except Exception as exc:
-            raise translate(exc, errors.CATALOG) from exc
+            raise self._error(exc, conn) from exc
         if started:
             _report(self, started, len(rows), args)
         return rows
@@ -220,7 +245,7 @@ class Query:
         try:
             row = await conn.fetchrow(self.sql, *args)
         except Exception as exc:
-            raise translate(exc, errors.CATALOG) from exc
+            raise self._error(exc, conn) from exc
         if started:
             _report(self, started, 0 if row is None else 1, args)
         return row
@@ -230,7 +255,7 @@ class Query:
         try:
             value: object = await conn.fetchval(self.sql, *args)
         except Exception as exc:
-            raise translate(exc, errors.CATALOG) from exc
+            raise self._error(exc, conn) from exc
         if started:
             _report(self, started, 1, args)
         return value
@@ -240,7 +265,7 @@ class Query:
         try:
             status = await conn.execute(self.sql, *args)
         except Exception as exc:
-            raise translate(exc, errors.CATALOG) from exc
+            raise self._error(exc, conn) from exc
         count = _rowcount(status)
         if started:
             _report(self, started, count, args)
@@ -253,7 +278,7 @@ class Query:
         try:
             await conn.executemany(self.sql, batch)
         except Exception as exc:
-            raise translate(exc, errors.CATALOG) from exc
+            raise self._error(exc, conn) from exc
         if started:
             _report(self, started, len(batch), [])
 
@@ -266,7 +291,7 @@ class Query:
             async for row in conn.cursor(self.sql, *args, prefetch=prefetch):
                 yield row
         except Exception as exc:
-            raise translate(exc, errors.CATALOG) from exc
+            raise self._error(exc, conn) from exc
 
 
 F = TypeVar("F", bound=Callable[..., Awaitable[object]])

@@ -181,7 +181,7 @@ async def test_health_shape(db: Database, database_url: str) -> None:
     assert d.database_version and d.database_version.startswith("PostgreSQL ")
     assert d.latency_ms is not None and d.latency_ms > 0
     p = d.pool_info
-    assert (p.min_size, p.max_size) == (2, 8)
+    assert (p.min_size, p.max_size) == (1, 8)  # opens lazily: DATABASE_POOL_MIN_SIZE=1
     assert p.pool_size == p.checked_in + p.checked_out
     assert d.migrations is not None and d.migrations.pending == []
     assert d.migrations.applied >= 3 and d.migrations.head is not None
@@ -220,7 +220,7 @@ async def test_health_reports_pending_migrations_and_masks_password(
 async def test_unreachable_database_is_a_clean_error(pg_server: object) -> None:
     url = "postgresql://nobody:pw-secret-456@127.0.0.1:1/nowhere"
     with pytest.raises(errors.DataLayerError) as info:
-        await Database.connect(Settings.load(url=url, connect_timeout=2))
+        await Database.connect(Settings.load(url=url, connect_timeout=2, connect_retries=0))
     assert "pw-secret-456" not in str(info.value)
     assert "127.0.0.1:1" in str(info.value)
 

@@ -286,3 +286,22 @@ def test_translate_leaves_our_errors_alone() -> None:
     assert errors.translate(err) is err
     assert isinstance(errors.translate(ConnectionResetError("reset")), errors.ConnectionLost)
     assert isinstance(errors.translate(TimeoutError()), errors.QueryTimeout)
+
+
+def test_a_closed_connection_is_a_retryable_connection_loss() -> None:
+    import asyncpg as pg
+
+    for exc in (
+        pg.InterfaceError("cannot perform operation: connection is closed"),
+        pg.exceptions.ConnectionDoesNotExistError(
+            "connection was closed in the middle of operation"
+        ),
+        ConnectionResetError(104, "Connection reset by peer"),
+    ):
+        mapped = errors.translate(exc)
+        assert isinstance(mapped, errors.ConnectionLost) and isinstance(
+            mapped, errors.RetryableError
+        )
+    assert not isinstance(
+        errors.translate(pg.InterfaceError("pool is closing")), errors.RetryableError
+    )

@@ -16,7 +16,7 @@ URL = "postgresql://app:s3cret-pw@db.example:6543/shop"
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for key in list(__import__("os").environ):
-        if key.startswith("DATABASE_"):
+        if key.startswith(("DATABASE_", "DB_")):
             monkeypatch.delenv(key)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -108,3 +108,58 @@ def test_mask_url_variants() -> None:
     assert mask_url("postgresql://h/d") == "postgresql://h/d"
     assert mask_url("postgres://u@h:1/d?sslmode=require") == "postgresql://***@h:1/d"
     assert mask_url("postgresql://u:p@[::1]:5/d") == "postgresql://***@[::1]:5/d"
+
+
+def test_seed_spellings_are_aliases(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DB_POOL_SIZE", "7")
+    monkeypatch.setenv("DB_MAX_OVERFLOW", "3")
+    s = Settings.load()
+    assert (s.pool_size, s.max_overflow, s.pool_max_size) == (7, 3, 10)
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "9")  # the DATABASE_* name wins
+    assert Settings.load().pool_size == 9
+    monkeypatch.delenv("DATABASE_POOL_SIZE")
+    monkeypatch.setenv("DB_POOL_SIZE", "-2")
+    with pytest.raises(ConfigurationError) as info:
+        Settings.load()
+    assert info.value.variable == "DB_POOL_SIZE"  # the variable that was actually set
+
+
+def test_the_pool_starts_small() -> None:
+    s = Settings.load()
+    assert (s.pool_min_size, s.pool_max_size) == (1, 50)
+    with pytest.raises(ConfigurationError) as info:
+        Settings.load(pool_min_size=5, pool_size=2, max_overflow=1)
+    assert info.value.variable == "DATABASE_POOL_MIN_SIZE"
+
+
+@pytest.mark.parametrize(
+    ("url", "mode"),
+    [
+        ("postgresql://u@localhost/d", SslMode.PREFER),
+        ("postgresql://u@127.0.0.1:5/d", SslMode.PREFER),
+        ("postgresql://u@[::1]:5/d", SslMode.PREFER),
+        ("postgresql:///d?host=/var/run/postgresql", SslMode.PREFER),
+        ("postgresql:///d", SslMode.PREFER),
+        ("postgresql://u@db.internal:5432/d", SslMode.REQUIRE),
+        ("postgresql://u@10.1.2.3/d", SslMode.REQUIRE),
+        ("postgresql://u@db.internal/d?sslmode=disable", SslMode.DISABLE),
+    ],
+)
+def test_ssl_defaults_to_require_off_this_machine(url: str, mode: SslMode) -> None:
+    assert Settings.load(url=url).effective_ssl_mode() is mode
+
+
+def test_explicit_ssl_mode_wins() -> None:
+    s = Settings.load(url="postgresql://u@db.internal/d", ssl_mode="prefer")
+    assert s.effective_ssl_mode() is SslMode.PREFER
+
+
+def test_env_example_is_in_sync() -> None:
+    from datalayer.settings import env_example
+
+    path = Path(__file__).resolve().parents[1] / ".env.example"
+    assert path.read_text() == env_example(), (
+        ".env.example is stale: regenerate it from datalayer.settings.env_example()"
+    )
+    for name in Settings.model_fields:
+        assert f"DATABASE_{name.upper()}=" in path.read_text()
