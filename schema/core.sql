@@ -69,9 +69,8 @@ COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
 
 CREATE FUNCTION core.current_user_id() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE
-    SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT nullif(current_setting('datalayer.user_id', true), '')::uuid
+    SELECT NULLIF(pg_catalog.current_setting('datalayer.user_id', true), '')::uuid
 $$;
 
 --

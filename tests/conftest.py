@@ -1,6 +1,10 @@
 """Test harness: one throwaway PostgreSQL server per session, migrations applied once into a template
 database, and a fresh clone of that template for every test (pytest-postgresql's janitor).
 
+Roles: the migrations run as the server's superuser (the owner's side); application tests connect
+as a login that is a member of ``<app>_app`` (:func:`app_login`, :func:`app_url`), as a service
+would, and never as the owner.
+
 The server is started from the machine's own ``pg_ctl`` on tmpfs with fsync off (``Cluster(fast=True)``).
 pytest-postgresql's ``postgresql_proc`` cannot run as root ("pg_ctl: cannot be run as root"), so the
 server is started by :class:`datalayer.devdb.Cluster`, which runs it as the ``postgres`` user when the
@@ -16,8 +20,9 @@ import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
+import psycopg
 import pytest
 from pytest_postgresql.janitor import DatabaseJanitor
 
@@ -83,12 +88,49 @@ def _migrate_template(
 
 @pytest.fixture(scope="session")
 def template_db(pg_server: Server) -> Iterator[str]:
-    """A database with every migration applied, marked as a template; its name."""
+    """A database with every migration applied, marked as a template; its name. The login roles
+    of :func:`app_login` exist from then on (roles belong to the server, not to a database)."""
     janitor = pg_server.janitor(TEMPLATE, as_template=True)
     janitor.drop()
     with janitor:
         janitor.load(_migrate_template)
+        _create_logins(pg_server)
         yield TEMPLATE
+
+
+#: The group roles a test login may act through: ``<app>_app``, ``<app>_worker``, ``<app>_readonly``.
+ROLE_KINDS = ("app", "worker", "readonly")
+
+
+def app_login(app: str, kind: str = "app") -> str:
+    """The test login that is a member of ``<app>_<kind>`` (and of nothing else)."""
+    return f"{app}_{kind}_test_login"
+
+
+def _create_logins(server: Server) -> None:
+    with psycopg.connect(server.url(TEMPLATE), autocommit=True) as conn:
+        groups = [
+            str(r[0])
+            for r in conn.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname ~ '_(app|worker|readonly)$'"
+                " AND NOT rolcanlogin"
+            ).fetchall()
+        ]
+        for group in groups:
+            app, _, kind = group.rpartition("_")
+            login = app_login(app, kind)
+            conn.execute(
+                "DO $$ BEGIN CREATE ROLE " + login + " LOGIN; "
+                "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+            )
+            conn.execute(f"GRANT {group} TO {login}")
+
+
+def app_url(database_url: str, app: str, kind: str = "app") -> str:
+    """``database_url`` with the login of ``<app>_<kind>`` instead of the superuser."""
+    parts = urlsplit(database_url)
+    netloc = f"{app_login(app, kind)}@{parts.hostname}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 _counter = itertools.count()

@@ -72,13 +72,14 @@ REVOKE ALL ON TABLE core.audit_log FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION core.tg__audit() FROM PUBLIC;
 
+-- No SET clause, so policies can inline it (one setting read per query, not a call per row);
+-- it is not a definer function and its body is schema-qualified (NULLIF is syntax).
 CREATE FUNCTION core.current_user_id() RETURNS uuid
 LANGUAGE sql
 STABLE
 PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT nullif(current_setting('datalayer.user_id', true), '')::uuid
+    SELECT NULLIF(pg_catalog.current_setting('datalayer.user_id', true), '')::uuid
 $$;
 
 ALTER FUNCTION core.current_user_id() OWNER TO datalayer_owner;
