@@ -281,7 +281,7 @@ async def single_inserts(cfg, db, pool, Session) -> list[Result]:
             for e in emails("dl", r):
                 await fintech.create_user(
                     conn, email=e, first_name="A", last_name="B", phone_number=None,
-                    password_hash=dataset.BCRYPT, role="customer",
+                    password_hash=dataset.BCRYPT,
                 )  # fmt: skip
             took = per_op_us(started, n)
             await tx.rollback()
@@ -293,7 +293,7 @@ async def single_inserts(cfg, db, pool, Session) -> list[Result]:
             await tx.start()
             started = time.perf_counter()
             for e in emails("pg", r):
-                await conn.fetchrow(sql, e, "A", "B", None, dataset.BCRYPT, "customer")
+                await conn.fetchrow(sql, e, "A", "B", None, dataset.BCRYPT)
             took = per_op_us(started, n)
             await tx.rollback()
             return took
@@ -427,7 +427,7 @@ async def transfers(cfg, db, pool, Session) -> list[Result]:
     async with db.transaction() as conn:
         user = await fintech.create_user(
             conn, email="transfers@bench.example", first_name="T", last_name="T", phone_number=None,
-            password_hash=dataset.BCRYPT, role="customer",
+            password_hash=dataset.BCRYPT,
         )  # fmt: skip
         a = await fintech.create_account(
             conn, user_id=user.id, account_number="ACC9999999998", account_name="A",

@@ -54,6 +54,8 @@ CREATE TABLE fintech.transactions (
     CONSTRAINT transactions_reference_check CHECK ((((kind = 'transfer'::text) = (transfer_id IS NOT NULL)) AND ((kind = 'p2p'::text) = (p2p_transaction_id IS NOT NULL))))
 );
 
+ALTER TABLE ONLY fintech.transactions FORCE ROW LEVEL SECURITY;
+
 --
 -- Name: TABLE transactions; Type: COMMENT; Schema: fintech; Owner: -
 --
@@ -191,6 +193,8 @@ CREATE TABLE fintech.accounts (
     CONSTRAINT accounts_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT accounts_status_check CHECK ((status = ANY (ARRAY['active'::text, 'frozen'::text, 'closed'::text])))
 );
+
+ALTER TABLE ONLY fintech.accounts FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE accounts; Type: COMMENT; Schema: fintech; Owner: -
@@ -332,6 +336,41 @@ $$;
 COMMENT ON FUNCTION fintech._check_movement(p_from fintech.accounts, p_to fintech.accounts, p_amount numeric, p_fx_rate numeric) IS 'Internal: status, currency and funds checks; returns the amount to credit.';
 
 --
+-- Name: _deposit(uuid, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech._deposit(p_account_id uuid, p_amount numeric, p_description text) RETURNS fintech.transactions
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT fintech._book_external(p_account_id, p_amount, 'deposit', p_description);
+$$;
+
+--
+-- Name: FUNCTION _deposit(p_account_id uuid, p_amount numeric, p_description text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech._deposit(p_account_id uuid, p_amount numeric, p_description text) IS 'Credits an active account from outside the bank; returns the account''s ledger entry.';
+
+--
+-- Name: _is_worker(); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech._is_worker() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = 'fintech_worker' AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'))
+        AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname = session_user)
+$$;
+
+--
+-- Name: FUNCTION _is_worker(); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech._is_worker() IS 'Internal: the login acts through fintech_worker (back-office jobs that work across users).';
+
+--
 -- Name: _lock_accounts(uuid, uuid); Type: FUNCTION; Schema: fintech; Owner: -
 --
 
@@ -388,21 +427,51 @@ $$;
 COMMENT ON FUNCTION fintech._post_entry(p_posting_id uuid, p_account_id uuid, p_amount numeric, p_currency text, p_kind text, p_transfer_id uuid, p_p2p_transaction_id uuid, p_description text) IS 'Internal: one ledger entry and its balance change (account_id null = clearing leg). Callers hold the account lock.';
 
 --
--- Name: deposit(uuid, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
+-- Name: _require_account(uuid); Type: FUNCTION; Schema: fintech; Owner: -
 --
 
-CREATE FUNCTION fintech.deposit(p_account_id uuid, p_amount numeric, p_description text) RETURNS fintech.transactions
-    LANGUAGE sql
+CREATE FUNCTION fintech._require_account(p_account_id uuid) RETURNS void
+    LANGUAGE plpgsql STABLE
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT fintech._book_external(p_account_id, p_amount, 'deposit', p_description);
+BEGIN
+    IF NOT fintech._is_worker() AND NOT EXISTS (
+        SELECT FROM fintech.accounts AS a
+        WHERE a.id = p_account_id AND a.user_id = core.current_user_id()
+    ) THEN
+        RAISE EXCEPTION 'account not found'
+            USING ERRCODE = 'no_data_found', SCHEMA = 'fintech', TABLE = 'accounts';
+    END IF;
+END;
 $$;
 
 --
--- Name: FUNCTION deposit(p_account_id uuid, p_amount numeric, p_description text); Type: COMMENT; Schema: fintech; Owner: -
+-- Name: FUNCTION _require_account(p_account_id uuid); Type: COMMENT; Schema: fintech; Owner: -
 --
 
-COMMENT ON FUNCTION fintech.deposit(p_account_id uuid, p_amount numeric, p_description text) IS 'Credits an active account from outside the bank; returns the account''s ledger entry.';
+COMMENT ON FUNCTION fintech._require_account(p_account_id uuid) IS 'Internal: refuses (as not found) an account that is not the transaction user''s, unless the login acts through fintech_worker.';
+
+--
+-- Name: _require_user(uuid); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech._require_user(p_user_id uuid) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_user_id IS NULL OR p_user_id IS DISTINCT FROM core.current_user_id() THEN
+        RAISE EXCEPTION 'no such user in this transaction'
+            USING ERRCODE = 'no_data_found', HINT = 'the user must be the transaction''s user: db.transaction(user_id=...)';
+    END IF;
+END;
+$$;
+
+--
+-- Name: FUNCTION _require_user(p_user_id uuid); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech._require_user(p_user_id uuid) IS 'Internal: refuses (as not found) a user other than the transaction''s application user.';
 
 --
 -- Name: transfers; Type: TABLE; Schema: fintech; Owner: -
@@ -436,6 +505,8 @@ CREATE TABLE fintech.transfers (
     CONSTRAINT transfers_reversed_at_check CHECK (((status = 'reversed'::text) = (reversed_at IS NOT NULL))),
     CONSTRAINT transfers_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'reversed'::text])))
 );
+
+ALTER TABLE ONLY fintech.transfers FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE transfers; Type: COMMENT; Schema: fintech; Owner: -
@@ -498,10 +569,10 @@ COMMENT ON CONSTRAINT transfers_fx_rate_check ON fintech.transfers IS 'a transfe
 COMMENT ON CONSTRAINT transfers_status_check ON fintech.transfers IS 'status must be pending, completed, failed or reversed';
 
 --
--- Name: reverse_transfer(uuid, uuid); Type: FUNCTION; Schema: fintech; Owner: -
+-- Name: _reverse_transfer(uuid, uuid); Type: FUNCTION; Schema: fintech; Owner: -
 --
 
-CREATE FUNCTION fintech.reverse_transfer(p_user_id uuid, p_transfer_id uuid) RETURNS fintech.transfers
+CREATE FUNCTION fintech._reverse_transfer(p_user_id uuid, p_transfer_id uuid) RETURNS fintech.transfers
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -544,10 +615,10 @@ END;
 $$;
 
 --
--- Name: FUNCTION reverse_transfer(p_user_id uuid, p_transfer_id uuid); Type: COMMENT; Schema: fintech; Owner: -
+-- Name: FUNCTION _reverse_transfer(p_user_id uuid, p_transfer_id uuid); Type: COMMENT; Schema: fintech; Owner: -
 --
 
-COMMENT ON FUNCTION fintech.reverse_transfer(p_user_id uuid, p_transfer_id uuid) IS 'completed -> reversed: books the reversing posting; any other status raises the status-transition error.';
+COMMENT ON FUNCTION fintech._reverse_transfer(p_user_id uuid, p_transfer_id uuid) IS 'completed -> reversed: books the reversing posting; any other status raises the status-transition error.';
 
 --
 -- Name: p2p_transactions; Type: TABLE; Schema: fintech; Owner: -
@@ -582,6 +653,8 @@ CREATE TABLE fintech.p2p_transactions (
     CONSTRAINT p2p_transactions_reversed_at_check CHECK (((status = 'reversed'::text) = (reversed_at IS NOT NULL))),
     CONSTRAINT p2p_transactions_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'reversed'::text])))
 );
+
+ALTER TABLE ONLY fintech.p2p_transactions FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
@@ -632,10 +705,10 @@ COMMENT ON CONSTRAINT p2p_transactions_parties_check ON fintech.p2p_transactions
 COMMENT ON CONSTRAINT p2p_transactions_status_check ON fintech.p2p_transactions IS 'status must be pending, completed, failed or reversed';
 
 --
--- Name: send_p2p(uuid, uuid, uuid, numeric, text, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
+-- Name: _send_p2p(uuid, uuid, uuid, numeric, text, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
 --
 
-CREATE FUNCTION fintech.send_p2p(p_sender_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_note text) RETURNS fintech.p2p_transactions
+CREATE FUNCTION fintech._send_p2p(p_sender_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_note text) RETURNS fintech.p2p_transactions
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
@@ -685,10 +758,292 @@ END;
 $$;
 
 --
+-- Name: FUNCTION _send_p2p(p_sender_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_note text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech._send_p2p(p_sender_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_note text) IS 'Pays from the sender''s account into another user''s account, idempotently; returns the payment.';
+
+--
+-- Name: _transfer(uuid, uuid, uuid, numeric, text, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech._transfer(p_user_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_description text) RETURNS fintech.transfers
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_transfer fintech.transfers;
+    v_from fintech.accounts;
+    v_to fintech.accounts;
+    v_credit numeric(19, 4);
+    v_posting uuid := core.uuid_v7();
+BEGIN
+    SELECT * INTO v_transfer FROM fintech.transfers WHERE user_id = p_user_id AND idempotency_key = p_idempotency_key;
+    IF NOT FOUND THEN
+        PERFORM fintech._lock_accounts(p_from_account_id, p_to_account_id);
+        SELECT * INTO v_from FROM fintech.accounts WHERE id = p_from_account_id AND user_id = p_user_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'account % not found for user %', p_from_account_id, p_user_id USING ERRCODE = 'no_data_found';
+        END IF;
+        SELECT * INTO v_to FROM fintech.accounts WHERE id = p_to_account_id AND user_id = p_user_id;
+        IF NOT FOUND THEN
+            RAISE EXCEPTION 'account % not found for user %', p_to_account_id, p_user_id USING ERRCODE = 'no_data_found';
+        END IF;
+        v_credit := fintech._check_movement(v_from, v_to, p_amount, p_fx_rate);
+        PERFORM set_config('fintech.posting', 'on', true);
+        INSERT INTO fintech.transfers (user_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, idempotency_key, description, completed_at)
+        VALUES (p_user_id, p_from_account_id, p_to_account_id, p_amount, v_from.currency, p_fx_rate, v_credit, v_to.currency, 'completed', p_idempotency_key, p_description, now())
+        ON CONFLICT (user_id, idempotency_key) DO NOTHING
+        RETURNING * INTO v_transfer;
+        IF FOUND THEN
+            PERFORM fintech._post_entry(v_posting, v_from.id, -p_amount, v_from.currency, 'transfer', v_transfer.id, NULL, p_description);
+            IF v_from.currency <> v_to.currency THEN
+                PERFORM fintech._post_entry(v_posting, NULL, p_amount, v_from.currency, 'transfer', v_transfer.id, NULL, 'fx clearing');
+                PERFORM fintech._post_entry(v_posting, NULL, -v_credit, v_to.currency, 'transfer', v_transfer.id, NULL, 'fx clearing');
+            END IF;
+            PERFORM fintech._post_entry(v_posting, v_to.id, v_credit, v_to.currency, 'transfer', v_transfer.id, NULL, p_description);
+            RETURN v_transfer;
+        END IF;
+        -- a concurrent request with the same key committed first
+        PERFORM set_config('fintech.posting', '', true);
+        SELECT * INTO v_transfer FROM fintech.transfers WHERE user_id = p_user_id AND idempotency_key = p_idempotency_key;
+    END IF;
+    IF (v_transfer.from_account_id, v_transfer.to_account_id, v_transfer.amount, v_transfer.fx_rate)
+        IS DISTINCT FROM (p_from_account_id, p_to_account_id, p_amount::numeric(19, 4), p_fx_rate::numeric(19, 8)) THEN
+        RAISE EXCEPTION 'idempotency key % was already used for a different transfer (%)', p_idempotency_key, v_transfer.id
+            USING ERRCODE = 'DL004', SCHEMA = 'fintech', TABLE = 'transfers', COLUMN = 'idempotency_key';
+    END IF;
+    RETURN v_transfer;
+END;
+$$;
+
+--
+-- Name: FUNCTION _transfer(p_user_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_description text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech._transfer(p_user_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_description text) IS 'Moves money between two accounts of one user, idempotently; returns the transfer.';
+
+--
+-- Name: _withdraw(uuid, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech._withdraw(p_account_id uuid, p_amount numeric, p_description text) RETURNS fintech.transactions
+    LANGUAGE sql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT fintech._book_external(p_account_id, p_amount, 'withdrawal', p_description);
+$$;
+
+--
+-- Name: FUNCTION _withdraw(p_account_id uuid, p_amount numeric, p_description text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech._withdraw(p_account_id uuid, p_amount numeric, p_description text) IS 'Debits an active account to outside the bank (funds checked); returns the account''s ledger entry.';
+
+--
+-- Name: deposit(uuid, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.deposit(p_account_id uuid, p_amount numeric, p_description text) RETURNS fintech.transactions
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM fintech._require_account(p_account_id);
+    RETURN fintech._deposit(p_account_id, p_amount, p_description);
+END;
+$$;
+
+--
+-- Name: FUNCTION deposit(p_account_id uuid, p_amount numeric, p_description text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.deposit(p_account_id uuid, p_amount numeric, p_description text) IS 'Credits an active account of the transaction''s user (or any, for fintech_worker) from outside the bank; returns the account''s ledger entry.';
+
+--
+-- Name: users; Type: TABLE; Schema: fintech; Owner: -
+--
+
+CREATE TABLE fintech.users (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    email text NOT NULL,
+    first_name text NOT NULL,
+    last_name text NOT NULL,
+    phone_number text,
+    password_hash text NOT NULL,
+    role text DEFAULT 'customer'::text NOT NULL,
+    is_active boolean DEFAULT true NOT NULL,
+    last_login_at timestamp with time zone,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
+    CONSTRAINT users_first_name_check CHECK (((length(btrim(first_name)) >= 1) AND (length(btrim(first_name)) <= 100))),
+    CONSTRAINT users_last_name_check CHECK (((length(btrim(last_name)) >= 1) AND (length(btrim(last_name)) <= 100))),
+    CONSTRAINT users_password_hash_check CHECK (((password_hash ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (password_hash ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text))),
+    CONSTRAINT users_phone_number_check CHECK ((phone_number ~ '^\+[1-9][0-9]{6,14}$'::text)),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['customer'::text, 'support'::text, 'admin'::text])))
+);
+
+ALTER TABLE ONLY fintech.users FORCE ROW LEVEL SECURITY;
+
+--
+-- Name: TABLE users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON TABLE fintech.users IS 'People who hold accounts. Never deleted while they hold accounts.';
+
+--
+-- Name: COLUMN users.email; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.users.email IS 'Login; unique regardless of case.';
+
+--
+-- Name: COLUMN users.phone_number; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.users.phone_number IS 'E.164: +, country code, subscriber number (7 to 15 digits).';
+
+--
+-- Name: COLUMN users.password_hash; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+
+--
+-- Name: COLUMN users.role; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.users.role IS 'customer, support or admin.';
+
+--
+-- Name: CONSTRAINT users_email_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_email_check ON fintech.users IS 'email must look like name@domain.tld (at most 254 characters)';
+
+--
+-- Name: CONSTRAINT users_first_name_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_first_name_check ON fintech.users IS 'first_name must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT users_last_name_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_last_name_check ON fintech.users IS 'last_name must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT users_password_hash_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_password_hash_check ON fintech.users IS 'password_hash must be an argon2 or bcrypt hash, never a plain password';
+
+--
+-- Name: CONSTRAINT users_phone_number_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_phone_number_check ON fintech.users IS 'phone_number must be in E.164 format, e.g. +14155550100';
+
+--
+-- Name: CONSTRAINT users_role_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_role_check ON fintech.users IS 'role must be customer, support or admin';
+
+--
+-- Name: find_user_by_email(text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.find_user_by_email(p_email text) RETURNS SETOF fintech.users
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT * FROM fintech.users WHERE lower(email) = lower(p_email);
+$$;
+
+--
+-- Name: FUNCTION find_user_by_email(p_email text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.find_user_by_email(p_email text) IS 'The user with this email whatever its case (sign-in, before a user is known).';
+
+--
+-- Name: password_hash_for_login(text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.password_hash_for_login(p_email text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT password_hash FROM fintech.users WHERE lower(email) = lower(p_email) AND is_active;
+$$;
+
+--
+-- Name: FUNCTION password_hash_for_login(p_email text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.password_hash_for_login(p_email text) IS 'The stored hash of an active login, for the service to verify a password; NULL otherwise.';
+
+--
+-- Name: reverse_transfer(uuid, uuid); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.reverse_transfer(p_user_id uuid, p_transfer_id uuid) RETURNS fintech.transfers
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM fintech._require_user(p_user_id);
+    RETURN fintech._reverse_transfer(p_user_id, p_transfer_id);
+END;
+$$;
+
+--
+-- Name: FUNCTION reverse_transfer(p_user_id uuid, p_transfer_id uuid); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.reverse_transfer(p_user_id uuid, p_transfer_id uuid) IS 'Reverses a completed transfer of the transaction''s user (completed -> reversed) with a reversing posting.';
+
+--
+-- Name: send_p2p(uuid, uuid, uuid, numeric, text, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.send_p2p(p_sender_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_note text) RETURNS fintech.p2p_transactions
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    PERFORM fintech._require_user(p_sender_id);
+    RETURN fintech._send_p2p(p_sender_id, p_from_account_id, p_to_account_id, p_amount, p_idempotency_key, p_fx_rate, p_note);
+END;
+$$;
+
+--
 -- Name: FUNCTION send_p2p(p_sender_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_note text); Type: COMMENT; Schema: fintech; Owner: -
 --
 
-COMMENT ON FUNCTION fintech.send_p2p(p_sender_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_note text) IS 'Pays from the sender''s account into another user''s account, idempotently; returns the payment.';
+COMMENT ON FUNCTION fintech.send_p2p(p_sender_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_note text) IS 'Pays from an account of the transaction''s user into another user''s account, idempotently; returns the payment.';
+
+--
+-- Name: sign_up(text, text, text, text, text); Type: FUNCTION; Schema: fintech; Owner: -
+--
+
+CREATE FUNCTION fintech.sign_up(p_email text, p_first_name text, p_last_name text, p_phone_number text, p_password_hash text) RETURNS fintech.users
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    INSERT INTO fintech.users (email, first_name, last_name, phone_number, password_hash, role)
+    VALUES (p_email, p_first_name, p_last_name, p_phone_number, p_password_hash, 'customer')
+    RETURNING *;
+$$;
+
+--
+-- Name: FUNCTION sign_up(p_email text, p_first_name text, p_last_name text, p_phone_number text, p_password_hash text); Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON FUNCTION fintech.sign_up(p_email text, p_first_name text, p_last_name text, p_phone_number text, p_password_hash text) IS 'Creates a customer before any user is known (row-level security would refuse the row otherwise); other roles are given by an administrator.';
 
 --
 -- Name: tg__check_status_transition(); Type: FUNCTION; Schema: fintech; Owner: -
@@ -802,52 +1157,12 @@ COMMENT ON FUNCTION fintech.tg_transactions__check_balanced() IS 'Deferred AFTER
 --
 
 CREATE FUNCTION fintech.transfer(p_user_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_description text) RETURNS fintech.transfers
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-DECLARE
-    v_transfer fintech.transfers;
-    v_from fintech.accounts;
-    v_to fintech.accounts;
-    v_credit numeric(19, 4);
-    v_posting uuid := core.uuid_v7();
 BEGIN
-    SELECT * INTO v_transfer FROM fintech.transfers WHERE user_id = p_user_id AND idempotency_key = p_idempotency_key;
-    IF NOT FOUND THEN
-        PERFORM fintech._lock_accounts(p_from_account_id, p_to_account_id);
-        SELECT * INTO v_from FROM fintech.accounts WHERE id = p_from_account_id AND user_id = p_user_id;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'account % not found for user %', p_from_account_id, p_user_id USING ERRCODE = 'no_data_found';
-        END IF;
-        SELECT * INTO v_to FROM fintech.accounts WHERE id = p_to_account_id AND user_id = p_user_id;
-        IF NOT FOUND THEN
-            RAISE EXCEPTION 'account % not found for user %', p_to_account_id, p_user_id USING ERRCODE = 'no_data_found';
-        END IF;
-        v_credit := fintech._check_movement(v_from, v_to, p_amount, p_fx_rate);
-        PERFORM set_config('fintech.posting', 'on', true);
-        INSERT INTO fintech.transfers (user_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, idempotency_key, description, completed_at)
-        VALUES (p_user_id, p_from_account_id, p_to_account_id, p_amount, v_from.currency, p_fx_rate, v_credit, v_to.currency, 'completed', p_idempotency_key, p_description, now())
-        ON CONFLICT (user_id, idempotency_key) DO NOTHING
-        RETURNING * INTO v_transfer;
-        IF FOUND THEN
-            PERFORM fintech._post_entry(v_posting, v_from.id, -p_amount, v_from.currency, 'transfer', v_transfer.id, NULL, p_description);
-            IF v_from.currency <> v_to.currency THEN
-                PERFORM fintech._post_entry(v_posting, NULL, p_amount, v_from.currency, 'transfer', v_transfer.id, NULL, 'fx clearing');
-                PERFORM fintech._post_entry(v_posting, NULL, -v_credit, v_to.currency, 'transfer', v_transfer.id, NULL, 'fx clearing');
-            END IF;
-            PERFORM fintech._post_entry(v_posting, v_to.id, v_credit, v_to.currency, 'transfer', v_transfer.id, NULL, p_description);
-            RETURN v_transfer;
-        END IF;
-        -- a concurrent request with the same key committed first
-        PERFORM set_config('fintech.posting', '', true);
-        SELECT * INTO v_transfer FROM fintech.transfers WHERE user_id = p_user_id AND idempotency_key = p_idempotency_key;
-    END IF;
-    IF (v_transfer.from_account_id, v_transfer.to_account_id, v_transfer.amount, v_transfer.fx_rate)
-        IS DISTINCT FROM (p_from_account_id, p_to_account_id, p_amount::numeric(19, 4), p_fx_rate::numeric(19, 8)) THEN
-        RAISE EXCEPTION 'idempotency key % was already used for a different transfer (%)', p_idempotency_key, v_transfer.id
-            USING ERRCODE = 'DL004', SCHEMA = 'fintech', TABLE = 'transfers', COLUMN = 'idempotency_key';
-    END IF;
-    RETURN v_transfer;
+    PERFORM fintech._require_user(p_user_id);
+    RETURN fintech._transfer(p_user_id, p_from_account_id, p_to_account_id, p_amount, p_idempotency_key, p_fx_rate, p_description);
 END;
 $$;
 
@@ -855,24 +1170,27 @@ $$;
 -- Name: FUNCTION transfer(p_user_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_description text); Type: COMMENT; Schema: fintech; Owner: -
 --
 
-COMMENT ON FUNCTION fintech.transfer(p_user_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_description text) IS 'Moves money between two accounts of one user, idempotently; returns the transfer.';
+COMMENT ON FUNCTION fintech.transfer(p_user_id uuid, p_from_account_id uuid, p_to_account_id uuid, p_amount numeric, p_idempotency_key text, p_fx_rate numeric, p_description text) IS 'Moves money between two accounts of the transaction''s user, idempotently; returns the transfer.';
 
 --
 -- Name: withdraw(uuid, numeric, text); Type: FUNCTION; Schema: fintech; Owner: -
 --
 
 CREATE FUNCTION fintech.withdraw(p_account_id uuid, p_amount numeric, p_description text) RETURNS fintech.transactions
-    LANGUAGE sql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    SELECT fintech._book_external(p_account_id, p_amount, 'withdrawal', p_description);
+BEGIN
+    PERFORM fintech._require_account(p_account_id);
+    RETURN fintech._withdraw(p_account_id, p_amount, p_description);
+END;
 $$;
 
 --
 -- Name: FUNCTION withdraw(p_account_id uuid, p_amount numeric, p_description text); Type: COMMENT; Schema: fintech; Owner: -
 --
 
-COMMENT ON FUNCTION fintech.withdraw(p_account_id uuid, p_amount numeric, p_description text) IS 'Debits an active account to outside the bank (funds checked); returns the account''s ledger entry.';
+COMMENT ON FUNCTION fintech.withdraw(p_account_id uuid, p_amount numeric, p_description text) IS 'Debits an active account of the transaction''s user (or any, for fintech_worker) to outside the bank, funds checked; returns the account''s ledger entry.';
 
 --
 -- Name: cards; Type: TABLE; Schema: fintech; Owner: -
@@ -903,6 +1221,8 @@ CREATE TABLE fintech.cards (
     CONSTRAINT cards_status_check CHECK ((status = ANY (ARRAY['active'::text, 'frozen'::text, 'cancelled'::text, 'expired'::text]))),
     CONSTRAINT cards_token_encrypted_check CHECK ((octet_length(token_encrypted) > 0))
 );
+
+ALTER TABLE ONLY fintech.cards FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE cards; Type: COMMENT; Schema: fintech; Owner: -
@@ -1002,6 +1322,8 @@ CREATE TABLE fintech.investments (
     CONSTRAINT investments_symbol_check CHECK ((symbol ~ '^[A-Z0-9][A-Z0-9.\-]{0,11}$'::text))
 );
 
+ALTER TABLE ONLY fintech.investments FORCE ROW LEVEL SECURITY;
+
 --
 -- Name: TABLE investments; Type: COMMENT; Schema: fintech; Owner: -
 --
@@ -1061,96 +1383,6 @@ COMMENT ON CONSTRAINT investments_quantity_check ON fintech.investments IS 'quan
 --
 
 COMMENT ON CONSTRAINT investments_symbol_check ON fintech.investments IS 'symbol must be 1 to 12 capital letters, digits, dots or dashes';
-
---
--- Name: users; Type: TABLE; Schema: fintech; Owner: -
---
-
-CREATE TABLE fintech.users (
-    id uuid DEFAULT core.uuid_v7() NOT NULL,
-    email text NOT NULL,
-    first_name text NOT NULL,
-    last_name text NOT NULL,
-    phone_number text,
-    password_hash text NOT NULL,
-    role text DEFAULT 'customer'::text NOT NULL,
-    is_active boolean DEFAULT true NOT NULL,
-    last_login_at timestamp with time zone,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
-    CONSTRAINT users_first_name_check CHECK (((length(btrim(first_name)) >= 1) AND (length(btrim(first_name)) <= 100))),
-    CONSTRAINT users_last_name_check CHECK (((length(btrim(last_name)) >= 1) AND (length(btrim(last_name)) <= 100))),
-    CONSTRAINT users_password_hash_check CHECK (((password_hash ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (password_hash ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text))),
-    CONSTRAINT users_phone_number_check CHECK ((phone_number ~ '^\+[1-9][0-9]{6,14}$'::text)),
-    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['customer'::text, 'support'::text, 'admin'::text])))
-);
-
---
--- Name: TABLE users; Type: COMMENT; Schema: fintech; Owner: -
---
-
-COMMENT ON TABLE fintech.users IS 'People who hold accounts. Never deleted while they hold accounts.';
-
---
--- Name: COLUMN users.email; Type: COMMENT; Schema: fintech; Owner: -
---
-
-COMMENT ON COLUMN fintech.users.email IS 'Login; unique regardless of case.';
-
---
--- Name: COLUMN users.phone_number; Type: COMMENT; Schema: fintech; Owner: -
---
-
-COMMENT ON COLUMN fintech.users.phone_number IS 'E.164: +, country code, subscriber number (7 to 15 digits).';
-
---
--- Name: COLUMN users.password_hash; Type: COMMENT; Schema: fintech; Owner: -
---
-
-COMMENT ON COLUMN fintech.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
-
---
--- Name: COLUMN users.role; Type: COMMENT; Schema: fintech; Owner: -
---
-
-COMMENT ON COLUMN fintech.users.role IS 'customer, support or admin.';
-
---
--- Name: CONSTRAINT users_email_check ON users; Type: COMMENT; Schema: fintech; Owner: -
---
-
-COMMENT ON CONSTRAINT users_email_check ON fintech.users IS 'email must look like name@domain.tld (at most 254 characters)';
-
---
--- Name: CONSTRAINT users_first_name_check ON users; Type: COMMENT; Schema: fintech; Owner: -
---
-
-COMMENT ON CONSTRAINT users_first_name_check ON fintech.users IS 'first_name must have 1 to 100 characters';
-
---
--- Name: CONSTRAINT users_last_name_check ON users; Type: COMMENT; Schema: fintech; Owner: -
---
-
-COMMENT ON CONSTRAINT users_last_name_check ON fintech.users IS 'last_name must have 1 to 100 characters';
-
---
--- Name: CONSTRAINT users_password_hash_check ON users; Type: COMMENT; Schema: fintech; Owner: -
---
-
-COMMENT ON CONSTRAINT users_password_hash_check ON fintech.users IS 'password_hash must be an argon2 or bcrypt hash, never a plain password';
-
---
--- Name: CONSTRAINT users_phone_number_check ON users; Type: COMMENT; Schema: fintech; Owner: -
---
-
-COMMENT ON CONSTRAINT users_phone_number_check ON fintech.users IS 'phone_number must be in E.164 format, e.g. +14155550100';
-
---
--- Name: CONSTRAINT users_role_check ON users; Type: COMMENT; Schema: fintech; Owner: -
---
-
-COMMENT ON CONSTRAINT users_role_check ON fintech.users IS 'role must be customer, support or admin';
 
 --
 -- Name: accounts accounts_account_number_key; Type: CONSTRAINT; Schema: fintech; Owner: -
@@ -1479,6 +1711,12 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.p2p_transa
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.transfers FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
 
 --
+-- Name: users _900_audit; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.users FOR EACH ROW EXECUTE FUNCTION core.tg__audit('password_hash');
+
+--
 -- Name: accounts accounts_user_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
 --
 
@@ -1617,6 +1855,266 @@ COMMENT ON CONSTRAINT transfers_to_account_id_fkey ON fintech.transfers IS 'to_a
 
 ALTER TABLE ONLY fintech.transfers
     ADD CONSTRAINT transfers_user_id_fkey FOREIGN KEY (user_id) REFERENCES fintech.users(id) ON DELETE RESTRICT;
+
+--
+-- Name: accounts; Type: ROW SECURITY; Schema: fintech; Owner: -
+--
+
+ALTER TABLE fintech.accounts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: accounts accounts_app_own; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY accounts_app_own ON fintech.accounts TO fintech_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY accounts_app_own ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON POLICY accounts_app_own ON fintech.accounts IS 'fintech_app: the rows of the transaction''s user (core.current_user_id()); none without one.';
+
+--
+-- Name: accounts accounts_owner_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY accounts_owner_all ON fintech.accounts TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: accounts accounts_readonly_read; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY accounts_readonly_read ON fintech.accounts FOR SELECT TO fintech_readonly USING (true);
+
+--
+-- Name: accounts accounts_worker_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY accounts_worker_all ON fintech.accounts TO fintech_worker USING (true) WITH CHECK (true);
+
+--
+-- Name: cards; Type: ROW SECURITY; Schema: fintech; Owner: -
+--
+
+ALTER TABLE fintech.cards ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: cards cards_app_own; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY cards_app_own ON fintech.cards TO fintech_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY cards_app_own ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON POLICY cards_app_own ON fintech.cards IS 'fintech_app: the rows of the transaction''s user (core.current_user_id()); none without one.';
+
+--
+-- Name: cards cards_owner_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY cards_owner_all ON fintech.cards TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: cards cards_readonly_read; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY cards_readonly_read ON fintech.cards FOR SELECT TO fintech_readonly USING (true);
+
+--
+-- Name: cards cards_worker_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY cards_worker_all ON fintech.cards TO fintech_worker USING (true) WITH CHECK (true);
+
+--
+-- Name: investments; Type: ROW SECURITY; Schema: fintech; Owner: -
+--
+
+ALTER TABLE fintech.investments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: investments investments_app_own; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY investments_app_own ON fintech.investments TO fintech_app USING ((EXISTS ( SELECT
+   FROM fintech.accounts a
+  WHERE ((a.id = investments.account_id) AND (a.user_id = core.current_user_id()))))) WITH CHECK ((EXISTS ( SELECT
+   FROM fintech.accounts a
+  WHERE ((a.id = investments.account_id) AND (a.user_id = core.current_user_id())))));
+
+--
+-- Name: POLICY investments_app_own ON investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON POLICY investments_app_own ON fintech.investments IS 'fintech_app: the rows of the transaction''s user (core.current_user_id()); none without one.';
+
+--
+-- Name: investments investments_owner_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY investments_owner_all ON fintech.investments TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: investments investments_readonly_read; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY investments_readonly_read ON fintech.investments FOR SELECT TO fintech_readonly USING (true);
+
+--
+-- Name: investments investments_worker_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY investments_worker_all ON fintech.investments TO fintech_worker USING (true) WITH CHECK (true);
+
+--
+-- Name: p2p_transactions; Type: ROW SECURITY; Schema: fintech; Owner: -
+--
+
+ALTER TABLE fintech.p2p_transactions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: p2p_transactions p2p_transactions_app_own; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY p2p_transactions_app_own ON fintech.p2p_transactions TO fintech_app USING (((sender_id = core.current_user_id()) OR (recipient_id = core.current_user_id()))) WITH CHECK (((sender_id = core.current_user_id()) OR (recipient_id = core.current_user_id())));
+
+--
+-- Name: POLICY p2p_transactions_app_own ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON POLICY p2p_transactions_app_own ON fintech.p2p_transactions IS 'fintech_app: the rows of the transaction''s user (core.current_user_id()); none without one.';
+
+--
+-- Name: p2p_transactions p2p_transactions_owner_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY p2p_transactions_owner_all ON fintech.p2p_transactions TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: p2p_transactions p2p_transactions_readonly_read; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY p2p_transactions_readonly_read ON fintech.p2p_transactions FOR SELECT TO fintech_readonly USING (true);
+
+--
+-- Name: p2p_transactions p2p_transactions_worker_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY p2p_transactions_worker_all ON fintech.p2p_transactions TO fintech_worker USING (true) WITH CHECK (true);
+
+--
+-- Name: transactions; Type: ROW SECURITY; Schema: fintech; Owner: -
+--
+
+ALTER TABLE fintech.transactions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: transactions transactions_app_own; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY transactions_app_own ON fintech.transactions TO fintech_app USING ((EXISTS ( SELECT
+   FROM fintech.accounts a
+  WHERE ((a.id = transactions.account_id) AND (a.user_id = core.current_user_id()))))) WITH CHECK ((EXISTS ( SELECT
+   FROM fintech.accounts a
+  WHERE ((a.id = transactions.account_id) AND (a.user_id = core.current_user_id())))));
+
+--
+-- Name: POLICY transactions_app_own ON transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON POLICY transactions_app_own ON fintech.transactions IS 'fintech_app: the rows of the transaction''s user (core.current_user_id()); none without one.';
+
+--
+-- Name: transactions transactions_owner_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY transactions_owner_all ON fintech.transactions TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: transactions transactions_readonly_read; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY transactions_readonly_read ON fintech.transactions FOR SELECT TO fintech_readonly USING (true);
+
+--
+-- Name: transactions transactions_worker_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY transactions_worker_all ON fintech.transactions TO fintech_worker USING (true) WITH CHECK (true);
+
+--
+-- Name: transfers; Type: ROW SECURITY; Schema: fintech; Owner: -
+--
+
+ALTER TABLE fintech.transfers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: transfers transfers_app_own; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY transfers_app_own ON fintech.transfers TO fintech_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY transfers_app_own ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON POLICY transfers_app_own ON fintech.transfers IS 'fintech_app: the rows of the transaction''s user (core.current_user_id()); none without one.';
+
+--
+-- Name: transfers transfers_owner_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY transfers_owner_all ON fintech.transfers TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: transfers transfers_readonly_read; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY transfers_readonly_read ON fintech.transfers FOR SELECT TO fintech_readonly USING (true);
+
+--
+-- Name: transfers transfers_worker_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY transfers_worker_all ON fintech.transfers TO fintech_worker USING (true) WITH CHECK (true);
+
+--
+-- Name: users; Type: ROW SECURITY; Schema: fintech; Owner: -
+--
+
+ALTER TABLE fintech.users ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: users users_app_own; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY users_app_own ON fintech.users TO fintech_app USING ((id = core.current_user_id())) WITH CHECK ((id = core.current_user_id()));
+
+--
+-- Name: POLICY users_app_own ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON POLICY users_app_own ON fintech.users IS 'fintech_app: the rows of the transaction''s user (core.current_user_id()); none without one.';
+
+--
+-- Name: users users_owner_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY users_owner_all ON fintech.users TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: users users_readonly_read; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY users_readonly_read ON fintech.users FOR SELECT TO fintech_readonly USING (true);
+
+--
+-- Name: users users_worker_all; Type: POLICY; Schema: fintech; Owner: -
+--
+
+CREATE POLICY users_worker_all ON fintech.users TO fintech_worker USING (true) WITH CHECK (true);
 
 --
 -- PostgreSQL database dump complete

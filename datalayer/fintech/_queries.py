@@ -418,13 +418,10 @@ class User(BaseModel):
     """A row of create_user, get_user_by_email, get_user_by_id, update_user_profile."""
 
     id: UUID
-    #: Login; unique regardless of case.
     email: str
     first_name: str
     last_name: str
-    #: E.164: +, country code, subscriber number (7 to 15 digits).
     phone_number: str | None
-    #: customer, support or admin.
     role: str
     is_active: bool
     last_login_at: datetime | None
@@ -470,7 +467,7 @@ _create_transfer_reversal = checked(
     "3f34dd1b7fe6f5a1c2b652d954069db5ad8646df1dd3e7496a2828519e3d8fe4",
 )
 _create_user = checked(
-    _QUERIES, "create_user", "286419fa593be1ab7361f271de785d1db65fb2792f8a18bbdab67a798deebb05"
+    _QUERIES, "create_user", "3684c90e56d5d758df1b0d66870abbd21c129e7f15c7e2c8d08e1f6edc65160a"
 )
 _create_withdrawal = checked(
     _QUERIES,
@@ -504,7 +501,7 @@ _get_transfer_by_id = checked(
 _get_user_by_email = checked(
     _QUERIES,
     "get_user_by_email",
-    "fc6e2d2cfac3b3094cae778c03ab157d025bbde277a89488fa0bb0266649bec6",
+    "cdc35e6233f5a58db43d1fdaa29ddcef3a9bef7c0647e10950dbab76ef0812fc",
 )
 _get_user_by_id = checked(
     _QUERIES, "get_user_by_id", "8ed5cd265cfea04f92fdf9e83fd791087d0ea4ca2c5851566de6dc455890017e"
@@ -512,7 +509,7 @@ _get_user_by_id = checked(
 _get_user_password_hash_by_email = checked(
     _QUERIES,
     "get_user_password_hash_by_email",
-    "2893f9e663d872f81fd80f5a4a203fc5794eb95e0ff69135f32ba386b3fde0d4",
+    "63d26eb128c1793383681318108abdb38e496143de5de8dafff767382c96008b",
 )
 _list_account_statement = checked(
     _QUERIES,
@@ -765,11 +762,12 @@ async def create_user(
     last_name: str,
     phone_number: str | None,
     password_hash: str,
-    role: str,
 ) -> User:
-    """Creates a user; returns it. password_hash must be an argon2 or bcrypt hash."""
+    """Signs up a customer (fintech.sign_up: before any user is known); returns it. password_hash
+    must be an argon2 or bcrypt hash.
+    """
     row = await _create_user.fetchrow_args(
-        conn, (email, first_name, last_name, phone_number, password_hash, role)
+        conn, (email, first_name, last_name, phone_number, password_hash)
     )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_user returned no row")
@@ -838,7 +836,9 @@ async def get_transfer_by_id(
 
 @stateless
 async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
-    """The user with this email, whatever its case, or none."""
+    """The user with this email, whatever its case, or none (fintech.find_user_by_email: sign-in,
+    before a user is known).
+    """
     row = await _get_user_by_email.fetchrow_args(conn, (email,))
     return None if row is None else User.model_validate(dict(row))
 
@@ -852,7 +852,9 @@ async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
 
 @stateless
 async def get_user_password_hash_by_email(conn: Connection, *, email: str) -> str | None:
-    """The stored password hash for a login, or none (for verifying a password in the application)."""
+    """The stored password hash of an active login, or none (for verifying a password in the
+    application; fintech.password_hash_for_login, before a user is known).
+    """
     value = await _get_user_password_hash_by_email.fetchval_args(conn, (email,))
     return _VALUE_0.validate_python(value)
 

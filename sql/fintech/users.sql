@@ -1,9 +1,11 @@
--- name: create_user(email, first_name, last_name, phone_number, password_hash, role)^
--- Creates a user; returns it. password_hash must be an argon2 or bcrypt hash.
+-- name: create_user(email, first_name, last_name, phone_number, password_hash)^
+-- Signs up a customer (fintech.sign_up: before any user is known); returns it. password_hash must
+-- be an argon2 or bcrypt hash.
 -- @param phone_number: str | None
-INSERT INTO fintech.users (email, first_name, last_name, phone_number, password_hash, role)
-VALUES (:email, :first_name, :last_name, :phone_number, :password_hash, :role)
-RETURNING id, email, first_name, last_name, phone_number, role, is_active, last_login_at, created_at, updated_at;
+-- @nonnull id, email, first_name, last_name, role, is_active, created_at, updated_at
+-- @nullable phone_number, last_login_at
+SELECT id, email, first_name, last_name, phone_number, role, is_active, last_login_at, created_at, updated_at
+FROM fintech.sign_up(:email, :first_name, :last_name, :phone_number, :password_hash);
 
 -- name: get_user_by_id(user_id)^
 -- The user with this id, or none.
@@ -12,17 +14,17 @@ FROM fintech.users
 WHERE id = :user_id;
 
 -- name: get_user_by_email(email)^
--- The user with this email, whatever its case, or none.
+-- The user with this email, whatever its case, or none (fintech.find_user_by_email: sign-in,
+-- before a user is known).
+-- @nonnull id, email, first_name, last_name, role, is_active, created_at, updated_at
+-- @nullable phone_number, last_login_at
 SELECT id, email, first_name, last_name, phone_number, role, is_active, last_login_at, created_at, updated_at
-FROM fintech.users
-WHERE lower(email) = lower(:email);
+FROM fintech.find_user_by_email(:email);
 
 -- name: get_user_password_hash_by_email(email)$
--- The stored password hash for a login, or none (for verifying a password in the application).
-SELECT password_hash
-FROM fintech.users
-WHERE lower(email) = lower(:email)
-    AND is_active;
+-- The stored password hash of an active login, or none (for verifying a password in the
+-- application; fintech.password_hash_for_login, before a user is known).
+SELECT fintech.password_hash_for_login(:email) AS password_hash;
 
 -- name: update_user_profile(user_id, first_name, last_name, phone_number)^
 -- Changes a user's names and phone number; returns the user, or none if there is no such user.

@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None, *, require_migrations: bool = F
 
     @app.post("/api/users", status_code=201)
     async def sign_up(conn: SignupTx, body: NewUser) -> fintech.User:
-        return await fintech.create_user(conn, role="customer", **body.model_dump())
+        return await fintech.create_user(conn, **body.model_dump())
 
     @app.get("/api/accounts")
     async def list_accounts(conn: ReadTx, user: User) -> list[fintech.Account]:
