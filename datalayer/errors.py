@@ -80,6 +80,22 @@ class DataLayerError(Exception):
         self.message = message
         if sqlstate is not None:
             self.sqlstate = sqlstate
+        #: the query function that raised it (``schema.name``), when one did
+        self.query: str | None = None
+
+    def in_query(self, query: str, params: tuple[str, ...]) -> DataLayerError:
+        """Name the query in the message and its ``:parameter`` where the driver says ``$n``."""
+        if self.query is not None:
+            return self
+
+        def name(match: re.Match[str]) -> str:
+            index = int(match.group(1)) - 1
+            return f":{params[index]}" if 0 <= index < len(params) else match.group(0)
+
+        self.query = query
+        self.message = f"{query}: " + _PLACEHOLDER.sub(name, self.message)
+        self.args = (self.message,)
+        return self
 
 
 class ConfigurationError(DataLayerError):
@@ -312,6 +328,23 @@ def _str_attr(exc: BaseException, name: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+_PLACEHOLDER: Final = re.compile(r"\$(\d+)\b")
+
+# Values in server and driver messages: quoted literals, the row a CHECK refused, a key's values.
+_QUOTED: Final = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")
+_FAILING_ROW: Final = re.compile(r"Failing row contains \(.*\)\.?", re.DOTALL)
+_KEY_VALUES: Final = re.compile(r"(Key \((?:[^()]|\([^()]*\))*\))=\((?:.*?)\)(?= |$|\.)", re.DOTALL)
+
+
+def redact(text: str) -> str:
+    """``text`` without the values a server or driver message repeats: the failing row of a
+    CHECK, the key values of a unique or foreign-key violation, and every quoted literal. Names
+    (constraints, columns, types) stay."""
+    text = _FAILING_ROW.sub("Failing row withheld.", text)
+    text = _KEY_VALUES.sub(r"\1=(…)", text)
+    return _QUOTED.sub("'…'", text)
+
+
 def _integrity(
     cls: type[IntegrityError],
     exc: asyncpg.PostgresError,
@@ -343,8 +376,11 @@ def _integrity(
         parts.append(f"on {where}")
     if columns:
         parts.append(f"column{'s' if len(columns) > 1 else ''} {', '.join(columns)}")
-    message = parts[0] + (f" ({'; '.join(parts[1:])})" if len(parts) > 1 else "")
+    if info is None or not info.comment:
+        human = redact(human)
+    message = human + (f" ({'; '.join(parts[1:])})" if len(parts) > 1 else "")
     if detail:
+        detail = redact(detail)
         message += f": {detail}"
     return cls(
         message,
@@ -394,6 +430,8 @@ def translate(exc: BaseException, catalog: ConstraintCatalog | None = None) -> D
         text = f"{message}: {detail}" if detail else message
         if hint:
             text += f" (hint: {hint})"
+        if not issubclass(cls, RuleViolation):
+            text = redact(text)  # a rule's message is the project's own wording
         if issubclass(cls, RuleViolation):
             return cls(
                 text,
@@ -409,9 +447,12 @@ def translate(exc: BaseException, catalog: ConstraintCatalog | None = None) -> D
         )
     if isinstance(exc, OSError):
         return ConnectionLost(f"connection lost: {exc}", sqlstate="08006")
+    if isinstance(exc, asyncpg.exceptions.DataError):
+        # The driver could not encode an argument: "invalid input for query argument $1: <value>"
+        return DataError(redact(str(exc)), sqlstate="22000")
     if isinstance(exc, asyncpg.InterfaceError):
         if "connection is closed" in str(exc) or "connection was closed" in str(exc):
             # asyncpg's word for a connection that died earlier (the socket is gone).
             return ConnectionLost(f"connection lost: {exc}", sqlstate="08003")
-        return QueryError(str(exc))
-    return QueryError(f"{type(exc).__name__}: {exc}")
+        return QueryError(redact(str(exc)))
+    return QueryError(f"{type(exc).__name__}: {redact(str(exc))}")

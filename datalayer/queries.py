@@ -56,7 +56,8 @@ M = TypeVar("M", bound=BaseModel)
 log = logging.getLogger("datalayer.query")
 
 #: Parameters whose values are never logged, even with parameter logging on.
-_SECRET = re.compile(r"key|password|secret|token|credential", re.IGNORECASE)
+_SECRET = re.compile(r"key|password|secret|token|credential|hash", re.IGNORECASE)
+_SENSITIVE_HINT = re.compile(r"@sensitive[ \t]+([\w, \t]+)")
 
 
 class QueryLoadError(DataLayerError):
@@ -122,7 +123,7 @@ def _report(query: Query, started: float, rows: int, args: Sequence[object]) -> 
     suffix = ""
     if _log.parameters:
         shown = {
-            name: "***" if _SECRET.search(name) else value
+            name: "***" if name in query.sensitive else value
             for name, value in zip(query.params, args, strict=False)
         }
         suffix = f" params={shown!r}"
@@ -158,11 +159,25 @@ class Query:
     doc: str
     path: Path
     sha256: str = field(init=False)
+    #: parameters never logged: marked ``-- @sensitive name, ...`` in the query's comment (values
+    #: of encrypted columns), or named like a password, key, secret, token or credential
+    sensitive: frozenset[str] = field(init=False, repr=False)
     _param_set: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sha256", hashlib.sha256(self.sql.encode()).hexdigest())
         object.__setattr__(self, "_param_set", frozenset(self.params))
+        marked = {
+            n
+            for m in _SENSITIVE_HINT.finditer(self.doc)
+            for n in re.split(r"[\s,]+", m.group(1))
+            if n
+        }
+        object.__setattr__(
+            self,
+            "sensitive",
+            frozenset(n for n in self.params if n in marked or _SECRET.search(n)),
+        )
 
     @property
     def qualified_name(self) -> str:
@@ -173,7 +188,7 @@ class Query:
         the limit it ran into."""
         mapped = translate(exc, errors.CATALOG)
         if not isinstance(mapped, errors.QueryTimeout):
-            return mapped
+            return mapped.in_query(self.qualified_name, self.params)
         if isinstance(mapped, errors.LockTimeout):
             text = f"query {self.qualified_name} waited longer than lock_timeout for a lock"
         elif isinstance(exc, TimeoutError):
