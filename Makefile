@@ -54,7 +54,7 @@ gen-check: install ## fail (with a diff) when a generated module is stale, missi
 
 bench: install ## benchmarks against raw asyncpg and SQLAlchemy ORM; writes BENCHMARKS.md (QUICK=1: under a minute)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
+	@$(WITH_DB) $(BIN)/python bench/run.py $(if $(QUICK),--quick)
 
 dev-up: install ## start the embedded PostgreSQL cluster (.pgdata/) and print the export line
 	$(BIN)/datalayer dev up

@@ -21,9 +21,10 @@ import asyncpg
 from pydantic import BaseModel
 
 from datalayer import Database
-from datalayer.cli import resolve_url, scratch_database
+from datalayer.migrate import scratch_database
 from datalayer.queries import load, to_model
 from datalayer.settings import Settings
+from datalayer.urls import resolve_url
 
 SQL = """
 -- name: get_item_by_id(item_id)^

@@ -45,9 +45,10 @@ from orm import Account, BulkUser, Entry, Transfer, User
 import datalayer
 from datalayer import Database, fintech, migrate
 from datalayer.bulk import copy_records
-from datalayer.cli import resolve_url, scratch_database
 from datalayer.devdb import find_bindir
+from datalayer.migrate import scratch_database
 from datalayer.settings import Settings
+from datalayer.urls import resolve_url
 
 ROOT = Path(__file__).resolve().parents[1]
 Q = datalayer.load("fintech")

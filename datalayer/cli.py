@@ -26,6 +26,7 @@ from .urls import resolve_migrate_url, resolve_url
 
 if TYPE_CHECKING:
     from .devdb import Cluster
+    from .migrate import MigrationStatus
 
 __all__ = ["build_parser", "dev_cluster", "main"]
 
@@ -35,6 +36,17 @@ exit codes: 0 done; 1 a check failed; 2 usage, configuration or refused operatio
 environment: DATABASE_URL (where to connect), DATALAYER_MIGRATE_URL (migrations, roles and
 schema connect there first: the owner's login), DATALAYER_APPS (default --app, comma-separated),
 DATALAYER_MIGRATIONS (extra migration folders, separated by the path separator)."""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("datalayer-pg")
+    except PackageNotFoundError:
+        from . import __version__
+
+        return __version__
 
 
 def dev_cluster() -> Cluster:
@@ -87,12 +99,58 @@ def _cmd_rollback(args: argparse.Namespace) -> int:
     return 0
 
 
+def _status_json(st: MigrationStatus) -> str:
+    return json.dumps(
+        {
+            "applied": [{"id": i, "applied_at": when.isoformat()} for i, when in st.applied],
+            "pending": st.pending,
+            "started": st.started,
+            "problems": st.problems,
+            "notes": st.notes,
+            "ok": st.ok,
+        },
+        indent=2,
+    )
+
+
+def _print_status(st: MigrationStatus) -> None:
+    """A table on a terminal; plain lines (stable for scripts and logs) otherwise."""
+    from . import migrate
+
+    if not sys.stdout.isatty():
+        print(migrate.format_status(st))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="migrations", show_lines=False)
+    table.add_column("state")
+    table.add_column("applied at (UTC)")
+    table.add_column("migration")
+    for migration_id, when in st.applied:
+        table.add_row("applied", f"{when:%Y-%m-%d %H:%M:%S}", migration_id)
+    for migration_id in st.started:
+        table.add_row("[bold yellow]STARTED[/]", "", migration_id)
+    for migration_id in st.pending:
+        table.add_row("[cyan]pending[/]", "", migration_id)
+    console = Console()
+    console.print(table)
+    for note in st.notes:
+        console.print(f"note: {note}", markup=False)
+    for problem in st.problems:
+        console.print(f"[bold red]PROBLEM[/] {problem}")
+    console.print(st.summary(), markup=False)
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from . import migrate
 
     url = resolve_migrate_url(args.database_url)
     state = migrate.status(url, apps=_apps(args), extra=_extra(args))
-    print(migrate.format_status(state))
+    if args.json:
+        print(_status_json(state))
+    else:
+        _print_status(state)
     if args.exit_code and (state.pending or state.problems):
         return 3
     return 0
@@ -101,9 +159,12 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from . import migrate
 
-    st = migrate.verify(
-        resolve_migrate_url(args.database_url), apps=_apps(args), extra=_extra(args)
-    )
+    url = resolve_migrate_url(args.database_url)
+    if args.json:
+        st = migrate.status(url, apps=_apps(args), extra=_extra(args), deep=True)
+        print(_status_json(st))
+        return 0 if st.ok else 1
+    st = migrate.verify(url, apps=_apps(args), extra=_extra(args))
     print(f"ok: every applied migration matches its file, nothing unfinished ({st.summary()})")
     return 0
 
@@ -222,6 +283,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {_version()} (distribution datalayer-pg)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = _with_db(
@@ -261,6 +325,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument(
         "--exit-code", action="store_true", help="exit 3 when work is pending or files changed"
     )
+    p.add_argument("--json", action="store_true", help="the status as JSON")
     p.set_defaults(func=_cmd_status)
 
     p = _with_db(
@@ -271,6 +336,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
             "started and not finished, an INVALID index, or an object that a pending migration "
             "creates but that exists already.",
         )
+    )
+    p.add_argument(
+        "--json", action="store_true", help="the findings as JSON (exit 1 when there are problems)"
     )
     p.set_defaults(func=_cmd_verify)
 
@@ -330,6 +398,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_gen)
 
     p = _with_db(sub.add_parser("health", help="database health as JSON"), histories=False)
+    p.add_argument("--json", action="store_true", help="(the default: health is always JSON)")
     p.set_defaults(func=_cmd_health)
 
     _register_apps(sub, argv)

@@ -1,4 +1,6 @@
-"""The package works when installed as a wheel: sql/ and migrations/ ship inside it."""
+"""The package works when installed as a wheel with only its declared dependencies: sql/ and
+migrations/ ship inside it, `datalayer migrate` migrates, `datalayer gen` (extra `gen`) types a
+user's own query folder, and the generated function runs."""
 
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ def test_wheel_installs_migrates_and_queries(tmp_path: Path, empty_database_url:
         capture_output=True,
         timeout=300,
     )
-    (wheel,) = dist.glob("datalayer-*.whl")
+    (wheel,) = dist.glob("datalayer_pg-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "datalayer/_migrations/core/0001.core.create-extensions.sql" in names
     assert "datalayer/_migrations/core/0001.core.create-extensions.rollback.sql" in names
@@ -55,7 +57,7 @@ def test_wheel_installs_migrates_and_queries(tmp_path: Path, empty_database_url:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     pip = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)],
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", f"{wheel}[gen]"],
         capture_output=True,
         text=True,
         timeout=600,
@@ -102,3 +104,48 @@ def test_wheel_installs_migrates_and_queries(tmp_path: Path, empty_database_url:
     assert out["sql"].startswith(site) and out["sql"].endswith("_sql")
     assert out["database"] == empty_database_url.rsplit("/", 1)[1]
     assert out["pending"] == []
+
+    version = subprocess.run(
+        [str(venv / "bin" / "datalayer"), "--version"], capture_output=True, text=True, env=env
+    )
+    assert version.returncode == 0 and version.stdout.startswith("datalayer ")
+    assert not (venv / "bin" / "ruff").exists()  # gen must not depend on it
+
+    # a user's own queries, typed by gen (against a scratch database it migrates itself)
+    user_sql = tmp_path / "user" / "sql" / "myqueries"
+    user_sql.mkdir(parents=True)
+    (user_sql / "accounts.sql").write_text(
+        "-- name: count_accounts_in(currency)$\n"
+        "-- How many accounts hold this currency.\n"
+        "SELECT count(*) AS n\nFROM fintech.accounts\nWHERE currency = :currency;\n"
+    )
+    out = tmp_path / "user" / "pkg"
+    gen = subprocess.run(
+        [
+            str(venv / "bin" / "datalayer"), "gen", "myqueries",
+            "--sql-dir", str(tmp_path / "user" / "sql"), "--out-dir", str(out),
+        ],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300,
+        env={**env, "DATABASE_URL": empty_database_url},
+    )  # fmt: skip
+    assert gen.returncode == 0, gen.stdout + gen.stderr
+    module = (out / "myqueries" / "_queries.py").read_text()
+    assert "async def count_accounts_in(" in module and "currency: str" in module
+    call = subprocess.run(
+        [
+            str(venv / "bin" / "python"), "-c",
+            "import asyncio, sys\n"
+            "from datalayer import Database\n"
+            "from myqueries import count_accounts_in\n"
+            "async def main():\n"
+            "    async with await Database.connect(url=sys.argv[1]) as db:\n"
+            "        async with db.transaction() as conn:\n"
+            "            print(await count_accounts_in(conn, currency='USD'))\n"
+            "asyncio.run(main())\n",
+            empty_database_url,
+        ],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+        env={**env, "PYTHONPATH": str(out)},
+    )  # fmt: skip
+    assert call.returncode == 0, call.stderr
+    assert call.stdout.strip() == "0"
