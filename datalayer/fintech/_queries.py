@@ -6,10 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import checked, stale_names
+from datalayer.gen.runtime import Numeric, checked, stale_names
 from datalayer.queries import Connection, load, stateless
 
 __all__ = [
@@ -80,14 +80,14 @@ class Account(BaseModel):
     currency: str
     #: Current balance; equals the sum of the account's ledger entries (see the reconciliation
     #: queries).
-    balance: Decimal
+    balance: Numeric
     #: How far below zero the balance may go; non-zero only for credit accounts.
-    credit_limit: Decimal
+    credit_limit: Numeric
     status: str
     #: Set exactly when status is closed.
-    closed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    closed_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Account_FIELDS = (
@@ -116,16 +116,16 @@ class AccountStatement(BaseModel):
     #: The account moved; null for a clearing leg (the bank's position in currency).
     account_id: UUID | None
     #: Signed: positive credits the account, negative debits it.
-    amount: Decimal
+    amount: Numeric
     currency: str
     #: deposit, withdrawal, transfer, p2p, card_payment, fee or interest.
     kind: str
     #: The account's balance right after this entry; null on clearing legs.
-    balance_after: Decimal | None
+    balance_after: Numeric | None
     transfer_id: UUID | None
     p2p_transaction_id: UUID | None
     description: str | None
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 _AccountStatement_FIELDS = (
@@ -152,8 +152,8 @@ class BalanceMismatch(BaseModel):
     account_number: str
     #: Current balance; equals the sum of the account's ledger entries (see the reconciliation
     #: queries).
-    balance: Decimal
-    ledger_sum: Decimal
+    balance: Numeric
+    ledger_sum: Numeric
 
 
 _BalanceMismatch_FIELDS = (
@@ -179,9 +179,9 @@ class Card(BaseModel):
     expiry_year: int
     status: str
     #: Per-card spending limit in the account's currency; null means none.
-    spending_limit: Decimal | None
-    created_at: datetime
-    updated_at: datetime
+    spending_limit: Numeric | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Card_FIELDS = (
@@ -206,8 +206,8 @@ class CurrencyTotal(BaseModel):
     """A row of list_currency_totals."""
 
     currency: str
-    customer_total: Decimal
-    clearing_total: Decimal
+    customer_total: Numeric
+    clearing_total: Numeric
 
 
 _CurrencyTotal_FIELDS = (
@@ -224,14 +224,14 @@ class Deposit(BaseModel):
     id: UUID
     posting_id: UUID
     account_id: UUID
-    amount: Decimal
+    amount: Numeric
     currency: str
     kind: str
-    balance_after: Decimal
+    balance_after: Numeric
     transfer_id: UUID | None
     p2p_transaction_id: UUID | None
     description: str | None
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 _Deposit_FIELDS = (
@@ -256,17 +256,17 @@ class Investment(BaseModel):
     account_id: UUID
     symbol: str
     asset_type: str
-    quantity: Decimal
+    quantity: Numeric
     #: Average price paid per unit, in the account's currency.
-    average_cost: Decimal
-    current_price: Decimal
+    average_cost: Numeric
+    current_price: Numeric
     #: Generated: quantity * current_price.
-    market_value: Decimal
+    market_value: Numeric
     #: Generated: quantity * average_cost.
-    cost_basis: Decimal
-    price_updated_at: datetime
-    created_at: datetime
-    updated_at: datetime
+    cost_basis: Numeric
+    price_updated_at: AwareDatetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Investment_FIELDS = (
@@ -294,19 +294,19 @@ class P2pPayment(BaseModel):
     recipient_id: UUID
     from_account_id: UUID
     to_account_id: UUID
-    amount: Decimal
+    amount: Numeric
     currency: str
-    fx_rate: Decimal | None
-    credited_amount: Decimal
+    fx_rate: Numeric | None
+    credited_amount: Numeric
     credited_currency: str
     status: str
     failure_reason: str | None
     idempotency_key: str
     note: str | None
-    created_at: datetime
-    updated_at: datetime
-    completed_at: datetime | None
-    reversed_at: datetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    completed_at: AwareDatetime | None
+    reversed_at: AwareDatetime | None
 
 
 _P2pPayment_FIELDS = (
@@ -338,9 +338,9 @@ class PortfolioValue(BaseModel):
     #: ISO 4217 alphabetic code, e.g. USD.
     currency: str
     holdings: int
-    market_value: Decimal
-    cost_basis: Decimal
-    unrealised_gain: Decimal
+    market_value: Numeric
+    cost_basis: Numeric
+    unrealised_gain: Numeric
 
 
 _PortfolioValue_FIELDS = (
@@ -360,19 +360,19 @@ class Transfer(BaseModel):
     user_id: UUID
     from_account_id: UUID
     to_account_id: UUID
-    amount: Decimal
+    amount: Numeric
     currency: str
-    fx_rate: Decimal | None
-    credited_amount: Decimal
+    fx_rate: Numeric | None
+    credited_amount: Numeric
     credited_currency: str
     status: str
     failure_reason: str | None
     idempotency_key: str
     description: str | None
-    created_at: datetime
-    updated_at: datetime
-    completed_at: datetime | None
-    reversed_at: datetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    completed_at: AwareDatetime | None
+    reversed_at: AwareDatetime | None
 
 
 _Transfer_FIELDS = (
@@ -403,7 +403,7 @@ class UnbalancedPosting(BaseModel):
     #: Groups the entries of one movement; they sum to zero per currency.
     posting_id: UUID
     currency: str
-    total: Decimal
+    total: Numeric
 
 
 _UnbalancedPosting_FIELDS = (
@@ -427,9 +427,9 @@ class User(BaseModel):
     #: customer, support or admin.
     role: str
     is_active: bool
-    last_login_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    last_login_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _User_FIELDS = (
@@ -632,14 +632,12 @@ async def create_account(
     account_type: str,
     currency: str,
     credit_limit: Decimal,
-) -> Account:
+) -> Account | None:
     """Opens an account with a zero balance; returns it."""
     row = await _create_account.fetchrow_args(
         conn, (user_id, account_number, account_name, account_type, currency, credit_limit)
     )
-    if row is None:  # the statement always yields one row
-        raise NotFound("fintech.create_account returned no row")
-    return Account.model_validate(dict(row))
+    return None if row is None else Account.model_validate(dict(row))
 
 
 @stateless
@@ -656,7 +654,7 @@ async def create_card(
     encryption_key: str,
     expiry_month: int,
     expiry_year: int,
-    spending_limit: Decimal | None,
+    spending_limit: Decimal | None = None,
 ) -> Card:
     """Issues a card on one of the user's accounts. The processor token is stored encrypted with
     encryption_key (from the application's settings); only the masked number comes back.
@@ -684,7 +682,7 @@ async def create_card(
 
 @stateless
 async def create_deposit(
-    conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None
+    conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None = None
 ) -> Deposit:
     """Credits an active account from outside the bank (one posting, two entries); returns the
     account's entry.
@@ -704,8 +702,8 @@ async def create_p2p_payment(
     to_account_id: UUID,
     amount: Decimal,
     idempotency_key: str,
-    fx_rate: Decimal | None,
-    note: str | None,
+    fx_rate: Decimal | None = None,
+    note: str | None = None,
 ) -> P2pPayment:
     """Pays from the sender's account into another user's account in one round trip
     (fintech.send_p2p), with the same locking, checks and idempotency as create_transfer.
@@ -727,8 +725,8 @@ async def create_transfer(
     to_account_id: UUID,
     amount: Decimal,
     idempotency_key: str,
-    fx_rate: Decimal | None,
-    description: str | None,
+    fx_rate: Decimal | None = None,
+    description: str | None = None,
 ) -> Transfer:
     """Moves money between two accounts of one user in one round trip (fintech.transfer): locks
     both accounts in a stable order, checks status, currency and funds, writes the ledger. A
@@ -763,7 +761,7 @@ async def create_user(
     email: str,
     first_name: str,
     last_name: str,
-    phone_number: str | None,
+    phone_number: str | None = None,
     password_hash: str,
     role: str,
 ) -> User:
@@ -778,7 +776,7 @@ async def create_user(
 
 @stateless
 async def create_withdrawal(
-    conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None
+    conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None = None
 ) -> Deposit:
     """Debits an active account to outside the bank, if funds allow; returns the account's entry."""
     row = await _create_withdrawal.fetchrow_args(conn, (account_id, amount, description))
@@ -862,8 +860,8 @@ async def list_account_statement(
     conn: Connection,
     *,
     account_id: UUID,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[AccountStatement]:
     """A page of the account's ledger entries, newest first. For the next page pass the last row's
@@ -915,8 +913,8 @@ async def list_p2p_payments_by_sender(
     conn: Connection,
     *,
     sender_id: UUID,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[P2pPayment]:
     """A page of the payments a user sent, newest first (keyset: pass the last row's created_at and
@@ -942,8 +940,8 @@ async def list_transfers_by_user(
     conn: Connection,
     *,
     user_id: UUID,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[Transfer]:
     """A page of the user's transfers, newest first (keyset: pass the last row's created_at and
@@ -991,7 +989,7 @@ async def update_account_name(
 
 @stateless
 async def update_card_spending_limit(
-    conn: Connection, *, spending_limit: Decimal | None, card_id: UUID, user_id: UUID
+    conn: Connection, *, spending_limit: Decimal | None = None, card_id: UUID, user_id: UUID
 ) -> Card | None:
     """Sets or clears (none) the user's card spending limit; returns it masked, or none."""
     row = await _update_card_spending_limit.fetchrow_args(conn, (spending_limit, card_id, user_id))
@@ -1035,7 +1033,12 @@ async def update_user_password_hash(conn: Connection, *, password_hash: str, use
 
 @stateless
 async def update_user_profile(
-    conn: Connection, *, first_name: str, last_name: str, phone_number: str | None, user_id: UUID
+    conn: Connection,
+    *,
+    first_name: str,
+    last_name: str,
+    phone_number: str | None = None,
+    user_id: UUID,
 ) -> User | None:
     """Changes a user's names and phone number; returns the user, or none if there is no such user."""
     row = await _update_user_profile.fetchrow_args(

@@ -9,6 +9,7 @@ composites, ranges), enum labels.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -54,7 +55,8 @@ class Attribute:
     relid: int
     attnum: int
     name: str
-    notnull: bool  # attnotnull, or a NOT NULL domain
+    notnull: bool  # attnotnull (a NOT NULL domain does not count: NULL enters it by an empty
+    # scalar subquery, INSERT ... VALUES ((SELECT dom_col ... WHERE false)))
     type_oid: int
     comment: str | None
 
@@ -90,6 +92,12 @@ class Catalog:
     relations: dict[int, Relation] = field(default_factory=dict)
     by_name: dict[str, int] = field(default_factory=dict)  # "schema.name" or "name" -> oid
     retset: frozenset[str] = frozenset()  # names of set-returning functions
+    #: names of functions defined outside pg_catalog: a call to one of these names may not be the
+    #: built-in (overloads, search_path), so no built-in fact applies to it
+    user_functions: frozenset[str] = frozenset()
+    #: relations on which INSERT may return no row for a VALUES row: a BEFORE INSERT row trigger
+    #: (it may return NULL) or a DO INSTEAD rule
+    row_droppers: frozenset[int] = frozenset()
 
     def relation(self, schema: str | None, name: str | None) -> Relation | None:
         if not name:
@@ -134,11 +142,24 @@ def _prepare_all(
         res = pgconn.prepare(name, query.sql.encode())
         if res.status != pq.ExecStatus.COMMAND_OK:
             pgconn.exec_(b"ROLLBACK TO SAVEPOINT datalayer_gen")
-            message = res.error_message.decode(errors="replace").strip()
+            primary = res.error_field(pq.DiagnosticField.MESSAGE_PRIMARY)
+            detail = res.error_field(pq.DiagnosticField.MESSAGE_DETAIL)
+            hint_field = res.error_field(pq.DiagnosticField.MESSAGE_HINT)
+            position = res.error_field(pq.DiagnosticField.STATEMENT_POSITION)
+            message = (primary or res.error_message or b"").decode(errors="replace").strip()
+            if detail:
+                message += " (" + detail.decode(errors="replace").strip() + ")"
+            if hint_field:
+                message += "; " + hint_field.decode(errors="replace").strip()
             hint = ""
             if "could not determine data type of parameter" in message:
                 hint = " (add a cast to the parameter, e.g. :name::int)"
-            problems.append(f"{query.qualified_name} ({query.path}): {message}{hint}")
+            message = query.named(message + hint)
+            at = query.location(int(position) if position else None)
+            named = re.findall(r":(\w+)", message)
+            if not position and named and named[0] in query.params:
+                at = query.param_location(named[0])
+            problems.append(f"{at}: query {query.qualified_name}: {message}")
             continue
         desc = pgconn.describe_prepared(name)
         if desc.status != pq.ExecStatus.COMMAND_OK:  # pragma: no cover - prepare succeeded
@@ -168,12 +189,11 @@ FROM unnest(%s::text[]) AS n(name)
 
 _ATTRIBUTES_SQL = """
 SELECT c.oid, ns.nspname::text, c.relname::text, c.relkind::text,
-       a.attnum, a.attname::text, a.attnotnull OR coalesce(t.typnotnull, false), a.atttypid::oid,
+       a.attnum, a.attname::text, a.attnotnull, a.atttypid::oid,
        col_description(c.oid, a.attnum)
 FROM pg_catalog.pg_class AS c
 JOIN pg_catalog.pg_namespace AS ns ON ns.oid = c.relnamespace
 JOIN pg_catalog.pg_attribute AS a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-LEFT JOIN pg_catalog.pg_type AS t ON t.oid = a.atttypid AND t.typtype = 'd'
 WHERE c.oid = ANY(%s::oid[])
 ORDER BY c.oid, a.attnum
 """
@@ -289,6 +309,23 @@ _RETSET_SQL = """
 SELECT DISTINCT proname::text FROM pg_catalog.pg_proc WHERE proretset AND proname = ANY(%s::text[])
 """
 
+_USER_FUNCTIONS_SQL = """
+SELECT DISTINCT p.proname::text
+FROM pg_catalog.pg_proc AS p
+JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
+WHERE n.nspname <> 'pg_catalog' AND p.proname = ANY(%s::text[])
+"""
+
+# tgtype bits: 1 ROW, 2 BEFORE, 4 INSERT, 64 INSTEAD; pg_rewrite.ev_type '3' is INSERT
+_ROW_DROPPERS_SQL = """
+SELECT tgrelid::oid FROM pg_catalog.pg_trigger
+WHERE tgrelid = ANY(%s::oid[]) AND NOT tgisinternal
+  AND (tgtype::int & 1) = 1 AND (tgtype::int & 66) <> 0 AND (tgtype::int & 4) = 4
+UNION
+SELECT ev_class::oid FROM pg_catalog.pg_rewrite
+WHERE ev_class = ANY(%s::oid[]) AND ev_type = '3' AND is_instead
+"""
+
 
 def describe(
     url: str,
@@ -312,9 +349,15 @@ def describe(
         if funcs:
             rows = conn.execute(_RETSET_SQL, (funcs,)).fetchall()
             catalog.retset = frozenset(str(r[0]) for r in rows)
+            rows = conn.execute(_USER_FUNCTIONS_SQL, (funcs,)).fetchall()
+            catalog.user_functions = frozenset(str(r[0]) for r in rows)
         descriptions = _prepare_all(conn, queries)
         origins = {c.table_oid for d in descriptions for c in d.columns}
         _read_relations(conn, relation_names, origins, catalog)
+        rels = sorted(catalog.relations)
+        if rels:
+            rows = conn.execute(_ROW_DROPPERS_SQL, (rels, rels)).fetchall()
+            catalog.row_droppers = frozenset(int(str(r[0])) for r in rows)
         type_oids = {o for d in descriptions for o in d.param_oids}
         type_oids |= {c.type_oid for d in descriptions for c in d.columns}
         type_oids |= {a.type_oid for r in catalog.relations.values() for a in r.columns}

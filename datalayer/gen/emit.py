@@ -293,7 +293,8 @@ def render_module(
                 "",
             ]
             for p in plan.params:
-                body.append(f"    {p.name}: {p.type.optional(p.nullable)}")
+                default = " = None" if p.nullable else ""
+                body.append(f"    {p.name}: {p.type.optional(p.nullable)}{default}")
 
     body += ["", "", f"_QUERIES = {load_expr}"]
     for plan in plans:
@@ -339,7 +340,11 @@ _ROW_OPS = (Operation.SELECT_ONE, Operation.INSERT_RETURNING)
 
 
 def _signature(plan: Plan, returns: str) -> str:
-    params = [f"{p.name}: {p.type.optional(p.nullable)}" for p in plan.params]
+    # A nullable parameter means "no value" (a filter left out, a column left NULL): default None.
+    params = [
+        f"{p.name}: {p.type.optional(p.nullable)}" + (" = None" if p.nullable else "")
+        for p in plan.params
+    ]
     if plan.query.operation is Operation.EXECUTE_MANY and plan.params:
         params = [f"rows: Sequence[{camel(plan.query.name)}Params]"]
     star = ", *, " + ", ".join(params) if params else ""
