@@ -43,6 +43,45 @@ _NONNULL_FUNCS = frozenset(
         "pg_backend_pid",
     }
 )
+#: Built-ins that return a value whenever every argument is one (never NULL for non-NULL input).
+_NONNULL_IF_ARGS = frozenset(
+    {
+        "length",
+        "char_length",
+        "character_length",
+        "octet_length",
+        "upper",
+        "lower",
+        "initcap",
+        "btrim",
+        "ltrim",
+        "rtrim",
+        "md5",
+        "replace",
+        "left",
+        "right",
+        "lpad",
+        "rpad",
+        "repeat",
+        "reverse",
+        "abs",
+        "round",
+        "trunc",
+        "ceil",
+        "floor",
+        "cardinality",
+        "to_json",
+        "to_jsonb",
+        "row_to_json",
+        "array_to_string",
+        "date_trunc",
+        "concat_ws",
+    }
+)
+#: Built-ins that never return NULL, whatever their arguments.
+_NONNULL_ALWAYS = frozenset(
+    {"concat", "jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array"}
+)
 _AGGREGATES = frozenset(
     {
         "count",
@@ -484,7 +523,13 @@ class _Analyzer:
             if item.isNatural:
                 right_names = {n for n, _ in right}
                 using = [n for n, _ in left if n in right_names]
-            lmap, rmap = dict(left), dict(right)
+            if item.jointype == enums.JoinType.JOIN_FULL and not optional:
+                # coalesce(left, right) over the columns as their sides produce them
+                raw_l = self.from_item(item.larg, False, ctes, _Scope([], scope.parent))
+                raw_r = self.from_item(item.rarg, False, ctes, _Scope([], scope.parent))
+                lmap, rmap = dict(raw_l or left), dict(raw_r or right)
+            else:
+                lmap, rmap = dict(left), dict(right)
             merged: list[tuple[str, Tri]] = []
             for name in using:
                 lv, rv = lmap.get(name), rmap.get(name)
@@ -598,7 +643,14 @@ class _Analyzer:
         if isinstance(node, (ast.TypeCast, ast.CollateClause)):
             return self.expr(node.arg, scope)
         if isinstance(node, ast.FuncCall):
-            return self._builtin(node) and _funcname(node) in _NONNULL_FUNCS
+            name = _funcname(node)
+            if not self._builtin(node) or (node.over is not None and name not in _NONNULL_FUNCS):
+                return False
+            if name in _NONNULL_FUNCS or name in _NONNULL_ALWAYS:
+                return True
+            if name in _NONNULL_IF_ARGS and node.agg_filter is None and _seq(node.args):
+                return _all([self.expr(a, scope) for a in _seq(node.args)])
+            return False
         if isinstance(node, ast.CoalesceExpr):
             return _any([self.expr(a, scope) for a in _seq(node.args)])
         if isinstance(node, ast.MinMaxExpr):
@@ -646,19 +698,27 @@ class _Analyzer:
         if isinstance(node, (ast.A_ArrayExpr, ast.RowExpr, ast.GroupingFunc)):
             return True
         if isinstance(node, ast.A_Indirection):
+            # a slice of an array is an array (maybe empty); a subscript or a field may be NULL
+            slices = _seq(node.indirection)
+            if slices and all(isinstance(i, ast.A_Indices) and i.is_slice for i in slices):
+                return self.expr(node.arg, scope)
             return False
         self.why = f"unsupported expression {type(node).__name__}"
         return None
 
     def _builtin(self, node: ast.FuncCall) -> bool:
         """The call can only be the pg_catalog function: unqualified or pg_catalog-qualified, and
-        no function of that name exists in another schema (an overload or a search_path entry
-        could win)."""
+        no function of that name that accepts as many arguments exists in another schema (an
+        overload or a search_path entry could win)."""
         names = _seq(node.funcname)
         schema = str(getattr(names[0], "sval", "")) if len(names) > 1 else None
         if schema not in (None, "pg_catalog"):
             return False
-        return _funcname(node) not in self.catalog.user_functions
+        count = len(_seq(node.args))
+        return not any(
+            fewest <= count and (most < 0 or count <= most)
+            for fewest, most in self.catalog.user_functions.get(_funcname(node), ())
+        )
 
     # -- cardinality -----------------------------------------------------------------------------
 
