@@ -94,7 +94,8 @@ class Catalog:
     retset: frozenset[str] = frozenset()  # names of set-returning functions
     #: names of functions defined outside pg_catalog: a call to one of these names may not be the
     #: built-in (overloads, search_path), so no built-in fact applies to it
-    user_functions: frozenset[str] = frozenset()
+    #: name -> (fewest, most) arguments of each such function (most: -1 when variadic)
+    user_functions: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     #: relations on which INSERT may return no row for a VALUES row: a BEFORE INSERT row trigger
     #: (it may return NULL) or a DO INSTEAD rule
     row_droppers: frozenset[int] = frozenset()
@@ -310,7 +311,8 @@ SELECT DISTINCT proname::text FROM pg_catalog.pg_proc WHERE proretset AND pronam
 """
 
 _USER_FUNCTIONS_SQL = """
-SELECT DISTINCT p.proname::text
+SELECT p.proname::text, p.pronargs - p.pronargdefaults,
+       CASE WHEN p.provariadic <> 0 THEN -1 ELSE p.pronargs::int END
 FROM pg_catalog.pg_proc AS p
 JOIN pg_catalog.pg_namespace AS n ON n.oid = p.pronamespace
 WHERE n.nspname <> 'pg_catalog' AND p.proname = ANY(%s::text[])
@@ -350,7 +352,10 @@ def describe(
             rows = conn.execute(_RETSET_SQL, (funcs,)).fetchall()
             catalog.retset = frozenset(str(r[0]) for r in rows)
             rows = conn.execute(_USER_FUNCTIONS_SQL, (funcs,)).fetchall()
-            catalog.user_functions = frozenset(str(r[0]) for r in rows)
+            shapes: dict[str, list[tuple[int, int]]] = {}
+            for fname, fewest, most in rows:
+                shapes.setdefault(str(fname), []).append((int(str(fewest)), int(str(most))))
+            catalog.user_functions = {k: tuple(v) for k, v in shapes.items()}
         descriptions = _prepare_all(conn, queries)
         origins = {c.table_oid for d in descriptions for c in d.columns}
         _read_relations(conn, relation_names, origins, catalog)
