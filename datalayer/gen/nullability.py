@@ -260,7 +260,15 @@ class _Analyzer:
         relation = self.catalog.relation(rel.schemaname, rel.relname)
         if relation is None:
             return False
-        return any(c.name == column and not c.notnull for c in relation.columns)
+        # A NOT NULL domain refuses a NULL argument, so the parameter is not optional there.
+        return any(
+            c.name == column and not c.notnull and not self._domain_notnull(c.type_oid)
+            for c in relation.columns
+        )
+
+    def _domain_notnull(self, oid: int) -> bool:
+        t = self.catalog.types.get(oid)
+        return t is not None and t.typtype == "d" and t.notnull
 
     def _param(self, node: object) -> None:
         node = _strip(node)
