@@ -4,6 +4,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
@@ -102,7 +103,7 @@ class AssessmentDashboard(BaseModel):
     framework_code: str
     framework_name: str
     session_name: str | None
-    status: str
+    status: Literal["not_started", "in_progress", "completed", "abandoned"]
     #: Share of the framework's questions answered, 0 to 100.
     progress_percentage: Numeric
     #: Set exactly when status is completed.
@@ -138,7 +139,7 @@ class AssessmentSession(BaseModel):
     business_profile_id: UUID
     framework_id: UUID
     session_name: str | None
-    status: str
+    status: Literal["not_started", "in_progress", "completed", "abandoned"]
     #: Answers by question id (a jsonb object).
     questions_answered: JsonValue
     #: Share of the framework's questions answered, 0 to 100.
@@ -186,7 +187,7 @@ class BusinessProfile(BaseModel):
     #: Operates in more than one country (cross-border transfer rules apply).
     has_international_operations: bool
     #: Low, Medium, High or Critical.
-    data_sensitivity: str
+    data_sensitivity: Literal["Low", "Medium", "High", "Critical"]
     created_at: AwareDatetime
     updated_at: AwareDatetime
 
@@ -218,7 +219,7 @@ class ChatConversation(BaseModel):
     #: The business profile the conversation is about, if any.
     business_profile_id: UUID | None
     title: str
-    status: str
+    status: Literal["active", "archived"]
     #: The messages, oldest first: a jsonb array of {role, content, created_at}.
     messages: ChatMessages
     #: When the last message was appended; null while empty.
@@ -247,7 +248,7 @@ class ChatConversationSummary(BaseModel):
     #: The business profile the conversation is about, if any.
     business_profile_id: UUID | None
     title: str
-    status: str
+    status: Literal["active", "archived"]
     message_count: int
     #: When the last message was appended; null while empty.
     last_message_at: AwareDatetime | None
@@ -336,9 +337,16 @@ class DueReportSchedule(BaseModel):
     business_profile_id: UUID
     #: executive_summary, gap_analysis, evidence_status, compliance_status, readiness or
     #: control_matrix.
-    report_type: str
+    report_type: Literal[
+        "executive_summary",
+        "gap_analysis",
+        "evidence_status",
+        "compliance_status",
+        "readiness",
+        "control_matrix",
+    ]
     #: daily, weekly, monthly or quarterly.
-    frequency: str
+    frequency: Literal["daily", "weekly", "monthly", "quarterly"]
     #: Report options (a jsonb object), e.g. the frameworks to cover.
     parameters: JsonValue
     #: Email addresses the report is sent to (1 to 50).
@@ -383,9 +391,9 @@ class EvidenceItem(BaseModel):
     #: Bytes.
     file_size: int | None
     #: not_started, in_progress, collected, approved or rejected.
-    status: str
+    status: Literal["not_started", "in_progress", "collected", "approved", "rejected"]
     #: low, medium, high or critical.
-    priority: str
+    priority: Literal["low", "medium", "high", "critical"]
     #: When the evidence was approved; set exactly when status is approved.
     approved_at: AwareDatetime | None
     #: The user who approved it; set exactly when status is approved.
@@ -431,7 +439,7 @@ class GeneratedPolicy(BaseModel):
     #: 1 for the first version of policy_name in the business profile, then 2, 3, ...
     version: int
     #: draft, under_review, approved or archived.
-    status: str
+    status: Literal["draft", "under_review", "approved", "archived"]
     content: str
     #: Set exactly when status is approved.
     approved_at: AwareDatetime | None
@@ -466,7 +474,7 @@ class ImplementationPlan(BaseModel):
     business_profile_id: UUID
     framework_id: UUID
     title: str
-    status: str
+    status: Literal["not_started", "in_progress", "completed", "on_hold"]
     #: A jsonb array of {name, tasks: [{title, status}]}; task status not_started, in_progress or
     #: completed.
     phases: PlanPhases
@@ -505,7 +513,7 @@ class ImplementationPlanProgress(BaseModel):
     #: Stable key: 2 to 50 lowercase letters, digits, dashes or underscores, e.g. iso27001.
     framework_code: str
     title: str
-    status: str
+    status: Literal["not_started", "in_progress", "completed", "on_hold"]
     #: Generated: the number of tasks in phases.
     total_tasks: int
     #: Generated: the number of completed tasks in phases.
@@ -552,7 +560,7 @@ class IntegrationConfiguration(BaseModel):
     is_active: bool
     last_sync_at: AwareDatetime | None
     #: success or failed; null before the first sync.
-    last_sync_status: str | None
+    last_sync_status: Literal["success", "failed"] | None
     #: Why the last sync failed; set exactly when it failed.
     last_sync_error: str | None
     created_at: AwareDatetime
@@ -590,7 +598,7 @@ class PolicySearchResult(BaseModel):
     #: 1 for the first version of policy_name in the business profile, then 2, 3, ...
     version: int
     #: draft, under_review, approved or archived.
-    status: str
+    status: Literal["draft", "under_review", "approved", "archived"]
     rank: float
     excerpt: str
     created_at: AwareDatetime
@@ -625,7 +633,7 @@ class PolicyVersion(BaseModel):
     #: 1 for the first version of policy_name in the business profile, then 2, 3, ...
     version: int
     #: draft, under_review, approved or archived.
-    status: str
+    status: Literal["draft", "under_review", "approved", "archived"]
     #: Set exactly when status is approved.
     approved_at: AwareDatetime | None
     #: The approving user; set exactly when status is approved.
@@ -662,7 +670,7 @@ class ReadinessAssessment(BaseModel):
     #: Readiness, 0 to 100.
     overall_score: Numeric
     #: low, medium, high or critical.
-    risk_level: str
+    risk_level: Literal["low", "medium", "high", "critical"]
     #: Scores by control domain (a jsonb object).
     score_breakdown: JsonValue
     assessed_at: AwareDatetime
@@ -694,7 +702,7 @@ class ReadinessScore(BaseModel):
     #: Readiness, 0 to 100.
     overall_score: Numeric | None
     #: low, medium, high or critical.
-    risk_level: str | None
+    risk_level: Literal["low", "medium", "high", "critical"] | None
     assessed_at: AwareDatetime | None
     evidence_total: int
     evidence_approved: int
@@ -721,9 +729,16 @@ class ReportSchedule(BaseModel):
     business_profile_id: UUID
     #: executive_summary, gap_analysis, evidence_status, compliance_status, readiness or
     #: control_matrix.
-    report_type: str
+    report_type: Literal[
+        "executive_summary",
+        "gap_analysis",
+        "evidence_status",
+        "compliance_status",
+        "readiness",
+        "control_matrix",
+    ]
     #: daily, weekly, monthly or quarterly.
-    frequency: str
+    frequency: Literal["daily", "weekly", "monthly", "quarterly"]
     #: Report options (a jsonb object), e.g. the frameworks to cover.
     parameters: JsonValue
     #: Email addresses the report is sent to (1 to 50).

@@ -4,6 +4,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
@@ -113,7 +114,15 @@ class ActionPlanProgress(BaseModel):
     task_title: str
     task_description: str | None
     #: registration, certification, documentation, logistics, finance, compliance or other.
-    category: str
+    category: Literal[
+        "registration",
+        "certification",
+        "documentation",
+        "logistics",
+        "finance",
+        "compliance",
+        "other",
+    ]
     completed: bool
     #: When the task was marked done; set exactly when completed.
     completed_at: AwareDatetime | None
@@ -150,7 +159,7 @@ class CertificationProgress(BaseModel):
     certification_id: str
     certification_name: str
     #: not_started, in_progress, submitted, completed or rejected.
-    status: str
+    status: Literal["not_started", "in_progress", "submitted", "completed", "rejected"]
     #: JSON array of the names of the documents already prepared for this certification.
     documents_completed: JsonValue
     notes: str | None
@@ -190,7 +199,7 @@ class ChatMessage(BaseModel):
     id: UUID
     session_id: UUID
     #: user (a question) or assistant (an answer).
-    role: str
+    role: Literal["user", "assistant"]
     content: str
     #: Citations of an answer: JSON array of objects with source (document id) and optionally
     #: title, url, page, excerpt. Empty for questions.
@@ -294,9 +303,16 @@ class DocumentSummary(BaseModel):
     user_id: UUID
     report_id: UUID
     #: commercial_invoice, packing_list, shipping_bill, gst_lut, softex or certificate_of_origin.
-    document_type: str
+    document_type: Literal[
+        "commercial_invoice",
+        "packing_list",
+        "shipping_bill",
+        "gst_lut",
+        "softex",
+        "certificate_of_origin",
+    ]
     #: pending (not validated yet), passed or failed.
-    validation_status: str
+    validation_status: Literal["pending", "passed", "failed"]
     #: JSON object: is_valid, errors and warnings (field, message, severity), port-code and HS-
     #: code checks.
     validation_results: JsonValue
@@ -360,10 +376,17 @@ class GeneratedDocument(BaseModel):
     user_id: UUID
     report_id: UUID
     #: commercial_invoice, packing_list, shipping_bill, gst_lut, softex or certificate_of_origin.
-    document_type: str
+    document_type: Literal[
+        "commercial_invoice",
+        "packing_list",
+        "shipping_bill",
+        "gst_lut",
+        "softex",
+        "certificate_of_origin",
+    ]
     content: JsonValue
     #: pending (not validated yet), passed or failed.
-    validation_status: str
+    validation_status: Literal["pending", "passed", "failed"]
     #: JSON object: is_valid, errors and warnings (field, message, severity), port-code and HS-
     #: code checks.
     validation_results: JsonValue
@@ -393,7 +416,7 @@ class LogisticsAnalysis(BaseModel):
     id: UUID
     report_id: UUID
     #: LCL (less than container load), FCL (full container load), air or courier.
-    recommended_mode: str
+    recommended_mode: Literal["LCL", "FCL", "air", "courier"]
     #: JSON object: cost, transit days and risk of LCL and of FCL for the volume, and the
     #: reasoning.
     lcl_fcl_comparison: JsonValue
@@ -460,15 +483,15 @@ class Report(BaseModel):
     #: ISO 3166-1 alpha-2 code of the destination, e.g. US, DE, AE.
     destination_country: str
     #: The user's business type when the report was requested (the report is written for it).
-    business_type: str
+    business_type: Literal["Manufacturing", "SaaS", "Merchant"]
     #: The user's company size when the report was requested.
-    company_size: str
+    company_size: Literal["Micro", "Small", "Medium"]
     #: Expected monthly export volume in units.
     monthly_volume: int | None
     #: Export risk, 0 (low) to 100 (high); set when completed.
     risk_score: int | None
     #: pending, processing, completed or failed.
-    status: str
+    status: Literal["pending", "processing", "completed", "failed"]
     #: The complete report as a JSON object (certifications, restricted substances, past
     #: rejections, compliance roadmap, risks, costs, subsidies, action plan, retrieved sources).
     report_data: JsonValue | None
@@ -515,9 +538,9 @@ class User(BaseModel):
     email: str
     company_name: str
     #: Manufacturing, SaaS (services exported under SOFTEX) or Merchant (trading) exporter.
-    business_type: str
+    business_type: Literal["Manufacturing", "SaaS", "Merchant"]
     #: MSME class: Micro, Small or Medium.
-    company_size: str
+    company_size: Literal["Micro", "Small", "Medium"]
     #: Importer Exporter Code issued by DGFT (10 characters); printed on every shipping bill, so
     #: not secret.
     iec_code: str | None
@@ -560,7 +583,7 @@ class UserDashboard(BaseModel):
     #: Export risk, 0 (low) to 100 (high); set when completed.
     risk_score: int | None
     #: pending, processing, completed or failed.
-    status: str
+    status: Literal["pending", "processing", "completed", "failed"]
     created_at: AwareDatetime
     certifications_total: int
     certifications_completed: int

@@ -4,6 +4,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, TypeAdapter
@@ -19,8 +20,10 @@ __all__ = [
     "Card",
     "CurrencyTotal",
     "Deposit",
+    "GetTransferByIdRow",
     "Investment",
     "P2pPayment",
+    "P2pTransaction",
     "PortfolioValue",
     "Transfer",
     "UnbalancedPosting",
@@ -75,7 +78,7 @@ class Account(BaseModel):
     #: ACC followed by 10 digits; unique.
     account_number: str
     account_name: str
-    account_type: str
+    account_type: Literal["checking", "savings", "investment", "credit"]
     #: ISO 4217 alphabetic code, e.g. USD.
     currency: str
     #: Current balance; equals the sum of the account's ledger entries (see the reconciliation
@@ -83,7 +86,7 @@ class Account(BaseModel):
     balance: Numeric
     #: How far below zero the balance may go; non-zero only for credit accounts.
     credit_limit: Numeric
-    status: str
+    status: Literal["active", "frozen", "closed"]
     #: Set exactly when status is closed.
     closed_at: AwareDatetime | None
     created_at: AwareDatetime
@@ -119,7 +122,7 @@ class AccountStatement(BaseModel):
     amount: Numeric
     currency: str
     #: deposit, withdrawal, transfer, p2p, card_payment, fee or interest.
-    kind: str
+    kind: Literal["deposit", "withdrawal", "transfer", "p2p", "card_payment", "fee", "interest"]
     #: The account's balance right after this entry; null on clearing legs.
     balance_after: Numeric | None
     transfer_id: UUID | None
@@ -171,13 +174,13 @@ class Card(BaseModel):
     id: UUID
     user_id: UUID
     account_id: UUID
-    brand: str
-    card_type: str
+    brand: Literal["visa", "mastercard", "amex", "discover", "unionpay", "jcb"]
+    card_type: Literal["debit", "credit", "prepaid"]
     masked_number: str
     cardholder_name: str
     expiry_month: int
     expiry_year: int
-    status: str
+    status: Literal["active", "frozen", "cancelled", "expired"]
     #: Per-card spending limit in the account's currency; null means none.
     spending_limit: Numeric | None
     created_at: AwareDatetime
@@ -249,13 +252,64 @@ _Deposit_FIELDS = (
 )
 
 
+class GetTransferByIdRow(BaseModel):
+    """A row of get_transfer_by_id, list_transfers_by_user."""
+
+    id: UUID
+    user_id: UUID
+    from_account_id: UUID
+    to_account_id: UUID
+    #: Debited from from_account_id, in currency.
+    amount: Numeric
+    currency: str
+    #: Units of credited_currency per unit of currency; null when both accounts share a currency.
+    fx_rate: Numeric | None
+    #: Credited to to_account_id, in credited_currency: amount, or round(amount * fx_rate, 4).
+    credited_amount: Numeric
+    credited_currency: str
+    status: Literal["pending", "completed", "failed", "reversed"]
+    failure_reason: str | None
+    #: Chosen by the client; a retry with the same key returns the first transfer and moves no
+    #: money.
+    idempotency_key: str
+    description: str | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    completed_at: AwareDatetime | None
+    reversed_at: AwareDatetime | None
+
+
+_GetTransferByIdRow_FIELDS = (
+    "id",
+    "user_id",
+    "from_account_id",
+    "to_account_id",
+    "amount",
+    "currency",
+    "fx_rate",
+    "credited_amount",
+    "credited_currency",
+    "status",
+    "failure_reason",
+    "idempotency_key",
+    "description",
+    "created_at",
+    "updated_at",
+    "completed_at",
+    "reversed_at",
+)
+_GetTransferByIdRow_LIST: TypeAdapter[list[GetTransferByIdRow]] = TypeAdapter(
+    list[GetTransferByIdRow]
+)
+
+
 class Investment(BaseModel):
     """A row of list_investments_by_account, upsert_investment."""
 
     id: UUID
     account_id: UUID
     symbol: str
-    asset_type: str
+    asset_type: Literal["stock", "etf", "bond", "fund", "crypto"]
     quantity: Numeric
     #: Average price paid per unit, in the account's currency.
     average_cost: Numeric
@@ -287,7 +341,7 @@ _Investment_LIST: TypeAdapter[list[Investment]] = TypeAdapter(list[Investment])
 
 
 class P2pPayment(BaseModel):
-    """A row of create_p2p_payment, get_p2p_payment_by_id, list_p2p_payments_by_sender."""
+    """A row of create_p2p_payment."""
 
     id: UUID
     sender_id: UUID
@@ -329,7 +383,56 @@ _P2pPayment_FIELDS = (
     "completed_at",
     "reversed_at",
 )
-_P2pPayment_LIST: TypeAdapter[list[P2pPayment]] = TypeAdapter(list[P2pPayment])
+
+
+class P2pTransaction(BaseModel):
+    """A row of get_p2p_payment_by_id, list_p2p_payments_by_sender."""
+
+    id: UUID
+    sender_id: UUID
+    recipient_id: UUID
+    from_account_id: UUID
+    to_account_id: UUID
+    amount: Numeric
+    currency: str
+    #: Units of credited_currency per unit of currency; null when both accounts share a currency.
+    fx_rate: Numeric | None
+    #: Credited to to_account_id, in credited_currency.
+    credited_amount: Numeric
+    credited_currency: str
+    status: Literal["pending", "completed", "failed", "reversed"]
+    failure_reason: str | None
+    #: Chosen by the client; a retry with the same key returns the first payment and moves no
+    #: money.
+    idempotency_key: str
+    note: str | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    completed_at: AwareDatetime | None
+    reversed_at: AwareDatetime | None
+
+
+_P2pTransaction_FIELDS = (
+    "id",
+    "sender_id",
+    "recipient_id",
+    "from_account_id",
+    "to_account_id",
+    "amount",
+    "currency",
+    "fx_rate",
+    "credited_amount",
+    "credited_currency",
+    "status",
+    "failure_reason",
+    "idempotency_key",
+    "note",
+    "created_at",
+    "updated_at",
+    "completed_at",
+    "reversed_at",
+)
+_P2pTransaction_LIST: TypeAdapter[list[P2pTransaction]] = TypeAdapter(list[P2pTransaction])
 
 
 class PortfolioValue(BaseModel):
@@ -354,7 +457,7 @@ _PortfolioValue_LIST: TypeAdapter[list[PortfolioValue]] = TypeAdapter(list[Portf
 
 
 class Transfer(BaseModel):
-    """A row of create_transfer, create_transfer_reversal, get_transfer_by_id, list_transfers_by_user."""
+    """A row of create_transfer, create_transfer_reversal."""
 
     id: UUID
     user_id: UUID
@@ -394,7 +497,6 @@ _Transfer_FIELDS = (
     "completed_at",
     "reversed_at",
 )
-_Transfer_LIST: TypeAdapter[list[Transfer]] = TypeAdapter(list[Transfer])
 
 
 class UnbalancedPosting(BaseModel):
@@ -425,7 +527,7 @@ class User(BaseModel):
     #: E.164: +, country code, subscriber number (7 to 15 digits).
     phone_number: str | None
     #: customer, support or admin.
-    role: str
+    role: Literal["customer", "support", "admin"]
     is_active: bool
     last_login_at: AwareDatetime | None
     created_at: AwareDatetime
@@ -819,19 +921,19 @@ async def get_card_token(
 @stateless
 async def get_p2p_payment_by_id(
     conn: Connection, *, p2p_transaction_id: UUID, user_id: UUID
-) -> P2pPayment | None:
+) -> P2pTransaction | None:
     """The payment, if this user sent or received it; none otherwise."""
     row = await _get_p2p_payment_by_id.fetchrow_args(conn, (p2p_transaction_id, user_id))
-    return None if row is None else P2pPayment.model_validate(dict(row))
+    return None if row is None else P2pTransaction.model_validate(dict(row))
 
 
 @stateless
 async def get_transfer_by_id(
     conn: Connection, *, transfer_id: UUID, user_id: UUID
-) -> Transfer | None:
+) -> GetTransferByIdRow | None:
     """The user's transfer, or none."""
     row = await _get_transfer_by_id.fetchrow_args(conn, (transfer_id, user_id))
-    return None if row is None else Transfer.model_validate(dict(row))
+    return None if row is None else GetTransferByIdRow.model_validate(dict(row))
 
 
 @stateless
@@ -916,14 +1018,14 @@ async def list_p2p_payments_by_sender(
     before_created_at: datetime | None = None,
     before_id: UUID | None = None,
     max_rows: int,
-) -> list[P2pPayment]:
+) -> list[P2pTransaction]:
     """A page of the payments a user sent, newest first (keyset: pass the last row's created_at and
     id).
     """
     rows = await _list_p2p_payments_by_sender.fetch_args(
         conn, (sender_id, before_created_at, before_id, max_rows)
     )
-    return _P2pPayment_LIST.validate_python([dict(r) for r in rows])
+    return _P2pTransaction_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -943,14 +1045,14 @@ async def list_transfers_by_user(
     before_created_at: datetime | None = None,
     before_id: UUID | None = None,
     max_rows: int,
-) -> list[Transfer]:
+) -> list[GetTransferByIdRow]:
     """A page of the user's transfers, newest first (keyset: pass the last row's created_at and
     id).
     """
     rows = await _list_transfers_by_user.fetch_args(
         conn, (user_id, before_created_at, before_id, max_rows)
     )
-    return _Transfer_LIST.validate_python([dict(r) for r in rows])
+    return _GetTransferByIdRow_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless

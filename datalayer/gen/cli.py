@@ -159,6 +159,10 @@ def _plan(d: Description, catalog: Catalog, mapper: TypeMapper, problems: list[s
             nonnull = bool(tri)
         spec = ann.types.get(base)
         ctype = TypeMapper.imported(spec) if spec else mapper.map(cd.type_oid)
+        allowed = catalog.literals.get((cd.table_oid, cd.attnum)) if cd.table_oid else None
+        if allowed and not spec and ctype.expr == "str":
+            # the column's own value (the server reports its origin): its CHECK ... IN list
+            ctype = TypeMapper.literal(allowed)
         attr = catalog.attribute(cd.table_oid, cd.attnum) if cd.table_oid else None
         columns.append(
             Column(cd.name, fname, ctype, not nonnull, attr.comment if attr else None, cd.table_oid)

@@ -83,6 +83,7 @@ class PgType:
     relid: int  # composite's pg_class oid
     range_subtype: int
     labels: tuple[str, ...] = ()  # enum labels in sort order
+    multirange_of: int = 0  # a multirange's range type
     fields: tuple[tuple[str, int], ...] = ()  # composite attributes (name, type oid)
 
 
@@ -99,6 +100,11 @@ class Catalog:
     #: relations on which INSERT may return no row for a VALUES row: a BEFORE INSERT row trigger
     #: (it may return NULL) or a DO INSTEAD rule
     row_droppers: frozenset[int] = frozenset()
+    #: relations whose new rows a BEFORE/INSTEAD OF row trigger on INSERT or UPDATE, or an INSTEAD
+    #: rule, may rewrite: RETURNING shows what they made of the row
+    row_rewriters: frozenset[int] = frozenset()
+    #: (relation, column) -> the only values a validated ``CHECK (col IN (...))`` allows
+    literals: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
 
     def relation(self, schema: str | None, name: str | None) -> Relation | None:
         if not name:
@@ -210,7 +216,9 @@ SELECT t.oid, ns.nspname::text, t.typname::text, t.typtype::text, t.typcategory:
                  WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '{}'),
        coalesce((SELECT array_agg(a.atttypid::oid ORDER BY a.attnum)
                  FROM pg_catalog.pg_attribute AS a
-                 WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '{}')
+                 WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped), '{}'),
+       coalesce((SELECT m.rngtypid FROM pg_catalog.pg_range AS m
+                 WHERE m.rngmultitypid = t.oid), 0)::oid
 FROM pg_catalog.pg_type AS t
 JOIN pg_catalog.pg_namespace AS ns ON ns.oid = t.typnamespace
 LEFT JOIN pg_catalog.pg_range AS r ON r.rngtypid = t.oid
@@ -240,6 +248,7 @@ def _read_types(
                 labels,
                 fnames,
                 ftypes,
+                multi,
             ) = row
             assert isinstance(oid, int) and isinstance(labels, list)
             assert isinstance(fnames, list) and isinstance(ftypes, list)
@@ -255,12 +264,15 @@ def _read_types(
                 relid=int(str(relid)),
                 range_subtype=int(str(rng)),
                 labels=tuple(str(x) for x in labels),
+                multirange_of=int(str(multi)),
                 fields=tuple(
                     zip((str(x) for x in fnames), (int(str(x)) for x in ftypes), strict=True)
                 ),
             )
             catalog.types[oid] = t
-            todo.update({t.elem, t.base, t.range_subtype, *(f[1] for f in t.fields)})
+            todo.update(
+                {t.elem, t.base, t.range_subtype, t.multirange_of, *(f[1] for f in t.fields)}
+            )
         todo = {o for o in todo if o} - catalog.types.keys()
 
 
@@ -306,8 +318,61 @@ def _read_relations(
 #: transaction when the server ships them, so their relations can be prepared.
 DESCRIBE_EXTENSIONS = ("pg_stat_statements",)
 
+_CHECKS_SQL = """
+SELECT k.conrelid::oid, k.conkey[1]::int, a.attname::text, pg_get_constraintdef(k.oid)
+FROM pg_catalog.pg_constraint AS k
+JOIN pg_catalog.pg_attribute AS a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1]
+WHERE k.contype = 'c' AND k.convalidated AND cardinality(k.conkey) = 1
+  AND k.conrelid = ANY(%s::oid[])
+"""
+
+# CHECK ((col = ANY (ARRAY['a'::text, 'b'::text]))), and the varchar spelling
+# CHECK (((col)::text = ANY ((ARRAY['a'::character varying, ...])::text[])))
+_IN_LIST = re.compile(
+    r"^CHECK \(\((?:\((?P<c1>[a-z_][a-z0-9_]*)\)::text|(?P<c2>[a-z_][a-z0-9_]*)) = ANY "
+    r"\(\(?ARRAY\[(?P<items>.*?)\](?:\)::text\[\])?\)\)\)$"
+)
+_ITEM = re.compile(r"'((?:[^']|'')*)'::(?:text|character varying)")
+
+
+def _in_list(column: str, definition: str) -> tuple[str, ...] | None:
+    """The literals of ``CHECK (column IN ('a', 'b'))`` as PostgreSQL prints it, else None."""
+    m = _IN_LIST.match(definition)
+    if not m or (m.group("c1") or m.group("c2")) != column:
+        return None
+    items = m.group("items")
+    values = [v.replace("''", "'") for v in _ITEM.findall(items)]
+    rebuilt = ", ".join(f"'{v.replace(chr(39), chr(39) * 2)}'" for v in values)
+    if not values or _ITEM.sub(lambda x: f"'{x.group(1)}'", items) != rebuilt:
+        return None
+    return tuple(dict.fromkeys(values))
+
+
+def _read_checks(conn: psycopg.Connection[tuple[object, ...]], catalog: Catalog) -> None:
+    rels = sorted(catalog.relations)
+    if not rels:
+        return
+    for relid, attnum, column, definition in conn.execute(_CHECKS_SQL, (rels,)).fetchall():
+        values = _in_list(str(column), str(definition))
+        if values is None:
+            continue
+        key = (int(str(relid)), int(str(attnum)))
+        known = catalog.literals.get(key)
+        # several IN lists on one column: only what all of them allow
+        catalog.literals[key] = values if known is None else tuple(v for v in known if v in values)
+
+
 _RETSET_SQL = """
 SELECT DISTINCT proname::text FROM pg_catalog.pg_proc WHERE proretset AND proname = ANY(%s::text[])
+"""
+
+_ROW_REWRITERS_SQL = """
+SELECT tgrelid::oid FROM pg_catalog.pg_trigger
+WHERE tgrelid = ANY(%s::oid[]) AND NOT tgisinternal
+  AND (tgtype::int & 1) = 1 AND (tgtype::int & 66) <> 0 AND (tgtype::int & 20) <> 0
+UNION
+SELECT ev_class::oid FROM pg_catalog.pg_rewrite
+WHERE ev_class = ANY(%s::oid[]) AND ev_type IN ('2', '3') AND is_instead
 """
 
 _USER_FUNCTIONS_SQL = """
@@ -363,6 +428,9 @@ def describe(
         if rels:
             rows = conn.execute(_ROW_DROPPERS_SQL, (rels, rels)).fetchall()
             catalog.row_droppers = frozenset(int(str(r[0])) for r in rows)
+            rows = conn.execute(_ROW_REWRITERS_SQL, (rels, rels)).fetchall()
+            catalog.row_rewriters = frozenset(int(str(r[0])) for r in rows)
+        _read_checks(conn, catalog)
         type_oids = {o for d in descriptions for o in d.param_oids}
         type_oids |= {c.type_oid for d in descriptions for c in d.columns}
         type_oids |= {a.type_oid for r in catalog.relations.values() for a in r.columns}

@@ -165,7 +165,7 @@ def render_module(
         enum_oids.update(t.enums)
         composite_oids.update(t.composites)
         for module, name in t.imports:
-            if module in ("decimal", "uuid", "datetime", "ipaddress", "collections.abc"):
+            if module in ("decimal", "uuid", "datetime", "ipaddress", "collections.abc", "typing"):
                 stdlib.add((module, name))
             elif module == "pydantic":
                 third.add((module, name))

@@ -439,7 +439,46 @@ class _Analyzer:
         returning = _returning(stmt)
         if returning is None:
             return []
+        self._new_values(stmt, ctes, scope)
         return self.targets(returning, scope)
+
+    def _new_values(
+        self,
+        stmt: ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt,
+        ctes: dict[str, list[tuple[str, Tri]]],
+        scope: _Scope,
+    ) -> None:
+        """RETURNING reads the new row: a column the statement sets to a value proven non-null is
+        non-null, whatever its table declares (``SET started_at = coalesce(started_at, now())``),
+        unless a BEFORE row trigger or an INSTEAD rule may rewrite the row."""
+        rel = stmt.relation
+        relation = self.catalog.relation(rel.schemaname, rel.relname) if rel else None
+        if relation is None or relation.oid in self.catalog.row_rewriters:
+            return
+        assigned: dict[str, Tri] = {}
+        if isinstance(stmt, ast.UpdateStmt):
+            for target in _seq(stmt.targetList):
+                if not isinstance(target, ast.ResTarget) or not target.name or target.indirection:
+                    continue
+                if isinstance(target.val, ast.MultiAssignRef):
+                    continue
+                assigned[target.name] = self.expr(target.val, scope)
+        elif (
+            isinstance(stmt, ast.InsertStmt)
+            and stmt.onConflictClause is None
+            and isinstance(stmt.selectStmt, ast.SelectStmt)
+        ):
+            values = self.statement(stmt.selectStmt, ctes, scope.parent)
+            names = [c.name for c in stmt.cols] if stmt.cols else [c.name for c in relation.columns]
+            for name, (_, value) in zip(names, values or (), strict=False):
+                if name:
+                    assigned[name] = value
+        source = scope.sources[0] if scope.sources else None
+        if source is None or source.columns is None:
+            return
+        source.columns = [(n, True if assigned.get(n) is True else v) for n, v in source.columns]
+        if scope.star and scope.star[0] is not None:
+            scope.star[0] = list(source.columns)
 
     def from_item(
         self, item: object, optional: bool, ctes: dict[str, list[tuple[str, Tri]]], scope: _Scope
@@ -703,6 +742,9 @@ class _Analyzer:
         if isinstance(node, ast.SQLValueFunction):
             # current_schema is NULL when no schema on the search_path exists
             return node.op != enums.SQLValueFunctionOp.SVFOP_CURRENT_SCHEMA
+        if isinstance(node, ast.SetToDefault):
+            self.why = "DEFAULT"
+            return None
         if isinstance(node, (ast.A_ArrayExpr, ast.RowExpr, ast.GroupingFunc)):
             return True
         if isinstance(node, ast.A_Indirection):

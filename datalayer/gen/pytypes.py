@@ -144,6 +144,9 @@ class TypeMapper:
                 bound.enums,
                 bound.composites,
             )
+        if t.typtype == "m" and t.multirange_of:
+            inner = self.map(t.multirange_of, param=param)
+            return PyType(f"list[{inner.expr}]", inner.imports, inner.enums, inner.composites)
         if t.typtype in ("r", "m") or t.name == "record":
             return PyType("object")
         scalar = None
@@ -153,6 +156,13 @@ class TypeMapper:
             return PyType("str")  # asyncpg decodes types it has no codec for as text
         expr, imports = scalar
         return PyType(expr, frozenset(imports), union="|" in expr)
+
+    @staticmethod
+    def literal(values: tuple[str, ...]) -> PyType:
+        """``Literal[...]`` of the values a CHECK constraint allows."""
+        return PyType(
+            f"Literal[{', '.join(repr(v) for v in values)}]", frozenset({("typing", "Literal")})
+        )
 
     @staticmethod
     def imported(spec: str) -> PyType:

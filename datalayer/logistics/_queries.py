@@ -4,6 +4,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
@@ -20,6 +21,7 @@ __all__ = [
     "NearestAvailableVehicle",
     "OperationalOutcome",
     "Order",
+    "OrdersRoute",
     "Route",
     "RoutePerformance",
     "RoutePlan",
@@ -123,7 +125,7 @@ class Decision(BaseModel):
     decision_type: str
     #: pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or
     #: hybrid.
-    policy_used: str
+    policy_used: Literal["pfa", "cfa", "vfa", "dla", "hybrid"]
     #: The system state the policy saw (pending orders, fleet, time), a jsonb object.
     state_snapshot: JsonValue
     #: KES: the estimated cost of every route the decision created.
@@ -168,7 +170,7 @@ class DecisionAudit(BaseModel):
     decision_type: str
     #: pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or
     #: hybrid.
-    policy_used: str
+    policy_used: Literal["pfa", "cfa", "vfa", "dla", "hybrid"]
     #: The system state the policy saw (pending orders, fleet, time), a jsonb object.
     state_snapshot: JsonValue
     #: KES: the estimated cost of every route the decision created.
@@ -211,7 +213,7 @@ class LearningFeedback(BaseModel):
 
     #: pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or
     #: hybrid.
-    policy_used: str
+    policy_used: Literal["pfa", "cfa", "vfa", "dla", "hybrid"]
     outcome_count: int
     mean_cost_error: Numeric
     mean_abs_cost_error: Numeric
@@ -339,7 +341,7 @@ _OperationalOutcome_LIST: TypeAdapter[list[OperationalOutcome]] = TypeAdapter(
 
 
 class Order(BaseModel):
-    """A row of create_order, get_order_by_code, get_order_by_id, list_pending_orders, update_order_status, update_order_unassigned, update_orders_route."""
+    """A row of create_order, get_order_by_code, get_order_by_id, list_pending_orders, update_order_status, update_order_unassigned."""
 
     id: UUID
     #: Business key (the seed's order_id); unique.
@@ -366,7 +368,7 @@ class Order(BaseModel):
     #: What the customer pays, KES.
     price_kes: Numeric
     #: pending, assigned, in_transit, delivered, failed or cancelled.
-    status: str
+    status: Literal["pending", "assigned", "in_transit", "delivered", "failed", "cancelled"]
     #: The route carrying the order; set exactly when it is assigned, in transit or delivered
     #: (optional when failed or cancelled).
     assigned_route_id: UUID | None
@@ -400,6 +402,58 @@ _Order_FIELDS = (
 _Order_LIST: TypeAdapter[list[Order]] = TypeAdapter(list[Order])
 
 
+class OrdersRoute(BaseModel):
+    """A row of update_orders_route."""
+
+    id: UUID
+    order_code: str
+    customer_id: UUID
+    pickup_latitude: float
+    pickup_longitude: float
+    pickup_address: str | None
+    destination_city: str
+    destination_latitude: float | None
+    destination_longitude: float | None
+    destination_address: str | None
+    weight_tonnes: Numeric
+    volume_m3: Numeric
+    window_start: AwareDatetime
+    window_end: AwareDatetime
+    priority: int
+    special_handling: list[str | None]
+    price_kes: Numeric
+    status: str
+    assigned_route_id: UUID | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+_OrdersRoute_FIELDS = (
+    "id",
+    "order_code",
+    "customer_id",
+    "pickup_latitude",
+    "pickup_longitude",
+    "pickup_address",
+    "destination_city",
+    "destination_latitude",
+    "destination_longitude",
+    "destination_address",
+    "weight_tonnes",
+    "volume_m3",
+    "window_start",
+    "window_end",
+    "priority",
+    "special_handling",
+    "price_kes",
+    "status",
+    "assigned_route_id",
+    "created_at",
+    "updated_at",
+)
+_OrdersRoute_LIST: TypeAdapter[list[OrdersRoute]] = TypeAdapter(list[OrdersRoute])
+
+
 class Route(BaseModel):
     """A row of create_route, get_route_by_id, update_route_cancelled, update_route_completed, update_route_started."""
 
@@ -411,7 +465,7 @@ class Route(BaseModel):
     decision_id: UUID | None
     #: planned, in_progress, completed or cancelled. Planned and in_progress routes of one
     #: vehicle never overlap in time.
-    status: str
+    status: Literal["planned", "in_progress", "completed", "cancelled"]
     period_start: AwareDatetime
     period_end: AwareDatetime
     #: Estimated distance.
@@ -503,7 +557,7 @@ class RoutePlan(BaseModel):
     #: Position in the route, from 1; unique per route.
     sequence_order: int
     #: pickup, delivery or depot.
-    stop_type: str
+    stop_type: Literal["pickup", "delivery", "depot"]
     latitude: float
     longitude: float
     address: str | None
@@ -518,7 +572,9 @@ class RoutePlan(BaseModel):
     weight_tonnes: Numeric | None
     volume_m3: Numeric | None
     #: pending, assigned, in_transit, delivered, failed or cancelled.
-    order_status: str | None
+    order_status: (
+        Literal["pending", "assigned", "in_transit", "delivered", "failed", "cancelled"] | None
+    )
     window_start: AwareDatetime | None
     window_end: AwareDatetime | None
 
@@ -554,7 +610,7 @@ class RouteStop(BaseModel):
     #: The order picked up or delivered here (it must be on this route); null for a depot stop.
     order_id: UUID | None
     #: pickup, delivery or depot.
-    stop_type: str
+    stop_type: Literal["pickup", "delivery", "depot"]
     #: Position in the route, from 1; unique per route.
     sequence_order: int
     latitude: float
@@ -609,7 +665,7 @@ class User(BaseModel):
     #: Unique regardless of case.
     email: str
     #: user, manager or admin.
-    role: str
+    role: Literal["user", "manager", "admin"]
     is_active: bool
     #: Bypasses role checks in the application; only an admin can be one.
     is_superuser: bool
@@ -647,7 +703,7 @@ class Vehicle(BaseModel):
     #: Degrees east (-180 to 180); null, with current_latitude, when unknown.
     current_longitude: float | None
     #: available, in_transit, maintenance or out_of_service.
-    status: str
+    status: Literal["available", "in_transit", "maintenance", "out_of_service"]
     #: When an available vehicle can next leave; null means now.
     available_at: AwareDatetime | None
     #: KES per kilometre.
@@ -684,7 +740,7 @@ class VehicleUtilisation(BaseModel):
     #: Free text, e.g. 5T Truck.
     vehicle_type: str
     #: available, in_transit, maintenance or out_of_service.
-    status: str
+    status: Literal["available", "in_transit", "maintenance", "out_of_service"]
     route_count: int
     busy_minutes: int
     time_utilisation: Numeric
@@ -1484,7 +1540,7 @@ async def update_order_unassigned(conn: Connection, *, order_id: UUID) -> Order 
 @stateless
 async def update_orders_route(
     conn: Connection, *, route_id: UUID, order_ids: list[UUID]
-) -> list[Order]:
+) -> list[OrdersRoute]:
     """Assigns pending orders to a planned route in one statement, all or nothing
     (logistics.assign_orders): refuses a route that is not planned (RouteNotPlanned), an order
     that is not pending (OrderNotPending), an unknown route or order (NotFound), and a load the
@@ -1492,7 +1548,7 @@ async def update_orders_route(
     orders.
     """
     rows = await _update_orders_route.fetch_args(conn, (route_id, order_ids))
-    return _Order_LIST.validate_python([dict(r) for r in rows])
+    return _OrdersRoute_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless

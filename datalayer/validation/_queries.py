@@ -4,6 +4,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
@@ -75,7 +76,7 @@ class BehavioralTestResult(BaseModel):
     session_id: UUID
     scenario_name: str
     #: passed, failed, error or skipped.
-    status: str
+    status: Literal["passed", "failed", "error", "skipped"]
     started_at: AwareDatetime
     finished_at: AwareDatetime
     #: finished_at - started_at in milliseconds (computed).
@@ -116,7 +117,7 @@ class DeletedSession(BaseModel):
     #: table).
     owner_id: str
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
-    status: str
+    status: Literal["pending", "processing", "completed", "failed", "cancelled"]
     #: Lower-case technology name, e.g. php, python, react.
     source_technology: str
     target_technology: str
@@ -149,7 +150,7 @@ class Discrepancy(BaseModel):
     #: snake_case code of the kind of difference, e.g. missing_field, type_mismatch.
     discrepancy_type: str
     #: critical, warning or info.
-    severity: str
+    severity: Literal["critical", "warning", "info"]
     description: str
     #: The component (screen, endpoint, module) where the difference was found.
     component: str | None
@@ -186,7 +187,7 @@ class DiscrepancyTrend(BaseModel):
 
     week_start: date
     #: critical, warning or info.
-    severity: str
+    severity: Literal["critical", "warning", "info"]
     discrepancies: int
 
 
@@ -237,13 +238,21 @@ class Session(BaseModel):
     #: table).
     owner_id: str
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
-    status: str
+    status: Literal["pending", "processing", "completed", "failed", "cancelled"]
     #: Lower-case technology name, e.g. php, python, react.
     source_technology: str
     target_technology: str
     #: What is compared: full_system, ui_layout, backend_functionality, data_structure,
     #: api_endpoints, business_logic or behavioral_validation.
-    scope: str
+    scope: Literal[
+        "full_system",
+        "ui_layout",
+        "backend_functionality",
+        "data_structure",
+        "api_endpoints",
+        "business_logic",
+        "behavioral_validation",
+    ]
     #: The validation request as submitted (a JSON object).
     request_data: JsonValue
     #: The response returned to the caller once the session finished (a JSON object).
@@ -307,13 +316,21 @@ class SessionExport(BaseModel):
     #: table).
     owner_id: str
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
-    status: str
+    status: Literal["pending", "processing", "completed", "failed", "cancelled"]
     #: Lower-case technology name, e.g. php, python, react.
     source_technology: str
     target_technology: str
     #: What is compared: full_system, ui_layout, backend_functionality, data_structure,
     #: api_endpoints, business_logic or behavioral_validation.
-    scope: str
+    scope: Literal[
+        "full_system",
+        "ui_layout",
+        "backend_functionality",
+        "data_structure",
+        "api_endpoints",
+        "business_logic",
+        "behavioral_validation",
+    ]
     #: The validation request as submitted (a JSON object).
     request_data: JsonValue
     #: The response returned to the caller once the session finished (a JSON object).
@@ -329,7 +346,7 @@ class SessionExport(BaseModel):
     created_at: AwareDatetime
     updated_at: AwareDatetime
     #: approved, approved_with_warnings, rejected or error.
-    overall_status: str | None
+    overall_status: Literal["approved", "approved_with_warnings", "rejected", "error"] | None
     #: How faithfully the target reproduces the source, from 0 (not at all) to 1 (exactly).
     fidelity_score: Numeric | None
     #: Duration of the comparison in milliseconds.
@@ -365,7 +382,7 @@ class SessionLog(BaseModel):
     id: UUID
     session_id: UUID
     #: debug, info, warning or error.
-    level: str
+    level: Literal["debug", "info", "warning", "error"]
     message: str
     #: Structured context of the line (a JSON object), if any.
     details: JsonValue | None
@@ -392,7 +409,7 @@ class SessionShare(BaseModel):
     #: The identity given access (same namespace as validation_sessions.owner_id).
     grantee_id: str
     #: read, or write (which includes read).
-    permission: str
+    permission: Literal["read", "write"]
     #: Who granted the access.
     granted_by: str
     created_at: AwareDatetime
@@ -415,7 +432,7 @@ class SessionStatusCount(BaseModel):
     """A row of list_session_status_counts."""
 
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
-    status: str
+    status: Literal["pending", "processing", "completed", "failed", "cancelled"]
     sessions: int
 
 
@@ -503,7 +520,7 @@ class ValidationResult(BaseModel):
     id: UUID
     session_id: UUID
     #: approved, approved_with_warnings, rejected or error.
-    overall_status: str
+    overall_status: Literal["approved", "approved_with_warnings", "rejected", "error"]
     #: How faithfully the target reproduces the source, from 0 (not at all) to 1 (exactly).
     fidelity_score: Numeric
     summary: str

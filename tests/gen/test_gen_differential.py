@@ -33,10 +33,14 @@ import asyncpg
 import psycopg
 import pytest
 from gen_support import FIXTURES, apply_fixture_schema, forget
+from pglast import ast as pg_ast
+from pglast import enums as pg_enums
+from pglast import parse_sql
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
 from datalayer.gen.cli import generate
+from datalayer.gen.describe import _in_list
 from datalayer.paths import sql_dir
 from datalayer.queries import Operation, Query
 
@@ -48,6 +52,7 @@ CORPUS_ARGS: dict[str, list[dict[str, object]]] = {
     "hinted_param": [{"x": None}, {"x": "v"}],
     "insert_guarded": [{"id": 1, "name": "odd"}, {"id": 4, "name": "even"}],
     "insert_plain": [{"id": 50, "name": None}],
+    "fill_note": [{"id": 10}, {"id": 11}],
 }
 
 #: Session settings each query also runs under (an empty search_path nulls current_schema).
@@ -167,9 +172,9 @@ def _fill(conn: psycopg.Connection[tuple[object, ...]], oid: int, nsp: str, rel:
                 JOIN pg_attribute fa ON fa.attrelid = k.confrelid AND fa.attnum = k.confkey[1]
                 WHERE k.conrelid = a.attrelid AND k.contype = 'f' AND k.conkey[1] = a.attnum
                 LIMIT 1),
-               (SELECT substring(pg_get_constraintdef(k.oid) FROM '''(.*?)''')
+               (SELECT array_agg(pg_get_constraintdef(k.oid))
                 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'c'
-                  AND k.conkey = ARRAY[a.attnum] LIMIT 1)
+                  AND k.conkey = ARRAY[a.attnum])
         FROM pg_attribute a
         WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY a.attnum
@@ -178,7 +183,7 @@ def _fill(conn: psycopg.Connection[tuple[object, ...]], oid: int, nsp: str, rel:
     ).fetchall()
     for all_set in (False, True):
         names, values = [], []
-        for name, typ, notnull, has_default, generated, labels, fk, check in cols:
+        for name, typ, notnull, has_default, generated, labels, fk, checks in cols:
             if generated or (has_default and not all_set):
                 continue
             if not notnull and not all_set:
@@ -194,10 +199,10 @@ def _fill(conn: psycopg.Connection[tuple[object, ...]], oid: int, nsp: str, rel:
                 value = found[0]
             elif labels:
                 value = labels[-1 if all_set else 0]
-            elif check:
-                value = check
             else:
-                value = _sample(str(typ), all_set)
+                allowed = [_in_list(str(name), str(c)) for c in checks or ()]
+                listed = [v for v in allowed if v]
+                value = listed[0][-1 if all_set else 0] if listed else _sample(name, typ, all_set)
             names.append(f'"{name}"')
             values.append(value)
         sql = f'INSERT INTO "{nsp}"."{rel}" ({", ".join(names)}) VALUES ({", ".join(["%s"] * len(names))})'
@@ -210,8 +215,21 @@ def _fill(conn: psycopg.Connection[tuple[object, ...]], oid: int, nsp: str, rel:
             pass
 
 
-def _sample(typ: str, variant: bool) -> object:
+def _sample(column: object, type_name: object, variant: bool) -> object:
+    """A value of the type that passes the usual CHECKs (names, codes, emails, phones)."""
+    name, typ = str(column), str(type_name)
     n = 2 if variant else 1
+    tag = uuid.uuid4().hex[:8]
+    if "email" in name and not typ.endswith("[]"):
+        return f"u{tag}@example.com"
+    if "phone" in name:
+        return f"+1555{tag[:0]}{1234560 + n}"
+    if "currency" in name:
+        return "USD"
+    if "country" in name:
+        return "US"
+    if name.endswith("_hash"):
+        return "$2b$12$" + "a" * 53
     if typ.endswith("[]"):
         return None if not variant else []
     if typ.startswith(("integer", "bigint", "smallint")):
@@ -234,7 +252,74 @@ def _sample(typ: str, variant: bool) -> object:
         return "10.0.0.1"
     if typ == "bytea":
         return b"x"
-    return f"{'ab'[variant]}{uuid.uuid4().hex[:6]}"
+    if typ.startswith("character(") or typ.startswith("char"):
+        return "A" * int(typ[typ.index("(") + 1 : typ.index(")")]) if "(" in typ else "A"
+    return f"{'ab'[variant]}{tag}"
+
+
+def _bound_columns(sql: str) -> dict[int, tuple[str, str]]:
+    """``$n = alias.column`` (either side, casts ignored) -> {n: ("schema.table", column)}."""
+    try:
+        stmt = parse_sql(sql)[0].stmt
+    except Exception:
+        return {}
+    nodes = list(_walk(stmt))
+    tables: dict[str, str] = {}
+    for node in nodes:
+        if isinstance(node, pg_ast.RangeVar) and node.schemaname:
+            full = f'"{node.schemaname}"."{node.relname}"'
+            tables[node.alias.aliasname if node.alias else node.relname] = full
+    found: dict[int, tuple[str, str]] = {}
+    for node in nodes:
+        if not isinstance(node, pg_ast.A_Expr) or node.kind != pg_enums.A_Expr_Kind.AEXPR_OP:
+            continue
+        if [getattr(n, "sval", "") for n in node.name or ()] != ["="]:
+            continue
+        sides = [node.lexpr, node.rexpr]
+        for a, b in (sides, sides[::-1]):
+            while isinstance(a, pg_ast.TypeCast):
+                a = a.arg
+            if isinstance(a, pg_ast.ParamRef) and isinstance(b, pg_ast.ColumnRef):
+                parts = [getattr(f, "sval", None) for f in b.fields or ()]
+                if len(parts) == 2 and parts[0] in tables and a.number:
+                    found.setdefault(a.number, (tables[str(parts[0])], str(parts[1])))
+                elif len(parts) == 1 and len(set(tables.values())) == 1 and a.number:
+                    found.setdefault(a.number, (next(iter(tables.values())), str(parts[0])))
+    return found
+
+
+def _walk(node: object) -> Iterator[pg_ast.Node]:
+    if isinstance(node, (list, tuple)):
+        for item in node:
+            yield from _walk(item)
+    elif isinstance(node, pg_ast.Node):
+        yield node
+        for name in getattr(type(node), "__slots__", ()):
+            yield from _walk(getattr(node, name, None))
+
+
+async def _data_args(
+    conn: asyncpg.Connection, query: Query, generic: dict[str, object]
+) -> list[dict[str, object]]:
+    """Argument sets whose compared parameters take values from existing rows (two rows per
+    table, the same row for every parameter compared with one table), plus the generic set."""
+    bound = _bound_columns(query.sql)
+    if not bound:
+        return [generic]
+    sets = []
+    for offset in (0, 1):
+        args = dict(generic)
+        for number, (table, column) in bound.items():
+            try:
+                value = await conn.fetchval(
+                    f'SELECT "{column}" FROM {table} ORDER BY ctid LIMIT 1 OFFSET {offset}'
+                )
+            except asyncpg.PostgresError:
+                continue
+            if value is not None:
+                args[query.params[number - 1]] = value
+        sets.append(args)
+    return [*sets, generic]
 
 
 def _load_module(root: Path, name: str) -> types.ModuleType:
@@ -262,14 +347,11 @@ async def _check_module(url: str, module: types.ModuleType, tally: Tally, corpus
             if corpus and name in CORPUS_ARGS:
                 arg_sets = CORPUS_ARGS[name]
             else:
-                arg_sets = [
-                    {
-                        p: None
-                        if _optional(params[p].annotation)
-                        else _value_for(params[p].annotation)
-                        for p in query.params
-                    }
-                ]
+                generic = {
+                    p: None if _optional(params[p].annotation) else _value_for(params[p].annotation)
+                    for p in query.params
+                }
+                arg_sets = await _data_args(conn, query, generic)
             for args in arg_sets:
                 for setting in SETTINGS:
                     await _run(conn, module, name, query, columns, always, args, setting, tally)

@@ -65,9 +65,10 @@ def test_returning_row_types(g: ModuleType) -> None:
         "owner_id": UUID,
         "status": g.AccountStatus,
         "balance": Decimal,  # numeric
-        # a NOT NULL domain on a column without NOT NULL: NULL gets in through an empty scalar
-        # subquery (INSERT ... VALUES ((SELECT dom_col ... WHERE false)))
-        "limit_amount": Numeric | None,
+        # a NOT NULL domain on a column without NOT NULL does not make it non-null (NULL gets
+        # in through an empty scalar subquery), but RETURNING reads the new row, which
+        # create_account sets from a required parameter
+        "limit_amount": Decimal,
         "tags": list[str | None],  # text[]: elements may be NULL
         "settings": AccountSettings,  # jsonb with -- @type
         "metadata": JsonValue | None,  # jsonb without @type
