@@ -50,6 +50,7 @@ HARD_SCHEMA = "hardfx"
 #: Arguments for the corpus queries that take some (each set is one run).
 CORPUS_ARGS: dict[str, list[dict[str, object]]] = {
     "hinted_param": [{"x": None}, {"x": "v"}],
+    "coalesced_param": [{"x": None}, {"x": "v"}],
     "insert_guarded": [{"id": 1, "name": "odd"}, {"id": 4, "name": "even"}],
     "insert_plain": [{"id": 50, "name": None}],
     "fill_note": [{"id": 10}, {"id": 11}],
