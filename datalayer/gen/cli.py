@@ -150,8 +150,10 @@ def _plan(d: Description, catalog: Catalog, mapper: TypeMapper, problems: list[s
                 why = ast_cols[j].why if ast_cols is not None else "; ".join(facts.problems)
                 if ast_cols is None and not why:
                     why = "the columns of the syntax tree do not match the described ones"
+                at = ast_cols[j].location if ast_cols is not None else facts.fail_location
                 warnings.append(
-                    f"{query.location()}: {where}: column {j + 1} ({base}): nullability "
+                    f"{query.location(at + 1 if at >= 0 else None)}: {where}: column {j + 1} "
+                    f"({base}): nullability "
                     f"undecided ({why}); "
                     f"generated as nullable: annotate with `-- @nonnull {base}` or "
                     f"`-- @nullable {base}`"

@@ -114,6 +114,7 @@ class ColumnFact:
     name: str
     nonnull: Tri
     why: str = ""  # for undecided columns
+    location: int = -1  # offset of the select-list item in the SQL (-1: unknown)
 
 
 @dataclass
@@ -122,6 +123,7 @@ class QueryFacts:
     nullable_params: set[int] = field(default_factory=set)  # $n numbers
     single_row: bool = False  # the statement always yields exactly one row
     literal_typed: list[tuple[int, int]] = field(default_factory=list)  # ($n, offset)
+    fail_location: int = -1  # offset where the analysis gave up (columns is None)
     #: $n cast to types of different families: [(family, offset), ...]
     conflicting_casts: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -251,6 +253,8 @@ class _Analyzer:
         self.casts: dict[int, dict[str, int]] = {}  # $n -> {type family: location of the cast}
         self.why = ""
         self.target_whys: list[str] = []
+        self.target_locations: list[int] = []
+        self.fail_location = -1  # where the analysis gave up, when it did
 
     # -- parameters ------------------------------------------------------------------------------
 
@@ -610,7 +614,9 @@ class _Analyzer:
     ) -> list[tuple[str, Tri]] | None:
         out: list[tuple[str, Tri]] = []
         whys: list[str] = []
+        where: list[int] = []
         self.target_whys = whys
+        self.target_locations = where
         for target in targets:
             if not isinstance(target, ast.ResTarget):
                 return None
@@ -621,24 +627,30 @@ class _Analyzer:
                 if qualifier is None:
                     if any(part is None for part in scope.star) or not scope.star:
                         self.why = "cannot expand * over a source whose columns are unknown"
+                        self.fail_location = target.location or 0
                         return None
                     for part in scope.star:
                         assert part is not None
                         out.extend(part)
                         whys.extend("undecided in its source" for _ in part)
+                        where.extend(target.location or 0 for _ in part)
                     continue
                 matches = [src for src in scope.sources if src.alias == qualifier]
                 if len(matches) != 1 or matches[0].columns is None or not matches[0].complete:
                     self.why = f"cannot expand {qualifier}.*"
+                    self.fail_location = target.location or 0
                     return None
                 src = matches[0]
                 out.extend((n, False if src.optional else v) for n, v in src.columns or ())
                 whys.extend("undecided in its source" for _ in src.columns or ())
+                where.extend(target.location or 0 for _ in src.columns or ())
                 continue
             self.why = ""
             out.append((target.name or _figure_name(val), self.expr(val, scope)))
             whys.append(self.why)
+            where.append(target.location or 0)
         self.target_whys = whys
+        self.target_locations = where
         return out
 
     # -- expressions -----------------------------------------------------------------------------
@@ -904,10 +916,17 @@ def analyze(
     raw = analyzer.statement(stmt, {}, None)
     if raw is None:
         facts.problems.append(analyzer.why or "cannot analyse the statement")
+        facts.fail_location = analyzer.fail_location
         return facts
     whys = analyzer.target_whys if len(analyzer.target_whys) == len(raw) else []
+    where = analyzer.target_locations if len(analyzer.target_locations) == len(raw) else []
     facts.columns = [
-        ColumnFact(name, value, (whys[i] if whys else "") or "undecided" if value is None else "")
+        ColumnFact(
+            name,
+            value,
+            (whys[i] if whys else "") or "undecided" if value is None else "",
+            where[i] if where else -1,
+        )
         for i, (name, value) in enumerate(raw)
     ]
     facts.single_row = analyzer.single_row(stmt)

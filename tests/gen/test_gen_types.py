@@ -162,7 +162,7 @@ def test_undecided_is_reported_once(generated: Generated) -> None:
     undecided = [w for w in generated.result.warnings if "undecided" in w]
     accounts = Path(__file__).resolve().parent / "fixtures" / "sql" / "genfx" / "accounts.sql"
     assert undecided == [
-        f"{accounts}:202:1: query genfx.list_unnested: column 1 (u): nullability undecided "
+        f"{accounts}:204:8: query genfx.list_unnested: column 1 (u): nullability undecided "
         "(cannot expand u.*); generated as nullable: annotate with `-- @nonnull u` or "
         "`-- @nullable u`"
     ]
@@ -184,6 +184,11 @@ def test_parameters(g: ModuleType) -> None:
         params = list(inspect.signature(fn).parameters.values())
         assert params[0].name == "conn"
         assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params[1:])
+    # a parameter that may be NULL defaults to None; a required one has no default
+    create_params = inspect.signature(g.create_owner).parameters
+    assert create_params["email"].default is None and create_params["nickname"].default is None
+    assert create_params["name"].default is inspect.Parameter.empty
+    assert inspect.signature(g.list_owners_since).parameters["since"].default is None
 
 
 def test_operator_return_types(g: ModuleType) -> None:
