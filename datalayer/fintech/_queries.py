@@ -20,10 +20,8 @@ __all__ = [
     "Card",
     "CurrencyTotal",
     "Deposit",
-    "GetTransferByIdRow",
     "Investment",
     "P2pPayment",
-    "P2pTransaction",
     "PortfolioValue",
     "Transfer",
     "UnbalancedPosting",
@@ -252,57 +250,6 @@ _Deposit_FIELDS = (
 )
 
 
-class GetTransferByIdRow(BaseModel):
-    """A row of get_transfer_by_id, list_transfers_by_user."""
-
-    id: UUID
-    user_id: UUID
-    from_account_id: UUID
-    to_account_id: UUID
-    #: Debited from from_account_id, in currency.
-    amount: Numeric
-    currency: str
-    #: Units of credited_currency per unit of currency; null when both accounts share a currency.
-    fx_rate: Numeric | None
-    #: Credited to to_account_id, in credited_currency: amount, or round(amount * fx_rate, 4).
-    credited_amount: Numeric
-    credited_currency: str
-    status: Literal["pending", "completed", "failed", "reversed"]
-    failure_reason: str | None
-    #: Chosen by the client; a retry with the same key returns the first transfer and moves no
-    #: money.
-    idempotency_key: str
-    description: str | None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    completed_at: AwareDatetime | None
-    reversed_at: AwareDatetime | None
-
-
-_GetTransferByIdRow_FIELDS = (
-    "id",
-    "user_id",
-    "from_account_id",
-    "to_account_id",
-    "amount",
-    "currency",
-    "fx_rate",
-    "credited_amount",
-    "credited_currency",
-    "status",
-    "failure_reason",
-    "idempotency_key",
-    "description",
-    "created_at",
-    "updated_at",
-    "completed_at",
-    "reversed_at",
-)
-_GetTransferByIdRow_LIST: TypeAdapter[list[GetTransferByIdRow]] = TypeAdapter(
-    list[GetTransferByIdRow]
-)
-
-
 class Investment(BaseModel):
     """A row of list_investments_by_account, upsert_investment."""
 
@@ -341,7 +288,7 @@ _Investment_LIST: TypeAdapter[list[Investment]] = TypeAdapter(list[Investment])
 
 
 class P2pPayment(BaseModel):
-    """A row of create_p2p_payment."""
+    """A row of create_p2p_payment, get_p2p_payment_by_id, list_p2p_payments_by_sender."""
 
     id: UUID
     sender_id: UUID
@@ -383,56 +330,7 @@ _P2pPayment_FIELDS = (
     "completed_at",
     "reversed_at",
 )
-
-
-class P2pTransaction(BaseModel):
-    """A row of get_p2p_payment_by_id, list_p2p_payments_by_sender."""
-
-    id: UUID
-    sender_id: UUID
-    recipient_id: UUID
-    from_account_id: UUID
-    to_account_id: UUID
-    amount: Numeric
-    currency: str
-    #: Units of credited_currency per unit of currency; null when both accounts share a currency.
-    fx_rate: Numeric | None
-    #: Credited to to_account_id, in credited_currency.
-    credited_amount: Numeric
-    credited_currency: str
-    status: Literal["pending", "completed", "failed", "reversed"]
-    failure_reason: str | None
-    #: Chosen by the client; a retry with the same key returns the first payment and moves no
-    #: money.
-    idempotency_key: str
-    note: str | None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    completed_at: AwareDatetime | None
-    reversed_at: AwareDatetime | None
-
-
-_P2pTransaction_FIELDS = (
-    "id",
-    "sender_id",
-    "recipient_id",
-    "from_account_id",
-    "to_account_id",
-    "amount",
-    "currency",
-    "fx_rate",
-    "credited_amount",
-    "credited_currency",
-    "status",
-    "failure_reason",
-    "idempotency_key",
-    "note",
-    "created_at",
-    "updated_at",
-    "completed_at",
-    "reversed_at",
-)
-_P2pTransaction_LIST: TypeAdapter[list[P2pTransaction]] = TypeAdapter(list[P2pTransaction])
+_P2pPayment_LIST: TypeAdapter[list[P2pPayment]] = TypeAdapter(list[P2pPayment])
 
 
 class PortfolioValue(BaseModel):
@@ -457,7 +355,7 @@ _PortfolioValue_LIST: TypeAdapter[list[PortfolioValue]] = TypeAdapter(list[Portf
 
 
 class Transfer(BaseModel):
-    """A row of create_transfer, create_transfer_reversal."""
+    """A row of create_transfer, create_transfer_reversal, get_transfer_by_id, list_transfers_by_user."""
 
     id: UUID
     user_id: UUID
@@ -497,6 +395,7 @@ _Transfer_FIELDS = (
     "completed_at",
     "reversed_at",
 )
+_Transfer_LIST: TypeAdapter[list[Transfer]] = TypeAdapter(list[Transfer])
 
 
 class UnbalancedPosting(BaseModel):
@@ -921,19 +820,19 @@ async def get_card_token(
 @stateless
 async def get_p2p_payment_by_id(
     conn: Connection, *, p2p_transaction_id: UUID, user_id: UUID
-) -> P2pTransaction | None:
+) -> P2pPayment | None:
     """The payment, if this user sent or received it; none otherwise."""
     row = await _get_p2p_payment_by_id.fetchrow_args(conn, (p2p_transaction_id, user_id))
-    return None if row is None else P2pTransaction.model_validate(dict(row))
+    return None if row is None else P2pPayment.model_validate(dict(row))
 
 
 @stateless
 async def get_transfer_by_id(
     conn: Connection, *, transfer_id: UUID, user_id: UUID
-) -> GetTransferByIdRow | None:
+) -> Transfer | None:
     """The user's transfer, or none."""
     row = await _get_transfer_by_id.fetchrow_args(conn, (transfer_id, user_id))
-    return None if row is None else GetTransferByIdRow.model_validate(dict(row))
+    return None if row is None else Transfer.model_validate(dict(row))
 
 
 @stateless
@@ -1018,14 +917,14 @@ async def list_p2p_payments_by_sender(
     before_created_at: datetime | None = None,
     before_id: UUID | None = None,
     max_rows: int,
-) -> list[P2pTransaction]:
+) -> list[P2pPayment]:
     """A page of the payments a user sent, newest first (keyset: pass the last row's created_at and
     id).
     """
     rows = await _list_p2p_payments_by_sender.fetch_args(
         conn, (sender_id, before_created_at, before_id, max_rows)
     )
-    return _P2pTransaction_LIST.validate_python([dict(r) for r in rows])
+    return _P2pPayment_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1045,14 +944,14 @@ async def list_transfers_by_user(
     before_created_at: datetime | None = None,
     before_id: UUID | None = None,
     max_rows: int,
-) -> list[GetTransferByIdRow]:
+) -> list[Transfer]:
     """A page of the user's transfers, newest first (keyset: pass the last row's created_at and
     id).
     """
     rows = await _list_transfers_by_user.fetch_args(
         conn, (user_id, before_created_at, before_id, max_rows)
     )
-    return _GetTransferByIdRow_LIST.validate_python([dict(r) for r in rows])
+    return _Transfer_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless

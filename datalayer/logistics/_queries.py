@@ -21,7 +21,6 @@ __all__ = [
     "NearestAvailableVehicle",
     "OperationalOutcome",
     "Order",
-    "OrdersRoute",
     "Route",
     "RoutePerformance",
     "RoutePlan",
@@ -341,7 +340,7 @@ _OperationalOutcome_LIST: TypeAdapter[list[OperationalOutcome]] = TypeAdapter(
 
 
 class Order(BaseModel):
-    """A row of create_order, get_order_by_code, get_order_by_id, list_pending_orders, update_order_status, update_order_unassigned."""
+    """A row of create_order, get_order_by_code, get_order_by_id, list_pending_orders, update_order_status, update_order_unassigned, update_orders_route."""
 
     id: UUID
     #: Business key (the seed's order_id); unique.
@@ -368,7 +367,7 @@ class Order(BaseModel):
     #: What the customer pays, KES.
     price_kes: Numeric
     #: pending, assigned, in_transit, delivered, failed or cancelled.
-    status: Literal["pending", "assigned", "in_transit", "delivered", "failed", "cancelled"]
+    status: str
     #: The route carrying the order; set exactly when it is assigned, in transit or delivered
     #: (optional when failed or cancelled).
     assigned_route_id: UUID | None
@@ -400,58 +399,6 @@ _Order_FIELDS = (
     "updated_at",
 )
 _Order_LIST: TypeAdapter[list[Order]] = TypeAdapter(list[Order])
-
-
-class OrdersRoute(BaseModel):
-    """A row of update_orders_route."""
-
-    id: UUID
-    order_code: str
-    customer_id: UUID
-    pickup_latitude: float
-    pickup_longitude: float
-    pickup_address: str | None
-    destination_city: str
-    destination_latitude: float | None
-    destination_longitude: float | None
-    destination_address: str | None
-    weight_tonnes: Numeric
-    volume_m3: Numeric
-    window_start: AwareDatetime
-    window_end: AwareDatetime
-    priority: int
-    special_handling: list[str | None]
-    price_kes: Numeric
-    status: str
-    assigned_route_id: UUID | None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-
-
-_OrdersRoute_FIELDS = (
-    "id",
-    "order_code",
-    "customer_id",
-    "pickup_latitude",
-    "pickup_longitude",
-    "pickup_address",
-    "destination_city",
-    "destination_latitude",
-    "destination_longitude",
-    "destination_address",
-    "weight_tonnes",
-    "volume_m3",
-    "window_start",
-    "window_end",
-    "priority",
-    "special_handling",
-    "price_kes",
-    "status",
-    "assigned_route_id",
-    "created_at",
-    "updated_at",
-)
-_OrdersRoute_LIST: TypeAdapter[list[OrdersRoute]] = TypeAdapter(list[OrdersRoute])
 
 
 class Route(BaseModel):
@@ -1540,7 +1487,7 @@ async def update_order_unassigned(conn: Connection, *, order_id: UUID) -> Order 
 @stateless
 async def update_orders_route(
     conn: Connection, *, route_id: UUID, order_ids: list[UUID]
-) -> list[OrdersRoute]:
+) -> list[Order]:
     """Assigns pending orders to a planned route in one statement, all or nothing
     (logistics.assign_orders): refuses a route that is not planned (RouteNotPlanned), an order
     that is not pending (OrderNotPending), an unknown route or order (NotFound), and a load the
@@ -1548,7 +1495,7 @@ async def update_orders_route(
     orders.
     """
     rows = await _update_orders_route.fetch_args(conn, (route_id, order_ids))
-    return _OrdersRoute_LIST.validate_python([dict(r) for r in rows])
+    return _Order_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
