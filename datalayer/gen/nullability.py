@@ -833,7 +833,10 @@ class _Analyzer:
             return True
         # An aggregate without GROUP BY yields one row, whatever FROM/WHERE produce.
         return any(
-            isinstance(n, ast.FuncCall) and _funcname(n) in _AGGREGATES and n.over is None
+            isinstance(n, ast.FuncCall)
+            and _funcname(n) in _AGGREGATES
+            and n.over is None
+            and self._builtin(n)
             for n in _walk_outer(stmt.targetList)
         )
 
