@@ -105,6 +105,9 @@ class Catalog:
     row_rewriters: frozenset[int] = frozenset()
     #: (relation, column) -> the only values a validated ``CHECK (col IN (...))`` allows
     literals: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
+    #: view and materialized view oid -> its defining query (pg_get_viewdef), for the views of
+    #: the application schemas (the analysis derives their columns' nullability from it)
+    views: dict[int, str] = field(default_factory=dict)
 
     def relation(self, schema: str | None, name: str | None) -> Relation | None:
         if not name:
@@ -313,6 +316,39 @@ def _read_relations(
         catalog.relations[rid] = Relation(rid, schema, relname, kind, tuple(cols))
 
 
+_VIEWS_SQL = """
+SELECT c.oid::oid, pg_get_viewdef(c.oid)
+FROM pg_catalog.pg_class AS c
+WHERE c.oid = ANY(%s::oid[])
+"""
+_SYSTEM_SCHEMAS = ("pg_catalog", "information_schema")
+
+
+def _read_views(conn: psycopg.Connection[tuple[object, ...]], catalog: Catalog) -> set[str]:
+    """The defining query of every (materialized) view read so far, and the relations those
+    queries read, transitively. Returns the names of the functions they call."""
+    from .nullability import function_names, relation_names
+
+    functions: set[str] = set()
+    while True:
+        todo = sorted(
+            oid
+            for oid, rel in catalog.relations.items()
+            if rel.kind in ("v", "m")
+            and rel.schema not in _SYSTEM_SCHEMAS
+            and oid not in catalog.views
+        )
+        if not todo:
+            return functions
+        names: set[tuple[str | None, str]] = set()
+        for oid, definition in conn.execute(_VIEWS_SQL, (todo,)).fetchall():
+            sql = str(definition or "")
+            catalog.views[int(str(oid))] = sql
+            names |= relation_names(sql)
+            functions |= function_names(sql)
+        _read_relations(conn, names, (), catalog)
+
+
 #: Extensions that queries may read although the migrations do not create them (sql/ops reads
 #: pg_stat_statements when the server preloads it). Created inside the rolled-back describe
 #: transaction when the server ships them, so their relations can be prepared.
@@ -412,7 +448,11 @@ def describe(
                 conn.execute(f"CREATE EXTENSION IF NOT EXISTS {ext} WITH SCHEMA public")
             except psycopg.Error:
                 conn.execute("ROLLBACK TO SAVEPOINT datalayer_ext")
-        funcs = sorted(set(function_names))
+        descriptions = _prepare_all(conn, queries)
+        origins = {c.table_oid for d in descriptions for c in d.columns}
+        _read_relations(conn, relation_names, origins, catalog)
+        view_functions = _read_views(conn, catalog)
+        funcs = sorted(set(function_names) | view_functions)
         if funcs:
             rows = conn.execute(_RETSET_SQL, (funcs,)).fetchall()
             catalog.retset = frozenset(str(r[0]) for r in rows)
@@ -421,9 +461,6 @@ def describe(
             for fname, fewest, most in rows:
                 shapes.setdefault(str(fname), []).append((int(str(fewest)), int(str(most))))
             catalog.user_functions = {k: tuple(v) for k, v in shapes.items()}
-        descriptions = _prepare_all(conn, queries)
-        origins = {c.table_oid for d in descriptions for c in d.columns}
-        _read_relations(conn, relation_names, origins, catalog)
         rels = sorted(catalog.relations)
         if rels:
             rows = conn.execute(_ROW_DROPPERS_SQL, (rels, rels)).fetchall()

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pglast import ast, enums, parse_sql
 from pglast.parser import ParseError
 
-from .describe import Catalog, GenError
+from .describe import Catalog, GenError, Relation
 
 __all__ = ["ColumnFact", "QueryFacts", "analyze", "function_names", "relation_names"]
 
@@ -255,6 +255,8 @@ class _Analyzer:
         self.target_whys: list[str] = []
         self.target_locations: list[int] = []
         self.fail_location = -1  # where the analysis gave up, when it did
+        self._viewing: set[int] = set()
+        self._view_cache: dict[int, list[tuple[str, Tri]]] = {}
 
     # -- parameters ------------------------------------------------------------------------------
 
@@ -498,10 +500,11 @@ class _Analyzer:
                 relation = self.catalog.relation(item.schemaname, item.relname)
                 if relation is None:
                     cols, why = None, f"unknown relation {item.relname}"
-                else:
-                    table = relation.kind in ("r", "p")
-                    cols = [(c.name, c.notnull and table) for c in relation.columns]
+                elif relation.kind in ("r", "p"):
+                    cols = [(c.name, c.notnull) for c in relation.columns]
                     why = ""
+                else:
+                    cols, why = self._view(relation), ""
             if cols is not None and colnames:
                 cols = self._rename(cols, colnames)
             return self._add(scope, _Source(alias, cols, optional, why))
@@ -517,6 +520,32 @@ class _Analyzer:
             return self._add(scope, self._function_source(item, optional))
         self._add(scope, _Source(None, None, optional, f"{type(item).__name__} in FROM"))
         return None
+
+    def _view(self, relation: Relation) -> list[tuple[str, Tri]]:
+        """A view's columns: as nullable as its defining query makes them (the query is analysed
+        like any other, by position); other relations (foreign tables, system views): nullable."""
+        nullable: list[tuple[str, Tri]] = [(c.name, False) for c in relation.columns]
+        sql = self.catalog.views.get(relation.oid)
+        if sql is None or relation.oid in self._viewing:
+            return nullable
+        cached = self._view_cache.get(relation.oid)
+        if cached is not None:
+            return cached
+        self._viewing.add(relation.oid)
+        saved = (self.why, self.target_whys, self.target_locations, self.fail_location)
+        try:
+            cols = self.statement(_parse(sql), {}, None)
+        except GenError:
+            cols = None
+        finally:
+            self._viewing.discard(relation.oid)
+            self.why, self.target_whys, self.target_locations, self.fail_location = saved
+        result = nullable
+        if cols is not None and len(cols) == len(relation.columns):
+            # undecided inside the view counts as nullable here
+            result = [(c.name, v is True) for c, (_, v) in zip(relation.columns, cols, strict=True)]
+        self._view_cache[relation.oid] = result
+        return result
 
     @staticmethod
     def _add(scope: _Scope, source: _Source) -> list[tuple[str, Tri]] | None:

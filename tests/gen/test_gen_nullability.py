@@ -255,3 +255,14 @@ def test_returning_reads_the_new_row(catalog: Catalog) -> None:
     # a BEFORE row trigger may rewrite the new row: only the table's NOT NULL counts then
     rewritten = replace(catalog, row_rewriters=frozenset({owners.oid}))
     assert cols(update, rewritten) == {"nickname": False, "email": False}
+
+
+def test_views_are_analysed_through_their_definition(catalog: Catalog) -> None:
+    sql = "SELECT v.account_id, v.total, v.n FROM genfx.account_totals AS v"
+    assert cols(sql, catalog) == {"account_id": True, "total": False, "n": True}
+    outer = (
+        "SELECT v.account_id FROM genfx.owners AS o LEFT JOIN genfx.account_totals AS v ON false"
+    )
+    assert cols(outer, catalog) == {"account_id": False}
+    without = replace(catalog, views={})  # a view whose definition is unknown: nullable
+    assert cols(sql, without) == {"account_id": False, "total": False, "n": False}
