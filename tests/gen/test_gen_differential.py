@@ -66,6 +66,7 @@ class Tally:
     runs: int = 0
     skipped: int = 0
     with_rows: int = 0
+    queries_with_rows: set[str] = field(default_factory=set)
     columns: int = 0  # result columns that saw at least one row
     unsafe: list[str] = field(default_factory=list)
     invalid: list[str] = field(default_factory=list)
@@ -388,6 +389,7 @@ async def _run(
         tally.unsafe.append(f"{where}: typed to always return a row, returned none ({args})")
     if rows:
         tally.with_rows += 1
+        tally.queries_with_rows.add(where)
     for row in rows:
         for (field_name, annotation), value in zip(columns, tuple(row), strict=True):
             key = f"{where}.{field_name}"
@@ -444,7 +446,8 @@ def test_no_field_typed_non_optional_receives_null(differential_url: str, tmp_pa
     corpus_columns = sum(1 for k in tally.checked if k.startswith(f"{HARD_SCHEMA}."))
     print(
         f"\ndifferential: {tally.queries} queries, {tally.runs} runs ({tally.skipped} skipped on "
-        f"generic data), {tally.with_rows} runs with rows, {tally.columns} result columns checked "
+        f"generic data), {tally.with_rows} runs with rows ({len(tally.queries_with_rows)} queries), "
+        f"{tally.columns} result columns checked "
         f"({corpus_columns} from the hard corpus): unsafe {len(tally.unsafe)}, invalid "
         f"{len(tally.invalid)}, over-cautious {len(over)} of "
         f"{len(tally.seen_null)} Optional columns"
