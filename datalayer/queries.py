@@ -1,7 +1,11 @@
-"""Loading ``sql/<schema>/*.sql`` with aiosql and running the parsed SQL directly on asyncpg.
+"""Loading ``sql/<schema>/*.sql`` (aiosql's file format) and running the SQL directly on asyncpg.
 
-aiosql parses the files (names, operators, ``:param`` → ``$n``, docstrings); datalayer executes the
-resulting SQL itself on the connection it is given. That skips aiosql's per-call ``dir(conn)`` probe
+The files use aiosql's format (``-- name: q(params)op``, ``--`` doc lines, ``:param``); this module
+parses it with a real SQL lexer, so a colon inside a string, a dollar-quoted body, a comment or an
+array slice (``a[1:2]``) is never taken for a parameter, and nothing is dropped silently: a
+statement without a name, ``-- name`` without its colon, an undeclared or unused parameter are
+errors that name the file, line and column. The SQL produced (``:param`` → ``$n``) is exactly what
+aiosql produces for the asyncpg driver. datalayer executes it itself on the connection it is given. That skips aiosql's per-call ``dir(conn)`` probe
 and pool handling (25-40% of a primary-key lookup), checks keyword arguments before any SQL is sent
 (aiosql silently ignores extra ones) and maps every driver error to :mod:`datalayer.errors`.
 """
@@ -27,7 +31,6 @@ from functools import cache
 from pathlib import Path
 from typing import TypeAlias, TypeVar
 
-import aiosql
 import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from pydantic import BaseModel, TypeAdapter
@@ -62,6 +65,11 @@ _SENSITIVE_HINT = re.compile(r"@sensitive[ \t]+([\w, \t]+)")
 
 class QueryLoadError(DataLayerError):
     """A query file cannot be loaded (parse error, duplicate name)."""
+
+
+def where(path: Path, line: int, column: int = 1) -> str:
+    """``file:line:column``, as compilers print it."""
+    return f"{path}:{line}:{column}"
 
 
 class Operation(StrEnum):
@@ -158,6 +166,11 @@ class Query:
     params: tuple[str, ...]  # in $n order
     doc: str
     path: Path
+    line: int = 0  # of the ``-- name:`` comment in ``path``
+    #: for each line of ``sql``: (line in ``path``, column in ``path`` of the line's first character)
+    lines: tuple[tuple[int, int], ...] = field(default=(), repr=False, compare=False)
+    #: where each parameter is first used in ``path``: name -> (line, column)
+    param_at: Mapping[str, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
     sha256: str = field(init=False)
     #: parameters never logged: marked ``-- @sensitive name, ...`` in the query's comment (values
     #: of encrypted columns), or named like a password, key, secret, token or credential
@@ -207,6 +220,39 @@ class Query:
         else:
             text = f"query {self.qualified_name} was cancelled by the server: {mapped.message}"
         return type(mapped)(text, sqlstate=mapped.sqlstate)
+
+    def location(self, position: int | None = None) -> str:
+        """``file:line:column`` of a 1-based character ``position`` in :attr:`sql` (the server's
+        error position), else of the query's ``-- name:`` line."""
+        if position is None or not self.lines or position < 1:
+            return where(self.path, self.line or 1)
+        before = self.sql[: position - 1]
+        index = before.count("\n")
+        column = len(before) - (before.rfind("\n") + 1)
+        if index >= len(self.lines):
+            return where(self.path, self.line or 1)
+        line, start = self.lines[index]
+        # map $n back to :name within the line
+        text = self.sql.split("\n")[index][:column]
+        shift = 0
+        for m in re.finditer(r"\$(\d+)", text):
+            n = int(m.group(1))
+            if 0 < n <= len(self.params):
+                shift += len(self.params[n - 1]) + 1 - len(m.group(0))
+        return where(self.path, line, start + column + shift)
+
+    def param_location(self, name: str) -> str:
+        line, column = self.param_at.get(name, (self.line or 1, 1))
+        return where(self.path, line, column)
+
+    def named(self, message: str) -> str:
+        """``message`` with the server's ``$n`` replaced by the parameter's ``:name``."""
+
+        def swap(m: re.Match[str]) -> str:
+            n = int(m.group(1))
+            return f":{self.params[n - 1]}" if 0 < n <= len(self.params) else m.group(0)
+
+        return re.sub(r"\$(\d+)\b", swap, message)
 
     def bind(self, params: Mapping[str, object]) -> list[object]:
         """Arguments in ``$n`` order; :class:`QueryParameterError` on missing or unknown names."""
@@ -368,32 +414,284 @@ class QuerySet(Mapping[str, Query]):
             raise AttributeError(f"no query {name!r} in sql/{self.schema}/") from None
 
 
+_NAME_OP = re.compile(
+    r"^(?P<name>\w+)\s*(|\((?P<params>(\s*|\s*\w+\s*(,\s*\w+\s*)*))\))\s*"
+    r"(?P<op>(|\^|\$|!|<!|\*!|#))$"
+)
+_NAME_LINE = re.compile(r"^\s*--\s*name\s*:\s*")
+_NAME_NO_COLON = re.compile(r"^\s*--\s*name\b(?!\s*:)")
+_DOC_LINE = re.compile(r"^\s*--\s*(.*)$")
+_DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
+_IDENT_CHAR = re.compile(r"[A-Za-z0-9_$]")
+_PARAM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass
+class _Token:
+    kind: str  # "code", "string", "comment", "param", "semicolon"
+    start: int
+    end: int
+    name: str = ""
+
+
+def _lex(text: str) -> Iterator[_Token]:
+    """Split SQL into code, quoted text (strings, quoted identifiers, dollar-quoted bodies),
+    comments, ``:param`` references and top-level semicolons."""
+    i, n = 0, len(text)
+    depth = 0  # [ ] nesting: a colon inside is an array slice
+    code_start = 0
+
+    def flush(upto: int) -> Iterator[_Token]:
+        if upto > code_start:
+            yield _Token("code", code_start, upto)
+
+    while i < n:
+        c = text[i]
+        nxt = text[i + 1] if i + 1 < n else ""
+        end = -1
+        kind = ""
+        if c == "-" and nxt == "-":
+            end = text.find("\n", i)
+            end = n if end < 0 else end
+            kind = "comment"
+        elif c == "/" and nxt == "*":
+            level, j = 1, i + 2
+            while j < n and level:
+                if text.startswith("/*", j):
+                    level, j = level + 1, j + 2
+                elif text.startswith("*/", j):
+                    level, j = level - 1, j + 2
+                else:
+                    j += 1
+            end, kind = j, "comment"
+        elif c == "'":
+            escapes = (
+                i > 0 and text[i - 1] in "eE" and (i < 2 or not _IDENT_CHAR.match(text[i - 2]))
+            )
+            j = i + 1
+            while j < n:
+                if escapes and text[j] == "\\":
+                    j += 2
+                    continue
+                if text[j] == "'":
+                    if j + 1 < n and text[j + 1] == "'":
+                        j += 2
+                        continue
+                    break
+                j += 1
+            end, kind = min(j + 1, n), "string"
+        elif c == '"':
+            j = text.find('"', i + 1)
+            while j >= 0 and j + 1 < n and text[j + 1] == '"':
+                j = text.find('"', j + 2)
+            end, kind = (n if j < 0 else j + 1), "string"
+        elif c == "$" and (i == 0 or not _IDENT_CHAR.match(text[i - 1])):
+            m = _DOLLAR_TAG.match(text, i)
+            if m:
+                close = text.find(m.group(0), m.end())
+                end, kind = (n if close < 0 else close + len(m.group(0))), "string"
+        elif c == "[":
+            depth += 1
+        elif c == "]":
+            depth = max(0, depth - 1)
+        elif c == ";" and depth == 0:
+            yield from flush(i)
+            yield _Token("semicolon", i, i + 1)
+            i += 1
+            code_start = i
+            continue
+        elif c == ":" and nxt == ":":
+            i += 2
+            continue
+        elif c == ":":
+            m = _PARAM.match(text, i + 1)
+            prev = text[i - 1] if i else ""
+            slice_colon = depth > 0 and prev not in ("", " ", "\t", "\n", "(", ",")
+            if m and not slice_colon:
+                yield from flush(i)
+                yield _Token("param", i, m.end(), m.group(0))
+                i = code_start = m.end()
+                continue
+        if kind:
+            yield from flush(i)
+            yield _Token(kind, i, end)
+            i = code_start = end
+            continue
+        i += 1
+    yield from flush(n)
+
+
+@dataclass
+class _Block:
+    line: int  # of the -- name: comment
+    spec: str
+    body: list[tuple[int, str, bool]]  # (line number, text, starts inside a string/comment)
+
+
+def _blocks(path: Path, text: str) -> list[_Block]:
+    """The ``-- name:`` blocks of a file. Anything else that is not a comment is an error."""
+    lines = text.split("\n")
+    starts = [0]
+    for ln in lines[:-1]:
+        starts.append(starts[-1] + len(ln) + 1)
+    # strings, dollar-quoted bodies and block comments: a line starting inside one is their text
+    spans = [(t.start, t.end) for t in _lex(text) if t.kind == "string" or text[t.start] == "/"]
+    spans = [sp for sp in spans if text[sp[0]] != "-"]
+
+    def inside(offset: int) -> bool:
+        return any(a < offset < b for a, b in spans)
+
+    blocks: list[_Block] = []
+    for number, ln in enumerate(lines, start=1):
+        protected = inside(starts[number - 1])
+        if not protected:
+            head = _NAME_LINE.match(ln)
+            if head:
+                blocks.append(_Block(number, ln[head.end() :].strip(), []))
+                continue
+            if _NAME_NO_COLON.match(ln):
+                raise QueryLoadError(
+                    f"{where(path, number, ln.index('name') + 1)}: '-- name' without its colon; "
+                    "write '-- name: query_name(params)'"
+                )
+        if blocks:
+            blocks[-1].body.append((number, ln, protected))
+    prefix = text[: starts[blocks[0].line - 1]] if blocks else text
+    for token in _lex(prefix):
+        chunk = prefix[token.start : token.end]
+        if token.kind != "comment" and chunk.strip():
+            offset = token.start + len(chunk) - len(chunk.lstrip())
+            number = max(i for i, st in enumerate(starts) if st <= offset)
+            raise QueryLoadError(
+                f"{where(path, number + 1, offset - starts[number] + 1)}: a statement without a "
+                "name (every statement needs a '-- name: ...' line before it)"
+            )
+    return blocks
+
+
+def _parse_block(schema: str, path: Path, block: _Block) -> Query:
+    spec = block.spec.replace("-", "_")
+    at = where(path, block.line)
+    matched = _NAME_OP.match(spec)
+    if not matched or spec[:1].isdigit():
+        raise QueryLoadError(f"{at}: invalid query name and operator {block.spec!r}")
+    name, op_text, raw_params = matched.group("name"), matched.group("op"), matched.group("params")
+    op = Operation(op_text)
+    if raw_params is None and op_text not in ("#", "*!", "<!"):
+        raise QueryLoadError(f"{at}: query {name}: missing its parameter list, e.g. {name}()")
+    declared = [p.strip() for p in raw_params.split(",")] if raw_params is not None else None
+    if declared == [""]:
+        declared = []
+    if declared and op is Operation.SCRIPT:
+        raise QueryLoadError(f"{at}: query {name}: a script (#) takes no parameters")
+    doc: list[str] = []
+    code: list[tuple[int, str]] = []
+    body = [(n, ln.rstrip(), protected) for n, ln, protected in block.body]
+    while body and not body[-1][1].strip():
+        body.pop()
+    for number, ln, protected in body:
+        m = None if protected else _DOC_LINE.match(ln)
+        if m:
+            doc.append(m.group(1))
+        else:
+            code.append((number, ln))
+    while code and not code[0][1].strip():
+        code.pop(0)
+    while code and not code[-1][1].strip():
+        code.pop()
+    if not code:
+        raise QueryLoadError(f"{at}: query {name}: no SQL")
+    indent = len(code[0][1]) - len(code[0][1].lstrip())
+    code[0] = (code[0][0], code[0][1][indent:])
+    columns = [1 + indent] + [1] * (len(code) - 1)
+    raw = "\n".join(ln for _, ln in code)
+    line_starts = [0]
+    for _, ln in code[:-1]:
+        line_starts.append(line_starts[-1] + len(ln) + 1)
+
+    def position(offset: int) -> tuple[int, int]:
+        k = max(i for i, st in enumerate(line_starts) if st <= offset)
+        return code[k][0], columns[k] + offset - line_starts[k]
+
+    out: list[str] = []
+    order: list[str] = []
+    first_use: dict[str, tuple[int, int]] = {}
+    last = 0
+    statements = 0
+    pending = False
+    for token in _lex(raw):
+        if token.kind == "semicolon":
+            if pending:
+                statements += 1
+            pending = False
+            continue
+        if token.kind in ("code", "param", "string") and raw[token.start : token.end].strip():
+            if not pending and statements and op is not Operation.SCRIPT:
+                line, col = position(
+                    token.start
+                    + len(raw[token.start : token.end])
+                    - len(raw[token.start : token.end].lstrip())
+                )
+                raise QueryLoadError(
+                    f"{where(path, line, col)}: a statement without a name after query {name} "
+                    "(every statement needs a '-- name: ...' line before it)"
+                )
+            pending = True
+        if token.kind != "param":
+            continue
+        pname = token.name
+        if pname not in order:
+            order.append(pname)
+            first_use[pname] = position(token.start)
+        out.append(raw[last : token.start])
+        out.append(f"${order.index(pname) + 1}")
+        last = token.end
+    out.append(raw[last:])
+    sql = "".join(out)
+    if declared is not None:
+        for pname in order:
+            if pname not in declared:
+                line, col = first_use[pname]
+                raise QueryLoadError(
+                    f"{where(path, line, col)}: query {name}: parameter :{pname} is not declared "
+                    f"in {name}({', '.join(declared)})"
+                )
+        unused = [p for p in declared if p not in order]
+        if unused:
+            raise QueryLoadError(
+                f"{at}: query {name}: declared parameter(s) never used: "
+                + ", ".join(":" + p for p in unused)
+            )
+    return Query(
+        schema=schema,
+        name=name,
+        operation=op,
+        sql=sql,
+        params=tuple(order),
+        doc="\n".join(doc).strip(),
+        path=path,
+        line=block.line,
+        lines=tuple(zip((n for n, _ in code), columns, strict=True)),
+        param_at=first_use,
+    )
+
+
 def _load_file(schema: str, path: Path) -> list[Query]:
     try:
-        loaded = aiosql.from_path(path, "asyncpg")
-    except Exception as exc:  # aiosql raises its own SQLParseException / SQLLoadException
+        text = path.read_text()
+    except OSError as exc:
         raise QueryLoadError(f"{path}: {exc}") from exc
-    order: Mapping[str, list[str]] = loaded.driver_adapter.var_sorted
-    result = []
-    available = set(loaded.available_queries)
-    for name in loaded.available_queries:
-        if name.endswith("_cursor") and name.removesuffix("_cursor") in available:
-            continue  # aiosql's generated cursor variant; Query.cursor() covers it
-        fn = getattr(loaded, name)
-        op = _OPS.get(fn.operation.name)
-        if op is None:  # pragma: no cover - aiosql added an operator
-            raise QueryLoadError(f"{path}: query {name}: unsupported operation {fn.operation.name}")
-        result.append(
-            Query(
-                schema=schema,
-                name=name,
-                operation=op,
-                sql=fn.sql,
-                params=tuple(order.get(name, ())),
-                doc=(fn.__doc__ or "").strip(),
-                path=path,
+    result: list[Query] = []
+    seen: dict[str, int] = {}
+    for block in _blocks(path, text):
+        query = _parse_block(schema, path, block)
+        if query.name in seen:
+            raise QueryLoadError(
+                f"{where(path, block.line)}: query {schema}.{query.name} is defined twice "
+                f"(also line {seen[query.name]})"
             )
-        )
+        seen[query.name] = block.line
+        result.append(query)
     return result
 
 

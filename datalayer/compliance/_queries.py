@@ -4,13 +4,14 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, JsonValue, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.compliance.shapes import ChatMessages, PlanPhases
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import checked, stale_names
+from datalayer.gen.runtime import Numeric, checked, stale_names
 from datalayer.queries import Connection, load, stateless
 
 __all__ = [
@@ -102,13 +103,13 @@ class AssessmentDashboard(BaseModel):
     framework_code: str
     framework_name: str
     session_name: str | None
-    status: str
+    status: Literal["not_started", "in_progress", "completed", "abandoned"]
     #: Share of the framework's questions answered, 0 to 100.
-    progress_percentage: Decimal
+    progress_percentage: Numeric
     #: Set exactly when status is completed.
-    completed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    completed_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _AssessmentDashboard_FIELDS = (
@@ -138,15 +139,15 @@ class AssessmentSession(BaseModel):
     business_profile_id: UUID
     framework_id: UUID
     session_name: str | None
-    status: str
+    status: Literal["not_started", "in_progress", "completed", "abandoned"]
     #: Answers by question id (a jsonb object).
     questions_answered: JsonValue
     #: Share of the framework's questions answered, 0 to 100.
-    progress_percentage: Decimal
+    progress_percentage: Numeric
     #: Set exactly when status is completed.
-    completed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    completed_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _AssessmentSession_FIELDS = (
@@ -186,9 +187,9 @@ class BusinessProfile(BaseModel):
     #: Operates in more than one country (cross-border transfer rules apply).
     has_international_operations: bool
     #: Low, Medium, High or Critical.
-    data_sensitivity: str
-    created_at: datetime
-    updated_at: datetime
+    data_sensitivity: Literal["Low", "Medium", "High", "Critical"]
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _BusinessProfile_FIELDS = (
@@ -218,13 +219,13 @@ class ChatConversation(BaseModel):
     #: The business profile the conversation is about, if any.
     business_profile_id: UUID | None
     title: str
-    status: str
+    status: Literal["active", "archived"]
     #: The messages, oldest first: a jsonb array of {role, content, created_at}.
     messages: ChatMessages
     #: When the last message was appended; null while empty.
-    last_message_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    last_message_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _ChatConversation_FIELDS = (
@@ -247,12 +248,12 @@ class ChatConversationSummary(BaseModel):
     #: The business profile the conversation is about, if any.
     business_profile_id: UUID | None
     title: str
-    status: str
+    status: Literal["active", "archived"]
     message_count: int
     #: When the last message was appended; null while empty.
-    last_message_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    last_message_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _ChatConversationSummary_FIELDS = (
@@ -283,8 +284,8 @@ class ComplianceFramework(BaseModel):
     description: str | None
     #: Offered for new assessments; a framework in use is deactivated, never deleted.
     is_active: bool
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _ComplianceFramework_FIELDS = (
@@ -312,7 +313,7 @@ class ComplianceOverview(BaseModel):
     framework_name: str
     total_items: int
     approved_count: int
-    approved_percentage: Decimal
+    approved_percentage: Numeric
 
 
 _ComplianceOverview_FIELDS = (
@@ -336,17 +337,24 @@ class DueReportSchedule(BaseModel):
     business_profile_id: UUID
     #: executive_summary, gap_analysis, evidence_status, compliance_status, readiness or
     #: control_matrix.
-    report_type: str
+    report_type: Literal[
+        "executive_summary",
+        "gap_analysis",
+        "evidence_status",
+        "compliance_status",
+        "readiness",
+        "control_matrix",
+    ]
     #: daily, weekly, monthly or quarterly.
-    frequency: str
+    frequency: Literal["daily", "weekly", "monthly", "quarterly"]
     #: Report options (a jsonb object), e.g. the frameworks to cover.
     parameters: JsonValue
     #: Email addresses the report is sent to (1 to 50).
-    recipients: list[str]
+    recipients: list[str | None]
     #: When the report is next due; moved forward when a worker claims it.
-    scheduled_for: datetime
+    scheduled_for: AwareDatetime
     #: When the report is next due; moved forward when a worker claims it.
-    next_run_at: datetime
+    next_run_at: AwareDatetime
     #: How many times the report was claimed.
     run_count: int
 
@@ -383,17 +391,17 @@ class EvidenceItem(BaseModel):
     #: Bytes.
     file_size: int | None
     #: not_started, in_progress, collected, approved or rejected.
-    status: str
+    status: Literal["not_started", "in_progress", "collected", "approved", "rejected"]
     #: low, medium, high or critical.
-    priority: str
+    priority: Literal["low", "medium", "high", "critical"]
     #: When the evidence was approved; set exactly when status is approved.
-    approved_at: datetime | None
+    approved_at: AwareDatetime | None
     #: The user who approved it; set exactly when status is approved.
     approved_by: UUID | None
     #: AI analysis results (a jsonb object).
     ai_metadata: JsonValue
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _EvidenceItem_FIELDS = (
@@ -431,14 +439,14 @@ class GeneratedPolicy(BaseModel):
     #: 1 for the first version of policy_name in the business profile, then 2, 3, ...
     version: int
     #: draft, under_review, approved or archived.
-    status: str
+    status: Literal["draft", "under_review", "approved", "archived"]
     content: str
     #: Set exactly when status is approved.
-    approved_at: datetime | None
+    approved_at: AwareDatetime | None
     #: The approving user; set exactly when status is approved.
     approved_by: UUID | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _GeneratedPolicy_FIELDS = (
@@ -466,7 +474,7 @@ class ImplementationPlan(BaseModel):
     business_profile_id: UUID
     framework_id: UUID
     title: str
-    status: str
+    status: Literal["not_started", "in_progress", "completed", "on_hold"]
     #: A jsonb array of {name, tasks: [{title, status}]}; task status not_started, in_progress or
     #: completed.
     phases: PlanPhases
@@ -476,8 +484,8 @@ class ImplementationPlan(BaseModel):
     completed_tasks: int
     planned_start_date: date | None
     planned_end_date: date | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _ImplementationPlan_FIELDS = (
@@ -505,16 +513,16 @@ class ImplementationPlanProgress(BaseModel):
     #: Stable key: 2 to 50 lowercase letters, digits, dashes or underscores, e.g. iso27001.
     framework_code: str
     title: str
-    status: str
+    status: Literal["not_started", "in_progress", "completed", "on_hold"]
     #: Generated: the number of tasks in phases.
     total_tasks: int
     #: Generated: the number of completed tasks in phases.
     completed_tasks: int
-    progress_percentage: Decimal
+    progress_percentage: Numeric
     planned_start_date: date | None
     planned_end_date: date | None
     is_overdue: bool
-    updated_at: datetime
+    updated_at: AwareDatetime
 
 
 _ImplementationPlanProgress_FIELDS = (
@@ -546,17 +554,17 @@ class IntegrationConfiguration(BaseModel):
     display_name: str
     #: When the credentials were last stored or rotated (the audit log records this, never the
     #: credentials).
-    credentials_updated_at: datetime
+    credentials_updated_at: AwareDatetime
     #: Non-secret options (a jsonb object): regions, projects, sync scope.
     settings: JsonValue
     is_active: bool
-    last_sync_at: datetime | None
+    last_sync_at: AwareDatetime | None
     #: success or failed; null before the first sync.
-    last_sync_status: str | None
+    last_sync_status: Literal["success", "failed"] | None
     #: Why the last sync failed; set exactly when it failed.
     last_sync_error: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _IntegrationConfiguration_FIELDS = (
@@ -590,10 +598,10 @@ class PolicySearchResult(BaseModel):
     #: 1 for the first version of policy_name in the business profile, then 2, 3, ...
     version: int
     #: draft, under_review, approved or archived.
-    status: str
+    status: Literal["draft", "under_review", "approved", "archived"]
     rank: float
     excerpt: str
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 _PolicySearchResult_FIELDS = (
@@ -625,14 +633,14 @@ class PolicyVersion(BaseModel):
     #: 1 for the first version of policy_name in the business profile, then 2, 3, ...
     version: int
     #: draft, under_review, approved or archived.
-    status: str
+    status: Literal["draft", "under_review", "approved", "archived"]
     #: Set exactly when status is approved.
-    approved_at: datetime | None
+    approved_at: AwareDatetime | None
     #: The approving user; set exactly when status is approved.
     approved_by: UUID | None
     content_length: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _PolicyVersion_FIELDS = (
@@ -660,14 +668,14 @@ class ReadinessAssessment(BaseModel):
     business_profile_id: UUID
     framework_id: UUID
     #: Readiness, 0 to 100.
-    overall_score: Decimal
+    overall_score: Numeric
     #: low, medium, high or critical.
-    risk_level: str
+    risk_level: Literal["low", "medium", "high", "critical"]
     #: Scores by control domain (a jsonb object).
     score_breakdown: JsonValue
-    assessed_at: datetime
-    created_at: datetime
-    updated_at: datetime
+    assessed_at: AwareDatetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _ReadinessAssessment_FIELDS = (
@@ -692,10 +700,10 @@ class ReadinessScore(BaseModel):
     framework_code: str
     framework_name: str
     #: Readiness, 0 to 100.
-    overall_score: Decimal | None
+    overall_score: Numeric | None
     #: low, medium, high or critical.
-    risk_level: str | None
-    assessed_at: datetime | None
+    risk_level: Literal["low", "medium", "high", "critical"] | None
+    assessed_at: AwareDatetime | None
     evidence_total: int
     evidence_approved: int
 
@@ -721,22 +729,29 @@ class ReportSchedule(BaseModel):
     business_profile_id: UUID
     #: executive_summary, gap_analysis, evidence_status, compliance_status, readiness or
     #: control_matrix.
-    report_type: str
+    report_type: Literal[
+        "executive_summary",
+        "gap_analysis",
+        "evidence_status",
+        "compliance_status",
+        "readiness",
+        "control_matrix",
+    ]
     #: daily, weekly, monthly or quarterly.
-    frequency: str
+    frequency: Literal["daily", "weekly", "monthly", "quarterly"]
     #: Report options (a jsonb object), e.g. the frameworks to cover.
     parameters: JsonValue
     #: Email addresses the report is sent to (1 to 50).
-    recipients: list[str]
+    recipients: list[str | None]
     is_active: bool
     #: When the report is next due; moved forward when a worker claims it.
-    next_run_at: datetime
+    next_run_at: AwareDatetime
     #: When a worker last claimed the report.
-    last_run_at: datetime | None
+    last_run_at: AwareDatetime | None
     #: How many times the report was claimed.
     run_count: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _ReportSchedule_FIELDS = (
@@ -766,8 +781,8 @@ class User(BaseModel):
     is_active: bool
     #: May administer the platform (frameworks, other users).
     is_superuser: bool
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _User_FIELDS = (
@@ -1052,7 +1067,7 @@ async def create_assessment_session(
     user_id: UUID,
     business_profile_id: UUID,
     framework_id: UUID,
-    session_name: str | None,
+    session_name: str | None = None,
 ) -> AssessmentSession:
     """Starts an assessment of one of the user's business profiles against a framework; returns it."""
     row = await _create_assessment_session.fetchrow_args(
@@ -1069,8 +1084,8 @@ async def create_business_profile(
     *,
     user_id: UUID,
     company_name: str,
-    industry: str | None,
-    employee_count: int | None,
+    industry: str | None = None,
+    employee_count: int | None = None,
     handles_personal_data: bool,
     processes_payments: bool,
     stores_health_data: bool,
@@ -1103,7 +1118,7 @@ async def create_business_profile(
 
 @stateless
 async def create_chat_conversation(
-    conn: Connection, *, user_id: UUID, business_profile_id: UUID | None, title: str
+    conn: Connection, *, user_id: UUID, business_profile_id: UUID | None = None, title: str
 ) -> ChatConversation:
     """Starts an empty conversation with the assistant, optionally about one of the user's business
     profiles; returns it.
@@ -1122,8 +1137,8 @@ async def create_evidence_item(
     business_profile_id: UUID,
     framework_id: UUID,
     evidence_name: str,
-    description: str | None,
-    control_reference: str | None,
+    description: str | None = None,
+    control_reference: str | None = None,
     priority: str,
     ai_metadata: JsonValue,
 ) -> EvidenceItem:
@@ -1154,9 +1169,9 @@ async def create_framework(
     *,
     code: str,
     name: str,
-    version: str | None,
-    category: str | None,
-    description: str | None,
+    version: str | None = None,
+    category: str | None = None,
+    description: str | None = None,
 ) -> ComplianceFramework:
     """Adds a compliance framework (active); returns it."""
     row = await _create_framework.fetchrow_args(conn, (code, name, version, category, description))
@@ -1174,8 +1189,8 @@ async def create_implementation_plan(
     framework_id: UUID,
     title: str,
     phases: JsonValue,
-    planned_start_date: date | None,
-    planned_end_date: date | None,
+    planned_start_date: date | None = None,
+    planned_end_date: date | None = None,
 ) -> ImplementationPlan:
     """Creates an implementation plan for one of the user's business profiles; phases is a list of
     {name, tasks: [{title, status}]}. Returns it with its task counts.
@@ -1427,8 +1442,8 @@ async def list_assessment_dashboard(
     conn: Connection,
     *,
     user_id: UUID,
-    before_updated_at: datetime | None,
-    before_id: UUID | None,
+    before_updated_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[AssessmentDashboard]:
     """A page of the user's assessment sessions with their business profile's company name and the
@@ -1455,8 +1470,8 @@ async def list_chat_conversations_by_user(
     conn: Connection,
     *,
     user_id: UUID,
-    before_updated_at: datetime | None,
-    before_id: UUID | None,
+    before_updated_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[ChatConversationSummary]:
     """A page of the user's conversations without their messages, most recently updated first
@@ -1495,8 +1510,8 @@ async def list_evidence_by_name(
     user_id: UUID,
     statuses: list[str],
     name_contains: str,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[EvidenceItem]:
     """A page of the user's evidence items in one of statuses whose name contains name_contains
@@ -1517,8 +1532,8 @@ async def list_evidence_by_text(
     user_id: UUID,
     statuses: list[str],
     search_text: str,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[EvidenceItem]:
     """A page of the user's evidence items in one of statuses that match search_text (English full-
@@ -1635,8 +1650,8 @@ async def update_business_profile(
     conn: Connection,
     *,
     company_name: str,
-    industry: str | None,
-    employee_count: int | None,
+    industry: str | None = None,
+    employee_count: int | None = None,
     handles_personal_data: bool,
     processes_payments: bool,
     stores_health_data: bool,
@@ -1701,9 +1716,9 @@ async def update_due_report_schedules(
 async def update_evidence_file(
     conn: Connection,
     *,
-    file_path: str | None,
-    file_type: str | None,
-    file_size: int | None,
+    file_path: str | None = None,
+    file_type: str | None = None,
+    file_size: int | None = None,
     evidence_item_id: UUID,
     user_id: UUID,
 ) -> EvidenceItem | None:
@@ -1721,7 +1736,7 @@ async def update_evidence_status(
     conn: Connection,
     *,
     status: str,
-    reviewer_id: UUID | None,
+    reviewer_id: UUID | None = None,
     evidence_item_id: UUID,
     user_id: UUID,
 ) -> EvidenceItem | None:
@@ -1790,7 +1805,7 @@ async def update_integration_credentials(
 
 @stateless
 async def update_integration_sync(
-    conn: Connection, *, last_sync_error: str | None, integration_id: UUID, user_id: UUID
+    conn: Connection, *, last_sync_error: str | None = None, integration_id: UUID, user_id: UUID
 ) -> IntegrationConfiguration | None:
     """Records a sync of the user's integration now: success when last_sync_error is none, failed
     with that error otherwise. Returns the integration, or none.
@@ -1803,7 +1818,12 @@ async def update_integration_sync(
 
 @stateless
 async def update_policy_status(
-    conn: Connection, *, status: str, reviewer_id: UUID | None, policy_id: UUID, user_id: UUID
+    conn: Connection,
+    *,
+    status: str,
+    reviewer_id: UUID | None = None,
+    policy_id: UUID,
+    user_id: UUID,
 ) -> GeneratedPolicy | None:
     """Moves the user's policy version to status. Approving records now and reviewer_id as
     approved_at and approved_by (approving without a reviewer is refused by the approval

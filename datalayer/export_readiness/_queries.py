@@ -4,13 +4,14 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, JsonValue, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.export_readiness.shapes import Citations
-from datalayer.gen.runtime import checked, stale_names
+from datalayer.gen.runtime import Numeric, checked, stale_names
 from datalayer.queries import Connection, load, stateless
 
 __all__ = [
@@ -88,7 +89,7 @@ class ActionPlanDay(BaseModel):
     day_number: int
     tasks_total: int
     tasks_completed: int
-    completion_pct: Decimal
+    completion_pct: Numeric
 
 
 _ActionPlanDay_FIELDS = (
@@ -113,12 +114,20 @@ class ActionPlanProgress(BaseModel):
     task_title: str
     task_description: str | None
     #: registration, certification, documentation, logistics, finance, compliance or other.
-    category: str
+    category: Literal[
+        "registration",
+        "certification",
+        "documentation",
+        "logistics",
+        "finance",
+        "compliance",
+        "other",
+    ]
     completed: bool
     #: When the task was marked done; set exactly when completed.
-    completed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    completed_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _ActionPlanProgress_FIELDS = (
@@ -150,18 +159,18 @@ class CertificationProgress(BaseModel):
     certification_id: str
     certification_name: str
     #: not_started, in_progress, submitted, completed or rejected.
-    status: str
+    status: Literal["not_started", "in_progress", "submitted", "completed", "rejected"]
     #: JSON array of the names of the documents already prepared for this certification.
     documents_completed: JsonValue
     notes: str | None
     #: Estimated cost of the certification, in INR.
-    estimated_cost: Decimal | None
+    estimated_cost: Numeric | None
     #: When work started (first status after not_started).
-    started_at: datetime | None
+    started_at: AwareDatetime | None
     #: Set exactly when status is completed.
-    completed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    completed_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _CertificationProgress_FIELDS = (
@@ -190,14 +199,14 @@ class ChatMessage(BaseModel):
     id: UUID
     session_id: UUID
     #: user (a question) or assistant (an answer).
-    role: str
+    role: Literal["user", "assistant"]
     content: str
     #: Citations of an answer: JSON array of objects with source (document id) and optionally
     #: title, url, page, excerpt. Empty for questions.
     sources: Citations
     #: When the message was written: clock_timestamp(), so messages of one transaction stay in
     #: order.
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 _ChatMessage_FIELDS = (
@@ -221,9 +230,9 @@ class ChatSession(BaseModel):
     #: JSON object of conversation context kept between turns (product, HS code, destination,
     #: earlier topics).
     context_data: JsonValue
-    created_at: datetime
+    created_at: AwareDatetime
     #: Last change; moves forward with every message added.
-    updated_at: datetime
+    updated_at: AwareDatetime
 
 
 _ChatSession_FIELDS = (
@@ -246,9 +255,9 @@ class ChatSessionSummary(BaseModel):
     #: JSON object of conversation context kept between turns (product, HS code, destination,
     #: earlier topics).
     context_data: JsonValue
-    created_at: datetime
+    created_at: AwareDatetime
     #: Last change; moves forward with every message added.
-    updated_at: datetime
+    updated_at: AwareDatetime
     message_count: int
 
 
@@ -272,7 +281,7 @@ class DestinationCountryStat(BaseModel):
     #: ISO 3166-1 alpha-2 code of the destination, e.g. US, DE, AE.
     destination_country: str
     reports: int
-    average_risk_score: Decimal
+    average_risk_score: Numeric
     max_risk_score: int
 
 
@@ -294,16 +303,23 @@ class DocumentSummary(BaseModel):
     user_id: UUID
     report_id: UUID
     #: commercial_invoice, packing_list, shipping_bill, gst_lut, softex or certificate_of_origin.
-    document_type: str
+    document_type: Literal[
+        "commercial_invoice",
+        "packing_list",
+        "shipping_bill",
+        "gst_lut",
+        "softex",
+        "certificate_of_origin",
+    ]
     #: pending (not validated yet), passed or failed.
-    validation_status: str
+    validation_status: Literal["pending", "passed", "failed"]
     #: JSON object: is_valid, errors and warnings (field, message, severity), port-code and HS-
     #: code checks.
     validation_results: JsonValue
     #: When the last validation ran; null exactly while pending.
-    validated_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    validated_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _DocumentSummary_FIELDS = (
@@ -335,9 +351,9 @@ class FinanceAnalysis(BaseModel):
     #: JSON array of dated events (date, description, amount), money out and in until payment.
     cash_flow_timeline: JsonValue
     #: Total working capital needed, in INR (the total of working_capital_data).
-    total_working_capital: Decimal
-    created_at: datetime
-    updated_at: datetime
+    total_working_capital: Numeric
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _FinanceAnalysis_FIELDS = (
@@ -360,17 +376,24 @@ class GeneratedDocument(BaseModel):
     user_id: UUID
     report_id: UUID
     #: commercial_invoice, packing_list, shipping_bill, gst_lut, softex or certificate_of_origin.
-    document_type: str
+    document_type: Literal[
+        "commercial_invoice",
+        "packing_list",
+        "shipping_bill",
+        "gst_lut",
+        "softex",
+        "certificate_of_origin",
+    ]
     content: JsonValue
     #: pending (not validated yet), passed or failed.
-    validation_status: str
+    validation_status: Literal["pending", "passed", "failed"]
     #: JSON object: is_valid, errors and warnings (field, message, severity), port-code and HS-
     #: code checks.
     validation_results: JsonValue
     #: When the last validation ran; null exactly while pending.
-    validated_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    validated_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _GeneratedDocument_FIELDS = (
@@ -393,17 +416,17 @@ class LogisticsAnalysis(BaseModel):
     id: UUID
     report_id: UUID
     #: LCL (less than container load), FCL (full container load), air or courier.
-    recommended_mode: str
+    recommended_mode: Literal["LCL", "FCL", "air", "courier"]
     #: JSON object: cost, transit days and risk of LCL and of FCL for the volume, and the
     #: reasoning.
     lcl_fcl_comparison: JsonValue
     #: Probability (percent, 0 to 100) that customs RMS flags the shipment for physical
     #: inspection.
-    rms_probability: Decimal
+    rms_probability: Numeric
     #: JSON object: sea and air freight estimates (INR), route, transit days.
     freight_estimate: JsonValue
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _LogisticsAnalysis_FIELDS = (
@@ -426,8 +449,8 @@ class MetricsTotals(BaseModel):
     certifications_completed: int
     documents_generated: int
     action_tasks_completed: int
-    cost_savings: Decimal
-    time_saved_hours: Decimal
+    cost_savings: Numeric
+    time_saved_hours: Numeric
 
 
 _MetricsTotals_FIELDS = (
@@ -456,30 +479,30 @@ class Report(BaseModel):
     #: set when predicted.
     hs_code: str | None
     #: Confidence of the HS code prediction, 0 to 1.
-    hs_code_confidence: Decimal | None
+    hs_code_confidence: Numeric | None
     #: ISO 3166-1 alpha-2 code of the destination, e.g. US, DE, AE.
     destination_country: str
     #: The user's business type when the report was requested (the report is written for it).
-    business_type: str
+    business_type: Literal["Manufacturing", "SaaS", "Merchant"]
     #: The user's company size when the report was requested.
-    company_size: str
+    company_size: Literal["Micro", "Small", "Medium"]
     #: Expected monthly export volume in units.
     monthly_volume: int | None
     #: Export risk, 0 (low) to 100 (high); set when completed.
     risk_score: int | None
     #: pending, processing, completed or failed.
-    status: str
+    status: Literal["pending", "processing", "completed", "failed"]
     #: The complete report as a JSON object (certifications, restricted substances, past
     #: rejections, compliance roadmap, risks, costs, subsidies, action plan, retrieved sources).
     report_data: JsonValue | None
     #: Estimated cost of becoming export-ready, in INR.
-    estimated_cost: Decimal | None
+    estimated_cost: Numeric | None
     #: Estimated days until export-ready.
     estimated_timeline_days: int | None
     #: Why generation failed; set exactly when status is failed.
     failure_reason: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Report_FIELDS = (
@@ -515,9 +538,9 @@ class User(BaseModel):
     email: str
     company_name: str
     #: Manufacturing, SaaS (services exported under SOFTEX) or Merchant (trading) exporter.
-    business_type: str
+    business_type: Literal["Manufacturing", "SaaS", "Merchant"]
     #: MSME class: Micro, Small or Medium.
-    company_size: str
+    company_size: Literal["Micro", "Small", "Medium"]
     #: Importer Exporter Code issued by DGFT (10 characters); printed on every shipping bill, so
     #: not secret.
     iec_code: str | None
@@ -526,9 +549,9 @@ class User(BaseModel):
     #: preferred language); keys for personal or financial identifiers are refused.
     profile: JsonValue
     is_active: bool
-    last_login_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    last_login_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _User_FIELDS = (
@@ -560,14 +583,14 @@ class UserDashboard(BaseModel):
     #: Export risk, 0 (low) to 100 (high); set when completed.
     risk_score: int | None
     #: pending, processing, completed or failed.
-    status: str
-    created_at: datetime
+    status: Literal["pending", "processing", "completed", "failed"]
+    created_at: AwareDatetime
     certifications_total: int
     certifications_completed: int
-    certification_progress_pct: Decimal
+    certification_progress_pct: Numeric
     action_tasks_total: int
     action_tasks_completed: int
-    action_plan_completion_pct: Decimal
+    action_plan_completion_pct: Numeric
 
 
 _UserDashboard_FIELDS = (
@@ -599,13 +622,13 @@ class UserMetrics(BaseModel):
     #: Action-plan tasks marked done, across all reports.
     action_tasks_completed: int
     #: Estimated consultant and rejection costs avoided, in INR.
-    cost_savings: Decimal
+    cost_savings: Numeric
     #: Estimated hours of research and paperwork saved.
-    time_saved_hours: Decimal
+    time_saved_hours: Numeric
     #: When the metrics last changed.
-    last_activity_at: datetime
-    created_at: datetime
-    updated_at: datetime
+    last_activity_at: AwareDatetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _UserMetrics_FIELDS = (
@@ -866,7 +889,7 @@ async def create_certification_progress(
     report_id: UUID,
     certification_id: str,
     certification_name: str,
-    estimated_cost: Decimal | None,
+    estimated_cost: Decimal | None = None,
 ) -> CertificationProgress:
     """Starts tracking a certification a report of the user requires (status not_started); returns
     it.
@@ -902,7 +925,7 @@ async def create_chat_message(
 
 @stateless
 async def create_chat_session(
-    conn: Connection, *, user_id: UUID, report_id: UUID | None, context_data: JsonValue
+    conn: Connection, *, user_id: UUID, report_id: UUID | None = None, context_data: JsonValue
 ) -> ChatSession:
     """Opens a chat session for the user, about one of their reports or general (report_id none);
     returns it.
@@ -997,11 +1020,11 @@ async def create_report(
     conn: Connection,
     *,
     product_name: str,
-    product_description: str | None,
-    ingredients: str | None,
-    product_image_url: str | None,
+    product_description: str | None = None,
+    ingredients: str | None = None,
+    product_image_url: str | None = None,
     destination_country: str,
-    monthly_volume: int | None,
+    monthly_volume: int | None = None,
     user_id: UUID,
 ) -> Report | None:
     """Requests a report (status pending) for the user's product and destination, written for the
@@ -1031,8 +1054,8 @@ async def create_user(
     company_name: str,
     business_type: str,
     company_size: str,
-    iec_code: str | None,
-    phone: str | None,
+    iec_code: str | None = None,
+    phone: str | None = None,
     encryption_key: str,
     profile: JsonValue,
 ) -> User:
@@ -1209,8 +1232,8 @@ async def list_chat_messages(
     encryption_key: str,
     session_id: UUID,
     user_id: UUID,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[ChatMessage]:
     """A page of the chat history of the user's session, newest first, text decrypted, with the
@@ -1242,8 +1265,8 @@ async def list_chat_sessions_by_user(
     conn: Connection,
     *,
     user_id: UUID,
-    before_updated_at: datetime | None,
-    before_id: UUID | None,
+    before_updated_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[ChatSessionSummary]:
     """A page of the user's chat sessions, most recently active first, with their message counts.
@@ -1280,8 +1303,8 @@ async def list_reports_by_destination_country(
     conn: Connection,
     *,
     destination_country: str,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[Report]:
     """A page of completed reports (all users) for one destination country, newest first; keyset as
@@ -1298,8 +1321,8 @@ async def list_reports_by_hs_code(
     conn: Connection,
     *,
     hs_code_prefix: str,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[Report]:
     """A page of completed reports (all users) whose HS code starts with hs_code_prefix (a chapter
@@ -1317,8 +1340,8 @@ async def list_reports_by_user(
     conn: Connection,
     *,
     user_id: UUID,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[Report]:
     """A page of the user's reports, newest first. For the next page pass the last row's created_at
@@ -1386,7 +1409,7 @@ async def update_certification_status(
     conn: Connection,
     *,
     status: str,
-    notes: str | None,
+    notes: str | None = None,
     certification_progress_id: UUID,
     user_id: UUID,
 ) -> CertificationProgress | None:
@@ -1432,12 +1455,12 @@ async def update_document_validation(
 async def update_report_completed(
     conn: Connection,
     *,
-    hs_code: str | None,
-    hs_code_confidence: Decimal | None,
-    risk_score: int | None,
-    report_data: JsonValue | None,
-    estimated_cost: Decimal | None,
-    estimated_timeline_days: int | None,
+    hs_code: str | None = None,
+    hs_code_confidence: Decimal | None = None,
+    risk_score: int | None = None,
+    report_data: JsonValue | None = None,
+    estimated_cost: Decimal | None = None,
+    estimated_timeline_days: int | None = None,
     report_id: UUID,
 ) -> Report | None:
     """Stores the generated report (HS code, risk score, report data, cost and timeline) of a
@@ -1461,7 +1484,7 @@ async def update_report_completed(
 
 @stateless
 async def update_report_failed(
-    conn: Connection, *, failure_reason: str | None, report_id: UUID
+    conn: Connection, *, failure_reason: str | None = None, report_id: UUID
 ) -> Report | None:
     """Marks a pending or processing report failed with the reason; returns it, or none."""
     row = await _update_report_failed.fetchrow_args(conn, (failure_reason, report_id))
@@ -1488,8 +1511,8 @@ async def update_user_profile(
     company_name: str,
     business_type: str,
     company_size: str,
-    iec_code: str | None,
-    phone: str | None,
+    iec_code: str | None = None,
+    phone: str | None = None,
     encryption_key: str,
     profile: JsonValue,
     user_id: UUID,

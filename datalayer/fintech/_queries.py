@@ -4,12 +4,13 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import checked, stale_names
+from datalayer.gen.runtime import Numeric, checked, stale_names
 from datalayer.queries import Connection, load, stateless
 
 __all__ = [
@@ -75,19 +76,19 @@ class Account(BaseModel):
     #: ACC followed by 10 digits; unique.
     account_number: str
     account_name: str
-    account_type: str
+    account_type: Literal["checking", "savings", "investment", "credit"]
     #: ISO 4217 alphabetic code, e.g. USD.
     currency: str
     #: Current balance; equals the sum of the account's ledger entries (see the reconciliation
     #: queries).
-    balance: Decimal
+    balance: Numeric
     #: How far below zero the balance may go; non-zero only for credit accounts.
-    credit_limit: Decimal
-    status: str
+    credit_limit: Numeric
+    status: Literal["active", "frozen", "closed"]
     #: Set exactly when status is closed.
-    closed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    closed_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Account_FIELDS = (
@@ -116,16 +117,16 @@ class AccountStatement(BaseModel):
     #: The account moved; null for a clearing leg (the bank's position in currency).
     account_id: UUID | None
     #: Signed: positive credits the account, negative debits it.
-    amount: Decimal
+    amount: Numeric
     currency: str
     #: deposit, withdrawal, transfer, p2p, card_payment, fee or interest.
-    kind: str
+    kind: Literal["deposit", "withdrawal", "transfer", "p2p", "card_payment", "fee", "interest"]
     #: The account's balance right after this entry; null on clearing legs.
-    balance_after: Decimal | None
+    balance_after: Numeric | None
     transfer_id: UUID | None
     p2p_transaction_id: UUID | None
     description: str | None
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 _AccountStatement_FIELDS = (
@@ -152,8 +153,8 @@ class BalanceMismatch(BaseModel):
     account_number: str
     #: Current balance; equals the sum of the account's ledger entries (see the reconciliation
     #: queries).
-    balance: Decimal
-    ledger_sum: Decimal
+    balance: Numeric
+    ledger_sum: Numeric
 
 
 _BalanceMismatch_FIELDS = (
@@ -171,17 +172,17 @@ class Card(BaseModel):
     id: UUID
     user_id: UUID
     account_id: UUID
-    brand: str
-    card_type: str
+    brand: Literal["visa", "mastercard", "amex", "discover", "unionpay", "jcb"]
+    card_type: Literal["debit", "credit", "prepaid"]
     masked_number: str
     cardholder_name: str
     expiry_month: int
     expiry_year: int
-    status: str
+    status: Literal["active", "frozen", "cancelled", "expired"]
     #: Per-card spending limit in the account's currency; null means none.
-    spending_limit: Decimal | None
-    created_at: datetime
-    updated_at: datetime
+    spending_limit: Numeric | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Card_FIELDS = (
@@ -206,8 +207,8 @@ class CurrencyTotal(BaseModel):
     """A row of list_currency_totals."""
 
     currency: str
-    customer_total: Decimal
-    clearing_total: Decimal
+    customer_total: Numeric
+    clearing_total: Numeric
 
 
 _CurrencyTotal_FIELDS = (
@@ -224,14 +225,14 @@ class Deposit(BaseModel):
     id: UUID
     posting_id: UUID
     account_id: UUID
-    amount: Decimal
+    amount: Numeric
     currency: str
     kind: str
-    balance_after: Decimal
+    balance_after: Numeric
     transfer_id: UUID | None
     p2p_transaction_id: UUID | None
     description: str | None
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 _Deposit_FIELDS = (
@@ -255,18 +256,18 @@ class Investment(BaseModel):
     id: UUID
     account_id: UUID
     symbol: str
-    asset_type: str
-    quantity: Decimal
+    asset_type: Literal["stock", "etf", "bond", "fund", "crypto"]
+    quantity: Numeric
     #: Average price paid per unit, in the account's currency.
-    average_cost: Decimal
-    current_price: Decimal
+    average_cost: Numeric
+    current_price: Numeric
     #: Generated: quantity * current_price.
-    market_value: Decimal
+    market_value: Numeric
     #: Generated: quantity * average_cost.
-    cost_basis: Decimal
-    price_updated_at: datetime
-    created_at: datetime
-    updated_at: datetime
+    cost_basis: Numeric
+    price_updated_at: AwareDatetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Investment_FIELDS = (
@@ -294,19 +295,19 @@ class P2pPayment(BaseModel):
     recipient_id: UUID
     from_account_id: UUID
     to_account_id: UUID
-    amount: Decimal
+    amount: Numeric
     currency: str
-    fx_rate: Decimal | None
-    credited_amount: Decimal
+    fx_rate: Numeric | None
+    credited_amount: Numeric
     credited_currency: str
     status: str
     failure_reason: str | None
     idempotency_key: str
     note: str | None
-    created_at: datetime
-    updated_at: datetime
-    completed_at: datetime | None
-    reversed_at: datetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    completed_at: AwareDatetime | None
+    reversed_at: AwareDatetime | None
 
 
 _P2pPayment_FIELDS = (
@@ -338,9 +339,9 @@ class PortfolioValue(BaseModel):
     #: ISO 4217 alphabetic code, e.g. USD.
     currency: str
     holdings: int
-    market_value: Decimal
-    cost_basis: Decimal
-    unrealised_gain: Decimal
+    market_value: Numeric
+    cost_basis: Numeric
+    unrealised_gain: Numeric
 
 
 _PortfolioValue_FIELDS = (
@@ -360,19 +361,19 @@ class Transfer(BaseModel):
     user_id: UUID
     from_account_id: UUID
     to_account_id: UUID
-    amount: Decimal
+    amount: Numeric
     currency: str
-    fx_rate: Decimal | None
-    credited_amount: Decimal
+    fx_rate: Numeric | None
+    credited_amount: Numeric
     credited_currency: str
     status: str
     failure_reason: str | None
     idempotency_key: str
     description: str | None
-    created_at: datetime
-    updated_at: datetime
-    completed_at: datetime | None
-    reversed_at: datetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    completed_at: AwareDatetime | None
+    reversed_at: AwareDatetime | None
 
 
 _Transfer_FIELDS = (
@@ -403,7 +404,7 @@ class UnbalancedPosting(BaseModel):
     #: Groups the entries of one movement; they sum to zero per currency.
     posting_id: UUID
     currency: str
-    total: Decimal
+    total: Numeric
 
 
 _UnbalancedPosting_FIELDS = (
@@ -424,9 +425,9 @@ class User(BaseModel):
     phone_number: str | None
     role: str
     is_active: bool
-    last_login_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    last_login_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _User_FIELDS = (
@@ -629,14 +630,12 @@ async def create_account(
     account_type: str,
     currency: str,
     credit_limit: Decimal,
-) -> Account:
+) -> Account | None:
     """Opens an account with a zero balance; returns it."""
     row = await _create_account.fetchrow_args(
         conn, (user_id, account_number, account_name, account_type, currency, credit_limit)
     )
-    if row is None:  # the statement always yields one row
-        raise NotFound("fintech.create_account returned no row")
-    return Account.model_validate(dict(row))
+    return None if row is None else Account.model_validate(dict(row))
 
 
 @stateless
@@ -653,7 +652,7 @@ async def create_card(
     encryption_key: str,
     expiry_month: int,
     expiry_year: int,
-    spending_limit: Decimal | None,
+    spending_limit: Decimal | None = None,
 ) -> Card:
     """Issues a card on one of the user's accounts. The processor token is stored encrypted with
     encryption_key (from the application's settings); only the masked number comes back.
@@ -681,7 +680,7 @@ async def create_card(
 
 @stateless
 async def create_deposit(
-    conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None
+    conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None = None
 ) -> Deposit:
     """Credits an active account from outside the bank (one posting, two entries); returns the
     account's entry.
@@ -701,8 +700,8 @@ async def create_p2p_payment(
     to_account_id: UUID,
     amount: Decimal,
     idempotency_key: str,
-    fx_rate: Decimal | None,
-    note: str | None,
+    fx_rate: Decimal | None = None,
+    note: str | None = None,
 ) -> P2pPayment:
     """Pays from the sender's account into another user's account in one round trip
     (fintech.send_p2p), with the same locking, checks and idempotency as create_transfer.
@@ -724,8 +723,8 @@ async def create_transfer(
     to_account_id: UUID,
     amount: Decimal,
     idempotency_key: str,
-    fx_rate: Decimal | None,
-    description: str | None,
+    fx_rate: Decimal | None = None,
+    description: str | None = None,
 ) -> Transfer:
     """Moves money between two accounts of one user in one round trip (fintech.transfer): locks
     both accounts in a stable order, checks status, currency and funds, writes the ledger. A
@@ -760,7 +759,7 @@ async def create_user(
     email: str,
     first_name: str,
     last_name: str,
-    phone_number: str | None,
+    phone_number: str | None = None,
     password_hash: str,
 ) -> User:
     """Signs up a customer (fintech.sign_up: before any user is known); returns it. password_hash
@@ -776,7 +775,7 @@ async def create_user(
 
 @stateless
 async def create_withdrawal(
-    conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None
+    conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None = None
 ) -> Deposit:
     """Debits an active account to outside the bank, if funds allow; returns the account's entry."""
     row = await _create_withdrawal.fetchrow_args(conn, (account_id, amount, description))
@@ -864,8 +863,8 @@ async def list_account_statement(
     conn: Connection,
     *,
     account_id: UUID,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[AccountStatement]:
     """A page of the account's ledger entries, newest first. For the next page pass the last row's
@@ -917,8 +916,8 @@ async def list_p2p_payments_by_sender(
     conn: Connection,
     *,
     sender_id: UUID,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[P2pPayment]:
     """A page of the payments a user sent, newest first (keyset: pass the last row's created_at and
@@ -944,8 +943,8 @@ async def list_transfers_by_user(
     conn: Connection,
     *,
     user_id: UUID,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[Transfer]:
     """A page of the user's transfers, newest first (keyset: pass the last row's created_at and
@@ -993,7 +992,7 @@ async def update_account_name(
 
 @stateless
 async def update_card_spending_limit(
-    conn: Connection, *, spending_limit: Decimal | None, card_id: UUID, user_id: UUID
+    conn: Connection, *, spending_limit: Decimal | None = None, card_id: UUID, user_id: UUID
 ) -> Card | None:
     """Sets or clears (none) the user's card spending limit; returns it masked, or none."""
     row = await _update_card_spending_limit.fetchrow_args(conn, (spending_limit, card_id, user_id))
@@ -1037,7 +1036,12 @@ async def update_user_password_hash(conn: Connection, *, password_hash: str, use
 
 @stateless
 async def update_user_profile(
-    conn: Connection, *, first_name: str, last_name: str, phone_number: str | None, user_id: UUID
+    conn: Connection,
+    *,
+    first_name: str,
+    last_name: str,
+    phone_number: str | None = None,
+    user_id: UUID,
 ) -> User | None:
     """Changes a user's names and phone number; returns the user, or none if there is no such user."""
     row = await _update_user_profile.fetchrow_args(

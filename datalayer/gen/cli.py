@@ -44,15 +44,45 @@ class GenResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def _doc_location(query: Query, needle: str) -> str:
+    """``file:line:column`` of the first line of the query's comments that contains ``needle``."""
+    try:
+        lines = query.path.read_text().split("\n")
+    except OSError:
+        return query.location()
+    for number in range(max(query.line, 1), len(lines) + 1):
+        column = lines[number - 1].find(needle)
+        if column >= 0:
+            return f"{query.path}:{number}:{column + 1}"
+    return query.location()
+
+
 def _plan(d: Description, catalog: Catalog, mapper: TypeMapper, problems: list[str]) -> Plan:
     query = d.query
     ann = hints.parse(query.doc)
-    where = f"{query.qualified_name} ({query.path.name})"
-    problems.extend(f"{where}: {p}" for p in ann.problems)
+    where = f"query {query.qualified_name}"
+    for problem, line in zip(ann.problems, ann.problem_lines, strict=True):
+        problems.append(f"{_doc_location(query, line)}: {where}: {problem}")
+    hinted = frozenset(
+        i + 1 for i, name in enumerate(query.params) if ann.params.get(name, (None, False))[1]
+    )
     try:
-        facts = nullability.analyze(query.sql, catalog, catalog.retset)
+        facts = nullability.analyze(query.sql, catalog, catalog.retset, hinted)
     except GenError as exc:
         facts = nullability.QueryFacts(columns=None, problems=[str(exc)])
+    for number, offset in facts.literal_typed:
+        name = query.params[number - 1] if 0 < number <= len(query.params) else f"${number}"
+        problems.append(
+            f"{query.location(offset + 1)}: {where}: parameter :{name} takes its type from an "
+            f"integer literal in coalesce(), not from its context; cast it, e.g. :{name}::numeric"
+        )
+    for number, casts in sorted(facts.conflicting_casts.items()):
+        name = query.params[number - 1] if 0 < number <= len(query.params) else f"${number}"
+        kinds = " and ".join(family for family, _ in casts)
+        problems.append(
+            f"{query.location(casts[1][1] + 1)}: {where}: parameter :{name} is used as {kinds}; "
+            "one parameter has one type: use two parameters or one cast"
+        )
     warnings: list[str] = []
 
     if len(d.param_oids) != len(query.params):  # pragma: no cover - aiosql and the server agree
@@ -62,14 +92,32 @@ def _plan(d: Description, catalog: Catalog, mapper: TypeMapper, problems: list[s
     params: list[Param] = []
     for i, name in enumerate(query.params):
         if not name.isidentifier() or name in ("conn", "rows"):
-            problems.append(f"{where}: parameter {name!r} cannot be a Python keyword argument")
+            problems.append(
+                f"{query.param_location(name)}: {where}: parameter :{name} cannot be a Python "
+                "keyword argument"
+            )
             continue
         imported, annotated_null = ann.params.get(name, (None, False))
-        ptype = TypeMapper.imported(imported) if imported else mapper.map(d.param_oids[i])
+        ptype = (
+            TypeMapper.imported(imported) if imported else mapper.map(d.param_oids[i], param=True)
+        )
+        plain = ann.param_types.get(name)
+        if plain is not None and plain != ptype.expr:
+            problems.append(
+                f"{_doc_location(query, '@param ' + name)}: {where}: @param {name}: {plain} is "
+                f"not the parameter's type ({ptype.expr}); write '@param {name}: "
+                f"{ptype.expr} | None' or name an importable type (package.module:Type)"
+            )
         nullable = annotated_null or (i + 1) in facts.nullable_params
         params.append(Param(name, ptype, nullable))
-    for name in ann.params.keys() - set(query.params):
-        problems.append(f"{where}: @param {name}: no such parameter")
+    for name in sorted(ann.params.keys() - set(query.params)):
+        problems.append(
+            f"{_doc_location(query, '@param ' + name)}: {where}: @param {name}: no such parameter"
+        )
+    for name in sorted(ann.sensitive - set(query.params)):
+        problems.append(
+            f"{_doc_location(query, '@sensitive')}: {where}: @sensitive {name}: no such parameter"
+        )
 
     columns: list[Column] = []
     ast_cols = (
@@ -81,14 +129,18 @@ def _plan(d: Description, catalog: Catalog, mapper: TypeMapper, problems: list[s
     for j, cd in enumerate(d.columns):
         base, forced = hints.split_alias(cd.name)
         if cd.name == "?column?":
-            problems.append(f"{where}: result column {j + 1} has no name; add AS <name>")
+            problems.append(
+                f"{query.location()}: {where}: result column {j + 1} has no name; add AS <name>"
+            )
             continue
         if not base.isidentifier():
-            problems.append(f"{where}: result column {base!r} is not a Python identifier")
+            problems.append(
+                f"{query.location()}: {where}: result column {base!r} is not a Python identifier"
+            )
             continue
         fname = field_name(base)
         if fname in seen:
-            problems.append(f"{where}: duplicate result column {base!r}")
+            problems.append(f"{query.location()}: {where}: duplicate result column {base!r}")
             continue
         seen.add(fname)
         if forced is not None:
@@ -103,27 +155,39 @@ def _plan(d: Description, catalog: Catalog, mapper: TypeMapper, problems: list[s
                 why = ast_cols[j].why if ast_cols is not None else "; ".join(facts.problems)
                 if ast_cols is None and not why:
                     why = "the columns of the syntax tree do not match the described ones"
+                at = ast_cols[j].location if ast_cols is not None else facts.fail_location
                 warnings.append(
-                    f"{query.qualified_name}: column {base}: nullability undecided ({why}); "
+                    f"{query.location(at + 1 if at >= 0 else None)}: {where}: column {j + 1} "
+                    f"({base}): nullability "
+                    f"undecided ({why}); "
                     f"generated as nullable: annotate with `-- @nonnull {base}` or "
                     f"`-- @nullable {base}`"
                 )
             nonnull = bool(tri)
         spec = ann.types.get(base)
         ctype = TypeMapper.imported(spec) if spec else mapper.map(cd.type_oid)
+        allowed = catalog.literals.get((cd.table_oid, cd.attnum)) if cd.table_oid else None
+        if allowed and not spec and ctype.expr == "str":
+            # the column's own value (the server reports its origin): its CHECK ... IN list
+            ctype = TypeMapper.literal(allowed)
         attr = catalog.attribute(cd.table_oid, cd.attnum) if cd.table_oid else None
         columns.append(
             Column(cd.name, fname, ctype, not nonnull, attr.comment if attr else None, cd.table_oid)
         )
     names = {hints.split_alias(c.name)[0] for c in d.columns}
     for name in sorted((ann.nonnull | ann.nullable | ann.types.keys()) - names):
-        problems.append(f"{where}: annotation names {name!r}, which is not a result column")
+        problems.append(
+            f"{_doc_location(query, name)}: {where}: annotation names {name!r}, which is not "
+            "a result column"
+        )
 
     op = query.operation
     if op in (Operation.SELECT, Operation.SELECT_ONE, Operation.SELECT_VALUE) and not d.columns:
-        problems.append(f"{where}: the statement returns no columns; use the ! operator")
+        problems.append(
+            f"{query.location()}: {where}: the statement returns no columns; use the ! operator"
+        )
     if op is Operation.INSERT_RETURNING and not d.columns:
-        problems.append(f"{where}: <! needs a RETURNING clause")
+        problems.append(f"{query.location()}: {where}: <! needs a RETURNING clause")
     return Plan(
         query=query,
         doc=ann.doc,
@@ -204,7 +268,7 @@ def generate(
         try:
             loaded[schema] = list(load(schema, root).values())
         except QueryLoadError as exc:
-            raise GenError(str(exc)) from exc
+            raise GenError(str(exc)) from exc  # QueryLoadError says file:line:column
     everything = [q for qs in loaded.values() for q in qs]
     names = set().union(*(nullability.relation_names(q.sql) for q in everything))
     funcs = set().union(*(nullability.function_names(q.sql) for q in everything))
@@ -365,13 +429,18 @@ def run_gen(
 
 
 def run_from_args(args: argparse.Namespace) -> int:
-    return run_gen(
-        args.database_url,
-        args.schemas,
-        args.check,
-        sql_root=Path(args.sql_dir) if args.sql_dir else None,
-        out_root=Path(args.out_dir) if args.out_dir else None,
-    )
+    """Run ``datalayer gen``; a query the generator cannot type is reported and exits 1."""
+    try:
+        return run_gen(
+            args.database_url,
+            args.schemas,
+            args.check,
+            sql_root=Path(args.sql_dir) if args.sql_dir else None,
+            out_root=Path(args.out_dir) if args.out_dir else None,
+        )
+    except (GenError, QueryLoadError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import keyword
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pydantic import BaseModel
 
@@ -79,8 +79,24 @@ def _model_base(query_name: str) -> str:
     return camel("_".join(parts))
 
 
+def _erased(t: PyType) -> str:
+    """A CHECK-derived ``Literal[...]`` is a ``str`` for sharing models."""
+    return "str" if t.expr.startswith("Literal[") else t.expr
+
+
 def _shape(plan: Plan) -> tuple[tuple[str, str, str, bool], ...]:
-    return tuple((c.name, c.field, c.type.expr, c.nullable) for c in plan.columns)
+    return tuple((c.name, c.field, _erased(c.type), c.nullable) for c in plan.columns)
+
+
+def _merge(members: Sequence[Plan]) -> None:
+    """Queries returning the same columns share one model. Where their types differ only in a
+    CHECK-derived Literal (a table column in one, a function's result in another), the model
+    takes the wider ``str``, which is true of both."""
+    for i, col in enumerate(members[0].columns):
+        if any(p.columns[i].type.expr != col.type.expr for p in members[1:]):
+            wide = replace(col, type=PyType("str"))
+            for p in members:
+                p.columns[i] = replace(p.columns[i], type=wide.type)
 
 
 def _doc(text: str, indent: str) -> list[str]:
@@ -110,6 +126,7 @@ def _assign_models(plans: Sequence[Plan], catalog: Catalog, taken: set[str]) -> 
             groups.setdefault(_shape(plan), []).append(plan)
     used: dict[str, tuple[tuple[str, str, str, bool], ...]] = {}
     for shape, members in groups.items():
+        _merge(members)
         hints = sorted({p.model_hint for p in members if p.model_hint})
         name = hints[0] if hints else ""
         if not name and len(members) > 1:
@@ -165,7 +182,7 @@ def render_module(
         enum_oids.update(t.enums)
         composite_oids.update(t.composites)
         for module, name in t.imports:
-            if module in ("decimal", "uuid", "datetime", "ipaddress", "collections.abc"):
+            if module in ("decimal", "uuid", "datetime", "ipaddress", "collections.abc", "typing"):
                 stdlib.add((module, name))
             elif module == "pydantic":
                 third.add((module, name))
@@ -293,7 +310,8 @@ def render_module(
                 "",
             ]
             for p in plan.params:
-                body.append(f"    {p.name}: {p.type.optional(p.nullable)}")
+                default = " = None" if p.nullable else ""
+                body.append(f"    {p.name}: {p.type.optional(p.nullable)}{default}")
 
     body += ["", "", f"_QUERIES = {load_expr}"]
     for plan in plans:
@@ -339,7 +357,11 @@ _ROW_OPS = (Operation.SELECT_ONE, Operation.INSERT_RETURNING)
 
 
 def _signature(plan: Plan, returns: str) -> str:
-    params = [f"{p.name}: {p.type.optional(p.nullable)}" for p in plan.params]
+    # A nullable parameter means "no value" (a filter left out, a column left NULL): default None.
+    params = [
+        f"{p.name}: {p.type.optional(p.nullable)}" + (" = None" if p.nullable else "")
+        for p in plan.params
+    ]
     if plan.query.operation is Operation.EXECUTE_MANY and plan.params:
         params = [f"rows: Sequence[{camel(plan.query.name)}Params]"]
     star = ", *, " + ", ".join(params) if params else ""

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pglast import ast, enums, parse_sql
 from pglast.parser import ParseError
 
-from .describe import Catalog, GenError
+from .describe import Catalog, GenError, Relation
 
 __all__ = ["ColumnFact", "QueryFacts", "analyze", "function_names", "relation_names"]
 
@@ -42,6 +42,45 @@ _NONNULL_FUNCS = frozenset(
         "current_database",
         "pg_backend_pid",
     }
+)
+#: Built-ins that return a value whenever every argument is one (never NULL for non-NULL input).
+_NONNULL_IF_ARGS = frozenset(
+    {
+        "length",
+        "char_length",
+        "character_length",
+        "octet_length",
+        "upper",
+        "lower",
+        "initcap",
+        "btrim",
+        "ltrim",
+        "rtrim",
+        "md5",
+        "replace",
+        "left",
+        "right",
+        "lpad",
+        "rpad",
+        "repeat",
+        "reverse",
+        "abs",
+        "round",
+        "trunc",
+        "ceil",
+        "floor",
+        "cardinality",
+        "to_json",
+        "to_jsonb",
+        "row_to_json",
+        "array_to_string",
+        "date_trunc",
+        "concat_ws",
+    }
+)
+#: Built-ins that never return NULL, whatever their arguments.
+_NONNULL_ALWAYS = frozenset(
+    {"concat", "jsonb_build_object", "json_build_object", "jsonb_build_array", "json_build_array"}
 )
 _AGGREGATES = frozenset(
     {
@@ -75,6 +114,7 @@ class ColumnFact:
     name: str
     nonnull: Tri
     why: str = ""  # for undecided columns
+    location: int = -1  # offset of the select-list item in the SQL (-1: unknown)
 
 
 @dataclass
@@ -82,6 +122,10 @@ class QueryFacts:
     columns: list[ColumnFact] | None
     nullable_params: set[int] = field(default_factory=set)  # $n numbers
     single_row: bool = False  # the statement always yields exactly one row
+    literal_typed: list[tuple[int, int]] = field(default_factory=list)  # ($n, offset)
+    fail_location: int = -1  # offset where the analysis gave up (columns is None)
+    #: $n cast to types of different families: [(family, offset), ...]
+    conflicting_casts: dict[int, list[tuple[str, int]]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
 
@@ -91,6 +135,7 @@ class _Source:
     columns: list[tuple[str, Tri]] | None  # None: unknown (function in FROM, unknown relation)
     optional: bool
     why: str = ""
+    complete: bool = True  # False: the source may have more columns than ``columns`` lists
 
 
 @dataclass
@@ -98,6 +143,8 @@ class _Scope:
     sources: list[_Source]
     parent: _Scope | None = None
     grouping_sets: bool = False  # ROLLUP / CUBE / GROUPING SETS null out grouped columns
+    #: what ``SELECT *`` expands to, FROM item by FROM item (None: an item's columns are unknown)
+    star: list[list[tuple[str, Tri]] | None] = field(default_factory=list)
 
 
 def _parse(sql: str) -> ast.Node:
@@ -202,8 +249,14 @@ class _Analyzer:
         self.catalog = catalog
         self.retset = retset
         self.nullable_params: set[int] = set()
+        self.literal_typed: list[tuple[int, int]] = []  # ($n, location) typed by a literal
+        self.casts: dict[int, dict[str, int]] = {}  # $n -> {type family: location of the cast}
         self.why = ""
         self.target_whys: list[str] = []
+        self.target_locations: list[int] = []
+        self.fail_location = -1  # where the analysis gave up, when it did
+        self._viewing: set[int] = set()
+        self._view_cache: dict[int, list[tuple[str, Tri]]] = {}
 
     # -- parameters ------------------------------------------------------------------------------
 
@@ -213,7 +266,15 @@ class _Analyzer:
         relation = self.catalog.relation(rel.schemaname, rel.relname)
         if relation is None:
             return False
-        return any(c.name == column and not c.notnull for c in relation.columns)
+        # A NOT NULL domain refuses a NULL argument, so the parameter is not optional there.
+        return any(
+            c.name == column and not c.notnull and not self._domain_notnull(c.type_oid)
+            for c in relation.columns
+        )
+
+    def _domain_notnull(self, oid: int) -> bool:
+        t = self.catalog.types.get(oid)
+        return t is not None and t.typtype == "d" and t.notnull
 
     def _param(self, node: object) -> None:
         node = _strip(node)
@@ -226,11 +287,26 @@ class _Analyzer:
 
     def params(self, stmt: ast.Node) -> None:
         for node in _walk(stmt):
+            if isinstance(node, ast.TypeCast) and isinstance(node.arg, ast.ParamRef):
+                family = _type_family(node.typeName)
+                if family and node.arg.number is not None:
+                    self.casts.setdefault(node.arg.number, {}).setdefault(
+                        family, node.arg.location or 0
+                    )
             if isinstance(node, ast.NullTest):
                 self._param(node.arg)
             elif isinstance(node, ast.CoalesceExpr):
-                for arg in _seq(node.args):
+                args = _seq(node.args)
+                for arg in args:
                     self._param(arg)
+                # coalesce($1, 0): the server types $1 from the literal (integer), whatever the
+                # context expects; 15.5 could not be passed. The user must say the type.
+                bare = [a for a in args if isinstance(a, ast.ParamRef)]
+                rest = [a for a in args if not isinstance(a, ast.ParamRef)]
+                if bare and rest and all(_integer_literal(a) for a in rest):
+                    for a in bare:
+                        assert isinstance(a, ast.ParamRef)
+                        self.literal_typed.append((a.number or 0, a.location or 0))
             elif isinstance(node, ast.A_Expr) and node.kind in (
                 enums.A_Expr_Kind.AEXPR_DISTINCT,
                 enums.A_Expr_Kind.AEXPR_NOT_DISTINCT,
@@ -296,9 +372,28 @@ class _Analyzer:
                 and isinstance(query, ast.SelectStmt)
                 and query.op != enums.SetOperation.SETOP_NONE
             ):
+                # The recursive term sees the rows of every earlier iteration, not only the seed:
+                # iterate to a fixed point (nullability only ever weakens, so this terminates).
                 seed = self.statement(query.larg, ctes, parent)
+                cols = None
                 if seed is not None:
-                    ctes[cte_name] = self._rename(seed, cte.aliascolnames)
+                    current = self._rename(seed, cte.aliascolnames)
+                    for _ in range(2 * len(current) + 2):
+                        ctes[cte_name] = current
+                        cols = self.statement(query, ctes, parent)
+                        if cols is None:
+                            break
+                        cols = self._rename(cols, cte.aliascolnames)
+                        if cols == current:
+                            break
+                        current = cols
+                    else:  # pragma: no cover - bounded by the number of columns
+                        cols = None
+                if cols is None:
+                    ctes.pop(cte_name, None)
+                    continue
+                ctes[cte_name] = cols
+                continue
             cols = self.statement(query, ctes, parent)
             if cols is None:
                 ctes.pop(cte_name, None)
@@ -332,7 +427,7 @@ class _Analyzer:
                 for i in range(len(rows[0]))
             ]
         for item in stmt.fromClause or ():
-            self.from_item(item, False, ctes, scope)
+            scope.star.append(self.from_item(item, False, ctes, scope))
         return self.targets(stmt.targetList or (), scope)
 
     def modify(
@@ -343,18 +438,58 @@ class _Analyzer:
     ) -> list[tuple[str, Tri]] | None:
         ctes = self._with(stmt.withClause, ctes, parent)
         scope = _Scope([], parent)
-        self.from_item(stmt.relation, False, {}, scope)
+        scope.star.append(self.from_item(stmt.relation, False, {}, scope))
         extra = getattr(stmt, "fromClause", None) or getattr(stmt, "usingClause", None) or ()
         for item in extra:
-            self.from_item(item, False, ctes, scope)
+            scope.star.append(self.from_item(item, False, ctes, scope))
         returning = _returning(stmt)
         if returning is None:
             return []
+        self._new_values(stmt, ctes, scope)
         return self.targets(returning, scope)
+
+    def _new_values(
+        self,
+        stmt: ast.InsertStmt | ast.UpdateStmt | ast.DeleteStmt,
+        ctes: dict[str, list[tuple[str, Tri]]],
+        scope: _Scope,
+    ) -> None:
+        """RETURNING reads the new row: a column the statement sets to a value proven non-null is
+        non-null, whatever its table declares (``SET started_at = coalesce(started_at, now())``),
+        unless a BEFORE row trigger or an INSTEAD rule may rewrite the row."""
+        rel = stmt.relation
+        relation = self.catalog.relation(rel.schemaname, rel.relname) if rel else None
+        if relation is None or relation.oid in self.catalog.row_rewriters:
+            return
+        assigned: dict[str, Tri] = {}
+        if isinstance(stmt, ast.UpdateStmt):
+            for target in _seq(stmt.targetList):
+                if not isinstance(target, ast.ResTarget) or not target.name or target.indirection:
+                    continue
+                if isinstance(target.val, ast.MultiAssignRef):
+                    continue
+                assigned[target.name] = self.expr(target.val, scope)
+        elif (
+            isinstance(stmt, ast.InsertStmt)
+            and stmt.onConflictClause is None
+            and isinstance(stmt.selectStmt, ast.SelectStmt)
+        ):
+            values = self.statement(stmt.selectStmt, ctes, scope.parent)
+            names = [c.name for c in stmt.cols] if stmt.cols else [c.name for c in relation.columns]
+            for name, (_, value) in zip(names, values or (), strict=False):
+                if name:
+                    assigned[name] = value
+        source = scope.sources[0] if scope.sources else None
+        if source is None or source.columns is None:
+            return
+        source.columns = [(n, True if assigned.get(n) is True else v) for n, v in source.columns]
+        if scope.star and scope.star[0] is not None:
+            scope.star[0] = list(source.columns)
 
     def from_item(
         self, item: object, optional: bool, ctes: dict[str, list[tuple[str, Tri]]], scope: _Scope
-    ) -> None:
+    ) -> list[tuple[str, Tri]] | None:
+        """Add ``item``'s range entries to ``scope``; return what ``*`` expands to over it."""
         if isinstance(item, ast.RangeVar):
             alias = item.alias.aliasname if item.alias else item.relname
             colnames = item.alias.colnames if item.alias else None
@@ -365,59 +500,152 @@ class _Analyzer:
                 relation = self.catalog.relation(item.schemaname, item.relname)
                 if relation is None:
                     cols, why = None, f"unknown relation {item.relname}"
-                else:
-                    table = relation.kind in ("r", "p")
-                    cols = [(c.name, c.notnull and table) for c in relation.columns]
+                elif relation.kind in ("r", "p"):
+                    cols = [(c.name, c.notnull) for c in relation.columns]
                     why = ""
+                else:
+                    cols, why = self._view(relation), ""
             if cols is not None and colnames:
                 cols = self._rename(cols, colnames)
-            scope.sources.append(_Source(alias, cols, optional, why))
-        elif isinstance(item, ast.RangeSubselect):
+            return self._add(scope, _Source(alias, cols, optional, why))
+        if isinstance(item, ast.RangeSubselect):
             cols = self.statement(item.subquery, ctes, scope if item.lateral else scope.parent)
             alias = item.alias.aliasname if item.alias else None
             if cols is not None and item.alias and item.alias.colnames:
                 cols = self._rename(cols, item.alias.colnames)
-            scope.sources.append(_Source(alias, cols, optional, "" if cols else self.why))
-        elif isinstance(item, ast.JoinExpr):
-            left_opt = right_opt = optional
-            if item.jointype == enums.JoinType.JOIN_LEFT:
-                right_opt = True
-            elif item.jointype == enums.JoinType.JOIN_RIGHT:
-                left_opt = True
-            elif item.jointype == enums.JoinType.JOIN_FULL:
-                left_opt = right_opt = True
-            if item.alias is not None:
-                inner = _Scope([], scope.parent)
-                self.from_item(item.larg, left_opt, ctes, inner)
-                self.from_item(item.rarg, right_opt, ctes, inner)
-                cols = [
-                    (n, False if s.optional else v)
-                    for s in inner.sources
-                    for n, v in (s.columns or [])
-                ]
-                known = all(s.columns is not None for s in inner.sources)
-                scope.sources.append(
-                    _Source(item.alias.aliasname, cols if known else None, optional, "join alias")
-                )
-                return
-            self.from_item(item.larg, left_opt, ctes, scope)
-            self.from_item(item.rarg, right_opt, ctes, scope)
-        elif isinstance(item, ast.RangeFunction):
-            alias = item.alias.aliasname if item.alias else None
-            names = item.alias.colnames if item.alias and item.alias.colnames else None
-            fcols: list[tuple[str, Tri]] | None = (
-                [(str(getattr(n, "sval", "")), False) for n in names] if names else None
+            return self._add(scope, _Source(alias, cols, optional, "" if cols else self.why))
+        if isinstance(item, ast.JoinExpr):
+            return self._join(item, optional, ctes, scope)
+        if isinstance(item, ast.RangeFunction):
+            return self._add(scope, self._function_source(item, optional))
+        self._add(scope, _Source(None, None, optional, f"{type(item).__name__} in FROM"))
+        return None
+
+    def _view(self, relation: Relation) -> list[tuple[str, Tri]]:
+        """A view's columns: as nullable as its defining query makes them (the query is analysed
+        like any other, by position); other relations (foreign tables, system views): nullable."""
+        nullable: list[tuple[str, Tri]] = [(c.name, False) for c in relation.columns]
+        sql = self.catalog.views.get(relation.oid)
+        if sql is None or relation.oid in self._viewing:
+            return nullable
+        cached = self._view_cache.get(relation.oid)
+        if cached is not None:
+            return cached
+        self._viewing.add(relation.oid)
+        saved = (self.why, self.target_whys, self.target_locations, self.fail_location)
+        try:
+            cols = self.statement(_parse(sql), {}, None)
+        except GenError:
+            cols = None
+        finally:
+            self._viewing.discard(relation.oid)
+            self.why, self.target_whys, self.target_locations, self.fail_location = saved
+        result = nullable
+        if cols is not None and len(cols) == len(relation.columns):
+            # undecided inside the view counts as nullable here
+            result = [(c.name, v is True) for c, (_, v) in zip(relation.columns, cols, strict=True)]
+        self._view_cache[relation.oid] = result
+        return result
+
+    @staticmethod
+    def _add(scope: _Scope, source: _Source) -> list[tuple[str, Tri]] | None:
+        scope.sources.append(source)
+        if source.columns is None or not source.complete:
+            return None
+        return [(n, False if source.optional else v) for n, v in source.columns]
+
+    def _function_source(self, item: ast.RangeFunction, optional: bool) -> _Source:
+        """A function in FROM. Its values are nullable; WITH ORDINALITY adds a non-null bigint.
+
+        Only the column names the alias lists are known; without them a single function's one
+        column is named after the alias, and whether it returns more (a composite) is unknown.
+        """
+        alias = item.alias.aliasname if item.alias else None
+        names = [
+            str(getattr(n, "sval", "")) for n in _seq(item.alias.colnames if item.alias else None)
+        ]
+        why = "function in FROM"
+        if names:
+            cols: list[tuple[str, Tri]] = [(n, False) for n in names]
+            if item.ordinality:
+                cols[-1] = (cols[-1][0], True)
+            return _Source(alias, cols, optional, why)
+        functions = _seq(item.functions)
+        if alias and len(functions) == 1 and not item.is_rowsfrom:
+            return _Source(alias, [(alias, False)], optional, why, complete=False)
+        return _Source(alias, None, optional, why)
+
+    def _join(
+        self,
+        item: ast.JoinExpr,
+        optional: bool,
+        ctes: dict[str, list[tuple[str, Tri]]],
+        scope: _Scope,
+    ) -> list[tuple[str, Tri]] | None:
+        left_opt = right_opt = optional
+        if item.jointype == enums.JoinType.JOIN_LEFT:
+            right_opt = True
+        elif item.jointype == enums.JoinType.JOIN_RIGHT:
+            left_opt = True
+        elif item.jointype == enums.JoinType.JOIN_FULL:
+            left_opt = right_opt = True
+        target = _Scope([], scope.parent) if item.alias is not None else scope
+        left = self.from_item(item.larg, left_opt, ctes, target)
+        right = self.from_item(item.rarg, right_opt, ctes, target)
+        star: list[tuple[str, Tri]] | None
+        using = [str(getattr(n, "sval", "")) for n in _seq(item.usingClause)]
+        if left is None or right is None:
+            star = None
+        elif using or item.isNatural:
+            # USING / NATURAL: the join columns come first, once; then the other columns of
+            # each side. A merged column is the left one (INNER, LEFT), the right one (RIGHT)
+            # or coalesce(left, right) (FULL).
+            if item.isNatural:
+                right_names = {n for n, _ in right}
+                using = [n for n, _ in left if n in right_names]
+            if item.jointype == enums.JoinType.JOIN_FULL and not optional:
+                # coalesce(left, right) over the columns as their sides produce them
+                raw_l = self.from_item(item.larg, False, ctes, _Scope([], scope.parent))
+                raw_r = self.from_item(item.rarg, False, ctes, _Scope([], scope.parent))
+                lmap, rmap = dict(raw_l or left), dict(raw_r or right)
+            else:
+                lmap, rmap = dict(left), dict(right)
+            merged: list[tuple[str, Tri]] = []
+            for name in using:
+                lv, rv = lmap.get(name), rmap.get(name)
+                if item.jointype == enums.JoinType.JOIN_RIGHT:
+                    value: Tri = rv
+                elif item.jointype == enums.JoinType.JOIN_FULL:
+                    value = _any([lv, rv])
+                else:
+                    value = lv
+                merged.append((name, value))
+            used = set(using)
+            star = (
+                merged
+                + [(n, v) for n, v in left if n not in used]
+                + [(n, v) for n, v in right if n not in used]
             )
-            scope.sources.append(_Source(alias, fcols, optional, "function in FROM"))
         else:
-            scope.sources.append(_Source(None, None, optional, f"{type(item).__name__} in FROM"))
+            star = left + right
+        if item.alias is not None:
+            aliased = star
+            if aliased is not None and item.alias.colnames:
+                aliased = self._rename(aliased, item.alias.colnames)
+            scope.sources.append(_Source(item.alias.aliasname, aliased, optional, "join alias"))
+            if star is None:
+                return None
+            return [(n, False if optional else v) for n, v in (aliased or [])]
+        return star
 
     def targets(
         self, targets: tuple[object, ...] | list[object], scope: _Scope
     ) -> list[tuple[str, Tri]] | None:
         out: list[tuple[str, Tri]] = []
         whys: list[str] = []
+        where: list[int] = []
         self.target_whys = whys
+        self.target_locations = where
         for target in targets:
             if not isinstance(target, ast.ResTarget):
                 return None
@@ -425,19 +653,33 @@ class _Analyzer:
             fields = _seq(val.fields) if isinstance(val, ast.ColumnRef) else ()
             if fields and isinstance(fields[-1], ast.A_Star):
                 qualifier = getattr(fields[-2], "sval", None) if len(fields) > 1 else None
-                for src in scope.sources:
-                    if qualifier is not None and src.alias != qualifier:
-                        continue
-                    if src.columns is None:
-                        self.why = f"cannot expand * over {src.why or 'an unknown source'}"
+                if qualifier is None:
+                    if any(part is None for part in scope.star) or not scope.star:
+                        self.why = "cannot expand * over a source whose columns are unknown"
+                        self.fail_location = target.location or 0
                         return None
-                    out.extend((n, False if src.optional else v) for n, v in src.columns)
-                    whys.extend("undecided in its source" for _ in src.columns)
+                    for part in scope.star:
+                        assert part is not None
+                        out.extend(part)
+                        whys.extend("undecided in its source" for _ in part)
+                        where.extend(target.location or 0 for _ in part)
+                    continue
+                matches = [src for src in scope.sources if src.alias == qualifier]
+                if len(matches) != 1 or matches[0].columns is None or not matches[0].complete:
+                    self.why = f"cannot expand {qualifier}.*"
+                    self.fail_location = target.location or 0
+                    return None
+                src = matches[0]
+                out.extend((n, False if src.optional else v) for n, v in src.columns or ())
+                whys.extend("undecided in its source" for _ in src.columns or ())
+                where.extend(target.location or 0 for _ in src.columns or ())
                 continue
             self.why = ""
             out.append((target.name or _figure_name(val), self.expr(val, scope)))
             whys.append(self.why)
+            where.append(target.location or 0)
         self.target_whys = whys
+        self.target_locations = where
         return out
 
     # -- expressions -----------------------------------------------------------------------------
@@ -451,6 +693,7 @@ class _Analyzer:
         qualifier = str(parts[-2]) if len(parts) > 1 else None
         current: _Scope | None = scope
         while current is not None:
+            unknown: _Source | None = None
             for src in current.sources:
                 if qualifier is not None and src.alias != qualifier:
                     continue
@@ -458,6 +701,7 @@ class _Analyzer:
                     if qualifier is not None:
                         self.why = f"{qualifier}.{name} comes from {src.why or 'an unknown source'}"
                         return None
+                    unknown = unknown or src
                     continue
                 for col, nonnull in src.columns:
                     if col == name:
@@ -466,6 +710,13 @@ class _Analyzer:
                         if nonnull is None:
                             self.why = f"{name}: undecided in its subquery"
                         return nonnull
+                if not src.complete:
+                    unknown = unknown or src
+            if unknown is not None:
+                # The name may be a column of the source whose columns are unknown (a function
+                # in FROM): binding it to a same-named column further out would be unsound.
+                self.why = f"{name} may come from {unknown.why or 'an unknown source'}"
+                return None
             current = current.parent
         self.why = f"cannot resolve column {'.'.join(str(p) for p in parts)}"
         return None
@@ -480,7 +731,14 @@ class _Analyzer:
         if isinstance(node, (ast.TypeCast, ast.CollateClause)):
             return self.expr(node.arg, scope)
         if isinstance(node, ast.FuncCall):
-            return _funcname(node) in _NONNULL_FUNCS
+            name = _funcname(node)
+            if not self._builtin(node) or (node.over is not None and name not in _NONNULL_FUNCS):
+                return False
+            if name in _NONNULL_FUNCS or name in _NONNULL_ALWAYS:
+                return True
+            if name in _NONNULL_IF_ARGS and node.agg_filter is None and _seq(node.args):
+                return _all([self.expr(a, scope) for a in _seq(node.args)])
+            return False
         if isinstance(node, ast.CoalesceExpr):
             return _any([self.expr(a, scope) for a in _seq(node.args)])
         if isinstance(node, ast.MinMaxExpr):
@@ -506,6 +764,9 @@ class _Analyzer:
             for side in (node.lexpr, node.rexpr):
                 if isinstance(side, (list, tuple)):
                     operands.extend(side)
+                elif isinstance(side, ast.RowExpr):
+                    # (a, b) = (c, d) is NULL when a compared pair is: every element counts
+                    operands.extend(_seq(side.args))
                 elif side is not None:
                     operands.append(side)
             return _all([self.expr(o, scope) for o in operands])
@@ -519,12 +780,36 @@ class _Analyzer:
                 enums.SubLinkType.EXISTS_SUBLINK,
                 enums.SubLinkType.ARRAY_SUBLINK,
             )
-        if isinstance(node, (ast.A_ArrayExpr, ast.RowExpr, ast.SQLValueFunction, ast.GroupingFunc)):
+        if isinstance(node, ast.SQLValueFunction):
+            # current_schema is NULL when no schema on the search_path exists
+            return node.op != enums.SQLValueFunctionOp.SVFOP_CURRENT_SCHEMA
+        if isinstance(node, ast.SetToDefault):
+            self.why = "DEFAULT"
+            return None
+        if isinstance(node, (ast.A_ArrayExpr, ast.RowExpr, ast.GroupingFunc)):
             return True
         if isinstance(node, ast.A_Indirection):
+            # a slice of an array is an array (maybe empty); a subscript or a field may be NULL
+            slices = _seq(node.indirection)
+            if slices and all(isinstance(i, ast.A_Indices) and i.is_slice for i in slices):
+                return self.expr(node.arg, scope)
             return False
         self.why = f"unsupported expression {type(node).__name__}"
         return None
+
+    def _builtin(self, node: ast.FuncCall) -> bool:
+        """The call can only be the pg_catalog function: unqualified or pg_catalog-qualified, and
+        no function of that name that accepts as many arguments exists in another schema (an
+        overload or a search_path entry could win)."""
+        names = _seq(node.funcname)
+        schema = str(getattr(names[0], "sval", "")) if len(names) > 1 else None
+        if schema not in (None, "pg_catalog"):
+            return False
+        count = len(_seq(node.args))
+        return not any(
+            fewest <= count and (most < 0 or count <= most)
+            for fewest, most in self.catalog.user_functions.get(_funcname(node), ())
+        )
 
     # -- cardinality -----------------------------------------------------------------------------
 
@@ -556,7 +841,12 @@ class _Analyzer:
                 conflict.action == enums.OnConflictAction.ONCONFLICT_UPDATE
                 and conflict.whereClause is None
             )
-            return values_one and safe
+            rel = stmt.relation
+            target = self.catalog.relation(rel.schemaname, rel.relname) if rel else None
+            # A BEFORE INSERT row trigger may return NULL (the row is skipped), a DO INSTEAD rule
+            # may insert nothing: then RETURNING yields no row.
+            dropper = target is None or target.oid in self.catalog.row_droppers
+            return values_one and safe and not dropper
         if not isinstance(stmt, ast.SelectStmt) or stmt.op != enums.SetOperation.SETOP_NONE:
             return False
         if stmt.limitCount is not None or stmt.limitOffset is not None or stmt.valuesLists:
@@ -572,9 +862,37 @@ class _Analyzer:
             return True
         # An aggregate without GROUP BY yields one row, whatever FROM/WHERE produce.
         return any(
-            isinstance(n, ast.FuncCall) and _funcname(n) in _AGGREGATES and n.over is None
+            isinstance(n, ast.FuncCall)
+            and _funcname(n) in _AGGREGATES
+            and n.over is None
+            and self._builtin(n)
             for n in _walk_outer(stmt.targetList)
         )
+
+
+_FAMILIES = {
+    **dict.fromkeys(("text", "varchar", "bpchar", "char", "name", "citext"), "text"),
+    **dict.fromkeys(("int2", "int4", "int8", "int", "integer", "smallint", "bigint"), "integer"),
+    **dict.fromkeys(("numeric", "decimal"), "numeric"),
+    **dict.fromkeys(("float4", "float8", "real", "float"), "float"),
+    **dict.fromkeys(("bool", "boolean"), "boolean"),
+    **dict.fromkeys(("timestamptz",), "timestamptz"),
+    **dict.fromkeys(("timestamp",), "timestamp"),
+}
+
+
+def _type_family(type_name: ast.TypeName | None) -> str:
+    """A cast's target, with the spellings of one Python type folded together."""
+    if type_name is None:
+        return ""
+    names = [str(getattr(n, "sval", "")) for n in _seq(type_name.names)]
+    base = names[-1].lower() if names else ""
+    family = _FAMILIES.get(base, ".".join(names))
+    return family + "[]" * len(_seq(type_name.arrayBounds))
+
+
+def _integer_literal(node: object) -> bool:
+    return isinstance(node, ast.A_Const) and isinstance(node.val, ast.Integer)
 
 
 def _figure_name(node: object) -> str:
@@ -602,19 +920,45 @@ def _figure_name(node: object) -> str:
     return "?column?"
 
 
-def analyze(sql: str, catalog: Catalog, retset: frozenset[str] = frozenset()) -> QueryFacts:
-    """Nullability of the result columns and parameters of one statement."""
+def analyze(
+    sql: str,
+    catalog: Catalog,
+    retset: frozenset[str] = frozenset(),
+    nullable_params: frozenset[int] = frozenset(),
+) -> QueryFacts:
+    """Nullability of the result columns and parameters of one statement.
+
+    ``nullable_params`` are the ``$n`` the user declared nullable (``-- @param p: T | None``):
+    the analysis treats them as NULL wherever they are used.
+    """
     stmt = _parse(sql)
     analyzer = _Analyzer(catalog, retset)
+    analyzer.nullable_params.update(nullable_params)
     analyzer.params(stmt)
-    facts = QueryFacts(columns=None, nullable_params=set(analyzer.nullable_params))
+    facts = QueryFacts(
+        columns=None,
+        nullable_params=set(analyzer.nullable_params),
+        literal_typed=list(analyzer.literal_typed),
+        conflicting_casts={
+            n: sorted(families.items(), key=lambda kv: kv[1])
+            for n, families in analyzer.casts.items()
+            if len(families) > 1
+        },
+    )
     raw = analyzer.statement(stmt, {}, None)
     if raw is None:
         facts.problems.append(analyzer.why or "cannot analyse the statement")
+        facts.fail_location = analyzer.fail_location
         return facts
     whys = analyzer.target_whys if len(analyzer.target_whys) == len(raw) else []
+    where = analyzer.target_locations if len(analyzer.target_locations) == len(raw) else []
     facts.columns = [
-        ColumnFact(name, value, (whys[i] if whys else "") or "undecided" if value is None else "")
+        ColumnFact(
+            name,
+            value,
+            (whys[i] if whys else "") or "undecided" if value is None else "",
+            where[i] if where else -1,
+        )
         for i, (name, value) in enumerate(raw)
     ]
     facts.single_row = analyzer.single_row(stmt)

@@ -11,14 +11,33 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
+from typing import Annotated, TypeVar
 
 import asyncpg
+from pydantic import AllowInfNan, PlainValidator
 
 from datalayer.errors import StaleQueryError
 from datalayer.queries import Connection, Operation, Query, QuerySet
 
-__all__ = ["StaleQuery", "checked", "stale_names"]
+__all__ = ["Numeric", "PgRange", "StaleQuery", "checked", "stale_names"]
+
+_B = TypeVar("_B")
+
+#: ``numeric``: asyncpg returns ``Decimal('NaN')`` (and, for unconstrained numeric, infinities),
+#: which pydantic's plain ``Decimal`` refuses.
+Numeric = Annotated[Decimal, AllowInfNan()]
+
+
+def _range(value: object) -> object:
+    if not isinstance(value, asyncpg.Range):
+        raise ValueError(f"expected an asyncpg.Range, got {type(value).__name__}")
+    return value
+
+
+#: A PostgreSQL range as asyncpg returns it; the parameter is the Python type of its bounds.
+PgRange = Annotated[asyncpg.Range[_B], PlainValidator(_range)]
 
 REGENERATE_HINT = "run `make gen` (datalayer gen) and commit the result"
 

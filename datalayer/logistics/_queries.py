@@ -4,12 +4,13 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, JsonValue, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import checked, stale_names
+from datalayer.gen.runtime import Numeric, checked, stale_names
 from datalayer.queries import Connection, load, stateless
 
 __all__ = [
@@ -94,8 +95,8 @@ class Customer(BaseModel):
     constraints: JsonValue
     #: Preferences as a jsonb object, e.g. {"preferred_vehicle_type": "5T"}.
     preferences: JsonValue
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Customer_FIELDS = (
@@ -123,21 +124,21 @@ class Decision(BaseModel):
     decision_type: str
     #: pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or
     #: hybrid.
-    policy_used: str
+    policy_used: Literal["pfa", "cfa", "vfa", "dla", "hybrid"]
     #: The system state the policy saw (pending orders, fleet, time), a jsonb object.
     state_snapshot: JsonValue
     #: KES: the estimated cost of every route the decision created.
-    total_cost_estimate: Decimal | None
+    total_cost_estimate: Numeric | None
     #: The policy's confidence in the decision, 0 to 1.
-    decision_confidence: Decimal | None
+    decision_confidence: Numeric | None
     computation_time_ms: int | None
     #: Once true the decision is immutable: only executed (and executed_at) may still change.
     committed: bool
-    committed_at: datetime | None
+    committed_at: AwareDatetime | None
     executed: bool
-    executed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    executed_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Decision_FIELDS = (
@@ -168,22 +169,22 @@ class DecisionAudit(BaseModel):
     decision_type: str
     #: pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or
     #: hybrid.
-    policy_used: str
+    policy_used: Literal["pfa", "cfa", "vfa", "dla", "hybrid"]
     #: The system state the policy saw (pending orders, fleet, time), a jsonb object.
     state_snapshot: JsonValue
     #: KES: the estimated cost of every route the decision created.
-    total_cost_estimate: Decimal | None
+    total_cost_estimate: Numeric | None
     #: The policy's confidence in the decision, 0 to 1.
-    decision_confidence: Decimal | None
+    decision_confidence: Numeric | None
     computation_time_ms: int | None
     #: Once true the decision is immutable: only executed (and executed_at) may still change.
     committed: bool
-    committed_at: datetime | None
+    committed_at: AwareDatetime | None
     executed: bool
-    executed_at: datetime | None
+    executed_at: AwareDatetime | None
     routes_created: int
     orders_routed: int
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 _DecisionAudit_FIELDS = (
@@ -211,17 +212,17 @@ class LearningFeedback(BaseModel):
 
     #: pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or
     #: hybrid.
-    policy_used: str
+    policy_used: Literal["pfa", "cfa", "vfa", "dla", "hybrid"]
     outcome_count: int
-    mean_cost_error: Decimal
-    mean_abs_cost_error: Decimal
-    cost_error_stddev: Decimal | None
-    mean_duration_error: Decimal
-    mean_abs_duration_error: Decimal
-    mean_distance_error: Decimal
-    mean_abs_distance_error: Decimal
-    mean_net_profit: Decimal
-    on_time_rate: Decimal
+    mean_cost_error: Numeric
+    mean_abs_cost_error: Numeric
+    cost_error_stddev: Numeric | None
+    mean_duration_error: Numeric
+    mean_abs_duration_error: Numeric
+    mean_distance_error: Numeric
+    mean_abs_distance_error: Numeric
+    mean_net_profit: Numeric
+    on_time_rate: Numeric
 
 
 _LearningFeedback_FIELDS = (
@@ -248,14 +249,14 @@ class NearestAvailableVehicle(BaseModel):
     vehicle_code: str
     #: Free text, e.g. 5T Truck.
     vehicle_type: str
-    capacity_weight_tonnes: Decimal
-    capacity_volume_m3: Decimal
+    capacity_weight_tonnes: Numeric
+    capacity_volume_m3: Numeric
     #: Degrees north (-90 to 90); null, with current_longitude, when unknown.
     current_latitude: float
     #: Degrees east (-180 to 180); null, with current_latitude, when unknown.
     current_longitude: float
     #: When an available vehicle can next leave; null means now.
-    available_at: datetime | None
+    available_at: AwareDatetime | None
     distance_km: float
 
 
@@ -285,30 +286,30 @@ class OperationalOutcome(BaseModel):
     #: The route's decision (checked by foreign key); null when the route was planned by hand.
     decision_id: UUID | None
     #: KES: the route's estimated_cost_kes when the outcome was recorded.
-    estimated_cost: Decimal
+    estimated_cost: Numeric
     estimated_duration_minutes: int
     #: The route's total_distance_km when the outcome was recorded.
-    estimated_distance_km: Decimal
+    estimated_distance_km: Numeric
     #: KES.
-    actual_cost: Decimal
+    actual_cost: Numeric
     actual_duration_minutes: int
-    actual_distance_km: Decimal
+    actual_distance_km: Numeric
     #: Generated: actual_cost - estimated_cost (KES; positive = more expensive than predicted).
-    cost_prediction_error: Decimal
+    cost_prediction_error: Numeric
     #: Generated: actual_duration_minutes - estimated_duration_minutes.
     duration_prediction_error: int
     #: Generated: actual_distance_km - estimated_distance_km.
-    distance_prediction_error: Decimal
+    distance_prediction_error: Numeric
     #: KES earned from the route's orders.
-    total_revenue: Decimal
+    total_revenue: Numeric
     #: Generated: total_revenue - actual_cost (KES).
-    net_profit: Decimal
+    net_profit: Numeric
     on_time_deliveries: int
     late_deliveries: int
     failed_deliveries: int
     #: Anything else measured, a jsonb object.
     additional_metrics: JsonValue
-    created_at: datetime
+    created_at: AwareDatetime
 
 
 _OperationalOutcome_FIELDS = (
@@ -355,23 +356,23 @@ class Order(BaseModel):
     destination_latitude: float | None
     destination_longitude: float | None
     destination_address: str | None
-    weight_tonnes: Decimal
-    volume_m3: Decimal
-    window_start: datetime
-    window_end: datetime
+    weight_tonnes: Numeric
+    volume_m3: Numeric
+    window_start: AwareDatetime
+    window_end: AwareDatetime
     #: 0 (normal) to 10 (most urgent).
     priority: int
     #: Handling tags, e.g. {fragile,refrigerated}.
-    special_handling: list[str]
+    special_handling: list[str | None]
     #: What the customer pays, KES.
-    price_kes: Decimal
+    price_kes: Numeric
     #: pending, assigned, in_transit, delivered, failed or cancelled.
     status: str
     #: The route carrying the order; set exactly when it is assigned, in transit or delivered
     #: (optional when failed or cancelled).
     assigned_route_id: UUID | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Order_FIELDS = (
@@ -411,22 +412,22 @@ class Route(BaseModel):
     decision_id: UUID | None
     #: planned, in_progress, completed or cancelled. Planned and in_progress routes of one
     #: vehicle never overlap in time.
-    status: str
-    period_start: datetime
-    period_end: datetime
+    status: Literal["planned", "in_progress", "completed", "cancelled"]
+    period_start: AwareDatetime
+    period_end: AwareDatetime
     #: Estimated distance.
-    total_distance_km: Decimal
+    total_distance_km: Numeric
     estimated_duration_minutes: int
     #: Estimated cost in KES.
-    estimated_cost_kes: Decimal
-    actual_distance_km: Decimal | None
+    estimated_cost_kes: Numeric
+    actual_distance_km: Numeric | None
     actual_duration_minutes: int | None
     #: Actual cost in KES, once known; required to complete the route.
-    actual_cost_kes: Decimal | None
-    started_at: datetime | None
-    completed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    actual_cost_kes: Numeric | None
+    started_at: AwareDatetime | None
+    completed_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Route_FIELDS = (
@@ -461,19 +462,19 @@ class RoutePerformance(BaseModel):
     #: The decision that created the route; null for a route planned by hand.
     decision_id: UUID | None
     #: Estimated distance.
-    total_distance_km: Decimal
-    actual_distance_km: Decimal
-    distance_error_km: Decimal
+    total_distance_km: Numeric
+    actual_distance_km: Numeric
+    distance_error_km: Numeric
     estimated_duration_minutes: int
     actual_duration_minutes: int
     duration_error_minutes: int
     #: Estimated cost in KES.
-    estimated_cost_kes: Decimal
+    estimated_cost_kes: Numeric
     #: Actual cost in KES, once known; required to complete the route.
-    actual_cost_kes: Decimal
-    cost_error_kes: Decimal
+    actual_cost_kes: Numeric
+    cost_error_kes: Numeric
     order_count: int
-    completed_at: datetime
+    completed_at: AwareDatetime
 
 
 _RoutePerformance_FIELDS = (
@@ -503,24 +504,26 @@ class RoutePlan(BaseModel):
     #: Position in the route, from 1; unique per route.
     sequence_order: int
     #: pickup, delivery or depot.
-    stop_type: str
+    stop_type: Literal["pickup", "delivery", "depot"]
     latitude: float
     longitude: float
     address: str | None
-    estimated_arrival_at: datetime | None
-    estimated_departure_at: datetime | None
-    actual_arrival_at: datetime | None
-    actual_departure_at: datetime | None
+    estimated_arrival_at: AwareDatetime | None
+    estimated_departure_at: AwareDatetime | None
+    actual_arrival_at: AwareDatetime | None
+    actual_departure_at: AwareDatetime | None
     order_id: UUID | None
     #: Business key (the seed's order_id); unique.
     order_code: str | None
     customer_name: str | None
-    weight_tonnes: Decimal | None
-    volume_m3: Decimal | None
+    weight_tonnes: Numeric | None
+    volume_m3: Numeric | None
     #: pending, assigned, in_transit, delivered, failed or cancelled.
-    order_status: str | None
-    window_start: datetime | None
-    window_end: datetime | None
+    order_status: (
+        Literal["pending", "assigned", "in_transit", "delivered", "failed", "cancelled"] | None
+    )
+    window_start: AwareDatetime | None
+    window_end: AwareDatetime | None
 
 
 _RoutePlan_FIELDS = (
@@ -554,18 +557,18 @@ class RouteStop(BaseModel):
     #: The order picked up or delivered here (it must be on this route); null for a depot stop.
     order_id: UUID | None
     #: pickup, delivery or depot.
-    stop_type: str
+    stop_type: Literal["pickup", "delivery", "depot"]
     #: Position in the route, from 1; unique per route.
     sequence_order: int
     latitude: float
     longitude: float
     address: str | None
-    estimated_arrival_at: datetime | None
-    estimated_departure_at: datetime | None
-    actual_arrival_at: datetime | None
-    actual_departure_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    estimated_arrival_at: AwareDatetime | None
+    estimated_departure_at: AwareDatetime | None
+    actual_arrival_at: AwareDatetime | None
+    actual_departure_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _RouteStop_FIELDS = (
@@ -609,13 +612,13 @@ class User(BaseModel):
     #: Unique regardless of case.
     email: str
     #: user, manager or admin.
-    role: str
+    role: Literal["user", "manager", "admin"]
     is_active: bool
     #: Bypasses role checks in the application; only an admin can be one.
     is_superuser: bool
-    last_login_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    last_login_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _User_FIELDS = (
@@ -640,22 +643,22 @@ class Vehicle(BaseModel):
     vehicle_code: str
     #: Free text, e.g. 5T Truck.
     vehicle_type: str
-    capacity_weight_tonnes: Decimal
-    capacity_volume_m3: Decimal
+    capacity_weight_tonnes: Numeric
+    capacity_volume_m3: Numeric
     #: Degrees north (-90 to 90); null, with current_longitude, when unknown.
     current_latitude: float | None
     #: Degrees east (-180 to 180); null, with current_latitude, when unknown.
     current_longitude: float | None
     #: available, in_transit, maintenance or out_of_service.
-    status: str
+    status: Literal["available", "in_transit", "maintenance", "out_of_service"]
     #: When an available vehicle can next leave; null means now.
-    available_at: datetime | None
+    available_at: AwareDatetime | None
     #: KES per kilometre.
-    fuel_cost_per_km: Decimal
+    fuel_cost_per_km: Numeric
     #: KES per hour.
-    driver_cost_per_hour: Decimal
-    created_at: datetime
-    updated_at: datetime
+    driver_cost_per_hour: Numeric
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Vehicle_FIELDS = (
@@ -684,12 +687,12 @@ class VehicleUtilisation(BaseModel):
     #: Free text, e.g. 5T Truck.
     vehicle_type: str
     #: available, in_transit, maintenance or out_of_service.
-    status: str
+    status: Literal["available", "in_transit", "maintenance", "out_of_service"]
     route_count: int
     busy_minutes: int
-    time_utilisation: Decimal
-    weight_utilisation: Decimal
-    volume_utilisation: Decimal
+    time_utilisation: Numeric
+    weight_utilisation: Numeric
+    volume_utilisation: Numeric
 
 
 _VehicleUtilisation_FIELDS = (
@@ -928,9 +931,9 @@ async def create_customer(
     *,
     customer_code: str,
     customer_name: str,
-    email: str | None,
-    phone: str | None,
-    address: str | None,
+    email: str | None = None,
+    phone: str | None = None,
+    address: str | None = None,
     constraints: JsonValue,
     preferences: JsonValue,
 ) -> Customer:
@@ -951,9 +954,9 @@ async def create_decision(
     decision_type: str,
     policy_used: str,
     state_snapshot: JsonValue,
-    total_cost_estimate: Decimal | None,
-    decision_confidence: Decimal | None,
-    computation_time_ms: int | None,
+    total_cost_estimate: Decimal | None = None,
+    decision_confidence: Decimal | None = None,
+    computation_time_ms: int | None = None,
 ) -> Decision:
     """Records a decision (not yet committed) with the state it saw; returns it."""
     row = await _create_decision.fetchrow_args(
@@ -1018,11 +1021,11 @@ async def create_order(
     customer_id: UUID,
     pickup_latitude: float,
     pickup_longitude: float,
-    pickup_address: str | None,
+    pickup_address: str | None = None,
     destination_city: str,
-    destination_latitude: float | None,
-    destination_longitude: float | None,
-    destination_address: str | None,
+    destination_latitude: float | None = None,
+    destination_longitude: float | None = None,
+    destination_address: str | None = None,
     weight_tonnes: Decimal,
     volume_m3: Decimal,
     window_start: datetime,
@@ -1064,7 +1067,7 @@ async def create_route(
     *,
     route_code: str,
     vehicle_id: UUID,
-    decision_id: UUID | None,
+    decision_id: UUID | None = None,
     period_start: datetime,
     period_end: datetime,
     total_distance_km: Decimal,
@@ -1097,14 +1100,14 @@ async def create_route_stop(
     conn: Connection,
     *,
     route_id: UUID,
-    order_id: UUID | None,
+    order_id: UUID | None = None,
     stop_type: str,
     sequence_order: int,
     latitude: float,
     longitude: float,
-    address: str | None,
-    estimated_arrival_at: datetime | None,
-    estimated_departure_at: datetime | None,
+    address: str | None = None,
+    estimated_arrival_at: datetime | None = None,
+    estimated_departure_at: datetime | None = None,
 ) -> RouteStop:
     """Adds a stop to a route at position sequence_order; returns it. A pickup or delivery stop
     names an order on the same route; a depot stop names none.
@@ -1170,8 +1173,8 @@ async def create_vehicle(
     vehicle_type: str,
     capacity_weight_tonnes: Decimal,
     capacity_volume_m3: Decimal,
-    current_latitude: float | None,
-    current_longitude: float | None,
+    current_latitude: float | None = None,
+    current_longitude: float | None = None,
     fuel_cost_per_km: Decimal,
     driver_cost_per_hour: Decimal,
 ) -> Vehicle:
@@ -1292,7 +1295,7 @@ async def get_vehicle_by_id(conn: Connection, *, vehicle_id: UUID) -> Vehicle | 
 
 @stateless
 async def list_customers(
-    conn: Connection, *, after_customer_code: str | None, max_rows: int
+    conn: Connection, *, after_customer_code: str | None = None, max_rows: int
 ) -> list[Customer]:
     """A page of customers by customer_code (keyset: pass the last row's code, none for the first
     page).
@@ -1305,9 +1308,9 @@ async def list_customers(
 async def list_decision_audit(
     conn: Connection,
     *,
-    policy_used: str | None,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    policy_used: str | None = None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[DecisionAudit]:
     """The decision audit, newest first: what was decided (type, policy), from which state, with
@@ -1370,8 +1373,8 @@ async def list_pending_orders(
     destination_city: str,
     window_start: datetime,
     window_end: datetime,
-    after_window_start: datetime | None,
-    after_id: UUID | None,
+    after_window_start: datetime | None = None,
+    after_id: UUID | None = None,
     max_rows: int,
 ) -> list[Order]:
     """A page of the pending orders for a destination city whose delivery window overlaps
@@ -1415,7 +1418,9 @@ async def list_table_row_counts(conn: Connection) -> list[TableRowCount]:
 
 
 @stateless
-async def list_users(conn: Connection, *, after_username: str | None, max_rows: int) -> list[User]:
+async def list_users(
+    conn: Connection, *, after_username: str | None = None, max_rows: int
+) -> list[User]:
     """A page of users by username (keyset: pass the last row's username, none for the first page)."""
     rows = await _list_users.fetch_args(conn, (after_username, max_rows))
     return _User_LIST.validate_python([dict(r) for r in rows])
@@ -1506,9 +1511,9 @@ async def update_route_cancelled(conn: Connection, *, route_id: UUID) -> Route |
 async def update_route_completed(
     conn: Connection,
     *,
-    actual_distance_km: Decimal | None,
-    actual_duration_minutes: int | None,
-    actual_cost_kes: Decimal | None,
+    actual_distance_km: Decimal | None = None,
+    actual_duration_minutes: int | None = None,
+    actual_cost_kes: Decimal | None = None,
     route_id: UUID,
 ) -> Route | None:
     """Completes a route in progress now with its actual distance, duration and cost; returns it,
@@ -1533,8 +1538,8 @@ async def update_route_started(conn: Connection, *, route_id: UUID) -> Route | N
 async def update_route_stop_actuals(
     conn: Connection,
     *,
-    actual_arrival_at: datetime | None,
-    actual_departure_at: datetime | None,
+    actual_arrival_at: datetime | None = None,
+    actual_departure_at: datetime | None = None,
     stop_id: UUID,
 ) -> RouteStop | None:
     """Records when the vehicle actually arrived at and left a stop; returns the stop, or none."""
@@ -1558,7 +1563,11 @@ async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
 
 @stateless
 async def update_vehicle_location(
-    conn: Connection, *, latitude: float | None, longitude: float | None, vehicle_id: UUID
+    conn: Connection,
+    *,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    vehicle_id: UUID,
 ) -> Vehicle | None:
     """Records where a vehicle is now; returns it, or none."""
     row = await _update_vehicle_location.fetchrow_args(conn, (latitude, longitude, vehicle_id))
@@ -1567,7 +1576,7 @@ async def update_vehicle_location(
 
 @stateless
 async def update_vehicle_status(
-    conn: Connection, *, status: str, available_at: datetime | None, vehicle_id: UUID
+    conn: Connection, *, status: str, available_at: datetime | None = None, vehicle_id: UUID
 ) -> Vehicle | None:
     """Sets a vehicle's status and when it is next available (none: now); returns it, or none."""
     row = await _update_vehicle_status.fetchrow_args(conn, (status, available_at, vehicle_id))

@@ -2,9 +2,9 @@
 # Source: sql/ops/. Regenerate with `make gen` (datalayer gen).
 """Typed functions and models for the queries in ``sql/ops/``."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.gen.runtime import checked, stale_names
@@ -43,9 +43,9 @@ class ActiveConnection(BaseModel):
     application_name: str | None
     client_addr: str | None
     state: str | None
-    backend_start: datetime | None
-    xact_start: datetime | None
-    query_start: datetime | None
+    backend_start: AwareDatetime | None
+    xact_start: AwareDatetime | None
+    query_start: AwareDatetime | None
     wait_event_type: str | None
     wait_event: str | None
     query: str | None
@@ -165,7 +165,7 @@ class ServerInfo(BaseModel):
     server_version_num: int
     database_name: str
     role_name: str
-    server_time: datetime
+    server_time: AwareDatetime
 
 
 _ServerInfo_FIELDS = (

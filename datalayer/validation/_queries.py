@@ -4,12 +4,13 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, JsonValue, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import checked, stale_names
+from datalayer.gen.runtime import Numeric, checked, stale_names
 from datalayer.queries import Connection, load, stateless
 
 __all__ = [
@@ -75,17 +76,17 @@ class BehavioralTestResult(BaseModel):
     session_id: UUID
     scenario_name: str
     #: passed, failed, error or skipped.
-    status: str
-    started_at: datetime
-    finished_at: datetime
+    status: Literal["passed", "failed", "error", "skipped"]
+    started_at: AwareDatetime
+    finished_at: AwareDatetime
     #: finished_at - started_at in milliseconds (computed).
     execution_time_ms: int
     #: Steps, observations and captured output of the run (a JSON object).
     details: JsonValue
     #: Why the scenario failed or errored; required then.
     error_message: str | None
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _BehavioralTestResult_FIELDS = (
@@ -116,13 +117,13 @@ class DeletedSession(BaseModel):
     #: table).
     owner_id: str
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
-    status: str
+    status: Literal["pending", "processing", "completed", "failed", "cancelled"]
     #: Lower-case technology name, e.g. php, python, react.
     source_technology: str
     target_technology: str
-    created_at: datetime
+    created_at: AwareDatetime
     #: Soft delete: when the session was hidden; null for live sessions.
-    deleted_at: datetime
+    deleted_at: AwareDatetime
     #: Soft delete: who hid the session (a user id, or the cleanup job).
     deleted_by: str
 
@@ -149,7 +150,7 @@ class Discrepancy(BaseModel):
     #: snake_case code of the kind of difference, e.g. missing_field, type_mismatch.
     discrepancy_type: str
     #: critical, warning or info.
-    severity: str
+    severity: Literal["critical", "warning", "info"]
     description: str
     #: The component (screen, endpoint, module) where the difference was found.
     component: str | None
@@ -159,9 +160,9 @@ class Discrepancy(BaseModel):
     target_element: str | None
     recommendation: str | None
     #: The validator's confidence in the finding, from 0 to 1.
-    confidence: Decimal | None
-    created_at: datetime
-    updated_at: datetime
+    confidence: Numeric | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Discrepancy_FIELDS = (
@@ -186,7 +187,7 @@ class DiscrepancyTrend(BaseModel):
 
     week_start: date
     #: critical, warning or info.
-    severity: str
+    severity: Literal["critical", "warning", "info"]
     discrepancies: int
 
 
@@ -206,11 +207,11 @@ class ResultStatistic(BaseModel):
     approved_with_warnings: int
     rejected: int
     errored: int
-    avg_fidelity_score: Decimal | None
-    min_fidelity_score: Decimal | None
-    median_fidelity_score: Decimal | None
-    max_fidelity_score: Decimal | None
-    avg_execution_time_ms: Decimal | None
+    avg_fidelity_score: Numeric | None
+    min_fidelity_score: Numeric | None
+    median_fidelity_score: Numeric | None
+    max_fidelity_score: Numeric | None
+    avg_execution_time_ms: Numeric | None
 
 
 _ResultStatistic_FIELDS = (
@@ -237,13 +238,21 @@ class Session(BaseModel):
     #: table).
     owner_id: str
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
-    status: str
+    status: Literal["pending", "processing", "completed", "failed", "cancelled"]
     #: Lower-case technology name, e.g. php, python, react.
     source_technology: str
     target_technology: str
     #: What is compared: full_system, ui_layout, backend_functionality, data_structure,
     #: api_endpoints, business_logic or behavioral_validation.
-    scope: str
+    scope: Literal[
+        "full_system",
+        "ui_layout",
+        "backend_functionality",
+        "data_structure",
+        "api_endpoints",
+        "business_logic",
+        "behavioral_validation",
+    ]
     #: The validation request as submitted (a JSON object).
     request_data: JsonValue
     #: The response returned to the caller once the session finished (a JSON object).
@@ -253,11 +262,11 @@ class Session(BaseModel):
     #: Why the session failed; set exactly when status is failed.
     error_message: str | None
     #: When processing began; null while pending (and for a session cancelled before it started).
-    started_at: datetime | None
+    started_at: AwareDatetime | None
     #: When the session reached completed, failed or cancelled.
-    finished_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    finished_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _Session_FIELDS = (
@@ -285,7 +294,7 @@ class SessionDeletion(BaseModel):
 
     id: UUID
     #: Soft delete: when the session was hidden; null for live sessions.
-    deleted_at: datetime
+    deleted_at: AwareDatetime
     #: Soft delete: who hid the session (a user id, or the cleanup job).
     deleted_by: str
 
@@ -307,13 +316,21 @@ class SessionExport(BaseModel):
     #: table).
     owner_id: str
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
-    status: str
+    status: Literal["pending", "processing", "completed", "failed", "cancelled"]
     #: Lower-case technology name, e.g. php, python, react.
     source_technology: str
     target_technology: str
     #: What is compared: full_system, ui_layout, backend_functionality, data_structure,
     #: api_endpoints, business_logic or behavioral_validation.
-    scope: str
+    scope: Literal[
+        "full_system",
+        "ui_layout",
+        "backend_functionality",
+        "data_structure",
+        "api_endpoints",
+        "business_logic",
+        "behavioral_validation",
+    ]
     #: The validation request as submitted (a JSON object).
     request_data: JsonValue
     #: The response returned to the caller once the session finished (a JSON object).
@@ -323,15 +340,15 @@ class SessionExport(BaseModel):
     #: Why the session failed; set exactly when status is failed.
     error_message: str | None
     #: When processing began; null while pending (and for a session cancelled before it started).
-    started_at: datetime | None
+    started_at: AwareDatetime | None
     #: When the session reached completed, failed or cancelled.
-    finished_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    finished_at: AwareDatetime | None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
     #: approved, approved_with_warnings, rejected or error.
-    overall_status: str | None
+    overall_status: Literal["approved", "approved_with_warnings", "rejected", "error"] | None
     #: How faithfully the target reproduces the source, from 0 (not at all) to 1 (exactly).
-    fidelity_score: Decimal | None
+    fidelity_score: Numeric | None
     #: Duration of the comparison in milliseconds.
     execution_time_ms: int | None
 
@@ -365,12 +382,12 @@ class SessionLog(BaseModel):
     id: UUID
     session_id: UUID
     #: debug, info, warning or error.
-    level: str
+    level: Literal["debug", "info", "warning", "error"]
     message: str
     #: Structured context of the line (a JSON object), if any.
     details: JsonValue | None
     #: Wall-clock time of the line (clock_timestamp: lines of one transaction stay ordered).
-    logged_at: datetime
+    logged_at: AwareDatetime
 
 
 _SessionLog_FIELDS = (
@@ -392,11 +409,11 @@ class SessionShare(BaseModel):
     #: The identity given access (same namespace as validation_sessions.owner_id).
     grantee_id: str
     #: read, or write (which includes read).
-    permission: str
+    permission: Literal["read", "write"]
     #: Who granted the access.
     granted_by: str
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _SessionShare_FIELDS = (
@@ -415,7 +432,7 @@ class SessionStatusCount(BaseModel):
     """A row of list_session_status_counts."""
 
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
-    status: str
+    status: Literal["pending", "processing", "completed", "failed", "cancelled"]
     sessions: int
 
 
@@ -438,7 +455,7 @@ class SuccessRate(BaseModel):
     completed_sessions: int
     failed_sessions: int
     cancelled_sessions: int
-    success_rate: Decimal
+    success_rate: Numeric
 
 
 _SuccessRate_FIELDS = (
@@ -467,15 +484,15 @@ class ValidationMetric(BaseModel):
     failed_sessions: int
     cancelled_sessions: int
     #: Mean fidelity score of those sessions' results; null when none has a result.
-    avg_fidelity_score: Decimal | None
+    avg_fidelity_score: Numeric | None
     #: Mean execution time of those results in milliseconds; null when none.
-    avg_execution_time_ms: Decimal | None
+    avg_execution_time_ms: Numeric | None
     #: Critical discrepancies found in those sessions' results.
     critical_discrepancies: int
     warning_discrepancies: int
     info_discrepancies: int
     #: When the row was last recomputed.
-    refreshed_at: datetime
+    refreshed_at: AwareDatetime
 
 
 _ValidationMetric_FIELDS = (
@@ -503,14 +520,14 @@ class ValidationResult(BaseModel):
     id: UUID
     session_id: UUID
     #: approved, approved_with_warnings, rejected or error.
-    overall_status: str
+    overall_status: Literal["approved", "approved_with_warnings", "rejected", "error"]
     #: How faithfully the target reproduces the source, from 0 (not at all) to 1 (exactly).
-    fidelity_score: Decimal
+    fidelity_score: Numeric
     summary: str
     #: Duration of the comparison in milliseconds.
     execution_time_ms: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
 
 
 _ValidationResult_FIELDS = (
@@ -717,13 +734,13 @@ _VALUE_1: TypeAdapter[bool] = TypeAdapter(bool)
 async def count_sessions_search(
     conn: Connection,
     *,
-    statuses: list[str] | None,
-    source_technology: str | None,
-    target_technology: str | None,
-    created_from: datetime | None,
-    created_to: datetime | None,
-    owner_id: str | None,
-    visible_to: str | None,
+    statuses: list[str] | None = None,
+    source_technology: str | None = None,
+    target_technology: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    owner_id: str | None = None,
+    visible_to: str | None = None,
 ) -> int:
     """How many live sessions match the filters of list_sessions_search (the same WHERE clause)."""
     value = await _count_sessions_search.fetchval_args(
@@ -765,7 +782,7 @@ async def create_behavioral_test_result(
     started_at: datetime,
     finished_at: datetime,
     details: JsonValue,
-    error_message: str | None,
+    error_message: str | None = None,
 ) -> BehavioralTestResult:
     """Records one behavioral scenario run of a session; returns it (execution_time_ms is
     computed).
@@ -786,11 +803,11 @@ async def create_discrepancy(
     discrepancy_type: str,
     severity: str,
     description: str,
-    component: str | None,
-    source_element: str | None,
-    target_element: str | None,
-    recommendation: str | None,
-    confidence: Decimal | None,
+    component: str | None = None,
+    source_element: str | None = None,
+    target_element: str | None = None,
+    recommendation: str | None = None,
+    confidence: Decimal | None = None,
 ) -> Discrepancy:
     """Records one discrepancy found by a result; returns it."""
     row = await _create_discrepancy.fetchrow_args(
@@ -823,7 +840,7 @@ async def create_session(
     scope: str,
     request_data: JsonValue,
     user_context: JsonValue,
-) -> Session:
+) -> Session | None:
     """Creates a pending validation session; returns it."""
     row = await _create_session.fetchrow_args(
         conn,
@@ -837,14 +854,17 @@ async def create_session(
             user_context,
         ),
     )
-    if row is None:  # the statement always yields one row
-        raise NotFound("validation.create_session returned no row")
-    return Session.model_validate(dict(row))
+    return None if row is None else Session.model_validate(dict(row))
 
 
 @stateless
 async def create_session_log(
-    conn: Connection, *, session_id: UUID, level: str, message: str, details: JsonValue | None
+    conn: Connection,
+    *,
+    session_id: UUID,
+    level: str,
+    message: str,
+    details: JsonValue | None = None,
 ) -> SessionLog:
     """Appends one line to a session's processing log; returns it."""
     row = await _create_session_log.fetchrow_args(conn, (session_id, level, message, details))
@@ -902,7 +922,7 @@ async def exists_session_access(
 
 @stateless
 async def get_result_statistics(
-    conn: Connection, *, created_from: datetime | None
+    conn: Connection, *, created_from: datetime | None = None
 ) -> ResultStatistic:
     """Over the results of live sessions created since created_from (all when None): how many, by
     overall status, and the mean, minimum, median and maximum fidelity score and mean execution
@@ -982,8 +1002,8 @@ async def list_session_logs(
     conn: Connection,
     *,
     session_id: UUID,
-    after_logged_at: datetime | None,
-    after_id: UUID | None,
+    after_logged_at: datetime | None = None,
+    after_id: UUID | None = None,
     max_rows: int,
 ) -> list[SessionLog]:
     """A page of a session's log lines in the order they were written (keyset: pass the last row's
@@ -1014,8 +1034,8 @@ async def list_sessions_by_owner(
     conn: Connection,
     *,
     owner_id: str,
-    before_created_at: datetime | None,
-    before_id: UUID | None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
     max_rows: int,
 ) -> list[Session]:
     """A page of the owner's live sessions, newest first (keyset: pass the last row's created_at
@@ -1029,7 +1049,11 @@ async def list_sessions_by_owner(
 
 @stateless
 async def list_sessions_deleted(
-    conn: Connection, *, before_deleted_at: datetime | None, before_id: UUID | None, max_rows: int
+    conn: Connection,
+    *,
+    before_deleted_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int,
 ) -> list[DeletedSession]:
     """The audit view: a page of soft-deleted (restorable) sessions, most recently deleted first
     (keyset: pass the last row's deleted_at and id).
@@ -1040,7 +1064,7 @@ async def list_sessions_deleted(
 
 @stateless
 async def list_sessions_for_export(
-    conn: Connection, *, created_since: datetime | None
+    conn: Connection, *, created_since: datetime | None = None
 ) -> list[SessionExport]:
     """Every live session created at or after created_since (all when None), oldest first, with its
     result's status, score and timing (null without a result). Meant to be streamed through a
@@ -1054,13 +1078,13 @@ async def list_sessions_for_export(
 async def list_sessions_search(
     conn: Connection,
     *,
-    statuses: list[str] | None,
-    source_technology: str | None,
-    target_technology: str | None,
-    created_from: datetime | None,
-    created_to: datetime | None,
-    owner_id: str | None,
-    visible_to: str | None,
+    statuses: list[str] | None = None,
+    source_technology: str | None = None,
+    target_technology: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    owner_id: str | None = None,
+    visible_to: str | None = None,
     sort_by: str,
     descending: bool,
     page_size: int,
@@ -1094,7 +1118,7 @@ async def list_sessions_search(
 
 @stateless
 async def list_success_rates_by_technology(
-    conn: Connection, *, created_from: datetime | None
+    conn: Connection, *, created_from: datetime | None = None
 ) -> list[SuccessRate]:
     """Per technology pair, over live sessions created since created_from (all when None) that have
     finished: how many finished, completed, failed and were cancelled, and the success rate
@@ -1122,7 +1146,7 @@ async def update_session_cancelled(conn: Connection, *, session_id: UUID) -> Ses
 
 @stateless
 async def update_session_completed(
-    conn: Connection, *, response_data: JsonValue | None, session_id: UUID
+    conn: Connection, *, response_data: JsonValue | None = None, session_id: UUID
 ) -> Session | None:
     """Moves a live session from processing to completed with its response; returns it, or none."""
     row = await _update_session_completed.fetchrow_args(conn, (response_data, session_id))
@@ -1131,7 +1155,7 @@ async def update_session_completed(
 
 @stateless
 async def update_session_failed(
-    conn: Connection, *, error_message: str | None, session_id: UUID
+    conn: Connection, *, error_message: str | None = None, session_id: UUID
 ) -> Session | None:
     """Moves a live session from processing to failed with the reason; returns it, or none."""
     row = await _update_session_failed.fetchrow_args(conn, (error_message, session_id))
@@ -1149,7 +1173,7 @@ async def update_session_restored(conn: Connection, *, session_id: UUID) -> Sess
 
 @stateless
 async def update_session_soft_deleted(
-    conn: Connection, *, deleted_by: str | None, session_id: UUID
+    conn: Connection, *, deleted_by: str | None = None, session_id: UUID
 ) -> SessionDeletion | None:
     """Soft-deletes a live session (hidden from every default query, restorable until purged);
     returns its id and the deletion stamp, or none if there is no such live session.
@@ -1169,7 +1193,7 @@ async def update_session_started(conn: Connection, *, session_id: UUID) -> Sessi
 
 @stateless
 async def update_sessions_soft_deleted_batch(
-    conn: Connection, *, created_before: datetime, batch_size: int, deleted_by: str | None
+    conn: Connection, *, created_before: datetime, batch_size: int, deleted_by: str | None = None
 ) -> int:
     """Soft-deletes up to batch_size live sessions created before created_before, oldest first,
     skipping rows locked by others; returns how many it soft-deleted (0 when none are left).

@@ -117,9 +117,10 @@ def test_main_exit_codes(
     args = ["--database-url", gen_db_url, "--sql-dir", str(sql), "--out-dir", str(out), SCHEMA]
     assert main(["--check", *args]) == 0
     (sql / SCHEMA / "broken.sql").write_text("-- name: broken()^\nSELECT nope FROM genfx.owners;\n")
-    assert main(["--check", *args]) == 2
+    assert main(["--check", *args]) == 1
     err = capsys.readouterr().err
     assert "genfx.broken" in err and 'column "nope" does not exist' in err
+    assert f"{sql / SCHEMA / 'broken.sql'}:2:8: query genfx.broken" in err
 
 
 def test_hand_written_files_are_never_overwritten(
@@ -129,7 +130,7 @@ def test_hand_written_files_are_never_overwritten(
     module = out / SCHEMA / "_queries.py"
     module.write_text("# hand-written\n")
     args = ["--database-url", gen_db_url, "--sql-dir", str(sql), "--out-dir", str(out), SCHEMA]
-    assert main(args) == 2
+    assert main(args) == 1
     assert "refusing to overwrite" in capsys.readouterr().err
     assert module.read_text() == "# hand-written\n"
 
@@ -143,8 +144,12 @@ def test_bad_annotations_and_unnamed_columns_are_errors(
         "-- name: bad_two()^\nSELECT 1 + 1;\n"
     )
     args = ["--database-url", gen_db_url, "--sql-dir", str(sql), "--out-dir", str(out), SCHEMA]
-    assert main(["--check", *args]) == 2
+    assert main(["--check", *args]) == 1
     err = capsys.readouterr().err
-    assert "genfx.bad_one (bad.sql): annotation names 'nosuch', which is not a result column" in err
-    assert "genfx.bad_one (bad.sql): unknown annotation '@frobnicate x'" in err
-    assert "genfx.bad_two (bad.sql): result column 1 has no name; add AS <name>" in err
+    bad = sql / SCHEMA / "bad.sql"
+    assert (
+        f"{bad}:2:13: query genfx.bad_one: annotation names 'nosuch', which is not a result column"
+        in err
+    )
+    assert f"{bad}:3:4: query genfx.bad_one: unknown annotation '@frobnicate x'" in err
+    assert f"{bad}:6:1: query genfx.bad_two: result column 1 has no name; add AS <name>" in err

@@ -4,6 +4,7 @@ comes from the fixture database (describe), the syntax tree from pglast."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,120 @@ def test_names_collected_for_the_catalog() -> None:
     sql = "WITH c AS (SELECT 1) SELECT upper(o.name) FROM genfx.owners o, c, unnest($1::int[]) u"
     assert relation_names(sql) == {("genfx", "owners"), (None, "c")}
     assert function_names(sql) == {"upper", "unnest"}
+
+
+def test_recursive_cte_reaches_a_fixed_point(catalog: Catalog) -> None:
+    # b copies a from the previous level; a is nullable from the second level on, so b is too
+    # (the seed alone says both are non-null).
+    sql = """
+        WITH RECURSIVE w (id, a, b) AS (
+            SELECT id, name, name FROM genfx.owners
+            UNION ALL
+            SELECT w.id, o.nickname, w.a FROM w JOIN genfx.owners AS o ON o.id = w.id
+        )
+        SELECT id, a, b FROM w
+    """
+    assert cols(sql, catalog) == {"id": True, "a": False, "b": False}
+
+
+def test_row_comparisons_count_every_element(catalog: Catalog) -> None:
+    sql = """
+        SELECT (o.id, o.nickname) = (o.id, 'x') AS with_null,
+               (o.id, o.name) < (o.id, 'x') AS without_null
+        FROM genfx.owners AS o
+    """
+    assert cols(sql, catalog) == {"with_null": False, "without_null": True}
+
+
+def test_function_columns_bind_by_name(catalog: Catalog) -> None:
+    # `name` is the function's column, not owners.name (NOT NULL) one scope out.
+    sql = """
+        SELECT x.name, x.pos
+        FROM genfx.owners AS o
+        CROSS JOIN LATERAL (
+            SELECT name, 1 AS pos FROM unnest(ARRAY[o.nickname]) AS name
+        ) AS x
+    """
+    assert cols(sql, catalog) == {"name": False, "pos": True}
+    unknown = analyze(
+        "SELECT (SELECT a FROM jsonb_to_record('{}') AS r (a int)) AS a FROM genfx.owners",
+        catalog,
+    )
+    assert unknown.columns is not None and unknown.columns[0].nonnull is False
+    ordinality = "SELECT t.v, t.n FROM unnest(ARRAY[1]) WITH ORDINALITY AS t (v, n)"
+    assert cols(ordinality, catalog) == {"v": False, "n": True}
+
+
+def test_star_over_using_and_natural_joins(catalog: Catalog) -> None:
+    using = """
+        SELECT * FROM genfx.owners AS o (owner_id)
+        RIGHT JOIN genfx.accounts AS a (account_id, owner_id) USING (owner_id)
+    """
+    facts = analyze(using, catalog)
+    assert facts.columns is not None
+    names = [c.name for c in facts.columns]
+    assert names[:3] == ["owner_id", "name", "email"]  # the join column first, once
+    assert names.count("owner_id") == 1 and names[-1] == "closed_at"
+    values = {c.name: c.nonnull for c in facts.columns}
+    assert values["owner_id"] is True  # RIGHT JOIN: the right side's column
+    assert values["name"] is False  # the left side is null-extended
+    assert values["account_id"] is True
+    full = """
+        SELECT * FROM (SELECT id FROM genfx.owners) AS a
+        FULL JOIN (SELECT owner_id AS id, status FROM genfx.accounts) AS b USING (id)
+    """
+    assert cols(full, catalog) == {"id": True, "status": False}  # coalesce(a.id, b.id)
+
+
+def test_builtins_only_when_not_shadowed(catalog: Catalog) -> None:
+    sql = "SELECT now() AS plain, now(1) AS one_arg, upper(o.name) AS up FROM genfx.owners AS o"
+    assert cols(sql, catalog) == {"plain": True, "one_arg": True, "up": True}
+    shadowed = replace(catalog, user_functions={"now": ((1, 1),), "upper": ((1, 1),)})
+    assert cols(sql, shadowed) == {"plain": True, "one_arg": False, "up": False}
+    other = "SELECT genfx.now() AS a, current_schema AS s, current_user AS u"
+    assert cols(other, catalog) == {"a": False, "s": False, "u": True}
+
+
+def test_not_null_domains_and_arrays(catalog: Catalog) -> None:
+    sql = "SELECT a.limit_amount, a.tags, a.tags[1] AS first, a.tags[1:2] AS two FROM genfx.accounts a"
+    assert cols(sql, catalog) == {"limit_amount": False, "tags": True, "first": False, "two": True}
+
+
+def test_triggers_make_insert_returning_optional(catalog: Catalog) -> None:
+    sql = "INSERT INTO genfx.owners (name) VALUES ($1) RETURNING id"
+    assert analyze(sql, catalog).single_row
+    owners = catalog.relation("genfx", "owners")
+    assert owners is not None
+    dropping = replace(catalog, row_droppers=frozenset({owners.oid}))
+    assert not analyze(sql, dropping).single_row
+
+
+def test_hinted_parameters_are_null_where_used(catalog: Catalog) -> None:
+    facts = analyze(
+        "SELECT $1::text AS echo, upper($1::text) AS up", catalog, frozenset(), frozenset({1})
+    )
+    assert facts.columns is not None
+    assert [c.nonnull for c in facts.columns] == [False, False]
+
+
+def test_returning_reads_the_new_row(catalog: Catalog) -> None:
+    update = "UPDATE genfx.owners SET nickname = coalesce(nickname, name) WHERE id = $1 RETURNING nickname, email"
+    assert cols(update, catalog) == {"nickname": True, "email": False}
+    insert = "INSERT INTO genfx.owners (name, nickname) VALUES ($1, 'n') RETURNING nickname, email"
+    assert cols(insert, catalog) == {"nickname": True, "email": False}
+    owners = catalog.relation("genfx", "owners")
+    assert owners is not None
+    # a BEFORE row trigger may rewrite the new row: only the table's NOT NULL counts then
+    rewritten = replace(catalog, row_rewriters=frozenset({owners.oid}))
+    assert cols(update, rewritten) == {"nickname": False, "email": False}
+
+
+def test_views_are_analysed_through_their_definition(catalog: Catalog) -> None:
+    sql = "SELECT v.account_id, v.total, v.n FROM genfx.account_totals AS v"
+    assert cols(sql, catalog) == {"account_id": True, "total": False, "n": True}
+    outer = (
+        "SELECT v.account_id FROM genfx.owners AS o LEFT JOIN genfx.account_totals AS v ON false"
+    )
+    assert cols(outer, catalog) == {"account_id": False}
+    without = replace(catalog, views={})  # a view whose definition is unknown: nullable
+    assert cols(sql, without) == {"account_id": False, "total": False, "n": False}

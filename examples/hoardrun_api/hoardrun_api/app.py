@@ -104,7 +104,10 @@ def create_app(settings: Settings | None = None, *, require_migrations: bool = F
 
     @app.post("/api/accounts", status_code=201)
     async def open_account(conn: Tx, user: User, body: NewAccount) -> fintech.Account:
-        return await fintech.create_account(conn, user_id=user, **body.model_dump())
+        account = await fintech.create_account(conn, user_id=user, **body.model_dump())
+        if account is None:  # a BEFORE trigger may drop a row; fintech.accounts' never do
+            raise NotFound("the account was not created")
+        return account
 
     @app.get("/api/accounts/{account_id}")
     async def get_account(conn: ReadTx, user: User, account_id: UUID) -> fintech.Account:
