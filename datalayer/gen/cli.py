@@ -14,16 +14,15 @@ import argparse
 import contextlib
 import difflib
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Final, TextIO
 
 from datalayer.errors import DataLayerError
-from datalayer.paths import project_root, sql_dir
+from datalayer.paths import sql_dir
 from datalayer.queries import Operation, Query, QueryLoadError, load
 
 from . import add_arguments, hints, nullability
@@ -208,31 +207,47 @@ def _load_expr(schema: str, sql_root: Path, out_dir: Path) -> tuple[str, set[tup
     }
 
 
-def _ruff() -> str | None:
-    local = Path(sys.executable).parent / "ruff"
-    return str(local) if local.is_file() else shutil.which("ruff")
+# The formatter is part of the generator (the `gen` extra pins it), run with fixed settings, so a
+# module comes out byte-identical in any environment and whatever configuration the user's project
+# has: the output depends on the SQL, the database and this package's version only.
+_FORMAT_SETTINGS: Final = (
+    "--isolated",
+    "--line-length",
+    "100",
+    "--target-version",
+    "py311",
+)
+
+
+def _ruff() -> str:
+    try:
+        from ruff.__main__ import find_ruff_bin
+    except ImportError:
+        raise GenError(
+            "datalayer gen needs its extra (the query parser and the formatter it pins): "
+            "pip install 'datalayer-pg[gen]'"
+        ) from None
+    return str(find_ruff_bin())
 
 
 def _format(text: str, path: Path) -> str:
-    """ruff's import sort and format, with the project's configuration (when ruff is installed)."""
+    """Import sort, unused imports removed, and formatting, by the pinned ruff with fixed
+    settings (never the project's configuration)."""
     ruff = _ruff()
-    if ruff is None:
-        return text
-    config = project_root() / "pyproject.toml"
-    base = [ruff]
-    extra = ["--config", str(config)] if config.is_file() else []
     fixed = subprocess.run(
         [
-            *base,
+            ruff,
             "check",
-            *extra,
+            *_FORMAT_SETTINGS,
+            "--config",
+            'lint.isort.known-first-party = ["datalayer"]',
             "--fix",
             "--select",
             "I,F401",
             "--quiet",
             "--exit-zero",
             "--stdin-filename",
-            str(path),
+            path.name,
             "-",
         ],
         input=text,
@@ -240,11 +255,11 @@ def _format(text: str, path: Path) -> str:
         text=True,
         check=False,
     )
-    if fixed.returncode == 0 and fixed.stdout:
-        text = fixed.stdout
+    if fixed.returncode != 0 or not fixed.stdout:
+        raise GenError(f"ruff check --fix failed on {path}: {fixed.stderr.strip()}")
     formatted = subprocess.run(
-        [*base, "format", *extra, "--quiet", "--stdin-filename", str(path), "-"],
-        input=text,
+        [ruff, "format", *_FORMAT_SETTINGS, "--quiet", "--stdin-filename", path.name, "-"],
+        input=fixed.stdout,
         capture_output=True,
         text=True,
         check=False,
@@ -401,7 +416,7 @@ def run_gen(
                 )
             )
         if bad:
-            print(f"{bad} generated file(s) out of date: run `make gen`", file=err)
+            print(f"{bad} generated file(s) out of date: run `datalayer gen`", file=err)
             return 1
         print(f"ok: {len(result.files)} generated file(s) up to date", file=err)
         return 0

@@ -222,7 +222,7 @@ def render_module(
 
     out: list[str] = [
         HEADER,
-        f"# Source: sql/{schema}/. Regenerate with `make gen` (datalayer gen).",
+        f"# Source: sql/{schema}/. Regenerate with `datalayer gen`.",
         f'"""Typed functions and models for the queries in ``sql/{schema}/``."""',
         "",
     ]
@@ -345,7 +345,7 @@ def render_module(
         f"    stale = stale_names({', '.join('_' + n for n in names)})",
         "    if stale:",
         "        raise StaleQueryError(",
-        "            f\"queries changed since generation: {', '.join(stale)}; run `make gen`\"",
+        "            f\"queries changed since generation: {', '.join(stale)}; run `datalayer gen`\"",
         "        )",
     ]
     exported.append("verify")
@@ -356,12 +356,21 @@ def render_module(
 _ROW_OPS = (Operation.SELECT_ONE, Operation.INSERT_RETURNING)
 
 
-def _signature(plan: Plan, returns: str) -> str:
+#: The page size a list function returns when the caller names none: a bound, never "all".
+DEFAULT_MAX_ROWS = 100
+
+
+def _default(p: Param) -> str:
     # A nullable parameter means "no value" (a filter left out, a column left NULL): default None.
-    params = [
-        f"{p.name}: {p.type.optional(p.nullable)}" + (" = None" if p.nullable else "")
-        for p in plan.params
-    ]
+    if p.nullable:
+        return " = None"
+    if p.name == "max_rows" and p.type.expr == "int":
+        return f" = {DEFAULT_MAX_ROWS}"
+    return ""
+
+
+def _signature(plan: Plan, returns: str) -> str:
+    params = [f"{p.name}: {p.type.optional(p.nullable)}{_default(p)}" for p in plan.params]
     if plan.query.operation is Operation.EXECUTE_MANY and plan.params:
         params = [f"rows: Sequence[{camel(plan.query.name)}Params]"]
     star = ", *, " + ", ".join(params) if params else ""
@@ -429,7 +438,7 @@ def render_init(schema: str) -> str:
     """The package's ``__init__.py``, written once when missing; hand-written from then on."""
     return (
         f'"""Typed query functions for ``sql/{schema}/``.\n\n'
-        "The functions and models are generated in ``_queries.py`` (``make gen``) and re-exported\n"
+        "The functions and models are generated in ``_queries.py`` (``datalayer gen``) and re-exported\n"
         "here. Created by datalayer gen; this file is yours: add helpers, keep the re-export.\n"
         '"""\n\n'
         "from ._queries import *  # noqa: F403\n"

@@ -39,7 +39,7 @@ def _range(value: object) -> object:
 #: A PostgreSQL range as asyncpg returns it; the parameter is the Python type of its bounds.
 PgRange = Annotated[asyncpg.Range[_B], PlainValidator(_range)]
 
-REGENERATE_HINT = "run `make gen` (datalayer gen) and commit the result"
+REGENERATE_HINT = "run `datalayer gen` and commit the result"
 
 
 @dataclass(frozen=True, eq=False)

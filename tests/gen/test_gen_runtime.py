@@ -143,12 +143,12 @@ async def test_stale_query_is_refused(gen_db_url: str, tmp_path: Path, fixture_u
     owners.write_text(owners.read_text().replace("ORDER BY created_at, id;", "ORDER BY id;"))
     module = import_fresh(out, SCHEMA)
     try:
-        with pytest.raises(StaleQueryError, match=r"genfx\.list_owners.*make gen"):
+        with pytest.raises(StaleQueryError, match=r"genfx\.list_owners.*datalayer gen"):
             module.verify()
         database = await Database.connect(Settings.load(url=fixture_url, pool_size=1))
         try:
             async with database.transaction() as conn:
-                with pytest.raises(StaleQueryError, match="make gen"):
+                with pytest.raises(StaleQueryError, match="datalayer gen"):
                     await module.list_owners(conn)
                 assert await module.count_owners(conn) == 0  # unchanged queries still run
         finally:
