@@ -2119,3 +2119,10 @@ CREATE POLICY users_worker_all ON fintech.users TO fintech_worker USING (true) W
 --
 -- PostgreSQL database dump complete
 --
+
+--
+-- Policies fintech adds to tables outside its schema (for its roles)
+--
+
+CREATE POLICY audit_log_fintech_read ON core.audit_log AS PERMISSIVE FOR SELECT TO fintech_app, fintech_readonly, fintech_worker
+    USING ((schema_name = 'fintech'::text));

@@ -227,6 +227,31 @@ def dump_history(url: str, out: Path, history: History) -> None:
         }
     )
     dump_schema(url, out, schemas=[history.name], extensions=created)
+    if history.name != "core":
+        elsewhere = _policies_elsewhere(url, history.name)
+        if elsewhere:
+            with Path(out).open("a", encoding="utf-8") as fh:
+                fh.write(
+                    f"\n--\n-- Policies {history.name} adds to tables outside its schema "
+                    f"(for its roles)\n--\n\n" + "\n\n".join(elsewhere) + "\n"
+                )
+
+
+def _policies_elsewhere(url: str, history: str) -> list[str]:
+    """Row-level security policies for ``history``'s roles on other schemas' tables (the audit
+    log's read policies): part of what the history produces, outside what ``--schema`` dumps."""
+    roles = [f"{history}_app", f"{history}_worker", f"{history}_readonly"]
+    with psycopg.connect(Target.parse(url).url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT format('CREATE POLICY %%I ON %%I.%%I AS %%s FOR %%s TO %%s%%s%%s;', policyname,"
+            " schemaname, tablename, permissive, cmd, array_to_string(roles, ', '),"
+            " coalesce(E'\\n    USING (' || qual || ')', ''),"
+            " coalesce(E'\\n    WITH CHECK (' || with_check || ')', ''))"
+            " FROM pg_policies WHERE schemaname <> %s AND roles && %s::name[]"
+            " ORDER BY schemaname, tablename, policyname",
+            (history, roles),
+        ).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def write_schema_files(

@@ -202,7 +202,8 @@ def test_a_database_under_the_former_ids_is_carried_over(
     migrate.verify(url)
     # and it is an ordinary database now: one app rolls back alone
     migrate.rollback(url, apps=["validation"], count=1, quiet=True)
-    assert migrate.status(url).pending == ["0007.validation.create-validation-metrics"]
+    last = migrate.resolve_sources().history("validation").files[-1].id
+    assert migrate.status(url).pending == [last]
 
 
 def test_a_record_whose_file_was_edited_is_not_carried_over(
