@@ -76,7 +76,7 @@ def role_sql(roles: Sequence[Role], *, login: str | None = None) -> str:
     ``login``, granting the owner role to that migrating login."""
     parts: list[str] = []
     for role in roles:
-        comment = _PURPOSE[role.kind].format(app=role.app)
+        comment = _PURPOSE[role.kind].format(app=role.app).replace("'", "''")
         settings = "".join(
             f"\n        ALTER ROLE {role.name} SET {key} = '{value}';"
             for key, value in ROLE_DEFAULTS[role.kind].items()

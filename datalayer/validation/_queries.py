@@ -73,6 +73,7 @@ class BehavioralTestResult(BaseModel):
 
     id: UUID
     session_id: UUID
+    #: The scenario run. 1 to 500 characters (behavioral_test_results_scenario_name_check).
     scenario_name: str
     #: passed, failed, error or skipped.
     status: str
@@ -82,7 +83,7 @@ class BehavioralTestResult(BaseModel):
     execution_time_ms: int
     #: Steps, observations and captured output of the run (a JSON object).
     details: JsonValue
-    #: Why the scenario failed or errored; required then.
+    #: Why the scenario failed or errored; required then. At most 10000 characters.
     error_message: str | None
     created_at: datetime
     updated_at: datetime
@@ -110,20 +111,24 @@ class DeletedSession(BaseModel):
     """A row of list_sessions_deleted."""
 
     id: UUID
-    #: Chosen by the caller; unique, so a retried request finds its session.
+    #: Chosen by the caller; unique, so a retried request finds its session. 1 to 200 characters
+    #: (validation_sessions_request_id_check).
     request_id: str
-    #: The owner's identity as the API authenticates it (opaque text; the system keeps no user
-    #: table).
-    owner_id: str
+    #: The owner's user id: the datalayer.user_id of the transactions acting for them (row-level
+    #: security compares it with core.current_user_id()).
+    owner_id: UUID
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
     status: str
-    #: Lower-case technology name, e.g. php, python, react.
+    #: Lower-case technology name, e.g. php, python, react. At most 50 characters
+    #: (validation_sessions_source_technology_check).
     source_technology: str
+    #: Lower-case technology name, like source_technology. At most 50 characters
+    #: (validation_sessions_target_technology_check).
     target_technology: str
     created_at: datetime
     #: Soft delete: when the session was hidden; null for live sessions.
     deleted_at: datetime
-    #: Soft delete: who hid the session (a user id, or the cleanup job).
+    #: Soft delete: who hid the session (a user id, or the cleanup job). At most 200 characters.
     deleted_by: str
 
 
@@ -146,17 +151,21 @@ class Discrepancy(BaseModel):
 
     id: UUID
     result_id: UUID
-    #: snake_case code of the kind of difference, e.g. missing_field, type_mismatch.
+    #: snake_case code of the kind of difference, e.g. missing_field, type_mismatch. At most 64
+    #: characters (discrepancies_discrepancy_type_check).
     discrepancy_type: str
     #: critical, warning or info.
     severity: str
+    #: What differs, in prose. 1 to 10000 characters (discrepancies_description_check).
     description: str
-    #: The component (screen, endpoint, module) where the difference was found.
+    #: The component (screen, endpoint, module) where the difference was found. At most 500
+    #: characters.
     component: str | None
-    #: The element of the source system compared.
+    #: The element of the source system compared. At most 2000 characters.
     source_element: str | None
-    #: The element of the target system compared.
+    #: The element of the target system compared. At most 2000 characters.
     target_element: str | None
+    #: How to fix the difference, if the validator suggests it. At most 10000 characters.
     recommendation: str | None
     #: The validator's confidence in the finding, from 0 to 1.
     confidence: Decimal | None
@@ -231,15 +240,19 @@ class Session(BaseModel):
     """A row of create_session, get_session_by_id, get_session_by_request_id, get_session_for_user, list_sessions_by_owner, list_sessions_search, update_session_cancelled, update_session_completed, update_session_failed, update_session_restored, update_session_started."""
 
     id: UUID
-    #: Chosen by the caller; unique, so a retried request finds its session.
+    #: Chosen by the caller; unique, so a retried request finds its session. 1 to 200 characters
+    #: (validation_sessions_request_id_check).
     request_id: str
-    #: The owner's identity as the API authenticates it (opaque text; the system keeps no user
-    #: table).
-    owner_id: str
+    #: The owner's user id: the datalayer.user_id of the transactions acting for them (row-level
+    #: security compares it with core.current_user_id()).
+    owner_id: UUID
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
     status: str
-    #: Lower-case technology name, e.g. php, python, react.
+    #: Lower-case technology name, e.g. php, python, react. At most 50 characters
+    #: (validation_sessions_source_technology_check).
     source_technology: str
+    #: Lower-case technology name, like source_technology. At most 50 characters
+    #: (validation_sessions_target_technology_check).
     target_technology: str
     #: What is compared: full_system, ui_layout, backend_functionality, data_structure,
     #: api_endpoints, business_logic or behavioral_validation.
@@ -250,7 +263,7 @@ class Session(BaseModel):
     response_data: JsonValue | None
     #: Caller metadata (client, tenant, tags) as a JSON object.
     user_context: JsonValue
-    #: Why the session failed; set exactly when status is failed.
+    #: Why the session failed; set exactly when status is failed. At most 10000 characters.
     error_message: str | None
     #: When processing began; null while pending (and for a session cancelled before it started).
     started_at: datetime | None
@@ -286,7 +299,7 @@ class SessionDeletion(BaseModel):
     id: UUID
     #: Soft delete: when the session was hidden; null for live sessions.
     deleted_at: datetime
-    #: Soft delete: who hid the session (a user id, or the cleanup job).
+    #: Soft delete: who hid the session (a user id, or the cleanup job). At most 200 characters.
     deleted_by: str
 
 
@@ -301,15 +314,19 @@ class SessionExport(BaseModel):
     """A row of list_sessions_for_export."""
 
     id: UUID
-    #: Chosen by the caller; unique, so a retried request finds its session.
+    #: Chosen by the caller; unique, so a retried request finds its session. 1 to 200 characters
+    #: (validation_sessions_request_id_check).
     request_id: str
-    #: The owner's identity as the API authenticates it (opaque text; the system keeps no user
-    #: table).
-    owner_id: str
+    #: The owner's user id: the datalayer.user_id of the transactions acting for them (row-level
+    #: security compares it with core.current_user_id()).
+    owner_id: UUID
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
     status: str
-    #: Lower-case technology name, e.g. php, python, react.
+    #: Lower-case technology name, e.g. php, python, react. At most 50 characters
+    #: (validation_sessions_source_technology_check).
     source_technology: str
+    #: Lower-case technology name, like source_technology. At most 50 characters
+    #: (validation_sessions_target_technology_check).
     target_technology: str
     #: What is compared: full_system, ui_layout, backend_functionality, data_structure,
     #: api_endpoints, business_logic or behavioral_validation.
@@ -320,7 +337,7 @@ class SessionExport(BaseModel):
     response_data: JsonValue | None
     #: Caller metadata (client, tenant, tags) as a JSON object.
     user_context: JsonValue
-    #: Why the session failed; set exactly when status is failed.
+    #: Why the session failed; set exactly when status is failed. At most 10000 characters.
     error_message: str | None
     #: When processing began; null while pending (and for a session cancelled before it started).
     started_at: datetime | None
@@ -366,6 +383,7 @@ class SessionLog(BaseModel):
     session_id: UUID
     #: debug, info, warning or error.
     level: str
+    #: The log line. 1 to 10000 characters (session_logs_message_check).
     message: str
     #: Structured context of the line (a JSON object), if any.
     details: JsonValue | None
@@ -389,11 +407,11 @@ class SessionShare(BaseModel):
 
     id: UUID
     session_id: UUID
-    #: The identity given access (same namespace as validation_sessions.owner_id).
-    grantee_id: str
+    #: The user given access (a user id, like validation_sessions.owner_id).
+    grantee_id: UUID
     #: read, or write (which includes read).
     permission: str
-    #: Who granted the access.
+    #: Who granted the access. 1 to 200 characters (session_shares_granted_by_check).
     granted_by: str
     created_at: datetime
     updated_at: datetime
@@ -431,8 +449,11 @@ _SessionStatusCount_LIST: TypeAdapter[list[SessionStatusCount]] = TypeAdapter(
 class SuccessRate(BaseModel):
     """A row of list_success_rates_by_technology."""
 
-    #: Lower-case technology name, e.g. php, python, react.
+    #: Lower-case technology name, e.g. php, python, react. At most 50 characters
+    #: (validation_sessions_source_technology_check).
     source_technology: str
+    #: Lower-case technology name, like source_technology. At most 50 characters
+    #: (validation_sessions_target_technology_check).
     target_technology: str
     finished_sessions: int
     completed_sessions: int
@@ -459,7 +480,9 @@ class ValidationMetric(BaseModel):
     id: UUID
     #: The UTC day the sessions were created.
     metric_date: date
+    #: The technology pair's source, as in validation_sessions. At most 50 characters.
     source_technology: str
+    #: The technology pair's target, as in validation_sessions. At most 50 characters.
     target_technology: str
     #: Live (not soft-deleted) sessions created that day for the pair.
     total_sessions: int
@@ -506,6 +529,8 @@ class ValidationResult(BaseModel):
     overall_status: str
     #: How faithfully the target reproduces the source, from 0 (not at all) to 1 (exactly).
     fidelity_score: Decimal
+    #: What the comparison found, in prose. 1 to 20000 characters
+    #: (validation_results_summary_check).
     summary: str
     #: Duration of the comparison in milliseconds.
     execution_time_ms: int
@@ -529,7 +554,7 @@ _QUERIES = load("validation")
 _count_sessions_search = checked(
     _QUERIES,
     "count_sessions_search",
-    "a88a869556e81c654f3a4fa1df5792261f44f2707e0b289b61927875e1ae4b5b",
+    "f3ab2342f2f91f9ea9124b25b5eceb11d70b8359da7821c4c84991757323c796",
 )
 _count_sessions_to_clean_up = checked(
     _QUERIES,
@@ -652,7 +677,7 @@ _list_sessions_for_export = checked(
 _list_sessions_search = checked(
     _QUERIES,
     "list_sessions_search",
-    "fd79c918eed3454be26dd70db54d825000a2b81f210feb599229665e0bdf4515",
+    "2cf5570e6e7e9387aad9a33ea03f6ed19a4be852909a866584aff06cd91c497e",
 )
 _list_success_rates_by_technology = checked(
     _QUERIES,
@@ -722,8 +747,8 @@ async def count_sessions_search(
     target_technology: str | None,
     created_from: datetime | None,
     created_to: datetime | None,
-    owner_id: str | None,
-    visible_to: str | None,
+    owner_id: UUID | None,
+    visible_to: UUID | None,
 ) -> int:
     """How many live sessions match the filters of list_sessions_search (the same WHERE clause)."""
     value = await _count_sessions_search.fetchval_args(
@@ -817,7 +842,7 @@ async def create_session(
     conn: Connection,
     *,
     request_id: str,
-    owner_id: str,
+    owner_id: UUID,
     source_technology: str,
     target_technology: str,
     scope: str,
@@ -873,7 +898,7 @@ async def create_validation_result(
 
 
 @stateless
-async def delete_session_share(conn: Connection, *, session_id: UUID, grantee_id: str) -> int:
+async def delete_session_share(conn: Connection, *, session_id: UUID, grantee_id: UUID) -> int:
     """Revokes a user's access to a session; returns the number of shares removed (0 or 1)."""
     return await _delete_session_share.execute_args(conn, (session_id, grantee_id))
 
@@ -891,7 +916,7 @@ async def delete_sessions_purged_batch(
 
 @stateless
 async def exists_session_access(
-    conn: Connection, *, session_id: UUID, user_id: str, write: bool
+    conn: Connection, *, session_id: UUID, user_id: UUID, write: bool
 ) -> bool:
     """Whether user_id may read (write false) or write (write true) the live session: its owner may
     do both, a read share allows reading, a write share both.
@@ -930,7 +955,7 @@ async def get_session_by_request_id(conn: Connection, *, request_id: str) -> Ses
 
 @stateless
 async def get_session_for_user(
-    conn: Connection, *, session_id: UUID, user_id: str
+    conn: Connection, *, session_id: UUID, user_id: UUID
 ) -> Session | None:
     """The live session if user_id owns it or it is shared with them (read or write), else none."""
     row = await _get_session_for_user.fetchrow_args(conn, (session_id, user_id))
@@ -1013,7 +1038,7 @@ async def list_session_status_counts(conn: Connection) -> list[SessionStatusCoun
 async def list_sessions_by_owner(
     conn: Connection,
     *,
-    owner_id: str,
+    owner_id: UUID,
     before_created_at: datetime | None,
     before_id: UUID | None,
     max_rows: int,
@@ -1059,8 +1084,8 @@ async def list_sessions_search(
     target_technology: str | None,
     created_from: datetime | None,
     created_to: datetime | None,
-    owner_id: str | None,
-    visible_to: str | None,
+    owner_id: UUID | None,
+    visible_to: UUID | None,
     sort_by: str,
     descending: bool,
     page_size: int,
@@ -1190,7 +1215,7 @@ async def update_validation_metrics(conn: Connection, *, from_day: date, to_day:
 
 @stateless
 async def upsert_session_share(
-    conn: Connection, *, session_id: UUID, grantee_id: str, permission: str, granted_by: str
+    conn: Connection, *, session_id: UUID, grantee_id: UUID, permission: str, granted_by: str
 ) -> SessionShare:
     """Grants (or changes) a user's read or write access to a session; returns the share."""
     row = await _upsert_session_share.fetchrow_args(
