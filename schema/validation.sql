@@ -28,6 +28,28 @@ CREATE SCHEMA validation;
 COMMENT ON SCHEMA validation IS 'AI migration validation system: validation sessions with sharing and soft delete, results, discrepancies, behavioral tests, processing logs, aggregated metrics.';
 
 --
+-- Name: owns_session(uuid); Type: FUNCTION; Schema: validation; Owner: -
+--
+
+CREATE FUNCTION validation.owns_session(p_session_id uuid) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT EXISTS (
+        SELECT 1
+        FROM validation.validation_sessions AS s
+        WHERE s.id = p_session_id
+            AND s.owner_id = core.current_user_id()
+    )
+$$;
+
+--
+-- Name: FUNCTION owns_session(p_session_id uuid); Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON FUNCTION validation.owns_session(p_session_id uuid) IS 'Whether the transaction''s user (core.current_user_id()) owns the session; false without a user. Runs as the owner so that the session_shares policies need not read validation_sessions through its own policies.';
+
+--
 -- Name: refresh_validation_metrics(date, date); Type: FUNCTION; Schema: validation; Owner: -
 --
 
@@ -222,16 +244,25 @@ CREATE TABLE validation.behavioral_test_results (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT behavioral_test_results_details_check CHECK ((jsonb_typeof(details) = 'object'::text)),
     CONSTRAINT behavioral_test_results_error_message_check CHECK (((status <> ALL (ARRAY['failed'::text, 'error'::text])) OR (error_message IS NOT NULL))),
+    CONSTRAINT behavioral_test_results_error_message_length_check CHECK ((char_length(error_message) <= 10000)),
     CONSTRAINT behavioral_test_results_scenario_name_check CHECK (((length(btrim(scenario_name)) >= 1) AND (length(btrim(scenario_name)) <= 500))),
     CONSTRAINT behavioral_test_results_status_check CHECK ((status = ANY (ARRAY['passed'::text, 'failed'::text, 'error'::text, 'skipped'::text]))),
     CONSTRAINT behavioral_test_results_timing_check CHECK ((finished_at >= started_at))
 );
+
+ALTER TABLE ONLY validation.behavioral_test_results FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
 --
 
 COMMENT ON TABLE validation.behavioral_test_results IS 'Behavioral scenarios run during a validation session, with their outcome and timings.';
+
+--
+-- Name: COLUMN behavioral_test_results.scenario_name; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.behavioral_test_results.scenario_name IS 'The scenario run. 1 to 500 characters (behavioral_test_results_scenario_name_check).';
 
 --
 -- Name: COLUMN behavioral_test_results.status; Type: COMMENT; Schema: validation; Owner: -
@@ -255,7 +286,7 @@ COMMENT ON COLUMN validation.behavioral_test_results.details IS 'Steps, observat
 -- Name: COLUMN behavioral_test_results.error_message; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.behavioral_test_results.error_message IS 'Why the scenario failed or errored; required then.';
+COMMENT ON COLUMN validation.behavioral_test_results.error_message IS 'Why the scenario failed or errored; required then. At most 10000 characters.';
 
 --
 -- Name: CONSTRAINT behavioral_test_results_details_check ON behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
@@ -268,6 +299,12 @@ COMMENT ON CONSTRAINT behavioral_test_results_details_check ON validation.behavi
 --
 
 COMMENT ON CONSTRAINT behavioral_test_results_error_message_check ON validation.behavioral_test_results IS 'a failed or errored scenario needs an error_message';
+
+--
+-- Name: CONSTRAINT behavioral_test_results_error_message_length_check ON behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT behavioral_test_results_error_message_length_check ON validation.behavioral_test_results IS 'error_message can have at most 10000 characters';
 
 --
 -- Name: CONSTRAINT behavioral_test_results_scenario_name_check ON behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
@@ -304,11 +341,18 @@ CREATE TABLE validation.discrepancies (
     confidence numeric(5,4),
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT discrepancies_component_length_check CHECK ((char_length(component) <= 500)),
     CONSTRAINT discrepancies_confidence_check CHECK (((confidence >= (0)::numeric) AND (confidence <= (1)::numeric))),
+    CONSTRAINT discrepancies_confidence_finite_check CHECK ((confidence <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT discrepancies_description_check CHECK (((length(btrim(description)) >= 1) AND (length(btrim(description)) <= 10000))),
     CONSTRAINT discrepancies_discrepancy_type_check CHECK ((discrepancy_type ~ '^[a-z][a-z0-9_]{0,63}$'::text)),
-    CONSTRAINT discrepancies_severity_check CHECK ((severity = ANY (ARRAY['critical'::text, 'warning'::text, 'info'::text])))
+    CONSTRAINT discrepancies_recommendation_length_check CHECK ((char_length(recommendation) <= 10000)),
+    CONSTRAINT discrepancies_severity_check CHECK ((severity = ANY (ARRAY['critical'::text, 'warning'::text, 'info'::text]))),
+    CONSTRAINT discrepancies_source_element_length_check CHECK ((char_length(source_element) <= 2000)),
+    CONSTRAINT discrepancies_target_element_length_check CHECK ((char_length(target_element) <= 2000))
 );
+
+ALTER TABLE ONLY validation.discrepancies FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE discrepancies; Type: COMMENT; Schema: validation; Owner: -
@@ -320,7 +364,7 @@ COMMENT ON TABLE validation.discrepancies IS 'A difference found between the sou
 -- Name: COLUMN discrepancies.discrepancy_type; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.discrepancies.discrepancy_type IS 'snake_case code of the kind of difference, e.g. missing_field, type_mismatch.';
+COMMENT ON COLUMN validation.discrepancies.discrepancy_type IS 'snake_case code of the kind of difference, e.g. missing_field, type_mismatch. At most 64 characters (discrepancies_discrepancy_type_check).';
 
 --
 -- Name: COLUMN discrepancies.severity; Type: COMMENT; Schema: validation; Owner: -
@@ -329,22 +373,34 @@ COMMENT ON COLUMN validation.discrepancies.discrepancy_type IS 'snake_case code 
 COMMENT ON COLUMN validation.discrepancies.severity IS 'critical, warning or info.';
 
 --
+-- Name: COLUMN discrepancies.description; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.discrepancies.description IS 'What differs, in prose. 1 to 10000 characters (discrepancies_description_check).';
+
+--
 -- Name: COLUMN discrepancies.component; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.discrepancies.component IS 'The component (screen, endpoint, module) where the difference was found.';
+COMMENT ON COLUMN validation.discrepancies.component IS 'The component (screen, endpoint, module) where the difference was found. At most 500 characters.';
 
 --
 -- Name: COLUMN discrepancies.source_element; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.discrepancies.source_element IS 'The element of the source system compared.';
+COMMENT ON COLUMN validation.discrepancies.source_element IS 'The element of the source system compared. At most 2000 characters.';
 
 --
 -- Name: COLUMN discrepancies.target_element; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.discrepancies.target_element IS 'The element of the target system compared.';
+COMMENT ON COLUMN validation.discrepancies.target_element IS 'The element of the target system compared. At most 2000 characters.';
+
+--
+-- Name: COLUMN discrepancies.recommendation; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.discrepancies.recommendation IS 'How to fix the difference, if the validator suggests it. At most 10000 characters.';
 
 --
 -- Name: COLUMN discrepancies.confidence; Type: COMMENT; Schema: validation; Owner: -
@@ -353,10 +409,22 @@ COMMENT ON COLUMN validation.discrepancies.target_element IS 'The element of the
 COMMENT ON COLUMN validation.discrepancies.confidence IS 'The validator''s confidence in the finding, from 0 to 1.';
 
 --
+-- Name: CONSTRAINT discrepancies_component_length_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT discrepancies_component_length_check ON validation.discrepancies IS 'component can have at most 500 characters';
+
+--
 -- Name: CONSTRAINT discrepancies_confidence_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
 --
 
 COMMENT ON CONSTRAINT discrepancies_confidence_check ON validation.discrepancies IS 'confidence must be between 0 and 1';
+
+--
+-- Name: CONSTRAINT discrepancies_confidence_finite_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT discrepancies_confidence_finite_check ON validation.discrepancies IS 'confidence must be a finite number (not NaN or infinity)';
 
 --
 -- Name: CONSTRAINT discrepancies_description_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
@@ -371,10 +439,28 @@ COMMENT ON CONSTRAINT discrepancies_description_check ON validation.discrepancie
 COMMENT ON CONSTRAINT discrepancies_discrepancy_type_check ON validation.discrepancies IS 'discrepancy_type must be a snake_case code of at most 64 characters';
 
 --
+-- Name: CONSTRAINT discrepancies_recommendation_length_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT discrepancies_recommendation_length_check ON validation.discrepancies IS 'recommendation can have at most 10000 characters';
+
+--
 -- Name: CONSTRAINT discrepancies_severity_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
 --
 
 COMMENT ON CONSTRAINT discrepancies_severity_check ON validation.discrepancies IS 'severity must be critical, warning or info';
+
+--
+-- Name: CONSTRAINT discrepancies_source_element_length_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT discrepancies_source_element_length_check ON validation.discrepancies IS 'source_element can have at most 2000 characters';
+
+--
+-- Name: CONSTRAINT discrepancies_target_element_length_check ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT discrepancies_target_element_length_check ON validation.discrepancies IS 'target_element can have at most 2000 characters';
 
 --
 -- Name: session_logs; Type: TABLE; Schema: validation; Owner: -
@@ -392,6 +478,8 @@ CREATE TABLE validation.session_logs (
     CONSTRAINT session_logs_message_check CHECK (((length(message) >= 1) AND (length(message) <= 10000)))
 );
 
+ALTER TABLE ONLY validation.session_logs FORCE ROW LEVEL SECURITY;
+
 --
 -- Name: TABLE session_logs; Type: COMMENT; Schema: validation; Owner: -
 --
@@ -403,6 +491,12 @@ COMMENT ON TABLE validation.session_logs IS 'Append-only processing log of a ses
 --
 
 COMMENT ON COLUMN validation.session_logs.level IS 'debug, info, warning or error.';
+
+--
+-- Name: COLUMN session_logs.message; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.session_logs.message IS 'The log line. 1 to 10000 characters (session_logs_message_check).';
 
 --
 -- Name: COLUMN session_logs.details; Type: COMMENT; Schema: validation; Owner: -
@@ -441,15 +535,16 @@ COMMENT ON CONSTRAINT session_logs_message_check ON validation.session_logs IS '
 CREATE TABLE validation.session_shares (
     id uuid DEFAULT core.uuid_v7() NOT NULL,
     session_id uuid NOT NULL,
-    grantee_id text NOT NULL,
+    grantee_id uuid NOT NULL,
     permission text NOT NULL,
     granted_by text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT session_shares_granted_by_check CHECK (((length(btrim(granted_by)) >= 1) AND (length(btrim(granted_by)) <= 200))),
-    CONSTRAINT session_shares_grantee_id_check CHECK (((length(btrim(grantee_id)) >= 1) AND (length(btrim(grantee_id)) <= 200))),
     CONSTRAINT session_shares_permission_check CHECK ((permission = ANY (ARRAY['read'::text, 'write'::text])))
 );
+
+ALTER TABLE ONLY validation.session_shares FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE session_shares; Type: COMMENT; Schema: validation; Owner: -
@@ -461,7 +556,7 @@ COMMENT ON TABLE validation.session_shares IS 'Access to a session granted to so
 -- Name: COLUMN session_shares.grantee_id; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.session_shares.grantee_id IS 'The identity given access (same namespace as validation_sessions.owner_id).';
+COMMENT ON COLUMN validation.session_shares.grantee_id IS 'The user given access (a user id, like validation_sessions.owner_id).';
 
 --
 -- Name: COLUMN session_shares.permission; Type: COMMENT; Schema: validation; Owner: -
@@ -473,19 +568,13 @@ COMMENT ON COLUMN validation.session_shares.permission IS 'read, or write (which
 -- Name: COLUMN session_shares.granted_by; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.session_shares.granted_by IS 'Who granted the access.';
+COMMENT ON COLUMN validation.session_shares.granted_by IS 'Who granted the access. 1 to 200 characters (session_shares_granted_by_check).';
 
 --
 -- Name: CONSTRAINT session_shares_granted_by_check ON session_shares; Type: COMMENT; Schema: validation; Owner: -
 --
 
 COMMENT ON CONSTRAINT session_shares_granted_by_check ON validation.session_shares IS 'granted_by must have 1 to 200 characters';
-
---
--- Name: CONSTRAINT session_shares_grantee_id_check ON session_shares; Type: COMMENT; Schema: validation; Owner: -
---
-
-COMMENT ON CONSTRAINT session_shares_grantee_id_check ON validation.session_shares IS 'grantee_id must have 1 to 200 characters';
 
 --
 -- Name: CONSTRAINT session_shares_permission_check ON session_shares; Type: COMMENT; Schema: validation; Owner: -
@@ -514,8 +603,12 @@ CREATE TABLE validation.validation_metrics (
     refreshed_at timestamp with time zone DEFAULT now() NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT validation_metrics_avg_execution_time_ms_finite_check CHECK ((avg_execution_time_ms <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT validation_metrics_avg_fidelity_score_check CHECK (((avg_fidelity_score >= (0)::numeric) AND (avg_fidelity_score <= (1)::numeric))),
-    CONSTRAINT validation_metrics_counts_check CHECK (((completed_sessions >= 0) AND (failed_sessions >= 0) AND (cancelled_sessions >= 0) AND (((completed_sessions + failed_sessions) + cancelled_sessions) <= total_sessions) AND (critical_discrepancies >= 0) AND (warning_discrepancies >= 0) AND (info_discrepancies >= 0)))
+    CONSTRAINT validation_metrics_avg_fidelity_score_finite_check CHECK ((avg_fidelity_score <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT validation_metrics_counts_check CHECK (((completed_sessions >= 0) AND (failed_sessions >= 0) AND (cancelled_sessions >= 0) AND (((completed_sessions + failed_sessions) + cancelled_sessions) <= total_sessions) AND (critical_discrepancies >= 0) AND (warning_discrepancies >= 0) AND (info_discrepancies >= 0))),
+    CONSTRAINT validation_metrics_source_technology_length_check CHECK ((char_length(source_technology) <= 50)),
+    CONSTRAINT validation_metrics_target_technology_length_check CHECK ((char_length(target_technology) <= 50))
 );
 
 --
@@ -529,6 +622,18 @@ COMMENT ON TABLE validation.validation_metrics IS 'Daily aggregates per technolo
 --
 
 COMMENT ON COLUMN validation.validation_metrics.metric_date IS 'The UTC day the sessions were created.';
+
+--
+-- Name: COLUMN validation_metrics.source_technology; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_metrics.source_technology IS 'The technology pair''s source, as in validation_sessions. At most 50 characters.';
+
+--
+-- Name: COLUMN validation_metrics.target_technology; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_metrics.target_technology IS 'The technology pair''s target, as in validation_sessions. At most 50 characters.';
 
 --
 -- Name: COLUMN validation_metrics.total_sessions; Type: COMMENT; Schema: validation; Owner: -
@@ -561,16 +666,40 @@ COMMENT ON COLUMN validation.validation_metrics.critical_discrepancies IS 'Criti
 COMMENT ON COLUMN validation.validation_metrics.refreshed_at IS 'When the row was last recomputed.';
 
 --
+-- Name: CONSTRAINT validation_metrics_avg_execution_time_ms_finite_check ON validation_metrics; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_metrics_avg_execution_time_ms_finite_check ON validation.validation_metrics IS 'avg_execution_time_ms must be a finite number (not NaN or infinity)';
+
+--
 -- Name: CONSTRAINT validation_metrics_avg_fidelity_score_check ON validation_metrics; Type: COMMENT; Schema: validation; Owner: -
 --
 
 COMMENT ON CONSTRAINT validation_metrics_avg_fidelity_score_check ON validation.validation_metrics IS 'avg_fidelity_score must be between 0 and 1';
 
 --
+-- Name: CONSTRAINT validation_metrics_avg_fidelity_score_finite_check ON validation_metrics; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_metrics_avg_fidelity_score_finite_check ON validation.validation_metrics IS 'avg_fidelity_score must be a finite number (not NaN or infinity)';
+
+--
 -- Name: CONSTRAINT validation_metrics_counts_check ON validation_metrics; Type: COMMENT; Schema: validation; Owner: -
 --
 
 COMMENT ON CONSTRAINT validation_metrics_counts_check ON validation.validation_metrics IS 'counts cannot be negative, and finished sessions cannot outnumber sessions';
+
+--
+-- Name: CONSTRAINT validation_metrics_source_technology_length_check ON validation_metrics; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_metrics_source_technology_length_check ON validation.validation_metrics IS 'source_technology can have at most 50 characters';
+
+--
+-- Name: CONSTRAINT validation_metrics_target_technology_length_check ON validation_metrics; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_metrics_target_technology_length_check ON validation.validation_metrics IS 'target_technology can have at most 50 characters';
 
 --
 -- Name: validation_results; Type: TABLE; Schema: validation; Owner: -
@@ -587,9 +716,12 @@ CREATE TABLE validation.validation_results (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT validation_results_execution_time_ms_check CHECK ((execution_time_ms >= 0)),
     CONSTRAINT validation_results_fidelity_score_check CHECK (((fidelity_score >= (0)::numeric) AND (fidelity_score <= (1)::numeric))),
+    CONSTRAINT validation_results_fidelity_score_finite_check CHECK ((fidelity_score <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT validation_results_overall_status_check CHECK ((overall_status = ANY (ARRAY['approved'::text, 'approved_with_warnings'::text, 'rejected'::text, 'error'::text]))),
     CONSTRAINT validation_results_summary_check CHECK (((length(btrim(summary)) >= 1) AND (length(btrim(summary)) <= 20000)))
 );
+
+ALTER TABLE ONLY validation.validation_results FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE validation_results; Type: COMMENT; Schema: validation; Owner: -
@@ -610,6 +742,12 @@ COMMENT ON COLUMN validation.validation_results.overall_status IS 'approved, app
 COMMENT ON COLUMN validation.validation_results.fidelity_score IS 'How faithfully the target reproduces the source, from 0 (not at all) to 1 (exactly).';
 
 --
+-- Name: COLUMN validation_results.summary; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_results.summary IS 'What the comparison found, in prose. 1 to 20000 characters (validation_results_summary_check).';
+
+--
 -- Name: COLUMN validation_results.execution_time_ms; Type: COMMENT; Schema: validation; Owner: -
 --
 
@@ -626,6 +764,12 @@ COMMENT ON CONSTRAINT validation_results_execution_time_ms_check ON validation.v
 --
 
 COMMENT ON CONSTRAINT validation_results_fidelity_score_check ON validation.validation_results IS 'fidelity_score must be between 0 and 1';
+
+--
+-- Name: CONSTRAINT validation_results_fidelity_score_finite_check ON validation_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_results_fidelity_score_finite_check ON validation.validation_results IS 'fidelity_score must be a finite number (not NaN or infinity)';
 
 --
 -- Name: CONSTRAINT validation_results_overall_status_check ON validation_results; Type: COMMENT; Schema: validation; Owner: -
@@ -646,7 +790,7 @@ COMMENT ON CONSTRAINT validation_results_summary_check ON validation.validation_
 CREATE TABLE validation.validation_sessions (
     id uuid DEFAULT core.uuid_v7() NOT NULL,
     request_id text NOT NULL,
-    owner_id text NOT NULL,
+    owner_id uuid NOT NULL,
     status text DEFAULT 'pending'::text NOT NULL,
     source_technology text NOT NULL,
     target_technology text NOT NULL,
@@ -661,10 +805,11 @@ CREATE TABLE validation.validation_sessions (
     deleted_by text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT validation_sessions_deleted_by_length_check CHECK ((char_length(deleted_by) <= 200)),
     CONSTRAINT validation_sessions_deleted_check CHECK (((deleted_at IS NULL) = (deleted_by IS NULL))),
     CONSTRAINT validation_sessions_error_message_check CHECK (((status = 'failed'::text) = (error_message IS NOT NULL))),
+    CONSTRAINT validation_sessions_error_message_length_check CHECK ((char_length(error_message) <= 10000)),
     CONSTRAINT validation_sessions_finished_at_check CHECK ((((status = ANY (ARRAY['completed'::text, 'failed'::text, 'cancelled'::text])) = (finished_at IS NOT NULL)) AND (finished_at >= COALESCE(started_at, created_at)))),
-    CONSTRAINT validation_sessions_owner_id_check CHECK (((length(btrim(owner_id)) >= 1) AND (length(btrim(owner_id)) <= 200))),
     CONSTRAINT validation_sessions_request_data_check CHECK ((jsonb_typeof(request_data) = 'object'::text)),
     CONSTRAINT validation_sessions_request_id_check CHECK (((length(btrim(request_id)) >= 1) AND (length(btrim(request_id)) <= 200))),
     CONSTRAINT validation_sessions_response_data_check CHECK ((jsonb_typeof(response_data) = 'object'::text)),
@@ -676,6 +821,8 @@ CREATE TABLE validation.validation_sessions (
     CONSTRAINT validation_sessions_user_context_check CHECK ((jsonb_typeof(user_context) = 'object'::text))
 );
 
+ALTER TABLE ONLY validation.validation_sessions FORCE ROW LEVEL SECURITY;
+
 --
 -- Name: TABLE validation_sessions; Type: COMMENT; Schema: validation; Owner: -
 --
@@ -686,13 +833,13 @@ COMMENT ON TABLE validation.validation_sessions IS 'One validation request and i
 -- Name: COLUMN validation_sessions.request_id; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.validation_sessions.request_id IS 'Chosen by the caller; unique, so a retried request finds its session.';
+COMMENT ON COLUMN validation.validation_sessions.request_id IS 'Chosen by the caller; unique, so a retried request finds its session. 1 to 200 characters (validation_sessions_request_id_check).';
 
 --
 -- Name: COLUMN validation_sessions.owner_id; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.validation_sessions.owner_id IS 'The owner''s identity as the API authenticates it (opaque text; the system keeps no user table).';
+COMMENT ON COLUMN validation.validation_sessions.owner_id IS 'The owner''s user id: the datalayer.user_id of the transactions acting for them (row-level security compares it with core.current_user_id()).';
 
 --
 -- Name: COLUMN validation_sessions.status; Type: COMMENT; Schema: validation; Owner: -
@@ -704,7 +851,13 @@ COMMENT ON COLUMN validation.validation_sessions.status IS 'pending -> processin
 -- Name: COLUMN validation_sessions.source_technology; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.validation_sessions.source_technology IS 'Lower-case technology name, e.g. php, python, react.';
+COMMENT ON COLUMN validation.validation_sessions.source_technology IS 'Lower-case technology name, e.g. php, python, react. At most 50 characters (validation_sessions_source_technology_check).';
+
+--
+-- Name: COLUMN validation_sessions.target_technology; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON COLUMN validation.validation_sessions.target_technology IS 'Lower-case technology name, like source_technology. At most 50 characters (validation_sessions_target_technology_check).';
 
 --
 -- Name: COLUMN validation_sessions.scope; Type: COMMENT; Schema: validation; Owner: -
@@ -734,7 +887,7 @@ COMMENT ON COLUMN validation.validation_sessions.user_context IS 'Caller metadat
 -- Name: COLUMN validation_sessions.error_message; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.validation_sessions.error_message IS 'Why the session failed; set exactly when status is failed.';
+COMMENT ON COLUMN validation.validation_sessions.error_message IS 'Why the session failed; set exactly when status is failed. At most 10000 characters.';
 
 --
 -- Name: COLUMN validation_sessions.started_at; Type: COMMENT; Schema: validation; Owner: -
@@ -758,7 +911,13 @@ COMMENT ON COLUMN validation.validation_sessions.deleted_at IS 'Soft delete: whe
 -- Name: COLUMN validation_sessions.deleted_by; Type: COMMENT; Schema: validation; Owner: -
 --
 
-COMMENT ON COLUMN validation.validation_sessions.deleted_by IS 'Soft delete: who hid the session (a user id, or the cleanup job).';
+COMMENT ON COLUMN validation.validation_sessions.deleted_by IS 'Soft delete: who hid the session (a user id, or the cleanup job). At most 200 characters.';
+
+--
+-- Name: CONSTRAINT validation_sessions_deleted_by_length_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_deleted_by_length_check ON validation.validation_sessions IS 'deleted_by can have at most 200 characters';
 
 --
 -- Name: CONSTRAINT validation_sessions_deleted_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
@@ -773,16 +932,16 @@ COMMENT ON CONSTRAINT validation_sessions_deleted_check ON validation.validation
 COMMENT ON CONSTRAINT validation_sessions_error_message_check ON validation.validation_sessions IS 'a failed session (and only a failed one) has an error_message';
 
 --
+-- Name: CONSTRAINT validation_sessions_error_message_length_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON CONSTRAINT validation_sessions_error_message_length_check ON validation.validation_sessions IS 'error_message can have at most 10000 characters';
+
+--
 -- Name: CONSTRAINT validation_sessions_finished_at_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
 --
 
 COMMENT ON CONSTRAINT validation_sessions_finished_at_check ON validation.validation_sessions IS 'finished_at is set exactly when the session is completed, failed or cancelled, and not before it started';
-
---
--- Name: CONSTRAINT validation_sessions_owner_id_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
---
-
-COMMENT ON CONSTRAINT validation_sessions_owner_id_check ON validation.validation_sessions IS 'owner_id must have 1 to 200 characters';
 
 --
 -- Name: CONSTRAINT validation_sessions_request_data_check ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
@@ -1135,6 +1294,319 @@ ALTER TABLE ONLY validation.validation_results
 --
 
 COMMENT ON CONSTRAINT validation_results_session_id_fkey ON validation.validation_results IS 'session_id must be an existing validation session';
+
+--
+-- Name: behavioral_test_results; Type: ROW SECURITY; Schema: validation; Owner: -
+--
+
+ALTER TABLE validation.behavioral_test_results ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: behavioral_test_results behavioral_test_results_app_insert; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY behavioral_test_results_app_insert ON validation.behavioral_test_results FOR INSERT TO validation_app WITH CHECK ((EXISTS ( SELECT 1
+   FROM validation.validation_sessions s
+  WHERE ((s.id = behavioral_test_results.session_id) AND ((s.owner_id = core.current_user_id()) OR (EXISTS ( SELECT 1
+           FROM validation.session_shares sh
+          WHERE ((sh.session_id = s.id) AND (sh.grantee_id = core.current_user_id()) AND (sh.permission = 'write'::text)))))))));
+
+--
+-- Name: POLICY behavioral_test_results_app_insert ON behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY behavioral_test_results_app_insert ON validation.behavioral_test_results IS 'validation_app: rows are added to sessions the transaction''s user can write.';
+
+--
+-- Name: behavioral_test_results behavioral_test_results_app_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY behavioral_test_results_app_read ON validation.behavioral_test_results FOR SELECT TO validation_app USING ((EXISTS ( SELECT 1
+   FROM validation.validation_sessions s
+  WHERE (s.id = behavioral_test_results.session_id))));
+
+--
+-- Name: POLICY behavioral_test_results_app_read ON behavioral_test_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY behavioral_test_results_app_read ON validation.behavioral_test_results IS 'validation_app: rows of the sessions the transaction''s user can read.';
+
+--
+-- Name: behavioral_test_results behavioral_test_results_owner_all; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY behavioral_test_results_owner_all ON validation.behavioral_test_results TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: behavioral_test_results behavioral_test_results_readonly_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY behavioral_test_results_readonly_read ON validation.behavioral_test_results FOR SELECT TO validation_readonly USING (true);
+
+--
+-- Name: discrepancies; Type: ROW SECURITY; Schema: validation; Owner: -
+--
+
+ALTER TABLE validation.discrepancies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: discrepancies discrepancies_app_insert; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY discrepancies_app_insert ON validation.discrepancies FOR INSERT TO validation_app WITH CHECK ((EXISTS ( SELECT 1
+   FROM (validation.validation_results r
+     JOIN validation.validation_sessions s ON ((s.id = r.session_id)))
+  WHERE ((r.id = discrepancies.result_id) AND ((s.owner_id = core.current_user_id()) OR (EXISTS ( SELECT 1
+           FROM validation.session_shares sh
+          WHERE ((sh.session_id = s.id) AND (sh.grantee_id = core.current_user_id()) AND (sh.permission = 'write'::text)))))))));
+
+--
+-- Name: POLICY discrepancies_app_insert ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY discrepancies_app_insert ON validation.discrepancies IS 'validation_app: discrepancies are added to results of sessions the transaction''s user can write.';
+
+--
+-- Name: discrepancies discrepancies_app_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY discrepancies_app_read ON validation.discrepancies FOR SELECT TO validation_app USING ((EXISTS ( SELECT 1
+   FROM validation.validation_results r
+  WHERE (r.id = discrepancies.result_id))));
+
+--
+-- Name: POLICY discrepancies_app_read ON discrepancies; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY discrepancies_app_read ON validation.discrepancies IS 'validation_app: discrepancies of results the transaction''s user can read.';
+
+--
+-- Name: discrepancies discrepancies_owner_all; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY discrepancies_owner_all ON validation.discrepancies TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: discrepancies discrepancies_readonly_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY discrepancies_readonly_read ON validation.discrepancies FOR SELECT TO validation_readonly USING (true);
+
+--
+-- Name: discrepancies discrepancies_worker_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY discrepancies_worker_read ON validation.discrepancies FOR SELECT TO validation_worker USING (true);
+
+--
+-- Name: session_logs; Type: ROW SECURITY; Schema: validation; Owner: -
+--
+
+ALTER TABLE validation.session_logs ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: session_logs session_logs_app_insert; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY session_logs_app_insert ON validation.session_logs FOR INSERT TO validation_app WITH CHECK ((EXISTS ( SELECT 1
+   FROM validation.validation_sessions s
+  WHERE ((s.id = session_logs.session_id) AND ((s.owner_id = core.current_user_id()) OR (EXISTS ( SELECT 1
+           FROM validation.session_shares sh
+          WHERE ((sh.session_id = s.id) AND (sh.grantee_id = core.current_user_id()) AND (sh.permission = 'write'::text)))))))));
+
+--
+-- Name: POLICY session_logs_app_insert ON session_logs; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY session_logs_app_insert ON validation.session_logs IS 'validation_app: rows are added to sessions the transaction''s user can write.';
+
+--
+-- Name: session_logs session_logs_app_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY session_logs_app_read ON validation.session_logs FOR SELECT TO validation_app USING ((EXISTS ( SELECT 1
+   FROM validation.validation_sessions s
+  WHERE (s.id = session_logs.session_id))));
+
+--
+-- Name: POLICY session_logs_app_read ON session_logs; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY session_logs_app_read ON validation.session_logs IS 'validation_app: rows of the sessions the transaction''s user can read.';
+
+--
+-- Name: session_logs session_logs_owner_all; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY session_logs_owner_all ON validation.session_logs TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: session_logs session_logs_readonly_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY session_logs_readonly_read ON validation.session_logs FOR SELECT TO validation_readonly USING (true);
+
+--
+-- Name: session_shares; Type: ROW SECURITY; Schema: validation; Owner: -
+--
+
+ALTER TABLE validation.session_shares ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: session_shares session_shares_app_own; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY session_shares_app_own ON validation.session_shares TO validation_app USING (validation.owns_session(session_id)) WITH CHECK (validation.owns_session(session_id));
+
+--
+-- Name: POLICY session_shares_app_own ON session_shares; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY session_shares_app_own ON validation.session_shares IS 'validation_app: only a session''s owner grants, changes or revokes its shares.';
+
+--
+-- Name: session_shares session_shares_app_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY session_shares_app_read ON validation.session_shares FOR SELECT TO validation_app USING (((grantee_id = core.current_user_id()) OR validation.owns_session(session_id)));
+
+--
+-- Name: POLICY session_shares_app_read ON session_shares; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY session_shares_app_read ON validation.session_shares IS 'validation_app: the shares of the user''s own sessions, and the user''s own shares.';
+
+--
+-- Name: session_shares session_shares_owner_all; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY session_shares_owner_all ON validation.session_shares TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: session_shares session_shares_readonly_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY session_shares_readonly_read ON validation.session_shares FOR SELECT TO validation_readonly USING (true);
+
+--
+-- Name: validation_results; Type: ROW SECURITY; Schema: validation; Owner: -
+--
+
+ALTER TABLE validation.validation_results ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: validation_results validation_results_app_insert; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY validation_results_app_insert ON validation.validation_results FOR INSERT TO validation_app WITH CHECK ((EXISTS ( SELECT 1
+   FROM validation.validation_sessions s
+  WHERE ((s.id = validation_results.session_id) AND ((s.owner_id = core.current_user_id()) OR (EXISTS ( SELECT 1
+           FROM validation.session_shares sh
+          WHERE ((sh.session_id = s.id) AND (sh.grantee_id = core.current_user_id()) AND (sh.permission = 'write'::text)))))))));
+
+--
+-- Name: POLICY validation_results_app_insert ON validation_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY validation_results_app_insert ON validation.validation_results IS 'validation_app: rows are added to sessions the transaction''s user can write.';
+
+--
+-- Name: validation_results validation_results_app_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY validation_results_app_read ON validation.validation_results FOR SELECT TO validation_app USING ((EXISTS ( SELECT 1
+   FROM validation.validation_sessions s
+  WHERE (s.id = validation_results.session_id))));
+
+--
+-- Name: POLICY validation_results_app_read ON validation_results; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY validation_results_app_read ON validation.validation_results IS 'validation_app: rows of the sessions the transaction''s user can read.';
+
+--
+-- Name: validation_results validation_results_owner_all; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY validation_results_owner_all ON validation.validation_results TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: validation_results validation_results_readonly_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY validation_results_readonly_read ON validation.validation_results FOR SELECT TO validation_readonly USING (true);
+
+--
+-- Name: validation_results validation_results_worker_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY validation_results_worker_read ON validation.validation_results FOR SELECT TO validation_worker USING (true);
+
+--
+-- Name: validation_sessions; Type: ROW SECURITY; Schema: validation; Owner: -
+--
+
+ALTER TABLE validation.validation_sessions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: validation_sessions validation_sessions_app_insert; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY validation_sessions_app_insert ON validation.validation_sessions FOR INSERT TO validation_app WITH CHECK ((owner_id = core.current_user_id()));
+
+--
+-- Name: POLICY validation_sessions_app_insert ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY validation_sessions_app_insert ON validation.validation_sessions IS 'validation_app: a new session belongs to the transaction''s user.';
+
+--
+-- Name: validation_sessions validation_sessions_app_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY validation_sessions_app_read ON validation.validation_sessions FOR SELECT TO validation_app USING (((owner_id = core.current_user_id()) OR (EXISTS ( SELECT 1
+   FROM validation.session_shares sh
+  WHERE ((sh.session_id = validation_sessions.id) AND (sh.grantee_id = core.current_user_id()))))));
+
+--
+-- Name: POLICY validation_sessions_app_read ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY validation_sessions_app_read ON validation.validation_sessions IS 'validation_app: sessions the transaction''s user owns or was given (read or write share); none without a user.';
+
+--
+-- Name: validation_sessions validation_sessions_app_update; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY validation_sessions_app_update ON validation.validation_sessions FOR UPDATE TO validation_app USING (((owner_id = core.current_user_id()) OR (EXISTS ( SELECT 1
+   FROM validation.session_shares sh
+  WHERE ((sh.session_id = validation_sessions.id) AND (sh.grantee_id = core.current_user_id()) AND (sh.permission = 'write'::text)))))) WITH CHECK (((owner_id = core.current_user_id()) OR (EXISTS ( SELECT 1
+   FROM validation.session_shares sh
+  WHERE ((sh.session_id = validation_sessions.id) AND (sh.grantee_id = core.current_user_id()) AND (sh.permission = 'write'::text))))));
+
+--
+-- Name: POLICY validation_sessions_app_update ON validation_sessions; Type: COMMENT; Schema: validation; Owner: -
+--
+
+COMMENT ON POLICY validation_sessions_app_update ON validation.validation_sessions IS 'validation_app: sessions the transaction''s user owns or holds a write share on.';
+
+--
+-- Name: validation_sessions validation_sessions_owner_all; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY validation_sessions_owner_all ON validation.validation_sessions TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: validation_sessions validation_sessions_readonly_read; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY validation_sessions_readonly_read ON validation.validation_sessions FOR SELECT TO validation_readonly USING (true);
+
+--
+-- Name: validation_sessions validation_sessions_worker_all; Type: POLICY; Schema: validation; Owner: -
+--
+
+CREATE POLICY validation_sessions_worker_all ON validation.validation_sessions TO validation_worker USING (true) WITH CHECK (true);
 
 --
 -- PostgreSQL database dump complete

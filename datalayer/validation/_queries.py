@@ -74,6 +74,7 @@ class BehavioralTestResult(BaseModel):
 
     id: UUID
     session_id: UUID
+    #: The scenario run. 1 to 500 characters (behavioral_test_results_scenario_name_check).
     scenario_name: str
     #: passed, failed, error or skipped.
     status: Literal["passed", "failed", "error", "skipped"]
@@ -83,7 +84,7 @@ class BehavioralTestResult(BaseModel):
     execution_time_ms: int
     #: Steps, observations and captured output of the run (a JSON object).
     details: JsonValue
-    #: Why the scenario failed or errored; required then.
+    #: Why the scenario failed or errored; required then. At most 10000 characters.
     error_message: str | None
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -111,20 +112,24 @@ class DeletedSession(BaseModel):
     """A row of list_sessions_deleted."""
 
     id: UUID
-    #: Chosen by the caller; unique, so a retried request finds its session.
+    #: Chosen by the caller; unique, so a retried request finds its session. 1 to 200 characters
+    #: (validation_sessions_request_id_check).
     request_id: str
-    #: The owner's identity as the API authenticates it (opaque text; the system keeps no user
-    #: table).
-    owner_id: str
+    #: The owner's user id: the datalayer.user_id of the transactions acting for them (row-level
+    #: security compares it with core.current_user_id()).
+    owner_id: UUID
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
     status: Literal["pending", "processing", "completed", "failed", "cancelled"]
-    #: Lower-case technology name, e.g. php, python, react.
+    #: Lower-case technology name, e.g. php, python, react. At most 50 characters
+    #: (validation_sessions_source_technology_check).
     source_technology: str
+    #: Lower-case technology name, like source_technology. At most 50 characters
+    #: (validation_sessions_target_technology_check).
     target_technology: str
     created_at: AwareDatetime
     #: Soft delete: when the session was hidden; null for live sessions.
     deleted_at: AwareDatetime
-    #: Soft delete: who hid the session (a user id, or the cleanup job).
+    #: Soft delete: who hid the session (a user id, or the cleanup job). At most 200 characters.
     deleted_by: str
 
 
@@ -147,17 +152,21 @@ class Discrepancy(BaseModel):
 
     id: UUID
     result_id: UUID
-    #: snake_case code of the kind of difference, e.g. missing_field, type_mismatch.
+    #: snake_case code of the kind of difference, e.g. missing_field, type_mismatch. At most 64
+    #: characters (discrepancies_discrepancy_type_check).
     discrepancy_type: str
     #: critical, warning or info.
     severity: Literal["critical", "warning", "info"]
+    #: What differs, in prose. 1 to 10000 characters (discrepancies_description_check).
     description: str
-    #: The component (screen, endpoint, module) where the difference was found.
+    #: The component (screen, endpoint, module) where the difference was found. At most 500
+    #: characters.
     component: str | None
-    #: The element of the source system compared.
+    #: The element of the source system compared. At most 2000 characters.
     source_element: str | None
-    #: The element of the target system compared.
+    #: The element of the target system compared. At most 2000 characters.
     target_element: str | None
+    #: How to fix the difference, if the validator suggests it. At most 10000 characters.
     recommendation: str | None
     #: The validator's confidence in the finding, from 0 to 1.
     confidence: Numeric | None
@@ -232,15 +241,19 @@ class Session(BaseModel):
     """A row of create_session, get_session_by_id, get_session_by_request_id, get_session_for_user, list_sessions_by_owner, list_sessions_search, update_session_cancelled, update_session_completed, update_session_failed, update_session_restored, update_session_started."""
 
     id: UUID
-    #: Chosen by the caller; unique, so a retried request finds its session.
+    #: Chosen by the caller; unique, so a retried request finds its session. 1 to 200 characters
+    #: (validation_sessions_request_id_check).
     request_id: str
-    #: The owner's identity as the API authenticates it (opaque text; the system keeps no user
-    #: table).
-    owner_id: str
+    #: The owner's user id: the datalayer.user_id of the transactions acting for them (row-level
+    #: security compares it with core.current_user_id()).
+    owner_id: UUID
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
     status: Literal["pending", "processing", "completed", "failed", "cancelled"]
-    #: Lower-case technology name, e.g. php, python, react.
+    #: Lower-case technology name, e.g. php, python, react. At most 50 characters
+    #: (validation_sessions_source_technology_check).
     source_technology: str
+    #: Lower-case technology name, like source_technology. At most 50 characters
+    #: (validation_sessions_target_technology_check).
     target_technology: str
     #: What is compared: full_system, ui_layout, backend_functionality, data_structure,
     #: api_endpoints, business_logic or behavioral_validation.
@@ -259,7 +272,7 @@ class Session(BaseModel):
     response_data: JsonValue | None
     #: Caller metadata (client, tenant, tags) as a JSON object.
     user_context: JsonValue
-    #: Why the session failed; set exactly when status is failed.
+    #: Why the session failed; set exactly when status is failed. At most 10000 characters.
     error_message: str | None
     #: When processing began; null while pending (and for a session cancelled before it started).
     started_at: AwareDatetime | None
@@ -295,7 +308,7 @@ class SessionDeletion(BaseModel):
     id: UUID
     #: Soft delete: when the session was hidden; null for live sessions.
     deleted_at: AwareDatetime
-    #: Soft delete: who hid the session (a user id, or the cleanup job).
+    #: Soft delete: who hid the session (a user id, or the cleanup job). At most 200 characters.
     deleted_by: str
 
 
@@ -310,15 +323,19 @@ class SessionExport(BaseModel):
     """A row of list_sessions_for_export."""
 
     id: UUID
-    #: Chosen by the caller; unique, so a retried request finds its session.
+    #: Chosen by the caller; unique, so a retried request finds its session. 1 to 200 characters
+    #: (validation_sessions_request_id_check).
     request_id: str
-    #: The owner's identity as the API authenticates it (opaque text; the system keeps no user
-    #: table).
-    owner_id: str
+    #: The owner's user id: the datalayer.user_id of the transactions acting for them (row-level
+    #: security compares it with core.current_user_id()).
+    owner_id: UUID
     #: pending -> processing -> completed | failed; pending or processing -> cancelled.
     status: Literal["pending", "processing", "completed", "failed", "cancelled"]
-    #: Lower-case technology name, e.g. php, python, react.
+    #: Lower-case technology name, e.g. php, python, react. At most 50 characters
+    #: (validation_sessions_source_technology_check).
     source_technology: str
+    #: Lower-case technology name, like source_technology. At most 50 characters
+    #: (validation_sessions_target_technology_check).
     target_technology: str
     #: What is compared: full_system, ui_layout, backend_functionality, data_structure,
     #: api_endpoints, business_logic or behavioral_validation.
@@ -337,7 +354,7 @@ class SessionExport(BaseModel):
     response_data: JsonValue | None
     #: Caller metadata (client, tenant, tags) as a JSON object.
     user_context: JsonValue
-    #: Why the session failed; set exactly when status is failed.
+    #: Why the session failed; set exactly when status is failed. At most 10000 characters.
     error_message: str | None
     #: When processing began; null while pending (and for a session cancelled before it started).
     started_at: AwareDatetime | None
@@ -383,6 +400,7 @@ class SessionLog(BaseModel):
     session_id: UUID
     #: debug, info, warning or error.
     level: Literal["debug", "info", "warning", "error"]
+    #: The log line. 1 to 10000 characters (session_logs_message_check).
     message: str
     #: Structured context of the line (a JSON object), if any.
     details: JsonValue | None
@@ -406,11 +424,11 @@ class SessionShare(BaseModel):
 
     id: UUID
     session_id: UUID
-    #: The identity given access (same namespace as validation_sessions.owner_id).
-    grantee_id: str
+    #: The user given access (a user id, like validation_sessions.owner_id).
+    grantee_id: UUID
     #: read, or write (which includes read).
     permission: Literal["read", "write"]
-    #: Who granted the access.
+    #: Who granted the access. 1 to 200 characters (session_shares_granted_by_check).
     granted_by: str
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -448,8 +466,11 @@ _SessionStatusCount_LIST: TypeAdapter[list[SessionStatusCount]] = TypeAdapter(
 class SuccessRate(BaseModel):
     """A row of list_success_rates_by_technology."""
 
-    #: Lower-case technology name, e.g. php, python, react.
+    #: Lower-case technology name, e.g. php, python, react. At most 50 characters
+    #: (validation_sessions_source_technology_check).
     source_technology: str
+    #: Lower-case technology name, like source_technology. At most 50 characters
+    #: (validation_sessions_target_technology_check).
     target_technology: str
     finished_sessions: int
     completed_sessions: int
@@ -476,7 +497,9 @@ class ValidationMetric(BaseModel):
     id: UUID
     #: The UTC day the sessions were created.
     metric_date: date
+    #: The technology pair's source, as in validation_sessions. At most 50 characters.
     source_technology: str
+    #: The technology pair's target, as in validation_sessions. At most 50 characters.
     target_technology: str
     #: Live (not soft-deleted) sessions created that day for the pair.
     total_sessions: int
@@ -523,6 +546,8 @@ class ValidationResult(BaseModel):
     overall_status: Literal["approved", "approved_with_warnings", "rejected", "error"]
     #: How faithfully the target reproduces the source, from 0 (not at all) to 1 (exactly).
     fidelity_score: Numeric
+    #: What the comparison found, in prose. 1 to 20000 characters
+    #: (validation_results_summary_check).
     summary: str
     #: Duration of the comparison in milliseconds.
     execution_time_ms: int
@@ -546,7 +571,7 @@ _QUERIES = load("validation")
 _count_sessions_search = checked(
     _QUERIES,
     "count_sessions_search",
-    "a88a869556e81c654f3a4fa1df5792261f44f2707e0b289b61927875e1ae4b5b",
+    "f3ab2342f2f91f9ea9124b25b5eceb11d70b8359da7821c4c84991757323c796",
 )
 _count_sessions_to_clean_up = checked(
     _QUERIES,
@@ -669,7 +694,7 @@ _list_sessions_for_export = checked(
 _list_sessions_search = checked(
     _QUERIES,
     "list_sessions_search",
-    "fd79c918eed3454be26dd70db54d825000a2b81f210feb599229665e0bdf4515",
+    "2cf5570e6e7e9387aad9a33ea03f6ed19a4be852909a866584aff06cd91c497e",
 )
 _list_success_rates_by_technology = checked(
     _QUERIES,
@@ -739,8 +764,8 @@ async def count_sessions_search(
     target_technology: str | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
-    owner_id: str | None = None,
-    visible_to: str | None = None,
+    owner_id: UUID | None = None,
+    visible_to: UUID | None = None,
 ) -> int:
     """How many live sessions match the filters of list_sessions_search (the same WHERE clause)."""
     value = await _count_sessions_search.fetchval_args(
@@ -834,7 +859,7 @@ async def create_session(
     conn: Connection,
     *,
     request_id: str,
-    owner_id: str,
+    owner_id: UUID,
     source_technology: str,
     target_technology: str,
     scope: str,
@@ -893,7 +918,7 @@ async def create_validation_result(
 
 
 @stateless
-async def delete_session_share(conn: Connection, *, session_id: UUID, grantee_id: str) -> int:
+async def delete_session_share(conn: Connection, *, session_id: UUID, grantee_id: UUID) -> int:
     """Revokes a user's access to a session; returns the number of shares removed (0 or 1)."""
     return await _delete_session_share.execute_args(conn, (session_id, grantee_id))
 
@@ -911,7 +936,7 @@ async def delete_sessions_purged_batch(
 
 @stateless
 async def exists_session_access(
-    conn: Connection, *, session_id: UUID, user_id: str, write: bool
+    conn: Connection, *, session_id: UUID, user_id: UUID, write: bool
 ) -> bool:
     """Whether user_id may read (write false) or write (write true) the live session: its owner may
     do both, a read share allows reading, a write share both.
@@ -950,7 +975,7 @@ async def get_session_by_request_id(conn: Connection, *, request_id: str) -> Ses
 
 @stateless
 async def get_session_for_user(
-    conn: Connection, *, session_id: UUID, user_id: str
+    conn: Connection, *, session_id: UUID, user_id: UUID
 ) -> Session | None:
     """The live session if user_id owns it or it is shared with them (read or write), else none."""
     row = await _get_session_for_user.fetchrow_args(conn, (session_id, user_id))
@@ -1033,7 +1058,7 @@ async def list_session_status_counts(conn: Connection) -> list[SessionStatusCoun
 async def list_sessions_by_owner(
     conn: Connection,
     *,
-    owner_id: str,
+    owner_id: UUID,
     before_created_at: datetime | None = None,
     before_id: UUID | None = None,
     max_rows: int = 100,
@@ -1083,8 +1108,8 @@ async def list_sessions_search(
     target_technology: str | None = None,
     created_from: datetime | None = None,
     created_to: datetime | None = None,
-    owner_id: str | None = None,
-    visible_to: str | None = None,
+    owner_id: UUID | None = None,
+    visible_to: UUID | None = None,
     sort_by: str,
     descending: bool,
     page_size: int,
@@ -1214,7 +1239,7 @@ async def update_validation_metrics(conn: Connection, *, from_day: date, to_day:
 
 @stateless
 async def upsert_session_share(
-    conn: Connection, *, session_id: UUID, grantee_id: str, permission: str, granted_by: str
+    conn: Connection, *, session_id: UUID, grantee_id: UUID, permission: str, granted_by: str
 ) -> SessionShare:
     """Grants (or changes) a user's read or write access to a session; returns the share."""
     row = await _upsert_session_share.fetchrow_args(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Final, Literal, get_args
+from uuid import UUID
 
 from pydantic import BaseModel
 
@@ -42,8 +43,8 @@ class SessionFilter(BaseModel):
     """Inclusive lower bound of ``created_at``."""
     created_to: datetime | None = None
     """Exclusive upper bound of ``created_at``."""
-    owner_id: str | None = None
-    visible_to: str | None = None
+    owner_id: UUID | None = None
+    visible_to: UUID | None = None
     """Sessions owned by, or shared with, this user."""
 
 

@@ -11,8 +11,8 @@
 -- @param target_technology: str | None
 -- @param created_from: datetime | None
 -- @param created_to: datetime | None
--- @param owner_id: str | None
--- @param visible_to: str | None
+-- @param owner_id: UUID | None
+-- @param visible_to: UUID | None
 SELECT s.id, s.request_id, s.owner_id, s.status, s.source_technology, s.target_technology, s.scope, s.request_data, s.response_data, s.user_context, s.error_message, s.started_at, s.finished_at, s.created_at, s.updated_at
 FROM validation.validation_sessions AS s
 WHERE s.deleted_at IS NULL
@@ -21,15 +21,15 @@ WHERE s.deleted_at IS NULL
     AND (:target_technology::text IS NULL OR s.target_technology = :target_technology::text)
     AND (:created_from::timestamptz IS NULL OR s.created_at >= :created_from::timestamptz)
     AND (:created_to::timestamptz IS NULL OR s.created_at < :created_to::timestamptz)
-    AND (:owner_id::text IS NULL OR s.owner_id = :owner_id::text)
+    AND (:owner_id::uuid IS NULL OR s.owner_id = :owner_id::uuid)
     AND (
-        :visible_to::text IS NULL
-        OR s.owner_id = :visible_to::text
+        :visible_to::uuid IS NULL
+        OR s.owner_id = :visible_to::uuid
         OR EXISTS (
             SELECT 1
             FROM validation.session_shares AS sh
             WHERE sh.session_id = s.id
-                AND sh.grantee_id = :visible_to::text
+                AND sh.grantee_id = :visible_to::uuid
         )
     )
 ORDER BY
@@ -45,8 +45,8 @@ ORDER BY
     CASE WHEN :sort_by::text = 'source_technology' AND :descending::boolean THEN s.source_technology END COLLATE "C" DESC,
     CASE WHEN :sort_by::text = 'target_technology' AND NOT :descending::boolean THEN s.target_technology END COLLATE "C" ASC,
     CASE WHEN :sort_by::text = 'target_technology' AND :descending::boolean THEN s.target_technology END COLLATE "C" DESC,
-    CASE WHEN :sort_by::text = 'owner_id' AND NOT :descending::boolean THEN s.owner_id END COLLATE "C" ASC,
-    CASE WHEN :sort_by::text = 'owner_id' AND :descending::boolean THEN s.owner_id END COLLATE "C" DESC,
+    CASE WHEN :sort_by::text = 'owner_id' AND NOT :descending::boolean THEN s.owner_id END ASC,
+    CASE WHEN :sort_by::text = 'owner_id' AND :descending::boolean THEN s.owner_id END DESC,
     CASE WHEN NOT :descending::boolean THEN s.id END ASC,
     CASE WHEN :descending::boolean THEN s.id END DESC
 LIMIT :page_size::int
@@ -59,8 +59,8 @@ OFFSET :page_offset::int;
 -- @param target_technology: str | None
 -- @param created_from: datetime | None
 -- @param created_to: datetime | None
--- @param owner_id: str | None
--- @param visible_to: str | None
+-- @param owner_id: UUID | None
+-- @param visible_to: UUID | None
 SELECT count(*)::int
 FROM validation.validation_sessions AS s
 WHERE s.deleted_at IS NULL
@@ -69,14 +69,14 @@ WHERE s.deleted_at IS NULL
     AND (:target_technology::text IS NULL OR s.target_technology = :target_technology::text)
     AND (:created_from::timestamptz IS NULL OR s.created_at >= :created_from::timestamptz)
     AND (:created_to::timestamptz IS NULL OR s.created_at < :created_to::timestamptz)
-    AND (:owner_id::text IS NULL OR s.owner_id = :owner_id::text)
+    AND (:owner_id::uuid IS NULL OR s.owner_id = :owner_id::uuid)
     AND (
-        :visible_to::text IS NULL
-        OR s.owner_id = :visible_to::text
+        :visible_to::uuid IS NULL
+        OR s.owner_id = :visible_to::uuid
         OR EXISTS (
             SELECT 1
             FROM validation.session_shares AS sh
             WHERE sh.session_id = s.id
-                AND sh.grantee_id = :visible_to::text
+                AND sh.grantee_id = :visible_to::uuid
         )
     );

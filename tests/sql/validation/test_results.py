@@ -9,13 +9,13 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
-from validation_support import finish_session, make_discrepancy, make_result, make_session
+from validation_support import ALICE, finish_session, make_discrepancy, make_result, make_session
 
 from datalayer import Database, errors, validation
 
 
 async def test_result_with_discrepancies(vdb: Database) -> None:
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         session = await finish_session(conn, (await make_session(conn)).id, "completed")
         assert (
             await validation.get_validation_result_by_session(conn, session_id=session.id) is None
@@ -38,7 +38,7 @@ async def test_result_with_discrepancies(vdb: Database) -> None:
 
 async def test_behavioral_test_results(vdb: Database) -> None:
     start = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         session = await make_session(conn)
         assert (
             await validation.list_behavioral_test_results_by_session(conn, session_id=session.id)
@@ -89,6 +89,12 @@ async def test_behavioral_test_results(vdb: Database) -> None:
             "validation_results_overall_status_check",
         ),
         ({"summary": "  "}, errors.CheckViolation, "validation_results_summary_check"),
+        ({"summary": "s" * 20001}, errors.CheckViolation, "validation_results_summary_check"),
+        (
+            {"fidelity_score": Decimal("NaN")},
+            errors.CheckViolation,
+            "validation_results_fidelity_score_check",
+        ),
         (
             {"execution_time_ms": -1},
             errors.CheckViolation,
@@ -98,9 +104,13 @@ async def test_behavioral_test_results(vdb: Database) -> None:
     ],
 )
 async def test_result_constraints(
-    vdb: Database, overrides: dict[str, Any], error: type[errors.IntegrityError], constraint: str
+    vdb: Database,
+    owner_db: Database,
+    overrides: dict[str, Any],
+    error: type[errors.IntegrityError],
+    constraint: str,
 ) -> None:
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         session = await make_session(conn)
     fields: dict[str, Any] = {
         "session_id": session.id,
@@ -110,19 +120,21 @@ async def test_result_constraints(
         "execution_time_ms": 10,
     }
     fields.update(overrides)
+    # a missing session: the owner's side (as validation_app, row-level security refuses first)
+    target = owner_db if error is errors.ForeignKeyViolation else vdb
     with pytest.raises(error) as info:
-        async with vdb.transaction() as conn:
+        async with target.transaction(user_id=ALICE) as conn:
             await validation.create_validation_result(conn, **fields)
     assert info.value.constraint == constraint
     assert info.value.table == "validation_results"
 
 
 async def test_one_result_per_session(vdb: Database) -> None:
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         session = await make_session(conn)
         await make_result(conn, session.id)
     with pytest.raises(errors.UniqueViolation) as info:
-        async with vdb.transaction() as conn:
+        async with vdb.transaction(user_id=ALICE) as conn:
             await make_result(conn, session.id)
     assert info.value.constraint == "validation_results_session_id_key"
     assert "already has a result" in info.value.message
@@ -139,16 +151,37 @@ async def test_one_result_per_session(vdb: Database) -> None:
         ),
         ({"description": ""}, errors.CheckViolation, "discrepancies_description_check"),
         ({"confidence": Decimal("2")}, errors.CheckViolation, "discrepancies_confidence_check"),
+        ({"component": "c" * 501}, errors.CheckViolation, "discrepancies_component_length_check"),
+        (
+            {"source_element": "s" * 2001},
+            errors.CheckViolation,
+            "discrepancies_source_element_length_check",
+        ),
+        (
+            {"target_element": "t" * 2001},
+            errors.CheckViolation,
+            "discrepancies_target_element_length_check",
+        ),
+        (
+            {"recommendation": "r" * 10001},
+            errors.CheckViolation,
+            "discrepancies_recommendation_length_check",
+        ),
         ({"result_id": uuid4()}, errors.ForeignKeyViolation, "discrepancies_result_id_fkey"),
     ],
 )
 async def test_discrepancy_constraints(
-    vdb: Database, overrides: dict[str, Any], error: type[errors.IntegrityError], constraint: str
+    vdb: Database,
+    owner_db: Database,
+    overrides: dict[str, Any],
+    error: type[errors.IntegrityError],
+    constraint: str,
 ) -> None:
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         result = await make_result(conn, (await make_session(conn)).id)
+    target = owner_db if error is errors.ForeignKeyViolation else vdb
     with pytest.raises(error) as info:
-        async with vdb.transaction() as conn:
+        async with target.transaction(user_id=ALICE) as conn:
             await make_discrepancy(conn, overrides.pop("result_id", result.id), **overrides)
     assert info.value.constraint == constraint
     assert info.value.table == "discrepancies"
@@ -171,6 +204,11 @@ async def test_discrepancy_constraints(
         ({"details": ["step"]}, errors.CheckViolation, "behavioral_test_results_details_check"),
         ({"status": "error"}, errors.CheckViolation, "behavioral_test_results_error_message_check"),
         (
+            {"status": "error", "error_message": "e" * 10001},
+            errors.CheckViolation,
+            "behavioral_test_results_error_message_length_check",
+        ),
+        (
             {"session_id": uuid4()},
             errors.ForeignKeyViolation,
             "behavioral_test_results_session_id_fkey",
@@ -178,9 +216,13 @@ async def test_discrepancy_constraints(
     ],
 )
 async def test_behavioral_test_constraints(
-    vdb: Database, overrides: dict[str, Any], error: type[errors.IntegrityError], constraint: str
+    vdb: Database,
+    owner_db: Database,
+    overrides: dict[str, Any],
+    error: type[errors.IntegrityError],
+    constraint: str,
 ) -> None:
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         session = await make_session(conn)
     fields: dict[str, Any] = {
         "session_id": session.id,
@@ -192,8 +234,9 @@ async def test_behavioral_test_constraints(
         "error_message": None,
     }
     fields.update(overrides)
+    target = owner_db if error is errors.ForeignKeyViolation else vdb
     with pytest.raises(error) as info:
-        async with vdb.transaction() as conn:
+        async with target.transaction(user_id=ALICE) as conn:
             await validation.create_behavioral_test_result(conn, **fields)
     assert info.value.constraint == constraint
     assert info.value.table == "behavioral_test_results"

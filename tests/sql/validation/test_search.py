@@ -1,5 +1,7 @@
 """Session search against a Python reference on random data: every filter, every whitelisted sort
-column in both directions, pages and total counts; soft-deleted sessions never match."""
+column in both directions, pages and total counts; soft-deleted sessions never match. Searched as
+validation_readonly (every session) and as validation_app acting for one user (only the sessions
+that user owns or was given)."""
 
 from __future__ import annotations
 
@@ -8,12 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from validation_support import backdate, finish_session, make_session
+from validation_support import ALICE, backdate, finish_session, make_session, uid
 
 from datalayer import Database, errors, validation
 from datalayer.validation import SORT_COLUMNS, SessionFilter
 
-OWNERS = ["ann", "ben", "cat", "dan"]
+OWNERS = [uid("ann"), uid("ben"), uid("cat"), uid("dan")]
+EVE = uid("eve")
 SOURCES = ["php", "java", "cobol"]
 TARGETS = ["python", "go", "node.js"]
 STATUSES = ["pending", "processing", "completed", "failed", "cancelled"]
@@ -21,7 +24,7 @@ BASE = datetime(2026, 6, 1, tzinfo=UTC)
 
 
 def reference(
-    rows: list[dict[str, Any]], shares: set[tuple[Any, str]], f: SessionFilter
+    rows: list[dict[str, Any]], shares: set[tuple[Any, Any]], f: SessionFilter
 ) -> list[dict[str, Any]]:
     out = []
     for r in rows:
@@ -65,40 +68,48 @@ def random_filter(rng: random.Random) -> SessionFilter:
         created_from=maybe(start),
         created_to=maybe(start + timedelta(days=rng.randint(1, 30))),
         owner_id=maybe(rng.choice(OWNERS)),
-        visible_to=maybe(rng.choice([*OWNERS, "eve"])),
+        visible_to=maybe(rng.choice([*OWNERS, EVE])),
     )
 
 
-async def test_search_matches_the_reference_on_random_data(vdb: Database) -> None:
+async def test_search_matches_the_reference_on_random_data(
+    vdb: Database, owner_db: Database, readonly_db: Database
+) -> None:
     rng = random.Random(20261123)
-    async with vdb.transaction() as conn:
-        ids = []
-        for _ in range(150):
+    ids = []
+    owner_of = {}
+    for _ in range(150):
+        owner = rng.choice(OWNERS)
+        async with vdb.transaction(user_id=owner) as conn:
             session = await make_session(
                 conn,
-                owner_id=rng.choice(OWNERS),
+                owner_id=owner,
                 source_technology=rng.choice(SOURCES),
                 target_technology=rng.choice(TARGETS),
             )
             await finish_session(conn, session.id, rng.choice(STATUSES))
-            ids.append(session.id)
+        ids.append(session.id)
+        owner_of[session.id] = owner
+    shares = set()
+    for session_id in rng.sample(ids, 40):
+        grantee = rng.choice([*OWNERS, EVE])
+        async with vdb.transaction(user_id=owner_of[session_id]) as conn:
+            await validation.upsert_session_share(
+                conn, session_id=session_id, grantee_id=grantee, permission="read", granted_by="x"
+            )
+        shares.add((session_id, grantee))
+    for session_id in rng.sample(ids, 20):
+        async with vdb.transaction(user_id=owner_of[session_id]) as conn:
+            await validation.update_session_soft_deleted(
+                conn, session_id=session_id, deleted_by="tests"
+            )
+    async with owner_db.transaction() as conn:
         await backdate(
             conn,
             "validation_sessions",
             ids,
             [BASE + timedelta(minutes=rng.randint(0, 60 * 24 * 60)) for _ in ids],
         )
-        shares = set()
-        for session_id in rng.sample(ids, 40):
-            grantee = rng.choice([*OWNERS, "eve"])
-            await validation.upsert_session_share(
-                conn, session_id=session_id, grantee_id=grantee, permission="read", granted_by="x"
-            )
-            shares.add((session_id, grantee))
-        for session_id in rng.sample(ids, 20):
-            await validation.update_session_soft_deleted(
-                conn, session_id=session_id, deleted_by="tests"
-            )
         # Distinct updated_at values too, so that sorting by it is not all ties.
         await conn.execute(
             "UPDATE validation.validation_sessions SET updated_at = created_at + interval '1 hour'"
@@ -113,15 +124,21 @@ async def test_search_matches_the_reference_on_random_data(vdb: Database) -> Non
         ]
 
     checked_pages = 0
-    async with vdb.transaction(isolation="repeatable_read", readonly=True) as conn:
-        for i in range(80):
-            f = SessionFilter() if i == 0 else random_filter(rng)
-            column = sorted(SORT_COLUMNS)[i % len(SORT_COLUMNS)]
-            descending = rng.random() < 0.5
-            page_size = rng.choice([1, 7, 25, 200])
-            expected = ordered(reference(rows, shares, f), column, descending)
-            pages = max(1, -(-len(expected) // page_size))
-            page = rng.randint(1, pages + 1)  # sometimes one past the end
+    for i in range(80):
+        f = SessionFilter() if i == 0 else random_filter(rng)
+        column = sorted(SORT_COLUMNS)[i % len(SORT_COLUMNS)]
+        descending = rng.random() < 0.5
+        page_size = rng.choice([1, 7, 25, 200])
+        # every other search runs as the service for one user, who sees what they own or were given
+        user = rng.choice([*OWNERS, EVE]) if i % 2 else None
+        visible = rows if user is None else reference(rows, shares, SessionFilter(visible_to=user))
+        expected = ordered(reference(visible, shares, f), column, descending)
+        pages = max(1, -(-len(expected) // page_size))
+        page = rng.randint(1, pages + 1)  # sometimes one past the end
+        database = readonly_db if user is None else vdb
+        async with database.transaction(
+            isolation="repeatable_read", readonly=True, user_id=user
+        ) as conn:
             got = await validation.search_sessions(
                 conn,
                 f,
@@ -130,17 +147,17 @@ async def test_search_matches_the_reference_on_random_data(vdb: Database) -> Non
                 page=page,
                 page_size=page_size,  # type: ignore[arg-type]
             )
-            want = expected[(page - 1) * page_size : page * page_size]
-            assert got.total == len(expected), (f, column)
-            assert [s.id for s in got.items] == [r["id"] for r in want], (f, column, descending)
-            assert got.pages == -(-len(expected) // page_size)
-            checked_pages += bool(want)
-    assert checked_pages > 40  # most random searches found something to compare
+        want = expected[(page - 1) * page_size : page * page_size]
+        assert got.total == len(expected), (f, column, user)
+        assert [s.id for s in got.items] == [r["id"] for r in want], (f, column, descending, user)
+        assert got.pages == -(-len(expected) // page_size)
+        checked_pages += bool(want)
+    assert checked_pages > 30  # most random searches found something to compare
     assert len(reference(rows, shares, SessionFilter())) == 130
 
 
 async def test_empty_search_and_empty_statuses(vdb: Database) -> None:
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         empty = await validation.search_sessions(conn)
         assert empty.items == [] and empty.total == 0 and empty.pages == 0
         await make_session(conn)
@@ -163,7 +180,7 @@ async def test_empty_search_and_empty_statuses(vdb: Database) -> None:
 async def test_unknown_sort_columns_and_bad_pages_are_refused(
     vdb: Database, kwargs: dict[str, Any]
 ) -> None:
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         with pytest.raises(errors.QueryParameterError):
             await validation.search_sessions(conn, **kwargs)
         assert (

@@ -10,7 +10,14 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from validation_support import backdate, finish_session, make_discrepancy, make_result, make_session
+from validation_support import (
+    ALICE,
+    backdate,
+    finish_session,
+    make_discrepancy,
+    make_result,
+    make_session,
+)
 
 from datalayer import Database, errors, validation
 
@@ -19,12 +26,14 @@ STATUSES = ["pending", "processing", "completed", "failed", "cancelled"]
 BASE = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
 
 
-async def _random_history(vdb: Database, seed: int) -> dict[str, list[dict[str, object]]]:
+async def _random_history(
+    vdb: Database, owner_db: Database, seed: int
+) -> dict[str, list[dict[str, object]]]:
     rng = random.Random(seed)
     sessions: list[dict[str, object]] = []
     discrepancies: list[dict[str, object]] = []
-    async with vdb.transaction() as conn:
-        session_ids, session_days, disc_ids, disc_days = [], [], [], []
+    session_ids, session_days, disc_ids, disc_days = [], [], [], []
+    async with vdb.transaction(user_id=ALICE) as conn:
         for _ in range(60):
             source, target = rng.choice(PAIRS)
             s = await make_session(conn, source_technology=source, target_technology=target)
@@ -70,16 +79,19 @@ async def _random_history(vdb: Database, seed: int) -> dict[str, list[dict[str, 
             if deleted:
                 await validation.update_session_soft_deleted(conn, session_id=s.id, deleted_by="t")
             sessions.append(row)
+    async with owner_db.transaction() as conn:
         await backdate(conn, "validation_sessions", session_ids, session_days)
         await backdate(conn, "discrepancies", disc_ids, disc_days)
     return {"sessions": sessions, "discrepancies": discrepancies}
 
 
-async def test_statistics_match_the_reference(vdb: Database) -> None:
-    data = await _random_history(vdb, 7)
+async def test_statistics_match_the_reference(
+    vdb: Database, owner_db: Database, readonly_db: Database
+) -> None:
+    data = await _random_history(vdb, owner_db, 7)
     live = [s for s in data["sessions"] if not s["deleted"]]
     since = BASE + timedelta(days=7)
-    async with vdb.transaction() as conn:
+    async with readonly_db.transaction() as conn:
         trends = await validation.list_discrepancy_trends(
             conn, created_from=BASE, created_to=BASE + timedelta(days=35)
         )
@@ -137,11 +149,13 @@ async def test_statistics_match_the_reference(vdb: Database) -> None:
         assert stats.approved == sum(s.get("overall") == "approved" for s in scored)
 
 
-async def test_metrics_refresh_matches_the_reference(vdb: Database) -> None:
-    data = await _random_history(vdb, 11)
+async def test_metrics_refresh_matches_the_reference(
+    vdb: Database, owner_db: Database, worker_db: Database
+) -> None:
+    data = await _random_history(vdb, owner_db, 11)
     live = [s for s in data["sessions"] if not s["deleted"]]
     first, last = BASE.date(), (BASE + timedelta(days=27)).date()
-    async with vdb.transaction() as conn:
+    async with worker_db.transaction() as conn:
         assert await validation.list_validation_metrics(conn, from_day=first, to_day=last) == []
         written = await validation.update_validation_metrics(conn, from_day=first, to_day=last)
         metrics = await validation.list_validation_metrics(conn, from_day=first, to_day=last)
@@ -176,12 +190,13 @@ async def test_metrics_refresh_matches_the_reference(vdb: Database) -> None:
     # Soft-deleting every session of one day and refreshing again removes that day's rows; other
     # days are untouched; a range without sessions writes nothing.
     day = next(iter(want))[0]
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         for s in live:
             if s["created_at"].date() == day:  # type: ignore[attr-defined]
                 await validation.update_session_soft_deleted(
                     conn, session_id=s["id"], deleted_by="t"
                 )  # type: ignore[arg-type]
+    async with worker_db.transaction() as conn:
         await validation.update_validation_metrics(conn, from_day=day, to_day=day)
         after = await validation.list_validation_metrics(conn, from_day=first, to_day=last)
         assert {m.metric_date for m in after} == {k[0] for k in want} - {day}
@@ -193,17 +208,17 @@ async def test_metrics_refresh_matches_the_reference(vdb: Database) -> None:
         )
 
 
-async def test_metrics_refresh_refuses_a_reversed_range(vdb: Database) -> None:
+async def test_metrics_refresh_refuses_a_reversed_range(worker_db: Database) -> None:
     with pytest.raises(errors.DataError) as info:
-        async with vdb.transaction() as conn:
+        async with worker_db.transaction() as conn:
             await validation.update_validation_metrics(
                 conn, from_day=date(2026, 2, 1), to_day=date(2026, 1, 1)
             )
     assert info.value.sqlstate == "22023"
 
 
-async def test_statistics_on_an_empty_schema(vdb: Database) -> None:
-    async with vdb.transaction() as conn:
+async def test_statistics_on_an_empty_schema(readonly_db: Database) -> None:
+    async with readonly_db.transaction() as conn:
         assert await validation.list_session_status_counts(conn) == []
         assert await validation.list_success_rates_by_technology(conn, created_from=None) == []
         stats = await validation.get_result_statistics(conn, created_from=None)

@@ -13,7 +13,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from validation_support import backdate, finish_session, make_discrepancy, make_result, make_session
+from validation_support import (
+    ALICE,
+    BOB,
+    app_url,
+    backdate,
+    finish_session,
+    make_discrepancy,
+    make_result,
+    make_session,
+)
 
 from datalayer import Database, validation
 from datalayer.cli import main
@@ -24,20 +33,14 @@ async def run_cli(*argv: str) -> int:
 
 
 async def test_cleanup_soft_deletes_old_sessions_then_purge_removes_expired(
-    vdb: Database, database_url: str, capsys: pytest.CaptureFixture[str]
+    vdb: Database, owner_db: Database, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     now = datetime.now(UTC)
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         old = [await make_session(conn) for _ in range(12)]
         expired = [await make_session(conn) for _ in range(5)]
         recently_deleted = [await make_session(conn) for _ in range(3)]
         recent = [await make_session(conn) for _ in range(10)]
-        await backdate(
-            conn,
-            "validation_sessions",
-            [s.id for s in old + expired],
-            [now - timedelta(days=100)] * 17,
-        )
         # An expired session with everything hanging off it, to see the purge cascade.
         await finish_session(conn, expired[0].id, "completed")
         result = await make_result(conn, expired[0].id)
@@ -46,7 +49,14 @@ async def test_cleanup_soft_deletes_old_sessions_then_purge_removes_expired(
             conn, session_id=expired[0].id, level="info", message="x", details=None
         )
         await validation.upsert_session_share(
-            conn, session_id=expired[0].id, grantee_id="bob", permission="read", granted_by="a"
+            conn, session_id=expired[0].id, grantee_id=BOB, permission="read", granted_by="a"
+        )
+    async with owner_db.transaction() as conn:
+        await backdate(
+            conn,
+            "validation_sessions",
+            [s.id for s in old + expired],
+            [now - timedelta(days=100)] * 17,
         )
         await conn.execute(
             "UPDATE validation.validation_sessions SET deleted_at = now() - $2::interval,"
@@ -61,14 +71,15 @@ async def test_cleanup_soft_deletes_old_sessions_then_purge_removes_expired(
             timedelta(days=2),
         )
 
-    url = ["--database-url", database_url]
+    # the cleanup runs as the worker, across users
+    url = ["--database-url", app_url(database_url, kind="worker")]
     assert (
         await run_cli("validation", "cleanup", "--days-old", "90", "--batch-size", "5", *url) == 0
     )
     out, err = capsys.readouterr()
     assert "soft-deleted 12 sessions" in out
     assert "soft-deleting [" in err and "12/12" in err
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         page = await validation.search_sessions(conn, page_size=100)
         assert {s.id for s in page.items} == {s.id for s in recent} and page.total == 10
         deleted = await validation.list_sessions_deleted(
@@ -92,7 +103,7 @@ async def test_cleanup_soft_deletes_old_sessions_then_purge_removes_expired(
     out, err = capsys.readouterr()
     assert "soft-deleted 0 sessions" in out and "purged 5 sessions" in out
     assert "5/5" in err
-    async with vdb.transaction() as conn:
+    async with owner_db.transaction() as conn:
         counts = await conn.fetchrow(
             "SELECT (SELECT count(*) FROM validation.validation_sessions) AS sessions,"
             " (SELECT count(*) FROM validation.validation_results) AS results,"
@@ -107,6 +118,7 @@ async def test_cleanup_soft_deletes_old_sessions_then_purge_removes_expired(
             "logs": 0,
             "shares": 0,
         }
+    async with vdb.transaction(user_id=ALICE) as conn:
         # What is left soft-deleted is still restorable.
         assert await validation.update_session_restored(conn, session_id=old[0].id) is not None
         assert await validation.update_session_restored(conn, session_id=expired[1].id) is None
@@ -117,9 +129,13 @@ async def test_cleanup_soft_deletes_old_sessions_then_purge_removes_expired(
 
 
 async def test_export_jsonl_and_csv_with_since(
-    vdb: Database, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    vdb: Database,
+    owner_db: Database,
+    database_url: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         old = await make_session(conn, request_id="old")
         done = await finish_session(
             conn, (await make_session(conn, request_id="done")).id, "completed"
@@ -128,10 +144,12 @@ async def test_export_jsonl_and_csv_with_since(
         await make_session(conn, request_id="pending", request_data={"quote": 'a "b", c\nd'})
         hidden = await make_session(conn, request_id="hidden")
         await validation.update_session_soft_deleted(conn, session_id=hidden.id, deleted_by="x")
+    async with owner_db.transaction() as conn:
         await backdate(conn, "validation_sessions", [old.id], [datetime(2025, 1, 1, tzinfo=UTC)])
 
     jsonl = tmp_path / "out.jsonl"
-    url = ["--database-url", database_url]
+    # the export is a report: the read-only role, across users
+    url = ["--database-url", app_url(database_url, kind="readonly")]
     assert await run_cli("validation", "export", "--output", str(jsonl), *url) == 0
     assert "exported 3 sessions" in capsys.readouterr().err
     rows = [json.loads(line) for line in jsonl.read_text().splitlines()]
@@ -157,13 +175,14 @@ async def test_export_jsonl_and_csv_with_since(
 async def test_stats_command(
     vdb: Database, database_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    async with vdb.transaction() as conn:
+    async with vdb.transaction(user_id=ALICE) as conn:
         done = await finish_session(conn, (await make_session(conn)).id, "completed")
         result = await make_result(conn, done.id, fidelity="0.5000")
         await make_discrepancy(conn, result.id, "critical")
         await finish_session(conn, (await make_session(conn)).id, "failed")
         await make_session(conn)
-    assert await run_cli("validation", "stats", "--days", "7", "--database-url", database_url) == 0
+    worker_url = app_url(database_url, kind="worker")  # refreshes the metrics, reads across users
+    assert await run_cli("validation", "stats", "--days", "7", "--database-url", worker_url) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["sessions_by_status"] == {"completed": 1, "failed": 1, "pending": 1}
     assert report["metrics_rows_refreshed"] == 1
@@ -199,9 +218,9 @@ _MEASURE = textwrap.dedent(
 
 @pytest.mark.slow
 async def test_export_of_200k_sessions_stays_in_bounded_memory(
-    vdb: Database, database_url: str, tmp_path: Path
+    owner_db: Database, database_url: str, tmp_path: Path
 ) -> None:
-    async with vdb.transaction() as conn:
+    async with owner_db.transaction() as conn:
         # Bulk test data: triggers off for this load only (no audit rows, no transition checks).
         await conn.execute("SET LOCAL session_replication_role = replica")
         await conn.execute(
@@ -209,7 +228,7 @@ async def test_export_of_200k_sessions_stays_in_bounded_memory(
             INSERT INTO validation.validation_sessions
                 (request_id, owner_id, source_technology, target_technology, scope, request_data,
                  user_context, created_at)
-            SELECT 'bulk-' || g, 'owner-' || (g % 50), 'php', 'python', 'full_system',
+            SELECT 'bulk-' || g, md5('owner-' || (g % 50))::uuid, 'php', 'python', 'full_system',
                    jsonb_build_object('files', jsonb_build_array('a.php', 'b.php', 'c.php'),
                                       'notes', repeat('x', 200), 'n', g),
                    '{"client": "bulk"}', now() - make_interval(secs => g)
@@ -229,7 +248,7 @@ async def test_export_of_200k_sessions_stays_in_bounded_memory(
             "-o",
             str(out),
             "--database-url",
-            database_url,
+            app_url(database_url, kind="readonly"),
         ],
         capture_output=True,
         text=True,

@@ -1,5 +1,6 @@
-"""Helpers for the validation tests: sessions made through the typed functions, moved through
-their lifecycle, and back-dated with plain SQL where a test needs old rows."""
+"""Helpers for the validation tests: users, sessions made through the typed functions, moved
+through their lifecycle, and back-dated with plain SQL where a test needs old rows (on the
+owner's connection: the application role may not change created_at)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import itertools
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from uuid import UUID
+from urllib.parse import urlsplit, urlunsplit
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from datalayer import validation
 from datalayer.queries import Connection
@@ -15,11 +17,28 @@ from datalayer.queries import Connection
 _numbers = itertools.count(1)
 
 
+def uid(name: str) -> UUID:
+    """A user id that reads as a name in the tests."""
+    return uuid5(NAMESPACE_URL, f"validation-tests:{name}")
+
+
+def app_url(database_url: str, app: str = "validation", kind: str = "app") -> str:
+    """The URL of the harness's login for ``<app>_<kind>`` (tests/conftest.py creates the logins;
+    its ``app_url`` is not importable from here, conftest modules share one module name)."""
+    parts = urlsplit(database_url)
+    netloc = f"{app}_{kind}_test_login@{parts.hostname}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+ALICE = uid("alice")
+BOB = uid("bob")
+
+
 async def make_session(conn: Connection, **overrides: Any) -> validation.Session:
     n = next(_numbers)
     fields: dict[str, Any] = {
         "request_id": f"req-{n}",
-        "owner_id": "alice",
+        "owner_id": ALICE,
         "source_technology": "php",
         "target_technology": "python",
         "scope": "full_system",
