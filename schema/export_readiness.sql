@@ -27,6 +27,46 @@ CREATE SCHEMA export_readiness;
 
 COMMENT ON SCHEMA export_readiness IS 'ExportSathi: export-readiness reports, certifications, generated documents, 7-day action plans, chat, finance and logistics analyses.';
 
+--
+-- Name: login_by_email(text); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.login_by_email(p_email text) RETURNS TABLE(user_id uuid, password_hash text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT u.id, u.password_hash
+    FROM export_readiness.users AS u
+    WHERE pg_catalog.lower(u.email) = pg_catalog.lower(p_email)
+        AND u.is_active;
+$$;
+
+--
+-- Name: FUNCTION login_by_email(p_email text); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.login_by_email(p_email text) IS 'Sign-in, before the user is known: the id and password hash of the active user with this email (any case), or no row. SECURITY DEFINER; EXECUTE for export_readiness_app.';
+
+--
+-- Name: sign_up(text, text, text, text, text, text, bytea, jsonb); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.sign_up(p_email text, p_password_hash text, p_company_name text, p_business_type text, p_company_size text, p_iec_code text, p_phone_encrypted bytea, p_profile jsonb, OUT id uuid, OUT email text, OUT company_name text, OUT business_type text, OUT company_size text, OUT iec_code text, OUT phone_encrypted bytea, OUT profile jsonb, OUT is_active boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone) RETURNS record
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    INSERT INTO export_readiness.users (email, password_hash, company_name, business_type, company_size, iec_code, phone_encrypted, profile)
+    VALUES (p_email, p_password_hash, p_company_name, p_business_type, p_company_size, p_iec_code, p_phone_encrypted, p_profile)
+    RETURNING users.id, users.email, users.company_name, users.business_type, users.company_size, users.iec_code,
+        users.phone_encrypted, users.profile, users.is_active, users.last_login_at, users.created_at, users.updated_at;
+$$;
+
+--
+-- Name: FUNCTION sign_up(p_email text, p_password_hash text, p_company_name text, p_business_type text, p_company_size text, p_iec_code text, p_phone_encrypted bytea, p_profile jsonb, OUT id uuid, OUT email text, OUT company_name text, OUT business_type text, OUT company_size text, OUT iec_code text, OUT phone_encrypted bytea, OUT profile jsonb, OUT is_active boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.sign_up(p_email text, p_password_hash text, p_company_name text, p_business_type text, p_company_size text, p_iec_code text, p_phone_encrypted bytea, p_profile jsonb, OUT id uuid, OUT email text, OUT company_name text, OUT business_type text, OUT company_size text, OUT iec_code text, OUT phone_encrypted bytea, OUT profile jsonb, OUT is_active boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone) IS 'Sign-up, before the user is known: inserts one user and returns it without the password hash. SECURITY DEFINER; EXECUTE for export_readiness_app.';
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -51,9 +91,12 @@ CREATE TABLE export_readiness.action_plan_progress (
     CONSTRAINT action_plan_progress_category_check CHECK ((category = ANY (ARRAY['registration'::text, 'certification'::text, 'documentation'::text, 'logistics'::text, 'finance'::text, 'compliance'::text, 'other'::text]))),
     CONSTRAINT action_plan_progress_completed_at_check CHECK ((completed = (completed_at IS NOT NULL))),
     CONSTRAINT action_plan_progress_day_number_check CHECK (((day_number >= 1) AND (day_number <= 7))),
+    CONSTRAINT action_plan_progress_task_description_length_check CHECK ((length(task_description) <= 2000)),
     CONSTRAINT action_plan_progress_task_id_check CHECK ((task_id ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
     CONSTRAINT action_plan_progress_task_title_check CHECK (((length(btrim(task_title)) >= 1) AND (length(btrim(task_title)) <= 300)))
 );
+
+ALTER TABLE ONLY export_readiness.action_plan_progress FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -71,7 +114,19 @@ COMMENT ON COLUMN export_readiness.action_plan_progress.day_number IS 'Day of th
 -- Name: COLUMN action_plan_progress.task_id; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.action_plan_progress.task_id IS 'The task''s id within the generated plan, e.g. apply-iec or gst-lut.';
+COMMENT ON COLUMN export_readiness.action_plan_progress.task_id IS 'The task''s id within the generated plan, e.g. apply-iec or gst-lut; at most 64 characters.';
+
+--
+-- Name: COLUMN action_plan_progress.task_title; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.action_plan_progress.task_title IS 'The task''s title; at most 300 characters, not blank.';
+
+--
+-- Name: COLUMN action_plan_progress.task_description; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.action_plan_progress.task_description IS 'What the task involves; at most 2000 characters.';
 
 --
 -- Name: COLUMN action_plan_progress.category; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -104,6 +159,12 @@ COMMENT ON CONSTRAINT action_plan_progress_completed_at_check ON export_readines
 COMMENT ON CONSTRAINT action_plan_progress_day_number_check ON export_readiness.action_plan_progress IS 'day_number must be between 1 and 7';
 
 --
+-- Name: CONSTRAINT action_plan_progress_task_description_length_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT action_plan_progress_task_description_length_check ON export_readiness.action_plan_progress IS 'task_description must have at most 2000 characters';
+
+--
 -- Name: CONSTRAINT action_plan_progress_task_id_check ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
@@ -128,7 +189,7 @@ CREATE TABLE export_readiness.certification_progress (
     status text DEFAULT 'not_started'::text NOT NULL,
     documents_completed jsonb DEFAULT '[]'::jsonb NOT NULL,
     notes text,
-    estimated_cost numeric(19,4),
+    estimated_cost numeric,
     started_at timestamp with time zone,
     completed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -138,9 +199,14 @@ CREATE TABLE export_readiness.certification_progress (
     CONSTRAINT certification_progress_completed_at_check CHECK (((status = 'completed'::text) = (completed_at IS NOT NULL))),
     CONSTRAINT certification_progress_documents_completed_check CHECK ((jsonb_typeof(documents_completed) = 'array'::text)),
     CONSTRAINT certification_progress_estimated_cost_check CHECK ((estimated_cost >= (0)::numeric)),
+    CONSTRAINT certification_progress_estimated_cost_finite_check CHECK ((estimated_cost <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT certification_progress_estimated_cost_scale_check CHECK (((estimated_cost = round(estimated_cost, 4)) AND (abs(estimated_cost) < '1000000000000000'::numeric))),
+    CONSTRAINT certification_progress_notes_length_check CHECK ((length(notes) <= 4000)),
     CONSTRAINT certification_progress_started_at_check CHECK (((status = 'not_started'::text) OR (started_at IS NOT NULL))),
     CONSTRAINT certification_progress_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'submitted'::text, 'completed'::text, 'rejected'::text])))
 );
+
+ALTER TABLE ONLY export_readiness.certification_progress FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -152,7 +218,13 @@ COMMENT ON TABLE export_readiness.certification_progress IS 'Progress on each ce
 -- Name: COLUMN certification_progress.certification_id; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.certification_progress.certification_id IS 'Stable slug of the certification, e.g. fda-food-facility, ce-marking, reach, bis, zed.';
+COMMENT ON COLUMN export_readiness.certification_progress.certification_id IS 'Stable slug of the certification, e.g. fda-food-facility, ce-marking, reach, bis, zed; at most 64 characters.';
+
+--
+-- Name: COLUMN certification_progress.certification_name; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.certification_name IS 'The certification''s name as shown to the user; at most 200 characters, not blank.';
 
 --
 -- Name: COLUMN certification_progress.status; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -167,10 +239,16 @@ COMMENT ON COLUMN export_readiness.certification_progress.status IS 'not_started
 COMMENT ON COLUMN export_readiness.certification_progress.documents_completed IS 'JSON array of the names of the documents already prepared for this certification.';
 
 --
+-- Name: COLUMN certification_progress.notes; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.certification_progress.notes IS 'The user''s notes on the certification; at most 4000 characters.';
+
+--
 -- Name: COLUMN certification_progress.estimated_cost; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.certification_progress.estimated_cost IS 'Estimated cost of the certification, in INR.';
+COMMENT ON COLUMN export_readiness.certification_progress.estimated_cost IS 'Estimated cost of the certification, in INR; at most 4 decimal places (refused, not rounded).';
 
 --
 -- Name: COLUMN certification_progress.started_at; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -215,6 +293,24 @@ COMMENT ON CONSTRAINT certification_progress_documents_completed_check ON export
 COMMENT ON CONSTRAINT certification_progress_estimated_cost_check ON export_readiness.certification_progress IS 'estimated_cost cannot be negative';
 
 --
+-- Name: CONSTRAINT certification_progress_estimated_cost_finite_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_estimated_cost_finite_check ON export_readiness.certification_progress IS 'estimated_cost must be a number (not NaN or infinite)';
+
+--
+-- Name: CONSTRAINT certification_progress_estimated_cost_scale_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_estimated_cost_scale_check ON export_readiness.certification_progress IS 'estimated_cost must have at most 4 decimal places and 15 digits before the point';
+
+--
+-- Name: CONSTRAINT certification_progress_notes_length_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT certification_progress_notes_length_check ON export_readiness.certification_progress IS 'notes must have at most 4000 characters';
+
+--
 -- Name: CONSTRAINT certification_progress_started_at_check ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
@@ -238,9 +334,12 @@ CREATE TABLE export_readiness.chat_messages (
     sources jsonb DEFAULT '[]'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
     CONSTRAINT chat_messages_content_encrypted_check CHECK ((octet_length(content_encrypted) > 0)),
+    CONSTRAINT chat_messages_content_encrypted_length_check CHECK ((octet_length(content_encrypted) <= 65536)),
     CONSTRAINT chat_messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'assistant'::text]))),
     CONSTRAINT chat_messages_sources_check CHECK (((jsonb_typeof(sources) = 'array'::text) AND (NOT jsonb_path_exists(sources, '$[*]?(@.type() != "object" || !(exists (@."source")))'::jsonpath)) AND ((role = 'assistant'::text) OR (sources = '[]'::jsonb))))
 );
+
+ALTER TABLE ONLY export_readiness.chat_messages FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -258,7 +357,7 @@ COMMENT ON COLUMN export_readiness.chat_messages.role IS 'user (a question) or a
 -- Name: COLUMN chat_messages.content_encrypted; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.chat_messages.content_encrypted IS 'Sensitive (Requirement 17.2: business details, buyers and prices in free text): the message text, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+COMMENT ON COLUMN export_readiness.chat_messages.content_encrypted IS 'Sensitive (Requirement 17.2: business details, buyers and prices in free text): the message text, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY); at most 65536 bytes (64 KiB) of ciphertext.';
 
 --
 -- Name: COLUMN chat_messages.sources; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -277,6 +376,12 @@ COMMENT ON COLUMN export_readiness.chat_messages.created_at IS 'When the message
 --
 
 COMMENT ON CONSTRAINT chat_messages_content_encrypted_check ON export_readiness.chat_messages IS 'content_encrypted cannot be empty';
+
+--
+-- Name: CONSTRAINT chat_messages_content_encrypted_length_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_messages_content_encrypted_length_check ON export_readiness.chat_messages IS 'content_encrypted must have at most 65536 bytes (64 KiB)';
 
 --
 -- Name: CONSTRAINT chat_messages_role_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -303,6 +408,8 @@ CREATE TABLE export_readiness.chat_sessions (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT chat_sessions_context_data_check CHECK ((jsonb_typeof(context_data) = 'object'::text))
 );
+
+ALTER TABLE ONLY export_readiness.chat_sessions FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -345,15 +452,19 @@ CREATE TABLE export_readiness.finance_analysis (
     rodtep_benefit_data jsonb NOT NULL,
     gst_refund_data jsonb NOT NULL,
     cash_flow_timeline jsonb DEFAULT '[]'::jsonb NOT NULL,
-    total_working_capital numeric(19,4) NOT NULL,
+    total_working_capital numeric NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT finance_analysis_cash_flow_timeline_check CHECK ((jsonb_typeof(cash_flow_timeline) = 'array'::text)),
     CONSTRAINT finance_analysis_gst_refund_data_check CHECK ((jsonb_typeof(gst_refund_data) = 'object'::text)),
     CONSTRAINT finance_analysis_rodtep_benefit_data_check CHECK ((jsonb_typeof(rodtep_benefit_data) = 'object'::text)),
     CONSTRAINT finance_analysis_total_working_capital_check CHECK ((total_working_capital >= (0)::numeric)),
+    CONSTRAINT finance_analysis_total_working_capital_finite_check CHECK ((total_working_capital <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT finance_analysis_total_working_capital_scale_check CHECK (((total_working_capital = round(total_working_capital, 4)) AND (abs(total_working_capital) < '1000000000000000'::numeric))),
     CONSTRAINT finance_analysis_working_capital_data_check CHECK ((jsonb_typeof(working_capital_data) = 'object'::text))
 );
+
+ALTER TABLE ONLY export_readiness.finance_analysis FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -389,7 +500,7 @@ COMMENT ON COLUMN export_readiness.finance_analysis.cash_flow_timeline IS 'JSON 
 -- Name: COLUMN finance_analysis.total_working_capital; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.finance_analysis.total_working_capital IS 'Total working capital needed, in INR (the total of working_capital_data).';
+COMMENT ON COLUMN export_readiness.finance_analysis.total_working_capital IS 'Total working capital needed, in INR (the total of working_capital_data); at most 4 decimal places (refused, not rounded).';
 
 --
 -- Name: CONSTRAINT finance_analysis_cash_flow_timeline_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -416,6 +527,18 @@ COMMENT ON CONSTRAINT finance_analysis_rodtep_benefit_data_check ON export_readi
 COMMENT ON CONSTRAINT finance_analysis_total_working_capital_check ON export_readiness.finance_analysis IS 'total_working_capital cannot be negative';
 
 --
+-- Name: CONSTRAINT finance_analysis_total_working_capital_finite_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_total_working_capital_finite_check ON export_readiness.finance_analysis IS 'total_working_capital must be a number (not NaN or infinite)';
+
+--
+-- Name: CONSTRAINT finance_analysis_total_working_capital_scale_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT finance_analysis_total_working_capital_scale_check ON export_readiness.finance_analysis IS 'total_working_capital must have at most 4 decimal places and 15 digits before the point';
+
+--
 -- Name: CONSTRAINT finance_analysis_working_capital_data_check ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
@@ -437,11 +560,14 @@ CREATE TABLE export_readiness.generated_documents (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT generated_documents_content_encrypted_check CHECK ((octet_length(content_encrypted) > 0)),
+    CONSTRAINT generated_documents_content_encrypted_length_check CHECK ((octet_length(content_encrypted) <= 1048576)),
     CONSTRAINT generated_documents_document_type_check CHECK ((document_type = ANY (ARRAY['commercial_invoice'::text, 'packing_list'::text, 'shipping_bill'::text, 'gst_lut'::text, 'softex'::text, 'certificate_of_origin'::text]))),
     CONSTRAINT generated_documents_validated_at_check CHECK (((validation_status = 'pending'::text) = (validated_at IS NULL))),
     CONSTRAINT generated_documents_validation_results_check CHECK ((jsonb_typeof(validation_results) = 'object'::text)),
     CONSTRAINT generated_documents_validation_status_check CHECK ((validation_status = ANY (ARRAY['pending'::text, 'passed'::text, 'failed'::text])))
 );
+
+ALTER TABLE ONLY export_readiness.generated_documents FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -459,7 +585,7 @@ COMMENT ON COLUMN export_readiness.generated_documents.document_type IS 'commerc
 -- Name: COLUMN generated_documents.content_encrypted; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.generated_documents.content_encrypted IS 'Sensitive (Requirement 17.2: buyer and consignee details, prices, bank details): the document as JSON text, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+COMMENT ON COLUMN export_readiness.generated_documents.content_encrypted IS 'Sensitive (Requirement 17.2: buyer and consignee details, prices, bank details): the document as JSON text, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY); at most 1048576 bytes (1 MiB) of ciphertext.';
 
 --
 -- Name: COLUMN generated_documents.validation_status; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -484,6 +610,12 @@ COMMENT ON COLUMN export_readiness.generated_documents.validated_at IS 'When the
 --
 
 COMMENT ON CONSTRAINT generated_documents_content_encrypted_check ON export_readiness.generated_documents IS 'content_encrypted cannot be empty';
+
+--
+-- Name: CONSTRAINT generated_documents_content_encrypted_length_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_content_encrypted_length_check ON export_readiness.generated_documents IS 'content_encrypted must have at most 1048576 bytes (1 MiB)';
 
 --
 -- Name: CONSTRAINT generated_documents_document_type_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -527,6 +659,8 @@ CREATE TABLE export_readiness.logistics_analysis (
     CONSTRAINT logistics_analysis_recommended_mode_check CHECK ((recommended_mode = ANY (ARRAY['LCL'::text, 'FCL'::text, 'air'::text, 'courier'::text]))),
     CONSTRAINT logistics_analysis_rms_probability_check CHECK (((rms_probability >= (0)::numeric) AND (rms_probability <= (100)::numeric)))
 );
+
+ALTER TABLE ONLY export_readiness.logistics_analysis FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -602,7 +736,7 @@ CREATE TABLE export_readiness.reports (
     risk_score integer,
     status text DEFAULT 'pending'::text NOT NULL,
     report_data jsonb,
-    estimated_cost numeric(19,4),
+    estimated_cost numeric,
     estimated_timeline_days integer,
     failure_reason text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -612,17 +746,25 @@ CREATE TABLE export_readiness.reports (
     CONSTRAINT reports_completed_check CHECK (((status <> 'completed'::text) OR ((hs_code IS NOT NULL) AND (risk_score IS NOT NULL) AND (report_data IS NOT NULL)))),
     CONSTRAINT reports_destination_country_check CHECK ((destination_country ~ '^[A-Z]{2}$'::text)),
     CONSTRAINT reports_estimated_cost_check CHECK ((estimated_cost >= (0)::numeric)),
+    CONSTRAINT reports_estimated_cost_finite_check CHECK ((estimated_cost <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT reports_estimated_cost_scale_check CHECK (((estimated_cost = round(estimated_cost, 4)) AND (abs(estimated_cost) < '1000000000000000'::numeric))),
     CONSTRAINT reports_estimated_timeline_days_check CHECK (((estimated_timeline_days >= 0) AND (estimated_timeline_days <= 730))),
     CONSTRAINT reports_failure_reason_check CHECK (((status = 'failed'::text) = (failure_reason IS NOT NULL))),
+    CONSTRAINT reports_failure_reason_length_check CHECK ((length(failure_reason) <= 2000)),
     CONSTRAINT reports_hs_code_check CHECK ((hs_code ~ '^[0-9]{6,10}$'::text)),
     CONSTRAINT reports_hs_code_confidence_check CHECK (((hs_code_confidence >= (0)::numeric) AND (hs_code_confidence <= (1)::numeric))),
+    CONSTRAINT reports_ingredients_length_check CHECK ((length(ingredients) <= 4000)),
     CONSTRAINT reports_monthly_volume_check CHECK ((monthly_volume >= 0)),
+    CONSTRAINT reports_product_description_length_check CHECK ((length(product_description) <= 4000)),
     CONSTRAINT reports_product_image_url_check CHECK ((product_image_url ~ '^https://[^[:space:]]+$'::text)),
+    CONSTRAINT reports_product_image_url_length_check CHECK ((length(product_image_url) <= 2048)),
     CONSTRAINT reports_product_name_check CHECK (((length(btrim(product_name)) >= 1) AND (length(btrim(product_name)) <= 200))),
     CONSTRAINT reports_report_data_check CHECK ((jsonb_typeof(report_data) = 'object'::text)),
     CONSTRAINT reports_risk_score_check CHECK (((risk_score >= 0) AND (risk_score <= 100))),
     CONSTRAINT reports_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'processing'::text, 'completed'::text, 'failed'::text])))
 );
+
+ALTER TABLE ONLY export_readiness.reports FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE reports; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -631,16 +773,34 @@ CREATE TABLE export_readiness.reports (
 COMMENT ON TABLE export_readiness.reports IS 'Export-readiness reports: product, HS code, destination, risk score and the generated report.';
 
 --
+-- Name: COLUMN reports.product_name; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.product_name IS 'The product as the user names it; at most 200 characters, not blank.';
+
+--
+-- Name: COLUMN reports.product_description; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.product_description IS 'The product as the user describes it; at most 4000 characters.';
+
+--
 -- Name: COLUMN reports.ingredients; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.reports.ingredients IS 'Ingredients or bill of materials as entered; drives certification and restricted-substance checks.';
+COMMENT ON COLUMN export_readiness.reports.ingredients IS 'Ingredients or bill of materials as entered; drives certification and restricted-substance checks; at most 4000 characters.';
+
+--
+-- Name: COLUMN reports.product_image_url; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.product_image_url IS 'An https URL of a picture of the product; at most 2048 characters.';
 
 --
 -- Name: COLUMN reports.hs_code; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.reports.hs_code IS 'Harmonized System code, 6 to 10 digits without dots (6 = HS subheading, 8 = ITC-HS line); set when predicted.';
+COMMENT ON COLUMN export_readiness.reports.hs_code IS 'Harmonized System code, 6 to 10 digits without dots (6 = HS subheading, 8 = ITC-HS line), so at most 10 characters; set when predicted.';
 
 --
 -- Name: COLUMN reports.hs_code_confidence; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -652,7 +812,7 @@ COMMENT ON COLUMN export_readiness.reports.hs_code_confidence IS 'Confidence of 
 -- Name: COLUMN reports.destination_country; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.reports.destination_country IS 'ISO 3166-1 alpha-2 code of the destination, e.g. US, DE, AE.';
+COMMENT ON COLUMN export_readiness.reports.destination_country IS 'ISO 3166-1 alpha-2 code of the destination (exactly 2 characters), e.g. US, DE, AE.';
 
 --
 -- Name: COLUMN reports.business_type; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -694,7 +854,7 @@ COMMENT ON COLUMN export_readiness.reports.report_data IS 'The complete report a
 -- Name: COLUMN reports.estimated_cost; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.reports.estimated_cost IS 'Estimated cost of becoming export-ready, in INR.';
+COMMENT ON COLUMN export_readiness.reports.estimated_cost IS 'Estimated cost of becoming export-ready, in INR; at most 4 decimal places (refused, not rounded).';
 
 --
 -- Name: COLUMN reports.estimated_timeline_days; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -706,7 +866,7 @@ COMMENT ON COLUMN export_readiness.reports.estimated_timeline_days IS 'Estimated
 -- Name: COLUMN reports.failure_reason; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.reports.failure_reason IS 'Why generation failed; set exactly when status is failed.';
+COMMENT ON COLUMN export_readiness.reports.failure_reason IS 'Why generation failed; set exactly when status is failed; at most 2000 characters.';
 
 --
 -- Name: CONSTRAINT reports_business_type_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -739,6 +899,18 @@ COMMENT ON CONSTRAINT reports_destination_country_check ON export_readiness.repo
 COMMENT ON CONSTRAINT reports_estimated_cost_check ON export_readiness.reports IS 'estimated_cost cannot be negative';
 
 --
+-- Name: CONSTRAINT reports_estimated_cost_finite_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_estimated_cost_finite_check ON export_readiness.reports IS 'estimated_cost must be a number (not NaN or infinite)';
+
+--
+-- Name: CONSTRAINT reports_estimated_cost_scale_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_estimated_cost_scale_check ON export_readiness.reports IS 'estimated_cost must have at most 4 decimal places and 15 digits before the point';
+
+--
 -- Name: CONSTRAINT reports_estimated_timeline_days_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
@@ -749,6 +921,12 @@ COMMENT ON CONSTRAINT reports_estimated_timeline_days_check ON export_readiness.
 --
 
 COMMENT ON CONSTRAINT reports_failure_reason_check ON export_readiness.reports IS 'failure_reason must be set exactly when the report failed';
+
+--
+-- Name: CONSTRAINT reports_failure_reason_length_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_failure_reason_length_check ON export_readiness.reports IS 'failure_reason must have at most 2000 characters';
 
 --
 -- Name: CONSTRAINT reports_hs_code_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -763,16 +941,34 @@ COMMENT ON CONSTRAINT reports_hs_code_check ON export_readiness.reports IS 'hs_c
 COMMENT ON CONSTRAINT reports_hs_code_confidence_check ON export_readiness.reports IS 'hs_code_confidence must be between 0 and 1';
 
 --
+-- Name: CONSTRAINT reports_ingredients_length_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_ingredients_length_check ON export_readiness.reports IS 'ingredients must have at most 4000 characters';
+
+--
 -- Name: CONSTRAINT reports_monthly_volume_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
 COMMENT ON CONSTRAINT reports_monthly_volume_check ON export_readiness.reports IS 'monthly_volume cannot be negative';
 
 --
+-- Name: CONSTRAINT reports_product_description_length_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_product_description_length_check ON export_readiness.reports IS 'product_description must have at most 4000 characters';
+
+--
 -- Name: CONSTRAINT reports_product_image_url_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
 COMMENT ON CONSTRAINT reports_product_image_url_check ON export_readiness.reports IS 'product_image_url must be an https URL';
+
+--
+-- Name: CONSTRAINT reports_product_image_url_length_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT reports_product_image_url_length_check ON export_readiness.reports IS 'product_image_url must have at most 2048 characters';
 
 --
 -- Name: CONSTRAINT reports_product_name_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -809,14 +1005,19 @@ CREATE TABLE export_readiness.user_metrics (
     certifications_completed integer DEFAULT 0 NOT NULL,
     documents_generated integer DEFAULT 0 NOT NULL,
     action_tasks_completed integer DEFAULT 0 NOT NULL,
-    cost_savings numeric(19,4) DEFAULT 0 NOT NULL,
+    cost_savings numeric DEFAULT 0 NOT NULL,
     time_saved_hours numeric(10,2) DEFAULT 0 NOT NULL,
     last_activity_at timestamp with time zone DEFAULT now() NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT user_metrics_cost_savings_finite_check CHECK ((cost_savings <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT user_metrics_cost_savings_scale_check CHECK (((cost_savings = round(cost_savings, 4)) AND (abs(cost_savings) < '1000000000000000'::numeric))),
     CONSTRAINT user_metrics_counts_check CHECK (((reports_generated >= 0) AND (certifications_completed >= 0) AND (documents_generated >= 0) AND (action_tasks_completed >= 0))),
-    CONSTRAINT user_metrics_savings_check CHECK (((cost_savings >= (0)::numeric) AND (time_saved_hours >= (0)::numeric)))
+    CONSTRAINT user_metrics_savings_check CHECK (((cost_savings >= (0)::numeric) AND (time_saved_hours >= (0)::numeric))),
+    CONSTRAINT user_metrics_time_saved_hours_finite_check CHECK ((time_saved_hours <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
 );
+
+ALTER TABLE ONLY export_readiness.user_metrics FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -834,7 +1035,7 @@ COMMENT ON COLUMN export_readiness.user_metrics.action_tasks_completed IS 'Actio
 -- Name: COLUMN user_metrics.cost_savings; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.user_metrics.cost_savings IS 'Estimated consultant and rejection costs avoided, in INR.';
+COMMENT ON COLUMN export_readiness.user_metrics.cost_savings IS 'Estimated consultant and rejection costs avoided, in INR; at most 4 decimal places (refused, not rounded).';
 
 --
 -- Name: COLUMN user_metrics.time_saved_hours; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -849,6 +1050,18 @@ COMMENT ON COLUMN export_readiness.user_metrics.time_saved_hours IS 'Estimated h
 COMMENT ON COLUMN export_readiness.user_metrics.last_activity_at IS 'When the metrics last changed.';
 
 --
+-- Name: CONSTRAINT user_metrics_cost_savings_finite_check ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT user_metrics_cost_savings_finite_check ON export_readiness.user_metrics IS 'cost_savings must be a number (not NaN or infinite)';
+
+--
+-- Name: CONSTRAINT user_metrics_cost_savings_scale_check ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT user_metrics_cost_savings_scale_check ON export_readiness.user_metrics IS 'cost_savings must have at most 4 decimal places and 15 digits before the point';
+
+--
 -- Name: CONSTRAINT user_metrics_counts_check ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
@@ -859,6 +1072,12 @@ COMMENT ON CONSTRAINT user_metrics_counts_check ON export_readiness.user_metrics
 --
 
 COMMENT ON CONSTRAINT user_metrics_savings_check ON export_readiness.user_metrics IS 'cost_savings and time_saved_hours cannot be negative';
+
+--
+-- Name: CONSTRAINT user_metrics_time_saved_hours_finite_check ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT user_metrics_time_saved_hours_finite_check ON export_readiness.user_metrics IS 'time_saved_hours must be a number (not NaN or infinite)';
 
 --
 -- Name: users; Type: TABLE; Schema: export_readiness; Owner: -
@@ -884,9 +1103,13 @@ CREATE TABLE export_readiness.users (
     CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
     CONSTRAINT users_iec_code_check CHECK ((iec_code ~ '^[A-Z0-9]{10}$'::text)),
     CONSTRAINT users_password_hash_check CHECK (((password_hash ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (password_hash ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text))),
+    CONSTRAINT users_password_hash_length_check CHECK ((length(password_hash) <= 255)),
     CONSTRAINT users_phone_encrypted_check CHECK ((octet_length(phone_encrypted) > 0)),
+    CONSTRAINT users_phone_encrypted_length_check CHECK ((octet_length(phone_encrypted) <= 512)),
     CONSTRAINT users_profile_check CHECK (((jsonb_typeof(profile) = 'object'::text) AND (NOT (profile ?| ARRAY['phone'::text, 'pan'::text, 'aadhaar'::text, 'bank_account'::text, 'password'::text]))))
 );
+
+ALTER TABLE ONLY export_readiness.users FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE users; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -898,13 +1121,19 @@ COMMENT ON TABLE export_readiness.users IS 'Exporters using ExportSathi. Deletin
 -- Name: COLUMN users.email; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.users.email IS 'Login; unique regardless of case.';
+COMMENT ON COLUMN export_readiness.users.email IS 'Login; unique regardless of case; at most 254 characters.';
 
 --
 -- Name: COLUMN users.password_hash; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+COMMENT ON COLUMN export_readiness.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password; at most 255 characters.';
+
+--
+-- Name: COLUMN users.company_name; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.company_name IS 'The exporter''s company name; at most 200 characters, not blank.';
 
 --
 -- Name: COLUMN users.business_type; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -922,13 +1151,13 @@ COMMENT ON COLUMN export_readiness.users.company_size IS 'MSME class: Micro, Sma
 -- Name: COLUMN users.iec_code; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.users.iec_code IS 'Importer Exporter Code issued by DGFT (10 characters); printed on every shipping bill, so not secret.';
+COMMENT ON COLUMN export_readiness.users.iec_code IS 'Importer Exporter Code issued by DGFT (exactly 10 characters); printed on every shipping bill, so not secret.';
 
 --
 -- Name: COLUMN users.phone_encrypted; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON COLUMN export_readiness.users.phone_encrypted IS 'Sensitive (Requirement 17.2, personal data): the contact phone number, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+COMMENT ON COLUMN export_readiness.users.phone_encrypted IS 'Sensitive (Requirement 17.2, personal data): the contact phone number, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY); at most 512 bytes of ciphertext.';
 
 --
 -- Name: COLUMN users.profile; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -973,10 +1202,22 @@ COMMENT ON CONSTRAINT users_iec_code_check ON export_readiness.users IS 'iec_cod
 COMMENT ON CONSTRAINT users_password_hash_check ON export_readiness.users IS 'password_hash must be an argon2 or bcrypt hash, never a plain password';
 
 --
+-- Name: CONSTRAINT users_password_hash_length_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_password_hash_length_check ON export_readiness.users IS 'password_hash must have at most 255 characters';
+
+--
 -- Name: CONSTRAINT users_phone_encrypted_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
 COMMENT ON CONSTRAINT users_phone_encrypted_check ON export_readiness.users IS 'phone_encrypted cannot be empty';
+
+--
+-- Name: CONSTRAINT users_phone_encrypted_length_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_phone_encrypted_length_check ON export_readiness.users IS 'phone_encrypted must have at most 512 bytes';
 
 --
 -- Name: CONSTRAINT users_profile_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -1409,6 +1650,438 @@ ALTER TABLE ONLY export_readiness.user_metrics
 --
 
 COMMENT ON CONSTRAINT user_metrics_user_id_fkey ON export_readiness.user_metrics IS 'metrics must belong to an existing user';
+
+--
+-- Name: action_plan_progress; Type: ROW SECURITY; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE export_readiness.action_plan_progress ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: action_plan_progress action_plan_progress_app_own; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY action_plan_progress_app_own ON export_readiness.action_plan_progress TO export_readiness_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY action_plan_progress_app_own ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY action_plan_progress_app_own ON export_readiness.action_plan_progress IS 'The service sees and writes only the acting user''s action plans (datalayer.user_id).';
+
+--
+-- Name: action_plan_progress action_plan_progress_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY action_plan_progress_owner_all ON export_readiness.action_plan_progress TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY action_plan_progress_owner_all ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY action_plan_progress_owner_all ON export_readiness.action_plan_progress IS 'The owner (migrations, definer functions) reads and writes every row.';
+
+--
+-- Name: action_plan_progress action_plan_progress_readonly_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY action_plan_progress_readonly_all ON export_readiness.action_plan_progress FOR SELECT TO export_readiness_readonly USING (true);
+
+--
+-- Name: POLICY action_plan_progress_readonly_all ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY action_plan_progress_readonly_all ON export_readiness.action_plan_progress IS 'Reporting reads every row.';
+
+--
+-- Name: certification_progress; Type: ROW SECURITY; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE export_readiness.certification_progress ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: certification_progress certification_progress_app_own; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY certification_progress_app_own ON export_readiness.certification_progress TO export_readiness_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY certification_progress_app_own ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY certification_progress_app_own ON export_readiness.certification_progress IS 'The service sees and writes only the acting user''s certification progress (datalayer.user_id).';
+
+--
+-- Name: certification_progress certification_progress_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY certification_progress_owner_all ON export_readiness.certification_progress TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY certification_progress_owner_all ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY certification_progress_owner_all ON export_readiness.certification_progress IS 'The owner (migrations, definer functions) reads and writes every row.';
+
+--
+-- Name: certification_progress certification_progress_readonly_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY certification_progress_readonly_all ON export_readiness.certification_progress FOR SELECT TO export_readiness_readonly USING (true);
+
+--
+-- Name: POLICY certification_progress_readonly_all ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY certification_progress_readonly_all ON export_readiness.certification_progress IS 'Reporting reads every row.';
+
+--
+-- Name: chat_messages; Type: ROW SECURITY; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE export_readiness.chat_messages ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: chat_messages chat_messages_app_own; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY chat_messages_app_own ON export_readiness.chat_messages TO export_readiness_app USING ((EXISTS ( SELECT
+   FROM export_readiness.chat_sessions s
+  WHERE ((s.id = chat_messages.session_id) AND (s.user_id = core.current_user_id()))))) WITH CHECK ((EXISTS ( SELECT
+   FROM export_readiness.chat_sessions s
+  WHERE ((s.id = chat_messages.session_id) AND (s.user_id = core.current_user_id())))));
+
+--
+-- Name: POLICY chat_messages_app_own ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY chat_messages_app_own ON export_readiness.chat_messages IS 'The service sees and adds only messages of the acting user''s chat sessions (datalayer.user_id).';
+
+--
+-- Name: chat_messages chat_messages_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY chat_messages_owner_all ON export_readiness.chat_messages TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY chat_messages_owner_all ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY chat_messages_owner_all ON export_readiness.chat_messages IS 'The owner (migrations, definer functions) reads and writes every row.';
+
+--
+-- Name: chat_messages chat_messages_readonly_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY chat_messages_readonly_all ON export_readiness.chat_messages FOR SELECT TO export_readiness_readonly USING (true);
+
+--
+-- Name: POLICY chat_messages_readonly_all ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY chat_messages_readonly_all ON export_readiness.chat_messages IS 'Reporting reads every row (the text stays encrypted).';
+
+--
+-- Name: chat_sessions; Type: ROW SECURITY; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE export_readiness.chat_sessions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: chat_sessions chat_sessions_app_own; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY chat_sessions_app_own ON export_readiness.chat_sessions TO export_readiness_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY chat_sessions_app_own ON chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY chat_sessions_app_own ON export_readiness.chat_sessions IS 'The service sees and writes only the acting user''s chat sessions (datalayer.user_id).';
+
+--
+-- Name: chat_sessions chat_sessions_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY chat_sessions_owner_all ON export_readiness.chat_sessions TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY chat_sessions_owner_all ON chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY chat_sessions_owner_all ON export_readiness.chat_sessions IS 'The owner (migrations, definer functions) reads and writes every row.';
+
+--
+-- Name: chat_sessions chat_sessions_readonly_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY chat_sessions_readonly_all ON export_readiness.chat_sessions FOR SELECT TO export_readiness_readonly USING (true);
+
+--
+-- Name: POLICY chat_sessions_readonly_all ON chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY chat_sessions_readonly_all ON export_readiness.chat_sessions IS 'Reporting reads every row.';
+
+--
+-- Name: finance_analysis; Type: ROW SECURITY; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE export_readiness.finance_analysis ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: finance_analysis finance_analysis_app_own; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY finance_analysis_app_own ON export_readiness.finance_analysis TO export_readiness_app USING ((EXISTS ( SELECT
+   FROM export_readiness.reports r
+  WHERE ((r.id = finance_analysis.report_id) AND (r.user_id = core.current_user_id()))))) WITH CHECK ((EXISTS ( SELECT
+   FROM export_readiness.reports r
+  WHERE ((r.id = finance_analysis.report_id) AND (r.user_id = core.current_user_id())))));
+
+--
+-- Name: POLICY finance_analysis_app_own ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY finance_analysis_app_own ON export_readiness.finance_analysis IS 'The service sees and adds only analyses of the acting user''s reports (datalayer.user_id).';
+
+--
+-- Name: finance_analysis finance_analysis_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY finance_analysis_owner_all ON export_readiness.finance_analysis TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY finance_analysis_owner_all ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY finance_analysis_owner_all ON export_readiness.finance_analysis IS 'The owner (migrations, definer functions) reads and writes every row.';
+
+--
+-- Name: finance_analysis finance_analysis_readonly_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY finance_analysis_readonly_all ON export_readiness.finance_analysis FOR SELECT TO export_readiness_readonly USING (true);
+
+--
+-- Name: POLICY finance_analysis_readonly_all ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY finance_analysis_readonly_all ON export_readiness.finance_analysis IS 'Reporting reads every row.';
+
+--
+-- Name: generated_documents; Type: ROW SECURITY; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE export_readiness.generated_documents ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: generated_documents generated_documents_app_own; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY generated_documents_app_own ON export_readiness.generated_documents TO export_readiness_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY generated_documents_app_own ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY generated_documents_app_own ON export_readiness.generated_documents IS 'The service sees and writes only the acting user''s documents (datalayer.user_id).';
+
+--
+-- Name: generated_documents generated_documents_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY generated_documents_owner_all ON export_readiness.generated_documents TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY generated_documents_owner_all ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY generated_documents_owner_all ON export_readiness.generated_documents IS 'The owner (migrations, definer functions) reads and writes every row.';
+
+--
+-- Name: generated_documents generated_documents_readonly_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY generated_documents_readonly_all ON export_readiness.generated_documents FOR SELECT TO export_readiness_readonly USING (true);
+
+--
+-- Name: POLICY generated_documents_readonly_all ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY generated_documents_readonly_all ON export_readiness.generated_documents IS 'Reporting reads every row (the content stays encrypted).';
+
+--
+-- Name: logistics_analysis; Type: ROW SECURITY; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE export_readiness.logistics_analysis ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: logistics_analysis logistics_analysis_app_own; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY logistics_analysis_app_own ON export_readiness.logistics_analysis TO export_readiness_app USING ((EXISTS ( SELECT
+   FROM export_readiness.reports r
+  WHERE ((r.id = logistics_analysis.report_id) AND (r.user_id = core.current_user_id()))))) WITH CHECK ((EXISTS ( SELECT
+   FROM export_readiness.reports r
+  WHERE ((r.id = logistics_analysis.report_id) AND (r.user_id = core.current_user_id())))));
+
+--
+-- Name: POLICY logistics_analysis_app_own ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY logistics_analysis_app_own ON export_readiness.logistics_analysis IS 'The service sees and adds only analyses of the acting user''s reports (datalayer.user_id).';
+
+--
+-- Name: logistics_analysis logistics_analysis_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY logistics_analysis_owner_all ON export_readiness.logistics_analysis TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY logistics_analysis_owner_all ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY logistics_analysis_owner_all ON export_readiness.logistics_analysis IS 'The owner (migrations, definer functions) reads and writes every row.';
+
+--
+-- Name: logistics_analysis logistics_analysis_readonly_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY logistics_analysis_readonly_all ON export_readiness.logistics_analysis FOR SELECT TO export_readiness_readonly USING (true);
+
+--
+-- Name: POLICY logistics_analysis_readonly_all ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY logistics_analysis_readonly_all ON export_readiness.logistics_analysis IS 'Reporting reads every row.';
+
+--
+-- Name: reports; Type: ROW SECURITY; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE export_readiness.reports ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: reports reports_app_own; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY reports_app_own ON export_readiness.reports TO export_readiness_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY reports_app_own ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY reports_app_own ON export_readiness.reports IS 'The service sees and writes only the acting user''s reports (datalayer.user_id).';
+
+--
+-- Name: reports reports_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY reports_owner_all ON export_readiness.reports TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY reports_owner_all ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY reports_owner_all ON export_readiness.reports IS 'The owner (migrations, definer functions) reads and writes every row.';
+
+--
+-- Name: reports reports_readonly_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY reports_readonly_all ON export_readiness.reports FOR SELECT TO export_readiness_readonly USING (true);
+
+--
+-- Name: POLICY reports_readonly_all ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY reports_readonly_all ON export_readiness.reports IS 'Reporting reads every report.';
+
+--
+-- Name: user_metrics; Type: ROW SECURITY; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE export_readiness.user_metrics ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: user_metrics user_metrics_app_own; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY user_metrics_app_own ON export_readiness.user_metrics TO export_readiness_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY user_metrics_app_own ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY user_metrics_app_own ON export_readiness.user_metrics IS 'The service sees and writes only the acting user''s metrics (datalayer.user_id).';
+
+--
+-- Name: user_metrics user_metrics_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY user_metrics_owner_all ON export_readiness.user_metrics TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY user_metrics_owner_all ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY user_metrics_owner_all ON export_readiness.user_metrics IS 'The owner (migrations, definer functions) reads and writes every row.';
+
+--
+-- Name: user_metrics user_metrics_readonly_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY user_metrics_readonly_all ON export_readiness.user_metrics FOR SELECT TO export_readiness_readonly USING (true);
+
+--
+-- Name: POLICY user_metrics_readonly_all ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY user_metrics_readonly_all ON export_readiness.user_metrics IS 'Reporting reads every row (platform totals).';
+
+--
+-- Name: users; Type: ROW SECURITY; Schema: export_readiness; Owner: -
+--
+
+ALTER TABLE export_readiness.users ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: users users_app_own; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY users_app_own ON export_readiness.users TO export_readiness_app USING ((id = core.current_user_id())) WITH CHECK ((id = core.current_user_id()));
+
+--
+-- Name: POLICY users_app_own ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY users_app_own ON export_readiness.users IS 'The service sees and changes only the acting user (datalayer.user_id); sign-up and sign-in go through definer functions.';
+
+--
+-- Name: users users_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY users_owner_all ON export_readiness.users TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY users_owner_all ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY users_owner_all ON export_readiness.users IS 'The owner (migrations, definer functions) reads and writes every row.';
+
+--
+-- Name: users users_readonly_all; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY users_readonly_all ON export_readiness.users FOR SELECT TO export_readiness_readonly USING (true);
+
+--
+-- Name: POLICY users_readonly_all ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY users_readonly_all ON export_readiness.users IS 'Reporting reads every user (not the password hash: no grant on it).';
 
 --
 -- PostgreSQL database dump complete

@@ -30,6 +30,7 @@ __all__ = [
     "Report",
     "User",
     "UserDashboard",
+    "UserLogin",
     "UserMetrics",
     "create_action_plan_tasks",
     "create_certification_progress",
@@ -50,10 +51,9 @@ __all__ = [
     "get_logistics_analysis_by_report",
     "get_metrics_totals",
     "get_report_by_id",
-    "get_user_by_email",
     "get_user_by_id",
+    "get_user_login_by_email",
     "get_user_metrics",
-    "get_user_password_hash_by_email",
     "list_action_plan_by_report",
     "list_action_plan_days",
     "list_certification_progress_by_report",
@@ -109,9 +109,11 @@ class ActionPlanProgress(BaseModel):
     report_id: UUID
     #: Day of the plan, 1 to 7.
     day_number: int
-    #: The task's id within the generated plan, e.g. apply-iec or gst-lut.
+    #: The task's id within the generated plan, e.g. apply-iec or gst-lut; at most 64 characters.
     task_id: str
+    #: The task's title; at most 300 characters, not blank.
     task_title: str
+    #: What the task involves; at most 2000 characters.
     task_description: str | None
     #: registration, certification, documentation, logistics, finance, compliance or other.
     category: Literal[
@@ -155,15 +157,19 @@ class CertificationProgress(BaseModel):
     id: UUID
     user_id: UUID
     report_id: UUID
-    #: Stable slug of the certification, e.g. fda-food-facility, ce-marking, reach, bis, zed.
+    #: Stable slug of the certification, e.g. fda-food-facility, ce-marking, reach, bis, zed; at
+    #: most 64 characters.
     certification_id: str
+    #: The certification's name as shown to the user; at most 200 characters, not blank.
     certification_name: str
     #: not_started, in_progress, submitted, completed or rejected.
     status: Literal["not_started", "in_progress", "submitted", "completed", "rejected"]
     #: JSON array of the names of the documents already prepared for this certification.
     documents_completed: JsonValue
+    #: The user's notes on the certification; at most 4000 characters.
     notes: str | None
-    #: Estimated cost of the certification, in INR.
+    #: Estimated cost of the certification, in INR; at most 4 decimal places (refused, not
+    #: rounded).
     estimated_cost: Numeric | None
     #: When work started (first status after not_started).
     started_at: AwareDatetime | None
@@ -278,7 +284,7 @@ _ChatSessionSummary_LIST: TypeAdapter[list[ChatSessionSummary]] = TypeAdapter(
 class DestinationCountryStat(BaseModel):
     """A row of list_destination_country_stats."""
 
-    #: ISO 3166-1 alpha-2 code of the destination, e.g. US, DE, AE.
+    #: ISO 3166-1 alpha-2 code of the destination (exactly 2 characters), e.g. US, DE, AE.
     destination_country: str
     reports: int
     average_risk_score: Numeric
@@ -350,7 +356,8 @@ class FinanceAnalysis(BaseModel):
     gst_refund_data: JsonValue
     #: JSON array of dated events (date, description, amount), money out and in until payment.
     cash_flow_timeline: JsonValue
-    #: Total working capital needed, in INR (the total of working_capital_data).
+    #: Total working capital needed, in INR (the total of working_capital_data); at most 4
+    #: decimal places (refused, not rounded).
     total_working_capital: Numeric
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -469,18 +476,21 @@ class Report(BaseModel):
 
     id: UUID
     user_id: UUID
+    #: The product as the user names it; at most 200 characters, not blank.
     product_name: str
+    #: The product as the user describes it; at most 4000 characters.
     product_description: str | None
     #: Ingredients or bill of materials as entered; drives certification and restricted-substance
-    #: checks.
+    #: checks; at most 4000 characters.
     ingredients: str | None
+    #: An https URL of a picture of the product; at most 2048 characters.
     product_image_url: str | None
-    #: Harmonized System code, 6 to 10 digits without dots (6 = HS subheading, 8 = ITC-HS line);
-    #: set when predicted.
+    #: Harmonized System code, 6 to 10 digits without dots (6 = HS subheading, 8 = ITC-HS line),
+    #: so at most 10 characters; set when predicted.
     hs_code: str | None
     #: Confidence of the HS code prediction, 0 to 1.
     hs_code_confidence: Numeric | None
-    #: ISO 3166-1 alpha-2 code of the destination, e.g. US, DE, AE.
+    #: ISO 3166-1 alpha-2 code of the destination (exactly 2 characters), e.g. US, DE, AE.
     destination_country: str
     #: The user's business type when the report was requested (the report is written for it).
     business_type: Literal["Manufacturing", "SaaS", "Merchant"]
@@ -495,11 +505,12 @@ class Report(BaseModel):
     #: The complete report as a JSON object (certifications, restricted substances, past
     #: rejections, compliance roadmap, risks, costs, subsidies, action plan, retrieved sources).
     report_data: JsonValue | None
-    #: Estimated cost of becoming export-ready, in INR.
+    #: Estimated cost of becoming export-ready, in INR; at most 4 decimal places (refused, not
+    #: rounded).
     estimated_cost: Numeric | None
     #: Estimated days until export-ready.
     estimated_timeline_days: int | None
-    #: Why generation failed; set exactly when status is failed.
+    #: Why generation failed; set exactly when status is failed; at most 2000 characters.
     failure_reason: str | None
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -531,22 +542,15 @@ _Report_LIST: TypeAdapter[list[Report]] = TypeAdapter(list[Report])
 
 
 class User(BaseModel):
-    """A row of create_user, get_user_by_email, get_user_by_id, update_user_profile."""
+    """A row of create_user, get_user_by_id, update_user_profile."""
 
     id: UUID
-    #: Login; unique regardless of case.
     email: str
     company_name: str
-    #: Manufacturing, SaaS (services exported under SOFTEX) or Merchant (trading) exporter.
-    business_type: Literal["Manufacturing", "SaaS", "Merchant"]
-    #: MSME class: Micro, Small or Medium.
-    company_size: Literal["Micro", "Small", "Medium"]
-    #: Importer Exporter Code issued by DGFT (10 characters); printed on every shipping bill, so
-    #: not secret.
+    business_type: str
+    company_size: str
     iec_code: str | None
     phone: str | None
-    #: Non-sensitive profile as a JSON object (state, city, products, export experience,
-    #: preferred language); keys for personal or financial identifiers are refused.
     profile: JsonValue
     is_active: bool
     last_login_at: AwareDatetime | None
@@ -574,11 +578,12 @@ class UserDashboard(BaseModel):
     """A row of list_user_dashboard."""
 
     report_id: UUID
+    #: The product as the user names it; at most 200 characters, not blank.
     product_name: str
-    #: Harmonized System code, 6 to 10 digits without dots (6 = HS subheading, 8 = ITC-HS line);
-    #: set when predicted.
+    #: Harmonized System code, 6 to 10 digits without dots (6 = HS subheading, 8 = ITC-HS line),
+    #: so at most 10 characters; set when predicted.
     hs_code: str | None
-    #: ISO 3166-1 alpha-2 code of the destination, e.g. US, DE, AE.
+    #: ISO 3166-1 alpha-2 code of the destination (exactly 2 characters), e.g. US, DE, AE.
     destination_country: str
     #: Export risk, 0 (low) to 100 (high); set when completed.
     risk_score: int | None
@@ -611,6 +616,19 @@ _UserDashboard_FIELDS = (
 _UserDashboard_LIST: TypeAdapter[list[UserDashboard]] = TypeAdapter(list[UserDashboard])
 
 
+class UserLogin(BaseModel):
+    """A row of get_user_login_by_email."""
+
+    user_id: UUID
+    password_hash: str
+
+
+_UserLogin_FIELDS = (
+    "user_id",
+    "password_hash",
+)
+
+
 class UserMetrics(BaseModel):
     """A row of get_user_metrics, upsert_user_metrics."""
 
@@ -621,7 +639,8 @@ class UserMetrics(BaseModel):
     documents_generated: int
     #: Action-plan tasks marked done, across all reports.
     action_tasks_completed: int
-    #: Estimated consultant and rejection costs avoided, in INR.
+    #: Estimated consultant and rejection costs avoided, in INR; at most 4 decimal places
+    #: (refused, not rounded).
     cost_savings: Numeric
     #: Estimated hours of research and paperwork saved.
     time_saved_hours: Numeric
@@ -686,7 +705,7 @@ _create_report = checked(
     _QUERIES, "create_report", "9604511cdf5e93a0a6526201d5c78119e04f38e93d18b2be7237323060c50d9b"
 )
 _create_user = checked(
-    _QUERIES, "create_user", "ada2ece89b0f0587c9886e0ccc8be99efb5f8d9bd22f6c71efc4b2fafdac7569"
+    _QUERIES, "create_user", "b3c93d60acd5b88b59ccf5347e733cd776ca9c9f624013028fc0542dbd4b7493"
 )
 _delete_chat_session = checked(
     _QUERIES,
@@ -730,21 +749,16 @@ _get_metrics_totals = checked(
 _get_report_by_id = checked(
     _QUERIES, "get_report_by_id", "170537fc829980b1a93de422b2cfa8effb8c5cc39bb41b0b5fc3f43b146bae58"
 )
-_get_user_by_email = checked(
-    _QUERIES,
-    "get_user_by_email",
-    "13da54648da87c52a30c9cae7d470a52860d85e0b6109d5da53deeb3bdb637be",
-)
 _get_user_by_id = checked(
     _QUERIES, "get_user_by_id", "2e49f0c526244b170ac790d6950c2fdf6f43ff2d28114b623b5f774da57bb5b7"
 )
+_get_user_login_by_email = checked(
+    _QUERIES,
+    "get_user_login_by_email",
+    "718214d187353c985b3262673f7688f3dac405e684440e2b06e81863e28d0438",
+)
 _get_user_metrics = checked(
     _QUERIES, "get_user_metrics", "213232f9c61ef9216e601b8d22e86e4f91ceb95578565d4f2c68f37249e98c9d"
-)
-_get_user_password_hash_by_email = checked(
-    _QUERIES,
-    "get_user_password_hash_by_email",
-    "0ef37c5ac3a7a70e13c77fea6c0e3a7bf3af1d7157f8c18b22fd422251fef8e8",
 )
 _list_action_plan_by_report = checked(
     _QUERIES,
@@ -866,7 +880,6 @@ _upsert_user_metrics = checked(
     "upsert_user_metrics",
     "51660a19bbc68d961844355b636daea3d0dc4fbbf5d1e9bfe29425564dab945f",
 )
-_VALUE_0: TypeAdapter[str | None] = TypeAdapter(str | None)
 
 
 @stateless
@@ -1028,7 +1041,8 @@ async def create_report(
     user_id: UUID,
 ) -> Report | None:
     """Requests a report (status pending) for the user's product and destination, written for the
-    user's current business type and company size; returns it, or none if there is no such user.
+    user's current business type and company size; returns it, or none unless user_id is the
+    acting user (row-level security hides every other user).
     """
     row = await _create_report.fetchrow_args(
         conn,
@@ -1049,6 +1063,7 @@ async def create_report(
 async def create_user(
     conn: Connection,
     *,
+    encryption_key: str,
     email: str,
     password_hash: str,
     company_name: str,
@@ -1056,16 +1071,17 @@ async def create_user(
     company_size: str,
     iec_code: str | None = None,
     phone: str | None = None,
-    encryption_key: str,
     profile: JsonValue,
 ) -> User:
-    """Creates a user; returns it with the phone number decrypted. The phone is stored encrypted
-    with encryption_key (from the application's settings); password_hash must be an argon2 or
-    bcrypt hash.
+    """Signs a user up; returns it with the phone number decrypted. No user needs to be acting: the
+    insert runs in the definer function export_readiness.sign_up (the service has no INSERT on
+    users). The phone is stored encrypted with encryption_key (from the application's settings);
+    password_hash must be an argon2 or bcrypt hash.
     """
     row = await _create_user.fetchrow_args(
         conn,
         (
+            encryption_key,
             email,
             password_hash,
             company_name,
@@ -1073,7 +1089,6 @@ async def create_user(
             company_size,
             iec_code,
             phone,
-            encryption_key,
             profile,
         ),
     )
@@ -1106,8 +1121,8 @@ async def delete_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> 
 
 @stateless
 async def delete_user(conn: Connection, *, user_id: UUID) -> int:
-    """Deletes a user and, by cascade, all their data; returns the number of users deleted (0 or
-    1).
+    """Deletes the acting user and, by cascade, all their data; returns the number of users deleted
+    (0 or 1; 0 for any user but the acting one).
     """
     return await _delete_user.execute_args(conn, (user_id,))
 
@@ -1150,8 +1165,10 @@ async def get_logistics_analysis_by_report(
 
 @stateless
 async def get_metrics_totals(conn: Connection) -> MetricsTotals:
-    """Platform totals across users: users with metrics, reports, certifications, documents, tasks,
-    cost and time saved (zeros when there are none).
+    """Platform totals: users with metrics, reports, certifications, documents, tasks, cost and
+    time saved (zeros when there are none). Across all users for reporting
+    (export_readiness_readonly); as the service, the acting user's metrics only (row-level
+    security).
     """
     row = await _get_metrics_totals.fetchrow_args(conn, ())
     if row is None:  # the statement always yields one row
@@ -1167,17 +1184,23 @@ async def get_report_by_id(conn: Connection, *, report_id: UUID, user_id: UUID) 
 
 
 @stateless
-async def get_user_by_email(conn: Connection, *, encryption_key: str, email: str) -> User | None:
-    """The user with this email whatever its case (phone decrypted), or none."""
-    row = await _get_user_by_email.fetchrow_args(conn, (encryption_key, email))
+async def get_user_by_id(conn: Connection, *, encryption_key: str, user_id: UUID) -> User | None:
+    """The user with this id (phone decrypted) when it is the acting user, or none (row-level
+    security hides every other user).
+    """
+    row = await _get_user_by_id.fetchrow_args(conn, (encryption_key, user_id))
     return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
-async def get_user_by_id(conn: Connection, *, encryption_key: str, user_id: UUID) -> User | None:
-    """The user with this id (phone decrypted), or none."""
-    row = await _get_user_by_id.fetchrow_args(conn, (encryption_key, user_id))
-    return None if row is None else User.model_validate(dict(row))
+async def get_user_login_by_email(conn: Connection, *, email: str) -> UserLogin | None:
+    """Sign-in, before the user is known: the id and password hash of the active user with this
+    email (any case), for the application to verify the password; none for an unknown or
+    deactivated email. Runs the definer function export_readiness.login_by_email: the service
+    cannot read password hashes otherwise.
+    """
+    row = await _get_user_login_by_email.fetchrow_args(conn, (email,))
+    return None if row is None else UserLogin.model_validate(dict(row))
 
 
 @stateless
@@ -1185,15 +1208,6 @@ async def get_user_metrics(conn: Connection, *, user_id: UUID) -> UserMetrics | 
     """The user's success metrics, or none before the first upsert."""
     row = await _get_user_metrics.fetchrow_args(conn, (user_id,))
     return None if row is None else UserMetrics.model_validate(dict(row))
-
-
-@stateless
-async def get_user_password_hash_by_email(conn: Connection, *, email: str) -> str | None:
-    """The stored password hash of an active user, for verifying a login in the application; none
-    otherwise.
-    """
-    value = await _get_user_password_hash_by_email.fetchval_args(conn, (email,))
-    return _VALUE_0.validate_python(value)
 
 
 @stateless
@@ -1281,7 +1295,8 @@ async def list_chat_sessions_by_user(
 @stateless
 async def list_destination_country_stats(conn: Connection) -> list[DestinationCountryStat]:
     """Completed reports per destination country: how many, and their average and highest risk
-    score; most reports first.
+    score; most reports first. Across all users for reporting (export_readiness_readonly); as
+    the service, over the acting user's reports only (row-level security).
     """
     rows = await _list_destination_country_stats.fetch_args(conn, ())
     return _DestinationCountryStat_LIST.validate_python([dict(r) for r in rows])
@@ -1307,8 +1322,9 @@ async def list_reports_by_destination_country(
     before_id: UUID | None = None,
     max_rows: int = 100,
 ) -> list[Report]:
-    """A page of completed reports (all users) for one destination country, newest first; keyset as
-    list_reports_by_user.
+    """A page of completed reports for one destination country, newest first; keyset as
+    list_reports_by_user. Across all users for reporting (export_readiness_readonly); as the
+    service, the acting user's reports only (row-level security).
     """
     rows = await _list_reports_by_destination_country.fetch_args(
         conn, (destination_country, before_created_at, before_id, max_rows)
@@ -1325,9 +1341,10 @@ async def list_reports_by_hs_code(
     before_id: UUID | None = None,
     max_rows: int = 100,
 ) -> list[Report]:
-    """A page of completed reports (all users) whose HS code starts with hs_code_prefix (a chapter
-    such as 09, a heading such as 0910, or a full code), newest first; keyset as
-    list_reports_by_user.
+    """A page of completed reports whose HS code starts with hs_code_prefix (a chapter such as 09,
+    a heading such as 0910, or a full code), newest first; keyset as list_reports_by_user.
+    Across all users for reporting (export_readiness_readonly); as the service, the acting
+    user's reports only (row-level security).
     """
     rows = await _list_reports_by_hs_code.fetch_args(
         conn, (hs_code_prefix, before_created_at, before_id, max_rows)
@@ -1464,8 +1481,8 @@ async def update_report_completed(
     report_id: UUID,
 ) -> Report | None:
     """Stores the generated report (HS code, risk score, report data, cost and timeline) of a
-    pending or processing report and marks it completed; returns it, or none if it was not in
-    progress.
+    pending or processing report of the acting user and marks it completed; returns it, or none
+    if it was not in progress or is not the acting user's.
     """
     row = await _update_report_completed.fetchrow_args(
         conn,
@@ -1486,21 +1503,27 @@ async def update_report_completed(
 async def update_report_failed(
     conn: Connection, *, failure_reason: str | None = None, report_id: UUID
 ) -> Report | None:
-    """Marks a pending or processing report failed with the reason; returns it, or none."""
+    """Marks the acting user's pending or processing report failed with the reason; returns it, or
+    none.
+    """
     row = await _update_report_failed.fetchrow_args(conn, (failure_reason, report_id))
     return None if row is None else Report.model_validate(dict(row))
 
 
 @stateless
 async def update_report_processing(conn: Connection, *, report_id: UUID) -> Report | None:
-    """Marks a pending report as being generated; returns it, or none if it is not pending."""
+    """Marks the acting user's pending report as being generated; returns it, or none if it is not
+    pending or not the acting user's.
+    """
     row = await _update_report_processing.fetchrow_args(conn, (report_id,))
     return None if row is None else Report.model_validate(dict(row))
 
 
 @stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
-    """Records a successful login now; returns the number of users changed (0 or 1)."""
+    """Records a successful sign-in now (act as the user found by get_user_login_by_email); returns
+    the number of users changed (0 or 1; 0 for any user but the acting one).
+    """
     return await _update_user_last_login.execute_args(conn, (user_id,))
 
 
@@ -1517,8 +1540,8 @@ async def update_user_profile(
     profile: JsonValue,
     user_id: UUID,
 ) -> User | None:
-    """Replaces a user's company details, phone (re-encrypted) and profile; returns the user, or
-    none.
+    """Replaces the acting user's company details, phone (re-encrypted) and profile; returns the
+    user, or none for any other user.
     """
     row = await _update_user_profile.fetchrow_args(
         conn,
@@ -1590,10 +1613,9 @@ def verify() -> None:
         _get_logistics_analysis_by_report,
         _get_metrics_totals,
         _get_report_by_id,
-        _get_user_by_email,
         _get_user_by_id,
+        _get_user_login_by_email,
         _get_user_metrics,
-        _get_user_password_hash_by_email,
         _list_action_plan_by_report,
         _list_action_plan_days,
         _list_certification_progress_by_report,

@@ -22,8 +22,9 @@ FROM export_readiness.user_metrics
 WHERE user_id = :user_id;
 
 -- name: get_metrics_totals()^
--- Platform totals across users: users with metrics, reports, certifications, documents, tasks,
--- cost and time saved (zeros when there are none).
+-- Platform totals: users with metrics, reports, certifications, documents, tasks, cost and time
+-- saved (zeros when there are none). Across all users for reporting (export_readiness_readonly);
+-- as the service, the acting user's metrics only (row-level security).
 -- @model MetricsTotals
 -- @nonnull users, reports_generated, certifications_completed, documents_generated, action_tasks_completed, cost_savings, time_saved_hours
 SELECT

@@ -1,6 +1,7 @@
 -- name: create_report(user_id, product_name, product_description, ingredients, product_image_url, destination_country, monthly_volume)^
 -- Requests a report (status pending) for the user's product and destination, written for the
--- user's current business type and company size; returns it, or none if there is no such user.
+-- user's current business type and company size; returns it, or none unless user_id is the acting
+-- user (row-level security hides every other user).
 -- @param product_description: str | None
 -- @param ingredients: str | None
 -- @param product_image_url: str | None
@@ -35,8 +36,10 @@ ORDER BY created_at DESC, id
 LIMIT :max_rows::int;
 
 -- name: list_reports_by_hs_code(hs_code_prefix, before_created_at, before_id, max_rows)
--- A page of completed reports (all users) whose HS code starts with hs_code_prefix (a chapter
--- such as 09, a heading such as 0910, or a full code), newest first; keyset as list_reports_by_user.
+-- A page of completed reports whose HS code starts with hs_code_prefix (a chapter such as 09, a
+-- heading such as 0910, or a full code), newest first; keyset as list_reports_by_user. Across all
+-- users for reporting (export_readiness_readonly); as the service, the acting user's reports only
+-- (row-level security).
 -- @param before_created_at: datetime | None
 -- @param before_id: UUID | None
 SELECT id, user_id, product_name, product_description, ingredients, product_image_url, hs_code, hs_code_confidence, destination_country, business_type, company_size, monthly_volume, risk_score, status, report_data, estimated_cost, estimated_timeline_days, failure_reason, created_at, updated_at
@@ -52,8 +55,9 @@ ORDER BY created_at DESC, id
 LIMIT :max_rows::int;
 
 -- name: list_reports_by_destination_country(destination_country, before_created_at, before_id, max_rows)
--- A page of completed reports (all users) for one destination country, newest first; keyset as
--- list_reports_by_user.
+-- A page of completed reports for one destination country, newest first; keyset as
+-- list_reports_by_user. Across all users for reporting (export_readiness_readonly); as the
+-- service, the acting user's reports only (row-level security).
 -- @param before_created_at: datetime | None
 -- @param before_id: UUID | None
 SELECT id, user_id, product_name, product_description, ingredients, product_image_url, hs_code, hs_code_confidence, destination_country, business_type, company_size, monthly_volume, risk_score, status, report_data, estimated_cost, estimated_timeline_days, failure_reason, created_at, updated_at
@@ -79,7 +83,8 @@ ORDER BY created_at DESC, id;
 
 -- name: list_destination_country_stats()
 -- Completed reports per destination country: how many, and their average and highest risk score;
--- most reports first.
+-- most reports first. Across all users for reporting (export_readiness_readonly); as the service,
+-- over the acting user's reports only (row-level security).
 -- @nonnull destination_country, reports, average_risk_score, max_risk_score
 SELECT
     destination_country,
@@ -92,7 +97,8 @@ GROUP BY destination_country
 ORDER BY count(*) DESC, destination_country;
 
 -- name: update_report_processing(report_id)^
--- Marks a pending report as being generated; returns it, or none if it is not pending.
+-- Marks the acting user's pending report as being generated; returns it, or none if it is not
+-- pending or not the acting user's.
 UPDATE export_readiness.reports
 SET status = 'processing'
 WHERE id = :report_id
@@ -101,7 +107,8 @@ RETURNING id, user_id, product_name, product_description, ingredients, product_i
 
 -- name: update_report_completed(report_id, hs_code, hs_code_confidence, risk_score, report_data, estimated_cost, estimated_timeline_days)^
 -- Stores the generated report (HS code, risk score, report data, cost and timeline) of a pending
--- or processing report and marks it completed; returns it, or none if it was not in progress.
+-- or processing report of the acting user and marks it completed; returns it, or none if it was
+-- not in progress or is not the acting user's.
 -- @param hs_code_confidence: Decimal | None
 -- @param estimated_cost: Decimal | None
 -- @param estimated_timeline_days: int | None
@@ -118,7 +125,8 @@ WHERE id = :report_id
 RETURNING id, user_id, product_name, product_description, ingredients, product_image_url, hs_code, hs_code_confidence, destination_country, business_type, company_size, monthly_volume, risk_score, status, report_data, estimated_cost, estimated_timeline_days, failure_reason, created_at, updated_at;
 
 -- name: update_report_failed(report_id, failure_reason)^
--- Marks a pending or processing report failed with the reason; returns it, or none.
+-- Marks the acting user's pending or processing report failed with the reason; returns it, or
+-- none.
 UPDATE export_readiness.reports
 SET status = 'failed',
     failure_reason = :failure_reason

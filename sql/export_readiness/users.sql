@@ -1,36 +1,36 @@
 -- name: create_user(email, password_hash, company_name, business_type, company_size, iec_code, phone, profile, encryption_key)^
--- Creates a user; returns it with the phone number decrypted. The phone is stored encrypted with
--- encryption_key (from the application's settings); password_hash must be an argon2 or bcrypt hash.
+-- Signs a user up; returns it with the phone number decrypted. No user needs to be acting: the
+-- insert runs in the definer function export_readiness.sign_up (the service has no INSERT on
+-- users). The phone is stored encrypted with encryption_key (from the application's settings);
+-- password_hash must be an argon2 or bcrypt hash.
 -- @param iec_code: str | None
 -- @param phone: str | None
--- @nullable phone
-INSERT INTO export_readiness.users (email, password_hash, company_name, business_type, company_size, iec_code, phone_encrypted, profile)
-VALUES (:email, :password_hash, :company_name, :business_type, :company_size, :iec_code, public.pgp_sym_encrypt(:phone::text, :encryption_key::text), :profile)
-RETURNING id, email, company_name, business_type, company_size, iec_code, public.pgp_sym_decrypt(phone_encrypted, :encryption_key::text) AS phone, profile, is_active, last_login_at, created_at, updated_at;
+-- @nonnull id, email, company_name, business_type, company_size, profile, is_active, created_at, updated_at
+-- @nullable iec_code, phone, last_login_at
+SELECT id, email, company_name, business_type, company_size, iec_code, public.pgp_sym_decrypt(phone_encrypted, :encryption_key::text) AS phone, profile, is_active, last_login_at, created_at, updated_at
+FROM export_readiness.sign_up(:email, :password_hash, :company_name, :business_type, :company_size, :iec_code, public.pgp_sym_encrypt(:phone::text, :encryption_key::text), :profile);
 
 -- name: get_user_by_id(user_id, encryption_key)^
--- The user with this id (phone decrypted), or none.
+-- The user with this id (phone decrypted) when it is the acting user, or none (row-level security
+-- hides every other user).
 -- @nullable phone
 SELECT id, email, company_name, business_type, company_size, iec_code, public.pgp_sym_decrypt(phone_encrypted, :encryption_key::text) AS phone, profile, is_active, last_login_at, created_at, updated_at
 FROM export_readiness.users
 WHERE id = :user_id;
 
--- name: get_user_by_email(email, encryption_key)^
--- The user with this email whatever its case (phone decrypted), or none.
--- @nullable phone
-SELECT id, email, company_name, business_type, company_size, iec_code, public.pgp_sym_decrypt(phone_encrypted, :encryption_key::text) AS phone, profile, is_active, last_login_at, created_at, updated_at
-FROM export_readiness.users
-WHERE lower(email) = lower(:email);
-
--- name: get_user_password_hash_by_email(email)$
--- The stored password hash of an active user, for verifying a login in the application; none otherwise.
-SELECT password_hash
-FROM export_readiness.users
-WHERE lower(email) = lower(:email)
-    AND is_active;
+-- name: get_user_login_by_email(email)^
+-- Sign-in, before the user is known: the id and password hash of the active user with this email
+-- (any case), for the application to verify the password; none for an unknown or deactivated
+-- email. Runs the definer function export_readiness.login_by_email: the service cannot read
+-- password hashes otherwise.
+-- @model UserLogin
+-- @nonnull user_id, password_hash
+SELECT user_id, password_hash
+FROM export_readiness.login_by_email(:email);
 
 -- name: update_user_profile(user_id, company_name, business_type, company_size, iec_code, phone, profile, encryption_key)^
--- Replaces a user's company details, phone (re-encrypted) and profile; returns the user, or none.
+-- Replaces the acting user's company details, phone (re-encrypted) and profile; returns the user,
+-- or none for any other user.
 -- @param iec_code: str | None
 -- @param phone: str | None
 -- @nullable phone
@@ -45,12 +45,14 @@ WHERE id = :user_id
 RETURNING id, email, company_name, business_type, company_size, iec_code, public.pgp_sym_decrypt(phone_encrypted, :encryption_key::text) AS phone, profile, is_active, last_login_at, created_at, updated_at;
 
 -- name: update_user_last_login(user_id)!
--- Records a successful login now; returns the number of users changed (0 or 1).
+-- Records a successful sign-in now (act as the user found by get_user_login_by_email); returns the
+-- number of users changed (0 or 1; 0 for any user but the acting one).
 UPDATE export_readiness.users
 SET last_login_at = now()
 WHERE id = :user_id;
 
 -- name: delete_user(user_id)!
--- Deletes a user and, by cascade, all their data; returns the number of users deleted (0 or 1).
+-- Deletes the acting user and, by cascade, all their data; returns the number of users deleted (0
+-- or 1; 0 for any user but the acting one).
 DELETE FROM export_readiness.users
 WHERE id = :user_id;

@@ -1,5 +1,6 @@
 """Helpers for the export_readiness tests: users, reports and their children made through the
-typed functions, and row counts of every table of the schema."""
+typed functions (as export_readiness_app, acting for the user: see :func:`act_as`), and row counts
+of every table of the schema (a check, run on the owner's side)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,14 @@ REPORT_DATA: dict[str, Any] = {
 _numbers = itertools.count(1)
 
 
+async def act_as(conn: Connection, user_id: Any) -> None:
+    """Act for ``user_id`` for the rest of this transaction (what ``transaction(user_id=)`` sets at
+    BEGIN), or for nobody with ``None``."""
+    await conn.execute(
+        "SELECT set_config('datalayer.user_id', $1, true)", "" if user_id is None else str(user_id)
+    )
+
+
 async def make_user(conn: Connection, email: str | None = None, **overrides: Any) -> Any:
     n = next(_numbers)
     fields: dict[str, Any] = {
@@ -62,7 +71,8 @@ async def make_report(
     risk_score: int = 35,
     report_data: dict[str, Any] | None = None,
 ) -> Any:
-    """A report; completed with hs_code and risk_score unless hs_code is None (then pending)."""
+    """A report of ``user_id`` (the acting user); completed with hs_code and risk_score unless
+    hs_code is None (then pending)."""
     report = await er.create_report(
         conn, user_id=user_id, product_name="Organic turmeric powder",
         product_description="Ground turmeric, 500 g pouches", ingredients="turmeric",
@@ -81,7 +91,7 @@ async def make_report(
 
 
 async def make_everything(conn: Connection, user: Any, report: Any) -> None:
-    """One row in every child table of the report (two chat messages)."""
+    """One row in every child table of the report (two chat messages); acting as ``user``."""
     await er.create_certification_progress(
         conn, user_id=user.id, report_id=report.id, certification_id="fda-food-facility",
         certification_name="FDA Food Facility Registration", estimated_cost=Decimal("15000"),
@@ -115,7 +125,7 @@ async def make_everything(conn: Connection, user: Any, report: Any) -> None:
 
 
 async def count_rows(conn: Connection) -> dict[str, int]:
-    """Rows in every table of the schema."""
+    """Rows in every table of the schema (pass an owner's connection to count every user's)."""
     counts: dict[str, int] = {}
     for table in TABLES:
         counts[table] = await conn.fetchval(f"SELECT count(*) FROM export_readiness.{table}")

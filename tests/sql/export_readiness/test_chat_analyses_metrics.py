@@ -1,21 +1,23 @@
 """Chat sessions and messages (text encrypted at rest, citations, keyset history), finance and
-logistics analyses of a report, and the metrics upsert."""
+logistics analyses of a report, and the metrics upsert; as export_readiness_app acting for a user,
+so another user's sessions, messages and analyses are out of reach."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-from export_readiness_support import KEY, make_report, make_user
+from export_readiness_support import KEY, act_as, make_report, make_user
 
 from datalayer import Database, errors
 from datalayer import export_readiness as er
 
 
-async def test_chat_session_and_history_pages(edb: Database) -> None:
+async def test_chat_session_and_history_pages(edb: Database, owner_db: Database) -> None:
     async with edb.transaction() as conn:
         user = await make_user(conn)
         stranger = await make_user(conn)
+        await act_as(conn, user.id)
         report = await make_report(conn, user.id)
         session = await er.create_chat_session(
             conn, user_id=user.id, report_id=report.id, context_data={"hs_code": "09103030"}
@@ -35,7 +37,7 @@ async def test_chat_session_and_history_pages(edb: Database) -> None:
         )
     texts = []
     for i in range(5):
-        async with edb.transaction() as conn:
+        async with edb.transaction(user_id=user.id) as conn:
             role = "user" if i % 2 == 0 else "assistant"
             sources = [] if role == "user" else [{"source": f"guide-{i}", "title": "FDA guide"}]
             text = f"message {i}: our buyer pays USD 4.20/kg"
@@ -45,9 +47,10 @@ async def test_chat_session_and_history_pages(edb: Database) -> None:
             )  # fmt: skip
             assert msg is not None and msg.content == text
             texts.append(text)
-    async with edb.transaction() as conn:
+    async with owner_db.transaction() as conn:
         stored = await conn.fetch("SELECT content_encrypted FROM export_readiness.chat_messages")
         assert len(stored) == 5 and all(b"buyer" not in r["content_encrypted"] for r in stored)
+    async with edb.transaction(user_id=user.id) as conn:
         pages = []
         before_created_at, before_id = None, None
         while page := await er.list_chat_messages(
@@ -63,51 +66,53 @@ async def test_chat_session_and_history_pages(edb: Database) -> None:
         assert question.role == "user" and question.sources == []
         assert answer.role == "assistant" and answer.sources[0].source == "guide-3"
         assert answer.sources[0].title == "FDA guide" and answer.sources[0].url is None
-        assert (
-            await er.list_chat_messages(
-                conn,
-                session_id=session.id,
-                user_id=stranger.id,
-                before_created_at=None,
-                before_id=None,
-                max_rows=10,
-                encryption_key=KEY,
-            )
-            == []
-        )
         cited = await er.list_chat_messages_by_source(
             conn, user_id=user.id, source="guide-3", max_rows=10, encryption_key=KEY
         )
         assert [m.content for m in cited] == [texts[3]]
-        assert (
-            await er.list_chat_messages_by_source(
-                conn, user_id=stranger.id, source="guide-3", max_rows=10, encryption_key=KEY
-            )
-            == []
-        )
         sessions = await er.list_chat_sessions_by_user(
             conn, user_id=user.id, before_updated_at=None, before_id=None, max_rows=10
         )
         assert [(s.id, s.message_count) for s in sessions] == [(session.id, 5)]
         assert sessions[0].updated_at > session.updated_at
-        assert (
-            await er.list_chat_sessions_by_user(
-                conn, user_id=stranger.id, before_updated_at=None, before_id=None, max_rows=10
+    async with edb.transaction(user_id=stranger.id) as conn:
+        for whose in (stranger.id, user.id):
+            assert (
+                await er.list_chat_messages(
+                    conn,
+                    session_id=session.id,
+                    user_id=whose,
+                    before_created_at=None,
+                    before_id=None,
+                    max_rows=10,
+                    encryption_key=KEY,
+                )
+                == []
             )
-            == []
-        )
+            assert (
+                await er.list_chat_messages_by_source(
+                    conn, user_id=whose, source="guide-3", max_rows=10, encryption_key=KEY
+                )
+                == []
+            )
+            assert (
+                await er.list_chat_sessions_by_user(
+                    conn, user_id=whose, before_updated_at=None, before_id=None, max_rows=10
+                )
+                == []
+            )
 
 
-async def test_chat_session_context_ownership_and_delete(edb: Database) -> None:
+async def test_chat_session_context_ownership_and_delete(edb: Database, owner_db: Database) -> None:
     async with edb.transaction() as conn:
         user = await make_user(conn)
         stranger = await make_user(conn)
+    async with edb.transaction(user_id=user.id) as conn:
         general = await er.create_chat_session(
             conn, user_id=user.id, report_id=None, context_data={"topic": "RoDTEP"}
         )
         assert general.report_id is None
         assert await er.get_chat_session(conn, session_id=general.id, user_id=user.id) == general
-        assert await er.get_chat_session(conn, session_id=general.id, user_id=stranger.id) is None
         merged = await er.update_chat_session_context(
             conn, session_id=general.id, user_id=user.id, context_data={"destination": "AE"}
         )
@@ -115,36 +120,46 @@ async def test_chat_session_context_ownership_and_delete(edb: Database) -> None:
             "topic": "RoDTEP",
             "destination": "AE",
         }
-        assert (
-            await er.update_chat_session_context(
-                conn, session_id=general.id, user_id=stranger.id, context_data={}
+    async with edb.transaction(user_id=stranger.id) as conn:
+        for whose in (stranger.id, user.id):
+            assert await er.get_chat_session(conn, session_id=general.id, user_id=whose) is None
+            assert (
+                await er.update_chat_session_context(
+                    conn, session_id=general.id, user_id=whose, context_data={}
+                )
+                is None
             )
-            is None
-        )
-        assert (
-            await er.create_chat_message(
-                conn,
-                session_id=general.id,
-                user_id=stranger.id,
-                role="user",
-                content="hi",
-                sources=[],
-                encryption_key=KEY,
+            assert (
+                await er.create_chat_message(
+                    conn,
+                    session_id=general.id,
+                    user_id=whose,
+                    role="user",
+                    content="hi",
+                    sources=[],
+                    encryption_key=KEY,
+                )
+                is None
             )
-            is None
-        )
+            assert await er.delete_chat_session(conn, session_id=general.id, user_id=whose) == 0
+    async with edb.transaction(user_id=user.id) as conn:
         await er.create_chat_message(
             conn, session_id=general.id, user_id=user.id, role="user", content="hi",
             sources=[], encryption_key=KEY,
         )  # fmt: skip
         assert await er.delete_chat_session(conn, session_id=general.id, user_id=stranger.id) == 0
         assert await er.delete_chat_session(conn, session_id=general.id, user_id=user.id) == 1
+    async with owner_db.transaction() as conn:
         assert await conn.fetchval("SELECT count(*) FROM export_readiness.chat_messages") == 0
+        assert await conn.fetchval("SELECT count(*) FROM export_readiness.chat_sessions") == 0
 
 
-async def test_chat_messages_are_never_edited(edb: Database) -> None:
+async def test_chat_messages_are_never_edited(edb: Database, owner_db: Database) -> None:
+    """The service has no UPDATE on chat_messages at all; even the owner is refused by the
+    append-only trigger."""
     async with edb.transaction() as conn:
         user = await make_user(conn)
+    async with edb.transaction(user_id=user.id) as conn:
         session = await er.create_chat_session(
             conn, user_id=user.id, report_id=None, context_data={}
         )
@@ -152,8 +167,11 @@ async def test_chat_messages_are_never_edited(edb: Database) -> None:
             conn, session_id=session.id, user_id=user.id, role="user", content="hi",
             sources=[], encryption_key=KEY,
         )  # fmt: skip
+    with pytest.raises(errors.PermissionDenied):
+        async with edb.transaction(user_id=user.id) as conn:
+            await conn.execute("UPDATE export_readiness.chat_messages SET role = 'assistant'")
     with pytest.raises(errors.RestrictViolation) as info:
-        async with edb.transaction() as conn:
+        async with owner_db.transaction() as conn:
             await conn.execute("UPDATE export_readiness.chat_messages SET role = 'assistant'")
     assert info.value.constraint == "chat_messages_append_only"
 
@@ -162,19 +180,27 @@ async def test_chat_session_about_another_users_report_is_refused(edb: Database)
     async with edb.transaction() as conn:
         owner = await make_user(conn)
         stranger = await make_user(conn)
+    async with edb.transaction(user_id=owner.id) as conn:
         report = await make_report(conn, owner.id)
     with pytest.raises(errors.ForeignKeyViolation) as info:
-        async with edb.transaction() as conn:
+        async with edb.transaction(user_id=stranger.id) as conn:
             await er.create_chat_session(
                 conn, user_id=stranger.id, report_id=report.id, context_data={}
             )
     assert info.value.constraint == "chat_sessions_report_id_fkey"
+    # a session in the owner's name, while acting as the stranger: row-level security refuses it
+    with pytest.raises(errors.PermissionDenied):
+        async with edb.transaction(user_id=stranger.id) as conn:
+            await er.create_chat_session(
+                conn, user_id=owner.id, report_id=report.id, context_data={}
+            )
 
 
 async def test_finance_and_logistics_analyses(edb: Database) -> None:
     async with edb.transaction() as conn:
         user = await make_user(conn)
         stranger = await make_user(conn)
+    async with edb.transaction(user_id=user.id) as conn:
         report = await make_report(conn, user.id)
         assert (
             await er.get_finance_analysis_by_report(conn, report_id=report.id, user_id=user.id)
@@ -185,7 +211,7 @@ async def test_finance_and_logistics_analyses(edb: Database) -> None:
             is None
         )
     for total in ("150000", "175000"):
-        async with edb.transaction() as conn:
+        async with edb.transaction(user_id=user.id) as conn:
             finance = await er.create_finance_analysis(
                 conn, report_id=report.id, user_id=user.id,
                 working_capital_data={"certification": 15000, "total": int(total)},
@@ -195,21 +221,11 @@ async def test_finance_and_logistics_analyses(edb: Database) -> None:
                 total_working_capital=Decimal(total),
             )  # fmt: skip
             assert finance is not None
-    async with edb.transaction() as conn:
+    async with edb.transaction(user_id=user.id) as conn:
         latest = await er.get_finance_analysis_by_report(conn, report_id=report.id, user_id=user.id)
         assert latest == finance and latest is not None
         assert latest.total_working_capital == Decimal("175000")
         assert latest.rodtep_benefit_data == {"rate_percent": 1.2, "annual_benefit": 28800}
-        assert (
-            await er.get_finance_analysis_by_report(conn, report_id=report.id, user_id=stranger.id)
-            is None
-        )
-        not_theirs = await er.create_finance_analysis(
-            conn, report_id=report.id, user_id=stranger.id, working_capital_data={},
-            rodtep_benefit_data={}, gst_refund_data={}, cash_flow_timeline=[],
-            total_working_capital=Decimal(0),
-        )  # fmt: skip
-        assert not_theirs is None
         logistics = await er.create_logistics_analysis(
             conn, report_id=report.id, user_id=user.id, recommended_mode="LCL",
             lcl_fcl_comparison={"lcl": {"cost": 42000}, "fcl": {"cost": 95000}},
@@ -218,29 +234,41 @@ async def test_finance_and_logistics_analyses(edb: Database) -> None:
         assert logistics is not None
         got = await er.get_logistics_analysis_by_report(conn, report_id=report.id, user_id=user.id)
         assert got == logistics and got is not None and got.rms_probability == Decimal("12.50")
-        assert (
-            await er.get_logistics_analysis_by_report(
-                conn, report_id=report.id, user_id=stranger.id
+    async with edb.transaction(user_id=stranger.id) as conn:
+        for whose in (stranger.id, user.id):
+            assert (
+                await er.get_finance_analysis_by_report(conn, report_id=report.id, user_id=whose)
+                is None
             )
-            is None
-        )
-        assert (
-            await er.create_logistics_analysis(
-                conn,
-                report_id=report.id,
-                user_id=stranger.id,
-                recommended_mode="FCL",
-                lcl_fcl_comparison={},
-                rms_probability=Decimal(0),
-                freight_estimate={},
+            assert (
+                await er.get_logistics_analysis_by_report(conn, report_id=report.id, user_id=whose)
+                is None
             )
-            is None
-        )
+            not_theirs = await er.create_finance_analysis(
+                conn, report_id=report.id, user_id=whose, working_capital_data={},
+                rodtep_benefit_data={}, gst_refund_data={}, cash_flow_timeline=[],
+                total_working_capital=Decimal(0),
+            )  # fmt: skip
+            assert not_theirs is None
+            assert (
+                await er.create_logistics_analysis(
+                    conn,
+                    report_id=report.id,
+                    user_id=whose,
+                    recommended_mode="FCL",
+                    lcl_fcl_comparison={},
+                    rms_probability=Decimal(0),
+                    freight_estimate={},
+                )
+                is None
+            )
 
 
-async def test_metrics_upsert_adds_up(edb: Database) -> None:
+async def test_metrics_upsert_adds_up(edb: Database, readonly_db: Database) -> None:
     async with edb.transaction() as conn:
         user = await make_user(conn)
+        other = await make_user(conn)
+    async with edb.transaction(user_id=user.id) as conn:
         assert await er.get_user_metrics(conn, user_id=user.id) is None
         empty = await er.get_metrics_totals(conn)
         assert empty.users == 0 and empty.cost_savings == Decimal(0)
@@ -262,11 +290,32 @@ async def test_metrics_upsert_adds_up(edb: Database) -> None:
         totals = await er.get_metrics_totals(conn)
         assert (totals.users, totals.reports_generated, totals.action_tasks_completed) == (1, 2, 4)
         assert totals.cost_savings == Decimal("30000")
+    async with edb.transaction(user_id=other.id) as conn:
+        assert await er.get_user_metrics(conn, user_id=user.id) is None
+        await er.upsert_user_metrics(
+            conn, user_id=other.id, reports_generated=5, certifications_completed=0,
+            documents_generated=0, action_tasks_completed=0, cost_savings=Decimal("1000"),
+            time_saved_hours=Decimal(0),
+        )  # fmt: skip
+        mine = await er.get_metrics_totals(conn)
+        assert (mine.users, mine.reports_generated) == (1, 5)
+    with pytest.raises(errors.PermissionDenied):  # another user's counters: refused
+        async with edb.transaction(user_id=other.id) as conn:
+            await er.upsert_user_metrics(
+                conn, user_id=user.id, reports_generated=1, certifications_completed=0,
+                documents_generated=0, action_tasks_completed=0, cost_savings=Decimal(0),
+                time_saved_hours=Decimal(0),
+            )  # fmt: skip
+    async with readonly_db.transaction() as conn:  # reporting: the platform totals
+        totals = await er.get_metrics_totals(conn)
+        assert (totals.users, totals.reports_generated) == (2, 7)
+        assert totals.cost_savings == Decimal("31000")
 
 
 async def test_question_and_answer_in_one_transaction_keep_their_order(edb: Database) -> None:
     async with edb.transaction() as conn:
         user = await make_user(conn)
+    async with edb.transaction(user_id=user.id) as conn:
         session = await er.create_chat_session(
             conn, user_id=user.id, report_id=None, context_data={}
         )

@@ -1,5 +1,6 @@
 """The dashboard, certification progress, the 7-day action plan, and generated documents
-(content encrypted at rest, validation results)."""
+(content encrypted at rest, validation results); as export_readiness_app acting for a user, so
+another user's progress and documents are out of reach."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from export_readiness_support import KEY, make_report, make_user
+from export_readiness_support import KEY, act_as, make_report, make_user
 
 from datalayer import Database, errors
 from datalayer import export_readiness as er
@@ -30,9 +31,11 @@ async def _certification(conn: Any, user: Any, report: Any, cert: str) -> Any:
 async def test_dashboard_shows_certification_and_action_plan_progress(edb: Database) -> None:
     async with edb.transaction() as conn:
         user = await make_user(conn)
+        stranger = await make_user(conn)
+    async with edb.transaction(user_id=user.id) as conn:
         assert await er.list_user_dashboard(conn, user_id=user.id) == []
         older = await make_report(conn, user.id, hs_code=None)
-    async with edb.transaction() as conn:
+    async with edb.transaction(user_id=user.id) as conn:
         report = await make_report(conn, user.id)
         certs = [await _certification(conn, user, report, c) for c in ("fda", "fssai", "apeda")]
         await er.update_certification_status(
@@ -55,12 +58,15 @@ async def test_dashboard_shows_certification_and_action_plan_progress(edb: Datab
         assert (bottom.certifications_total, bottom.action_tasks_total) == (0, 0)
         assert bottom.certification_progress_pct == 0 and bottom.action_plan_completion_pct == 0
         assert bottom.hs_code is None and bottom.status == "pending"
+    async with edb.transaction(user_id=stranger.id) as conn:
+        assert await er.list_user_dashboard(conn, user_id=user.id) == []
 
 
 async def test_certification_progress(edb: Database) -> None:
     async with edb.transaction() as conn:
         user = await make_user(conn)
         stranger = await make_user(conn)
+        await act_as(conn, user.id)
         report = await make_report(conn, user.id)
         assert (
             await er.list_certification_progress_by_report(
@@ -96,37 +102,41 @@ async def test_certification_progress(edb: Database) -> None:
             notes="label mismatch",
         )  # fmt: skip
         assert reopened is not None and reopened.completed_at is None
-        assert (
-            await er.update_certification_status(
-                conn,
-                certification_progress_id=cert.id,
-                user_id=stranger.id,
-                status="completed",
-                notes=None,
-            )
-            is None
-        )
-        assert (
-            await er.update_certification_document_completed(
-                conn, certification_progress_id=cert.id, user_id=stranger.id, document_name="x"
-            )
-            is None
-        )
         listed = await er.list_certification_progress_by_report(
             conn, report_id=report.id, user_id=user.id
         )
         assert [c.id for c in listed] == [cert.id]
-        assert (
-            await er.list_certification_progress_by_report(
-                conn, report_id=report.id, user_id=stranger.id
+    async with edb.transaction(user_id=stranger.id) as conn:
+        for whose in (stranger.id, user.id):
+            assert (
+                await er.update_certification_status(
+                    conn,
+                    certification_progress_id=cert.id,
+                    user_id=whose,
+                    status="completed",
+                    notes=None,
+                )
+                is None
             )
-            == []
-        )
+            assert (
+                await er.update_certification_document_completed(
+                    conn, certification_progress_id=cert.id, user_id=whose, document_name="x"
+                )
+                is None
+            )
+            assert (
+                await er.list_certification_progress_by_report(
+                    conn, report_id=report.id, user_id=whose
+                )
+                == []
+            )
 
 
 async def test_seven_day_action_plan(edb: Database) -> None:
     async with edb.transaction() as conn:
         user = await make_user(conn)
+        stranger = await make_user(conn)
+        await act_as(conn, user.id)
         report = await make_report(conn, user.id)
         assert await er.list_action_plan_days(conn, report_id=report.id, user_id=user.id) == []
         assert await er.list_action_plan_by_report(conn, report_id=report.id, user_id=user.id) == []
@@ -169,19 +179,39 @@ async def test_seven_day_action_plan(edb: Database) -> None:
         )
         tasks = await er.list_action_plan_by_report(conn, report_id=report.id, user_id=user.id)
         assert [t.task_id for t in tasks] == ["apply-iec", "gst-lut", "fda-reg", "book-freight"]
+    async with edb.transaction(user_id=stranger.id) as conn:
+        assert await er.list_action_plan_by_report(conn, report_id=report.id, user_id=user.id) == []
+        assert await er.list_action_plan_days(conn, report_id=report.id, user_id=user.id) == []
+        assert (
+            await er.update_action_plan_task_completed(
+                conn,
+                report_id=report.id,
+                user_id=user.id,
+                day_number=1,
+                task_id="apply-iec",
+                completed=True,
+            )
+            is None
+        )
 
 
 async def test_action_plan_for_another_users_report_is_refused(edb: Database) -> None:
     async with edb.transaction() as conn:
         owner = await make_user(conn)
         stranger = await make_user(conn)
+        await act_as(conn, owner.id)
         report = await make_report(conn, owner.id)
     with pytest.raises(errors.ForeignKeyViolation) as info:
-        async with edb.transaction() as conn:
+        async with edb.transaction(user_id=stranger.id) as conn:
             await er.create_action_plan_tasks(
                 conn, user_id=stranger.id, report_id=report.id, tasks=PLAN
             )
     assert info.value.constraint == "action_plan_progress_report_id_fkey"
+    with pytest.raises(errors.PermissionDenied):  # tasks in the owner's name, acting as another
+        async with edb.transaction(user_id=stranger.id) as conn:
+            await er.create_action_plan_tasks(
+                conn, user_id=owner.id, report_id=report.id, tasks=PLAN
+            )
 
 
 async def test_generated_documents_encrypted_with_validation_results(edb: Database) -> None:
@@ -189,6 +219,7 @@ async def test_generated_documents_encrypted_with_validation_results(edb: Databa
     async with edb.transaction() as conn:
         user = await make_user(conn)
         stranger = await make_user(conn)
+        await act_as(conn, user.id)
         report = await make_report(conn, user.id)
         assert (
             await er.list_generated_documents_by_report(conn, report_id=report.id, user_id=user.id)
@@ -213,28 +244,12 @@ async def test_generated_documents_encrypted_with_validation_results(edb: Databa
             conn, document_id=doc.id, user_id=user.id, encryption_key=KEY
         )
         assert fetched == doc
-        assert (
-            await er.get_generated_document(
-                conn, document_id=doc.id, user_id=stranger.id, encryption_key=KEY
-            )
-            is None
-        )
         results = {"is_valid": False, "errors": [{"field": "port_code", "message": "unknown"}]}
         validated = await er.update_document_validation(
             conn, document_id=doc.id, user_id=user.id, validation_status="failed",
             validation_results=results,
         )  # fmt: skip
         assert validated is not None and validated.validated_at is not None
-        assert (
-            await er.update_document_validation(
-                conn,
-                document_id=doc.id,
-                user_id=stranger.id,
-                validation_status="passed",
-                validation_results={},
-            )
-            is None
-        )
         listed = await er.list_generated_documents_by_report(
             conn, report_id=report.id, user_id=user.id
         )
@@ -242,7 +257,30 @@ async def test_generated_documents_encrypted_with_validation_results(edb: Databa
             (doc.id, "failed", results)
         ]
         assert not hasattr(listed[0], "content")
-        assert (
-            await er.delete_generated_document(conn, document_id=doc.id, user_id=stranger.id) == 0
-        )
+    async with edb.transaction(user_id=stranger.id) as conn:
+        for whose in (stranger.id, user.id):
+            assert (
+                await er.get_generated_document(
+                    conn, document_id=doc.id, user_id=whose, encryption_key=KEY
+                )
+                is None
+            )
+            assert (
+                await er.update_document_validation(
+                    conn,
+                    document_id=doc.id,
+                    user_id=whose,
+                    validation_status="passed",
+                    validation_results={},
+                )
+                is None
+            )
+            assert (
+                await er.list_generated_documents_by_report(
+                    conn, report_id=report.id, user_id=whose
+                )
+                == []
+            )
+            assert await er.delete_generated_document(conn, document_id=doc.id, user_id=whose) == 0
+    async with edb.transaction(user_id=user.id) as conn:
         assert await er.delete_generated_document(conn, document_id=doc.id, user_id=user.id) == 1
