@@ -191,12 +191,13 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_roles(args: argparse.Namespace) -> int:
     from .migrate import resolve_sources
-    from .migrate.roles import ensure_roles, needed_roles, role_sql
+    from .migrate.roles import ensure_roles, member_sql, needed_roles, role_sql
 
     sources = resolve_sources(apps=_apps(args), extra=_extra(args))
     roles = needed_roles(sources.files)
+    members = "".join(member_sql(group, login) for group, login in args.member or [])
     if not args.apply:
-        print(role_sql(roles, login=args.login), end="")
+        print(role_sql(roles, login=args.login) + members, end="")
         return 0
     from .migrate.state import Target
 
@@ -205,6 +206,8 @@ def _cmd_roles(args: argparse.Namespace) -> int:
         created = ensure_roles(conn, roles, target.masked)
         if args.login:
             conn.execute(role_sql([], login=args.login).encode())
+        if members:
+            conn.execute(members.encode())
     print(f"created: {', '.join(created) or 'none (all exist)'}")
     return 0
 
@@ -353,6 +356,14 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         )
     )
     p.add_argument("--login", help="also grant datalayer_owner to this migrating login")
+    p.add_argument(
+        "--member",
+        nargs=2,
+        action="append",
+        metavar=("GROUP", "LOGIN"),
+        help="grant GROUP (e.g. fintech_app) to LOGIN and give LOGIN the group's session "
+        "timeouts (repeatable)",
+    )
     p.add_argument("--apply", action="store_true", help="run it against the database URL")
     p.set_defaults(func=_cmd_roles)
 

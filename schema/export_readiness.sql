@@ -2086,3 +2086,17 @@ COMMENT ON POLICY users_readonly_all ON export_readiness.users IS 'Reporting rea
 --
 -- PostgreSQL database dump complete
 --
+
+--
+-- Policies export_readiness adds to tables outside its schema (for its roles)
+--
+
+CREATE POLICY audit_log_export_readiness_app_own ON core.audit_log AS PERMISSIVE FOR SELECT TO export_readiness_app
+    USING (((schema_name = 'export_readiness'::text) AND ((COALESCE(new_values, old_values) ->>
+CASE
+    WHEN (table_name = 'users'::text) THEN 'id'::text
+    ELSE 'user_id'::text
+END) = (core.current_user_id())::text)));
+
+CREATE POLICY audit_log_export_readiness_readonly_read ON core.audit_log AS PERMISSIVE FOR SELECT TO export_readiness_readonly
+    USING ((schema_name = 'export_readiness'::text));

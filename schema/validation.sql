@@ -1611,3 +1611,17 @@ CREATE POLICY validation_sessions_worker_all ON validation.validation_sessions T
 --
 -- PostgreSQL database dump complete
 --
+
+--
+-- Policies validation adds to tables outside its schema (for its roles)
+--
+
+CREATE POLICY audit_log_validation_app_read ON core.audit_log AS PERMISSIVE FOR SELECT TO validation_app
+    USING (((schema_name = 'validation'::text) AND (((table_name = 'validation_sessions'::text) AND (EXISTS ( SELECT 1
+   FROM validation.validation_sessions s
+  WHERE ((s.id)::text = audit_log.row_id)))) OR ((table_name = 'session_shares'::text) AND (EXISTS ( SELECT 1
+   FROM validation.session_shares sh
+  WHERE ((sh.id)::text = audit_log.row_id)))))));
+
+CREATE POLICY audit_log_validation_read ON core.audit_log AS PERMISSIVE FOR SELECT TO validation_readonly, validation_worker
+    USING ((schema_name = 'validation'::text));

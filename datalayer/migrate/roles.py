@@ -20,7 +20,15 @@ from typing import Final
 from .files import MigrationError, MigrationFile
 from .state import Conn
 
-__all__ = ["OWNER", "ROLE_DEFAULTS", "Role", "ensure_roles", "needed_roles", "role_sql"]
+__all__ = [
+    "OWNER",
+    "ROLE_DEFAULTS",
+    "Role",
+    "ensure_roles",
+    "member_sql",
+    "needed_roles",
+    "role_sql",
+]
 
 OWNER: Final = "datalayer_owner"
 
@@ -91,6 +99,25 @@ def role_sql(roles: Sequence[Role], *, login: str | None = None) -> str:
     if login:
         parts.append(f'GRANT {OWNER} TO "{login}";\n')
     return "\n".join(parts)
+
+
+def member_sql(group: str, login: str) -> str:
+    """SQL granting ``group`` (``fintech_app``, …) to a login and giving the login the group's
+    session defaults: PostgreSQL applies ``ALTER ROLE … SET`` only to the role that logs in, never
+    through membership, so the defaults set on a group role must be set on its logins too."""
+    kind = group.rpartition("_")[2]
+    if group == OWNER:
+        kind = "owner"
+    if kind not in ROLE_DEFAULTS or not re.fullmatch(r"[a-z_][a-z0-9_]*", group):
+        raise MigrationError(
+            f"{group!r} is not a datalayer group role (<app>_app, _worker, _readonly)"
+        )
+    lines = [f'GRANT {group} TO "{login}";']
+    lines += [
+        f"ALTER ROLE \"{login}\" SET {key} = '{value}';"
+        for key, value in ROLE_DEFAULTS[kind].items()
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def ensure_roles(conn: Conn, roles: Sequence[Role], masked: str) -> list[str]:

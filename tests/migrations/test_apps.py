@@ -189,3 +189,34 @@ def test_schema_files_are_what_datalayer_schema_writes(pg_server: Any, tmp_path:
 def test_unknown_app_is_refused(empty_database_url: str) -> None:
     with pytest.raises(MigrationError, match="unknown application nope"):
         migrate.apply(empty_database_url, apps=["nope"], quiet=True)
+
+
+def test_roles_sql_and_a_service_login_with_the_groups_defaults(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from urllib.parse import urlsplit, urlunsplit
+
+    from datalayer.cli import main
+
+    assert main(["roles", "--app", "fintech"]) == 0
+    printed = capsys.readouterr().out
+    for role in ("datalayer_owner", "fintech_app", "fintech_worker", "fintech_readonly"):
+        assert f"CREATE ROLE {role} NOLOGIN" in printed
+    assert "logistics_app" not in printed
+
+    login = "roles_probe_service_login"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            f"DO $$ BEGIN CREATE ROLE {login} LOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+    args = ["roles", "--app", "fintech", "--member", "fintech_app", login, "--apply"]
+    assert main([*args, "--database-url", database_url]) == 0
+    parts = urlsplit(database_url)
+    as_login = urlunsplit(parts._replace(netloc=f"{login}@{parts.hostname}:{parts.port}"))
+    with psycopg.connect(as_login) as conn:
+        assert conn.execute("SHOW statement_timeout").fetchone() == ("30s",)
+        assert conn.execute("SHOW idle_in_transaction_session_timeout").fetchone() == ("1min",)
+        assert conn.execute(
+            "SELECT pg_has_role(current_user, 'fintech_app', 'MEMBER')"
+        ).fetchone() == (True,)
