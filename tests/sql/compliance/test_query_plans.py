@@ -84,8 +84,8 @@ async def _explain(conn: Connection, name: str, **params: Any) -> tuple[set[str]
 
 
 @pytest.mark.slow
-async def test_plans_with_100k_evidence_rows(cdb: Database) -> None:
-    async with cdb.acquire() as conn:
+async def test_plans_with_100k_evidence_rows(owner: Database) -> None:
+    async with owner.acquire() as conn:
         # seeding only: skip the audit trigger (100,000 audit rows would double the time); commit
         # synchronously (the test cluster runs synchronous_commit=off, and VACUUM cannot mark a
         # page all-visible before the inserting commit is flushed), so that the overview can be
