@@ -28,6 +28,85 @@ CREATE SCHEMA compliance;
 COMMENT ON SCHEMA compliance IS 'ruleIQ compliance automation: business profiles, assessments, evidence, policies, frameworks, plans, integrations, report schedules.';
 
 --
+-- Name: create_user(text, text); Type: FUNCTION; Schema: compliance; Owner: -
+--
+
+CREATE FUNCTION compliance.create_user(p_email text, p_hashed_password text) RETURNS TABLE(id uuid, email text, is_active boolean, is_superuser boolean, created_at timestamp with time zone, updated_at timestamp with time zone)
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    INSERT INTO compliance.users (email, hashed_password)
+    VALUES (p_email, p_hashed_password)
+    RETURNING users.id, users.email, users.is_active, users.is_superuser, users.created_at, users.updated_at
+$$;
+
+--
+-- Name: FUNCTION create_user(p_email text, p_hashed_password text); Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON FUNCTION compliance.create_user(p_email text, p_hashed_password text) IS 'Sign-up: creates an active user that is not a superuser; returns it without its password hash. The table''s checks apply (email format, hash format, unique email).';
+
+--
+-- Name: find_user_by_email(text); Type: FUNCTION; Schema: compliance; Owner: -
+--
+
+CREATE FUNCTION compliance.find_user_by_email(p_email text) RETURNS TABLE(id uuid, email text, is_active boolean, is_superuser boolean, created_at timestamp with time zone, updated_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT u.id, u.email, u.is_active, u.is_superuser, u.created_at, u.updated_at
+    FROM compliance.users AS u
+    WHERE pg_catalog.lower(u.email) = pg_catalog.lower(p_email)
+$$;
+
+--
+-- Name: FUNCTION find_user_by_email(p_email text); Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON FUNCTION compliance.find_user_by_email(p_email text) IS 'Sign-in: the user with this email, whatever its case (no row when there is none), without its password hash.';
+
+--
+-- Name: find_user_password_hash(text); Type: FUNCTION; Schema: compliance; Owner: -
+--
+
+CREATE FUNCTION compliance.find_user_password_hash(p_email text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT u.hashed_password
+    FROM compliance.users AS u
+    WHERE pg_catalog.lower(u.email) = pg_catalog.lower(p_email)
+        AND u.is_active
+$$;
+
+--
+-- Name: FUNCTION find_user_password_hash(p_email text); Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON FUNCTION compliance.find_user_password_hash(p_email text) IS 'Sign-in: the password hash of the active user with this email, for the service to verify a password; NULL otherwise.';
+
+--
+-- Name: get_integration_credentials(uuid, uuid, text); Type: FUNCTION; Schema: compliance; Owner: -
+--
+
+CREATE FUNCTION compliance.get_integration_credentials(p_integration_id uuid, p_user_id uuid, p_encryption_key text) RETURNS jsonb
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT public.pgp_sym_decrypt(i.credentials_encrypted, p_encryption_key)::jsonb
+    FROM compliance.integration_configurations AS i
+    WHERE i.id = p_integration_id
+        AND i.user_id = p_user_id
+        AND i.user_id = core.current_user_id()
+$$;
+
+--
+-- Name: FUNCTION get_integration_credentials(p_integration_id uuid, p_user_id uuid, p_encryption_key text); Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON FUNCTION compliance.get_integration_credentials(p_integration_id uuid, p_user_id uuid, p_encryption_key text) IS 'The decrypted credentials of an integration of the transaction''s user (datalayer.user_id, which p_user_id must match); NULL for any other. A wrong key raises an error.';
+
+--
 -- Name: next_report_run_at(timestamp with time zone, text, timestamp with time zone); Type: FUNCTION; Schema: compliance; Owner: -
 --
 
@@ -86,10 +165,14 @@ CREATE TABLE compliance.assessment_sessions (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT assessment_sessions_completed_at_check CHECK (((status = 'completed'::text) = (completed_at IS NOT NULL))),
     CONSTRAINT assessment_sessions_progress_percentage_check CHECK (((progress_percentage >= (0)::numeric) AND (progress_percentage <= (100)::numeric))),
+    CONSTRAINT assessment_sessions_progress_percentage_finite_check CHECK ((progress_percentage <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT assessment_sessions_questions_answered_check CHECK ((jsonb_typeof(questions_answered) = 'object'::text)),
+    CONSTRAINT assessment_sessions_questions_answered_length_check CHECK ((octet_length((questions_answered)::text) <= 1000000)),
     CONSTRAINT assessment_sessions_session_name_check CHECK (((length(btrim(session_name)) >= 1) AND (length(btrim(session_name)) <= 255))),
     CONSTRAINT assessment_sessions_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'completed'::text, 'abandoned'::text])))
 );
+
+ALTER TABLE ONLY compliance.assessment_sessions FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
@@ -101,7 +184,7 @@ COMMENT ON TABLE compliance.assessment_sessions IS 'Framework assessments of a b
 -- Name: COLUMN assessment_sessions.questions_answered; Type: COMMENT; Schema: compliance; Owner: -
 --
 
-COMMENT ON COLUMN compliance.assessment_sessions.questions_answered IS 'Answers by question id (a jsonb object).';
+COMMENT ON COLUMN compliance.assessment_sessions.questions_answered IS 'Answers by question id (a jsonb object); at most 1000000 bytes as JSON text.';
 
 --
 -- Name: COLUMN assessment_sessions.progress_percentage; Type: COMMENT; Schema: compliance; Owner: -
@@ -128,10 +211,22 @@ COMMENT ON CONSTRAINT assessment_sessions_completed_at_check ON compliance.asses
 COMMENT ON CONSTRAINT assessment_sessions_progress_percentage_check ON compliance.assessment_sessions IS 'progress_percentage must be between 0 and 100';
 
 --
+-- Name: CONSTRAINT assessment_sessions_progress_percentage_finite_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_progress_percentage_finite_check ON compliance.assessment_sessions IS 'progress_percentage must be a finite number (not NaN or infinite)';
+
+--
 -- Name: CONSTRAINT assessment_sessions_questions_answered_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
 --
 
 COMMENT ON CONSTRAINT assessment_sessions_questions_answered_check ON compliance.assessment_sessions IS 'questions_answered must be a JSON object';
+
+--
+-- Name: CONSTRAINT assessment_sessions_questions_answered_length_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT assessment_sessions_questions_answered_length_check ON compliance.assessment_sessions IS 'questions_answered must be at most 1000000 bytes as JSON text';
 
 --
 -- Name: CONSTRAINT assessment_sessions_session_name_check ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
@@ -169,6 +264,8 @@ CREATE TABLE compliance.business_profiles (
     CONSTRAINT business_profiles_employee_count_check CHECK ((employee_count > 0)),
     CONSTRAINT business_profiles_industry_check CHECK (((length(btrim(industry)) >= 1) AND (length(btrim(industry)) <= 100)))
 );
+
+ALTER TABLE ONLY compliance.business_profiles FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE business_profiles; Type: COMMENT; Schema: compliance; Owner: -
@@ -263,9 +360,12 @@ CREATE TABLE compliance.chat_conversations (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT chat_conversations_messages_check CHECK (((jsonb_typeof(messages) = 'array'::text) AND (NOT jsonb_path_exists(messages, '$[*]?((!(@."role" == "user" || @."role" == "assistant") || !(exists (@."content"))) || @."content".type() != "string")'::jsonpath)))),
+    CONSTRAINT chat_conversations_messages_length_check CHECK ((octet_length((messages)::text) <= 1000000)),
     CONSTRAINT chat_conversations_status_check CHECK ((status = ANY (ARRAY['active'::text, 'archived'::text]))),
     CONSTRAINT chat_conversations_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 255)))
 );
+
+ALTER TABLE ONLY compliance.chat_conversations FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
@@ -283,7 +383,7 @@ COMMENT ON COLUMN compliance.chat_conversations.business_profile_id IS 'The busi
 -- Name: COLUMN chat_conversations.messages; Type: COMMENT; Schema: compliance; Owner: -
 --
 
-COMMENT ON COLUMN compliance.chat_conversations.messages IS 'The messages, oldest first: a jsonb array of {role, content, created_at}.';
+COMMENT ON COLUMN compliance.chat_conversations.messages IS 'The messages, oldest first: a jsonb array of {role, content, created_at}; at most 1000000 bytes as JSON text.';
 
 --
 -- Name: COLUMN chat_conversations.last_message_at; Type: COMMENT; Schema: compliance; Owner: -
@@ -296,6 +396,12 @@ COMMENT ON COLUMN compliance.chat_conversations.last_message_at IS 'When the las
 --
 
 COMMENT ON CONSTRAINT chat_conversations_messages_check ON compliance.chat_conversations IS 'messages must be an array of {role, content} with role user or assistant';
+
+--
+-- Name: CONSTRAINT chat_conversations_messages_length_check ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_conversations_messages_length_check ON compliance.chat_conversations IS 'messages must be at most 1000000 bytes as JSON text';
 
 --
 -- Name: CONSTRAINT chat_conversations_status_check ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
@@ -325,6 +431,7 @@ CREATE TABLE compliance.compliance_frameworks (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT compliance_frameworks_category_check CHECK (((length(btrim(category)) >= 1) AND (length(btrim(category)) <= 100))),
     CONSTRAINT compliance_frameworks_code_check CHECK ((code ~ '^[a-z0-9][a-z0-9_-]{1,49}$'::text)),
+    CONSTRAINT compliance_frameworks_description_length_check CHECK ((length(description) <= 10000)),
     CONSTRAINT compliance_frameworks_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 255))),
     CONSTRAINT compliance_frameworks_version_check CHECK (((length(btrim(version)) >= 1) AND (length(btrim(version)) <= 50)))
 );
@@ -348,6 +455,12 @@ COMMENT ON COLUMN compliance.compliance_frameworks.code IS 'Stable key: 2 to 50 
 COMMENT ON COLUMN compliance.compliance_frameworks.version IS 'The framework''s edition, e.g. 2022.';
 
 --
+-- Name: COLUMN compliance_frameworks.description; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.compliance_frameworks.description IS 'What the framework covers; at most 10000 characters.';
+
+--
 -- Name: COLUMN compliance_frameworks.is_active; Type: COMMENT; Schema: compliance; Owner: -
 --
 
@@ -364,6 +477,12 @@ COMMENT ON CONSTRAINT compliance_frameworks_category_check ON compliance.complia
 --
 
 COMMENT ON CONSTRAINT compliance_frameworks_code_check ON compliance.compliance_frameworks IS 'code must be 2 to 50 lowercase letters, digits, dashes or underscores';
+
+--
+-- Name: CONSTRAINT compliance_frameworks_description_length_check ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT compliance_frameworks_description_length_check ON compliance.compliance_frameworks IS 'description must have at most 10000 characters';
 
 --
 -- Name: CONSTRAINT compliance_frameworks_name_check ON compliance_frameworks; Type: COMMENT; Schema: compliance; Owner: -
@@ -401,8 +520,10 @@ CREATE TABLE compliance.evidence_items (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT evidence_items_ai_metadata_check CHECK ((jsonb_typeof(ai_metadata) = 'object'::text)),
+    CONSTRAINT evidence_items_ai_metadata_length_check CHECK ((octet_length((ai_metadata)::text) <= 100000)),
     CONSTRAINT evidence_items_approval_check CHECK ((((status = 'approved'::text) AND (approved_at IS NOT NULL) AND (approved_by IS NOT NULL)) OR ((status <> 'approved'::text) AND (approved_at IS NULL) AND (approved_by IS NULL)))),
     CONSTRAINT evidence_items_control_reference_check CHECK (((length(btrim(control_reference)) >= 1) AND (length(btrim(control_reference)) <= 100))),
+    CONSTRAINT evidence_items_description_length_check CHECK ((length(description) <= 10000)),
     CONSTRAINT evidence_items_evidence_name_check CHECK (((length(btrim(evidence_name)) >= 1) AND (length(btrim(evidence_name)) <= 255))),
     CONSTRAINT evidence_items_file_path_check CHECK (((length(file_path) >= 1) AND (length(file_path) <= 500))),
     CONSTRAINT evidence_items_file_size_check CHECK ((file_size >= 0)),
@@ -411,11 +532,19 @@ CREATE TABLE compliance.evidence_items (
     CONSTRAINT evidence_items_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'collected'::text, 'approved'::text, 'rejected'::text])))
 );
 
+ALTER TABLE ONLY compliance.evidence_items FORCE ROW LEVEL SECURITY;
+
 --
 -- Name: TABLE evidence_items; Type: COMMENT; Schema: compliance; Owner: -
 --
 
 COMMENT ON TABLE compliance.evidence_items IS 'Compliance evidence of a business profile for a framework, with its review status.';
+
+--
+-- Name: COLUMN evidence_items.description; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.evidence_items.description IS 'What the evidence shows; at most 10000 characters.';
 
 --
 -- Name: COLUMN evidence_items.control_reference; Type: COMMENT; Schema: compliance; Owner: -
@@ -463,7 +592,7 @@ COMMENT ON COLUMN compliance.evidence_items.approved_by IS 'The user who approve
 -- Name: COLUMN evidence_items.ai_metadata; Type: COMMENT; Schema: compliance; Owner: -
 --
 
-COMMENT ON COLUMN compliance.evidence_items.ai_metadata IS 'AI analysis results (a jsonb object).';
+COMMENT ON COLUMN compliance.evidence_items.ai_metadata IS 'AI analysis results (a jsonb object); at most 100000 bytes as JSON text.';
 
 --
 -- Name: COLUMN evidence_items.search_vector; Type: COMMENT; Schema: compliance; Owner: -
@@ -478,6 +607,12 @@ COMMENT ON COLUMN compliance.evidence_items.search_vector IS 'Generated: English
 COMMENT ON CONSTRAINT evidence_items_ai_metadata_check ON compliance.evidence_items IS 'ai_metadata must be a JSON object';
 
 --
+-- Name: CONSTRAINT evidence_items_ai_metadata_length_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_ai_metadata_length_check ON compliance.evidence_items IS 'ai_metadata must be at most 100000 bytes as JSON text';
+
+--
 -- Name: CONSTRAINT evidence_items_approval_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
 --
 
@@ -488,6 +623,12 @@ COMMENT ON CONSTRAINT evidence_items_approval_check ON compliance.evidence_items
 --
 
 COMMENT ON CONSTRAINT evidence_items_control_reference_check ON compliance.evidence_items IS 'control_reference must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT evidence_items_description_length_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT evidence_items_description_length_check ON compliance.evidence_items IS 'description must have at most 10000 characters';
 
 --
 -- Name: CONSTRAINT evidence_items_evidence_name_check ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
@@ -546,11 +687,14 @@ CREATE TABLE compliance.generated_policies (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT generated_policies_approval_check CHECK ((((status = 'approved'::text) AND (approved_at IS NOT NULL) AND (approved_by IS NOT NULL)) OR ((status <> 'approved'::text) AND (approved_at IS NULL) AND (approved_by IS NULL)))),
     CONSTRAINT generated_policies_content_check CHECK ((length(btrim(content)) >= 1)),
+    CONSTRAINT generated_policies_content_length_check CHECK ((length(content) <= 1000000)),
     CONSTRAINT generated_policies_policy_name_check CHECK (((length(btrim(policy_name)) >= 1) AND (length(btrim(policy_name)) <= 255))),
     CONSTRAINT generated_policies_policy_type_check CHECK ((policy_type ~ '^[a-z][a-z0-9_]{1,49}$'::text)),
     CONSTRAINT generated_policies_status_check CHECK ((status = ANY (ARRAY['draft'::text, 'under_review'::text, 'approved'::text, 'archived'::text]))),
     CONSTRAINT generated_policies_version_check CHECK ((version >= 1))
 );
+
+ALTER TABLE ONLY compliance.generated_policies FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE generated_policies; Type: COMMENT; Schema: compliance; Owner: -
@@ -575,6 +719,12 @@ COMMENT ON COLUMN compliance.generated_policies.version IS '1 for the first vers
 --
 
 COMMENT ON COLUMN compliance.generated_policies.status IS 'draft, under_review, approved or archived.';
+
+--
+-- Name: COLUMN generated_policies.content; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.generated_policies.content IS 'The policy document; at most 1000000 characters.';
 
 --
 -- Name: COLUMN generated_policies.approved_at; Type: COMMENT; Schema: compliance; Owner: -
@@ -605,6 +755,12 @@ COMMENT ON CONSTRAINT generated_policies_approval_check ON compliance.generated_
 --
 
 COMMENT ON CONSTRAINT generated_policies_content_check ON compliance.generated_policies IS 'content cannot be empty';
+
+--
+-- Name: CONSTRAINT generated_policies_content_length_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_policies_content_length_check ON compliance.generated_policies IS 'content must have at most 1000000 characters';
 
 --
 -- Name: CONSTRAINT generated_policies_policy_name_check ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
@@ -650,9 +806,12 @@ CREATE TABLE compliance.implementation_plans (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT implementation_plans_dates_check CHECK ((planned_end_date >= planned_start_date)),
     CONSTRAINT implementation_plans_phases_check CHECK (((jsonb_typeof(phases) = 'array'::text) AND (NOT jsonb_path_exists(phases, '$[*]?(((@.type() != "object" || !(exists (@."name"))) || !(exists (@."tasks"))) || @."tasks".type() != "array")'::jsonpath)) AND (NOT jsonb_path_exists(phases, '$[*]."tasks"[*]?(!(exists (@."title")) || !((@."status" == "not_started" || @."status" == "in_progress") || @."status" == "completed"))'::jsonpath)))),
+    CONSTRAINT implementation_plans_phases_length_check CHECK ((octet_length((phases)::text) <= 1000000)),
     CONSTRAINT implementation_plans_status_check CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'completed'::text, 'on_hold'::text]))),
     CONSTRAINT implementation_plans_title_check CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 255)))
 );
+
+ALTER TABLE ONLY compliance.implementation_plans FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
@@ -664,7 +823,7 @@ COMMENT ON TABLE compliance.implementation_plans IS 'Compliance roadmaps: phases
 -- Name: COLUMN implementation_plans.phases; Type: COMMENT; Schema: compliance; Owner: -
 --
 
-COMMENT ON COLUMN compliance.implementation_plans.phases IS 'A jsonb array of {name, tasks: [{title, status}]}; task status not_started, in_progress or completed.';
+COMMENT ON COLUMN compliance.implementation_plans.phases IS 'A jsonb array of {name, tasks: [{title, status}]}; task status not_started, in_progress or completed. At most 1000000 bytes as JSON text.';
 
 --
 -- Name: COLUMN implementation_plans.total_tasks; Type: COMMENT; Schema: compliance; Owner: -
@@ -689,6 +848,12 @@ COMMENT ON CONSTRAINT implementation_plans_dates_check ON compliance.implementat
 --
 
 COMMENT ON CONSTRAINT implementation_plans_phases_check ON compliance.implementation_plans IS 'phases must be an array of {name, tasks} whose tasks have a title and a status of not_started, in_progress or completed';
+
+--
+-- Name: CONSTRAINT implementation_plans_phases_length_check ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT implementation_plans_phases_length_check ON compliance.implementation_plans IS 'phases must be at most 1000000 bytes as JSON text';
 
 --
 -- Name: CONSTRAINT implementation_plans_status_check ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
@@ -721,12 +886,17 @@ CREATE TABLE compliance.integration_configurations (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT integration_configurations_credentials_encrypted_check CHECK ((octet_length(credentials_encrypted) > 0)),
+    CONSTRAINT integration_configurations_credentials_encrypted_length_check CHECK ((octet_length(credentials_encrypted) <= 16384)),
     CONSTRAINT integration_configurations_display_name_check CHECK (((length(btrim(display_name)) >= 1) AND (length(btrim(display_name)) <= 100))),
     CONSTRAINT integration_configurations_last_sync_check CHECK ((((last_sync_status IS NULL) = (last_sync_at IS NULL)) AND ((NOT (last_sync_status IS DISTINCT FROM 'failed'::text)) = (last_sync_error IS NOT NULL)))),
+    CONSTRAINT integration_configurations_last_sync_error_length_check CHECK ((length(last_sync_error) <= 2000)),
     CONSTRAINT integration_configurations_last_sync_status_check CHECK ((last_sync_status = ANY (ARRAY['success'::text, 'failed'::text]))),
     CONSTRAINT integration_configurations_provider_check CHECK ((provider ~ '^[a-z][a-z0-9_]{1,49}$'::text)),
-    CONSTRAINT integration_configurations_settings_check CHECK ((jsonb_typeof(settings) = 'object'::text))
+    CONSTRAINT integration_configurations_settings_check CHECK ((jsonb_typeof(settings) = 'object'::text)),
+    CONSTRAINT integration_configurations_settings_length_check CHECK ((octet_length((settings)::text) <= 10000))
 );
+
+ALTER TABLE ONLY compliance.integration_configurations FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
@@ -744,7 +914,7 @@ COMMENT ON COLUMN compliance.integration_configurations.provider IS 'The service
 -- Name: COLUMN integration_configurations.credentials_encrypted; Type: COMMENT; Schema: compliance; Owner: -
 --
 
-COMMENT ON COLUMN compliance.integration_configurations.credentials_encrypted IS 'Sensitive: the credentials as a JSON object, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY).';
+COMMENT ON COLUMN compliance.integration_configurations.credentials_encrypted IS 'Sensitive: the credentials as a JSON object, pgp_sym_encrypt''ed with the key from the application''s settings (DATABASE_ENCRYPTION_KEY); at most 16384 bytes encrypted.';
 
 --
 -- Name: COLUMN integration_configurations.credentials_updated_at; Type: COMMENT; Schema: compliance; Owner: -
@@ -756,7 +926,7 @@ COMMENT ON COLUMN compliance.integration_configurations.credentials_updated_at I
 -- Name: COLUMN integration_configurations.settings; Type: COMMENT; Schema: compliance; Owner: -
 --
 
-COMMENT ON COLUMN compliance.integration_configurations.settings IS 'Non-secret options (a jsonb object): regions, projects, sync scope.';
+COMMENT ON COLUMN compliance.integration_configurations.settings IS 'Non-secret options (a jsonb object): regions, projects, sync scope; at most 10000 bytes as JSON text.';
 
 --
 -- Name: COLUMN integration_configurations.last_sync_status; Type: COMMENT; Schema: compliance; Owner: -
@@ -768,13 +938,19 @@ COMMENT ON COLUMN compliance.integration_configurations.last_sync_status IS 'suc
 -- Name: COLUMN integration_configurations.last_sync_error; Type: COMMENT; Schema: compliance; Owner: -
 --
 
-COMMENT ON COLUMN compliance.integration_configurations.last_sync_error IS 'Why the last sync failed; set exactly when it failed.';
+COMMENT ON COLUMN compliance.integration_configurations.last_sync_error IS 'Why the last sync failed; set exactly when it failed. At most 2000 characters.';
 
 --
 -- Name: CONSTRAINT integration_configurations_credentials_encrypted_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
 --
 
 COMMENT ON CONSTRAINT integration_configurations_credentials_encrypted_check ON compliance.integration_configurations IS 'credentials cannot be empty';
+
+--
+-- Name: CONSTRAINT integration_configurations_credentials_encrypted_length_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_credentials_encrypted_length_check ON compliance.integration_configurations IS 'credentials_encrypted must be at most 16384 bytes';
 
 --
 -- Name: CONSTRAINT integration_configurations_display_name_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
@@ -787,6 +963,12 @@ COMMENT ON CONSTRAINT integration_configurations_display_name_check ON complianc
 --
 
 COMMENT ON CONSTRAINT integration_configurations_last_sync_check ON compliance.integration_configurations IS 'a sync has both a time and a status, and an error exactly when it failed';
+
+--
+-- Name: CONSTRAINT integration_configurations_last_sync_error_length_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_last_sync_error_length_check ON compliance.integration_configurations IS 'last_sync_error must have at most 2000 characters';
 
 --
 -- Name: CONSTRAINT integration_configurations_last_sync_status_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
@@ -807,6 +989,12 @@ COMMENT ON CONSTRAINT integration_configurations_provider_check ON compliance.in
 COMMENT ON CONSTRAINT integration_configurations_settings_check ON compliance.integration_configurations IS 'settings must be a JSON object';
 
 --
+-- Name: CONSTRAINT integration_configurations_settings_length_check ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT integration_configurations_settings_length_check ON compliance.integration_configurations IS 'settings must be at most 10000 bytes as JSON text';
+
+--
 -- Name: readiness_assessments; Type: TABLE; Schema: compliance; Owner: -
 --
 
@@ -822,9 +1010,13 @@ CREATE TABLE compliance.readiness_assessments (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT readiness_assessments_overall_score_check CHECK (((overall_score >= (0)::numeric) AND (overall_score <= (100)::numeric))),
+    CONSTRAINT readiness_assessments_overall_score_finite_check CHECK ((overall_score <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT readiness_assessments_risk_level_check CHECK ((risk_level = ANY (ARRAY['low'::text, 'medium'::text, 'high'::text, 'critical'::text]))),
-    CONSTRAINT readiness_assessments_score_breakdown_check CHECK ((jsonb_typeof(score_breakdown) = 'object'::text))
+    CONSTRAINT readiness_assessments_score_breakdown_check CHECK ((jsonb_typeof(score_breakdown) = 'object'::text)),
+    CONSTRAINT readiness_assessments_score_breakdown_length_check CHECK ((octet_length((score_breakdown)::text) <= 100000))
 );
+
+ALTER TABLE ONLY compliance.readiness_assessments FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
@@ -848,13 +1040,19 @@ COMMENT ON COLUMN compliance.readiness_assessments.risk_level IS 'low, medium, h
 -- Name: COLUMN readiness_assessments.score_breakdown; Type: COMMENT; Schema: compliance; Owner: -
 --
 
-COMMENT ON COLUMN compliance.readiness_assessments.score_breakdown IS 'Scores by control domain (a jsonb object).';
+COMMENT ON COLUMN compliance.readiness_assessments.score_breakdown IS 'Scores by control domain (a jsonb object); at most 100000 bytes as JSON text.';
 
 --
 -- Name: CONSTRAINT readiness_assessments_overall_score_check ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
 --
 
 COMMENT ON CONSTRAINT readiness_assessments_overall_score_check ON compliance.readiness_assessments IS 'overall_score must be between 0 and 100';
+
+--
+-- Name: CONSTRAINT readiness_assessments_overall_score_finite_check ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_overall_score_finite_check ON compliance.readiness_assessments IS 'overall_score must be a finite number (not NaN or infinite)';
 
 --
 -- Name: CONSTRAINT readiness_assessments_risk_level_check ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
@@ -867,6 +1065,12 @@ COMMENT ON CONSTRAINT readiness_assessments_risk_level_check ON compliance.readi
 --
 
 COMMENT ON CONSTRAINT readiness_assessments_score_breakdown_check ON compliance.readiness_assessments IS 'score_breakdown must be a JSON object';
+
+--
+-- Name: CONSTRAINT readiness_assessments_score_breakdown_length_check ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT readiness_assessments_score_breakdown_length_check ON compliance.readiness_assessments IS 'score_breakdown must be at most 100000 bytes as JSON text';
 
 --
 -- Name: report_schedules; Type: TABLE; Schema: compliance; Owner: -
@@ -888,10 +1092,14 @@ CREATE TABLE compliance.report_schedules (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT report_schedules_frequency_check CHECK ((frequency = ANY (ARRAY['daily'::text, 'weekly'::text, 'monthly'::text, 'quarterly'::text]))),
     CONSTRAINT report_schedules_parameters_check CHECK ((jsonb_typeof(parameters) = 'object'::text)),
+    CONSTRAINT report_schedules_parameters_length_check CHECK ((octet_length((parameters)::text) <= 10000)),
     CONSTRAINT report_schedules_recipients_check CHECK ((((cardinality(recipients) >= 1) AND (cardinality(recipients) <= 50)) AND (array_position(recipients, NULL::text) IS NULL))),
+    CONSTRAINT report_schedules_recipients_length_check CHECK ((NOT jsonb_path_exists(to_jsonb(recipients), '$[*]?(@ like_regex "^.{255}" flag "s")'::jsonpath))),
     CONSTRAINT report_schedules_report_type_check CHECK ((report_type = ANY (ARRAY['executive_summary'::text, 'gap_analysis'::text, 'evidence_status'::text, 'compliance_status'::text, 'readiness'::text, 'control_matrix'::text]))),
     CONSTRAINT report_schedules_run_count_check CHECK ((run_count >= 0))
 );
+
+ALTER TABLE ONLY compliance.report_schedules FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE report_schedules; Type: COMMENT; Schema: compliance; Owner: -
@@ -915,13 +1123,13 @@ COMMENT ON COLUMN compliance.report_schedules.frequency IS 'daily, weekly, month
 -- Name: COLUMN report_schedules.parameters; Type: COMMENT; Schema: compliance; Owner: -
 --
 
-COMMENT ON COLUMN compliance.report_schedules.parameters IS 'Report options (a jsonb object), e.g. the frameworks to cover.';
+COMMENT ON COLUMN compliance.report_schedules.parameters IS 'Report options (a jsonb object), e.g. the frameworks to cover; at most 10000 bytes as JSON text.';
 
 --
 -- Name: COLUMN report_schedules.recipients; Type: COMMENT; Schema: compliance; Owner: -
 --
 
-COMMENT ON COLUMN compliance.report_schedules.recipients IS 'Email addresses the report is sent to (1 to 50).';
+COMMENT ON COLUMN compliance.report_schedules.recipients IS 'Email addresses the report is sent to (1 to 50), each at most 254 characters.';
 
 --
 -- Name: COLUMN report_schedules.next_run_at; Type: COMMENT; Schema: compliance; Owner: -
@@ -954,10 +1162,22 @@ COMMENT ON CONSTRAINT report_schedules_frequency_check ON compliance.report_sche
 COMMENT ON CONSTRAINT report_schedules_parameters_check ON compliance.report_schedules IS 'parameters must be a JSON object';
 
 --
+-- Name: CONSTRAINT report_schedules_parameters_length_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_parameters_length_check ON compliance.report_schedules IS 'parameters must be at most 10000 bytes as JSON text';
+
+--
 -- Name: CONSTRAINT report_schedules_recipients_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
 --
 
 COMMENT ON CONSTRAINT report_schedules_recipients_check ON compliance.report_schedules IS 'a report needs 1 to 50 recipients';
+
+--
+-- Name: CONSTRAINT report_schedules_recipients_length_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT report_schedules_recipients_length_check ON compliance.report_schedules IS 'each recipient must have at most 254 characters';
 
 --
 -- Name: CONSTRAINT report_schedules_report_type_check ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
@@ -984,8 +1204,11 @@ CREATE TABLE compliance.users (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
-    CONSTRAINT users_hashed_password_check CHECK (((hashed_password ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (hashed_password ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text)))
+    CONSTRAINT users_hashed_password_check CHECK (((hashed_password ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (hashed_password ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text))),
+    CONSTRAINT users_hashed_password_length_check CHECK ((length(hashed_password) <= 255))
 );
+
+ALTER TABLE ONLY compliance.users FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE users; Type: COMMENT; Schema: compliance; Owner: -
@@ -1003,7 +1226,7 @@ COMMENT ON COLUMN compliance.users.email IS 'Login; unique regardless of case.';
 -- Name: COLUMN users.hashed_password; Type: COMMENT; Schema: compliance; Owner: -
 --
 
-COMMENT ON COLUMN compliance.users.hashed_password IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+COMMENT ON COLUMN compliance.users.hashed_password IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password. At most 255 characters.';
 
 --
 -- Name: COLUMN users.is_superuser; Type: COMMENT; Schema: compliance; Owner: -
@@ -1022,6 +1245,12 @@ COMMENT ON CONSTRAINT users_email_check ON compliance.users IS 'email must look 
 --
 
 COMMENT ON CONSTRAINT users_hashed_password_check ON compliance.users IS 'hashed_password must be an argon2 or bcrypt hash, never a plain password';
+
+--
+-- Name: CONSTRAINT users_hashed_password_length_check ON users; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_hashed_password_length_check ON compliance.users IS 'hashed_password must have at most 255 characters';
 
 --
 -- Name: assessment_sessions assessment_sessions_pkey; Type: CONSTRAINT; Schema: compliance; Owner: -
@@ -1429,6 +1658,12 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.generat
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.integration_configurations FOR EACH ROW EXECUTE FUNCTION core.tg__audit('credentials_encrypted');
 
 --
+-- Name: users _900_audit; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.users FOR EACH ROW EXECUTE FUNCTION core.tg__audit('hashed_password');
+
+--
 -- Name: assessment_sessions assessment_sessions_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -
 --
 
@@ -1726,6 +1961,450 @@ ALTER TABLE ONLY compliance.report_schedules
 --
 
 COMMENT ON CONSTRAINT report_schedules_user_id_fkey ON compliance.report_schedules IS 'a report schedule must belong to an existing user';
+
+--
+-- Name: assessment_sessions; Type: ROW SECURITY; Schema: compliance; Owner: -
+--
+
+ALTER TABLE compliance.assessment_sessions ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: assessment_sessions assessment_sessions_app_own; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY assessment_sessions_app_own ON compliance.assessment_sessions TO compliance_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY assessment_sessions_app_own ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY assessment_sessions_app_own ON compliance.assessment_sessions IS 'The service sees and writes only the rows of the transaction''s user (datalayer.user_id); none when it is unset.';
+
+--
+-- Name: assessment_sessions assessment_sessions_owner_all; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY assessment_sessions_owner_all ON compliance.assessment_sessions TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY assessment_sessions_owner_all ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY assessment_sessions_owner_all ON compliance.assessment_sessions IS 'The owner (migrations, operators, and the definer functions, which run as it) keeps every row.';
+
+--
+-- Name: assessment_sessions assessment_sessions_readonly_read; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY assessment_sessions_readonly_read ON compliance.assessment_sessions FOR SELECT TO compliance_readonly USING (true);
+
+--
+-- Name: POLICY assessment_sessions_readonly_read ON assessment_sessions; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY assessment_sessions_readonly_read ON compliance.assessment_sessions IS 'Reporting reads the rows of every user (it has no write privilege).';
+
+--
+-- Name: business_profiles; Type: ROW SECURITY; Schema: compliance; Owner: -
+--
+
+ALTER TABLE compliance.business_profiles ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: business_profiles business_profiles_app_own; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY business_profiles_app_own ON compliance.business_profiles TO compliance_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY business_profiles_app_own ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY business_profiles_app_own ON compliance.business_profiles IS 'The service sees and writes only the rows of the transaction''s user (datalayer.user_id); none when it is unset.';
+
+--
+-- Name: business_profiles business_profiles_owner_all; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY business_profiles_owner_all ON compliance.business_profiles TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY business_profiles_owner_all ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY business_profiles_owner_all ON compliance.business_profiles IS 'The owner (migrations, operators, and the definer functions, which run as it) keeps every row.';
+
+--
+-- Name: business_profiles business_profiles_readonly_read; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY business_profiles_readonly_read ON compliance.business_profiles FOR SELECT TO compliance_readonly USING (true);
+
+--
+-- Name: POLICY business_profiles_readonly_read ON business_profiles; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY business_profiles_readonly_read ON compliance.business_profiles IS 'Reporting reads the rows of every user (it has no write privilege).';
+
+--
+-- Name: chat_conversations; Type: ROW SECURITY; Schema: compliance; Owner: -
+--
+
+ALTER TABLE compliance.chat_conversations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: chat_conversations chat_conversations_app_own; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY chat_conversations_app_own ON compliance.chat_conversations TO compliance_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY chat_conversations_app_own ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY chat_conversations_app_own ON compliance.chat_conversations IS 'The service sees and writes only the rows of the transaction''s user (datalayer.user_id); none when it is unset.';
+
+--
+-- Name: chat_conversations chat_conversations_owner_all; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY chat_conversations_owner_all ON compliance.chat_conversations TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY chat_conversations_owner_all ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY chat_conversations_owner_all ON compliance.chat_conversations IS 'The owner (migrations, operators, and the definer functions, which run as it) keeps every row.';
+
+--
+-- Name: chat_conversations chat_conversations_readonly_read; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY chat_conversations_readonly_read ON compliance.chat_conversations FOR SELECT TO compliance_readonly USING (true);
+
+--
+-- Name: POLICY chat_conversations_readonly_read ON chat_conversations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY chat_conversations_readonly_read ON compliance.chat_conversations IS 'Reporting reads the rows of every user (it has no write privilege).';
+
+--
+-- Name: evidence_items; Type: ROW SECURITY; Schema: compliance; Owner: -
+--
+
+ALTER TABLE compliance.evidence_items ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: evidence_items evidence_items_app_own; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY evidence_items_app_own ON compliance.evidence_items TO compliance_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY evidence_items_app_own ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY evidence_items_app_own ON compliance.evidence_items IS 'The service sees and writes only the rows of the transaction''s user (datalayer.user_id); none when it is unset.';
+
+--
+-- Name: evidence_items evidence_items_owner_all; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY evidence_items_owner_all ON compliance.evidence_items TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY evidence_items_owner_all ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY evidence_items_owner_all ON compliance.evidence_items IS 'The owner (migrations, operators, and the definer functions, which run as it) keeps every row.';
+
+--
+-- Name: evidence_items evidence_items_readonly_read; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY evidence_items_readonly_read ON compliance.evidence_items FOR SELECT TO compliance_readonly USING (true);
+
+--
+-- Name: POLICY evidence_items_readonly_read ON evidence_items; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY evidence_items_readonly_read ON compliance.evidence_items IS 'Reporting reads the rows of every user (it has no write privilege).';
+
+--
+-- Name: generated_policies; Type: ROW SECURITY; Schema: compliance; Owner: -
+--
+
+ALTER TABLE compliance.generated_policies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: generated_policies generated_policies_app_own; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY generated_policies_app_own ON compliance.generated_policies TO compliance_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY generated_policies_app_own ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY generated_policies_app_own ON compliance.generated_policies IS 'The service sees and writes only the rows of the transaction''s user (datalayer.user_id); none when it is unset.';
+
+--
+-- Name: generated_policies generated_policies_owner_all; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY generated_policies_owner_all ON compliance.generated_policies TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY generated_policies_owner_all ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY generated_policies_owner_all ON compliance.generated_policies IS 'The owner (migrations, operators, and the definer functions, which run as it) keeps every row.';
+
+--
+-- Name: generated_policies generated_policies_readonly_read; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY generated_policies_readonly_read ON compliance.generated_policies FOR SELECT TO compliance_readonly USING (true);
+
+--
+-- Name: POLICY generated_policies_readonly_read ON generated_policies; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY generated_policies_readonly_read ON compliance.generated_policies IS 'Reporting reads the rows of every user (it has no write privilege).';
+
+--
+-- Name: implementation_plans; Type: ROW SECURITY; Schema: compliance; Owner: -
+--
+
+ALTER TABLE compliance.implementation_plans ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: implementation_plans implementation_plans_app_own; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY implementation_plans_app_own ON compliance.implementation_plans TO compliance_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY implementation_plans_app_own ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY implementation_plans_app_own ON compliance.implementation_plans IS 'The service sees and writes only the rows of the transaction''s user (datalayer.user_id); none when it is unset.';
+
+--
+-- Name: implementation_plans implementation_plans_owner_all; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY implementation_plans_owner_all ON compliance.implementation_plans TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY implementation_plans_owner_all ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY implementation_plans_owner_all ON compliance.implementation_plans IS 'The owner (migrations, operators, and the definer functions, which run as it) keeps every row.';
+
+--
+-- Name: implementation_plans implementation_plans_readonly_read; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY implementation_plans_readonly_read ON compliance.implementation_plans FOR SELECT TO compliance_readonly USING (true);
+
+--
+-- Name: POLICY implementation_plans_readonly_read ON implementation_plans; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY implementation_plans_readonly_read ON compliance.implementation_plans IS 'Reporting reads the rows of every user (it has no write privilege).';
+
+--
+-- Name: integration_configurations; Type: ROW SECURITY; Schema: compliance; Owner: -
+--
+
+ALTER TABLE compliance.integration_configurations ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: integration_configurations integration_configurations_app_own; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY integration_configurations_app_own ON compliance.integration_configurations TO compliance_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY integration_configurations_app_own ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY integration_configurations_app_own ON compliance.integration_configurations IS 'The service sees and writes only the rows of the transaction''s user (datalayer.user_id); none when it is unset.';
+
+--
+-- Name: integration_configurations integration_configurations_owner_all; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY integration_configurations_owner_all ON compliance.integration_configurations TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY integration_configurations_owner_all ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY integration_configurations_owner_all ON compliance.integration_configurations IS 'The owner (migrations, operators, and the definer functions, which run as it) keeps every row.';
+
+--
+-- Name: integration_configurations integration_configurations_readonly_read; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY integration_configurations_readonly_read ON compliance.integration_configurations FOR SELECT TO compliance_readonly USING (true);
+
+--
+-- Name: POLICY integration_configurations_readonly_read ON integration_configurations; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY integration_configurations_readonly_read ON compliance.integration_configurations IS 'Reporting reads the rows of every user (it has no write privilege).';
+
+--
+-- Name: readiness_assessments; Type: ROW SECURITY; Schema: compliance; Owner: -
+--
+
+ALTER TABLE compliance.readiness_assessments ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: readiness_assessments readiness_assessments_app_own; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY readiness_assessments_app_own ON compliance.readiness_assessments TO compliance_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY readiness_assessments_app_own ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY readiness_assessments_app_own ON compliance.readiness_assessments IS 'The service sees and writes only the rows of the transaction''s user (datalayer.user_id); none when it is unset.';
+
+--
+-- Name: readiness_assessments readiness_assessments_owner_all; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY readiness_assessments_owner_all ON compliance.readiness_assessments TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY readiness_assessments_owner_all ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY readiness_assessments_owner_all ON compliance.readiness_assessments IS 'The owner (migrations, operators, and the definer functions, which run as it) keeps every row.';
+
+--
+-- Name: readiness_assessments readiness_assessments_readonly_read; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY readiness_assessments_readonly_read ON compliance.readiness_assessments FOR SELECT TO compliance_readonly USING (true);
+
+--
+-- Name: POLICY readiness_assessments_readonly_read ON readiness_assessments; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY readiness_assessments_readonly_read ON compliance.readiness_assessments IS 'Reporting reads the rows of every user (it has no write privilege).';
+
+--
+-- Name: report_schedules; Type: ROW SECURITY; Schema: compliance; Owner: -
+--
+
+ALTER TABLE compliance.report_schedules ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: report_schedules report_schedules_app_own; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY report_schedules_app_own ON compliance.report_schedules TO compliance_app USING ((user_id = core.current_user_id())) WITH CHECK ((user_id = core.current_user_id()));
+
+--
+-- Name: POLICY report_schedules_app_own ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY report_schedules_app_own ON compliance.report_schedules IS 'The service sees and writes only the rows of the transaction''s user (datalayer.user_id); none when it is unset.';
+
+--
+-- Name: report_schedules report_schedules_owner_all; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY report_schedules_owner_all ON compliance.report_schedules TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY report_schedules_owner_all ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY report_schedules_owner_all ON compliance.report_schedules IS 'The owner (migrations, operators, and the definer functions, which run as it) keeps every row.';
+
+--
+-- Name: report_schedules report_schedules_readonly_read; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY report_schedules_readonly_read ON compliance.report_schedules FOR SELECT TO compliance_readonly USING (true);
+
+--
+-- Name: POLICY report_schedules_readonly_read ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY report_schedules_readonly_read ON compliance.report_schedules IS 'Reporting reads the rows of every user (it has no write privilege).';
+
+--
+-- Name: report_schedules report_schedules_worker_claim; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY report_schedules_worker_claim ON compliance.report_schedules FOR UPDATE TO compliance_worker USING (is_active) WITH CHECK (is_active);
+
+--
+-- Name: POLICY report_schedules_worker_claim ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY report_schedules_worker_claim ON compliance.report_schedules IS 'The report queue claims active schedules of every user (it may change only next_run_at, last_run_at and run_count).';
+
+--
+-- Name: report_schedules report_schedules_worker_read; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY report_schedules_worker_read ON compliance.report_schedules FOR SELECT TO compliance_worker USING (is_active);
+
+--
+-- Name: POLICY report_schedules_worker_read ON report_schedules; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY report_schedules_worker_read ON compliance.report_schedules IS 'The report queue sees the active schedules of every user.';
+
+--
+-- Name: users; Type: ROW SECURITY; Schema: compliance; Owner: -
+--
+
+ALTER TABLE compliance.users ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: users users_app_own; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY users_app_own ON compliance.users TO compliance_app USING ((id = core.current_user_id())) WITH CHECK ((id = core.current_user_id()));
+
+--
+-- Name: POLICY users_app_own ON users; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY users_app_own ON compliance.users IS 'The service sees and writes only the rows of the transaction''s user (datalayer.user_id); none when it is unset.';
+
+--
+-- Name: users users_owner_all; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY users_owner_all ON compliance.users TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY users_owner_all ON users; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY users_owner_all ON compliance.users IS 'The owner (migrations, operators, and the definer functions, which run as it) keeps every row.';
+
+--
+-- Name: users users_readonly_read; Type: POLICY; Schema: compliance; Owner: -
+--
+
+CREATE POLICY users_readonly_read ON compliance.users FOR SELECT TO compliance_readonly USING (true);
+
+--
+-- Name: POLICY users_readonly_read ON users; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON POLICY users_readonly_read ON compliance.users IS 'Reporting reads the rows of every user (it has no write privilege).';
 
 --
 -- PostgreSQL database dump complete

@@ -140,7 +140,7 @@ class AssessmentSession(BaseModel):
     framework_id: UUID
     session_name: str | None
     status: Literal["not_started", "in_progress", "completed", "abandoned"]
-    #: Answers by question id (a jsonb object).
+    #: Answers by question id (a jsonb object); at most 1000000 bytes as JSON text.
     questions_answered: JsonValue
     #: Share of the framework's questions answered, 0 to 100.
     progress_percentage: Numeric
@@ -220,7 +220,8 @@ class ChatConversation(BaseModel):
     business_profile_id: UUID | None
     title: str
     status: Literal["active", "archived"]
-    #: The messages, oldest first: a jsonb array of {role, content, created_at}.
+    #: The messages, oldest first: a jsonb array of {role, content, created_at}; at most 1000000
+    #: bytes as JSON text.
     messages: ChatMessages
     #: When the last message was appended; null while empty.
     last_message_at: AwareDatetime | None
@@ -281,6 +282,7 @@ class ComplianceFramework(BaseModel):
     #: The framework's edition, e.g. 2022.
     version: str | None
     category: str | None
+    #: What the framework covers; at most 10000 characters.
     description: str | None
     #: Offered for new assessments; a framework in use is deactivated, never deleted.
     is_active: bool
@@ -347,9 +349,10 @@ class DueReportSchedule(BaseModel):
     ]
     #: daily, weekly, monthly or quarterly.
     frequency: Literal["daily", "weekly", "monthly", "quarterly"]
-    #: Report options (a jsonb object), e.g. the frameworks to cover.
+    #: Report options (a jsonb object), e.g. the frameworks to cover; at most 10000 bytes as JSON
+    #: text.
     parameters: JsonValue
-    #: Email addresses the report is sent to (1 to 50).
+    #: Email addresses the report is sent to (1 to 50), each at most 254 characters.
     recipients: list[str | None]
     #: When the report is next due; moved forward when a worker claims it.
     scheduled_for: AwareDatetime
@@ -382,6 +385,7 @@ class EvidenceItem(BaseModel):
     business_profile_id: UUID
     framework_id: UUID
     evidence_name: str
+    #: What the evidence shows; at most 10000 characters.
     description: str | None
     #: The framework control this evidence supports, e.g. A.5.1.
     control_reference: str | None
@@ -398,7 +402,7 @@ class EvidenceItem(BaseModel):
     approved_at: AwareDatetime | None
     #: The user who approved it; set exactly when status is approved.
     approved_by: UUID | None
-    #: AI analysis results (a jsonb object).
+    #: AI analysis results (a jsonb object); at most 100000 bytes as JSON text.
     ai_metadata: JsonValue
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -440,6 +444,7 @@ class GeneratedPolicy(BaseModel):
     version: int
     #: draft, under_review, approved or archived.
     status: Literal["draft", "under_review", "approved", "archived"]
+    #: The policy document; at most 1000000 characters.
     content: str
     #: Set exactly when status is approved.
     approved_at: AwareDatetime | None
@@ -476,7 +481,7 @@ class ImplementationPlan(BaseModel):
     title: str
     status: Literal["not_started", "in_progress", "completed", "on_hold"]
     #: A jsonb array of {name, tasks: [{title, status}]}; task status not_started, in_progress or
-    #: completed.
+    #: completed. At most 1000000 bytes as JSON text.
     phases: PlanPhases
     #: Generated: the number of tasks in phases.
     total_tasks: int
@@ -555,13 +560,14 @@ class IntegrationConfiguration(BaseModel):
     #: When the credentials were last stored or rotated (the audit log records this, never the
     #: credentials).
     credentials_updated_at: AwareDatetime
-    #: Non-secret options (a jsonb object): regions, projects, sync scope.
+    #: Non-secret options (a jsonb object): regions, projects, sync scope; at most 10000 bytes as
+    #: JSON text.
     settings: JsonValue
     is_active: bool
     last_sync_at: AwareDatetime | None
     #: success or failed; null before the first sync.
     last_sync_status: Literal["success", "failed"] | None
-    #: Why the last sync failed; set exactly when it failed.
+    #: Why the last sync failed; set exactly when it failed. At most 2000 characters.
     last_sync_error: str | None
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -671,7 +677,7 @@ class ReadinessAssessment(BaseModel):
     overall_score: Numeric
     #: low, medium, high or critical.
     risk_level: Literal["low", "medium", "high", "critical"]
-    #: Scores by control domain (a jsonb object).
+    #: Scores by control domain (a jsonb object); at most 100000 bytes as JSON text.
     score_breakdown: JsonValue
     assessed_at: AwareDatetime
     created_at: AwareDatetime
@@ -739,9 +745,10 @@ class ReportSchedule(BaseModel):
     ]
     #: daily, weekly, monthly or quarterly.
     frequency: Literal["daily", "weekly", "monthly", "quarterly"]
-    #: Report options (a jsonb object), e.g. the frameworks to cover.
+    #: Report options (a jsonb object), e.g. the frameworks to cover; at most 10000 bytes as JSON
+    #: text.
     parameters: JsonValue
-    #: Email addresses the report is sent to (1 to 50).
+    #: Email addresses the report is sent to (1 to 50), each at most 254 characters.
     recipients: list[str | None]
     is_active: bool
     #: When the report is next due; moved forward when a worker claims it.
@@ -776,10 +783,8 @@ class User(BaseModel):
     """A row of create_user, get_user_by_email, get_user_by_id."""
 
     id: UUID
-    #: Login; unique regardless of case.
     email: str
     is_active: bool
-    #: May administer the platform (frameworks, other users).
     is_superuser: bool
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -845,7 +850,7 @@ _create_report_schedule = checked(
     "12956214f4d77d5d51d2c8ce0a49373e87d120d2067bc919a70ae13a71debf59",
 )
 _create_user = checked(
-    _QUERIES, "create_user", "25eea96a91e0b419c019d96286826285df4004d0a356f5c0d8d4e0aa5e1b58a5"
+    _QUERIES, "create_user", "46c873c4b05176514f42305395668f7dbf6a5add38dd4def6b8ce100eb5c23b8"
 )
 _delete_business_profile = checked(
     _QUERIES,
@@ -893,7 +898,7 @@ _get_framework_by_code = checked(
 _get_integration_credentials = checked(
     _QUERIES,
     "get_integration_credentials",
-    "c19233de3ec885e04b24a0069664b8b5a195b20ac13e5c6cd834a43eef143908",
+    "1895a73b942b63ea53462a0dda634427f015f283a530dbb0b650244de39ba1d7",
 )
 _get_policy_by_id = checked(
     _QUERIES, "get_policy_by_id", "d1860688ad01f41ff0ef098ced84de36db94c53b9f2c6aec1da372d311f0a83b"
@@ -901,7 +906,7 @@ _get_policy_by_id = checked(
 _get_user_by_email = checked(
     _QUERIES,
     "get_user_by_email",
-    "5a21cffd43942b5e6dfd454badb8f4a61d545631c5e6b1f56d26406668b8ce70",
+    "77fc00ad2b0a083488e6f16c3649cc7b207e83787852a44c17c9ee1444d769ba",
 )
 _get_user_by_id = checked(
     _QUERIES, "get_user_by_id", "eb7e34f8afb7b0e2bec784a8c1f09c60b75dec99a97e46d84bac94af87f3b4a3"
@@ -909,7 +914,7 @@ _get_user_by_id = checked(
 _get_user_hashed_password_by_email = checked(
     _QUERIES,
     "get_user_hashed_password_by_email",
-    "2bec89eb0502884b41b8e837cd2d3fddb3ab7d0662a0e0e12a5c6f59dc12048a",
+    "5a7baf87e9c2c3911300522eb5a71ea86e8a08e7306e4c67caef3a2e81291a61",
 )
 _list_assessment_dashboard = checked(
     _QUERIES,
@@ -1305,14 +1310,13 @@ async def create_report_schedule(
 
 
 @stateless
-async def create_user(conn: Connection, *, email: str, hashed_password: str) -> User:
+async def create_user(conn: Connection, *, email: str, hashed_password: str) -> User | None:
     """Creates a user (active, not a superuser); returns it. hashed_password must be an argon2 or
-    bcrypt hash.
+    bcrypt hash. Sign-up needs no user in the transaction: it goes through the definer function
+    compliance.create_user.
     """
     row = await _create_user.fetchrow_args(conn, (email, hashed_password))
-    if row is None:  # the statement always yields one row
-        raise NotFound("compliance.create_user returned no row")
-    return User.model_validate(dict(row))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
@@ -1393,14 +1397,16 @@ async def get_framework_by_code(conn: Connection, *, code: str) -> ComplianceFra
 
 @stateless
 async def get_integration_credentials(
-    conn: Connection, *, encryption_key: str, integration_id: UUID, user_id: UUID
+    conn: Connection, *, integration_id: UUID, user_id: UUID, encryption_key: str
 ) -> JsonValue | None:
     """The decrypted credentials (a JSON object) of the user's integration, for calling the
-    service; the only query that returns them in clear. A wrong key raises an error; none when
-    there is no such integration.
+    service; the only query that returns them in clear (the definer function
+    compliance.get_integration_credentials; the service's role cannot read the encrypted
+    column). Only for the transaction's user (user_id must be it). A wrong key raises an error;
+    none when there is no such integration.
     """
     value = await _get_integration_credentials.fetchval_args(
-        conn, (encryption_key, integration_id, user_id)
+        conn, (integration_id, user_id, encryption_key)
     )
     return _VALUE_0.validate_python(value)
 
@@ -1416,7 +1422,9 @@ async def get_policy_by_id(
 
 @stateless
 async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
-    """The user with this email, whatever its case, or none."""
+    """The user with this email, whatever its case, or none. For sign-in, before a user is known:
+    it goes through the definer function compliance.find_user_by_email.
+    """
     row = await _get_user_by_email.fetchrow_args(conn, (email,))
     return None if row is None else User.model_validate(dict(row))
 
@@ -1431,7 +1439,8 @@ async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
 @stateless
 async def get_user_hashed_password_by_email(conn: Connection, *, email: str) -> str | None:
     """The stored password hash of an active user, for verifying a login in the application; none
-    otherwise.
+    otherwise. The only way the service reads a hash: the definer function
+    compliance.find_user_password_hash.
     """
     value = await _get_user_hashed_password_by_email.fetchval_args(conn, (email,))
     return _VALUE_1.validate_python(value)

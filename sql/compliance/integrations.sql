@@ -14,11 +14,10 @@ ORDER BY provider;
 
 -- name: get_integration_credentials(integration_id, user_id, encryption_key)$
 -- The decrypted credentials (a JSON object) of the user's integration, for calling the service; the
--- only query that returns them in clear. A wrong key raises an error; none when there is no such integration.
-SELECT public.pgp_sym_decrypt(credentials_encrypted, :encryption_key::text)::jsonb AS credentials
-FROM compliance.integration_configurations
-WHERE id = :integration_id
-    AND user_id = :user_id;
+-- only query that returns them in clear (the definer function compliance.get_integration_credentials;
+-- the service's role cannot read the encrypted column). Only for the transaction's user (user_id must
+-- be it). A wrong key raises an error; none when there is no such integration.
+SELECT compliance.get_integration_credentials(:integration_id, :user_id, :encryption_key) AS credentials;
 
 -- name: update_integration_credentials(integration_id, user_id, credentials, encryption_key)^
 -- Replaces the credentials of the user's integration (encrypted with encryption_key); returns the

@@ -1,12 +1,21 @@
 """Helpers for the compliance tests: users, frameworks, profiles and evidence made through the
-typed functions."""
+typed functions.
+
+The service (``compliance_app``) acts for one user per transaction (``datalayer.user_id``): the
+helpers that make a user's object first act as that user in the transaction, as a service does
+for the signed-in user (:func:`act_as`). Frameworks are reference data only the owner writes, so
+:func:`make_framework` takes the owner's side (the ``owner`` fixture)."""
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
-from typing import Any
+import sys
+from pathlib import Path
+from typing import Any, cast
 
-from datalayer import compliance
+from datalayer import Database
+from datalayer import compliance as _compliance
 from datalayer.queries import Connection
 
 BCRYPT = "$2b$12$" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0"
@@ -16,16 +25,44 @@ KEY = "correct horse battery staple"
 _numbers = itertools.count(1)
 
 
+def app_url(database_url: str, app: str, kind: str = "app") -> str:
+    """The harness's ``app_url`` (tests/conftest.py, which this conftest's name shadows)."""
+    name = "datalayer_tests_conftest"
+    module = sys.modules.get(name)
+    if module is None:
+        path = Path(__file__).parents[2] / "conftest.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return cast(str, module.app_url(database_url, app, kind))
+
+
+async def act_as(conn: Connection, user_id: Any) -> None:
+    """Act as ``user_id`` for the rest of the transaction (what ``transaction(user_id=...)`` sets
+    at BEGIN); ``None`` acts as nobody."""
+    await conn.execute(
+        "SELECT set_config('datalayer.user_id', $1, true)", str(user_id) if user_id else ""
+    )
+
+
 async def make_user(conn: Connection, email: str | None = None, **overrides: Any) -> Any:
+    """Sign up a user (no user needed), then act as them in this transaction."""
     fields: dict[str, Any] = {
         "email": email or f"user{next(_numbers)}@example.com",
         "hashed_password": BCRYPT,
     }
     fields.update(overrides)
-    return await compliance.create_user(conn, **fields)
+    user = await _compliance.create_user(conn, **fields)
+    await act_as(conn, user.id)
+    return user
 
 
-async def make_framework(conn: Connection, code: str | None = None, **overrides: Any) -> Any:
+async def make_framework(
+    owner: Database | Connection, code: str | None = None, **overrides: Any
+) -> Any:
+    """A framework, made on the owner's side (the service may not write frameworks)."""
     n = next(_numbers)
     fields: dict[str, Any] = {
         "code": code or f"fw{n}",
@@ -35,7 +72,10 @@ async def make_framework(conn: Connection, code: str | None = None, **overrides:
         "description": None,
     }
     fields.update(overrides)
-    return await compliance.create_framework(conn, **fields)
+    if isinstance(owner, Database):
+        async with owner.transaction() as conn:
+            return await _compliance.create_framework(conn, **fields)
+    return await _compliance.create_framework(owner, **fields)
 
 
 async def make_profile(conn: Connection, user_id: Any, **overrides: Any) -> Any:
@@ -53,7 +93,8 @@ async def make_profile(conn: Connection, user_id: Any, **overrides: Any) -> Any:
         "data_sensitivity": "High",
     }
     fields.update(overrides)
-    return await compliance.create_business_profile(conn, **fields)
+    await act_as(conn, user_id)
+    return await _compliance.create_business_profile(conn, **fields)
 
 
 async def make_evidence(
@@ -70,12 +111,36 @@ async def make_evidence(
         "ai_metadata": {},
     }
     fields.update(overrides)
-    return await compliance.create_evidence_item(conn, **fields)
+    await act_as(conn, user_id)
+    return await _compliance.create_evidence_item(conn, **fields)
 
 
-async def make_owner(conn: Connection) -> tuple[Any, Any, Any]:
-    """A user with one business profile, and a fresh framework."""
+async def make_owner(conn: Connection, owner: Database) -> tuple[Any, Any, Any]:
+    """A user with one business profile (acting as them from then on), and a fresh framework
+    (made by ``owner``)."""
     user = await make_user(conn)
     profile = await make_profile(conn, user.id)
-    framework = await make_framework(conn)
+    framework = await make_framework(owner)
     return user, profile, framework
+
+
+class _ActingQueries:
+    """``datalayer.compliance`` for the tests: each typed function that names a ``user_id`` runs
+    acting as that user in the caller's transaction, as the service does with
+    ``transaction(user_id=...)`` for the signed-in user. A call naming another user's object then
+    runs as the user it names, so row-level security and the query's own filter both apply."""
+
+    def __getattr__(self, name: str) -> Any:
+        target = getattr(_compliance, name)
+        if not callable(target) or isinstance(target, type):
+            return target
+
+        async def call(conn: Any, *args: Any, **kwargs: Any) -> Any:
+            if "user_id" in kwargs and not isinstance(conn, Database):
+                await act_as(conn, kwargs["user_id"])
+            return await target(conn, *args, **kwargs)
+
+        return call
+
+
+compliance: Any = _ActingQueries()

@@ -7,9 +7,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from compliance_support import make_evidence, make_framework, make_owner, make_profile, make_user
+from compliance_support import (
+    compliance,
+    make_evidence,
+    make_framework,
+    make_owner,
+    make_profile,
+    make_user,
+)
 
-from datalayer import Database, compliance, errors
+from datalayer import Database, errors
 
 ALL = ["not_started", "in_progress", "collected", "approved", "rejected"]
 
@@ -23,9 +30,9 @@ async def _session(
     )  # fmt: skip
 
 
-async def test_assessment_session_lifecycle(cdb: Database) -> None:
+async def test_assessment_session_lifecycle(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         stranger = await make_user(conn)
         session = await _session(conn, user, profile, framework, "Q1 review")
         assert session.status == "not_started" and session.questions_answered == {}
@@ -75,9 +82,11 @@ async def test_assessment_session_lifecycle(cdb: Database) -> None:
         assert got == done
 
 
-async def test_assessment_dashboard_joins_the_profile_and_pages(cdb: Database) -> None:
+async def test_assessment_dashboard_joins_the_profile_and_pages(
+    cdb: Database, owner: Database
+) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         other_profile = await make_profile(conn, user.id, company_name="Beta GmbH")
         stranger = await make_user(conn)
         assert (
@@ -111,10 +120,10 @@ async def test_assessment_dashboard_joins_the_profile_and_pages(cdb: Database) -
         )
 
 
-async def test_a_session_cannot_use_another_users_profile(cdb: Database) -> None:
+async def test_a_session_cannot_use_another_users_profile(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, _, framework = await make_owner(conn)
-        _, foreign_profile, _ = await make_owner(conn)
+        user, _, framework = await make_owner(conn, owner)
+        _, foreign_profile, _ = await make_owner(conn, owner)
     with pytest.raises(errors.ForeignKeyViolation) as info:
         async with cdb.transaction() as conn:
             await _session(conn, user, foreign_profile, framework)
@@ -122,9 +131,9 @@ async def test_a_session_cannot_use_another_users_profile(cdb: Database) -> None
     assert "same user" in str(info.value)
 
 
-async def test_a_session_needs_a_real_framework(cdb: Database) -> None:
+async def test_a_session_needs_a_real_framework(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, _ = await make_owner(conn)
+        user, profile, _ = await make_owner(conn, owner)
     with pytest.raises(errors.ForeignKeyViolation) as info:
         async with cdb.transaction() as conn:
             await compliance.create_assessment_session(
@@ -146,19 +155,21 @@ async def test_a_session_needs_a_real_framework(cdb: Database) -> None:
         ("session_name = ''", "assessment_sessions_session_name_check"),
     ],
 )
-async def test_assessment_session_checks(cdb: Database, assignment: str, constraint: str) -> None:
+async def test_assessment_session_checks(
+    cdb: Database, owner: Database, assignment: str, constraint: str
+) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         await _session(conn, user, profile, framework)
     with pytest.raises(errors.CheckViolation) as info:
-        async with cdb.transaction() as conn:
+        async with owner.transaction() as conn:
             await conn.execute(f"UPDATE compliance.assessment_sessions SET {assignment}")
     assert info.value.constraint == constraint
 
 
-async def test_evidence_approval_workflow(cdb: Database) -> None:
+async def test_evidence_approval_workflow(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         reviewer = await make_user(conn)
         item = await make_evidence(
             conn, user.id, profile.id, framework.id, ai_metadata={"confidence": 0.9}
@@ -218,9 +229,11 @@ async def test_evidence_approval_workflow(cdb: Database) -> None:
         )
 
 
-async def test_approving_evidence_without_an_approver_is_refused(cdb: Database) -> None:
+async def test_approving_evidence_without_an_approver_is_refused(
+    cdb: Database, owner: Database
+) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         item = await make_evidence(conn, user.id, profile.id, framework.id)
     with pytest.raises(errors.CheckViolation) as info:
         async with cdb.transaction() as conn:
@@ -231,9 +244,11 @@ async def test_approving_evidence_without_an_approver_is_refused(cdb: Database) 
     assert "approved_by" in str(info.value)
 
 
-async def test_an_approver_cannot_be_deleted_while_their_approval_stands(cdb: Database) -> None:
+async def test_an_approver_cannot_be_deleted_while_their_approval_stands(
+    cdb: Database, owner: Database
+) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         reviewer = await make_user(conn)
         item = await make_evidence(conn, user.id, profile.id, framework.id)
         await compliance.update_evidence_status(
@@ -261,12 +276,14 @@ async def test_an_approver_cannot_be_deleted_while_their_approval_stands(cdb: Da
         ("ai_metadata = '[]'", "evidence_items_ai_metadata_check"),
     ],
 )
-async def test_evidence_checks(cdb: Database, assignment: str, constraint: str) -> None:
+async def test_evidence_checks(
+    cdb: Database, owner: Database, assignment: str, constraint: str
+) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         await make_evidence(conn, user.id, profile.id, framework.id)
     with pytest.raises(errors.CheckViolation) as info:
-        async with cdb.transaction() as conn:
+        async with owner.transaction() as conn:
             await conn.execute(f"UPDATE compliance.evidence_items SET {assignment}")
     assert info.value.constraint == constraint
     assert info.value.table == "evidence_items"
@@ -279,10 +296,12 @@ async def test_evidence_checks(cdb: Database, assignment: str, constraint: str) 
         ("framework_id", "evidence_items_framework_id_fkey"),
     ],
 )
-async def test_evidence_foreign_keys(cdb: Database, field: str, constraint: str) -> None:
+async def test_evidence_foreign_keys(
+    cdb: Database, owner: Database, field: str, constraint: str
+) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
-        _, foreign_profile, _ = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
+        _, foreign_profile, _ = await make_owner(conn, owner)
     ids = {"business_profile_id": foreign_profile.id, "framework_id": user.id}
     args = {"business_profile_id": profile.id, "framework_id": framework.id, field: ids[field]}
     with pytest.raises(errors.ForeignKeyViolation) as info:
@@ -291,9 +310,11 @@ async def test_evidence_foreign_keys(cdb: Database, field: str, constraint: str)
     assert info.value.constraint == constraint
 
 
-async def test_evidence_search_by_name_and_text_with_keyset_pages(cdb: Database) -> None:
+async def test_evidence_search_by_name_and_text_with_keyset_pages(
+    cdb: Database, owner: Database
+) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         stranger = await make_user(conn)
         names = [
             ("Firewall configuration review", "Quarterly review of perimeter firewall rules"),
@@ -375,9 +396,9 @@ async def test_evidence_search_by_name_and_text_with_keyset_pages(cdb: Database)
         assert [i.id for i in page1 + page2] == firewalls
 
 
-async def test_evidence_by_ai_metadata(cdb: Database) -> None:
+async def test_evidence_by_ai_metadata(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         tagged = await make_evidence(
             conn, user.id, profile.id, framework.id,
             ai_metadata={"model": "x", "tags": ["network", "firewall"]},
@@ -403,10 +424,10 @@ async def test_evidence_by_ai_metadata(cdb: Database) -> None:
         )
 
 
-async def test_compliance_overview(cdb: Database) -> None:
+async def test_compliance_overview(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, iso = await make_owner(conn)
-        gdpr = await make_framework(conn, "zz-gdpr", name="GDPR")
+        user, profile, iso = await make_owner(conn, owner)
+        gdpr = await make_framework(owner, "zz-gdpr", name="GDPR")
         reviewer = await make_user(conn)
         assert await compliance.list_compliance_overview(conn, user_id=user.id) == []
         iso_items = [await make_evidence(conn, user.id, profile.id, iso.id) for _ in range(3)]

@@ -46,7 +46,7 @@ def _written() -> tuple[dict[str, list[str]], set[str], set[str]]:
 
 
 def test_the_migrations_cover_the_eleven_tables() -> None:
-    assert len(FORWARD) == 11 and len(MIGRATIONS) == 22
+    assert len(FORWARD) == 15 and len(MIGRATIONS) == 30  # 0012-0015: roles, row security, checks
     tables, _, _ = _written()
     assert set(tables) == {
         "users", "business_profiles", "assessment_sessions", "evidence_items",
@@ -62,9 +62,9 @@ def test_no_identifier_in_the_migrations_is_longer_than_63_bytes() -> None:
             assert len(word.encode()) <= 63, f"{path.name}: {word} would be truncated"
 
 
-async def test_every_column_in_the_catalog_is_the_one_written(cdb: Database) -> None:
+async def test_every_column_in_the_catalog_is_the_one_written(owner: Database) -> None:
     tables, _, _ = _written()
-    async with cdb.acquire() as conn:
+    async with owner.acquire() as conn:
         for table, columns in tables.items():
             catalog = await conn.fetch(
                 "SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass"
@@ -78,9 +78,9 @@ async def test_every_column_in_the_catalog_is_the_one_written(cdb: Database) -> 
     assert not truncated & {c for cols in tables.values() for c in cols}
 
 
-async def test_every_constraint_and_index_name_is_the_one_written(cdb: Database) -> None:
+async def test_every_constraint_and_index_name_is_the_one_written(owner: Database) -> None:
     _, constraints, indexes = _written()
-    async with cdb.acquire() as conn:
+    async with owner.acquire() as conn:
         catalog_constraints = {
             r["conname"]
             for r in await conn.fetch(
@@ -99,8 +99,8 @@ async def test_every_constraint_and_index_name_is_the_one_written(cdb: Database)
     assert catalog_indexes == indexes | keys
 
 
-async def test_constraints_are_commented_and_foreign_keys_indexed(cdb: Database) -> None:
-    async with cdb.acquire() as conn:
+async def test_constraints_are_commented_and_foreign_keys_indexed(owner: Database) -> None:
+    async with owner.acquire() as conn:
         uncommented = await conn.fetch(
             """
             SELECT c.conname
@@ -143,8 +143,8 @@ async def test_constraints_are_commented_and_foreign_keys_indexed(cdb: Database)
     )
 
 
-async def test_every_table_with_user_data_carries_the_owner(cdb: Database) -> None:
-    async with cdb.acquire() as conn:
+async def test_every_table_with_user_data_carries_the_owner(owner: Database) -> None:
+    async with owner.acquire() as conn:
         rows = await conn.fetch(
             """
             SELECT t.table_name, bool_or(c.column_name = 'user_id') AS has_owner

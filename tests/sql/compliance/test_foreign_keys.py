@@ -10,9 +10,9 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from compliance_support import KEY, make_evidence, make_owner
+from compliance_support import KEY, compliance, make_evidence, make_owner
 
-from datalayer import Database, compliance, errors
+from datalayer import Database, errors
 
 NOBODY = UUID("00000000-0000-0000-0000-00000000dead")
 
@@ -90,10 +90,12 @@ CASES: list[tuple[str, Case]] = [
 
 
 @pytest.mark.parametrize(("constraint", "call"), CASES, ids=[c for c, _ in CASES])
-async def test_foreign_key_refused(cdb: Database, constraint: str, call: Case) -> None:
+async def test_foreign_key_refused(
+    cdb: Database, owner: Database, constraint: str, call: Case
+) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
-        _, foreign_profile, _ = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
+        _, foreign_profile, _ = await make_owner(conn, owner)
     with pytest.raises(errors.ForeignKeyViolation) as info:
         async with cdb.transaction() as conn:
             await call(conn, user, profile, framework, foreign_profile)

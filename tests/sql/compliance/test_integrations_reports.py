@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from compliance_support import KEY, make_owner, make_user
+from compliance_support import KEY, act_as, app_url, compliance, make_owner, make_user
 
-from datalayer import Database, compliance, errors
+from datalayer import Database, errors
 from datalayer.settings import Settings
 
 SECRET = {"access_key_id": "AKIAEXAMPLE", "secret_access_key": "wJalrXUtnFEMI/K7MDENG"}
@@ -25,7 +25,7 @@ async def _integration(conn: Any, user: Any, **overrides: Any) -> Any:
     return await compliance.create_integration(conn, **fields)
 
 
-async def test_integration_credentials_are_encrypted(cdb: Database) -> None:
+async def test_integration_credentials_are_encrypted(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
         user = await make_user(conn)
         stranger = await make_user(conn)
@@ -34,11 +34,13 @@ async def test_integration_credentials_are_encrypted(cdb: Database) -> None:
         assert not hasattr(integration, "credentials")
         assert not hasattr(integration, "credentials_encrypted")
         assert integration.settings == {"regions": ["eu-west-1"]} and integration.is_active
-        stored = await conn.fetchval(
+    async with owner.acquire() as check:
+        stored = await check.fetchval(
             "SELECT credentials_encrypted FROM compliance.integration_configurations WHERE id = $1",
             integration.id,
         )
-        assert isinstance(stored, bytes) and b"AKIAEXAMPLE" not in stored
+    assert isinstance(stored, bytes) and b"AKIAEXAMPLE" not in stored
+    async with cdb.transaction() as conn:
         assert (
             await compliance.get_integration_credentials(
                 conn, integration_id=integration.id, user_id=user.id, encryption_key=KEY
@@ -148,12 +150,14 @@ async def test_one_integration_per_user_and_provider(cdb: Database) -> None:
          "integration_configurations_last_sync_check"),
     ],
 )  # fmt: skip
-async def test_integration_checks(cdb: Database, assignment: str, constraint: str) -> None:
+async def test_integration_checks(
+    cdb: Database, owner: Database, assignment: str, constraint: str
+) -> None:
     async with cdb.transaction() as conn:
         user = await make_user(conn)
         await _integration(conn, user)
     with pytest.raises(errors.CheckViolation) as info:
-        async with cdb.transaction() as conn:
+        async with owner.transaction() as conn:
             await conn.execute(f"UPDATE compliance.integration_configurations SET {assignment}")
     assert info.value.constraint == constraint
 
@@ -168,11 +172,16 @@ async def _schedule(conn: Any, user: Any, profile: Any, **overrides: Any) -> Any
     return await compliance.create_report_schedule(conn, **fields)
 
 
-async def test_report_schedule_crud_and_claim(cdb: Database) -> None:
+async def test_report_schedule_crud_and_claim(
+    cdb: Database, owner: Database, worker_db: Database
+) -> None:
     async with cdb.transaction() as conn:
-        user, profile, _ = await make_owner(conn)
+        user, profile, _ = await make_owner(conn, owner)
         assert await compliance.list_report_schedules_by_user(conn, user_id=user.id) == []
-        assert await compliance.update_due_report_schedules(conn, max_rows=10) == []
+    async with worker_db.transaction() as wconn:
+        assert await compliance.update_due_report_schedules(wconn, max_rows=10) == []
+    async with cdb.transaction() as conn:
+        await act_as(conn, user.id)
         due_at = datetime.now(UTC) - timedelta(hours=1)
         due = await _schedule(conn, user, profile, next_run_at=due_at)
         later = await _schedule(
@@ -187,14 +196,15 @@ async def test_report_schedule_crud_and_claim(cdb: Database) -> None:
         assert [s.id for s in await compliance.list_report_schedules_by_user(conn, user_id=user.id)] == [
             due.id, paused.id, later.id,
         ]  # fmt: skip
-    async with cdb.transaction() as conn:
-        claimed = await compliance.update_due_report_schedules(conn, max_rows=10)
+    async with worker_db.transaction() as wconn:
+        claimed = await compliance.update_due_report_schedules(wconn, max_rows=10)
         assert [c.id for c in claimed] == [due.id]
         assert claimed[0].scheduled_for == due_at
         assert claimed[0].next_run_at == due_at + timedelta(days=7)
         assert claimed[0].run_count == 1 and claimed[0].parameters == {"frameworks": ["iso27001"]}
+    async with worker_db.transaction() as wconn:
+        assert await compliance.update_due_report_schedules(wconn, max_rows=10) == []
     async with cdb.transaction() as conn:
-        assert await compliance.update_due_report_schedules(conn, max_rows=10) == []
         stranger = await make_user(conn)
         assert (
             await compliance.update_report_schedule_active(
@@ -228,9 +238,9 @@ async def test_report_schedule_crud_and_claim(cdb: Database) -> None:
     ],
 )
 async def test_next_run_keeps_the_schedule_grid(
-    cdb: Database, due: str, frequency: str, now: str, expected: str
+    worker_db: Database, due: str, frequency: str, now: str, expected: str
 ) -> None:
-    async with cdb.acquire() as conn:
+    async with worker_db.acquire() as conn:
         got = await conn.fetchval(
             "SELECT compliance.next_report_run_at($1::text::timestamptz, $2, $3::text::timestamptz)"
             " = $4::text::timestamptz",
@@ -254,30 +264,32 @@ async def test_next_run_keeps_the_schedule_grid(
     ],
 )
 async def test_report_schedule_checks(
-    cdb: Database, overrides: dict[str, Any], constraint: str
+    cdb: Database, owner: Database, overrides: dict[str, Any], constraint: str
 ) -> None:
     async with cdb.transaction() as conn:
-        user, profile, _ = await make_owner(conn)
+        user, profile, _ = await make_owner(conn, owner)
     with pytest.raises(errors.CheckViolation) as info:
         async with cdb.transaction() as conn:
             await _schedule(conn, user, profile, **overrides)
     assert info.value.constraint == constraint
 
 
-async def test_report_schedule_run_count_check(cdb: Database) -> None:
+async def test_report_schedule_run_count_check(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, _ = await make_owner(conn)
+        user, profile, _ = await make_owner(conn, owner)
         await _schedule(conn, user, profile)
     with pytest.raises(errors.CheckViolation) as info:
-        async with cdb.transaction() as conn:
+        async with owner.transaction() as conn:
             await conn.execute("UPDATE compliance.report_schedules SET run_count = -1")
     assert info.value.constraint == "report_schedules_run_count_check"
 
 
-async def test_report_schedule_of_another_users_profile_is_refused(cdb: Database) -> None:
+async def test_report_schedule_of_another_users_profile_is_refused(
+    cdb: Database, owner: Database
+) -> None:
     async with cdb.transaction() as conn:
-        user, _, _ = await make_owner(conn)
-        _, foreign, _ = await make_owner(conn)
+        user, _, _ = await make_owner(conn, owner)
+        _, foreign, _ = await make_owner(conn, owner)
     with pytest.raises(errors.ForeignKeyViolation) as info:
         async with cdb.transaction() as conn:
             await _schedule(conn, user, foreign)
@@ -288,14 +300,21 @@ WORKERS = 10
 DUE = 200
 
 
-async def test_ten_workers_claim_each_due_schedule_exactly_once(database_url: str) -> None:
+async def test_ten_workers_claim_each_due_schedule_exactly_once(
+    database_url: str, cdb: Database, owner: Database
+) -> None:
     db = await Database.connect(
-        Settings.load(url=database_url, pool_size=WORKERS, max_overflow=2, pool_timeout=60)
+        Settings.load(
+            url=app_url(database_url, "compliance", "worker"),
+            pool_size=WORKERS,
+            max_overflow=2,
+            pool_timeout=60,
+        )
     )
     try:
         now = datetime.now(UTC)
-        async with db.transaction() as conn:
-            user, profile, _ = await make_owner(conn)
+        async with cdb.transaction() as conn:
+            user, profile, _ = await make_owner(conn, owner)
             due_ids = set()
             for n in range(DUE):
                 frequency = ("daily", "weekly", "monthly", "quarterly")[n % 4]
@@ -330,7 +349,7 @@ async def test_ten_workers_claim_each_due_schedule_exactly_once(database_url: st
         assert set(claimed) == due_ids
         assert max(claimed.values()) == 1, "a schedule was claimed twice"
         assert len({n for n, _ in claims}) > 1, "only one worker did any work"
-        async with db.transaction() as conn:
+        async with owner.transaction() as conn:
             rows = await conn.fetch(
                 "SELECT id, run_count, next_run_at > now() AS ahead, last_run_at IS NOT NULL AS ran"
                 " FROM compliance.report_schedules"

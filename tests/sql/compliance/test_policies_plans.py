@@ -8,9 +8,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from compliance_support import make_evidence, make_framework, make_owner, make_profile, make_user
+from compliance_support import (
+    compliance,
+    make_evidence,
+    make_framework,
+    make_owner,
+    make_profile,
+    make_user,
+)
 
-from datalayer import Database, compliance, errors
+from datalayer import Database, errors
 from datalayer.compliance.shapes import ChatMessage, PlanPhase
 
 POLICY = (
@@ -28,9 +35,9 @@ async def _policy(conn: Any, user: Any, profile: Any, framework: Any, **override
     return await compliance.create_policy_version(conn, **fields)
 
 
-async def test_policy_versions(cdb: Database) -> None:
+async def test_policy_versions(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         other_profile = await make_profile(conn, user.id)
         assert (
             await compliance.list_policy_versions(
@@ -78,12 +85,12 @@ async def test_policy_versions(cdb: Database) -> None:
         )
 
 
-async def test_a_duplicate_policy_version_is_refused(cdb: Database) -> None:
+async def test_a_duplicate_policy_version_is_refused(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         await _policy(conn, user, profile, framework)
     with pytest.raises(errors.UniqueViolation) as info:
-        async with cdb.transaction() as conn:
+        async with owner.transaction() as conn:
             await conn.execute("UPDATE compliance.generated_policies SET version = 1")
             await conn.execute(
                 "INSERT INTO compliance.generated_policies (user_id, business_profile_id,"
@@ -94,9 +101,9 @@ async def test_a_duplicate_policy_version_is_refused(cdb: Database) -> None:
     assert info.value.constraint == "generated_policies_business_profile_id_policy_name_version_key"
 
 
-async def test_policy_full_text_search(cdb: Database) -> None:
+async def test_policy_full_text_search(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         dp = await _policy(conn, user, profile, framework)
         ir = await _policy(
             conn, user, profile, framework, policy_name="Incident response",
@@ -135,20 +142,22 @@ async def test_policy_full_text_search(cdb: Database) -> None:
         ("content = '  '", "generated_policies_content_check"),
     ],
 )
-async def test_policy_checks(cdb: Database, assignment: str, constraint: str) -> None:
+async def test_policy_checks(
+    cdb: Database, owner: Database, assignment: str, constraint: str
+) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         await _policy(conn, user, profile, framework)
     with pytest.raises(errors.CheckViolation) as info:
-        async with cdb.transaction() as conn:
+        async with owner.transaction() as conn:
             await conn.execute(f"UPDATE compliance.generated_policies SET {assignment}")
     assert info.value.constraint == constraint
 
 
-async def test_policy_of_another_users_profile_is_refused(cdb: Database) -> None:
+async def test_policy_of_another_users_profile_is_refused(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, _, framework = await make_owner(conn)
-        _, foreign, _ = await make_owner(conn)
+        user, _, framework = await make_owner(conn, owner)
+        _, foreign, _ = await make_owner(conn, owner)
     with pytest.raises(errors.ForeignKeyViolation) as info:
         async with cdb.transaction() as conn:
             await _policy(conn, user, foreign, framework)
@@ -177,9 +186,9 @@ async def _plan(conn: Any, user: Any, profile: Any, framework: Any, **overrides:
     return await compliance.create_implementation_plan(conn, **fields)
 
 
-async def test_implementation_plan_progress(cdb: Database) -> None:
+async def test_implementation_plan_progress(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         assert (
             await compliance.list_implementation_plan_progress(
                 conn, user_id=user.id, business_profile_id=profile.id
@@ -251,19 +260,19 @@ async def test_implementation_plan_progress(cdb: Database) -> None:
     ],
 )  # fmt: skip
 async def test_implementation_plan_checks(
-    cdb: Database, overrides: dict[str, Any], constraint: str
+    cdb: Database, owner: Database, overrides: dict[str, Any], constraint: str
 ) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
     with pytest.raises(errors.CheckViolation) as info:
         async with cdb.transaction() as conn:
             await _plan(conn, user, profile, framework, **overrides)
     assert info.value.constraint == constraint
 
 
-async def test_implementation_plan_status_check(cdb: Database) -> None:
+async def test_implementation_plan_status_check(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
         plan = await _plan(conn, user, profile, framework)
     with pytest.raises(errors.CheckViolation) as info:
         async with cdb.transaction() as conn:
@@ -273,11 +282,11 @@ async def test_implementation_plan_status_check(cdb: Database) -> None:
     assert info.value.constraint == "implementation_plans_status_check"
 
 
-async def test_readiness_scores_per_framework(cdb: Database) -> None:
+async def test_readiness_scores_per_framework(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, iso = await make_owner(conn)
-        soc2 = await make_framework(conn, "zz-soc2")
-        await make_framework(conn, "zz-unused")
+        user, profile, iso = await make_owner(conn, owner)
+        soc2 = await make_framework(owner, "zz-soc2")
+        await make_framework(owner, "zz-unused")
         reviewer = await make_user(conn)
         assert (
             await compliance.list_readiness_scores(
@@ -327,9 +336,11 @@ async def test_readiness_scores_per_framework(cdb: Database) -> None:
         ({"score_breakdown": [1]}, "readiness_assessments_score_breakdown_check"),
     ],
 )
-async def test_readiness_checks(cdb: Database, overrides: dict[str, Any], constraint: str) -> None:
+async def test_readiness_checks(
+    cdb: Database, owner: Database, overrides: dict[str, Any], constraint: str
+) -> None:
     async with cdb.transaction() as conn:
-        user, profile, framework = await make_owner(conn)
+        user, profile, framework = await make_owner(conn, owner)
     fields: dict[str, Any] = {
         "user_id": user.id, "business_profile_id": profile.id, "framework_id": framework.id,
         "overall_score": Decimal("50"), "risk_level": "low", "score_breakdown": {},
@@ -341,9 +352,9 @@ async def test_readiness_checks(cdb: Database, overrides: dict[str, Any], constr
     assert info.value.constraint == constraint
 
 
-async def test_chat_conversations(cdb: Database) -> None:
+async def test_chat_conversations(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, profile, _ = await make_owner(conn)
+        user, profile, _ = await make_owner(conn, owner)
         stranger = await make_user(conn)
         assert (
             await compliance.list_chat_conversations_by_user(
@@ -405,9 +416,9 @@ async def test_chat_conversations(cdb: Database) -> None:
         assert kept is not None and kept.business_profile_id is None and len(kept.messages) == 2
 
 
-async def test_chat_checks(cdb: Database) -> None:
+async def test_chat_checks(cdb: Database, owner: Database) -> None:
     async with cdb.transaction() as conn:
-        user, _, _ = await make_owner(conn)
+        user, _, _ = await make_owner(conn, owner)
         chat = await compliance.create_chat_conversation(
             conn, user_id=user.id, business_profile_id=None, title="t"
         )
@@ -422,6 +433,6 @@ async def test_chat_checks(cdb: Database) -> None:
         ("title = ''", "chat_conversations_title_check"),
     ]:
         with pytest.raises(errors.CheckViolation) as info:
-            async with cdb.transaction() as conn:
+            async with owner.transaction() as conn:
                 await conn.execute(f"UPDATE compliance.chat_conversations SET {assignment}")
         assert info.value.constraint == constraint
