@@ -43,7 +43,6 @@ async def test_one_span_per_query_function(
             last_name="Lovelace",
             phone_number=None,
             password_hash="$2b$12$" + "a" * 53,
-            role="customer",
         )
         assert await fintech.get_user_by_email(conn, email=SECRET_EMAIL) is not None
     with pytest.raises(errors.UniqueViolation):
@@ -54,7 +53,6 @@ async def test_one_span_per_query_function(
             last_name="B",
             phone_number=None,
             password_hash="$2b$12$" + "a" * 53,
-            role="customer",
         )
     assert await db.call(fintech.list_accounts_by_user, user_id=user.id) == []
     finished = spans.get_finished_spans()
@@ -67,7 +65,7 @@ async def test_one_span_per_query_function(
     first: dict[str, Any] = dict(finished[0].attributes or {})
     assert finished[0].kind is SpanKind.CLIENT
     assert first["db.system.name"] == "postgresql" and first["db.system"] == "postgresql"
-    assert first["db.operation.name"] == "INSERT"
+    assert first["db.operation.name"] == "SELECT"  # SELECT … FROM fintech.sign_up(…)
     assert dict(finished[1].attributes or {})["db.operation.name"] == "SELECT"
     assert first["db.namespace"] == database_url.rsplit("/", 1)[1]
     assert first["server.address"] == "127.0.0.1" and isinstance(first["server.port"], int)

@@ -47,8 +47,8 @@ def test_query_functions_from_a_plain_thread(database_url: str) -> None:
                     last_name="Y",
                     phone_number=None,
                     password_hash=HASH,
-                    role="customer",
                 )
+            with db.transaction(actor="nightly-job", user_id=user.id) as tx:
                 account = tx.call(
                     fintech.create_account,
                     user_id=user.id,
@@ -104,7 +104,6 @@ def test_threads_share_one_facade(database_url: str) -> None:
                 last_name="T",
                 phone_number=None,
                 password_hash=HASH,
-                role="customer",
             )
         results: list[UUID | None] = []
         lock = threading.Lock()
