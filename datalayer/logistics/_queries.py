@@ -83,16 +83,21 @@ class Customer(BaseModel):
     """A row of create_customer, get_customer_by_code, get_customer_by_id, list_customers, update_customer_settings."""
 
     id: UUID
-    #: Business key (the seed's customer_id), e.g. CUST-001; unique.
+    #: Business key (the seed's customer_id), e.g. CUST-001; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
     customer_code: str
+    #: 1 to 200 characters.
     customer_name: str
+    #: At most 254 characters, name@domain.tld.
     email: str | None
     #: E.164: +, country code, subscriber number (7 to 15 digits).
     phone: str | None
+    #: Free text, at most 500 characters.
     address: str | None
-    #: Service constraints as a jsonb object, e.g. {"max_wait_hours": 24}.
+    #: Service constraints as a jsonb object, e.g. {"max_wait_hours": 24}; at most 16 kB as text.
     constraints: JsonValue
-    #: Preferences as a jsonb object, e.g. {"preferred_vehicle_type": "5T"}.
+    #: Preferences as a jsonb object, e.g. {"preferred_vehicle_type": "5T"}; at most 16 kB as
+    #: text.
     preferences: JsonValue
     created_at: datetime
     updated_at: datetime
@@ -117,14 +122,17 @@ class Decision(BaseModel):
     """A row of create_decision, get_decision_by_id, update_decision_committed, update_decision_executed."""
 
     id: UUID
-    #: Business key (the seed's decision_id); unique.
+    #: Business key (the seed's decision_id); 1 to 64 letters, digits, dots, dashes or
+    #: underscores; unique.
     decision_code: str
-    #: What kind of decision, lower snake case, e.g. daily_route_planning or order_arrival.
+    #: What kind of decision, lower snake case of at most 50 characters, e.g.
+    #: daily_route_planning or order_arrival.
     decision_type: str
     #: pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or
     #: hybrid.
     policy_used: str
-    #: The system state the policy saw (pending orders, fleet, time), a jsonb object.
+    #: The system state the policy saw (pending orders, fleet, time), a jsonb object of at most 1
+    #: MB as text.
     state_snapshot: JsonValue
     #: KES: the estimated cost of every route the decision created.
     total_cost_estimate: Decimal | None
@@ -162,14 +170,17 @@ class DecisionAudit(BaseModel):
     """A row of list_decision_audit."""
 
     id: UUID
-    #: Business key (the seed's decision_id); unique.
+    #: Business key (the seed's decision_id); 1 to 64 letters, digits, dots, dashes or
+    #: underscores; unique.
     decision_code: str
-    #: What kind of decision, lower snake case, e.g. daily_route_planning or order_arrival.
+    #: What kind of decision, lower snake case of at most 50 characters, e.g.
+    #: daily_route_planning or order_arrival.
     decision_type: str
     #: pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or
     #: hybrid.
     policy_used: str
-    #: The system state the policy saw (pending orders, fleet, time), a jsonb object.
+    #: The system state the policy saw (pending orders, fleet, time), a jsonb object of at most 1
+    #: MB as text.
     state_snapshot: JsonValue
     #: KES: the estimated cost of every route the decision created.
     total_cost_estimate: Decimal | None
@@ -244,9 +255,10 @@ class NearestAvailableVehicle(BaseModel):
     """A row of list_nearest_available_vehicles."""
 
     id: UUID
-    #: Business key (the seed's vehicle_id), e.g. a fleet number; unique.
+    #: Business key (the seed's vehicle_id), e.g. a fleet number; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
     vehicle_code: str
-    #: Free text, e.g. 5T Truck.
+    #: Free text, e.g. 5T Truck; 1 to 50 characters.
     vehicle_type: str
     capacity_weight_tonnes: Decimal
     capacity_volume_m3: Decimal
@@ -279,7 +291,8 @@ class OperationalOutcome(BaseModel):
     """A row of create_operational_outcome, list_outcomes_by_route."""
 
     id: UUID
-    #: Business key (the seed's outcome_id); unique.
+    #: Business key (the seed's outcome_id); 1 to 64 letters, digits, dots, dashes or
+    #: underscores; unique.
     outcome_code: str
     route_id: UUID
     #: The route's decision (checked by foreign key); null when the route was planned by hand.
@@ -306,7 +319,7 @@ class OperationalOutcome(BaseModel):
     on_time_deliveries: int
     late_deliveries: int
     failed_deliveries: int
-    #: Anything else measured, a jsonb object.
+    #: Anything else measured, a jsonb object of at most 64 kB as text.
     additional_metrics: JsonValue
     created_at: datetime
 
@@ -342,18 +355,22 @@ class Order(BaseModel):
     """A row of create_order, get_order_by_code, get_order_by_id, list_pending_orders, update_order_status, update_order_unassigned, update_orders_route."""
 
     id: UUID
-    #: Business key (the seed's order_id); unique.
+    #: Business key (the seed's order_id); 1 to 64 letters, digits, dots, dashes or underscores;
+    #: unique.
     order_code: str
     customer_id: UUID
     #: Degrees north, -90 to 90.
     pickup_latitude: float
     #: Degrees east, -180 to 180.
     pickup_longitude: float
+    #: Free text, at most 500 characters.
     pickup_address: str | None
+    #: 1 to 100 characters.
     destination_city: str
     #: Degrees north; null, with destination_longitude, when only the city is known.
     destination_latitude: float | None
     destination_longitude: float | None
+    #: Free text, at most 500 characters.
     destination_address: str | None
     weight_tonnes: Decimal
     volume_m3: Decimal
@@ -361,7 +378,7 @@ class Order(BaseModel):
     window_end: datetime
     #: 0 (normal) to 10 (most urgent).
     priority: int
-    #: Handling tags, e.g. {fragile,refrigerated}.
+    #: Handling tags, e.g. {fragile,refrigerated}: at most 20, each at most 50 characters.
     special_handling: list[str]
     #: What the customer pays, KES.
     price_kes: Decimal
@@ -404,7 +421,8 @@ class Route(BaseModel):
     """A row of create_route, get_route_by_id, update_route_cancelled, update_route_completed, update_route_started."""
 
     id: UUID
-    #: Business key (the seed's route_id); unique.
+    #: Business key (the seed's route_id); 1 to 64 letters, digits, dots, dashes or underscores;
+    #: unique.
     route_code: str
     vehicle_id: UUID
     #: The decision that created the route; null for a route planned by hand.
@@ -454,9 +472,11 @@ class RoutePerformance(BaseModel):
     """A row of list_route_performance."""
 
     route_id: UUID
-    #: Business key (the seed's route_id); unique.
+    #: Business key (the seed's route_id); 1 to 64 letters, digits, dots, dashes or underscores;
+    #: unique.
     route_code: str
-    #: Business key (the seed's vehicle_id), e.g. a fleet number; unique.
+    #: Business key (the seed's vehicle_id), e.g. a fleet number; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
     vehicle_code: str
     #: The decision that created the route; null for a route planned by hand.
     decision_id: UUID | None
@@ -506,14 +526,17 @@ class RoutePlan(BaseModel):
     stop_type: str
     latitude: float
     longitude: float
+    #: Free text, at most 500 characters.
     address: str | None
     estimated_arrival_at: datetime | None
     estimated_departure_at: datetime | None
     actual_arrival_at: datetime | None
     actual_departure_at: datetime | None
     order_id: UUID | None
-    #: Business key (the seed's order_id); unique.
+    #: Business key (the seed's order_id); 1 to 64 letters, digits, dots, dashes or underscores;
+    #: unique.
     order_code: str | None
+    #: 1 to 200 characters.
     customer_name: str | None
     weight_tonnes: Decimal | None
     volume_m3: Decimal | None
@@ -559,6 +582,7 @@ class RouteStop(BaseModel):
     sequence_order: int
     latitude: float
     longitude: float
+    #: Free text, at most 500 characters.
     address: str | None
     estimated_arrival_at: datetime | None
     estimated_departure_at: datetime | None
@@ -604,14 +628,10 @@ class User(BaseModel):
     """A row of create_user, create_user_with_password, get_user_by_id, get_user_by_username, list_users."""
 
     id: UUID
-    #: Login; 3 to 50 letters, digits, dots, dashes or underscores; unique regardless of case.
     username: str
-    #: Unique regardless of case.
     email: str
-    #: user, manager or admin.
     role: str
     is_active: bool
-    #: Bypasses role checks in the application; only an admin can be one.
     is_superuser: bool
     last_login_at: datetime | None
     created_at: datetime
@@ -636,9 +656,10 @@ class Vehicle(BaseModel):
     """A row of create_vehicle, get_vehicle_by_code, get_vehicle_by_id, update_vehicle_location, update_vehicle_status."""
 
     id: UUID
-    #: Business key (the seed's vehicle_id), e.g. a fleet number; unique.
+    #: Business key (the seed's vehicle_id), e.g. a fleet number; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
     vehicle_code: str
-    #: Free text, e.g. 5T Truck.
+    #: Free text, e.g. 5T Truck; 1 to 50 characters.
     vehicle_type: str
     capacity_weight_tonnes: Decimal
     capacity_volume_m3: Decimal
@@ -679,9 +700,10 @@ class VehicleUtilisation(BaseModel):
     """A row of list_vehicle_utilisation."""
 
     vehicle_id: UUID
-    #: Business key (the seed's vehicle_id), e.g. a fleet number; unique.
+    #: Business key (the seed's vehicle_id), e.g. a fleet number; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
     vehicle_code: str
-    #: Free text, e.g. 5T Truck.
+    #: Free text, e.g. 5T Truck; 1 to 50 characters.
     vehicle_type: str
     #: available, in_transit, maintenance or out_of_service.
     status: str
@@ -732,12 +754,12 @@ _create_route_stop = checked(
     "f6d6cfc7405c1b155a21935ba504611b1f22ab351ee4c87915f060e24a102bec",
 )
 _create_user = checked(
-    _QUERIES, "create_user", "b459f445206fa6f4c2fcfa63d65bef231bc3b449e42889f62a616265f75cdd75"
+    _QUERIES, "create_user", "74682b3caa596ea9ca0da04f69211ed2564792c6ce7dc421e170e90d231b30cd"
 )
 _create_user_with_password = checked(
     _QUERIES,
     "create_user_with_password",
-    "ada1a8dd787221cef343dec8558dd57a7b7d7dd57f4b0c482246416209a06a5d",
+    "063bb0e31e2554b7e2034d323976b48be52a76f7da32347097158df873cc5f27",
 )
 _create_vehicle = checked(
     _QUERIES, "create_vehicle", "58be1e55f7d044dd0c1df79199009a07fb1559114a8e0862acdb7899c166c983"
@@ -748,7 +770,7 @@ _delete_decision = checked(
 _exists_user_password = checked(
     _QUERIES,
     "exists_user_password",
-    "1d14eb9d0e790accc3cabaeec721e4fa30b42e14427fef887397475b8203ff5c",
+    "3372d9ae11d4f417e0ff6d6f9bde1fd934582f45561a66856642701325ac018a",
 )
 _get_customer_by_code = checked(
     _QUERIES,
@@ -782,12 +804,12 @@ _get_user_by_id = checked(
 _get_user_by_username = checked(
     _QUERIES,
     "get_user_by_username",
-    "1cdb0ac4c8befc561976d140b1e8646bf80ba4988551c0c16b9d43662a245895",
+    "a2ae1b0c8864d9f85f2ac1c178b0ac2bc15c028c397e6a6aeac911f524f37897",
 )
 _get_user_password_hash_by_username = checked(
     _QUERIES,
     "get_user_password_hash_by_username",
-    "36490a8539f8ae07b0bf21b5de004f7599b19833656fa12b5cee839097961490",
+    "ec61fdd39db4eeda0f041ef7fc36f495f858a2d1a3428e71ac02a919717c3067",
 )
 _get_vehicle_by_code = checked(
     _QUERIES,
@@ -841,7 +863,7 @@ _list_table_row_counts = checked(
     "cef86fac1d8910bc254fbecb6b13a4b2383d687dedd88528d1e46896a30264e9",
 )
 _list_users = checked(
-    _QUERIES, "list_users", "834bfb7217f007f65c6325cad08a42c35ed073182ae8133ab1b51f52c2027a02"
+    _QUERIES, "list_users", "65e47645c8ab54a2fc9dd48c0e9dcb7065f36a2a82f2ae7badb31b708674eced"
 )
 _list_vehicle_utilisation = checked(
     _QUERIES,
@@ -901,7 +923,7 @@ _update_route_stop_actuals = checked(
 _update_user_active = checked(
     _QUERIES,
     "update_user_active",
-    "2a92581fb8df0ab7c310ce50f91d0990d224b1609dd1f569362d443d95d08ea7",
+    "b18c1c498859cca55d51d4176eb1a982a1c2c6d94b9f236e2c1be1bf6a5f8a33",
 )
 _update_user_last_login = checked(
     _QUERIES,
@@ -920,6 +942,7 @@ _update_vehicle_status = checked(
 )
 _VALUE_0: TypeAdapter[bool] = TypeAdapter(bool)
 _VALUE_1: TypeAdapter[str | None] = TypeAdapter(str | None)
+_VALUE_2: TypeAdapter[int] = TypeAdapter(int)
 
 
 @stateless
@@ -1138,7 +1161,10 @@ async def create_user(
     role: str,
     is_superuser: bool,
 ) -> User:
-    """Creates a user from a password hash made by the application (argon2 or bcrypt); returns it."""
+    """Creates a user from a password hash made by the application (argon2 or bcrypt); returns it.
+    The acting user (db.transaction(user_id=...)) must be an active admin, except for the very
+    first user (logistics.create_user; PermissionDenied otherwise).
+    """
     row = await _create_user.fetchrow_args(
         conn, (username, email, password_hash, role, is_superuser)
     )
@@ -1152,7 +1178,8 @@ async def create_user_with_password(
     conn: Connection, *, username: str, email: str, password: str, role: str, is_superuser: bool
 ) -> User:
     """Creates a user whose password is hashed in the database (bcrypt, cost 12, pgcrypto); returns
-    it. The password is a query parameter, masked in query logs, never stored.
+    it. The password is a query parameter, masked in query logs, never stored. Same rule as
+    create_user: an active admin acts, or this is the first user.
     """
     row = await _create_user_with_password.fetchrow_args(
         conn, (username, email, password, role, is_superuser)
@@ -1205,7 +1232,7 @@ async def delete_decision(conn: Connection, *, decision_id: UUID) -> int:
 @stateless
 async def exists_user_password(conn: Connection, *, username: str, password: str) -> bool:
     """Whether an active user has this password (bcrypt hashes, checked by pgcrypto; false for
-    argon2 hashes, which the application verifies itself).
+    argon2 hashes, which the application verifies itself), through logistics.check_password.
     """
     value = await _exists_user_password.fetchval_args(conn, (username, password))
     return _VALUE_0.validate_python(value)
@@ -1255,14 +1282,16 @@ async def get_route_by_id(conn: Connection, *, route_id: UUID) -> Route | None:
 
 @stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
-    """The user with this id, or none."""
+    """The user with this id if it is the acting user (row-level security), or none."""
     row = await _get_user_by_id.fetchrow_args(conn, (user_id,))
     return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
 async def get_user_by_username(conn: Connection, *, username: str) -> User | None:
-    """The user with this username, whatever its case, or none."""
+    """The user with this username, whatever its case, or none; works before any user is known
+    (sign-in), through logistics.find_user_by_username. Never the password hash.
+    """
     row = await _get_user_by_username.fetchrow_args(conn, (username,))
     return None if row is None else User.model_validate(dict(row))
 
@@ -1270,7 +1299,7 @@ async def get_user_by_username(conn: Connection, *, username: str) -> User | Non
 @stateless
 async def get_user_password_hash_by_username(conn: Connection, *, username: str) -> str | None:
     """The stored password hash of an active user, or none (for verifying a password in the
-    application).
+    application), through logistics.get_password_hash.
     """
     value = await _get_user_password_hash_by_username.fetchval_args(conn, (username,))
     return _VALUE_1.validate_python(value)
@@ -1416,7 +1445,9 @@ async def list_table_row_counts(conn: Connection) -> list[TableRowCount]:
 
 @stateless
 async def list_users(conn: Connection, *, after_username: str | None, max_rows: int) -> list[User]:
-    """A page of users by username (keyset: pass the last row's username, none for the first page)."""
+    """A page of all users by username (keyset: pass the last row's username, none for the first
+    page), for an active admin acting (logistics.list_users; PermissionDenied for anyone else).
+    """
     rows = await _list_users.fetch_args(conn, (after_username, max_rows))
     return _User_LIST.validate_python([dict(r) for r in rows])
 
@@ -1545,14 +1576,19 @@ async def update_route_stop_actuals(
 
 
 @stateless
-async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
-    """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
-    return await _update_user_active.execute_args(conn, (is_active, user_id))
+async def update_user_active(conn: Connection, *, user_id: UUID, is_active: bool) -> int:
+    """Activates or deactivates a user, for an active admin acting (logistics.set_user_active;
+    PermissionDenied for anyone else); returns the number of users changed (0 or 1).
+    """
+    value = await _update_user_active.fetchval_args(conn, (user_id, is_active))
+    return _VALUE_2.validate_python(value)
 
 
 @stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
-    """Records a successful login now; returns the number of users changed (0 or 1)."""
+    """Records a successful login now, for the acting user only (row-level security: run it with
+    user_id set to the user who signed in); returns the number of users changed (0 or 1).
+    """
     return await _update_user_last_login.execute_args(conn, (user_id,))
 
 
