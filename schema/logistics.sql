@@ -157,7 +157,7 @@ CREATE TABLE logistics.orders (
     time_window tstzrange NOT NULL,
     priority smallint DEFAULT 0 NOT NULL,
     special_handling text[] DEFAULT '{}'::text[] NOT NULL,
-    price_kes numeric(19,4) DEFAULT 0 NOT NULL,
+    price_kes numeric DEFAULT 0 NOT NULL,
     status text DEFAULT 'pending'::text NOT NULL,
     assigned_route_id uuid,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -175,6 +175,7 @@ CREATE TABLE logistics.orders (
     CONSTRAINT orders_pickup_longitude_check CHECK (((pickup_longitude >= ('-180'::integer)::double precision) AND (pickup_longitude <= (180)::double precision))),
     CONSTRAINT orders_price_kes_check CHECK ((price_kes >= (0)::numeric)),
     CONSTRAINT orders_price_kes_finite_check CHECK ((price_kes <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT orders_price_kes_scale_check CHECK (((price_kes = round(price_kes, 4)) AND (abs(price_kes) < '1000000000000000'::numeric))),
     CONSTRAINT orders_priority_check CHECK (((priority >= 0) AND (priority <= 10))),
     CONSTRAINT orders_special_handling_check CHECK (((cardinality(special_handling) <= 20) AND (array_position(special_handling, NULL::text) IS NULL))),
     CONSTRAINT orders_special_handling_length_check CHECK ((array_to_string(special_handling, '
@@ -348,6 +349,12 @@ COMMENT ON CONSTRAINT orders_price_kes_check ON logistics.orders IS 'price_kes c
 --
 
 COMMENT ON CONSTRAINT orders_price_kes_finite_check ON logistics.orders IS 'price_kes must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT orders_price_kes_scale_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_price_kes_scale_check ON logistics.orders IS 'price_kes must have at most 4 decimals and at most 15 digits before the point';
 
 --
 -- Name: CONSTRAINT orders_priority_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
@@ -594,6 +601,223 @@ $$;
 --
 
 COMMENT ON FUNCTION logistics.list_users(p_after_username text, p_max_rows integer) IS 'An active admin''s page of all users by username (keyset), without password hashes; insufficient_privilege for anyone else.';
+
+--
+-- Name: operational_outcomes; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.operational_outcomes (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    outcome_code text NOT NULL,
+    route_id uuid NOT NULL,
+    decision_id uuid,
+    estimated_cost numeric(19,4) NOT NULL,
+    estimated_duration_minutes integer NOT NULL,
+    estimated_distance_km numeric(10,2) NOT NULL,
+    actual_cost numeric(19,4) NOT NULL,
+    actual_duration_minutes integer NOT NULL,
+    actual_distance_km numeric(10,2) NOT NULL,
+    cost_prediction_error numeric(19,4) GENERATED ALWAYS AS ((actual_cost - estimated_cost)) STORED,
+    duration_prediction_error integer GENERATED ALWAYS AS ((actual_duration_minutes - estimated_duration_minutes)) STORED,
+    distance_prediction_error numeric(10,2) GENERATED ALWAYS AS ((actual_distance_km - estimated_distance_km)) STORED,
+    total_revenue numeric(19,4) DEFAULT 0 NOT NULL,
+    net_profit numeric(19,4) GENERATED ALWAYS AS ((total_revenue - actual_cost)) STORED,
+    on_time_deliveries integer DEFAULT 0 NOT NULL,
+    late_deliveries integer DEFAULT 0 NOT NULL,
+    failed_deliveries integer DEFAULT 0 NOT NULL,
+    additional_metrics jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT operational_outcomes_actual_cost_finite_check CHECK ((actual_cost <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT operational_outcomes_actual_distance_km_finite_check CHECK ((actual_distance_km <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT operational_outcomes_actuals_check CHECK (((actual_cost >= (0)::numeric) AND (actual_duration_minutes >= 0) AND (actual_distance_km >= (0)::numeric))),
+    CONSTRAINT operational_outcomes_additional_metrics_check CHECK ((jsonb_typeof(additional_metrics) = 'object'::text)),
+    CONSTRAINT operational_outcomes_additional_metrics_length_check CHECK ((octet_length((additional_metrics)::text) <= 65536)),
+    CONSTRAINT operational_outcomes_deliveries_check CHECK (((on_time_deliveries >= 0) AND (late_deliveries >= 0) AND (failed_deliveries >= 0))),
+    CONSTRAINT operational_outcomes_estimated_cost_finite_check CHECK ((estimated_cost <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT operational_outcomes_estimated_distance_km_finite_check CHECK ((estimated_distance_km <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT operational_outcomes_estimates_check CHECK (((estimated_cost >= (0)::numeric) AND (estimated_duration_minutes >= 0) AND (estimated_distance_km >= (0)::numeric))),
+    CONSTRAINT operational_outcomes_outcome_code_check CHECK ((outcome_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT operational_outcomes_total_revenue_check CHECK ((total_revenue >= (0)::numeric)),
+    CONSTRAINT operational_outcomes_total_revenue_finite_check CHECK ((total_revenue <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
+);
+
+--
+-- Name: TABLE operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.operational_outcomes IS 'Append-only: the observed cost, duration, distance, revenue and deliveries of a route, against its estimates.';
+
+--
+-- Name: COLUMN operational_outcomes.outcome_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.outcome_code IS 'Business key (the seed''s outcome_id); 1 to 64 letters, digits, dots, dashes or underscores; unique.';
+
+--
+-- Name: COLUMN operational_outcomes.decision_id; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.decision_id IS 'The route''s decision (checked by foreign key); null when the route was planned by hand.';
+
+--
+-- Name: COLUMN operational_outcomes.estimated_cost; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.estimated_cost IS 'KES: the route''s estimated_cost_kes when the outcome was recorded.';
+
+--
+-- Name: COLUMN operational_outcomes.estimated_distance_km; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.estimated_distance_km IS 'The route''s total_distance_km when the outcome was recorded.';
+
+--
+-- Name: COLUMN operational_outcomes.actual_cost; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.actual_cost IS 'KES.';
+
+--
+-- Name: COLUMN operational_outcomes.cost_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.cost_prediction_error IS 'Generated: actual_cost - estimated_cost (KES; positive = more expensive than predicted).';
+
+--
+-- Name: COLUMN operational_outcomes.duration_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.duration_prediction_error IS 'Generated: actual_duration_minutes - estimated_duration_minutes.';
+
+--
+-- Name: COLUMN operational_outcomes.distance_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.distance_prediction_error IS 'Generated: actual_distance_km - estimated_distance_km.';
+
+--
+-- Name: COLUMN operational_outcomes.total_revenue; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.total_revenue IS 'KES earned from the route''s orders.';
+
+--
+-- Name: COLUMN operational_outcomes.net_profit; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.net_profit IS 'Generated: total_revenue - actual_cost (KES).';
+
+--
+-- Name: COLUMN operational_outcomes.additional_metrics; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.additional_metrics IS 'Anything else measured, a jsonb object of at most 64 kB as text.';
+
+--
+-- Name: CONSTRAINT operational_outcomes_actual_cost_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_actual_cost_finite_check ON logistics.operational_outcomes IS 'actual_cost must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT operational_outcomes_actual_distance_km_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_actual_distance_km_finite_check ON logistics.operational_outcomes IS 'actual_distance_km must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT operational_outcomes_actuals_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_actuals_check ON logistics.operational_outcomes IS 'actual cost, duration and distance cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_additional_metrics_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_additional_metrics_check ON logistics.operational_outcomes IS 'additional_metrics must be a JSON object';
+
+--
+-- Name: CONSTRAINT operational_outcomes_additional_metrics_length_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_additional_metrics_length_check ON logistics.operational_outcomes IS 'additional_metrics must be at most 64 kB of JSON';
+
+--
+-- Name: CONSTRAINT operational_outcomes_deliveries_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_deliveries_check ON logistics.operational_outcomes IS 'delivery counts cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_estimated_cost_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_estimated_cost_finite_check ON logistics.operational_outcomes IS 'estimated_cost must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT operational_outcomes_estimated_distance_km_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_estimated_distance_km_finite_check ON logistics.operational_outcomes IS 'estimated_distance_km must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT operational_outcomes_estimates_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_estimates_check ON logistics.operational_outcomes IS 'estimated cost, duration and distance cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_outcome_code_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_outcome_code_check ON logistics.operational_outcomes IS 'outcome_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT operational_outcomes_total_revenue_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_total_revenue_check ON logistics.operational_outcomes IS 'total_revenue cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_total_revenue_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_total_revenue_finite_check ON logistics.operational_outcomes IS 'total_revenue must be a finite number (not NaN or infinity)';
+
+--
+-- Name: record_outcome(text, uuid, numeric, integer, numeric, numeric, integer, integer, integer, jsonb); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.record_outcome(p_outcome_code text, p_route_id uuid, p_actual_cost numeric, p_actual_duration_minutes integer, p_actual_distance_km numeric, p_total_revenue numeric, p_on_time_deliveries integer, p_late_deliveries integer, p_failed_deliveries integer, p_additional_metrics jsonb) RETURNS SETOF logistics.operational_outcomes
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_actual_cost <> pg_catalog.round(p_actual_cost, 4) THEN
+        RAISE EXCEPTION 'actual_cost must have at most 4 decimals'
+            USING ERRCODE = 'check_violation', SCHEMA = 'logistics', TABLE = 'operational_outcomes',
+                  COLUMN = 'actual_cost', CONSTRAINT = 'operational_outcomes_actual_cost_scale_check';
+    END IF;
+    IF p_total_revenue <> pg_catalog.round(p_total_revenue, 4) THEN
+        RAISE EXCEPTION 'total_revenue must have at most 4 decimals'
+            USING ERRCODE = 'check_violation', SCHEMA = 'logistics', TABLE = 'operational_outcomes',
+                  COLUMN = 'total_revenue', CONSTRAINT = 'operational_outcomes_total_revenue_scale_check';
+    END IF;
+    RETURN QUERY
+    INSERT INTO logistics.operational_outcomes AS oc (outcome_code, route_id, decision_id, estimated_cost, estimated_duration_minutes, estimated_distance_km, actual_cost, actual_duration_minutes, actual_distance_km, total_revenue, on_time_deliveries, late_deliveries, failed_deliveries, additional_metrics)
+    SELECT p_outcome_code, r.id, r.decision_id, r.estimated_cost_kes, r.estimated_duration_minutes, r.total_distance_km, p_actual_cost, p_actual_duration_minutes, p_actual_distance_km, p_total_revenue, p_on_time_deliveries, p_late_deliveries, p_failed_deliveries, p_additional_metrics
+    FROM logistics.routes AS r
+    WHERE r.id = p_route_id
+    RETURNING oc.*;
+END;
+$$;
+
+--
+-- Name: FUNCTION record_outcome(p_outcome_code text, p_route_id uuid, p_actual_cost numeric, p_actual_duration_minutes integer, p_actual_distance_km numeric, p_total_revenue numeric, p_on_time_deliveries integer, p_late_deliveries integer, p_failed_deliveries integer, p_additional_metrics jsonb); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.record_outcome(p_outcome_code text, p_route_id uuid, p_actual_cost numeric, p_actual_duration_minutes integer, p_actual_distance_km numeric, p_total_revenue numeric, p_on_time_deliveries integer, p_late_deliveries integer, p_failed_deliveries integer, p_additional_metrics jsonb) IS 'Records what happened on a route, copying in the route''s estimates and decision; refuses money with more than 4 decimals; no row when the route does not exist.';
 
 --
 -- Name: set_user_active(uuid, boolean); Type: FUNCTION; Schema: logistics; Owner: -
@@ -895,7 +1119,7 @@ CREATE TABLE logistics.decisions (
     decision_type text NOT NULL,
     policy_used text NOT NULL,
     state_snapshot jsonb DEFAULT '{}'::jsonb NOT NULL,
-    total_cost_estimate numeric(19,4),
+    total_cost_estimate numeric,
     decision_confidence numeric(4,3),
     computation_time_ms integer,
     committed boolean DEFAULT false NOT NULL,
@@ -915,7 +1139,8 @@ CREATE TABLE logistics.decisions (
     CONSTRAINT decisions_state_snapshot_check CHECK ((jsonb_typeof(state_snapshot) = 'object'::text)),
     CONSTRAINT decisions_state_snapshot_length_check CHECK ((octet_length((state_snapshot)::text) <= 1048576)),
     CONSTRAINT decisions_total_cost_estimate_check CHECK ((total_cost_estimate >= (0)::numeric)),
-    CONSTRAINT decisions_total_cost_estimate_finite_check CHECK ((total_cost_estimate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
+    CONSTRAINT decisions_total_cost_estimate_finite_check CHECK ((total_cost_estimate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT decisions_total_cost_estimate_scale_check CHECK (((total_cost_estimate = round(total_cost_estimate, 4)) AND (abs(total_cost_estimate) < '1000000000000000'::numeric)))
 );
 
 --
@@ -1039,187 +1264,10 @@ COMMENT ON CONSTRAINT decisions_total_cost_estimate_check ON logistics.decisions
 COMMENT ON CONSTRAINT decisions_total_cost_estimate_finite_check ON logistics.decisions IS 'total_cost_estimate must be a finite number (not NaN or infinity)';
 
 --
--- Name: operational_outcomes; Type: TABLE; Schema: logistics; Owner: -
+-- Name: CONSTRAINT decisions_total_cost_estimate_scale_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-CREATE TABLE logistics.operational_outcomes (
-    id uuid DEFAULT core.uuid_v7() NOT NULL,
-    outcome_code text NOT NULL,
-    route_id uuid NOT NULL,
-    decision_id uuid,
-    estimated_cost numeric(19,4) NOT NULL,
-    estimated_duration_minutes integer NOT NULL,
-    estimated_distance_km numeric(10,2) NOT NULL,
-    actual_cost numeric(19,4) NOT NULL,
-    actual_duration_minutes integer NOT NULL,
-    actual_distance_km numeric(10,2) NOT NULL,
-    cost_prediction_error numeric(19,4) GENERATED ALWAYS AS ((actual_cost - estimated_cost)) STORED,
-    duration_prediction_error integer GENERATED ALWAYS AS ((actual_duration_minutes - estimated_duration_minutes)) STORED,
-    distance_prediction_error numeric(10,2) GENERATED ALWAYS AS ((actual_distance_km - estimated_distance_km)) STORED,
-    total_revenue numeric(19,4) DEFAULT 0 NOT NULL,
-    net_profit numeric(19,4) GENERATED ALWAYS AS ((total_revenue - actual_cost)) STORED,
-    on_time_deliveries integer DEFAULT 0 NOT NULL,
-    late_deliveries integer DEFAULT 0 NOT NULL,
-    failed_deliveries integer DEFAULT 0 NOT NULL,
-    additional_metrics jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT operational_outcomes_actual_cost_finite_check CHECK ((actual_cost <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
-    CONSTRAINT operational_outcomes_actual_distance_km_finite_check CHECK ((actual_distance_km <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
-    CONSTRAINT operational_outcomes_actuals_check CHECK (((actual_cost >= (0)::numeric) AND (actual_duration_minutes >= 0) AND (actual_distance_km >= (0)::numeric))),
-    CONSTRAINT operational_outcomes_additional_metrics_check CHECK ((jsonb_typeof(additional_metrics) = 'object'::text)),
-    CONSTRAINT operational_outcomes_additional_metrics_length_check CHECK ((octet_length((additional_metrics)::text) <= 65536)),
-    CONSTRAINT operational_outcomes_deliveries_check CHECK (((on_time_deliveries >= 0) AND (late_deliveries >= 0) AND (failed_deliveries >= 0))),
-    CONSTRAINT operational_outcomes_estimated_cost_finite_check CHECK ((estimated_cost <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
-    CONSTRAINT operational_outcomes_estimated_distance_km_finite_check CHECK ((estimated_distance_km <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
-    CONSTRAINT operational_outcomes_estimates_check CHECK (((estimated_cost >= (0)::numeric) AND (estimated_duration_minutes >= 0) AND (estimated_distance_km >= (0)::numeric))),
-    CONSTRAINT operational_outcomes_outcome_code_check CHECK ((outcome_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
-    CONSTRAINT operational_outcomes_total_revenue_check CHECK ((total_revenue >= (0)::numeric)),
-    CONSTRAINT operational_outcomes_total_revenue_finite_check CHECK ((total_revenue <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
-);
-
---
--- Name: TABLE operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON TABLE logistics.operational_outcomes IS 'Append-only: the observed cost, duration, distance, revenue and deliveries of a route, against its estimates.';
-
---
--- Name: COLUMN operational_outcomes.outcome_code; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.outcome_code IS 'Business key (the seed''s outcome_id); 1 to 64 letters, digits, dots, dashes or underscores; unique.';
-
---
--- Name: COLUMN operational_outcomes.decision_id; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.decision_id IS 'The route''s decision (checked by foreign key); null when the route was planned by hand.';
-
---
--- Name: COLUMN operational_outcomes.estimated_cost; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.estimated_cost IS 'KES: the route''s estimated_cost_kes when the outcome was recorded.';
-
---
--- Name: COLUMN operational_outcomes.estimated_distance_km; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.estimated_distance_km IS 'The route''s total_distance_km when the outcome was recorded.';
-
---
--- Name: COLUMN operational_outcomes.actual_cost; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.actual_cost IS 'KES.';
-
---
--- Name: COLUMN operational_outcomes.cost_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.cost_prediction_error IS 'Generated: actual_cost - estimated_cost (KES; positive = more expensive than predicted).';
-
---
--- Name: COLUMN operational_outcomes.duration_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.duration_prediction_error IS 'Generated: actual_duration_minutes - estimated_duration_minutes.';
-
---
--- Name: COLUMN operational_outcomes.distance_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.distance_prediction_error IS 'Generated: actual_distance_km - estimated_distance_km.';
-
---
--- Name: COLUMN operational_outcomes.total_revenue; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.total_revenue IS 'KES earned from the route''s orders.';
-
---
--- Name: COLUMN operational_outcomes.net_profit; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.net_profit IS 'Generated: total_revenue - actual_cost (KES).';
-
---
--- Name: COLUMN operational_outcomes.additional_metrics; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.additional_metrics IS 'Anything else measured, a jsonb object of at most 64 kB as text.';
-
---
--- Name: CONSTRAINT operational_outcomes_actual_cost_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_actual_cost_finite_check ON logistics.operational_outcomes IS 'actual_cost must be a finite number (not NaN or infinity)';
-
---
--- Name: CONSTRAINT operational_outcomes_actual_distance_km_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_actual_distance_km_finite_check ON logistics.operational_outcomes IS 'actual_distance_km must be a finite number (not NaN or infinity)';
-
---
--- Name: CONSTRAINT operational_outcomes_actuals_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_actuals_check ON logistics.operational_outcomes IS 'actual cost, duration and distance cannot be negative';
-
---
--- Name: CONSTRAINT operational_outcomes_additional_metrics_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_additional_metrics_check ON logistics.operational_outcomes IS 'additional_metrics must be a JSON object';
-
---
--- Name: CONSTRAINT operational_outcomes_additional_metrics_length_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_additional_metrics_length_check ON logistics.operational_outcomes IS 'additional_metrics must be at most 64 kB of JSON';
-
---
--- Name: CONSTRAINT operational_outcomes_deliveries_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_deliveries_check ON logistics.operational_outcomes IS 'delivery counts cannot be negative';
-
---
--- Name: CONSTRAINT operational_outcomes_estimated_cost_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_estimated_cost_finite_check ON logistics.operational_outcomes IS 'estimated_cost must be a finite number (not NaN or infinity)';
-
---
--- Name: CONSTRAINT operational_outcomes_estimated_distance_km_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_estimated_distance_km_finite_check ON logistics.operational_outcomes IS 'estimated_distance_km must be a finite number (not NaN or infinity)';
-
---
--- Name: CONSTRAINT operational_outcomes_estimates_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_estimates_check ON logistics.operational_outcomes IS 'estimated cost, duration and distance cannot be negative';
-
---
--- Name: CONSTRAINT operational_outcomes_outcome_code_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_outcome_code_check ON logistics.operational_outcomes IS 'outcome_code must have 1 to 64 letters, digits, dots, dashes or underscores';
-
---
--- Name: CONSTRAINT operational_outcomes_total_revenue_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_total_revenue_check ON logistics.operational_outcomes IS 'total_revenue cannot be negative';
-
---
--- Name: CONSTRAINT operational_outcomes_total_revenue_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_total_revenue_finite_check ON logistics.operational_outcomes IS 'total_revenue must be a finite number (not NaN or infinity)';
+COMMENT ON CONSTRAINT decisions_total_cost_estimate_scale_check ON logistics.decisions IS 'total_cost_estimate must have at most 4 decimals and at most 15 digits before the point';
 
 --
 -- Name: route_stops; Type: TABLE; Schema: logistics; Owner: -
@@ -1341,20 +1389,22 @@ CREATE TABLE logistics.routes (
     period tstzrange NOT NULL,
     total_distance_km numeric(10,2) NOT NULL,
     estimated_duration_minutes integer NOT NULL,
-    estimated_cost_kes numeric(19,4) NOT NULL,
+    estimated_cost_kes numeric NOT NULL,
     actual_distance_km numeric(10,2),
     actual_duration_minutes integer,
-    actual_cost_kes numeric(19,4),
+    actual_cost_kes numeric,
     started_at timestamp with time zone,
     completed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT routes_actual_cost_kes_finite_check CHECK ((actual_cost_kes <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT routes_actual_cost_kes_scale_check CHECK (((actual_cost_kes = round(actual_cost_kes, 4)) AND (abs(actual_cost_kes) < '1000000000000000'::numeric))),
     CONSTRAINT routes_actual_distance_km_finite_check CHECK ((actual_distance_km <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT routes_actuals_check CHECK (((actual_distance_km >= (0)::numeric) AND (actual_duration_minutes >= 0) AND (actual_cost_kes >= (0)::numeric))),
     CONSTRAINT routes_completed_actuals_check CHECK (((status <> 'completed'::text) OR ((actual_distance_km IS NOT NULL) AND (actual_duration_minutes IS NOT NULL) AND (actual_cost_kes IS NOT NULL)))),
     CONSTRAINT routes_completed_at_check CHECK ((((status = 'completed'::text) = (completed_at IS NOT NULL)) AND (completed_at >= started_at))),
     CONSTRAINT routes_estimated_cost_kes_finite_check CHECK ((estimated_cost_kes <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT routes_estimated_cost_kes_scale_check CHECK (((estimated_cost_kes = round(estimated_cost_kes, 4)) AND (abs(estimated_cost_kes) < '1000000000000000'::numeric))),
     CONSTRAINT routes_estimates_check CHECK (((total_distance_km >= (0)::numeric) AND (estimated_duration_minutes >= 0) AND (estimated_cost_kes >= (0)::numeric))),
     CONSTRAINT routes_period_check CHECK (((NOT isempty(period)) AND (NOT lower_inf(period)) AND (NOT upper_inf(period)))),
     CONSTRAINT routes_route_code_check CHECK ((route_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
@@ -1418,6 +1468,12 @@ COMMENT ON COLUMN logistics.routes.actual_cost_kes IS 'Actual cost in KES, once 
 COMMENT ON CONSTRAINT routes_actual_cost_kes_finite_check ON logistics.routes IS 'actual_cost_kes must be a finite number (not NaN or infinity)';
 
 --
+-- Name: CONSTRAINT routes_actual_cost_kes_scale_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_actual_cost_kes_scale_check ON logistics.routes IS 'actual_cost_kes must have at most 4 decimals and at most 15 digits before the point';
+
+--
 -- Name: CONSTRAINT routes_actual_distance_km_finite_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
 --
 
@@ -1446,6 +1502,12 @@ COMMENT ON CONSTRAINT routes_completed_at_check ON logistics.routes IS 'complete
 --
 
 COMMENT ON CONSTRAINT routes_estimated_cost_kes_finite_check ON logistics.routes IS 'estimated_cost_kes must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT routes_estimated_cost_kes_scale_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_estimated_cost_kes_scale_check ON logistics.routes IS 'estimated_cost_kes must have at most 4 decimals and at most 15 digits before the point';
 
 --
 -- Name: CONSTRAINT routes_estimates_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
@@ -1594,8 +1656,8 @@ CREATE TABLE logistics.vehicles (
     current_longitude double precision,
     status text DEFAULT 'available'::text NOT NULL,
     available_at timestamp with time zone,
-    fuel_cost_per_km numeric(19,4) DEFAULT 0 NOT NULL,
-    driver_cost_per_hour numeric(19,4) DEFAULT 0 NOT NULL,
+    fuel_cost_per_km numeric DEFAULT 0 NOT NULL,
+    driver_cost_per_hour numeric DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT vehicles_capacity_volume_m3_check CHECK ((capacity_volume_m3 > (0)::numeric)),
@@ -1607,8 +1669,10 @@ CREATE TABLE logistics.vehicles (
     CONSTRAINT vehicles_current_longitude_check CHECK (((current_longitude >= ('-180'::integer)::double precision) AND (current_longitude <= (180)::double precision))),
     CONSTRAINT vehicles_driver_cost_per_hour_check CHECK ((driver_cost_per_hour >= (0)::numeric)),
     CONSTRAINT vehicles_driver_cost_per_hour_finite_check CHECK ((driver_cost_per_hour <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT vehicles_driver_cost_per_hour_scale_check CHECK (((driver_cost_per_hour = round(driver_cost_per_hour, 4)) AND (abs(driver_cost_per_hour) < '1000000000000000'::numeric))),
     CONSTRAINT vehicles_fuel_cost_per_km_check CHECK ((fuel_cost_per_km >= (0)::numeric)),
     CONSTRAINT vehicles_fuel_cost_per_km_finite_check CHECK ((fuel_cost_per_km <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT vehicles_fuel_cost_per_km_scale_check CHECK (((fuel_cost_per_km = round(fuel_cost_per_km, 4)) AND (abs(fuel_cost_per_km) < '1000000000000000'::numeric))),
     CONSTRAINT vehicles_status_check CHECK ((status = ANY (ARRAY['available'::text, 'in_transit'::text, 'maintenance'::text, 'out_of_service'::text]))),
     CONSTRAINT vehicles_vehicle_code_check CHECK ((vehicle_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
     CONSTRAINT vehicles_vehicle_type_check CHECK (((length(btrim(vehicle_type)) >= 1) AND (length(btrim(vehicle_type)) <= 50))),
@@ -1724,6 +1788,12 @@ COMMENT ON CONSTRAINT vehicles_driver_cost_per_hour_check ON logistics.vehicles 
 COMMENT ON CONSTRAINT vehicles_driver_cost_per_hour_finite_check ON logistics.vehicles IS 'driver_cost_per_hour must be a finite number (not NaN or infinity)';
 
 --
+-- Name: CONSTRAINT vehicles_driver_cost_per_hour_scale_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_driver_cost_per_hour_scale_check ON logistics.vehicles IS 'driver_cost_per_hour must have at most 4 decimals and at most 15 digits before the point';
+
+--
 -- Name: CONSTRAINT vehicles_fuel_cost_per_km_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
 --
 
@@ -1734,6 +1804,12 @@ COMMENT ON CONSTRAINT vehicles_fuel_cost_per_km_check ON logistics.vehicles IS '
 --
 
 COMMENT ON CONSTRAINT vehicles_fuel_cost_per_km_finite_check ON logistics.vehicles IS 'fuel_cost_per_km must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT vehicles_fuel_cost_per_km_scale_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_fuel_cost_per_km_scale_check ON logistics.vehicles IS 'fuel_cost_per_km must have at most 4 decimals and at most 15 digits before the point';
 
 --
 -- Name: CONSTRAINT vehicles_status_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -

@@ -291,35 +291,23 @@ class OperationalOutcome(BaseModel):
     """A row of create_operational_outcome, list_outcomes_by_route."""
 
     id: UUID
-    #: Business key (the seed's outcome_id); 1 to 64 letters, digits, dots, dashes or
-    #: underscores; unique.
     outcome_code: str
     route_id: UUID
-    #: The route's decision (checked by foreign key); null when the route was planned by hand.
     decision_id: UUID | None
-    #: KES: the route's estimated_cost_kes when the outcome was recorded.
     estimated_cost: Decimal
     estimated_duration_minutes: int
-    #: The route's total_distance_km when the outcome was recorded.
     estimated_distance_km: Decimal
-    #: KES.
     actual_cost: Decimal
     actual_duration_minutes: int
     actual_distance_km: Decimal
-    #: Generated: actual_cost - estimated_cost (KES; positive = more expensive than predicted).
     cost_prediction_error: Decimal
-    #: Generated: actual_duration_minutes - estimated_duration_minutes.
     duration_prediction_error: int
-    #: Generated: actual_distance_km - estimated_distance_km.
     distance_prediction_error: Decimal
-    #: KES earned from the route's orders.
     total_revenue: Decimal
-    #: Generated: total_revenue - actual_cost (KES).
     net_profit: Decimal
     on_time_deliveries: int
     late_deliveries: int
     failed_deliveries: int
-    #: Anything else measured, a jsonb object of at most 64 kB as text.
     additional_metrics: JsonValue
     created_at: datetime
 
@@ -740,7 +728,7 @@ _create_decision = checked(
 _create_operational_outcome = checked(
     _QUERIES,
     "create_operational_outcome",
-    "df0735a4c1c7e13c54c8d4be8eeb43a331f2f7b3c057d39c202f39cbbc845c01",
+    "b66664e9e312df57eab9d898e9d5a103354a41a8f5b30c86cc7c8efe8ab92984",
 )
 _create_order = checked(
     _QUERIES, "create_order", "3305d8d33b22a3fd76fcc0e264bb4294ed214333606614560efa5a73ba66f083"
@@ -1001,6 +989,7 @@ async def create_operational_outcome(
     conn: Connection,
     *,
     outcome_code: str,
+    route_id: UUID,
     actual_cost: Decimal,
     actual_duration_minutes: int,
     actual_distance_km: Decimal,
@@ -1009,9 +998,10 @@ async def create_operational_outcome(
     late_deliveries: int,
     failed_deliveries: int,
     additional_metrics: JsonValue,
-    route_id: UUID,
 ) -> OperationalOutcome | None:
-    """Records what happened on a route, copying in the route's estimates and decision; returns the
+    """Records what happened on a route through logistics.record_outcome, which copies in the
+    route's estimates and decision and refuses money with more than 4 decimals (CheckViolation
+    operational_outcomes_actual_cost_scale_check, ..._total_revenue_scale_check); returns the
     outcome with its prediction errors and net profit (generated), or none if the route does not
     exist.
     """
@@ -1019,6 +1009,7 @@ async def create_operational_outcome(
         conn,
         (
             outcome_code,
+            route_id,
             actual_cost,
             actual_duration_minutes,
             actual_distance_km,
@@ -1027,7 +1018,6 @@ async def create_operational_outcome(
             late_deliveries,
             failed_deliveries,
             additional_metrics,
-            route_id,
         ),
     )
     return None if row is None else OperationalOutcome.model_validate(dict(row))
