@@ -178,11 +178,82 @@ async def test_bad_input_of_the_later_steps(ldb: Database) -> None:
 
 
 async def test_infinity_in_a_money_column_is_refused(ldb: Database) -> None:
-    # numeric(19, 4) cannot hold an infinite value at all (22003, before any check)
-    with pytest.raises(errors.DataError):
+    with pytest.raises(errors.CheckViolation) as info:
         await _made(ldb, "vehicles", {"fuel_cost_per_km": INF})
+    assert info.value.constraint == "vehicles_fuel_cost_per_km_finite_check"
+    with pytest.raises(errors.CheckViolation) as info:
+        await _made(ldb, "orders", {"price_kes": INF})
+    assert info.value.constraint == "orders_price_kes_finite_check"
+    async with ldb.transaction() as conn:
+        route = (await make_one_of_each(conn))["routes"]
+    # operational_outcomes keeps numeric(19, 4): no infinite value at all (22003, before any check)
     with pytest.raises(errors.DataError):
-        await _made(ldb, "orders", {"price_kes": -INF})
+        async with ldb.transaction() as conn:
+            await _record(conn, route.id, actual_cost=INF)
+
+
+async def _record(conn: Any, route_id: Any, **overrides: Any) -> Any:
+    fields: dict[str, Any] = {
+        "outcome_code": f"OUT-{uuid.uuid4().hex[:12]}", "route_id": route_id,
+        "actual_cost": Decimal("8400"), "actual_duration_minutes": 250,
+        "actual_distance_km": Decimal("150.5"), "total_revenue": Decimal("12000"),
+        "on_time_deliveries": 1, "late_deliveries": 0, "failed_deliveries": 0,
+        "additional_metrics": {},
+    }  # fmt: skip
+    fields.update(overrides)
+    return await logistics.create_operational_outcome(conn, **fields)
+
+
+FIVE_DECIMALS = Decimal("1.00001")
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [
+        ("vehicles", "fuel_cost_per_km"),
+        ("vehicles", "driver_cost_per_hour"),
+        ("decisions", "total_cost_estimate"),
+        ("routes", "estimated_cost_kes"),
+        ("orders", "price_kes"),
+    ],
+)
+async def test_money_with_more_than_4_decimals_is_refused_not_rounded(
+    ldb: Database, table: str, column: str
+) -> None:
+    with pytest.raises(errors.CheckViolation) as info:
+        await _made(ldb, table, {column: FIVE_DECIMALS})
+    assert info.value.constraint == f"{table}_{column}_scale_check"
+    assert info.value.columns == (column,)
+    with pytest.raises(errors.CheckViolation):  # beyond numeric(19, 4)'s range too
+        await _made(ldb, table, {column: Decimal("1e15")})
+    row = await _made(ldb, table, {column: Decimal("1234.5678")})
+    assert getattr(row, column) == Decimal("1234.5678")
+
+
+async def test_money_of_completed_routes_and_outcomes_is_refused_not_rounded(
+    ldb: Database,
+) -> None:
+    async with ldb.transaction() as conn:
+        route = (await make_one_of_each(conn))["routes"]
+        await logistics.update_route_started(conn, route_id=route.id)
+    with pytest.raises(errors.CheckViolation) as info:
+        async with ldb.transaction() as conn:
+            await logistics.update_route_completed(
+                conn, route_id=route.id, actual_distance_km=Decimal(1),
+                actual_duration_minutes=1, actual_cost_kes=FIVE_DECIMALS,
+            )  # fmt: skip
+    assert info.value.constraint == "routes_actual_cost_kes_scale_check"
+    for column in ("actual_cost", "total_revenue"):
+        with pytest.raises(errors.CheckViolation) as info:
+            async with ldb.transaction() as conn:
+                await _record(conn, route.id, **{column: FIVE_DECIMALS})
+        assert info.value.constraint == f"operational_outcomes_{column}_scale_check"
+        assert (info.value.schema, info.value.table) == ("logistics", "operational_outcomes")
+    async with ldb.transaction() as conn:
+        kept = await _record(conn, route.id, actual_cost=Decimal("8400.1234"))
+        assert await _record(conn, uuid.uuid4()) is None  # no such route
+    assert kept is not None and kept.actual_cost == Decimal("8400.1234")
+    assert kept.estimated_cost == route.estimated_cost_kes  # copied from the route
 
 
 # --- the sweep: every column of every table, from the catalog --------------------------------

@@ -63,9 +63,6 @@ APP_COLUMNS: dict[str, dict[str, set[str]]] = {
         "INSERT": {"route_id", "order_id", "stop_type", "sequence_order", "latitude", "longitude", "address", "estimated_arrival_at", "estimated_departure_at"},
         "UPDATE": {"actual_arrival_at", "actual_departure_at"},
     },
-    "operational_outcomes": {
-        "INSERT": {"outcome_code", "route_id", "decision_id", "estimated_cost", "estimated_duration_minutes", "estimated_distance_km", "actual_cost", "actual_duration_minutes", "actual_distance_km", "total_revenue", "on_time_deliveries", "late_deliveries", "failed_deliveries", "additional_metrics"},
-    },
 }  # fmt: skip
 READONLY_TABLE = {t: ({"SELECT"} if t != "users" else set()) for t in APP_TABLE}
 READONLY_COLUMNS: dict[str, dict[str, set[str]]] = {"users": {"SELECT": USER_COLUMNS}}
@@ -80,6 +77,7 @@ DEFINERS = {
     "find_user_by_username(text)",
     "get_password_hash(text)",
     "list_users(text,integer)",
+    "record_outcome(text,uuid,numeric,integer,numeric,numeric,integer,integer,integer,jsonb)",
     "set_user_active(uuid,boolean)",
 }
 
