@@ -97,6 +97,42 @@ $$;
 
 COMMENT ON FUNCTION logistics._check_route_capacity(p_route_id uuid) IS 'Internal: locks the route and raises routes_capacity_check when its orders (not cancelled) exceed its vehicle''s weight or volume capacity.';
 
+--
+-- Name: _require_user_admin(boolean); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics._require_user_admin(p_first_user_allowed boolean) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_first_user_allowed THEN
+        -- one bootstrap at a time: a second caller waits here, then sees the first user
+        PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('logistics.users first user'));
+        IF NOT EXISTS (SELECT FROM logistics.users) THEN
+            RETURN;
+        END IF;
+    END IF;
+    IF NOT EXISTS (
+        SELECT
+        FROM logistics.users AS u
+        WHERE u.id = core.current_user_id()
+            AND u.is_active
+            AND u.role = 'admin'
+    ) THEN
+        RAISE EXCEPTION 'only an active admin may manage logistics users'
+            USING ERRCODE = 'insufficient_privilege',
+                  HINT = 'run the transaction with user_id set to an active admin';
+    END IF;
+END;
+$$;
+
+--
+-- Name: FUNCTION _require_user_admin(p_first_user_allowed boolean); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics._require_user_admin(p_first_user_allowed boolean) IS 'Internal: raises insufficient_privilege unless the transaction''s user is an active admin (or, when allowed, no user exists yet).';
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -121,26 +157,35 @@ CREATE TABLE logistics.orders (
     time_window tstzrange NOT NULL,
     priority smallint DEFAULT 0 NOT NULL,
     special_handling text[] DEFAULT '{}'::text[] NOT NULL,
-    price_kes numeric(19,4) DEFAULT 0 NOT NULL,
+    price_kes numeric DEFAULT 0 NOT NULL,
     status text DEFAULT 'pending'::text NOT NULL,
     assigned_route_id uuid,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT orders_assigned_route_id_check CHECK ((((status = ANY (ARRAY['assigned'::text, 'in_transit'::text, 'delivered'::text])) <= (assigned_route_id IS NOT NULL)) AND ((status <> 'pending'::text) OR (assigned_route_id IS NULL)))),
+    CONSTRAINT orders_destination_address_length_check CHECK ((length(destination_address) <= 500)),
     CONSTRAINT orders_destination_city_check CHECK (((length(btrim(destination_city)) >= 1) AND (length(btrim(destination_city)) <= 100))),
+    CONSTRAINT orders_destination_city_length_check CHECK ((length(destination_city) <= 100)),
     CONSTRAINT orders_destination_latitude_check CHECK (((destination_latitude >= ('-90'::integer)::double precision) AND (destination_latitude <= (90)::double precision))),
     CONSTRAINT orders_destination_location_check CHECK (((destination_latitude IS NULL) = (destination_longitude IS NULL))),
     CONSTRAINT orders_destination_longitude_check CHECK (((destination_longitude >= ('-180'::integer)::double precision) AND (destination_longitude <= (180)::double precision))),
     CONSTRAINT orders_order_code_check CHECK ((order_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT orders_pickup_address_length_check CHECK ((length(pickup_address) <= 500)),
     CONSTRAINT orders_pickup_latitude_check CHECK (((pickup_latitude >= ('-90'::integer)::double precision) AND (pickup_latitude <= (90)::double precision))),
     CONSTRAINT orders_pickup_longitude_check CHECK (((pickup_longitude >= ('-180'::integer)::double precision) AND (pickup_longitude <= (180)::double precision))),
     CONSTRAINT orders_price_kes_check CHECK ((price_kes >= (0)::numeric)),
+    CONSTRAINT orders_price_kes_finite_check CHECK ((price_kes <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT orders_price_kes_scale_check CHECK (((price_kes = round(price_kes, 4)) AND (abs(price_kes) < '1000000000000000'::numeric))),
     CONSTRAINT orders_priority_check CHECK (((priority >= 0) AND (priority <= 10))),
     CONSTRAINT orders_special_handling_check CHECK (((cardinality(special_handling) <= 20) AND (array_position(special_handling, NULL::text) IS NULL))),
+    CONSTRAINT orders_special_handling_length_check CHECK ((array_to_string(special_handling, '
+'::text) ~ '^([^\n]{0,50}(\n|$))*$'::text)),
     CONSTRAINT orders_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'assigned'::text, 'in_transit'::text, 'delivered'::text, 'failed'::text, 'cancelled'::text]))),
     CONSTRAINT orders_time_window_check CHECK (((NOT isempty(time_window)) AND (NOT lower_inf(time_window)) AND (NOT upper_inf(time_window)))),
     CONSTRAINT orders_volume_m3_check CHECK ((volume_m3 > (0)::numeric)),
-    CONSTRAINT orders_weight_tonnes_check CHECK ((weight_tonnes > (0)::numeric))
+    CONSTRAINT orders_volume_m3_finite_check CHECK ((volume_m3 <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT orders_weight_tonnes_check CHECK ((weight_tonnes > (0)::numeric)),
+    CONSTRAINT orders_weight_tonnes_finite_check CHECK ((weight_tonnes <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
 );
 
 --
@@ -153,7 +198,7 @@ COMMENT ON TABLE logistics.orders IS 'Delivery orders: pickup point, destination
 -- Name: COLUMN orders.order_code; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.orders.order_code IS 'Business key (the seed''s order_id); unique.';
+COMMENT ON COLUMN logistics.orders.order_code IS 'Business key (the seed''s order_id); 1 to 64 letters, digits, dots, dashes or underscores; unique.';
 
 --
 -- Name: COLUMN orders.pickup_latitude; Type: COMMENT; Schema: logistics; Owner: -
@@ -168,10 +213,28 @@ COMMENT ON COLUMN logistics.orders.pickup_latitude IS 'Degrees north, -90 to 90.
 COMMENT ON COLUMN logistics.orders.pickup_longitude IS 'Degrees east, -180 to 180.';
 
 --
+-- Name: COLUMN orders.pickup_address; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.pickup_address IS 'Free text, at most 500 characters.';
+
+--
+-- Name: COLUMN orders.destination_city; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.destination_city IS '1 to 100 characters.';
+
+--
 -- Name: COLUMN orders.destination_latitude; Type: COMMENT; Schema: logistics; Owner: -
 --
 
 COMMENT ON COLUMN logistics.orders.destination_latitude IS 'Degrees north; null, with destination_longitude, when only the city is known.';
+
+--
+-- Name: COLUMN orders.destination_address; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.orders.destination_address IS 'Free text, at most 500 characters.';
 
 --
 -- Name: COLUMN orders.time_window; Type: COMMENT; Schema: logistics; Owner: -
@@ -189,7 +252,7 @@ COMMENT ON COLUMN logistics.orders.priority IS '0 (normal) to 10 (most urgent).'
 -- Name: COLUMN orders.special_handling; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.orders.special_handling IS 'Handling tags, e.g. {fragile,refrigerated}.';
+COMMENT ON COLUMN logistics.orders.special_handling IS 'Handling tags, e.g. {fragile,refrigerated}: at most 20, each at most 50 characters.';
 
 --
 -- Name: COLUMN orders.price_kes; Type: COMMENT; Schema: logistics; Owner: -
@@ -216,10 +279,22 @@ COMMENT ON COLUMN logistics.orders.assigned_route_id IS 'The route carrying the 
 COMMENT ON CONSTRAINT orders_assigned_route_id_check ON logistics.orders IS 'an assigned, in-transit or delivered order needs a route; a pending order has none';
 
 --
+-- Name: CONSTRAINT orders_destination_address_length_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_destination_address_length_check ON logistics.orders IS 'destination_address must have at most 500 characters';
+
+--
 -- Name: CONSTRAINT orders_destination_city_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
 --
 
 COMMENT ON CONSTRAINT orders_destination_city_check ON logistics.orders IS 'destination_city must have 1 to 100 characters';
+
+--
+-- Name: CONSTRAINT orders_destination_city_length_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_destination_city_length_check ON logistics.orders IS 'destination_city must have 1 to 100 characters';
 
 --
 -- Name: CONSTRAINT orders_destination_latitude_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
@@ -246,6 +321,12 @@ COMMENT ON CONSTRAINT orders_destination_longitude_check ON logistics.orders IS 
 COMMENT ON CONSTRAINT orders_order_code_check ON logistics.orders IS 'order_code must have 1 to 64 letters, digits, dots, dashes or underscores';
 
 --
+-- Name: CONSTRAINT orders_pickup_address_length_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_pickup_address_length_check ON logistics.orders IS 'pickup_address must have at most 500 characters';
+
+--
 -- Name: CONSTRAINT orders_pickup_latitude_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
 --
 
@@ -264,6 +345,18 @@ COMMENT ON CONSTRAINT orders_pickup_longitude_check ON logistics.orders IS 'pick
 COMMENT ON CONSTRAINT orders_price_kes_check ON logistics.orders IS 'price_kes cannot be negative';
 
 --
+-- Name: CONSTRAINT orders_price_kes_finite_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_price_kes_finite_check ON logistics.orders IS 'price_kes must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT orders_price_kes_scale_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_price_kes_scale_check ON logistics.orders IS 'price_kes must have at most 4 decimals and at most 15 digits before the point';
+
+--
 -- Name: CONSTRAINT orders_priority_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
 --
 
@@ -274,6 +367,12 @@ COMMENT ON CONSTRAINT orders_priority_check ON logistics.orders IS 'priority mus
 --
 
 COMMENT ON CONSTRAINT orders_special_handling_check ON logistics.orders IS 'special_handling holds at most 20 tags, none null';
+
+--
+-- Name: CONSTRAINT orders_special_handling_length_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_special_handling_length_check ON logistics.orders IS 'special_handling tags must have at most 50 characters each';
 
 --
 -- Name: CONSTRAINT orders_status_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
@@ -294,10 +393,22 @@ COMMENT ON CONSTRAINT orders_time_window_check ON logistics.orders IS 'time_wind
 COMMENT ON CONSTRAINT orders_volume_m3_check ON logistics.orders IS 'volume_m3 must be greater than zero';
 
 --
+-- Name: CONSTRAINT orders_volume_m3_finite_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_volume_m3_finite_check ON logistics.orders IS 'volume_m3 must be a finite number (not NaN or infinity)';
+
+--
 -- Name: CONSTRAINT orders_weight_tonnes_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
 --
 
 COMMENT ON CONSTRAINT orders_weight_tonnes_check ON logistics.orders IS 'weight_tonnes must be greater than zero';
+
+--
+-- Name: CONSTRAINT orders_weight_tonnes_finite_check ON orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT orders_weight_tonnes_finite_check ON logistics.orders IS 'weight_tonnes must be a finite number (not NaN or infinity)';
 
 --
 -- Name: assign_orders(uuid, uuid[]); Type: FUNCTION; Schema: logistics; Owner: -
@@ -359,6 +470,50 @@ $$;
 COMMENT ON FUNCTION logistics.assign_orders(p_route_id uuid, p_order_ids uuid[]) IS 'Assigns pending orders to a planned route, all or nothing (status and capacity checked); returns the orders.';
 
 --
+-- Name: check_password(text, text); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.check_password(p_username text, p_password text) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+    SELECT EXISTS (
+        SELECT
+        FROM logistics.users AS u
+        WHERE pg_catalog.lower(u.username) = pg_catalog.lower(p_username)
+            AND u.is_active
+            AND u.password_hash LIKE '$2%'
+            AND u.password_hash = public.crypt(p_password, u.password_hash)
+    );
+$_$;
+
+--
+-- Name: FUNCTION check_password(p_username text, p_password text); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.check_password(p_username text, p_password text) IS 'Sign-in: whether an active user has this password (bcrypt hashes, checked with pgcrypto); false for an unknown or inactive user and for argon2 hashes.';
+
+--
+-- Name: create_user(text, text, text, text, boolean); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.create_user(p_username text, p_email text, p_password_hash text, p_role text, p_is_superuser boolean, OUT id uuid, OUT username text, OUT email text, OUT role text, OUT is_active boolean, OUT is_superuser boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone) RETURNS record
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT logistics._require_user_admin(true);
+    INSERT INTO logistics.users (username, email, password_hash, role, is_superuser)
+    VALUES (p_username, p_email, p_password_hash, p_role, p_is_superuser)
+    RETURNING id, username, email, role, is_active, is_superuser, last_login_at, created_at, updated_at;
+$$;
+
+--
+-- Name: FUNCTION create_user(p_username text, p_email text, p_password_hash text, p_role text, p_is_superuser boolean, OUT id uuid, OUT username text, OUT email text, OUT role text, OUT is_active boolean, OUT is_superuser boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.create_user(p_username text, p_email text, p_password_hash text, p_role text, p_is_superuser boolean, OUT id uuid, OUT username text, OUT email text, OUT role text, OUT is_active boolean, OUT is_superuser boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone) IS 'Adds a user (the hash made by the service or by public.crypt); the acting user must be an active admin, except for the very first user. Returns it without its hash.';
+
+--
 -- Name: earth_distance_m(public.cube, public.cube); Type: FUNCTION; Schema: logistics; Owner: -
 --
 
@@ -385,6 +540,309 @@ CREATE FUNCTION logistics.earth_point(latitude double precision, longitude doubl
 --
 
 COMMENT ON FUNCTION logistics.earth_point(latitude double precision, longitude double precision) IS 'The earth-centred 3-D point (a cube) of a latitude and longitude in degrees; indexable with GiST, nearest first with <->.';
+
+--
+-- Name: find_user_by_username(text); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.find_user_by_username(p_username text) RETURNS TABLE(id uuid, username text, email text, role text, is_active boolean, is_superuser boolean, last_login_at timestamp with time zone, created_at timestamp with time zone, updated_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT u.id, u.username, u.email, u.role, u.is_active, u.is_superuser, u.last_login_at, u.created_at, u.updated_at
+    FROM logistics.users AS u
+    WHERE pg_catalog.lower(u.username) = pg_catalog.lower(p_username);
+$$;
+
+--
+-- Name: FUNCTION find_user_by_username(p_username text); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.find_user_by_username(p_username text) IS 'Sign-in lookup before any user is known: the user with this username whatever its case (never its password hash), or no row.';
+
+--
+-- Name: get_password_hash(text); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.get_password_hash(p_username text) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT u.password_hash
+    FROM logistics.users AS u
+    WHERE pg_catalog.lower(u.username) = pg_catalog.lower(p_username)
+        AND u.is_active;
+$$;
+
+--
+-- Name: FUNCTION get_password_hash(p_username text); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.get_password_hash(p_username text) IS 'Sign-in: the password hash of an active user, for the service to verify (argon2); null for an unknown or inactive user.';
+
+--
+-- Name: list_users(text, integer); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.list_users(p_after_username text, p_max_rows integer) RETURNS TABLE(id uuid, username text, email text, role text, is_active boolean, is_superuser boolean, last_login_at timestamp with time zone, created_at timestamp with time zone, updated_at timestamp with time zone)
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT logistics._require_user_admin(false);
+    SELECT u.id, u.username, u.email, u.role, u.is_active, u.is_superuser, u.last_login_at, u.created_at, u.updated_at
+    FROM logistics.users AS u
+    WHERE pg_catalog.lower(u.username) > pg_catalog.lower(coalesce(p_after_username, ''))
+    ORDER BY pg_catalog.lower(u.username)
+    LIMIT p_max_rows;
+$$;
+
+--
+-- Name: FUNCTION list_users(p_after_username text, p_max_rows integer); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.list_users(p_after_username text, p_max_rows integer) IS 'An active admin''s page of all users by username (keyset), without password hashes; insufficient_privilege for anyone else.';
+
+--
+-- Name: operational_outcomes; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.operational_outcomes (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    outcome_code text NOT NULL,
+    route_id uuid NOT NULL,
+    decision_id uuid,
+    estimated_cost numeric(19,4) NOT NULL,
+    estimated_duration_minutes integer NOT NULL,
+    estimated_distance_km numeric(10,2) NOT NULL,
+    actual_cost numeric(19,4) NOT NULL,
+    actual_duration_minutes integer NOT NULL,
+    actual_distance_km numeric(10,2) NOT NULL,
+    cost_prediction_error numeric(19,4) GENERATED ALWAYS AS ((actual_cost - estimated_cost)) STORED,
+    duration_prediction_error integer GENERATED ALWAYS AS ((actual_duration_minutes - estimated_duration_minutes)) STORED,
+    distance_prediction_error numeric(10,2) GENERATED ALWAYS AS ((actual_distance_km - estimated_distance_km)) STORED,
+    total_revenue numeric(19,4) DEFAULT 0 NOT NULL,
+    net_profit numeric(19,4) GENERATED ALWAYS AS ((total_revenue - actual_cost)) STORED,
+    on_time_deliveries integer DEFAULT 0 NOT NULL,
+    late_deliveries integer DEFAULT 0 NOT NULL,
+    failed_deliveries integer DEFAULT 0 NOT NULL,
+    additional_metrics jsonb DEFAULT '{}'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT operational_outcomes_actual_cost_finite_check CHECK ((actual_cost <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT operational_outcomes_actual_distance_km_finite_check CHECK ((actual_distance_km <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT operational_outcomes_actuals_check CHECK (((actual_cost >= (0)::numeric) AND (actual_duration_minutes >= 0) AND (actual_distance_km >= (0)::numeric))),
+    CONSTRAINT operational_outcomes_additional_metrics_check CHECK ((jsonb_typeof(additional_metrics) = 'object'::text)),
+    CONSTRAINT operational_outcomes_additional_metrics_length_check CHECK ((octet_length((additional_metrics)::text) <= 65536)),
+    CONSTRAINT operational_outcomes_deliveries_check CHECK (((on_time_deliveries >= 0) AND (late_deliveries >= 0) AND (failed_deliveries >= 0))),
+    CONSTRAINT operational_outcomes_estimated_cost_finite_check CHECK ((estimated_cost <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT operational_outcomes_estimated_distance_km_finite_check CHECK ((estimated_distance_km <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT operational_outcomes_estimates_check CHECK (((estimated_cost >= (0)::numeric) AND (estimated_duration_minutes >= 0) AND (estimated_distance_km >= (0)::numeric))),
+    CONSTRAINT operational_outcomes_outcome_code_check CHECK ((outcome_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
+    CONSTRAINT operational_outcomes_total_revenue_check CHECK ((total_revenue >= (0)::numeric)),
+    CONSTRAINT operational_outcomes_total_revenue_finite_check CHECK ((total_revenue <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
+);
+
+--
+-- Name: TABLE operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.operational_outcomes IS 'Append-only: the observed cost, duration, distance, revenue and deliveries of a route, against its estimates.';
+
+--
+-- Name: COLUMN operational_outcomes.outcome_code; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.outcome_code IS 'Business key (the seed''s outcome_id); 1 to 64 letters, digits, dots, dashes or underscores; unique.';
+
+--
+-- Name: COLUMN operational_outcomes.decision_id; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.decision_id IS 'The route''s decision (checked by foreign key); null when the route was planned by hand.';
+
+--
+-- Name: COLUMN operational_outcomes.estimated_cost; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.estimated_cost IS 'KES: the route''s estimated_cost_kes when the outcome was recorded.';
+
+--
+-- Name: COLUMN operational_outcomes.estimated_distance_km; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.estimated_distance_km IS 'The route''s total_distance_km when the outcome was recorded.';
+
+--
+-- Name: COLUMN operational_outcomes.actual_cost; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.actual_cost IS 'KES.';
+
+--
+-- Name: COLUMN operational_outcomes.cost_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.cost_prediction_error IS 'Generated: actual_cost - estimated_cost (KES; positive = more expensive than predicted).';
+
+--
+-- Name: COLUMN operational_outcomes.duration_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.duration_prediction_error IS 'Generated: actual_duration_minutes - estimated_duration_minutes.';
+
+--
+-- Name: COLUMN operational_outcomes.distance_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.distance_prediction_error IS 'Generated: actual_distance_km - estimated_distance_km.';
+
+--
+-- Name: COLUMN operational_outcomes.total_revenue; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.total_revenue IS 'KES earned from the route''s orders.';
+
+--
+-- Name: COLUMN operational_outcomes.net_profit; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.net_profit IS 'Generated: total_revenue - actual_cost (KES).';
+
+--
+-- Name: COLUMN operational_outcomes.additional_metrics; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.operational_outcomes.additional_metrics IS 'Anything else measured, a jsonb object of at most 64 kB as text.';
+
+--
+-- Name: CONSTRAINT operational_outcomes_actual_cost_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_actual_cost_finite_check ON logistics.operational_outcomes IS 'actual_cost must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT operational_outcomes_actual_distance_km_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_actual_distance_km_finite_check ON logistics.operational_outcomes IS 'actual_distance_km must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT operational_outcomes_actuals_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_actuals_check ON logistics.operational_outcomes IS 'actual cost, duration and distance cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_additional_metrics_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_additional_metrics_check ON logistics.operational_outcomes IS 'additional_metrics must be a JSON object';
+
+--
+-- Name: CONSTRAINT operational_outcomes_additional_metrics_length_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_additional_metrics_length_check ON logistics.operational_outcomes IS 'additional_metrics must be at most 64 kB of JSON';
+
+--
+-- Name: CONSTRAINT operational_outcomes_deliveries_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_deliveries_check ON logistics.operational_outcomes IS 'delivery counts cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_estimated_cost_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_estimated_cost_finite_check ON logistics.operational_outcomes IS 'estimated_cost must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT operational_outcomes_estimated_distance_km_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_estimated_distance_km_finite_check ON logistics.operational_outcomes IS 'estimated_distance_km must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT operational_outcomes_estimates_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_estimates_check ON logistics.operational_outcomes IS 'estimated cost, duration and distance cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_outcome_code_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_outcome_code_check ON logistics.operational_outcomes IS 'outcome_code must have 1 to 64 letters, digits, dots, dashes or underscores';
+
+--
+-- Name: CONSTRAINT operational_outcomes_total_revenue_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_total_revenue_check ON logistics.operational_outcomes IS 'total_revenue cannot be negative';
+
+--
+-- Name: CONSTRAINT operational_outcomes_total_revenue_finite_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT operational_outcomes_total_revenue_finite_check ON logistics.operational_outcomes IS 'total_revenue must be a finite number (not NaN or infinity)';
+
+--
+-- Name: record_outcome(text, uuid, numeric, integer, numeric, numeric, integer, integer, integer, jsonb); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.record_outcome(p_outcome_code text, p_route_id uuid, p_actual_cost numeric, p_actual_duration_minutes integer, p_actual_distance_km numeric, p_total_revenue numeric, p_on_time_deliveries integer, p_late_deliveries integer, p_failed_deliveries integer, p_additional_metrics jsonb) RETURNS SETOF logistics.operational_outcomes
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF p_actual_cost <> pg_catalog.round(p_actual_cost, 4) THEN
+        RAISE EXCEPTION 'actual_cost must have at most 4 decimals'
+            USING ERRCODE = 'check_violation', SCHEMA = 'logistics', TABLE = 'operational_outcomes',
+                  COLUMN = 'actual_cost', CONSTRAINT = 'operational_outcomes_actual_cost_scale_check';
+    END IF;
+    IF p_total_revenue <> pg_catalog.round(p_total_revenue, 4) THEN
+        RAISE EXCEPTION 'total_revenue must have at most 4 decimals'
+            USING ERRCODE = 'check_violation', SCHEMA = 'logistics', TABLE = 'operational_outcomes',
+                  COLUMN = 'total_revenue', CONSTRAINT = 'operational_outcomes_total_revenue_scale_check';
+    END IF;
+    RETURN QUERY
+    INSERT INTO logistics.operational_outcomes AS oc (outcome_code, route_id, decision_id, estimated_cost, estimated_duration_minutes, estimated_distance_km, actual_cost, actual_duration_minutes, actual_distance_km, total_revenue, on_time_deliveries, late_deliveries, failed_deliveries, additional_metrics)
+    SELECT p_outcome_code, r.id, r.decision_id, r.estimated_cost_kes, r.estimated_duration_minutes, r.total_distance_km, p_actual_cost, p_actual_duration_minutes, p_actual_distance_km, p_total_revenue, p_on_time_deliveries, p_late_deliveries, p_failed_deliveries, p_additional_metrics
+    FROM logistics.routes AS r
+    WHERE r.id = p_route_id
+    RETURNING oc.*;
+END;
+$$;
+
+--
+-- Name: FUNCTION record_outcome(p_outcome_code text, p_route_id uuid, p_actual_cost numeric, p_actual_duration_minutes integer, p_actual_distance_km numeric, p_total_revenue numeric, p_on_time_deliveries integer, p_late_deliveries integer, p_failed_deliveries integer, p_additional_metrics jsonb); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.record_outcome(p_outcome_code text, p_route_id uuid, p_actual_cost numeric, p_actual_duration_minutes integer, p_actual_distance_km numeric, p_total_revenue numeric, p_on_time_deliveries integer, p_late_deliveries integer, p_failed_deliveries integer, p_additional_metrics jsonb) IS 'Records what happened on a route, copying in the route''s estimates and decision; refuses money with more than 4 decimals; no row when the route does not exist.';
+
+--
+-- Name: set_user_active(uuid, boolean); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.set_user_active(p_user_id uuid, p_is_active boolean) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT logistics._require_user_admin(false);
+    WITH changed AS (
+        UPDATE logistics.users AS u
+        SET is_active = p_is_active
+        WHERE u.id = p_user_id
+        RETURNING u.id
+    )
+    SELECT count(*)::integer
+    FROM changed;
+$$;
+
+--
+-- Name: FUNCTION set_user_active(p_user_id uuid, p_is_active boolean); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.set_user_active(p_user_id uuid, p_is_active boolean) IS 'An active admin activates or deactivates a user; returns the number of users changed (0 or 1); insufficient_privilege for anyone else.';
 
 --
 -- Name: tg_decisions__protect_committed(); Type: FUNCTION; Schema: logistics; Owner: -
@@ -491,6 +949,32 @@ $$;
 COMMENT ON FUNCTION logistics.tg_vehicles__check_capacity() IS 'AFTER UPDATE of a vehicle''s capacity: its planned and in-progress routes must still fit.';
 
 --
+-- Name: audit_log; Type: VIEW; Schema: logistics; Owner: -
+--
+
+CREATE VIEW logistics.audit_log WITH (security_barrier='true') AS
+ SELECT a.id,
+    a.occurred_at,
+    a.table_name,
+    a.operation,
+    a.row_id,
+    a.old_values,
+    a.new_values,
+    a.changed_columns,
+    a.actor,
+    a.db_user,
+    a.app_role,
+    a.transaction_id
+   FROM core.audit_log a
+  WHERE (a.schema_name = 'logistics'::text);
+
+--
+-- Name: VIEW audit_log; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON VIEW logistics.audit_log IS 'The audit trail of the logistics tables (core.audit_log where schema_name = logistics), read-only; the logistics roles read it here and have no privilege on core.audit_log.';
+
+--
 -- Name: customers; Type: TABLE; Schema: logistics; Owner: -
 --
 
@@ -505,12 +989,16 @@ CREATE TABLE logistics.customers (
     preferences jsonb DEFAULT '{}'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT customers_address_length_check CHECK ((length(address) <= 500)),
     CONSTRAINT customers_constraints_check CHECK ((jsonb_typeof(constraints) = 'object'::text)),
+    CONSTRAINT customers_constraints_length_check CHECK ((octet_length((constraints)::text) <= 16384)),
     CONSTRAINT customers_customer_code_check CHECK ((customer_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
     CONSTRAINT customers_customer_name_check CHECK (((length(btrim(customer_name)) >= 1) AND (length(btrim(customer_name)) <= 200))),
+    CONSTRAINT customers_customer_name_length_check CHECK ((length(customer_name) <= 200)),
     CONSTRAINT customers_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
     CONSTRAINT customers_phone_check CHECK ((phone ~ '^\+[1-9][0-9]{6,14}$'::text)),
-    CONSTRAINT customers_preferences_check CHECK ((jsonb_typeof(preferences) = 'object'::text))
+    CONSTRAINT customers_preferences_check CHECK ((jsonb_typeof(preferences) = 'object'::text)),
+    CONSTRAINT customers_preferences_length_check CHECK ((octet_length((preferences)::text) <= 16384))
 );
 
 --
@@ -523,7 +1011,19 @@ COMMENT ON TABLE logistics.customers IS 'Businesses that send delivery orders.';
 -- Name: COLUMN customers.customer_code; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.customers.customer_code IS 'Business key (the seed''s customer_id), e.g. CUST-001; unique.';
+COMMENT ON COLUMN logistics.customers.customer_code IS 'Business key (the seed''s customer_id), e.g. CUST-001; 1 to 64 letters, digits, dots, dashes or underscores; unique.';
+
+--
+-- Name: COLUMN customers.customer_name; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.customers.customer_name IS '1 to 200 characters.';
+
+--
+-- Name: COLUMN customers.email; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.customers.email IS 'At most 254 characters, name@domain.tld.';
 
 --
 -- Name: COLUMN customers.phone; Type: COMMENT; Schema: logistics; Owner: -
@@ -532,22 +1032,40 @@ COMMENT ON COLUMN logistics.customers.customer_code IS 'Business key (the seed''
 COMMENT ON COLUMN logistics.customers.phone IS 'E.164: +, country code, subscriber number (7 to 15 digits).';
 
 --
+-- Name: COLUMN customers.address; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.customers.address IS 'Free text, at most 500 characters.';
+
+--
 -- Name: COLUMN customers.constraints; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.customers.constraints IS 'Service constraints as a jsonb object, e.g. {"max_wait_hours": 24}.';
+COMMENT ON COLUMN logistics.customers.constraints IS 'Service constraints as a jsonb object, e.g. {"max_wait_hours": 24}; at most 16 kB as text.';
 
 --
 -- Name: COLUMN customers.preferences; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.customers.preferences IS 'Preferences as a jsonb object, e.g. {"preferred_vehicle_type": "5T"}.';
+COMMENT ON COLUMN logistics.customers.preferences IS 'Preferences as a jsonb object, e.g. {"preferred_vehicle_type": "5T"}; at most 16 kB as text.';
+
+--
+-- Name: CONSTRAINT customers_address_length_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_address_length_check ON logistics.customers IS 'address must have at most 500 characters';
 
 --
 -- Name: CONSTRAINT customers_constraints_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
 --
 
 COMMENT ON CONSTRAINT customers_constraints_check ON logistics.customers IS 'constraints must be a JSON object';
+
+--
+-- Name: CONSTRAINT customers_constraints_length_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_constraints_length_check ON logistics.customers IS 'constraints must be at most 16 kB of JSON';
 
 --
 -- Name: CONSTRAINT customers_customer_code_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
@@ -560,6 +1078,12 @@ COMMENT ON CONSTRAINT customers_customer_code_check ON logistics.customers IS 'c
 --
 
 COMMENT ON CONSTRAINT customers_customer_name_check ON logistics.customers IS 'customer_name must have 1 to 200 characters';
+
+--
+-- Name: CONSTRAINT customers_customer_name_length_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_customer_name_length_check ON logistics.customers IS 'customer_name must have 1 to 200 characters';
 
 --
 -- Name: CONSTRAINT customers_email_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
@@ -580,6 +1104,12 @@ COMMENT ON CONSTRAINT customers_phone_check ON logistics.customers IS 'phone mus
 COMMENT ON CONSTRAINT customers_preferences_check ON logistics.customers IS 'preferences must be a JSON object';
 
 --
+-- Name: CONSTRAINT customers_preferences_length_check ON customers; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT customers_preferences_length_check ON logistics.customers IS 'preferences must be at most 16 kB of JSON';
+
+--
 -- Name: decisions; Type: TABLE; Schema: logistics; Owner: -
 --
 
@@ -589,7 +1119,7 @@ CREATE TABLE logistics.decisions (
     decision_type text NOT NULL,
     policy_used text NOT NULL,
     state_snapshot jsonb DEFAULT '{}'::jsonb NOT NULL,
-    total_cost_estimate numeric(19,4),
+    total_cost_estimate numeric,
     decision_confidence numeric(4,3),
     computation_time_ms integer,
     committed boolean DEFAULT false NOT NULL,
@@ -607,7 +1137,10 @@ CREATE TABLE logistics.decisions (
     CONSTRAINT decisions_executed_check CHECK (((NOT executed) OR committed)),
     CONSTRAINT decisions_policy_used_check CHECK ((policy_used = ANY (ARRAY['pfa'::text, 'cfa'::text, 'vfa'::text, 'dla'::text, 'hybrid'::text]))),
     CONSTRAINT decisions_state_snapshot_check CHECK ((jsonb_typeof(state_snapshot) = 'object'::text)),
-    CONSTRAINT decisions_total_cost_estimate_check CHECK ((total_cost_estimate >= (0)::numeric))
+    CONSTRAINT decisions_state_snapshot_length_check CHECK ((octet_length((state_snapshot)::text) <= 1048576)),
+    CONSTRAINT decisions_total_cost_estimate_check CHECK ((total_cost_estimate >= (0)::numeric)),
+    CONSTRAINT decisions_total_cost_estimate_finite_check CHECK ((total_cost_estimate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT decisions_total_cost_estimate_scale_check CHECK (((total_cost_estimate = round(total_cost_estimate, 4)) AND (abs(total_cost_estimate) < '1000000000000000'::numeric)))
 );
 
 --
@@ -620,13 +1153,13 @@ COMMENT ON TABLE logistics.decisions IS 'Routing decisions: what was decided, by
 -- Name: COLUMN decisions.decision_code; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.decisions.decision_code IS 'Business key (the seed''s decision_id); unique.';
+COMMENT ON COLUMN logistics.decisions.decision_code IS 'Business key (the seed''s decision_id); 1 to 64 letters, digits, dots, dashes or underscores; unique.';
 
 --
 -- Name: COLUMN decisions.decision_type; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.decisions.decision_type IS 'What kind of decision, lower snake case, e.g. daily_route_planning or order_arrival.';
+COMMENT ON COLUMN logistics.decisions.decision_type IS 'What kind of decision, lower snake case of at most 50 characters, e.g. daily_route_planning or order_arrival.';
 
 --
 -- Name: COLUMN decisions.policy_used; Type: COMMENT; Schema: logistics; Owner: -
@@ -638,7 +1171,7 @@ COMMENT ON COLUMN logistics.decisions.policy_used IS 'pfa, cfa, vfa, dla (policy
 -- Name: COLUMN decisions.state_snapshot; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.decisions.state_snapshot IS 'The system state the policy saw (pending orders, fleet, time), a jsonb object.';
+COMMENT ON COLUMN logistics.decisions.state_snapshot IS 'The system state the policy saw (pending orders, fleet, time), a jsonb object of at most 1 MB as text.';
 
 --
 -- Name: COLUMN decisions.total_cost_estimate; Type: COMMENT; Schema: logistics; Owner: -
@@ -713,151 +1246,28 @@ COMMENT ON CONSTRAINT decisions_policy_used_check ON logistics.decisions IS 'pol
 COMMENT ON CONSTRAINT decisions_state_snapshot_check ON logistics.decisions IS 'state_snapshot must be a JSON object';
 
 --
+-- Name: CONSTRAINT decisions_state_snapshot_length_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT decisions_state_snapshot_length_check ON logistics.decisions IS 'state_snapshot must be at most 1 MB of JSON';
+
+--
 -- Name: CONSTRAINT decisions_total_cost_estimate_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
 --
 
 COMMENT ON CONSTRAINT decisions_total_cost_estimate_check ON logistics.decisions IS 'total_cost_estimate cannot be negative';
 
 --
--- Name: operational_outcomes; Type: TABLE; Schema: logistics; Owner: -
+-- Name: CONSTRAINT decisions_total_cost_estimate_finite_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-CREATE TABLE logistics.operational_outcomes (
-    id uuid DEFAULT core.uuid_v7() NOT NULL,
-    outcome_code text NOT NULL,
-    route_id uuid NOT NULL,
-    decision_id uuid,
-    estimated_cost numeric(19,4) NOT NULL,
-    estimated_duration_minutes integer NOT NULL,
-    estimated_distance_km numeric(10,2) NOT NULL,
-    actual_cost numeric(19,4) NOT NULL,
-    actual_duration_minutes integer NOT NULL,
-    actual_distance_km numeric(10,2) NOT NULL,
-    cost_prediction_error numeric(19,4) GENERATED ALWAYS AS ((actual_cost - estimated_cost)) STORED,
-    duration_prediction_error integer GENERATED ALWAYS AS ((actual_duration_minutes - estimated_duration_minutes)) STORED,
-    distance_prediction_error numeric(10,2) GENERATED ALWAYS AS ((actual_distance_km - estimated_distance_km)) STORED,
-    total_revenue numeric(19,4) DEFAULT 0 NOT NULL,
-    net_profit numeric(19,4) GENERATED ALWAYS AS ((total_revenue - actual_cost)) STORED,
-    on_time_deliveries integer DEFAULT 0 NOT NULL,
-    late_deliveries integer DEFAULT 0 NOT NULL,
-    failed_deliveries integer DEFAULT 0 NOT NULL,
-    additional_metrics jsonb DEFAULT '{}'::jsonb NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT operational_outcomes_actuals_check CHECK (((actual_cost >= (0)::numeric) AND (actual_duration_minutes >= 0) AND (actual_distance_km >= (0)::numeric))),
-    CONSTRAINT operational_outcomes_additional_metrics_check CHECK ((jsonb_typeof(additional_metrics) = 'object'::text)),
-    CONSTRAINT operational_outcomes_deliveries_check CHECK (((on_time_deliveries >= 0) AND (late_deliveries >= 0) AND (failed_deliveries >= 0))),
-    CONSTRAINT operational_outcomes_estimates_check CHECK (((estimated_cost >= (0)::numeric) AND (estimated_duration_minutes >= 0) AND (estimated_distance_km >= (0)::numeric))),
-    CONSTRAINT operational_outcomes_outcome_code_check CHECK ((outcome_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
-    CONSTRAINT operational_outcomes_total_revenue_check CHECK ((total_revenue >= (0)::numeric))
-);
+COMMENT ON CONSTRAINT decisions_total_cost_estimate_finite_check ON logistics.decisions IS 'total_cost_estimate must be a finite number (not NaN or infinity)';
 
 --
--- Name: TABLE operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
+-- Name: CONSTRAINT decisions_total_cost_estimate_scale_check ON decisions; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON TABLE logistics.operational_outcomes IS 'Append-only: the observed cost, duration, distance, revenue and deliveries of a route, against its estimates.';
-
---
--- Name: COLUMN operational_outcomes.outcome_code; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.outcome_code IS 'Business key (the seed''s outcome_id); unique.';
-
---
--- Name: COLUMN operational_outcomes.decision_id; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.decision_id IS 'The route''s decision (checked by foreign key); null when the route was planned by hand.';
-
---
--- Name: COLUMN operational_outcomes.estimated_cost; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.estimated_cost IS 'KES: the route''s estimated_cost_kes when the outcome was recorded.';
-
---
--- Name: COLUMN operational_outcomes.estimated_distance_km; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.estimated_distance_km IS 'The route''s total_distance_km when the outcome was recorded.';
-
---
--- Name: COLUMN operational_outcomes.actual_cost; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.actual_cost IS 'KES.';
-
---
--- Name: COLUMN operational_outcomes.cost_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.cost_prediction_error IS 'Generated: actual_cost - estimated_cost (KES; positive = more expensive than predicted).';
-
---
--- Name: COLUMN operational_outcomes.duration_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.duration_prediction_error IS 'Generated: actual_duration_minutes - estimated_duration_minutes.';
-
---
--- Name: COLUMN operational_outcomes.distance_prediction_error; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.distance_prediction_error IS 'Generated: actual_distance_km - estimated_distance_km.';
-
---
--- Name: COLUMN operational_outcomes.total_revenue; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.total_revenue IS 'KES earned from the route''s orders.';
-
---
--- Name: COLUMN operational_outcomes.net_profit; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.net_profit IS 'Generated: total_revenue - actual_cost (KES).';
-
---
--- Name: COLUMN operational_outcomes.additional_metrics; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.operational_outcomes.additional_metrics IS 'Anything else measured, a jsonb object.';
-
---
--- Name: CONSTRAINT operational_outcomes_actuals_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_actuals_check ON logistics.operational_outcomes IS 'actual cost, duration and distance cannot be negative';
-
---
--- Name: CONSTRAINT operational_outcomes_additional_metrics_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_additional_metrics_check ON logistics.operational_outcomes IS 'additional_metrics must be a JSON object';
-
---
--- Name: CONSTRAINT operational_outcomes_deliveries_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_deliveries_check ON logistics.operational_outcomes IS 'delivery counts cannot be negative';
-
---
--- Name: CONSTRAINT operational_outcomes_estimates_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_estimates_check ON logistics.operational_outcomes IS 'estimated cost, duration and distance cannot be negative';
-
---
--- Name: CONSTRAINT operational_outcomes_outcome_code_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_outcome_code_check ON logistics.operational_outcomes IS 'outcome_code must have 1 to 64 letters, digits, dots, dashes or underscores';
-
---
--- Name: CONSTRAINT operational_outcomes_total_revenue_check ON operational_outcomes; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT operational_outcomes_total_revenue_check ON logistics.operational_outcomes IS 'total_revenue cannot be negative';
+COMMENT ON CONSTRAINT decisions_total_cost_estimate_scale_check ON logistics.decisions IS 'total_cost_estimate must have at most 4 decimals and at most 15 digits before the point';
 
 --
 -- Name: route_stops; Type: TABLE; Schema: logistics; Owner: -
@@ -879,6 +1289,7 @@ CREATE TABLE logistics.route_stops (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT route_stops_actual_times_check CHECK ((actual_departure_at >= actual_arrival_at)),
+    CONSTRAINT route_stops_address_length_check CHECK ((length(address) <= 500)),
     CONSTRAINT route_stops_estimated_times_check CHECK ((estimated_departure_at >= estimated_arrival_at)),
     CONSTRAINT route_stops_latitude_check CHECK (((latitude >= ('-90'::integer)::double precision) AND (latitude <= (90)::double precision))),
     CONSTRAINT route_stops_longitude_check CHECK (((longitude >= ('-180'::integer)::double precision) AND (longitude <= (180)::double precision))),
@@ -912,10 +1323,22 @@ COMMENT ON COLUMN logistics.route_stops.stop_type IS 'pickup, delivery or depot.
 COMMENT ON COLUMN logistics.route_stops.sequence_order IS 'Position in the route, from 1; unique per route.';
 
 --
+-- Name: COLUMN route_stops.address; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.route_stops.address IS 'Free text, at most 500 characters.';
+
+--
 -- Name: CONSTRAINT route_stops_actual_times_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
 --
 
 COMMENT ON CONSTRAINT route_stops_actual_times_check ON logistics.route_stops IS 'the actual departure cannot be before the actual arrival';
+
+--
+-- Name: CONSTRAINT route_stops_address_length_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_address_length_check ON logistics.route_stops IS 'address must have at most 500 characters';
 
 --
 -- Name: CONSTRAINT route_stops_estimated_times_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
@@ -966,22 +1389,28 @@ CREATE TABLE logistics.routes (
     period tstzrange NOT NULL,
     total_distance_km numeric(10,2) NOT NULL,
     estimated_duration_minutes integer NOT NULL,
-    estimated_cost_kes numeric(19,4) NOT NULL,
+    estimated_cost_kes numeric NOT NULL,
     actual_distance_km numeric(10,2),
     actual_duration_minutes integer,
-    actual_cost_kes numeric(19,4),
+    actual_cost_kes numeric,
     started_at timestamp with time zone,
     completed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT routes_actual_cost_kes_finite_check CHECK ((actual_cost_kes <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT routes_actual_cost_kes_scale_check CHECK (((actual_cost_kes = round(actual_cost_kes, 4)) AND (abs(actual_cost_kes) < '1000000000000000'::numeric))),
+    CONSTRAINT routes_actual_distance_km_finite_check CHECK ((actual_distance_km <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT routes_actuals_check CHECK (((actual_distance_km >= (0)::numeric) AND (actual_duration_minutes >= 0) AND (actual_cost_kes >= (0)::numeric))),
     CONSTRAINT routes_completed_actuals_check CHECK (((status <> 'completed'::text) OR ((actual_distance_km IS NOT NULL) AND (actual_duration_minutes IS NOT NULL) AND (actual_cost_kes IS NOT NULL)))),
     CONSTRAINT routes_completed_at_check CHECK ((((status = 'completed'::text) = (completed_at IS NOT NULL)) AND (completed_at >= started_at))),
+    CONSTRAINT routes_estimated_cost_kes_finite_check CHECK ((estimated_cost_kes <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT routes_estimated_cost_kes_scale_check CHECK (((estimated_cost_kes = round(estimated_cost_kes, 4)) AND (abs(estimated_cost_kes) < '1000000000000000'::numeric))),
     CONSTRAINT routes_estimates_check CHECK (((total_distance_km >= (0)::numeric) AND (estimated_duration_minutes >= 0) AND (estimated_cost_kes >= (0)::numeric))),
     CONSTRAINT routes_period_check CHECK (((NOT isempty(period)) AND (NOT lower_inf(period)) AND (NOT upper_inf(period)))),
     CONSTRAINT routes_route_code_check CHECK ((route_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
     CONSTRAINT routes_started_at_check CHECK (((status = ANY (ARRAY['in_progress'::text, 'completed'::text])) <= (started_at IS NOT NULL))),
-    CONSTRAINT routes_status_check CHECK ((status = ANY (ARRAY['planned'::text, 'in_progress'::text, 'completed'::text, 'cancelled'::text])))
+    CONSTRAINT routes_status_check CHECK ((status = ANY (ARRAY['planned'::text, 'in_progress'::text, 'completed'::text, 'cancelled'::text]))),
+    CONSTRAINT routes_total_distance_km_finite_check CHECK ((total_distance_km <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))
 );
 
 --
@@ -994,7 +1423,7 @@ COMMENT ON TABLE logistics.routes IS 'A vehicle''s trip: its period, stops (rout
 -- Name: COLUMN routes.route_code; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.routes.route_code IS 'Business key (the seed''s route_id); unique.';
+COMMENT ON COLUMN logistics.routes.route_code IS 'Business key (the seed''s route_id); 1 to 64 letters, digits, dots, dashes or underscores; unique.';
 
 --
 -- Name: COLUMN routes.decision_id; Type: COMMENT; Schema: logistics; Owner: -
@@ -1033,6 +1462,24 @@ COMMENT ON COLUMN logistics.routes.estimated_cost_kes IS 'Estimated cost in KES.
 COMMENT ON COLUMN logistics.routes.actual_cost_kes IS 'Actual cost in KES, once known; required to complete the route.';
 
 --
+-- Name: CONSTRAINT routes_actual_cost_kes_finite_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_actual_cost_kes_finite_check ON logistics.routes IS 'actual_cost_kes must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT routes_actual_cost_kes_scale_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_actual_cost_kes_scale_check ON logistics.routes IS 'actual_cost_kes must have at most 4 decimals and at most 15 digits before the point';
+
+--
+-- Name: CONSTRAINT routes_actual_distance_km_finite_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_actual_distance_km_finite_check ON logistics.routes IS 'actual_distance_km must be a finite number (not NaN or infinity)';
+
+--
 -- Name: CONSTRAINT routes_actuals_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
 --
 
@@ -1049,6 +1496,18 @@ COMMENT ON CONSTRAINT routes_completed_actuals_check ON logistics.routes IS 'a c
 --
 
 COMMENT ON CONSTRAINT routes_completed_at_check ON logistics.routes IS 'completed_at must be set exactly when the route is completed, and not before it started';
+
+--
+-- Name: CONSTRAINT routes_estimated_cost_kes_finite_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_estimated_cost_kes_finite_check ON logistics.routes IS 'estimated_cost_kes must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT routes_estimated_cost_kes_scale_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_estimated_cost_kes_scale_check ON logistics.routes IS 'estimated_cost_kes must have at most 4 decimals and at most 15 digits before the point';
 
 --
 -- Name: CONSTRAINT routes_estimates_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
@@ -1081,6 +1540,12 @@ COMMENT ON CONSTRAINT routes_started_at_check ON logistics.routes IS 'a route in
 COMMENT ON CONSTRAINT routes_status_check ON logistics.routes IS 'status must be planned, in_progress, completed or cancelled';
 
 --
+-- Name: CONSTRAINT routes_total_distance_km_finite_check ON routes; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT routes_total_distance_km_finite_check ON logistics.routes IS 'total_distance_km must be a finite number (not NaN or infinity)';
+
+--
 -- Name: users; Type: TABLE; Schema: logistics; Owner: -
 --
 
@@ -1097,10 +1562,13 @@ CREATE TABLE logistics.users (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT users_email_check CHECK (((length(email) <= 254) AND (email ~ '^[^@[:space:]]+@[^@[:space:]]+\.[^@[:space:]]+$'::text))),
     CONSTRAINT users_password_hash_check CHECK (((password_hash ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (password_hash ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text))),
+    CONSTRAINT users_password_hash_length_check CHECK ((length(password_hash) <= 255)),
     CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['user'::text, 'manager'::text, 'admin'::text]))),
     CONSTRAINT users_superuser_check CHECK (((NOT is_superuser) OR (role = 'admin'::text))),
     CONSTRAINT users_username_check CHECK ((username ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{2,49}$'::text))
 );
+
+ALTER TABLE ONLY logistics.users FORCE ROW LEVEL SECURITY;
 
 --
 -- Name: TABLE users; Type: COMMENT; Schema: logistics; Owner: -
@@ -1118,13 +1586,13 @@ COMMENT ON COLUMN logistics.users.username IS 'Login; 3 to 50 letters, digits, d
 -- Name: COLUMN users.email; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.users.email IS 'Unique regardless of case.';
+COMMENT ON COLUMN logistics.users.email IS 'Unique regardless of case; at most 254 characters.';
 
 --
 -- Name: COLUMN users.password_hash; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+COMMENT ON COLUMN logistics.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash, at most 255 characters; never a password.';
 
 --
 -- Name: COLUMN users.role; Type: COMMENT; Schema: logistics; Owner: -
@@ -1149,6 +1617,12 @@ COMMENT ON CONSTRAINT users_email_check ON logistics.users IS 'email must look l
 --
 
 COMMENT ON CONSTRAINT users_password_hash_check ON logistics.users IS 'password_hash must be an argon2 or bcrypt hash, never a plain password';
+
+--
+-- Name: CONSTRAINT users_password_hash_length_check ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_password_hash_length_check ON logistics.users IS 'password_hash must have at most 255 characters';
 
 --
 -- Name: CONSTRAINT users_role_check ON users; Type: COMMENT; Schema: logistics; Owner: -
@@ -1182,20 +1656,27 @@ CREATE TABLE logistics.vehicles (
     current_longitude double precision,
     status text DEFAULT 'available'::text NOT NULL,
     available_at timestamp with time zone,
-    fuel_cost_per_km numeric(19,4) DEFAULT 0 NOT NULL,
-    driver_cost_per_hour numeric(19,4) DEFAULT 0 NOT NULL,
+    fuel_cost_per_km numeric DEFAULT 0 NOT NULL,
+    driver_cost_per_hour numeric DEFAULT 0 NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT vehicles_capacity_volume_m3_check CHECK ((capacity_volume_m3 > (0)::numeric)),
+    CONSTRAINT vehicles_capacity_volume_m3_finite_check CHECK ((capacity_volume_m3 <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT vehicles_capacity_weight_tonnes_check CHECK ((capacity_weight_tonnes > (0)::numeric)),
+    CONSTRAINT vehicles_capacity_weight_tonnes_finite_check CHECK ((capacity_weight_tonnes <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT vehicles_current_latitude_check CHECK (((current_latitude >= ('-90'::integer)::double precision) AND (current_latitude <= (90)::double precision))),
     CONSTRAINT vehicles_current_location_check CHECK (((current_latitude IS NULL) = (current_longitude IS NULL))),
     CONSTRAINT vehicles_current_longitude_check CHECK (((current_longitude >= ('-180'::integer)::double precision) AND (current_longitude <= (180)::double precision))),
     CONSTRAINT vehicles_driver_cost_per_hour_check CHECK ((driver_cost_per_hour >= (0)::numeric)),
+    CONSTRAINT vehicles_driver_cost_per_hour_finite_check CHECK ((driver_cost_per_hour <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT vehicles_driver_cost_per_hour_scale_check CHECK (((driver_cost_per_hour = round(driver_cost_per_hour, 4)) AND (abs(driver_cost_per_hour) < '1000000000000000'::numeric))),
     CONSTRAINT vehicles_fuel_cost_per_km_check CHECK ((fuel_cost_per_km >= (0)::numeric)),
+    CONSTRAINT vehicles_fuel_cost_per_km_finite_check CHECK ((fuel_cost_per_km <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT vehicles_fuel_cost_per_km_scale_check CHECK (((fuel_cost_per_km = round(fuel_cost_per_km, 4)) AND (abs(fuel_cost_per_km) < '1000000000000000'::numeric))),
     CONSTRAINT vehicles_status_check CHECK ((status = ANY (ARRAY['available'::text, 'in_transit'::text, 'maintenance'::text, 'out_of_service'::text]))),
     CONSTRAINT vehicles_vehicle_code_check CHECK ((vehicle_code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$'::text)),
-    CONSTRAINT vehicles_vehicle_type_check CHECK (((length(btrim(vehicle_type)) >= 1) AND (length(btrim(vehicle_type)) <= 50)))
+    CONSTRAINT vehicles_vehicle_type_check CHECK (((length(btrim(vehicle_type)) >= 1) AND (length(btrim(vehicle_type)) <= 50))),
+    CONSTRAINT vehicles_vehicle_type_length_check CHECK ((length(vehicle_type) <= 50))
 );
 
 --
@@ -1208,13 +1689,13 @@ COMMENT ON TABLE logistics.vehicles IS 'The fleet: capacities, current location,
 -- Name: COLUMN vehicles.vehicle_code; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.vehicles.vehicle_code IS 'Business key (the seed''s vehicle_id), e.g. a fleet number; unique.';
+COMMENT ON COLUMN logistics.vehicles.vehicle_code IS 'Business key (the seed''s vehicle_id), e.g. a fleet number; 1 to 64 letters, digits, dots, dashes or underscores; unique.';
 
 --
 -- Name: COLUMN vehicles.vehicle_type; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.vehicles.vehicle_type IS 'Free text, e.g. 5T Truck.';
+COMMENT ON COLUMN logistics.vehicles.vehicle_type IS 'Free text, e.g. 5T Truck; 1 to 50 characters.';
 
 --
 -- Name: COLUMN vehicles.current_latitude; Type: COMMENT; Schema: logistics; Owner: -
@@ -1259,10 +1740,22 @@ COMMENT ON COLUMN logistics.vehicles.driver_cost_per_hour IS 'KES per hour.';
 COMMENT ON CONSTRAINT vehicles_capacity_volume_m3_check ON logistics.vehicles IS 'capacity_volume_m3 must be greater than zero';
 
 --
+-- Name: CONSTRAINT vehicles_capacity_volume_m3_finite_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_capacity_volume_m3_finite_check ON logistics.vehicles IS 'capacity_volume_m3 must be a finite number (not NaN or infinity)';
+
+--
 -- Name: CONSTRAINT vehicles_capacity_weight_tonnes_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
 --
 
 COMMENT ON CONSTRAINT vehicles_capacity_weight_tonnes_check ON logistics.vehicles IS 'capacity_weight_tonnes must be greater than zero';
+
+--
+-- Name: CONSTRAINT vehicles_capacity_weight_tonnes_finite_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_capacity_weight_tonnes_finite_check ON logistics.vehicles IS 'capacity_weight_tonnes must be a finite number (not NaN or infinity)';
 
 --
 -- Name: CONSTRAINT vehicles_current_latitude_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
@@ -1289,10 +1782,34 @@ COMMENT ON CONSTRAINT vehicles_current_longitude_check ON logistics.vehicles IS 
 COMMENT ON CONSTRAINT vehicles_driver_cost_per_hour_check ON logistics.vehicles IS 'driver_cost_per_hour cannot be negative';
 
 --
+-- Name: CONSTRAINT vehicles_driver_cost_per_hour_finite_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_driver_cost_per_hour_finite_check ON logistics.vehicles IS 'driver_cost_per_hour must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT vehicles_driver_cost_per_hour_scale_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_driver_cost_per_hour_scale_check ON logistics.vehicles IS 'driver_cost_per_hour must have at most 4 decimals and at most 15 digits before the point';
+
+--
 -- Name: CONSTRAINT vehicles_fuel_cost_per_km_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
 --
 
 COMMENT ON CONSTRAINT vehicles_fuel_cost_per_km_check ON logistics.vehicles IS 'fuel_cost_per_km cannot be negative';
+
+--
+-- Name: CONSTRAINT vehicles_fuel_cost_per_km_finite_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_fuel_cost_per_km_finite_check ON logistics.vehicles IS 'fuel_cost_per_km must be a finite number (not NaN or infinity)';
+
+--
+-- Name: CONSTRAINT vehicles_fuel_cost_per_km_scale_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_fuel_cost_per_km_scale_check ON logistics.vehicles IS 'fuel_cost_per_km must have at most 4 decimals and at most 15 digits before the point';
 
 --
 -- Name: CONSTRAINT vehicles_status_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
@@ -1311,6 +1828,12 @@ COMMENT ON CONSTRAINT vehicles_vehicle_code_check ON logistics.vehicles IS 'vehi
 --
 
 COMMENT ON CONSTRAINT vehicles_vehicle_type_check ON logistics.vehicles IS 'vehicle_type must have 1 to 50 characters';
+
+--
+-- Name: CONSTRAINT vehicles_vehicle_type_length_check ON vehicles; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT vehicles_vehicle_type_length_check ON logistics.vehicles IS 'vehicle_type must have 1 to 50 characters';
 
 --
 -- Name: customers customers_customer_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
@@ -1799,6 +2322,48 @@ ALTER TABLE ONLY logistics.routes
 --
 
 COMMENT ON CONSTRAINT routes_vehicle_id_fkey ON logistics.routes IS 'vehicle_id must be an existing vehicle (a vehicle with routes cannot be deleted)';
+
+--
+-- Name: users; Type: ROW SECURITY; Schema: logistics; Owner: -
+--
+
+ALTER TABLE logistics.users ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: users users_app_own; Type: POLICY; Schema: logistics; Owner: -
+--
+
+CREATE POLICY users_app_own ON logistics.users TO logistics_app USING ((id = core.current_user_id())) WITH CHECK ((id = core.current_user_id()));
+
+--
+-- Name: POLICY users_app_own ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON POLICY users_app_own ON logistics.users IS 'The service sees and changes only the row of the user it acts for (datalayer.user_id); no setting, no row.';
+
+--
+-- Name: users users_owner_all; Type: POLICY; Schema: logistics; Owner: -
+--
+
+CREATE POLICY users_owner_all ON logistics.users TO datalayer_owner USING (true) WITH CHECK (true);
+
+--
+-- Name: POLICY users_owner_all ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON POLICY users_owner_all ON logistics.users IS 'The owner, and the definer functions that run as it (sign-in, user administration), see and change every row.';
+
+--
+-- Name: users users_readonly_all; Type: POLICY; Schema: logistics; Owner: -
+--
+
+CREATE POLICY users_readonly_all ON logistics.users FOR SELECT TO logistics_readonly USING (true);
+
+--
+-- Name: POLICY users_readonly_all ON users; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON POLICY users_readonly_all ON logistics.users IS 'Reporting reads every user (its grants leave out password_hash).';
 
 --
 -- PostgreSQL database dump complete

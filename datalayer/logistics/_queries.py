@@ -84,16 +84,21 @@ class Customer(BaseModel):
     """A row of create_customer, get_customer_by_code, get_customer_by_id, list_customers, update_customer_settings."""
 
     id: UUID
-    #: Business key (the seed's customer_id), e.g. CUST-001; unique.
+    #: Business key (the seed's customer_id), e.g. CUST-001; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
     customer_code: str
+    #: 1 to 200 characters.
     customer_name: str
+    #: At most 254 characters, name@domain.tld.
     email: str | None
     #: E.164: +, country code, subscriber number (7 to 15 digits).
     phone: str | None
+    #: Free text, at most 500 characters.
     address: str | None
-    #: Service constraints as a jsonb object, e.g. {"max_wait_hours": 24}.
+    #: Service constraints as a jsonb object, e.g. {"max_wait_hours": 24}; at most 16 kB as text.
     constraints: JsonValue
-    #: Preferences as a jsonb object, e.g. {"preferred_vehicle_type": "5T"}.
+    #: Preferences as a jsonb object, e.g. {"preferred_vehicle_type": "5T"}; at most 16 kB as
+    #: text.
     preferences: JsonValue
     created_at: AwareDatetime
     updated_at: AwareDatetime
@@ -118,14 +123,17 @@ class Decision(BaseModel):
     """A row of create_decision, get_decision_by_id, update_decision_committed, update_decision_executed."""
 
     id: UUID
-    #: Business key (the seed's decision_id); unique.
+    #: Business key (the seed's decision_id); 1 to 64 letters, digits, dots, dashes or
+    #: underscores; unique.
     decision_code: str
-    #: What kind of decision, lower snake case, e.g. daily_route_planning or order_arrival.
+    #: What kind of decision, lower snake case of at most 50 characters, e.g.
+    #: daily_route_planning or order_arrival.
     decision_type: str
     #: pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or
     #: hybrid.
     policy_used: Literal["pfa", "cfa", "vfa", "dla", "hybrid"]
-    #: The system state the policy saw (pending orders, fleet, time), a jsonb object.
+    #: The system state the policy saw (pending orders, fleet, time), a jsonb object of at most 1
+    #: MB as text.
     state_snapshot: JsonValue
     #: KES: the estimated cost of every route the decision created.
     total_cost_estimate: Numeric | None
@@ -163,14 +171,17 @@ class DecisionAudit(BaseModel):
     """A row of list_decision_audit."""
 
     id: UUID
-    #: Business key (the seed's decision_id); unique.
+    #: Business key (the seed's decision_id); 1 to 64 letters, digits, dots, dashes or
+    #: underscores; unique.
     decision_code: str
-    #: What kind of decision, lower snake case, e.g. daily_route_planning or order_arrival.
+    #: What kind of decision, lower snake case of at most 50 characters, e.g.
+    #: daily_route_planning or order_arrival.
     decision_type: str
     #: pfa, cfa, vfa, dla (policy, cost, value function approximation, direct lookahead) or
     #: hybrid.
     policy_used: Literal["pfa", "cfa", "vfa", "dla", "hybrid"]
-    #: The system state the policy saw (pending orders, fleet, time), a jsonb object.
+    #: The system state the policy saw (pending orders, fleet, time), a jsonb object of at most 1
+    #: MB as text.
     state_snapshot: JsonValue
     #: KES: the estimated cost of every route the decision created.
     total_cost_estimate: Numeric | None
@@ -245,9 +256,10 @@ class NearestAvailableVehicle(BaseModel):
     """A row of list_nearest_available_vehicles."""
 
     id: UUID
-    #: Business key (the seed's vehicle_id), e.g. a fleet number; unique.
+    #: Business key (the seed's vehicle_id), e.g. a fleet number; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
     vehicle_code: str
-    #: Free text, e.g. 5T Truck.
+    #: Free text, e.g. 5T Truck; 1 to 50 characters.
     vehicle_type: str
     capacity_weight_tonnes: Numeric
     capacity_volume_m3: Numeric
@@ -280,34 +292,23 @@ class OperationalOutcome(BaseModel):
     """A row of create_operational_outcome, list_outcomes_by_route."""
 
     id: UUID
-    #: Business key (the seed's outcome_id); unique.
     outcome_code: str
     route_id: UUID
-    #: The route's decision (checked by foreign key); null when the route was planned by hand.
     decision_id: UUID | None
-    #: KES: the route's estimated_cost_kes when the outcome was recorded.
     estimated_cost: Numeric
     estimated_duration_minutes: int
-    #: The route's total_distance_km when the outcome was recorded.
     estimated_distance_km: Numeric
-    #: KES.
     actual_cost: Numeric
     actual_duration_minutes: int
     actual_distance_km: Numeric
-    #: Generated: actual_cost - estimated_cost (KES; positive = more expensive than predicted).
     cost_prediction_error: Numeric
-    #: Generated: actual_duration_minutes - estimated_duration_minutes.
     duration_prediction_error: int
-    #: Generated: actual_distance_km - estimated_distance_km.
     distance_prediction_error: Numeric
-    #: KES earned from the route's orders.
     total_revenue: Numeric
-    #: Generated: total_revenue - actual_cost (KES).
     net_profit: Numeric
     on_time_deliveries: int
     late_deliveries: int
     failed_deliveries: int
-    #: Anything else measured, a jsonb object.
     additional_metrics: JsonValue
     created_at: AwareDatetime
 
@@ -343,18 +344,22 @@ class Order(BaseModel):
     """A row of create_order, get_order_by_code, get_order_by_id, list_pending_orders, update_order_status, update_order_unassigned, update_orders_route."""
 
     id: UUID
-    #: Business key (the seed's order_id); unique.
+    #: Business key (the seed's order_id); 1 to 64 letters, digits, dots, dashes or underscores;
+    #: unique.
     order_code: str
     customer_id: UUID
     #: Degrees north, -90 to 90.
     pickup_latitude: float
     #: Degrees east, -180 to 180.
     pickup_longitude: float
+    #: Free text, at most 500 characters.
     pickup_address: str | None
+    #: 1 to 100 characters.
     destination_city: str
     #: Degrees north; null, with destination_longitude, when only the city is known.
     destination_latitude: float | None
     destination_longitude: float | None
+    #: Free text, at most 500 characters.
     destination_address: str | None
     weight_tonnes: Numeric
     volume_m3: Numeric
@@ -362,7 +367,7 @@ class Order(BaseModel):
     window_end: AwareDatetime
     #: 0 (normal) to 10 (most urgent).
     priority: int
-    #: Handling tags, e.g. {fragile,refrigerated}.
+    #: Handling tags, e.g. {fragile,refrigerated}: at most 20, each at most 50 characters.
     special_handling: list[str | None]
     #: What the customer pays, KES.
     price_kes: Numeric
@@ -405,7 +410,8 @@ class Route(BaseModel):
     """A row of create_route, get_route_by_id, update_route_cancelled, update_route_completed, update_route_started."""
 
     id: UUID
-    #: Business key (the seed's route_id); unique.
+    #: Business key (the seed's route_id); 1 to 64 letters, digits, dots, dashes or underscores;
+    #: unique.
     route_code: str
     vehicle_id: UUID
     #: The decision that created the route; null for a route planned by hand.
@@ -455,9 +461,11 @@ class RoutePerformance(BaseModel):
     """A row of list_route_performance."""
 
     route_id: UUID
-    #: Business key (the seed's route_id); unique.
+    #: Business key (the seed's route_id); 1 to 64 letters, digits, dots, dashes or underscores;
+    #: unique.
     route_code: str
-    #: Business key (the seed's vehicle_id), e.g. a fleet number; unique.
+    #: Business key (the seed's vehicle_id), e.g. a fleet number; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
     vehicle_code: str
     #: The decision that created the route; null for a route planned by hand.
     decision_id: UUID | None
@@ -507,14 +515,17 @@ class RoutePlan(BaseModel):
     stop_type: Literal["pickup", "delivery", "depot"]
     latitude: float
     longitude: float
+    #: Free text, at most 500 characters.
     address: str | None
     estimated_arrival_at: AwareDatetime | None
     estimated_departure_at: AwareDatetime | None
     actual_arrival_at: AwareDatetime | None
     actual_departure_at: AwareDatetime | None
     order_id: UUID | None
-    #: Business key (the seed's order_id); unique.
+    #: Business key (the seed's order_id); 1 to 64 letters, digits, dots, dashes or underscores;
+    #: unique.
     order_code: str | None
+    #: 1 to 200 characters.
     customer_name: str | None
     weight_tonnes: Numeric | None
     volume_m3: Numeric | None
@@ -562,6 +573,7 @@ class RouteStop(BaseModel):
     sequence_order: int
     latitude: float
     longitude: float
+    #: Free text, at most 500 characters.
     address: str | None
     estimated_arrival_at: AwareDatetime | None
     estimated_departure_at: AwareDatetime | None
@@ -607,14 +619,10 @@ class User(BaseModel):
     """A row of create_user, create_user_with_password, get_user_by_id, get_user_by_username, list_users."""
 
     id: UUID
-    #: Login; 3 to 50 letters, digits, dots, dashes or underscores; unique regardless of case.
     username: str
-    #: Unique regardless of case.
     email: str
-    #: user, manager or admin.
-    role: Literal["user", "manager", "admin"]
+    role: str
     is_active: bool
-    #: Bypasses role checks in the application; only an admin can be one.
     is_superuser: bool
     last_login_at: AwareDatetime | None
     created_at: AwareDatetime
@@ -639,9 +647,10 @@ class Vehicle(BaseModel):
     """A row of create_vehicle, get_vehicle_by_code, get_vehicle_by_id, update_vehicle_location, update_vehicle_status."""
 
     id: UUID
-    #: Business key (the seed's vehicle_id), e.g. a fleet number; unique.
+    #: Business key (the seed's vehicle_id), e.g. a fleet number; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
     vehicle_code: str
-    #: Free text, e.g. 5T Truck.
+    #: Free text, e.g. 5T Truck; 1 to 50 characters.
     vehicle_type: str
     capacity_weight_tonnes: Numeric
     capacity_volume_m3: Numeric
@@ -682,9 +691,10 @@ class VehicleUtilisation(BaseModel):
     """A row of list_vehicle_utilisation."""
 
     vehicle_id: UUID
-    #: Business key (the seed's vehicle_id), e.g. a fleet number; unique.
+    #: Business key (the seed's vehicle_id), e.g. a fleet number; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
     vehicle_code: str
-    #: Free text, e.g. 5T Truck.
+    #: Free text, e.g. 5T Truck; 1 to 50 characters.
     vehicle_type: str
     #: available, in_transit, maintenance or out_of_service.
     status: Literal["available", "in_transit", "maintenance", "out_of_service"]
@@ -721,7 +731,7 @@ _create_decision = checked(
 _create_operational_outcome = checked(
     _QUERIES,
     "create_operational_outcome",
-    "df0735a4c1c7e13c54c8d4be8eeb43a331f2f7b3c057d39c202f39cbbc845c01",
+    "b66664e9e312df57eab9d898e9d5a103354a41a8f5b30c86cc7c8efe8ab92984",
 )
 _create_order = checked(
     _QUERIES, "create_order", "3305d8d33b22a3fd76fcc0e264bb4294ed214333606614560efa5a73ba66f083"
@@ -735,12 +745,12 @@ _create_route_stop = checked(
     "f6d6cfc7405c1b155a21935ba504611b1f22ab351ee4c87915f060e24a102bec",
 )
 _create_user = checked(
-    _QUERIES, "create_user", "b459f445206fa6f4c2fcfa63d65bef231bc3b449e42889f62a616265f75cdd75"
+    _QUERIES, "create_user", "74682b3caa596ea9ca0da04f69211ed2564792c6ce7dc421e170e90d231b30cd"
 )
 _create_user_with_password = checked(
     _QUERIES,
     "create_user_with_password",
-    "ada1a8dd787221cef343dec8558dd57a7b7d7dd57f4b0c482246416209a06a5d",
+    "063bb0e31e2554b7e2034d323976b48be52a76f7da32347097158df873cc5f27",
 )
 _create_vehicle = checked(
     _QUERIES, "create_vehicle", "58be1e55f7d044dd0c1df79199009a07fb1559114a8e0862acdb7899c166c983"
@@ -751,7 +761,7 @@ _delete_decision = checked(
 _exists_user_password = checked(
     _QUERIES,
     "exists_user_password",
-    "1d14eb9d0e790accc3cabaeec721e4fa30b42e14427fef887397475b8203ff5c",
+    "3372d9ae11d4f417e0ff6d6f9bde1fd934582f45561a66856642701325ac018a",
 )
 _get_customer_by_code = checked(
     _QUERIES,
@@ -785,12 +795,12 @@ _get_user_by_id = checked(
 _get_user_by_username = checked(
     _QUERIES,
     "get_user_by_username",
-    "1cdb0ac4c8befc561976d140b1e8646bf80ba4988551c0c16b9d43662a245895",
+    "a2ae1b0c8864d9f85f2ac1c178b0ac2bc15c028c397e6a6aeac911f524f37897",
 )
 _get_user_password_hash_by_username = checked(
     _QUERIES,
     "get_user_password_hash_by_username",
-    "36490a8539f8ae07b0bf21b5de004f7599b19833656fa12b5cee839097961490",
+    "ec61fdd39db4eeda0f041ef7fc36f495f858a2d1a3428e71ac02a919717c3067",
 )
 _get_vehicle_by_code = checked(
     _QUERIES,
@@ -844,7 +854,7 @@ _list_table_row_counts = checked(
     "cef86fac1d8910bc254fbecb6b13a4b2383d687dedd88528d1e46896a30264e9",
 )
 _list_users = checked(
-    _QUERIES, "list_users", "834bfb7217f007f65c6325cad08a42c35ed073182ae8133ab1b51f52c2027a02"
+    _QUERIES, "list_users", "65e47645c8ab54a2fc9dd48c0e9dcb7065f36a2a82f2ae7badb31b708674eced"
 )
 _list_vehicle_utilisation = checked(
     _QUERIES,
@@ -904,7 +914,7 @@ _update_route_stop_actuals = checked(
 _update_user_active = checked(
     _QUERIES,
     "update_user_active",
-    "2a92581fb8df0ab7c310ce50f91d0990d224b1609dd1f569362d443d95d08ea7",
+    "b18c1c498859cca55d51d4176eb1a982a1c2c6d94b9f236e2c1be1bf6a5f8a33",
 )
 _update_user_last_login = checked(
     _QUERIES,
@@ -923,6 +933,7 @@ _update_vehicle_status = checked(
 )
 _VALUE_0: TypeAdapter[bool] = TypeAdapter(bool)
 _VALUE_1: TypeAdapter[str | None] = TypeAdapter(str | None)
+_VALUE_2: TypeAdapter[int] = TypeAdapter(int)
 
 
 @stateless
@@ -981,6 +992,7 @@ async def create_operational_outcome(
     conn: Connection,
     *,
     outcome_code: str,
+    route_id: UUID,
     actual_cost: Decimal,
     actual_duration_minutes: int,
     actual_distance_km: Decimal,
@@ -989,9 +1001,10 @@ async def create_operational_outcome(
     late_deliveries: int,
     failed_deliveries: int,
     additional_metrics: JsonValue,
-    route_id: UUID,
 ) -> OperationalOutcome | None:
-    """Records what happened on a route, copying in the route's estimates and decision; returns the
+    """Records what happened on a route through logistics.record_outcome, which copies in the
+    route's estimates and decision and refuses money with more than 4 decimals (CheckViolation
+    operational_outcomes_actual_cost_scale_check, ..._total_revenue_scale_check); returns the
     outcome with its prediction errors and net profit (generated), or none if the route does not
     exist.
     """
@@ -999,6 +1012,7 @@ async def create_operational_outcome(
         conn,
         (
             outcome_code,
+            route_id,
             actual_cost,
             actual_duration_minutes,
             actual_distance_km,
@@ -1007,7 +1021,6 @@ async def create_operational_outcome(
             late_deliveries,
             failed_deliveries,
             additional_metrics,
-            route_id,
         ),
     )
     return None if row is None else OperationalOutcome.model_validate(dict(row))
@@ -1140,29 +1153,29 @@ async def create_user(
     password_hash: str,
     role: str,
     is_superuser: bool,
-) -> User:
-    """Creates a user from a password hash made by the application (argon2 or bcrypt); returns it."""
+) -> User | None:
+    """Creates a user from a password hash made by the application (argon2 or bcrypt); returns it.
+    The acting user (db.transaction(user_id=...)) must be an active admin, except for the very
+    first user (logistics.create_user; PermissionDenied otherwise).
+    """
     row = await _create_user.fetchrow_args(
         conn, (username, email, password_hash, role, is_superuser)
     )
-    if row is None:  # the statement always yields one row
-        raise NotFound("logistics.create_user returned no row")
-    return User.model_validate(dict(row))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
 async def create_user_with_password(
     conn: Connection, *, username: str, email: str, password: str, role: str, is_superuser: bool
-) -> User:
+) -> User | None:
     """Creates a user whose password is hashed in the database (bcrypt, cost 12, pgcrypto); returns
-    it. The password is a query parameter, masked in query logs, never stored.
+    it. The password is a query parameter, masked in query logs, never stored. Same rule as
+    create_user: an active admin acts, or this is the first user.
     """
     row = await _create_user_with_password.fetchrow_args(
         conn, (username, email, password, role, is_superuser)
     )
-    if row is None:  # the statement always yields one row
-        raise NotFound("logistics.create_user_with_password returned no row")
-    return User.model_validate(dict(row))
+    return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
@@ -1208,7 +1221,7 @@ async def delete_decision(conn: Connection, *, decision_id: UUID) -> int:
 @stateless
 async def exists_user_password(conn: Connection, *, username: str, password: str) -> bool:
     """Whether an active user has this password (bcrypt hashes, checked by pgcrypto; false for
-    argon2 hashes, which the application verifies itself).
+    argon2 hashes, which the application verifies itself), through logistics.check_password.
     """
     value = await _exists_user_password.fetchval_args(conn, (username, password))
     return _VALUE_0.validate_python(value)
@@ -1258,14 +1271,16 @@ async def get_route_by_id(conn: Connection, *, route_id: UUID) -> Route | None:
 
 @stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
-    """The user with this id, or none."""
+    """The user with this id if it is the acting user (row-level security), or none."""
     row = await _get_user_by_id.fetchrow_args(conn, (user_id,))
     return None if row is None else User.model_validate(dict(row))
 
 
 @stateless
 async def get_user_by_username(conn: Connection, *, username: str) -> User | None:
-    """The user with this username, whatever its case, or none."""
+    """The user with this username, whatever its case, or none; works before any user is known
+    (sign-in), through logistics.find_user_by_username. Never the password hash.
+    """
     row = await _get_user_by_username.fetchrow_args(conn, (username,))
     return None if row is None else User.model_validate(dict(row))
 
@@ -1273,7 +1288,7 @@ async def get_user_by_username(conn: Connection, *, username: str) -> User | Non
 @stateless
 async def get_user_password_hash_by_username(conn: Connection, *, username: str) -> str | None:
     """The stored password hash of an active user, or none (for verifying a password in the
-    application).
+    application), through logistics.get_password_hash.
     """
     value = await _get_user_password_hash_by_username.fetchval_args(conn, (username,))
     return _VALUE_1.validate_python(value)
@@ -1421,7 +1436,9 @@ async def list_table_row_counts(conn: Connection) -> list[TableRowCount]:
 async def list_users(
     conn: Connection, *, after_username: str | None = None, max_rows: int = 100
 ) -> list[User]:
-    """A page of users by username (keyset: pass the last row's username, none for the first page)."""
+    """A page of all users by username (keyset: pass the last row's username, none for the first
+    page), for an active admin acting (logistics.list_users; PermissionDenied for anyone else).
+    """
     rows = await _list_users.fetch_args(conn, (after_username, max_rows))
     return _User_LIST.validate_python([dict(r) for r in rows])
 
@@ -1550,14 +1567,19 @@ async def update_route_stop_actuals(
 
 
 @stateless
-async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
-    """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
-    return await _update_user_active.execute_args(conn, (is_active, user_id))
+async def update_user_active(conn: Connection, *, user_id: UUID, is_active: bool) -> int:
+    """Activates or deactivates a user, for an active admin acting (logistics.set_user_active;
+    PermissionDenied for anyone else); returns the number of users changed (0 or 1).
+    """
+    value = await _update_user_active.fetchval_args(conn, (user_id, is_active))
+    return _VALUE_2.validate_python(value)
 
 
 @stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
-    """Records a successful login now; returns the number of users changed (0 or 1)."""
+    """Records a successful login now, for the acting user only (row-level security: run it with
+    user_id set to the user who signed in); returns the number of users changed (0 or 1).
+    """
     return await _update_user_last_login.execute_args(conn, (user_id,))
 
 

@@ -5,7 +5,9 @@ are append-only and committed decisions immutable, so the data cannot simply be 
 
 * ``seed`` loads demo data: an admin, two customers, two vehicles and three pending orders. It
   never uses a fixed password: the admin's comes from ``LOGISTICS_ADMIN_PASSWORD``, else one is
-  generated and printed once. Running it again adds only what is missing.
+  generated and printed once. Running it again adds only what is missing. It can run as the
+  service's login (``logistics_app``): the admin is created as the first user, which needs no
+  admin; once other users exist, a missing admin must be created by an admin (or the owner).
 * ``check`` prints the health report's status and the row count of every logistics table.
 """
 

@@ -1,12 +1,12 @@
 -- name: create_operational_outcome(outcome_code, route_id, actual_cost, actual_duration_minutes, actual_distance_km, total_revenue, on_time_deliveries, late_deliveries, failed_deliveries, additional_metrics)^
--- Records what happened on a route, copying in the route's estimates and decision; returns the
+-- Records what happened on a route through logistics.record_outcome, which copies in the route's
+-- estimates and decision and refuses money with more than 4 decimals (CheckViolation
+-- operational_outcomes_actual_cost_scale_check, ..._total_revenue_scale_check); returns the
 -- outcome with its prediction errors and net profit (generated), or none if the route does not exist.
--- @nonnull cost_prediction_error, duration_prediction_error, distance_prediction_error, net_profit
-INSERT INTO logistics.operational_outcomes (outcome_code, route_id, decision_id, estimated_cost, estimated_duration_minutes, estimated_distance_km, actual_cost, actual_duration_minutes, actual_distance_km, total_revenue, on_time_deliveries, late_deliveries, failed_deliveries, additional_metrics)
-SELECT :outcome_code, r.id, r.decision_id, r.estimated_cost_kes, r.estimated_duration_minutes, r.total_distance_km, :actual_cost, :actual_duration_minutes, :actual_distance_km, :total_revenue, :on_time_deliveries, :late_deliveries, :failed_deliveries, :additional_metrics
-FROM logistics.routes AS r
-WHERE r.id = :route_id
-RETURNING id, outcome_code, route_id, decision_id, estimated_cost, estimated_duration_minutes, estimated_distance_km, actual_cost, actual_duration_minutes, actual_distance_km, cost_prediction_error, duration_prediction_error, distance_prediction_error, total_revenue, net_profit, on_time_deliveries, late_deliveries, failed_deliveries, additional_metrics, created_at;
+-- @nonnull id, outcome_code, route_id, estimated_cost, estimated_duration_minutes, estimated_distance_km, actual_cost, actual_duration_minutes, actual_distance_km, cost_prediction_error, duration_prediction_error, distance_prediction_error, total_revenue, net_profit, on_time_deliveries, late_deliveries, failed_deliveries, additional_metrics, created_at
+-- @nullable decision_id
+SELECT id, outcome_code, route_id, decision_id, estimated_cost, estimated_duration_minutes, estimated_distance_km, actual_cost, actual_duration_minutes, actual_distance_km, cost_prediction_error, duration_prediction_error, distance_prediction_error, total_revenue, net_profit, on_time_deliveries, late_deliveries, failed_deliveries, additional_metrics, created_at
+FROM logistics.record_outcome(:outcome_code, :route_id, :actual_cost, :actual_duration_minutes, :actual_distance_km, :total_revenue, :on_time_deliveries, :late_deliveries, :failed_deliveries, :additional_metrics);
 
 -- name: list_outcomes_by_route(route_id)
 -- The outcomes recorded for a route, oldest first.

@@ -134,3 +134,30 @@ async def make_route(conn: Connection, vehicle_id: Any, **overrides: Any) -> Any
     }
     fields.update(overrides)
     return await logistics.create_route(conn, **fields)
+
+
+async def make_one_of_each(conn: Connection) -> dict[str, Any]:
+    """A row in every logistics table (the first user is an admin: no user exists yet); the
+    rows by table name."""
+    user = await make_user(conn, role="admin")
+    customer = await make_customer(conn)
+    vehicle = await make_vehicle(conn)
+    decision = await make_decision(conn)
+    route = await make_route(conn, vehicle.id, decision_id=decision.id)
+    order = await make_order(conn, customer.id)
+    await logistics.update_orders_route(conn, route_id=route.id, order_ids=[order.id])
+    stop = await logistics.create_route_stop(
+        conn, route_id=route.id, order_id=order.id, stop_type="pickup", sequence_order=1,
+        latitude=NAIROBI[0], longitude=NAIROBI[1], address="Godown 4",
+        estimated_arrival_at=T0, estimated_departure_at=T0 + hours(1),
+    )  # fmt: skip
+    outcome = await logistics.create_operational_outcome(
+        conn, outcome_code=f"OUT-{next(_numbers):05d}", route_id=route.id,
+        actual_cost=Decimal("8400"), actual_duration_minutes=250, actual_distance_km=Decimal("150.5"),
+        total_revenue=Decimal("12000"), on_time_deliveries=1, late_deliveries=0,
+        failed_deliveries=0, additional_metrics={},
+    )  # fmt: skip
+    return {
+        "users": user, "customers": customer, "vehicles": vehicle, "decisions": decision,
+        "routes": route, "orders": order, "route_stops": stop, "operational_outcomes": outcome,
+    }  # fmt: skip

@@ -45,13 +45,20 @@ async def test_decision_lifecycle(ldb: Database) -> None:
     ],
 )  # fmt: skip
 async def test_a_committed_decision_is_immutable(
-    ldb: Database, statement: str, constraint: str
+    ldb: Database, owner: Database, statement: str, constraint: str
 ) -> None:
     async with ldb.transaction() as conn:
         decision = await make_decision(conn)
         await logistics.update_decision_committed(conn, decision_id=decision.id)
+    # the service may not even name the columns a decision's content lives in; the owner, who
+    # may, is refused by the trigger
+    writer = owner if "confidence" in statement or "snapshot" in statement else ldb
+    if writer is owner:
+        with pytest.raises(errors.PermissionDenied):
+            async with ldb.transaction() as conn:
+                await conn.execute(statement, decision.id)
     with pytest.raises(errors.CheckViolation) as info:
-        async with ldb.transaction() as conn:
+        async with writer.transaction() as conn:
             await conn.execute(statement, decision.id)
     assert info.value.constraint == constraint
     assert (info.value.schema, info.value.table) == ("logistics", "decisions")
@@ -161,7 +168,9 @@ async def _outcome(conn: Any, route: Any, **overrides: Any) -> Any:
     return await logistics.create_operational_outcome(conn, **fields)
 
 
-async def test_outcome_prediction_errors_and_profit_are_generated(ldb: Database) -> None:
+async def test_outcome_prediction_errors_and_profit_are_generated(
+    ldb: Database, owner: Database
+) -> None:
     async with ldb.transaction() as conn:
         van = await make_vehicle(conn)
         decision = await make_decision(conn)
@@ -177,18 +186,20 @@ async def test_outcome_prediction_errors_and_profit_are_generated(ldb: Database)
         assert outcome.distance_prediction_error == D("-9.50")
         assert outcome.net_profit == D("3600.0000")
         assert await logistics.list_outcomes_by_route(conn, route_id=route.id) == [outcome]
-    with pytest.raises(errors.RestrictViolation) as info:
-        async with ldb.transaction() as conn:
-            await conn.execute(
-                "UPDATE logistics.operational_outcomes SET actual_cost = 1 WHERE id = $1",
-                outcome.id,
-            )
-    assert info.value.constraint == "operational_outcomes_append_only"
-    with pytest.raises(errors.RestrictViolation):
-        async with ldb.transaction() as conn:
-            await conn.execute("DELETE FROM logistics.operational_outcomes")
+    # the service may not change or remove an outcome at all; the owner is refused by the trigger
+    for statement in (
+        "UPDATE logistics.operational_outcomes SET actual_cost = 1 WHERE id = $1",
+        "DELETE FROM logistics.operational_outcomes WHERE id = $1",
+    ):
+        with pytest.raises(errors.PermissionDenied):
+            async with ldb.transaction() as conn:
+                await conn.execute(statement, outcome.id)
+        with pytest.raises(errors.RestrictViolation) as info:
+            async with owner.transaction() as conn:
+                await conn.execute(statement, outcome.id)
+        assert info.value.constraint == "operational_outcomes_append_only"
     with pytest.raises(errors.ForeignKeyViolation) as route_fk:
-        async with ldb.transaction() as conn:
+        async with owner.transaction() as conn:
             await conn.execute("DELETE FROM logistics.routes WHERE id = $1", route.id)
     assert route_fk.value.constraint == "operational_outcomes_route_id_fkey"
 
@@ -213,7 +224,7 @@ async def test_outcome_checks(ldb: Database, overrides: dict[str, Any], constrai
     assert info.value.constraint == constraint
 
 
-async def test_outcome_keys(ldb: Database) -> None:
+async def test_outcome_keys(ldb: Database, owner: Database) -> None:
     async with ldb.transaction() as conn:
         van = await make_vehicle(conn)
         mine, other = await make_decision(conn), await make_decision(conn)
@@ -234,8 +245,13 @@ async def test_outcome_keys(ldb: Database) -> None:
         (("OUT-4", route.id, mine.id), "-1", errors.CheckViolation, "operational_outcomes_estimates_check"),
     ]  # fmt: skip
     for args, est, error, constraint in cases:
-        with pytest.raises(error) as info:
+        # the service records outcomes only through logistics.record_outcome (estimates and
+        # decision from the route); the keys and checks stop the owner's direct inserts
+        with pytest.raises(errors.PermissionDenied):
             async with ldb.transaction() as conn:
+                await conn.execute(insert.format(est=est), *args)
+        with pytest.raises(error) as info:
+            async with owner.transaction() as conn:
                 await conn.execute(insert.format(est=est), *args)
         assert info.value.constraint == constraint
 

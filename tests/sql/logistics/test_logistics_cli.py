@@ -1,4 +1,5 @@
-"""`datalayer logistics seed|check`: demo data without a fixed password, idempotent."""
+"""`datalayer logistics seed|check`: demo data without a fixed password, idempotent; the seed
+runs as the service (``logistics_app``: the first user needs no admin), the checks as the owner."""
 
 from __future__ import annotations
 
@@ -29,11 +30,14 @@ def _password_ok(url: str, username: str, password: str) -> bool:
 
 
 def test_seed_generates_the_admin_password_and_shows_it_once(
-    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    database_url: str,
+    app_dsn: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("LOGISTICS_ADMIN_PASSWORD", raising=False)
     monkeypatch.delenv("LOGISTICS_ADMIN_USERNAME", raising=False)
-    assert main(["logistics", "seed", "--database-url", database_url]) == 0
+    assert main(["logistics", "seed", "--database-url", app_dsn]) == 0
     out = capsys.readouterr().out
     match = re.search(r"created admin 'admin' with password (\S+) \(shown once\)", out)
     assert match is not None, out
@@ -44,7 +48,7 @@ def test_seed_generates_the_admin_password_and_shows_it_once(
     assert [_count(database_url, t) for t in ("users", "customers", "vehicles", "orders")] == [
         1, 2, 2, 3,
     ]  # fmt: skip
-    assert main(["logistics", "seed", "--database-url", database_url]) == 0
+    assert main(["logistics", "seed", "--database-url", app_dsn]) == 0
     again = capsys.readouterr().out
     assert "nothing to add" in again and password not in again
     assert _count(database_url, "orders") == 3
@@ -55,17 +59,20 @@ def test_seed_generates_the_admin_password_and_shows_it_once(
 
 
 def test_seed_takes_the_admin_password_from_the_environment(
-    database_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    database_url: str,
+    app_dsn: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("LOGISTICS_ADMIN_PASSWORD", "short")
-    assert main(["logistics", "seed", "--database-url", database_url]) == 2
+    assert main(["logistics", "seed", "--database-url", app_dsn]) == 2
     err = capsys.readouterr().err
     assert "LOGISTICS_ADMIN_PASSWORD" in err and "short" not in err
     assert _count(database_url, "users") == 0  # nothing was written
     secret = "correct-horse-battery-staple"
     monkeypatch.setenv("LOGISTICS_ADMIN_PASSWORD", secret)
     monkeypatch.setenv("LOGISTICS_ADMIN_USERNAME", "ops-admin")
-    assert main(["logistics", "seed", "--database-url", database_url]) == 0
+    assert main(["logistics", "seed", "--database-url", app_dsn]) == 0
     out = capsys.readouterr().out
     assert secret not in out and "password from LOGISTICS_ADMIN_PASSWORD" in out
     assert _password_ok(database_url, "ops-admin", secret)

@@ -119,7 +119,7 @@ async def test_a_window_ending_before_it_starts_is_refused(ldb: Database) -> Non
             await make_order(conn, customer.id, **_window(5, 1))
 
 
-async def test_order_keys_status_and_route_rules(ldb: Database) -> None:
+async def test_order_keys_status_and_route_rules(ldb: Database, owner: Database) -> None:
     customer, _, route = await _fleet(ldb)
     async with ldb.transaction() as conn:
         order = await make_order(conn, customer.id, order_code="ORD-DUP")
@@ -147,14 +147,18 @@ async def test_order_keys_status_and_route_rules(ldb: Database) -> None:
                 order.id,
             )
     assert no_route.value.constraint == "orders_assigned_route_id_fkey"
-    with pytest.raises(errors.ForeignKeyViolation) as customer_fk:
+    # the service deletes no customer or route; the foreign keys stop the owner too
+    with pytest.raises(errors.PermissionDenied):
         async with ldb.transaction() as conn:
+            await conn.execute("DELETE FROM logistics.customers WHERE id = $1", customer.id)
+    with pytest.raises(errors.ForeignKeyViolation) as customer_fk:
+        async with owner.transaction() as conn:
             await conn.execute("DELETE FROM logistics.customers WHERE id = $1", customer.id)
     assert customer_fk.value.constraint == "orders_customer_id_fkey"
     async with ldb.transaction() as conn:
         await logistics.update_orders_route(conn, route_id=route.id, order_ids=[order.id])
     with pytest.raises(errors.ForeignKeyViolation) as route_fk:
-        async with ldb.transaction() as conn:
+        async with owner.transaction() as conn:
             await conn.execute("DELETE FROM logistics.routes WHERE id = $1", route.id)
     assert route_fk.value.constraint == "orders_assigned_route_id_fkey"
 
@@ -172,7 +176,7 @@ async def test_assign_orders_to_a_route(ldb: Database) -> None:
     assert all(o.status == "assigned" and o.assigned_route_id == route.id for o in assigned)
     async with ldb.transaction() as conn:
         audited = await conn.fetchval(
-            "SELECT count(*) FROM core.audit_log WHERE table_name = 'orders' "
+            "SELECT count(*) FROM logistics.audit_log WHERE table_name = 'orders' "
             "AND operation = 'UPDATE' AND actor = 'dispatcher:1'"
         )
         assert audited == 2
@@ -210,7 +214,7 @@ async def test_assignment_refusals_change_nothing(ldb: Database) -> None:
     assert still is not None and still.status == "pending" and still.assigned_route_id is None
 
 
-async def test_over_capacity_assignment_is_refused(ldb: Database) -> None:
+async def test_over_capacity_assignment_is_refused(ldb: Database, owner: Database) -> None:
     customer, van, route = await _fleet(
         ldb, capacity_weight_tonnes=D("5"), capacity_volume_m3=D("20")
     )
@@ -246,14 +250,18 @@ async def test_over_capacity_assignment_is_refused(ldb: Database) -> None:
         # the vehicle shrinks
         ("UPDATE logistics.vehicles SET capacity_volume_m3 = 19 WHERE id = $1", (van.id,)),
     ]:
-        with pytest.raises(errors.CheckViolation) as info:
+        # the service cannot change loads or capacities once set; the owner can, within capacity
+        with pytest.raises(errors.PermissionDenied):
             async with ldb.transaction() as conn:
+                await conn.execute(statement, *args)
+        with pytest.raises(errors.CheckViolation) as info:
+            async with owner.transaction() as conn:
                 await conn.execute(statement, *args)
         assert info.value.constraint == "routes_capacity_check"
     async with ldb.transaction() as conn:
         small = await make_vehicle(conn, capacity_weight_tonnes=D("1"))
     with pytest.raises(errors.CheckViolation) as swap:
-        async with ldb.transaction() as conn:
+        async with owner.transaction() as conn:
             # the route moves to a smaller vehicle
             await conn.execute(
                 "UPDATE logistics.routes SET vehicle_id = $1 WHERE id = $2", small.id, route.id
@@ -298,7 +306,7 @@ async def test_route_checks(ldb: Database, overrides: dict[str, Any], constraint
     assert info.value.constraint == constraint
 
 
-async def test_route_keys_and_state_checks(ldb: Database) -> None:
+async def test_route_keys_and_state_checks(ldb: Database, owner: Database) -> None:
     _, van, route = await _fleet(ldb)
     async with ldb.transaction() as conn:
         await logistics.update_route_started(conn, route_id=route.id)
@@ -312,8 +320,10 @@ async def test_route_keys_and_state_checks(ldb: Database) -> None:
         ("UPDATE logistics.routes SET vehicle_id = gen_random_uuid() WHERE id = $1", "routes_vehicle_id_fkey", errors.ForeignKeyViolation),
     ]  # fmt: skip
     for statement, constraint, error in cases:
+        # a route keeps its vehicle and decision for the service; the owner meets the keys
+        writer = owner if "_id = gen_random_uuid()" in statement else ldb
         with pytest.raises(error) as info:
-            async with ldb.transaction() as conn:
+            async with writer.transaction() as conn:
                 await conn.execute(statement, route.id)
         assert info.value.constraint == constraint, statement
     with pytest.raises(errors.UniqueViolation) as dup:
@@ -324,7 +334,7 @@ async def test_route_keys_and_state_checks(ldb: Database) -> None:
             )  # fmt: skip
     assert dup.value.constraint == "routes_route_code_key"
     with pytest.raises(errors.ForeignKeyViolation) as vehicle_fk:
-        async with ldb.transaction() as conn:
+        async with owner.transaction() as conn:
             await conn.execute("DELETE FROM logistics.vehicles WHERE id = $1", van.id)
     assert vehicle_fk.value.constraint == "routes_vehicle_id_fkey"
 
@@ -406,7 +416,7 @@ async def test_route_lifecycle_plan_and_performance(ldb: Database) -> None:
     )  # fmt: skip
 
 
-async def test_stop_rules(ldb: Database) -> None:
+async def test_stop_rules(ldb: Database, owner: Database) -> None:
     customer, van, route = await _fleet(ldb)
     async with ldb.transaction() as conn:
         on_route = await make_order(conn, customer.id)
@@ -466,6 +476,7 @@ async def test_stop_rules(ldb: Database) -> None:
             latitude=0.0, longitude=36.0, address="Depot", estimated_arrival_at=None,
             estimated_departure_at=None,
         )  # fmt: skip
+    async with owner.transaction() as conn:  # the service deletes no route
         await conn.execute("DELETE FROM logistics.routes WHERE id = $1", spare.id)
         left = await conn.fetchval(
             "SELECT count(*) FROM logistics.route_stops WHERE route_id = $1", spare.id

@@ -17,32 +17,69 @@ async def test_user_crud_and_login(ldb: Database) -> None:
         assert await logistics.get_user_by_username(conn, username="nobody") is None
         assert await logistics.get_user_by_id(conn, user_id=uuid4()) is None
         assert await logistics.update_user_last_login(conn, user_id=uuid4()) == 0
+        # the first user needs no admin to create it (bootstrap); it is the admin
+        admin = await make_user(conn, username="Wanjiru", role="admin")
+    assert (admin.username, admin.role, admin.is_active, admin.is_superuser) == (
+        "Wanjiru", "admin", True, False,
+    )  # fmt: skip
+    async with ldb.transaction(user_id=admin.id) as conn:
+        assert await logistics.get_user_by_id(conn, user_id=admin.id) == admin
+        other = await make_user(conn, username="zawadi")
+        page = await logistics.list_users(conn, after_username=None, max_rows=1)
+        assert [u.id for u in page] == [admin.id]
+        page = await logistics.list_users(conn, after_username=page[-1].username, max_rows=5)
+        assert [u.id for u in page] == [other.id]
+        # by id, a user sees and changes only itself, even as an admin
+        assert await logistics.get_user_by_id(conn, user_id=other.id) is None
+        assert await logistics.update_user_last_login(conn, user_id=other.id) == 0
+        assert await logistics.update_user_last_login(conn, user_id=admin.id) == 1
+        again = await logistics.get_user_by_id(conn, user_id=admin.id)
+        assert again is not None and again.last_login_at is not None
         assert await logistics.update_user_active(conn, user_id=uuid4(), is_active=False) == 0
-        assert await logistics.list_users(conn, after_username=None, max_rows=10) == []
-        user = await make_user(conn, username="Wanjiru", role="manager")
-        assert (user.username, user.role, user.is_active, user.is_superuser) == (
-            "Wanjiru", "manager", True, False,
-        )  # fmt: skip
-        assert await logistics.get_user_by_id(conn, user_id=user.id) == user
+    async with ldb.transaction() as conn:
+        # sign-in works before any user is known; nothing is read by id without one
+        assert await logistics.get_user_by_id(conn, user_id=admin.id) is None
         found = await logistics.get_user_by_username(conn, username="wanjiru")
-        assert found is not None and found.id == user.id
+        assert found is not None and found.id == admin.id
         assert (
             await logistics.get_user_password_hash_by_username(conn, username="WANJIRU") == BCRYPT
         )
-        assert await logistics.update_user_last_login(conn, user_id=user.id) == 1
-        again = await logistics.get_user_by_id(conn, user_id=user.id)
-        assert again is not None and again.last_login_at is not None
-        other = await make_user(conn, username="zawadi")
-        page = await logistics.list_users(conn, after_username=None, max_rows=1)
-        assert [u.id for u in page] == [user.id]
-        page = await logistics.list_users(conn, after_username=page[-1].username, max_rows=5)
-        assert [u.id for u in page] == [other.id]
-        assert await logistics.update_user_active(conn, user_id=user.id, is_active=False) == 1
-        assert await logistics.get_user_password_hash_by_username(conn, username="wanjiru") is None
+    async with ldb.transaction(user_id=admin.id) as conn:
+        assert await logistics.update_user_active(conn, user_id=other.id, is_active=False) == 1
+    async with ldb.transaction() as conn:
+        assert await logistics.get_user_password_hash_by_username(conn, username="zawadi") is None
         audit = await conn.fetch(
-            "SELECT new_values FROM core.audit_log WHERE table_name = 'users' AND schema_name = 'logistics'"
+            "SELECT new_values FROM logistics.audit_log WHERE table_name = 'users'"
         )
-        assert audit and all("password_hash" not in r["new_values"] for r in audit)
+    assert len(audit) == 4  # two inserts, a login, a deactivation
+    assert all("password_hash" not in r["new_values"] for r in audit)
+
+
+async def test_only_an_active_admin_manages_users(ldb: Database) -> None:
+    async with ldb.transaction() as conn:
+        admin = await make_user(conn, role="admin")
+    async with ldb.transaction(user_id=admin.id) as conn:
+        manager = await make_user(conn, role="manager")
+        spare_admin = await make_user(conn, role="admin")
+    calls = [
+        lambda conn: make_user(conn),
+        lambda conn: logistics.list_users(conn, after_username=None, max_rows=5),
+        lambda conn: logistics.update_user_active(conn, user_id=admin.id, is_active=False),
+    ]
+    for acting in (None, manager.id, uuid4()):
+        for call in calls:
+            with pytest.raises(errors.PermissionDenied) as info:
+                async with ldb.transaction(user_id=acting) as conn:
+                    await call(conn)
+            assert "only an active admin" in str(info.value)
+    async with ldb.transaction(user_id=admin.id) as conn:
+        assert await logistics.update_user_active(conn, user_id=spare_admin.id, is_active=False)
+    with pytest.raises(errors.PermissionDenied):  # a deactivated admin is no admin
+        async with ldb.transaction(user_id=spare_admin.id) as conn:
+            await logistics.list_users(conn, after_username=None, max_rows=5)
+    async with ldb.transaction(user_id=admin.id) as conn:
+        users = await logistics.list_users(conn, after_username=None, max_rows=10)
+    assert {u.id for u in users} == {admin.id, manager.id, spare_admin.id}
 
 
 async def test_password_hashed_and_checked_in_the_database(ldb: Database) -> None:
@@ -104,9 +141,9 @@ async def test_username_and_email_are_unique_whatever_their_case(
     ldb: Database, first: dict[str, str], second: dict[str, str], constraint: str
 ) -> None:
     async with ldb.transaction() as conn:
-        await make_user(conn, **first)
+        admin = await make_user(conn, role="admin", **first)
     with pytest.raises(errors.UniqueViolation) as info:
-        async with ldb.transaction() as conn:
+        async with ldb.transaction(user_id=admin.id) as conn:
             await make_user(conn, **second)
     assert info.value.constraint == constraint
 

@@ -24,7 +24,7 @@ from datalayer import Database, errors, logistics
 D = Decimal
 
 
-async def test_vehicle_crud(ldb: Database) -> None:
+async def test_vehicle_crud(ldb: Database, owner: Database) -> None:
     async with ldb.transaction() as conn:
         vehicle = await make_vehicle(conn, current_latitude=None, current_longitude=None)
         assert vehicle.status == "available" and vehicle.current_latitude is None
@@ -44,7 +44,9 @@ async def test_vehicle_crud(ldb: Database) -> None:
         )
         assert busy is not None and busy.status == "maintenance" and busy.available_at == T0
         other = await make_vehicle(conn)
+    async with owner.transaction() as conn:  # the service deletes no vehicle
         await conn.execute("DELETE FROM logistics.vehicles WHERE id = $1", other.id)
+    async with ldb.transaction() as conn:
         assert await logistics.get_vehicle_by_id(conn, vehicle_id=other.id) is None
         assert (
             await logistics.update_vehicle_location(
