@@ -2409,3 +2409,10 @@ COMMENT ON POLICY users_readonly_read ON compliance.users IS 'Reporting reads th
 --
 -- PostgreSQL database dump complete
 --
+
+--
+-- Policies compliance adds to tables outside its schema (for its roles)
+--
+
+CREATE POLICY audit_log_compliance_read ON core.audit_log AS PERMISSIVE FOR SELECT TO compliance_app, compliance_readonly
+    USING ((schema_name = 'compliance'::text));
