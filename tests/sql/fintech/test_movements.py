@@ -34,7 +34,9 @@ async def _two_accounts(
 
 async def _balance(owner: Database, account: Account) -> Decimal:
     async with owner.acquire() as conn:
-        value = await conn.fetchval("SELECT balance FROM fintech.accounts WHERE id = $1", account.id)
+        value = await conn.fetchval(
+            "SELECT balance FROM fintech.accounts WHERE id = $1", account.id
+        )
     assert isinstance(value, Decimal)
     return value
 
@@ -490,9 +492,7 @@ async def test_money_moves_only_through_the_posting_functions(
     await _assert_books_balance(worker)
 
 
-async def test_ledger_entries_are_in_their_account_currency(
-    fdb: Database, owner: Database
-) -> None:
+async def test_ledger_entries_are_in_their_account_currency(fdb: Database, owner: Database) -> None:
     _, a, _b = await _two_accounts(fdb)
     with pytest.raises(errors.ForeignKeyViolation) as wrong:
         async with owner.transaction() as conn:

@@ -53,8 +53,7 @@ async def test_a_user_sees_and_changes_only_itself(fdb: Database, owner: Databas
         assert await fintech.update_user_active(conn, user_id=ada.id, is_active=False) == 0
         assert await fintech.update_user_last_login(conn, user_id=ada.id) == 0
         assert (
-            await fintech.update_user_password_hash(conn, user_id=ada.id, password_hash=ARGON2)
-            == 0
+            await fintech.update_user_password_hash(conn, user_id=ada.id, password_hash=ARGON2) == 0
         )
         assert await fintech.delete_user(conn, user_id=ada.id) == 0
     async with owner.acquire() as conn:
