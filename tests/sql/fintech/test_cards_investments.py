@@ -50,7 +50,9 @@ async def test_card_is_masked_and_its_token_encrypted(fdb: Database) -> None:
             conn, card_id=card.id, user_id=user.id, spending_limit=None
         )
         assert unlimited is not None and unlimited.spending_limit is None
-        audit = await conn.fetch("SELECT new_values FROM core.audit_log WHERE table_name = 'cards'")
+        audit = await conn.fetch(
+            "SELECT new_values FROM fintech.audit_log WHERE table_name = 'cards'"
+        )
         assert audit and all("token_encrypted" not in r["new_values"] for r in audit)
     async with fdb.transaction(user_id=stranger.id) as conn:
         for user_id in (stranger.id, user.id):  # the owner's id opens nothing either

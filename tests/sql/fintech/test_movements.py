@@ -69,7 +69,7 @@ async def test_transfer_moves_money_and_writes_the_ledger(
             ("transfer", D("30.5"), D("30.5"), t.id)
         ]
         audited = await conn.fetch(
-            "SELECT table_name, operation, actor FROM core.audit_log "
+            "SELECT table_name, operation, actor FROM fintech.audit_log "
             "WHERE table_name IN ('transfers', 'accounts') AND actor IS NOT NULL"
         )
     assert {(r["table_name"], r["operation"]) for r in audited} == {

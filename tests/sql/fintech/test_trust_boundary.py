@@ -165,9 +165,14 @@ async def test_no_bypass_of_the_posting_functions(fdb: Database, owner: Database
         " VALUES ('fintech', 'accounts', 'UPDATE', 'x', 'postgres', 'superuser')",
         "UPDATE core.audit_log SET actor = 'someone else'",
         "DELETE FROM core.audit_log",
+        "SELECT count(*) FROM core.audit_log",
+        "UPDATE fintech.audit_log SET actor = 'someone else'",
+        "DELETE FROM fintech.audit_log",
     ],
 )
-async def test_no_ddl_truncate_or_audit_writes(fdb: Database, owner: Database, sql: str) -> None:
+async def test_no_ddl_truncate_or_direct_audit_access(
+    fdb: Database, owner: Database, sql: str
+) -> None:
     world = await _world(fdb)
     before = await _snapshot(owner)
     with pytest.raises(errors.PermissionDenied):
@@ -377,7 +382,7 @@ async def test_no_user_no_rows(fdb: Database, owner: Database) -> None:
     async with fdb.transaction() as conn:
         for table in tables:
             assert await conn.fetchval(f"SELECT count(*) FROM fintech.{table}") == 0, table
-        assert await conn.fetchval("SELECT count(*) FROM core.audit_log") > 0  # fintech's rows
+        assert await conn.fetchval("SELECT count(*) FROM fintech.audit_log") > 0  # the trail
     async with fdb.acquire() as conn:  # outside any transaction, too
         for table in tables:
             assert await conn.fetchval(f"SELECT count(*) FROM fintech.{table}") == 0, table
@@ -417,7 +422,11 @@ async def test_the_audit_trail_records_who_acted(
     assert users[1]["actor"] == f"user:{user.id}" and users[1]["changed_columns"] == ["updated_at"]
     renamed = [r for r in rows if r["table_name"] == "accounts" and r["operation"] == "UPDATE"]
     assert renamed and all(r["actor"] == f"user:{user.id}" for r in renamed)
-    async with fdb.transaction(user_id=user.id) as conn:
-        schemas = await conn.fetch("SELECT DISTINCT schema_name FROM core.audit_log")
-        assert [r["schema_name"] for r in schemas] == ["fintech"]
-        assert await conn.fetchval("SELECT count(*) FROM core.audit_log") == len(rows)
+    async with fdb.transaction(user_id=user.id) as conn:  # fintech's part of the trail, whole
+        seen = await conn.fetch("SELECT id, db_user, app_role FROM fintech.audit_log ORDER BY id")
+        assert len(seen) == len(rows) and all(r["app_role"] == "fintech_app" for r in seen)
+    with pytest.raises(errors.PermissionDenied):  # and nothing of the trail itself
+        async with fdb.transaction(user_id=user.id) as conn:
+            await conn.fetch("SELECT schema_name FROM core.audit_log")
+    async with owner.acquire() as conn:
+        assert await conn.fetchval("SELECT count(*) FROM core.audit_log") == len(rows) + 1
