@@ -81,7 +81,8 @@ class Account(BaseModel):
     #: Current balance; equals the sum of the account's ledger entries (see the reconciliation
     #: queries).
     balance: Decimal
-    #: How far below zero the balance may go; non-zero only for credit accounts.
+    #: How far below zero the balance may go; non-zero only for credit accounts. Money: at most 4
+    #: decimals and 15 integer digits, refused rather than rounded.
     credit_limit: Decimal
     status: str
     #: Set exactly when status is closed.
@@ -124,6 +125,7 @@ class AccountStatement(BaseModel):
     balance_after: Decimal | None
     transfer_id: UUID | None
     p2p_transaction_id: UUID | None
+    #: Free text shown on the statement; at most 500 characters.
     description: str | None
     created_at: datetime
 
@@ -178,7 +180,8 @@ class Card(BaseModel):
     expiry_month: int
     expiry_year: int
     status: str
-    #: Per-card spending limit in the account's currency; null means none.
+    #: Per-card spending limit in the account's currency; null means none. Money: at most 4
+    #: decimals and 15 integer digits, refused rather than rounded.
     spending_limit: Decimal | None
     created_at: datetime
     updated_at: datetime
