@@ -274,6 +274,29 @@ async def test_readonly_reads_everything_and_writes_nothing(
         await readonly.close()
 
 
+async def test_no_role_reads_a_password_hash(
+    fdb: Database, worker: Database, database_url: str
+) -> None:
+    world = await _world(fdb)
+    readonly = await Database.connect(url=app_url(database_url, "readonly"))
+    try:
+        for role, user_id in ((fdb, world.alice.id), (worker, None), (readonly, None)):
+            with pytest.raises(errors.PermissionDenied):  # not even the user's own
+                async with role.transaction(user_id=user_id) as conn:
+                    await conn.fetch("SELECT password_hash FROM fintech.users")
+        for role in (worker, readonly):  # the card tokens are the service's alone
+            with pytest.raises(errors.PermissionDenied):
+                async with role.transaction() as conn:
+                    await conn.fetch("SELECT token_encrypted FROM fintech.cards")
+            async with role.transaction() as conn:  # the rest of both tables stays readable
+                assert await conn.fetchval("SELECT count(email) FROM fintech.users") == 3
+                assert await conn.fetchval("SELECT count(last4) FROM fintech.cards") == 3
+    finally:
+        await readonly.close()
+    async with fdb.transaction(user_id=world.alice.id) as conn:
+        assert await conn.fetchval("SELECT count(token_encrypted) FROM fintech.cards") == 1
+
+
 async def test_sign_up_and_sign_in_work_before_a_user_is_known(
     fdb: Database, owner: Database
 ) -> None:
