@@ -48,8 +48,11 @@ CREATE TABLE fintech.transactions (
     description text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT transactions_amount_check CHECK ((amount <> (0)::numeric)),
+    CONSTRAINT transactions_amount_finite_check CHECK ((amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT transactions_balance_after_finite_check CHECK ((balance_after <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT transactions_clearing_leg_check CHECK (((account_id IS NULL) = (balance_after IS NULL))),
     CONSTRAINT transactions_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT transactions_description_length_check CHECK ((length(description) <= 500)),
     CONSTRAINT transactions_kind_check CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'transfer'::text, 'p2p'::text, 'card_payment'::text, 'fee'::text, 'interest'::text]))),
     CONSTRAINT transactions_reference_check CHECK ((((kind = 'transfer'::text) = (transfer_id IS NOT NULL)) AND ((kind = 'p2p'::text) = (p2p_transaction_id IS NOT NULL))))
 );
@@ -93,16 +96,40 @@ COMMENT ON COLUMN fintech.transactions.kind IS 'deposit, withdrawal, transfer, p
 COMMENT ON COLUMN fintech.transactions.balance_after IS 'The account''s balance right after this entry; null on clearing legs.';
 
 --
+-- Name: COLUMN transactions.description; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transactions.description IS 'Free text shown on the statement; at most 500 characters.';
+
+--
 -- Name: CONSTRAINT transactions_amount_check ON transactions; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON CONSTRAINT transactions_amount_check ON fintech.transactions IS 'a ledger entry cannot be zero';
 
 --
+-- Name: CONSTRAINT transactions_amount_finite_check ON transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transactions_amount_finite_check ON fintech.transactions IS 'amount must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT transactions_balance_after_finite_check ON transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transactions_balance_after_finite_check ON fintech.transactions IS 'balance_after must be a number (not NaN nor infinite)';
+
+--
 -- Name: CONSTRAINT transactions_clearing_leg_check ON transactions; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON CONSTRAINT transactions_clearing_leg_check ON fintech.transactions IS 'an account entry has balance_after; a clearing leg (no account) has none';
+
+--
+-- Name: CONSTRAINT transactions_description_length_check ON transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transactions_description_length_check ON fintech.transactions IS 'description must have at most 500 characters';
 
 --
 -- Name: CONSTRAINT transactions_kind_check ON transactions; Type: COMMENT; Schema: fintech; Owner: -
@@ -178,7 +205,7 @@ CREATE TABLE fintech.accounts (
     account_type text NOT NULL,
     currency text NOT NULL,
     balance numeric(19,4) DEFAULT 0 NOT NULL,
-    credit_limit numeric(19,4) DEFAULT 0 NOT NULL,
+    credit_limit numeric DEFAULT 0 NOT NULL,
     status text DEFAULT 'active'::text NOT NULL,
     closed_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
@@ -187,9 +214,12 @@ CREATE TABLE fintech.accounts (
     CONSTRAINT accounts_account_number_check CHECK ((account_number ~ '^ACC[0-9]{10}$'::text)),
     CONSTRAINT accounts_account_type_check CHECK ((account_type = ANY (ARRAY['checking'::text, 'savings'::text, 'investment'::text, 'credit'::text]))),
     CONSTRAINT accounts_balance_check CHECK ((balance >= (- credit_limit))),
+    CONSTRAINT accounts_balance_finite_check CHECK ((balance <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT accounts_closed_at_check CHECK (((status = 'closed'::text) = (closed_at IS NOT NULL))),
     CONSTRAINT accounts_closed_balance_check CHECK (((status <> 'closed'::text) OR (balance = (0)::numeric))),
     CONSTRAINT accounts_credit_limit_check CHECK (((credit_limit >= (0)::numeric) AND ((account_type = 'credit'::text) OR (credit_limit = (0)::numeric)))),
+    CONSTRAINT accounts_credit_limit_finite_check CHECK ((credit_limit <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT accounts_credit_limit_scale_check CHECK (((scale(credit_limit) <= 4) AND (abs(credit_limit) < '1000000000000000'::numeric))),
     CONSTRAINT accounts_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT accounts_status_check CHECK ((status = ANY (ARRAY['active'::text, 'frozen'::text, 'closed'::text])))
 );
@@ -224,7 +254,7 @@ COMMENT ON COLUMN fintech.accounts.balance IS 'Current balance; equals the sum o
 -- Name: COLUMN accounts.credit_limit; Type: COMMENT; Schema: fintech; Owner: -
 --
 
-COMMENT ON COLUMN fintech.accounts.credit_limit IS 'How far below zero the balance may go; non-zero only for credit accounts.';
+COMMENT ON COLUMN fintech.accounts.credit_limit IS 'How far below zero the balance may go; non-zero only for credit accounts. Money: at most 4 decimals and 15 integer digits, refused rather than rounded.';
 
 --
 -- Name: COLUMN accounts.closed_at; Type: COMMENT; Schema: fintech; Owner: -
@@ -257,6 +287,12 @@ COMMENT ON CONSTRAINT accounts_account_type_check ON fintech.accounts IS 'accoun
 COMMENT ON CONSTRAINT accounts_balance_check ON fintech.accounts IS 'balance cannot go below the credit limit (below zero for non-credit accounts)';
 
 --
+-- Name: CONSTRAINT accounts_balance_finite_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_balance_finite_check ON fintech.accounts IS 'balance must be a number (not NaN nor infinite)';
+
+--
 -- Name: CONSTRAINT accounts_closed_at_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
 --
 
@@ -273,6 +309,18 @@ COMMENT ON CONSTRAINT accounts_closed_balance_check ON fintech.accounts IS 'an a
 --
 
 COMMENT ON CONSTRAINT accounts_credit_limit_check ON fintech.accounts IS 'credit_limit must be zero or more, and zero unless the account is a credit account';
+
+--
+-- Name: CONSTRAINT accounts_credit_limit_finite_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_credit_limit_finite_check ON fintech.accounts IS 'credit_limit must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT accounts_credit_limit_scale_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT accounts_credit_limit_scale_check ON fintech.accounts IS 'credit_limit must have at most 4 decimals and 15 integer digits (refused, not rounded)';
 
 --
 -- Name: CONSTRAINT accounts_currency_check ON accounts; Type: COMMENT; Schema: fintech; Owner: -
@@ -497,10 +545,15 @@ CREATE TABLE fintech.transfers (
     reversed_at timestamp with time zone,
     CONSTRAINT transfers_accounts_check CHECK ((from_account_id <> to_account_id)),
     CONSTRAINT transfers_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT transfers_amount_finite_check CHECK ((amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT transfers_completed_at_check CHECK (((status = ANY (ARRAY['completed'::text, 'reversed'::text])) = (completed_at IS NOT NULL))),
+    CONSTRAINT transfers_credited_amount_finite_check CHECK ((credited_amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT transfers_currency_check CHECK (((currency ~ '^[A-Z]{3}$'::text) AND (credited_currency ~ '^[A-Z]{3}$'::text))),
+    CONSTRAINT transfers_description_length_check CHECK ((length(description) <= 500)),
     CONSTRAINT transfers_failure_reason_check CHECK (((status = 'failed'::text) = (failure_reason IS NOT NULL))),
+    CONSTRAINT transfers_failure_reason_length_check CHECK ((length(failure_reason) <= 500)),
     CONSTRAINT transfers_fx_rate_check CHECK ((((fx_rate IS NULL) AND (credited_currency = currency) AND (credited_amount = amount)) OR ((fx_rate > (0)::numeric) AND (credited_currency <> currency) AND (credited_amount = round((amount * fx_rate), 4)) AND (credited_amount > (0)::numeric)))),
+    CONSTRAINT transfers_fx_rate_finite_check CHECK ((fx_rate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT transfers_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 200))),
     CONSTRAINT transfers_reversed_at_check CHECK (((status = 'reversed'::text) = (reversed_at IS NOT NULL))),
     CONSTRAINT transfers_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'reversed'::text])))
@@ -533,10 +586,22 @@ COMMENT ON COLUMN fintech.transfers.fx_rate IS 'Units of credited_currency per u
 COMMENT ON COLUMN fintech.transfers.credited_amount IS 'Credited to to_account_id, in credited_currency: amount, or round(amount * fx_rate, 4).';
 
 --
+-- Name: COLUMN transfers.failure_reason; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transfers.failure_reason IS 'Why the transfer failed (status failed only); at most 500 characters.';
+
+--
 -- Name: COLUMN transfers.idempotency_key; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON COLUMN fintech.transfers.idempotency_key IS 'Chosen by the client; a retry with the same key returns the first transfer and moves no money.';
+
+--
+-- Name: COLUMN transfers.description; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.transfers.description IS 'The customer''s own words for the transfer; at most 500 characters.';
 
 --
 -- Name: CONSTRAINT transfers_accounts_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
@@ -551,16 +616,46 @@ COMMENT ON CONSTRAINT transfers_accounts_check ON fintech.transfers IS 'a transf
 COMMENT ON CONSTRAINT transfers_amount_check ON fintech.transfers IS 'amount must be greater than zero';
 
 --
+-- Name: CONSTRAINT transfers_amount_finite_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_amount_finite_check ON fintech.transfers IS 'amount must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT transfers_credited_amount_finite_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_credited_amount_finite_check ON fintech.transfers IS 'credited_amount must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT transfers_description_length_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_description_length_check ON fintech.transfers IS 'description must have at most 500 characters';
+
+--
 -- Name: CONSTRAINT transfers_failure_reason_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON CONSTRAINT transfers_failure_reason_check ON fintech.transfers IS 'a failed transfer (and only a failed one) has a failure_reason';
 
 --
+-- Name: CONSTRAINT transfers_failure_reason_length_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_failure_reason_length_check ON fintech.transfers IS 'failure_reason must have at most 500 characters';
+
+--
 -- Name: CONSTRAINT transfers_fx_rate_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON CONSTRAINT transfers_fx_rate_check ON fintech.transfers IS 'a transfer between currencies needs an fx_rate > 0 (and credited_amount = amount * fx_rate); within one currency, no fx_rate';
+
+--
+-- Name: CONSTRAINT transfers_fx_rate_finite_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transfers_fx_rate_finite_check ON fintech.transfers IS 'fx_rate must be a number (not NaN nor infinite)';
 
 --
 -- Name: CONSTRAINT transfers_status_check ON transfers; Type: COMMENT; Schema: fintech; Owner: -
@@ -644,11 +739,16 @@ CREATE TABLE fintech.p2p_transactions (
     completed_at timestamp with time zone,
     reversed_at timestamp with time zone,
     CONSTRAINT p2p_transactions_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT p2p_transactions_amount_finite_check CHECK ((amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT p2p_transactions_completed_at_check CHECK (((status = ANY (ARRAY['completed'::text, 'reversed'::text])) = (completed_at IS NOT NULL))),
+    CONSTRAINT p2p_transactions_credited_amount_finite_check CHECK ((credited_amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT p2p_transactions_currency_check CHECK (((currency ~ '^[A-Z]{3}$'::text) AND (credited_currency ~ '^[A-Z]{3}$'::text))),
     CONSTRAINT p2p_transactions_failure_reason_check CHECK (((status = 'failed'::text) = (failure_reason IS NOT NULL))),
+    CONSTRAINT p2p_transactions_failure_reason_length_check CHECK ((length(failure_reason) <= 500)),
     CONSTRAINT p2p_transactions_fx_rate_check CHECK ((((fx_rate IS NULL) AND (credited_currency = currency) AND (credited_amount = amount)) OR ((fx_rate > (0)::numeric) AND (credited_currency <> currency) AND (credited_amount = round((amount * fx_rate), 4)) AND (credited_amount > (0)::numeric)))),
+    CONSTRAINT p2p_transactions_fx_rate_finite_check CHECK ((fx_rate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT p2p_transactions_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 200))),
+    CONSTRAINT p2p_transactions_note_length_check CHECK ((length(note) <= 500)),
     CONSTRAINT p2p_transactions_parties_check CHECK ((sender_id <> recipient_id)),
     CONSTRAINT p2p_transactions_reversed_at_check CHECK (((status = 'reversed'::text) = (reversed_at IS NOT NULL))),
     CONSTRAINT p2p_transactions_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'completed'::text, 'failed'::text, 'reversed'::text])))
@@ -675,10 +775,22 @@ COMMENT ON COLUMN fintech.p2p_transactions.fx_rate IS 'Units of credited_currenc
 COMMENT ON COLUMN fintech.p2p_transactions.credited_amount IS 'Credited to to_account_id, in credited_currency.';
 
 --
+-- Name: COLUMN p2p_transactions.failure_reason; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.p2p_transactions.failure_reason IS 'Why the payment failed (status failed only); at most 500 characters.';
+
+--
 -- Name: COLUMN p2p_transactions.idempotency_key; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON COLUMN fintech.p2p_transactions.idempotency_key IS 'Chosen by the client; a retry with the same key returns the first payment and moves no money.';
+
+--
+-- Name: COLUMN p2p_transactions.note; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON COLUMN fintech.p2p_transactions.note IS 'The sender''s note to the recipient; at most 500 characters.';
 
 --
 -- Name: CONSTRAINT p2p_transactions_amount_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
@@ -687,10 +799,40 @@ COMMENT ON COLUMN fintech.p2p_transactions.idempotency_key IS 'Chosen by the cli
 COMMENT ON CONSTRAINT p2p_transactions_amount_check ON fintech.p2p_transactions IS 'amount must be greater than zero';
 
 --
+-- Name: CONSTRAINT p2p_transactions_amount_finite_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT p2p_transactions_amount_finite_check ON fintech.p2p_transactions IS 'amount must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT p2p_transactions_credited_amount_finite_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT p2p_transactions_credited_amount_finite_check ON fintech.p2p_transactions IS 'credited_amount must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT p2p_transactions_failure_reason_length_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT p2p_transactions_failure_reason_length_check ON fintech.p2p_transactions IS 'failure_reason must have at most 500 characters';
+
+--
 -- Name: CONSTRAINT p2p_transactions_fx_rate_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON CONSTRAINT p2p_transactions_fx_rate_check ON fintech.p2p_transactions IS 'a payment between currencies needs an fx_rate > 0 (and credited_amount = amount * fx_rate); within one currency, no fx_rate';
+
+--
+-- Name: CONSTRAINT p2p_transactions_fx_rate_finite_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT p2p_transactions_fx_rate_finite_check ON fintech.p2p_transactions IS 'fx_rate must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT p2p_transactions_note_length_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT p2p_transactions_note_length_check ON fintech.p2p_transactions IS 'note must have at most 500 characters';
 
 --
 -- Name: CONSTRAINT p2p_transactions_parties_check ON p2p_transactions; Type: COMMENT; Schema: fintech; Owner: -
@@ -880,6 +1022,7 @@ CREATE TABLE fintech.users (
     CONSTRAINT users_first_name_check CHECK (((length(btrim(first_name)) >= 1) AND (length(btrim(first_name)) <= 100))),
     CONSTRAINT users_last_name_check CHECK (((length(btrim(last_name)) >= 1) AND (length(btrim(last_name)) <= 100))),
     CONSTRAINT users_password_hash_check CHECK (((password_hash ~ '^\$argon2(id|i|d)\$v=[0-9]+\$m=[0-9]+,t=[0-9]+,p=[0-9]+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$'::text) OR (password_hash ~ '^\$2[abxy]\$[0-9]{2}\$[./A-Za-z0-9]{53}$'::text))),
+    CONSTRAINT users_password_hash_length_check CHECK ((length(password_hash) <= 255)),
     CONSTRAINT users_phone_number_check CHECK ((phone_number ~ '^\+[1-9][0-9]{6,14}$'::text)),
     CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['customer'::text, 'support'::text, 'admin'::text])))
 );
@@ -908,7 +1051,7 @@ COMMENT ON COLUMN fintech.users.phone_number IS 'E.164: +, country code, subscri
 -- Name: COLUMN users.password_hash; Type: COMMENT; Schema: fintech; Owner: -
 --
 
-COMMENT ON COLUMN fintech.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password.';
+COMMENT ON COLUMN fintech.users.password_hash IS 'An argon2 ($argon2id$...) or bcrypt ($2b$...) hash; never a password. At most 255 characters.';
 
 --
 -- Name: COLUMN users.role; Type: COMMENT; Schema: fintech; Owner: -
@@ -939,6 +1082,12 @@ COMMENT ON CONSTRAINT users_last_name_check ON fintech.users IS 'last_name must 
 --
 
 COMMENT ON CONSTRAINT users_password_hash_check ON fintech.users IS 'password_hash must be an argon2 or bcrypt hash, never a plain password';
+
+--
+-- Name: CONSTRAINT users_password_hash_length_check ON users; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_password_hash_length_check ON fintech.users IS 'password_hash must have at most 255 characters';
 
 --
 -- Name: CONSTRAINT users_phone_number_check ON users; Type: COMMENT; Schema: fintech; Owner: -
@@ -1193,6 +1342,32 @@ $$;
 COMMENT ON FUNCTION fintech.withdraw(p_account_id uuid, p_amount numeric, p_description text) IS 'Debits an active account of the transaction''s user (or any, for fintech_worker) to outside the bank, funds checked; returns the account''s ledger entry.';
 
 --
+-- Name: audit_log; Type: VIEW; Schema: fintech; Owner: -
+--
+
+CREATE VIEW fintech.audit_log WITH (security_barrier='true') AS
+ SELECT a.id,
+    a.occurred_at,
+    a.table_name,
+    a.operation,
+    a.row_id,
+    a.old_values,
+    a.new_values,
+    a.changed_columns,
+    a.actor,
+    a.db_user,
+    a.app_role,
+    a.transaction_id
+   FROM core.audit_log a
+  WHERE (a.schema_name = 'fintech'::text);
+
+--
+-- Name: VIEW audit_log; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON VIEW fintech.audit_log IS 'The audit trail of the fintech tables (core.audit_log where schema_name = fintech), read-only; the fintech roles read it here and have no privilege on core.audit_log.';
+
+--
 -- Name: cards; Type: TABLE; Schema: fintech; Owner: -
 --
 
@@ -1208,7 +1383,7 @@ CREATE TABLE fintech.cards (
     expiry_month integer NOT NULL,
     expiry_year integer NOT NULL,
     status text DEFAULT 'active'::text NOT NULL,
-    spending_limit numeric(19,4),
+    spending_limit numeric,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT cards_brand_check CHECK ((brand = ANY (ARRAY['visa'::text, 'mastercard'::text, 'amex'::text, 'discover'::text, 'unionpay'::text, 'jcb'::text]))),
@@ -1218,6 +1393,8 @@ CREATE TABLE fintech.cards (
     CONSTRAINT cards_expiry_year_check CHECK (((expiry_year >= 2000) AND (expiry_year <= 2100))),
     CONSTRAINT cards_last4_check CHECK ((last4 ~ '^[0-9]{4}$'::text)),
     CONSTRAINT cards_spending_limit_check CHECK ((spending_limit >= (0)::numeric)),
+    CONSTRAINT cards_spending_limit_finite_check CHECK ((spending_limit <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT cards_spending_limit_scale_check CHECK (((scale(spending_limit) <= 4) AND (abs(spending_limit) < '1000000000000000'::numeric))),
     CONSTRAINT cards_status_check CHECK ((status = ANY (ARRAY['active'::text, 'frozen'::text, 'cancelled'::text, 'expired'::text]))),
     CONSTRAINT cards_token_encrypted_check CHECK ((octet_length(token_encrypted) > 0))
 );
@@ -1246,7 +1423,7 @@ COMMENT ON COLUMN fintech.cards.token_encrypted IS 'Sensitive: the card processo
 -- Name: COLUMN cards.spending_limit; Type: COMMENT; Schema: fintech; Owner: -
 --
 
-COMMENT ON COLUMN fintech.cards.spending_limit IS 'Per-card spending limit in the account''s currency; null means none.';
+COMMENT ON COLUMN fintech.cards.spending_limit IS 'Per-card spending limit in the account''s currency; null means none. Money: at most 4 decimals and 15 integer digits, refused rather than rounded.';
 
 --
 -- Name: CONSTRAINT cards_brand_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
@@ -1291,6 +1468,18 @@ COMMENT ON CONSTRAINT cards_last4_check ON fintech.cards IS 'last4 must be exact
 COMMENT ON CONSTRAINT cards_spending_limit_check ON fintech.cards IS 'spending_limit cannot be negative';
 
 --
+-- Name: CONSTRAINT cards_spending_limit_finite_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT cards_spending_limit_finite_check ON fintech.cards IS 'spending_limit must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT cards_spending_limit_scale_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT cards_spending_limit_scale_check ON fintech.cards IS 'spending_limit must have at most 4 decimals and 15 integer digits (refused, not rounded)';
+
+--
 -- Name: CONSTRAINT cards_status_check ON cards; Type: COMMENT; Schema: fintech; Owner: -
 --
 
@@ -1317,8 +1506,11 @@ CREATE TABLE fintech.investments (
     CONSTRAINT investments_account_type_check CHECK ((account_type = 'investment'::text)),
     CONSTRAINT investments_asset_type_check CHECK ((asset_type = ANY (ARRAY['stock'::text, 'etf'::text, 'bond'::text, 'fund'::text, 'crypto'::text]))),
     CONSTRAINT investments_average_cost_check CHECK ((average_cost >= (0)::numeric)),
+    CONSTRAINT investments_average_cost_finite_check CHECK ((average_cost <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT investments_current_price_check CHECK ((current_price >= (0)::numeric)),
+    CONSTRAINT investments_current_price_finite_check CHECK ((current_price <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT investments_quantity_check CHECK ((quantity >= (0)::numeric)),
+    CONSTRAINT investments_quantity_finite_check CHECK ((quantity <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT investments_symbol_check CHECK ((symbol ~ '^[A-Z0-9][A-Z0-9.\-]{0,11}$'::text))
 );
 
@@ -1367,16 +1559,34 @@ COMMENT ON CONSTRAINT investments_asset_type_check ON fintech.investments IS 'as
 COMMENT ON CONSTRAINT investments_average_cost_check ON fintech.investments IS 'average_cost cannot be negative';
 
 --
+-- Name: CONSTRAINT investments_average_cost_finite_check ON investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investments_average_cost_finite_check ON fintech.investments IS 'average_cost must be a number (not NaN nor infinite)';
+
+--
 -- Name: CONSTRAINT investments_current_price_check ON investments; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON CONSTRAINT investments_current_price_check ON fintech.investments IS 'current_price cannot be negative';
 
 --
+-- Name: CONSTRAINT investments_current_price_finite_check ON investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investments_current_price_finite_check ON fintech.investments IS 'current_price must be a number (not NaN nor infinite)';
+
+--
 -- Name: CONSTRAINT investments_quantity_check ON investments; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON CONSTRAINT investments_quantity_check ON fintech.investments IS 'quantity cannot be negative';
+
+--
+-- Name: CONSTRAINT investments_quantity_finite_check ON investments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investments_quantity_finite_check ON fintech.investments IS 'quantity must be a number (not NaN nor infinite)';
 
 --
 -- Name: CONSTRAINT investments_symbol_check ON investments; Type: COMMENT; Schema: fintech; Owner: -

@@ -82,7 +82,8 @@ class Account(BaseModel):
     #: Current balance; equals the sum of the account's ledger entries (see the reconciliation
     #: queries).
     balance: Numeric
-    #: How far below zero the balance may go; non-zero only for credit accounts.
+    #: How far below zero the balance may go; non-zero only for credit accounts. Money: at most 4
+    #: decimals and 15 integer digits, refused rather than rounded.
     credit_limit: Numeric
     status: Literal["active", "frozen", "closed"]
     #: Set exactly when status is closed.
@@ -125,6 +126,7 @@ class AccountStatement(BaseModel):
     balance_after: Numeric | None
     transfer_id: UUID | None
     p2p_transaction_id: UUID | None
+    #: Free text shown on the statement; at most 500 characters.
     description: str | None
     created_at: AwareDatetime
 
@@ -179,7 +181,8 @@ class Card(BaseModel):
     expiry_month: int
     expiry_year: int
     status: Literal["active", "frozen", "cancelled", "expired"]
-    #: Per-card spending limit in the account's currency; null means none.
+    #: Per-card spending limit in the account's currency; null means none. Money: at most 4
+    #: decimals and 15 integer digits, refused rather than rounded.
     spending_limit: Numeric | None
     created_at: AwareDatetime
     updated_at: AwareDatetime

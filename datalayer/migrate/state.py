@@ -192,6 +192,13 @@ def ensure_bookkeeping(target: Target, conn: Conn) -> None:
             "ALTER TABLE {} ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'applied'"
         ).format(sql.Identifier(CHECKSUM_TABLE))
     )
+    # Which migrations ran is no secret: every role may read it (health and readiness checks run
+    # as the application's role); only the migrating login writes it.
+    conn.execute(
+        sql.SQL("GRANT SELECT ON {}, {} TO PUBLIC").format(
+            sql.Identifier(MIGRATION_TABLE), sql.Identifier(CHECKSUM_TABLE)
+        )
+    )
 
 
 def _exists(conn: Conn, table: str) -> bool:

@@ -1,12 +1,15 @@
 """The example HoardRun service over HTTP against a real PostgreSQL: in-process (httpx +
 asgi-lifespan), and once as `python -m hoardrun_api` under uvicorn on a real socket.
 
-The service connects as the migrated database's owner here; it moves to the fintech_app role once
-that role exists."""
+The service connects as a login of fintech_app, as it would in production: every request runs in a
+transaction scoped to its user (row-level security), sign-up goes through the definer function
+behind create_user, and money moves only through the posting functions. The books are checked
+from the owner's side."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import os
 import subprocess
 import sys
@@ -26,13 +29,34 @@ from datalayer import Database, fintech
 from datalayer.devdb import free_port
 from datalayer.settings import Settings
 
+
+def _harness_app_url() -> Any:
+    """tests/conftest.py's app_url (pytest already holds another module named ``conftest``)."""
+    path = Path(__file__).resolve().parents[1] / "conftest.py"
+    spec = importlib.util.spec_from_file_location("datalayer_test_harness", path)
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.get(spec.name)
+    if module is None:
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module
+        spec.loader.exec_module(module)
+    return module.app_url
+
+
+def app_url(database_url: str) -> str:
+    """The URL of the test login acting through fintech_app (the migration state it reads for
+    readiness is readable by every role)."""
+    url: str = _harness_app_url()(database_url, "fintech")
+    return url
+
+
 HASH = "$2b$12$" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0"
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "hoardrun_api"
 _numbers = iter(range(1, 1_000_000))
 
 
-def _settings(url: str) -> Settings:
-    return Settings.load(url=url, pool_size=10, max_overflow=5, pool_timeout=30)
+def _settings(database_url: str) -> Settings:
+    return Settings.load(url=app_url(database_url), pool_size=10, max_overflow=5, pool_timeout=30)
 
 
 async def _user(http: httpx.AsyncClient) -> dict[str, str]:
@@ -100,6 +124,11 @@ async def test_accounts_transfers_and_payments(database_url: str) -> None:
         assert again.status_code == 201 and again.json()["id"] == moved.json()["id"]
         fetched = await http.get(f"/api/transfers/{moved.json()['id']}", headers=alice)
         assert fetched.json()["id"] == moved.json()["id"]
+        # Bob, even naming Alice's transfer, gets nothing: row-level security under his user
+        snooped = await http.get(f"/api/transfers/{moved.json()['id']}", headers=bob)
+        assert snooped.status_code == 404
+        stolen = await http.post(f"/api/accounts/{a1}/deposits", headers=bob, json={"amount": "1"})
+        assert stolen.status_code == 404
 
         paid = await http.post(
             "/api/p2p",
@@ -216,7 +245,7 @@ async def test_fifty_concurrent_transfers_conserve_money(database_url: str) -> N
 def test_under_uvicorn_on_a_real_socket(database_url: str) -> None:
     port = free_port()
     env = os.environ | {
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": app_url(database_url),
         "PORT": str(port),
         "PYTHONPATH": str(EXAMPLE),
         "DATABASE_POOL_SIZE": "4",

@@ -1,13 +1,18 @@
-"""Helpers for the fintech tests: users and funded accounts made through the typed functions."""
+"""Helpers for the fintech tests: users and funded accounts made through the typed functions, as
+the service would (``fintech_app``): sign-up with no user, everything else as the user."""
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
+import sys
 from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
 from typing import Any
+from uuid import UUID
 
-from datalayer import fintech
-from datalayer.queries import Connection
+from datalayer import Database, fintech
 
 BCRYPT = "$2b$12$" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0"
 ARGON2 = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG"
@@ -15,7 +20,27 @@ ARGON2 = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTma
 _numbers = itertools.count(1)
 
 
-async def make_user(conn: Connection, email: str | None = None, **overrides: Any) -> Any:
+def _harness() -> ModuleType:
+    """tests/conftest.py under its own name (pytest already holds another ``conftest``)."""
+    path = Path(__file__).resolve().parents[2] / "conftest.py"
+    spec = importlib.util.spec_from_file_location("datalayer_test_harness", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_HARNESS = _harness()
+
+
+def app_url(database_url: str, kind: str = "app") -> str:
+    """The URL of the test login acting through ``fintech_<kind>``."""
+    url: str = _HARNESS.app_url(database_url, "fintech", kind)
+    return url
+
+
+def user_fields(email: str | None = None, **overrides: Any) -> dict[str, Any]:
     n = next(_numbers)
     fields: dict[str, Any] = {
         "email": email or f"user{n}@example.com",
@@ -23,33 +48,42 @@ async def make_user(conn: Connection, email: str | None = None, **overrides: Any
         "last_name": "Lovelace",
         "phone_number": "+14155550100",
         "password_hash": BCRYPT,
-        "role": "customer",
     }
     fields.update(overrides)
-    return await fintech.create_user(conn, **fields)
+    return fields
+
+
+async def make_user(db: Database, email: str | None = None, **overrides: Any) -> fintech.User:
+    """Signs up a customer (no user is known yet: the sign-up definer function)."""
+    async with db.transaction() as conn:
+        return await fintech.create_user(conn, **user_fields(email, **overrides))
 
 
 async def make_account(
-    conn: Connection,
-    user_id: Any,
+    db: Database,
+    user_id: UUID,
     *,
     currency: str = "USD",
     account_type: str = "checking",
     credit_limit: Decimal = Decimal("0"),
     balance: Decimal | None = None,
-) -> Any:
-    account = await fintech.create_account(
-        conn,
-        user_id=user_id,
-        account_number=f"ACC{next(_numbers):010d}",
-        account_name="Main",
-        account_type=account_type,
-        currency=currency,
-        credit_limit=credit_limit,
-    )
-    if balance:
-        await fintech.create_deposit(
-            conn, account_id=account.id, amount=balance, description="seed"
+) -> fintech.Account:
+    """Opens an account as its user, funded by a deposit of ``balance`` if given."""
+    async with db.transaction(user_id=user_id) as conn:
+        account = await fintech.create_account(
+            conn,
+            user_id=user_id,
+            account_number=f"ACC{next(_numbers):010d}",
+            account_name="Main",
+            account_type=account_type,
+            currency=currency,
+            credit_limit=credit_limit,
         )
-        account = await fintech.get_account_by_id(conn, account_id=account.id, user_id=user_id)
+        if balance:
+            await fintech.create_deposit(
+                conn, account_id=account.id, amount=balance, description="seed"
+            )
+            found = await fintech.get_account_by_id(conn, account_id=account.id, user_id=user_id)
+            assert found is not None
+            account = found
     return account

@@ -26,9 +26,10 @@ async def _card(conn: Any, user: Any, account: Any, **overrides: Any) -> Any:
 
 
 async def test_card_is_masked_and_its_token_encrypted(fdb: Database) -> None:
-    async with fdb.transaction() as conn:
-        user = await make_user(conn)
-        account = await make_account(conn, user.id)
+    user = await make_user(fdb)
+    stranger = await make_user(fdb)
+    account = await make_account(fdb, user.id)
+    async with fdb.transaction(user_id=user.id) as conn:
         card = await _card(conn, user, account)
         assert card.masked_number == "**** **** **** 4242"
         assert not hasattr(card, "token") and not hasattr(card, "token_encrypted")
@@ -49,18 +50,28 @@ async def test_card_is_masked_and_its_token_encrypted(fdb: Database) -> None:
             conn, card_id=card.id, user_id=user.id, spending_limit=None
         )
         assert unlimited is not None and unlimited.spending_limit is None
-        audit = await conn.fetch("SELECT new_values FROM core.audit_log WHERE table_name = 'cards'")
-        assert audit and all("token_encrypted" not in r["new_values"] for r in audit)
-        stranger = await make_user(conn)
-        assert await fintech.get_card_by_id(conn, card_id=card.id, user_id=stranger.id) is None
-        assert (
-            await fintech.get_card_token(
-                conn, card_id=card.id, user_id=stranger.id, encryption_key=KEY
-            )
-            is None
+        audit = await conn.fetch(
+            "SELECT new_values FROM fintech.audit_log WHERE table_name = 'cards'"
         )
+        assert audit and all("token_encrypted" not in r["new_values"] for r in audit)
+    async with fdb.transaction(user_id=stranger.id) as conn:
+        for user_id in (stranger.id, user.id):  # the owner's id opens nothing either
+            assert await fintech.get_card_by_id(conn, card_id=card.id, user_id=user_id) is None
+            assert (
+                await fintech.get_card_token(
+                    conn, card_id=card.id, user_id=user_id, encryption_key=KEY
+                )
+                is None
+            )
+            assert (
+                await fintech.update_card_status(
+                    conn, card_id=card.id, user_id=user_id, status="cancelled"
+                )
+                is None
+            )
+        assert await fintech.list_cards_by_user(conn, user_id=user.id) == []
     with pytest.raises(errors.QueryError, match=r"[Ww]rong key"):
-        async with fdb.transaction() as conn:
+        async with fdb.transaction(user_id=user.id) as conn:
             await fintech.get_card_token(
                 conn, card_id=card.id, user_id=user.id, encryption_key="guess"
             )
@@ -80,35 +91,38 @@ async def test_card_is_masked_and_its_token_encrypted(fdb: Database) -> None:
     ],
 )
 async def test_card_checks(fdb: Database, overrides: dict[str, Any], constraint: str) -> None:
-    async with fdb.transaction() as conn:
-        user = await make_user(conn)
-        account = await make_account(conn, user.id)
+    user = await make_user(fdb)
+    account = await make_account(fdb, user.id)
     with pytest.raises(errors.CheckViolation) as info:
-        async with fdb.transaction() as conn:
+        async with fdb.transaction(user_id=user.id) as conn:
             await _card(conn, user, account, **overrides)
     assert info.value.constraint == constraint
 
 
 async def test_card_status_and_owner_rules(fdb: Database) -> None:
-    async with fdb.transaction() as conn:
-        user = await make_user(conn)
-        account = await make_account(conn, user.id)
-        other = await make_user(conn)
+    user = await make_user(fdb)
+    account = await make_account(fdb, user.id)
+    other = await make_user(fdb)
+    async with fdb.transaction(user_id=user.id) as conn:
         card = await _card(conn, user, account)
     with pytest.raises(errors.CheckViolation) as status:
-        async with fdb.transaction() as conn:
+        async with fdb.transaction(user_id=user.id) as conn:
             await fintech.update_card_status(conn, card_id=card.id, user_id=user.id, status="lost")
     assert status.value.constraint == "cards_status_check"
     with pytest.raises(errors.ForeignKeyViolation) as owner:
-        async with fdb.transaction() as conn:
+        async with fdb.transaction(user_id=other.id) as conn:
             await _card(conn, other, account)
     assert owner.value.constraint == "cards_account_id_fkey"
+    with pytest.raises(errors.PermissionDenied):  # a card in another user's name: RLS
+        async with fdb.transaction(user_id=other.id) as conn:
+            await _card(conn, user, account)
 
 
-async def test_investments_and_portfolio(fdb: Database) -> None:
-    async with fdb.transaction() as conn:
-        user = await make_user(conn)
-        brokerage = await make_account(conn, user.id, account_type="investment")
+async def test_investments_and_portfolio(fdb: Database, worker: Database) -> None:
+    user = await make_user(fdb)
+    nobody = await make_user(fdb)
+    brokerage = await make_account(fdb, user.id, account_type="investment")
+    async with fdb.transaction(user_id=user.id) as conn:
         first = await fintech.upsert_investment(
             conn, account_id=brokerage.id, symbol="ACME", asset_type="stock",
             quantity=Decimal("10"), unit_cost=Decimal("100"), current_price=Decimal("110"),
@@ -124,12 +138,21 @@ async def test_investments_and_portfolio(fdb: Database) -> None:
             conn, account_id=brokerage.id, symbol="BND.X", asset_type="bond",
             quantity=Decimal("1.5"), unit_cost=Decimal("1000"), current_price=Decimal("990"),
         )  # fmt: skip
+    async with fdb.transaction(user_id=nobody.id) as conn:  # another user's holdings: untouched
+        assert (
+            await fintech.update_investment_prices(conn, symbol="ACME", current_price=Decimal("1"))
+            == 0
+        )
+        assert await fintech.list_investments_by_account(conn, account_id=brokerage.id) == []
+        assert await fintech.list_portfolio_values_by_user(conn, user_id=user.id) == []
+    async with worker.transaction() as conn:  # the price feed updates every holding
         assert (
             await fintech.update_investment_prices(
                 conn, symbol="ACME", current_price=Decimal("125")
             )
             == 1
         )
+    async with fdb.transaction(user_id=user.id) as conn:
         holdings = await fintech.list_investments_by_account(conn, account_id=brokerage.id)
         assert [h.symbol for h in holdings] == ["ACME", "BND.X"]
         assert holdings[0].market_value == Decimal("5000")
@@ -138,7 +161,7 @@ async def test_investments_and_portfolio(fdb: Database) -> None:
         assert portfolio.market_value == Decimal("5000") + Decimal("1485")
         assert portfolio.cost_basis == Decimal("4600") + Decimal("1500")
         assert portfolio.unrealised_gain == portfolio.market_value - portfolio.cost_basis
-        nobody = await make_user(conn)
+    async with fdb.transaction(user_id=nobody.id) as conn:
         assert await fintech.list_portfolio_values_by_user(conn, user_id=nobody.id) == []
 
 
@@ -160,16 +183,15 @@ async def test_investments_and_portfolio(fdb: Database) -> None:
 async def test_investment_checks(
     fdb: Database, overrides: dict[str, Any], error: type[errors.IntegrityError], constraint: str
 ) -> None:
-    async with fdb.transaction() as conn:
-        user = await make_user(conn)
-        kind = "checking" if overrides.pop("checking", False) else "investment"
-        account = await make_account(conn, user.id, account_type=kind)
+    user = await make_user(fdb)
+    kind = "checking" if overrides.pop("checking", False) else "investment"
+    account = await make_account(fdb, user.id, account_type=kind)
     fields: dict[str, Any] = {
         "account_id": account.id, "symbol": "ACME", "asset_type": "stock",
         "quantity": Decimal("1"), "unit_cost": Decimal("1"), "current_price": Decimal("1"),
     }  # fmt: skip
     fields.update(overrides)
     with pytest.raises(error) as info:
-        async with fdb.transaction() as conn:
+        async with fdb.transaction(user_id=user.id) as conn:
             await fintech.upsert_investment(conn, **fields)
     assert info.value.constraint == constraint

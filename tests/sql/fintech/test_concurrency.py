@@ -1,4 +1,6 @@
-"""50 concurrent tasks, 5,000 random transfers and P2P payments among 100 accounts."""
+"""50 concurrent tasks, 5,000 random transfers and P2P payments among 100 accounts, each made by
+fintech_app acting as the user whose account it debits; reconciled by fintech_worker, totals
+checked by the owner."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ import asyncio
 import random
 from collections import Counter, defaultdict
 from decimal import Decimal
+from uuid import UUID
 
 import pytest
-from fintech_support import make_account, make_user
+from fintech_support import app_url, make_account, make_user
 
 from datalayer import Database, errors, fintech
 from datalayer.settings import Settings
@@ -21,20 +24,21 @@ START = Decimal("1000")
 
 
 @pytest.mark.slow
-async def test_money_is_conserved_under_concurrency(database_url: str) -> None:
+async def test_money_is_conserved_under_concurrency(
+    database_url: str, worker: Database, owner: Database
+) -> None:
     db = await Database.connect(
-        Settings.load(url=database_url, pool_size=10, max_overflow=10, pool_timeout=60)
+        Settings.load(url=app_url(database_url), pool_size=10, max_overflow=10, pool_timeout=60)
     )
     try:
-        accounts: list[tuple[object, object, str]] = []  # (user_id, account_id, currency)
-        async with db.transaction() as conn:
-            for _ in range(USERS):
-                user = await make_user(conn)
-                for k in range(ACCOUNTS_PER_USER):
-                    currency = "EUR" if k == ACCOUNTS_PER_USER - 1 else "USD"
-                    account = await make_account(conn, user.id, currency=currency, balance=START)
-                    accounts.append((user.id, account.id, currency))
-        by_user: dict[object, list[tuple[object, object, str]]] = defaultdict(list)
+        accounts: list[tuple[UUID, UUID, str]] = []  # (user_id, account_id, currency)
+        for _ in range(USERS):
+            user = await make_user(db)
+            for k in range(ACCOUNTS_PER_USER):
+                currency = "EUR" if k == ACCOUNTS_PER_USER - 1 else "USD"
+                account = await make_account(db, user.id, currency=currency, balance=START)
+                accounts.append((user.id, account.id, currency))
+        by_user: dict[UUID, list[tuple[UUID, UUID, str]]] = defaultdict(list)
         for entry in accounts:
             by_user[entry[0]].append(entry)
         expected: Counter[str] = Counter()
@@ -63,7 +67,7 @@ async def test_money_is_conserved_under_concurrency(database_url: str) -> None:
         async def run(op: tuple) -> None:  # type: ignore[type-arg]
             kind, src, dst, amount, rate, key = op
             try:
-                async with db.transaction() as conn:
+                async with db.transaction(user_id=src[0]) as conn:  # the debited user acts
                     if kind == "transfer":
                         result = await fintech.create_transfer(
                             conn, user_id=src[0], from_account_id=src[1], to_account_id=dst[1],
@@ -88,19 +92,20 @@ async def test_money_is_conserved_under_concurrency(database_url: str) -> None:
         for op in plan:
             queue.put_nowait(op)
 
-        async def worker() -> None:
+        async def task() -> None:
             while not queue.empty():
                 await run(queue.get_nowait())
 
-        await asyncio.gather(*(worker() for _ in range(TASKS)))
+        await asyncio.gather(*(task() for _ in range(TASKS)))
 
         assert failures == [], f"{len(failures)} unexpected errors, first: {failures[:3]!r}"
         assert outcomes["completed"] + outcomes["insufficient_funds"] == OPERATIONS
         assert outcomes["completed"] > OPERATIONS // 2
-        async with db.transaction() as conn:
+        async with worker.transaction() as conn:
             assert await fintech.list_balance_mismatches(conn) == []
             assert await fintech.list_unbalanced_postings(conn) == []
             totals = {t.currency: t for t in await fintech.list_currency_totals(conn)}
+        async with owner.transaction() as conn:
             floor_breaches = await conn.fetchval(
                 "SELECT count(*) FROM fintech.accounts WHERE balance < -credit_limit"
             )
