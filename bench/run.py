@@ -430,6 +430,8 @@ async def transfers(cfg, db, pool, Session) -> list[Result]:
             conn, email="transfers@bench.example", first_name="T", last_name="T", phone_number=None,
             password_hash=dataset.BCRYPT,
         )  # fmt: skip
+    # money moves as its user: the posting functions check the transaction's user
+    async with db.transaction(user_id=user.id) as conn:
         a = await fintech.create_account(
             conn, user_id=user.id, account_number="ACC9999999998", account_name="A",
             account_type="checking", currency="USD", credit_limit=Decimal(0),
@@ -455,17 +457,20 @@ async def transfers(cfg, db, pool, Session) -> list[Result]:
         started = time.perf_counter()
         for i in range(n):
             src, dst = legs(i)
-            await db.call(
-                fintech.create_transfer, user_id=user.id, from_account_id=src, to_account_id=dst,
-                amount=one, idempotency_key=f"dl-{r}-{i}", fx_rate=None, description=None,
-            )  # fmt: skip
+            async with db.transaction(user_id=user.id) as conn:
+                await fintech.create_transfer(
+                    conn, user_id=user.id, from_account_id=src, to_account_id=dst,
+                    amount=one, idempotency_key=f"dl-{r}-{i}", fx_rate=None, description=None,
+                )  # fmt: skip
         return per_op_us(started, n)
 
     async def raw(r: int) -> float:
         started = time.perf_counter()
+        uid = str(user.id)
         for i in range(n):
             src, dst = legs(i)
-            async with pool.acquire() as conn:
+            async with pool.acquire() as conn, conn.transaction():
+                await conn.execute("SELECT set_config('datalayer.user_id', $1, true)", uid)
                 await conn.fetchrow(sql, user.id, src, dst, one, f"pg-{r}-{i}", None, None)
         return per_op_us(started, n)
 
