@@ -12,7 +12,7 @@ comma := ,
 APP_ARGS := $(foreach a,$(subst $(comma), ,$(APP)),--app $(a))
 # Targets that connect use DATABASE_URL (environment or .env); when it is unset, they start the
 # embedded cluster under .pgdata/ explicitly and use its URL. `datalayer` itself never does.
-WITH_DB = eval "$$($(BIN)/datalayer dev up --if-unset)" &&
+WITH_DB = db_env="$$($(BIN)/datalayer dev up --if-unset)" && eval "$$db_env" &&
 
 .PHONY: help install migrate rollback status verify new-migration schema gen gen-check bench dev-up dev-down example lint typecheck test all clean
 

@@ -215,8 +215,10 @@ def _cmd_roles(args: argparse.Namespace) -> int:
 def _cmd_dev(args: argparse.Namespace) -> int:
     cluster = dev_cluster()
     if args.action == "up":
-        if args.if_unset and Settings.load().url is not None:
-            return 0  # DATABASE_URL is set: nothing to start, nothing to export
+        if args.if_unset and (
+            Settings.load().url is not None or os.environ.get("DATALAYER_MIGRATE_URL")
+        ):
+            return 0  # a database is named: nothing to start, nothing to export
         url = cluster.up()
         print(f"the embedded cluster in {cluster.root} is running", file=sys.stderr)
         print(f"export DATABASE_URL={shlex.quote(url)}")
@@ -396,7 +398,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument(
         "--if-unset",
         action="store_true",
-        help="with up: do nothing when DATABASE_URL is already set",
+        help="with up: do nothing when DATABASE_URL (or DATALAYER_MIGRATE_URL) is already set",
     )
     p.set_defaults(func=_cmd_dev)
 

@@ -255,7 +255,7 @@ class _Attempt:
         except BaseException as exc:
             await self._db._release(conn)
             if isinstance(exc, Exception):
-                raise translate(exc, errors.CATALOG) from exc
+                raise translate(exc, errors.CATALOG) from None  # the driver's text repeats values
             raise
         # Register the open transaction with asyncpg, so that conn.transaction() inside the block
         # makes savepoints and asyncpg's own bookkeeping stays right.
@@ -301,7 +301,7 @@ class _Attempt:
                     log.debug("a cancellation arrived after COMMIT succeeded; the commit stands")
         if exc is not None:
             if errors.is_driver_error(exc):
-                raise translate(exc, errors.CATALOG) from exc
+                raise translate(exc, errors.CATALOG) from None  # the driver's text repeats values
             raise exc
 
     @staticmethod
@@ -656,7 +656,7 @@ class Database:
                 f"{self._pool.get_max_size()})"
             ) from None
         except Exception as exc:
-            raise translate(exc, errors.CATALOG) from exc
+            raise translate(exc, errors.CATALOG) from None  # the driver's text repeats values
         if observer is not None:
             observer(time.perf_counter() - started, False)
         return conn
@@ -693,7 +693,7 @@ class Database:
             yield conn
         except Exception as exc:
             if errors.is_driver_error(exc):
-                raise translate(exc, errors.CATALOG) from exc
+                raise translate(exc, errors.CATALOG) from None  # the driver's text repeats values
             raise
         finally:
             if conn._con is not None:  # type: ignore[attr-defined]
@@ -723,7 +723,7 @@ class Database:
             return await fn(raw if stateless else conn, *args, **kwargs)
         except Exception as exc:
             if errors.is_driver_error(exc):
-                raise translate(exc, errors.CATALOG) from exc
+                raise translate(exc, errors.CATALOG) from None  # the driver's text repeats values
             raise
         finally:
             if (

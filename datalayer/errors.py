@@ -331,9 +331,16 @@ def _str_attr(exc: BaseException, name: str) -> str | None:
 _PLACEHOLDER: Final = re.compile(r"\$(\d+)\b")
 
 # Values in server and driver messages: quoted literals, the row a CHECK refused, a key's values.
-_QUOTED: Final = re.compile(r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")
+# single-quoted literals anywhere; a double-quoted one only where the server puts a value, after
+# ": " (`invalid input syntax for type uuid: "…"`): elsewhere double quotes hold names
+_QUOTED: Final = re.compile(r"(?<=: )\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'")
 _FAILING_ROW: Final = re.compile(r"Failing row contains \(.*\)\.?", re.DOTALL)
-_KEY_VALUES: Final = re.compile(r"(Key \((?:[^()]|\([^()]*\))*\))=\((?:.*?)\)(?= |$|\.)", re.DOTALL)
+# the key's value runs to the server's closing words, whatever parentheses or spaces it holds
+_KEY_VALUES: Final = re.compile(
+    r"(Key \(.*?\))=\(.*\)(?= already exists| is not present| conflicts with| is still referenced|\.?$)",
+    re.DOTALL,
+)
+_DRIVER_ARGUMENT: Final = re.compile(r"invalid input for query argument (\$\d+)")
 
 
 def redact(text: str) -> str:
@@ -448,8 +455,14 @@ def translate(exc: BaseException, catalog: ConstraintCatalog | None = None) -> D
     if isinstance(exc, OSError):
         return ConnectionLost(f"connection lost: {exc}", sqlstate="08006")
     if isinstance(exc, asyncpg.exceptions.DataError):
-        # The driver could not encode an argument: "invalid input for query argument $1: <value>"
-        return DataError(redact(str(exc)), sqlstate="22000")
+        # The driver could not encode an argument: "invalid input for query argument $1: <value>
+        # (<reason naming the value>)", the value cut at 40 characters: keep the argument only.
+        match = _DRIVER_ARGUMENT.search(str(exc))
+        where = f"query argument {match.group(1)}" if match else "a query argument"
+        return DataError(
+            f"invalid input for {where}: the value does not fit the parameter's type",
+            sqlstate="22000",
+        )
     if isinstance(exc, asyncpg.InterfaceError):
         if "connection is closed" in str(exc) or "connection was closed" in str(exc):
             # asyncpg's word for a connection that died earlier (the socket is gone).

@@ -294,7 +294,7 @@ class Query:
         try:
             rows = await conn.fetch(self.sql, *args)
         except Exception as exc:
-            raise self._error(exc, conn) from exc
+            raise self._error(exc, conn) from None  # the driver's text repeats values
         if started:
             _report(self, started, len(rows), args)
         return rows
@@ -306,7 +306,7 @@ class Query:
         try:
             row = await conn.fetchrow(self.sql, *args)
         except Exception as exc:
-            raise self._error(exc, conn) from exc
+            raise self._error(exc, conn) from None  # the driver's text repeats values
         if started:
             _report(self, started, 0 if row is None else 1, args)
         return row
@@ -316,7 +316,7 @@ class Query:
         try:
             value: object = await conn.fetchval(self.sql, *args)
         except Exception as exc:
-            raise self._error(exc, conn) from exc
+            raise self._error(exc, conn) from None  # the driver's text repeats values
         if started:
             _report(self, started, 1, args)
         return value
@@ -326,7 +326,7 @@ class Query:
         try:
             status = await conn.execute(self.sql, *args)
         except Exception as exc:
-            raise self._error(exc, conn) from exc
+            raise self._error(exc, conn) from None  # the driver's text repeats values
         count = _rowcount(status)
         if started:
             _report(self, started, count, args)
@@ -339,7 +339,7 @@ class Query:
         try:
             await conn.executemany(self.sql, batch)
         except Exception as exc:
-            raise self._error(exc, conn) from exc
+            raise self._error(exc, conn) from None  # the driver's text repeats values
         if started:
             _report(self, started, len(batch), [])
 
@@ -352,7 +352,7 @@ class Query:
             async for row in conn.cursor(self.sql, *args, prefetch=prefetch):
                 yield row
         except Exception as exc:
-            raise self._error(exc, conn) from exc
+            raise self._error(exc, conn) from None  # the driver's text repeats values
 
 
 F = TypeVar("F", bound=Callable[..., Awaitable[object]])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
 import uuid
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -56,8 +57,8 @@ def _texts(exc: BaseException) -> list[str]:
         value = getattr(exc, attr, None)
         if value:
             out.append(str(value))
-    if exc.__cause__ is not None and isinstance(exc, errors.DataLayerError):
-        pass  # the driver's own exception is kept as the cause for debugging, not shown
+    # what a traceback prints (logger.exception, an error tracker): the chain included
+    out.append("".join(traceback.format_exception(exc)))
     return out
 
 

@@ -112,7 +112,7 @@ _CREATE_PATTERNS: Final = (
     ("type", re.compile(rf"^CREATE\s+(?:TYPE|DOMAIN)\s+({_QUALIFIED})", re.I)),
     ("function", re.compile(rf"^CREATE\s+(?:FUNCTION|PROCEDURE)\s+({_QUALIFIED})\s*\(", re.I)),
 )
-_LEADING_COMMENTS: Final = re.compile(r"^(?:\s*--[^\n]*\n|\s+)*")
+_LEADING_COMMENTS: Final = re.compile(r"^(?:\s*--[^\n]*\n)*\s*")
 
 
 def created_objects(statements: tuple[str, ...]) -> list[CreatedObject]:

@@ -97,8 +97,13 @@ def role_sql(roles: Sequence[Role], *, login: str | None = None) -> str:
             "END;\n$$;\n"
         )
     if login:
-        parts.append(f'GRANT {OWNER} TO "{login}";\n')
+        parts.append(f"GRANT {OWNER} TO {_quote(login)};\n")
     return "\n".join(parts)
+
+
+def _quote(name: str) -> str:
+    """A role name as an SQL identifier (any login name an operator chose)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def member_sql(group: str, login: str) -> str:
@@ -112,9 +117,9 @@ def member_sql(group: str, login: str) -> str:
         raise MigrationError(
             f"{group!r} is not a datalayer group role (<app>_app, _worker, _readonly)"
         )
-    lines = [f'GRANT {group} TO "{login}";']
+    lines = [f"GRANT {group} TO {_quote(login)};"]
     lines += [
-        f"ALTER ROLE \"{login}\" SET {key} = '{value}';"
+        f"ALTER ROLE {_quote(login)} SET {key} = '{value}';"
         for key, value in ROLE_DEFAULTS[kind].items()
     ]
     return "\n".join(lines) + "\n"
@@ -138,6 +143,10 @@ def ensure_roles(conn: Conn, roles: Sequence[Role], masked: str) -> list[str]:
             "may not create roles: run `datalayer roles --apply` as a role that may (or have an "
             "administrator run the SQL `datalayer roles` prints), then migrate again"
         )
+    # A login that may create roles but is no superuser must become a member of the owner role it
+    # creates, or it could neither run the migrations as it nor hand it what core creates.
+    me = conn.execute("SELECT current_user").fetchone()
+    login = str(me[0]) if me and any(r.name == OWNER for r in missing) else None
     with conn.transaction():
-        conn.execute(role_sql(missing).encode())
+        conn.execute(role_sql(missing, login=login).encode())
     return [r.name for r in missing]

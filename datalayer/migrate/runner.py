@@ -143,7 +143,7 @@ def _check_durations(**values: str) -> None:
 # Extensions belong to the cluster's administrators: some (earthdistance) need a superuser, and
 # only their owner may drop them. These statements run as the migrating login, the rest as the owner.
 _EXTENSION_STATEMENT: Final = re.compile(
-    r"^(?:\s*--[^\n]*\n|\s+)*(CREATE|DROP|ALTER|COMMENT\s+ON)\s+EXTENSION\b", re.IGNORECASE
+    r"^(?:\s*--[^\n]*\n)*\s*(CREATE|DROP|ALTER|COMMENT\s+ON)\s+EXTENSION\b", re.IGNORECASE
 )
 
 

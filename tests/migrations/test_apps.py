@@ -220,3 +220,12 @@ def test_roles_sql_and_a_service_login_with_the_groups_defaults(
         assert conn.execute(
             "SELECT pg_has_role(current_user, 'fintech_app', 'MEMBER')"
         ).fetchone() == (True,)
+
+
+def test_an_application_role_may_not_migrate(database_url: str) -> None:
+    from conftest import app_url
+
+    with pytest.raises(
+        MigrationError, match=r"refusing to migrate .* as role fintech_app_test_login"
+    ):
+        migrate.apply(app_url(database_url, "fintech"), quiet=True)
