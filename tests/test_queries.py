@@ -255,3 +255,24 @@ def test_queries_leave_no_session_state() -> None:
     assert _session_state("LISTEN jobs") == ["LISTEN"]
     assert _session_state("DECLARE c CURSOR WITH HOLD FOR SELECT 1") == ["a cursor WITH HOLD"]
     assert _session_state("DECLARE c CURSOR FOR SELECT 1") == []
+
+
+def test_parameters_marked_sensitive_or_named_like_secrets_are_masked_in_logs() -> None:
+    from datalayer.paths import sql_dir
+    from datalayer.queries import load
+
+    queries = load("export_readiness", sql_dir())
+    create_user = queries.create_user
+    assert {"phone", "password_hash", "encryption_key"} <= create_user.sensitive
+    assert "email" not in create_user.sensitive and "company_name" not in create_user.sensitive
+    assert "content" in queries.create_chat_message.sensitive
+    # every value a query encrypts is masked, in every application
+    import re
+
+    checked = 0
+    for app in ("fintech", "export_readiness", "compliance", "validation", "logistics"):
+        for q in load(app, sql_dir()).values():
+            for n in re.findall(r"pgp_sym_encrypt\(\$(\d+)", q.sql):
+                assert q.params[int(n) - 1] in q.sensitive, (q.qualified_name, n)
+                checked += 1
+    assert checked >= 6

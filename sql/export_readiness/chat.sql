@@ -57,6 +57,7 @@ WHERE id = :session_id
 -- returns the message with its text decrypted, or none if the user has no such session.
 -- @type sources: datalayer.export_readiness.shapes:Citations
 -- @nonnull content
+-- @sensitive content
 WITH owned_session AS (
     UPDATE export_readiness.chat_sessions
     SET updated_at = now()

@@ -2,6 +2,7 @@
 -- Stores a document generated for the user's report, its content (a JSON object) encrypted with
 -- encryption_key; returns it with the content decrypted and validation pending.
 -- @nonnull content
+-- @sensitive content
 INSERT INTO export_readiness.generated_documents (user_id, report_id, document_type, content_encrypted)
 VALUES (:user_id, :report_id, :document_type, public.pgp_sym_encrypt(:content::jsonb::text, :encryption_key::text))
 RETURNING id, user_id, report_id, document_type, public.pgp_sym_decrypt(content_encrypted, :encryption_key::text)::jsonb AS content, validation_status, validation_results, validated_at, created_at, updated_at;

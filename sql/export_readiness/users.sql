@@ -7,6 +7,7 @@
 -- @param phone: str | None
 -- @nonnull id, email, company_name, business_type, company_size, profile, is_active, created_at, updated_at
 -- @nullable iec_code, phone, last_login_at
+-- @sensitive phone
 SELECT id, email, company_name, business_type, company_size, iec_code, public.pgp_sym_decrypt(phone_encrypted, :encryption_key::text) AS phone, profile, is_active, last_login_at, created_at, updated_at
 FROM export_readiness.sign_up(:email, :password_hash, :company_name, :business_type, :company_size, :iec_code, public.pgp_sym_encrypt(:phone::text, :encryption_key::text), :profile);
 
@@ -34,6 +35,7 @@ FROM export_readiness.login_by_email(:email);
 -- @param iec_code: str | None
 -- @param phone: str | None
 -- @nullable phone
+-- @sensitive phone
 UPDATE export_readiness.users
 SET company_name = :company_name,
     business_type = :business_type,
