@@ -57,6 +57,7 @@ def test_wheel_installs_migrates_and_queries(tmp_path: Path, empty_database_url:
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "fintech = datalayer.fintech" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "datalayer/_sql/ops/health.sql" in names
+    assert "datalayer/py.typed" in names
 
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
@@ -162,3 +163,25 @@ def test_wheel_installs_migrates_and_queries(tmp_path: Path, empty_database_url:
     )  # fmt: skip
     assert call.returncode == 0, call.stderr
     assert call.stdout.strip() == "0"
+
+    # a type checker sees the real return types of the installed package (py.typed)
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "mypy"],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+    user_file = tmp_path / "user_code.py"
+    user_file.write_text(
+        "from uuid import UUID\n"
+        "from datalayer import fintech\n"
+        "from datalayer.queries import Connection\n"
+        "async def f(conn: Connection, a: UUID, u: UUID) -> None:\n"
+        "    account = await fintech.get_account_by_id(conn, account_id=a, user_id=u)\n"
+        "    reveal_type(account)\n"
+    )
+    checked = subprocess.run(
+        [str(venv / "bin" / "mypy"), "--strict", str(user_file)],
+        capture_output=True, text=True, cwd=tmp_path, timeout=300, env=env,
+    )  # fmt: skip
+    assert 'Revealed type is "datalayer.fintech._queries.Account | None"' in checked.stdout, (
+        checked.stdout + checked.stderr
+    )
