@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +35,7 @@ __all__ = ["CORE", "GROUP", "App", "registered"]
 GROUP: Final = "datalayer.apps"
 #: The toolkit's own history (extensions, id generation, shared triggers, the audit log).
 CORE: Final = "core"
+_NAME: Final = re.compile(r"[a-z][a-z0-9_]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ def registered() -> Mapping[str, App]:
     """Every registered application by name, sorted by name."""
     found: dict[str, App] = {}
     for ep in entry_points(group=GROUP):
-        if ep.name == CORE or not ep.name.isidentifier():
-            continue
+        if ep.name == CORE or not _NAME.fullmatch(ep.name):
+            continue  # a history's name: lowercase letters, digits and underscores
         found.setdefault(ep.name, App(name=ep.name, module=ep.value.split(":", 1)[0].strip()))
     return dict(sorted(found.items()))

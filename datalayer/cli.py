@@ -13,9 +13,10 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -163,7 +164,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     if args.json:
         st = migrate.status(url, apps=_apps(args), extra=_extra(args), deep=True)
         print(_status_json(st))
-        return 0 if st.ok else 1
+        return 0 if st.ok else 2  # as without --json
     st = migrate.verify(url, apps=_apps(args), extra=_extra(args))
     print(f"ok: every applied migration matches its file, nothing unfinished ({st.summary()})")
     return 0
@@ -343,7 +344,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         )
     )
     p.add_argument(
-        "--json", action="store_true", help="the findings as JSON (exit 1 when there are problems)"
+        "--json", action="store_true", help="the findings as JSON (exit 2 when there are problems)"
     )
     p.set_defaults(func=_cmd_verify)
 
@@ -435,12 +436,29 @@ def _register_apps(
             sub.add_parser(name, help=f"{name} commands (datalayer {name} --help)", add_help=False)
 
 
+def mask_url_in(text: str, mask: Callable[[str], str]) -> str:
+    """``text`` with any postgresql:// URL in it masked."""
+    return re.sub(r"postgres(?:ql)?(?:\+\w+)?://\S+", lambda m: mask(m.group(0)), text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(argv).parse_args(argv)
     try:
         code: int = args.func(args)
     except DataLayerError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        if not type(exc).__module__.startswith(("psycopg", "asyncpg")):
+            raise
+        from .errors import redact
+        from .settings import mask_url
+
+        # a driver error outside the mapped paths: one line, no values, no password
+        print(
+            f"error: {type(exc).__name__}: {redact(mask_url_in(str(exc), mask_url))}",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130

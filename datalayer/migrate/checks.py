@@ -33,7 +33,9 @@ __all__ = [
 ]
 
 
-def problems(sources: Sources, state: State, *, report_unrecorded: bool) -> list[str]:
+def problems(
+    sources: Sources, state: State, *, report_unrecorded: bool, rolling_back_ok: bool = False
+) -> list[str]:
     """Disagreements between the recorded history and the files of the selected histories."""
     by_id = sources.by_id
     selected = {h.name for h in sources.histories}
@@ -66,6 +68,13 @@ def problems(sources: Sources, state: State, *, report_unrecorded: bool) -> list
                 f"{file.name}: checksum mismatch: the file was edited after it was applied "
                 f"(recorded sha256 {recorded[:12]}…, file now {file.sha256[:12]}…); "
                 "restore it and fix forward with a new migration"
+            )
+    for migration_id in sorted(state.rolling_back):
+        file = by_id.get(migration_id)
+        if file is not None and not rolling_back_ok:
+            found.append(
+                f"{file.name}: its rollback began and did not finish (a run was interrupted); "
+                "run the rollback again (its statements may run twice)"
             )
     for history in sources.histories:
         numbers = [f.number for f in history.files if f.id in applied_ids]

@@ -41,7 +41,7 @@ _TEMPLATE: Final = """\
 --
 -- TODO: what this migration does and why (this header is what a reviewer reads first).
 -- Keep the header in `--` comments; `-- transactional: false` goes here for
--- CREATE INDEX CONCURRENTLY (alone in its file).
+-- CREATE INDEX CONCURRENTLY (alone in its file, without the SET LOCAL lines below).
 {depends}
 SET LOCAL lock_timeout = '5s';
 

@@ -40,6 +40,7 @@ from .state import (
     carry_over,
     ensure_bookkeeping,
     first_line,
+    mark_rolling_back,
     mark_started,
     pending_renames,
     read_state,
@@ -325,6 +326,7 @@ def _run(
                 with work.transaction():
                     record_applied(work, file)
             else:
+                mark_rolling_back(work, file)
                 with _as_owner(work, owner):
                     _execute(work, statements, owner=owner)
                 with work.transaction():
@@ -572,7 +574,7 @@ def rollback(
             )
         problems = [
             p
-            for p in checks.problems(sources, state, report_unrecorded=False)
+            for p in checks.problems(sources, state, report_unrecorded=False, rolling_back_ok=True)
             if any(p.startswith(f"{i}.sql") for i in chosen)
         ]
         if problems:

@@ -213,6 +213,8 @@ class State:
     applied: list[tuple[str, datetime]] = field(default_factory=list)  # in application order
     checksums: dict[str, str] = field(default_factory=dict)  # applied (finished) migrations
     started: dict[str, str] = field(default_factory=dict)  # begun, not finished: id -> sha256
+    #: applied non-transactional migrations whose rollback began and did not finish
+    rolling_back: set[str] = field(default_factory=set)
 
     @property
     def applied_ids(self) -> set[str]:
@@ -232,6 +234,7 @@ def read_state(conn: Conn) -> State:
             applied.append((str(migration_id), when.replace(tzinfo=UTC)))
     checksums: dict[str, str] = {}
     started: dict[str, str] = {}
+    rolling_back: set[str] = set()
     if _exists(conn, CHECKSUM_TABLE):
         has_state = conn.execute(
             "SELECT EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass(%s)"
@@ -245,7 +248,9 @@ def read_state(conn: Conn) -> State:
             )
         ).fetchall():
             (started if st == "started" else checksums)[str(migration_id)] = str(digest)
-    return State(applied=applied, checksums=checksums, started=started)
+            if st == "rolling_back":
+                rolling_back.add(str(migration_id))
+    return State(applied=applied, checksums=checksums, started=started, rolling_back=rolling_back)
 
 
 def _log(conn: Conn, migration_id: str, operation: str) -> None:
@@ -274,6 +279,16 @@ def mark_started(conn: Conn, file: MigrationFile) -> None:
             " applied_at = now()"
         ).format(sql.Identifier(CHECKSUM_TABLE)),
         (file.id, file.sha256),
+    )
+
+
+def mark_rolling_back(conn: Conn, file: MigrationFile) -> None:
+    """Before a non-transactional rollback's first statement (its own transaction)."""
+    conn.execute(
+        sql.SQL("UPDATE {} SET state = 'rolling_back' WHERE migration_id = %s").format(
+            sql.Identifier(CHECKSUM_TABLE)
+        ),
+        (file.id,),
     )
 
 
@@ -362,7 +377,12 @@ def renamed_view(state: State, todo: Sequence[Renamed], files: dict[str, Migrati
     for old, new in mapping.items():
         checksums.pop(old, None)
         checksums[new] = files[new].sha256
-    return State(applied=applied, checksums=checksums, started=dict(state.started))
+    return State(
+        applied=applied,
+        checksums=checksums,
+        started=dict(state.started),
+        rolling_back=set(state.rolling_back),
+    )
 
 
 def carry_over(conn: Conn, todo: Sequence[Renamed], files: dict[str, MigrationFile]) -> None:

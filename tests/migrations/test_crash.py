@@ -310,3 +310,46 @@ def test_killed_at_random_points_of_the_real_migrations(
         assert after.read_text() == reference.read_text()
         migrate.rollback(url, target="0", quiet=True)
     assert kills >= 3, "the delays should kill most runs before they finish"
+
+
+def test_killed_during_a_non_transactional_rollback(empty_database_url: str, fx: Path) -> None:
+    url = empty_database_url
+    migrate.apply(url, migrations=fx, quiet=True)
+    rollback = (
+        "import sys; from pathlib import Path; from datalayer import migrate\n"
+        "migrate.rollback(sys.argv[1], migrations=Path(sys.argv[2]), count=1, quiet=True)\n"
+    )
+    with psycopg.connect(url) as writer:
+        # an open writer makes DROP INDEX CONCURRENTLY wait
+        writer.execute("INSERT INTO public.a VALUES (0)")
+        proc = subprocess.Popen(
+            [sys.executable, "-c", rollback, url, str(fx)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ, PYTHONPATH=str(PROJECT_ROOT)),
+            cwd=PROJECT_ROOT,
+        )
+        wait_for(
+            lambda: runner_sessions(url, "query LIKE 'DROP INDEX CONCURRENTLY%'"),
+            "the index drop to start",
+        )
+        kill(proc, url)
+        query(
+            url,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name = %s",
+            (migrate.APPLICATION_NAME,),
+        )
+        writer.rollback()
+    wait_for(lambda: not runner_sessions(url), "the sessions to end")
+    assert "0003.app.create-a-id-idx" in recorded(url)  # still recorded as applied
+    st = migrate.status(url, migrations=fx)
+    assert any("its rollback began and did not finish" in p for p in st.problems)
+    with pytest.raises(migrate.MigrationError, match="its rollback began"):
+        migrate.apply(url, migrations=fx, quiet=True)  # nothing is built over a half-undone one
+    # running the rollback again finishes it
+    assert migrate.rollback(url, migrations=fx, count=1, quiet=True) == ["0003.app.create-a-id-idx"]
+    assert not exists(url, "public.a_id_idx")
+    migrate.verify(url, migrations=fx)
+    finish_and_verify(url, fx)
