@@ -36,6 +36,7 @@ from .state import (
     Conn,
     State,
     Target,
+    adopt_bookkeeping,
     advisory_lock,
     carry_over,
     ensure_bookkeeping,
@@ -396,8 +397,10 @@ def _execute_plan(
             return []
         if forward:
             created = ensure_roles(conn, needed_roles(todo), db.masked)
-            if created and not quiet:
-                say(f"created roles {', '.join(created)}")
+            if created:
+                adopt_bookkeeping(conn)
+                if not quiet:
+                    say(f"created roles {', '.join(created)}")
         if not quiet:
             say(
                 f"{'applying' if forward else 'rolling back'} {len(todo)} migration(s) on {db.masked}"

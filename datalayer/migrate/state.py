@@ -36,6 +36,7 @@ __all__ = [
     "Conn",
     "State",
     "Target",
+    "adopt_bookkeeping",
     "advisory_lock",
     "carry_over",
     "ensure_bookkeeping",
@@ -179,25 +180,44 @@ def ensure_bookkeeping(target: Target, conn: Conn) -> None:
     finally:
         with contextlib.suppress(Exception):
             backend.connection.close()
-    conn.execute(
-        sql.SQL(
-            "CREATE TABLE IF NOT EXISTS {} ("
-            " migration_id text PRIMARY KEY,"
-            " sha256 text NOT NULL,"
-            " applied_at timestamptz NOT NULL DEFAULT now())"
-        ).format(sql.Identifier(CHECKSUM_TABLE))
-    )
+    if not _exists(conn, CHECKSUM_TABLE):  # IF NOT EXISTS alone still needs CREATE on the schema
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE IF NOT EXISTS {} ("
+                " migration_id text PRIMARY KEY,"
+                " sha256 text NOT NULL,"
+                " applied_at timestamptz NOT NULL DEFAULT now())"
+            ).format(sql.Identifier(CHECKSUM_TABLE))
+        )
     conn.execute(
         sql.SQL(
             "ALTER TABLE {} ADD COLUMN IF NOT EXISTS state text NOT NULL DEFAULT 'applied'"
         ).format(sql.Identifier(CHECKSUM_TABLE))
     )
+    adopt_bookkeeping(conn)
     # Which migrations ran is no secret: every role may read it (health and readiness checks run
-    # as the application's role); only the migrating login writes it.
+    # as the application's role); only the migrating logins write it.
     conn.execute(
         sql.SQL("GRANT SELECT ON {}, {} TO PUBLIC").format(
             sql.Identifier(MIGRATION_TABLE), sql.Identifier(CHECKSUM_TABLE)
         )
+    )
+
+
+def adopt_bookkeeping(conn: Conn) -> None:
+    """Give the bookkeeping tables to ``datalayer_owner`` once it exists, so every login that
+    migrates as a member of it can write them (not only the login that created them)."""
+    conn.execute(
+        sql.SQL(
+            "DO $$ DECLARE t text; BEGIN"
+            " IF pg_has_role(current_user, 'datalayer_owner', 'MEMBER') THEN"
+            " FOREACH t IN ARRAY {}::text[] LOOP"
+            " IF (SELECT relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)"
+            " FROM pg_class WHERE oid = to_regclass(t)) THEN"
+            " EXECUTE format('ALTER TABLE %I OWNER TO datalayer_owner', t);"
+            " END IF; END LOOP; END IF;"
+            " EXCEPTION WHEN undefined_object THEN NULL; END $$"
+        ).format(sql.Literal(list(BOOKKEEPING_TABLES)))
     )
 
 

@@ -229,3 +229,30 @@ def test_an_application_role_may_not_migrate(database_url: str) -> None:
         MigrationError, match=r"refusing to migrate .* as role fintech_app_test_login"
     ):
         migrate.apply(app_url(database_url, "fintech"), quiet=True)
+
+
+def test_a_second_login_of_the_owner_role_migrates_after_the_first(
+    empty_database_url: str,
+) -> None:
+    """The bookkeeping belongs to datalayer_owner, not to the login that created it: another
+    member of the owner role (no superuser, no CREATEROLE) adds an application later."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = empty_database_url
+    migrate.apply(url, apps=["logistics"], quiet=True)  # as the superuser
+    login = "second_deploy_login"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            f"DO $$ BEGIN CREATE ROLE {login} LOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+        conn.execute(f"GRANT datalayer_owner TO {login}")
+    from datalayer.cli import main
+
+    # roles belong to the cluster: an administrator creates fintech's (this login may not)
+    assert main(["roles", "--app", "fintech", "--apply", "--database-url", url]) == 0
+    parts = urlsplit(url)
+    as_login = urlunsplit(parts._replace(netloc=f"{login}@{parts.hostname}:{parts.port}"))
+    applied = migrate.apply(as_login, apps=["fintech"], quiet=True)
+    assert applied == [f.id for f in HISTORIES["fintech"].files]
+    migrate.verify(as_login, apps=["fintech"])
