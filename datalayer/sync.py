@@ -2,14 +2,13 @@
 
 .. code-block:: python
 
-    from datalayer import fintech
-    from datalayer.sync import SyncDatabase
-
     with SyncDatabase.connect() as db:                        # settings from the environment
-        user = db.call(fintech.get_user_by_id, user_id=uid)   # one query, autocommit
-        with db.transaction(user_id=uid) as tx:               # one transaction
+        info = db.call(ops.get_server_info)                   # one query, autocommit, no user
+        with db.transaction(user_id=uid) as tx:               # one transaction, as that user
             account = tx.call(fintech.get_account_by_id, account_id=aid, user_id=uid)
             tx.call(fintech.update_account_name, account_id=aid, user_id=uid, account_name="Main")
+
+(``ops`` is ``datalayer.ops``; ``fintech`` the application package of the same name.)
 
 The async :class:`~datalayer.Database` runs on an event loop in one background thread owned by the
 facade; every call blocks the calling thread until its result (or its typed error) is back. Any
