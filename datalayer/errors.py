@@ -66,6 +66,7 @@ __all__ = [
     "StaleQueryError",
     "UniqueViolation",
     "is_driver_error",
+    "name_placeholders",
     "translate",
 ]
 
@@ -87,13 +88,8 @@ class DataLayerError(Exception):
         """Name the query in the message and its ``:parameter`` where the driver says ``$n``."""
         if self.query is not None:
             return self
-
-        def name(match: re.Match[str]) -> str:
-            index = int(match.group(1)) - 1
-            return f":{params[index]}" if 0 <= index < len(params) else match.group(0)
-
         self.query = query
-        self.message = f"{query}: " + _PLACEHOLDER.sub(name, self.message)
+        self.message = f"{query}: " + name_placeholders(self.message, params)
         self.args = (self.message,)
         return self
 
@@ -329,6 +325,18 @@ def _str_attr(exc: BaseException, name: str) -> str | None:
 
 
 _PLACEHOLDER: Final = re.compile(r"\$(\d+)\b")
+
+
+def name_placeholders(text: str, params: tuple[str, ...]) -> str:
+    """``text`` with the driver's ``$n`` replaced by the query's ``:name`` (``params`` in ``$n``
+    order)."""
+
+    def name(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        return f":{params[index]}" if 0 <= index < len(params) else match.group(0)
+
+    return _PLACEHOLDER.sub(name, text)
+
 
 # Values in server and driver messages: quoted literals, the row a CHECK refused, a key's values.
 # single-quoted literals anywhere; a double-quoted one only where the server puts a value, after

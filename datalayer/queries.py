@@ -247,12 +247,7 @@ class Query:
 
     def named(self, message: str) -> str:
         """``message`` with the server's ``$n`` replaced by the parameter's ``:name``."""
-
-        def swap(m: re.Match[str]) -> str:
-            n = int(m.group(1))
-            return f":{self.params[n - 1]}" if 0 < n <= len(self.params) else m.group(0)
-
-        return re.sub(r"\$(\d+)\b", swap, message)
+        return errors.name_placeholders(message, self.params)
 
     def bind(self, params: Mapping[str, object]) -> list[object]:
         """Arguments in ``$n`` order; :class:`QueryParameterError` on missing or unknown names."""

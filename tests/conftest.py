@@ -2,8 +2,8 @@
 database, and a fresh clone of that template for every test (pytest-postgresql's janitor).
 
 Roles: the migrations run as the server's superuser (the owner's side); application tests connect
-as a login that is a member of ``<app>_app`` (:func:`app_login`, :func:`app_url`), as a service
-would, and never as the owner.
+as a login that is a member of ``<app>_app`` (``rls_support.app_login``, ``rls_support.app_url``),
+as a service would, and never as the owner.
 
 The server is started from the machine's own ``pg_ctl`` on tmpfs with fsync off (``Cluster(fast=True)``).
 pytest-postgresql's ``postgresql_proc`` cannot run as root ("pg_ctl: cannot be run as root"), so the
@@ -20,11 +20,12 @@ import tempfile
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
 from pytest_postgresql.janitor import DatabaseJanitor
+from rls_support import app_login
 
 from datalayer import migrate
 from datalayer.db import Database
@@ -102,11 +103,6 @@ def template_db(pg_server: Server) -> Iterator[str]:
 ROLE_KINDS = ("app", "worker", "readonly")
 
 
-def app_login(app: str, kind: str = "app") -> str:
-    """The test login that is a member of ``<app>_<kind>`` (and of nothing else)."""
-    return f"{app}_{kind}_test_login"
-
-
 def _create_logins(server: Server) -> None:
     with psycopg.connect(server.url(TEMPLATE), autocommit=True) as conn:
         groups = [
@@ -124,13 +120,6 @@ def _create_logins(server: Server) -> None:
                 "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
             )
             conn.execute(f"GRANT {group} TO {login}")
-
-
-def app_url(database_url: str, app: str, kind: str = "app") -> str:
-    """``database_url`` with the login of ``<app>_<kind>`` instead of the superuser."""
-    parts = urlsplit(database_url)
-    netloc = f"{app_login(app, kind)}@{parts.hostname}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 _counter = itertools.count()

@@ -1,4 +1,5 @@
-"""Tenant isolation checked from the catalog, as an application role.
+"""Tenant isolation checked from the catalog, as an application role; and the test logins of the
+application roles (importable from every test folder, unlike conftest modules).
 
 :func:`owned_tables` lists every table of a schema with a user-owner column (``user_id`` or
 ``owner_id``; the ``users`` table by its ``id``): tables added later are covered without anyone
@@ -15,11 +16,25 @@ import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
 
 OWNER_COLUMNS = ("user_id", "owner_id")
+
+
+def app_login(app: str, kind: str = "app") -> str:
+    """The test login that is a member of ``<app>_<kind>`` (and of nothing else); the harness
+    (tests/conftest.py) creates one for every group role once the template is migrated."""
+    return f"{app}_{kind}_test_login"
+
+
+def app_url(database_url: str, app: str, kind: str = "app") -> str:
+    """``database_url`` with the login of ``<app>_<kind>`` instead of the superuser."""
+    parts = urlsplit(database_url)
+    netloc = f"{app_login(app, kind)}@{parts.hostname}:{parts.port}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 @dataclass(frozen=True)

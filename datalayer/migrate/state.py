@@ -290,16 +290,23 @@ def _log(conn: Conn, migration_id: str, operation: str) -> None:
     )
 
 
-def mark_started(conn: Conn, file: MigrationFile) -> None:
-    """Before a non-transactional migration's first statement (its own transaction)."""
+def _set_checksum(conn: Conn, file: MigrationFile, state: str, *, now: bool = True) -> None:
+    """Record ``file``'s sha256 with ``state`` (``started`` | ``applied``); ``now`` also stamps
+    the time."""
+    stamp = ", applied_at = now()" if now else ""
     conn.execute(
         sql.SQL(
-            "INSERT INTO {} (migration_id, sha256, state) VALUES (%s, %s, 'started') "
-            "ON CONFLICT (migration_id) DO UPDATE SET sha256 = excluded.sha256, state = 'started',"
-            " applied_at = now()"
+            "INSERT INTO {} (migration_id, sha256, state) VALUES (%s, %s, %s) "
+            "ON CONFLICT (migration_id) DO UPDATE SET sha256 = excluded.sha256,"
+            " state = excluded.state" + stamp
         ).format(sql.Identifier(CHECKSUM_TABLE)),
-        (file.id, file.sha256),
+        (file.id, file.sha256, state),
     )
+
+
+def mark_started(conn: Conn, file: MigrationFile) -> None:
+    """Before a non-transactional migration's first statement (its own transaction)."""
+    _set_checksum(conn, file, "started")
 
 
 def mark_rolling_back(conn: Conn, file: MigrationFile) -> None:
@@ -322,25 +329,12 @@ def record_applied(conn: Conn, file: MigrationFile) -> None:
         (get_migration_hash(file.id), file.id),
     )
     _log(conn, file.id, "apply")
-    conn.execute(
-        sql.SQL(
-            "INSERT INTO {} (migration_id, sha256, state) VALUES (%s, %s, 'applied') "
-            "ON CONFLICT (migration_id) DO UPDATE SET sha256 = excluded.sha256, state = 'applied',"
-            " applied_at = now()"
-        ).format(sql.Identifier(CHECKSUM_TABLE)),
-        (file.id, file.sha256),
-    )
+    _set_checksum(conn, file, "applied")
 
 
 def record_checksum(conn: Conn, file: MigrationFile) -> None:
     """Adopt an applied migration that has no checksum (applied by the yoyo CLI)."""
-    conn.execute(
-        sql.SQL(
-            "INSERT INTO {} (migration_id, sha256, state) VALUES (%s, %s, 'applied') "
-            "ON CONFLICT (migration_id) DO UPDATE SET sha256 = excluded.sha256, state = 'applied'"
-        ).format(sql.Identifier(CHECKSUM_TABLE)),
-        (file.id, file.sha256),
-    )
+    _set_checksum(conn, file, "applied", now=False)
 
 
 def record_rolled_back(conn: Conn, migration_id: str) -> None:

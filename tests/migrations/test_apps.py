@@ -223,7 +223,7 @@ def test_roles_sql_and_a_service_login_with_the_groups_defaults(
 
 
 def test_an_application_role_may_not_migrate(database_url: str) -> None:
-    from conftest import app_url
+    from rls_support import app_url
 
     with pytest.raises(
         MigrationError, match=r"refusing to migrate .* as role fintech_app_test_login"

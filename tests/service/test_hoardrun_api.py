@@ -9,7 +9,6 @@ from the owner's side."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import os
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from uuid import uuid4
 
 import httpx
 import pytest
+import rls_support
 from hoardrun_api import create_app
 from service_support import serve
 
@@ -30,24 +30,10 @@ from datalayer.devdb import free_port
 from datalayer.settings import Settings
 
 
-def _harness_app_url() -> Any:
-    """tests/conftest.py's app_url (pytest already holds another module named ``conftest``)."""
-    path = Path(__file__).resolve().parents[1] / "conftest.py"
-    spec = importlib.util.spec_from_file_location("datalayer_test_harness", path)
-    assert spec is not None and spec.loader is not None
-    module = sys.modules.get(spec.name)
-    if module is None:
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
-    return module.app_url
-
-
 def app_url(database_url: str) -> str:
     """The URL of the test login acting through fintech_app (the migration state it reads for
     readiness is readable by every role)."""
-    url: str = _harness_app_url()(database_url, "fintech")
-    return url
+    return rls_support.app_url(database_url, "fintech")
 
 
 HASH = "$2b$12$" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0"

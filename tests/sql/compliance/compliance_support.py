@@ -8,11 +8,10 @@ for the signed-in user (:func:`act_as`). Frameworks are reference data only the 
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
+
+from rls_support import app_url as app_url  # re-exported for the tests
 
 from datalayer import Database
 from datalayer import compliance as _compliance
@@ -23,20 +22,6 @@ ARGON2 = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTma
 KEY = "correct horse battery staple"
 
 _numbers = itertools.count(1)
-
-
-def app_url(database_url: str, app: str, kind: str = "app") -> str:
-    """The harness's ``app_url`` (tests/conftest.py, which this conftest's name shadows)."""
-    name = "datalayer_tests_conftest"
-    module = sys.modules.get(name)
-    if module is None:
-        path = Path(__file__).parents[2] / "conftest.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return cast(str, module.app_url(database_url, app, kind))
 
 
 async def act_as(conn: Connection, user_id: Any) -> None:

@@ -10,25 +10,21 @@ results; ``readonly_db`` is the reporting role.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+import rls_support
 
 from datalayer import Database
 from datalayer.settings import Settings
 
 APP = "export_readiness"
-_ROOT_CONFTEST = Path(__file__).resolve().parents[2] / "conftest.py"
 
 
 @pytest.fixture(scope="session")
-def harness(pytestconfig: pytest.Config) -> Any:
-    """tests/conftest.py as pytest loaded it (``import conftest`` here finds this file instead)."""
-    for plugin in pytestconfig.pluginmanager.get_plugins():
-        if getattr(plugin, "__file__", None) == str(_ROOT_CONFTEST):
-            return plugin
-    raise LookupError(f"{_ROOT_CONFTEST} is not loaded")
+def harness() -> Any:
+    """The test logins of the application roles (``app_login``, ``app_url``)."""
+    return rls_support
 
 
 @pytest.fixture

@@ -3,14 +3,12 @@ the service would (``fintech_app``): sign-up with no user, everything else as th
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
 from decimal import Decimal
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 from uuid import UUID
+
+import rls_support
 
 from datalayer import Database, fintech
 
@@ -20,24 +18,9 @@ ARGON2 = "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTma
 _numbers = itertools.count(1)
 
 
-def _harness() -> ModuleType:
-    """tests/conftest.py under its own name (pytest already holds another ``conftest``)."""
-    path = Path(__file__).resolve().parents[2] / "conftest.py"
-    spec = importlib.util.spec_from_file_location("datalayer_test_harness", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_HARNESS = _harness()
-
-
 def app_url(database_url: str, kind: str = "app") -> str:
     """The URL of the test login acting through ``fintech_<kind>``."""
-    url: str = _HARNESS.app_url(database_url, "fintech", kind)
-    return url
+    return rls_support.app_url(database_url, "fintech", kind)
 
 
 def user_fields(email: str | None = None, **overrides: Any) -> dict[str, Any]:

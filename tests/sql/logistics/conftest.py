@@ -5,30 +5,17 @@ up what the service may not write and to check results."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
-from types import ModuleType
 
 import pytest
+from rls_support import app_url
 
 from datalayer import Database
 from datalayer.settings import Settings
 
-_HARNESS = Path(__file__).resolve().parents[2] / "conftest.py"
-
-
-def _harness(config: pytest.Config) -> ModuleType:
-    """The suite's root conftest (``app_url``, ``app_login``), as pytest loaded it."""
-    for plugin in config.pluginmanager.get_plugins():
-        path = getattr(plugin, "__file__", None)
-        if isinstance(plugin, ModuleType) and path and Path(path).resolve() == _HARNESS:
-            return plugin
-    raise RuntimeError(f"{_HARNESS} is not loaded")
-
 
 def role_url(config: pytest.Config, database_url: str, kind: str = "app") -> str:
     """``database_url`` connecting as the test login of ``logistics_<kind>``."""
-    url: str = _harness(config).app_url(database_url, "logistics", kind)
-    return url
+    return app_url(database_url, "logistics", kind)
 
 
 @pytest.fixture

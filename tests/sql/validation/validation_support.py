@@ -8,8 +8,9 @@ import itertools
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 from uuid import NAMESPACE_URL, UUID, uuid5
+
+import rls_support
 
 from datalayer import validation
 from datalayer.queries import Connection
@@ -23,11 +24,8 @@ def uid(name: str) -> UUID:
 
 
 def app_url(database_url: str, app: str = "validation", kind: str = "app") -> str:
-    """The URL of the harness's login for ``<app>_<kind>`` (tests/conftest.py creates the logins;
-    its ``app_url`` is not importable from here, conftest modules share one module name)."""
-    parts = urlsplit(database_url)
-    netloc = f"{app}_{kind}_test_login@{parts.hostname}:{parts.port}"
-    return urlunsplit(parts._replace(netloc=netloc))
+    """The URL of the harness's login for ``<app>_<kind>``."""
+    return rls_support.app_url(database_url, app, kind)
 
 
 ALICE = uid("alice")
