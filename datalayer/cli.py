@@ -415,6 +415,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="(the default: health is always JSON)")
     p.set_defaults(func=_cmd_health)
 
+    from .adopt import add_arguments as adopt_arguments
+
+    adopt_arguments(sub.add_parser("adopt", help="convert an application's legacy tables"))
+
     _register_apps(sub, argv)
     return parser
 
