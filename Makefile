@@ -68,7 +68,7 @@ example: install ## run the example HoardRun service (examples/hoardrun_api) on 
 lint: install ## ruff (lint + format check), squawk on the migrations, import contracts
 	$(BIN)/ruff check datalayer tests bench examples
 	$(BIN)/ruff format --check datalayer tests bench examples
-	$(BIN)/squawk --assume-in-transaction --exclude-path='*.rollback.sql' migrations/*/*.sql
+	$(BIN)/squawk --assume-in-transaction --exclude-path='*.rollback.sql' migrations/*/*.sql adopt/*/in_place/*.sql
 	$(BIN)/lint-imports
 
 typecheck: install ## mypy --strict on the package

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import fintech_legacy as fl
 import psycopg
 import pytest
-from legacy_support import LEGACY_SCHEMA, table_digest
+from legacy_support import LEGACY_SCHEMA, accounted, broken_relations, one, table_digest
 from psycopg import sql
 from rls_support import app_url
 
@@ -52,30 +52,8 @@ def legacy(
     yield Legacy(empty_database_url, expected)
 
 
-def _one(conn: psycopg.Connection[tuple[object, ...]], query: str) -> object:
-    row = conn.execute(query.encode()).fetchone()
-    assert row is not None
-    return row[0]
-
-
 def _accounted(url: str) -> dict[str, tuple[int, int, int]]:
-    """Per legacy table: (legacy rows, converted rows, quarantined rows), counted in SQL."""
-    out = {}
-    with psycopg.connect(url, autocommit=True) as conn:
-        for legacy, new in TABLES.items():
-            q = sql.SQL(
-                "SELECT (SELECT count(*) FROM {l}), "
-                "(SELECT count(*) FROM {l} AS l WHERE EXISTS (SELECT FROM {n} AS n WHERE n.id = l.id)), "
-                "(SELECT count(*) FROM {q})"
-            ).format(
-                l=sql.Identifier(LEGACY_SCHEMA, legacy),
-                n=sql.Identifier(APP, new),
-                q=sql.Identifier(f"{APP}_quarantine", legacy),
-            )
-            row = conn.execute(q).fetchone()
-            assert row is not None
-            out[legacy] = (int(row[0]), int(row[1]), int(row[2]))
-    return out
+    return accounted(url, APP, TABLES)
 
 
 def test_dry_run_reports_and_changes_nothing(legacy: Legacy) -> None:
@@ -121,8 +99,8 @@ def test_dry_run_reports_and_changes_nothing(legacy: Legacy) -> None:
         == legacy.expected.planted["transactions: orphan"]
     )
     with psycopg.connect(legacy.url, autocommit=True) as conn:
-        assert _one(conn, "SELECT count(*) FROM fintech.users") == 0
-        assert _one(conn, "SELECT to_regnamespace('fintech_quarantine')") is None
+        assert one(conn, "SELECT count(*) FROM fintech.users") == 0
+        assert one(conn, "SELECT to_regnamespace('fintech_quarantine')") is None
     assert table_digest(legacy.url, LEGACY_SCHEMA, fl.TABLES) == before
 
 
@@ -146,15 +124,15 @@ def test_apply_converts_or_quarantines_every_row_and_the_money_reconciles(
     with psycopg.connect(legacy.url, autocommit=True) as conn:
         # Nothing in the new schema that is not a legacy row (ledger clearing legs aside).
         for table in ("users", "accounts", "transfers", "p2p_transactions", "cards", "investments"):
-            assert _one(conn, f"SELECT count(*) FROM fintech.{table}") == counts[table][1], table
+            assert one(conn, f"SELECT count(*) FROM fintech.{table}") == counts[table][1], table
         assert (
-            _one(conn, "SELECT count(*) FROM fintech.transactions WHERE account_id IS NOT NULL")
+            one(conn, "SELECT count(*) FROM fintech.transactions WHERE account_id IS NOT NULL")
             == (counts["transactions"][1])
         )
         # The money: each balance equals its ledger; each posting balances; the last entry's
         # balance_after is the balance; legacy money = converted + quarantined.
         assert (
-            _one(
+            one(
                 conn,
                 """
             SELECT count(*) FROM fintech.accounts AS a
@@ -164,7 +142,7 @@ def test_apply_converts_or_quarantines_every_row_and_the_money_reconciles(
             == 0
         )
         assert (
-            _one(
+            one(
                 conn,
                 """
             SELECT count(*) FROM (SELECT posting_id FROM fintech.transactions
@@ -173,7 +151,7 @@ def test_apply_converts_or_quarantines_every_row_and_the_money_reconciles(
             == 0
         )
         assert (
-            _one(
+            one(
                 conn,
                 """
             SELECT count(*) FROM fintech.accounts AS a
@@ -184,7 +162,7 @@ def test_apply_converts_or_quarantines_every_row_and_the_money_reconciles(
             == 0
         )
         assert (
-            _one(
+            one(
                 conn,
                 """
             SELECT (SELECT sum(balance) FROM legacy.accounts)
@@ -195,7 +173,7 @@ def test_apply_converts_or_quarantines_every_row_and_the_money_reconciles(
             is True
         )
         assert (
-            _one(
+            one(
                 conn,
                 """
             SELECT (SELECT sum(amount) FROM legacy.transactions WHERE status = 'completed')
@@ -229,17 +207,10 @@ def test_apply_converts_or_quarantines_every_row_and_the_money_reconciles(
             "cards": ("l.user_id = n.user_id", "l.account_id = n.account_id"),
             "investments": ("l.account_id = n.account_id",),
         }
-        for table, conditions in relations.items():
-            broken = _one(
-                conn,
-                f"""
-                SELECT count(*) FROM legacy.{table} AS l JOIN fintech.{table} AS n ON n.id = l.id
-                WHERE NOT ({" AND ".join(conditions)})""",
-            )
-            assert broken == 0, table
+        assert broken_relations(conn, APP, relations) == dict.fromkeys(relations, 0)
         # A converted child's legacy parent converted too (no relation lost to quarantine).
         assert (
-            _one(
+            one(
                 conn,
                 """
             SELECT count(*) FROM fintech.transactions AS t
@@ -249,7 +220,7 @@ def test_apply_converts_or_quarantines_every_row_and_the_money_reconciles(
         )
         # Hashes kept as they were; tokens encrypted with the key, never stored in clear.
         assert (
-            _one(
+            one(
                 conn,
                 """
             SELECT count(*) FROM legacy.users AS l JOIN fintech.users AS n ON n.id = l.id
@@ -258,7 +229,7 @@ def test_apply_converts_or_quarantines_every_row_and_the_money_reconciles(
             == 0
         )
         assert (
-            _one(
+            one(
                 conn,
                 f"""
             SELECT count(*) FROM legacy.cards AS l JOIN fintech.cards AS n ON n.id = l.id
@@ -273,7 +244,7 @@ def test_apply_converts_or_quarantines_every_row_and_the_money_reconciles(
             "WHERE reason LIKE 'role outside%' LIMIT 1"
         ).fetchone()
         assert row == ("superuser", "role outside customer, support, admin (users_role_check)")
-        audit = _one(conn, "SELECT count(*) FROM core.audit_log")
+        audit = one(conn, "SELECT count(*) FROM core.audit_log")
     assert table_digest(legacy.url, LEGACY_SCHEMA, fl.TABLES) == before
 
     again = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True, encryption_key=KEY)
@@ -281,7 +252,7 @@ def test_apply_converts_or_quarantines_every_row_and_the_money_reconciles(
     assert again.accounted
     assert _accounted(legacy.url) == counts
     with psycopg.connect(legacy.url, autocommit=True) as conn:
-        assert _one(conn, "SELECT count(*) FROM core.audit_log") == audit
+        assert one(conn, "SELECT count(*) FROM core.audit_log") == audit
 
 
 async def test_the_service_reads_adopted_rows_through_its_role(
@@ -323,21 +294,21 @@ def test_a_fixed_legacy_row_is_converted_by_the_next_apply(legacy: Legacy) -> No
         user_id = uuid.UUID(str(row[0]))
         # the fix is made where the data came from: the legacy row
         conn.execute("UPDATE legacy.users SET role = 'customer' WHERE id = %s", (user_id,))
-        accounts = _one(conn, f"SELECT count(*) FROM legacy.accounts WHERE user_id = '{user_id}'")
+        accounts = one(conn, f"SELECT count(*) FROM legacy.accounts WHERE user_id = '{user_id}'")
     report = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True, encryption_key=KEY)
     assert report.accounted
     assert report.changed > 0
     with psycopg.connect(legacy.url, autocommit=True) as conn:
-        assert _one(conn, f"SELECT count(*) FROM fintech.users WHERE id = '{user_id}'") == 1
+        assert one(conn, f"SELECT count(*) FROM fintech.users WHERE id = '{user_id}'") == 1
         assert (
-            _one(
+            one(
                 conn,
                 f"SELECT count(*) FROM fintech_quarantine.users WHERE legacy_key = '{user_id}'",
             )
             == 0
         )
-        converted = _one(conn, f"SELECT count(*) FROM fintech.accounts WHERE user_id = '{user_id}'")
-        held = _one(
+        converted = one(conn, f"SELECT count(*) FROM fintech.accounts WHERE user_id = '{user_id}'")
+        held = one(
             conn,
             f"""
             SELECT count(*) FROM fintech_quarantine.accounts
@@ -356,9 +327,9 @@ def test_drop_legacy_only_after_every_row_is_accounted_for(legacy: Legacy) -> No
     dropped = drop_legacy(legacy.url, APP, LEGACY_SCHEMA)
     assert set(dropped) == set(fl.TABLES)
     with psycopg.connect(legacy.url, autocommit=True) as conn:
-        assert _one(conn, "SELECT to_regnamespace('legacy')") is None
-        assert _one(conn, "SELECT count(*) FROM fintech_quarantine.users") > 0
-        assert _one(conn, "SELECT count(*) FROM fintech.users") > 0
+        assert one(conn, "SELECT to_regnamespace('legacy')") is None
+        assert one(conn, "SELECT count(*) FROM fintech_quarantine.users") > 0
+        assert one(conn, "SELECT count(*) FROM fintech.users") > 0
 
 
 def test_cli_adopts_from_another_database(
@@ -386,9 +357,9 @@ def test_cli_adopts_from_another_database(
         assert code == 0
         assert "every legacy row is converted or quarantined" in capsys.readouterr().out
         with psycopg.connect(target, autocommit=True) as conn:
-            assert _one(conn, "SELECT count(*) FROM fintech.users") > 0
+            assert one(conn, "SELECT count(*) FROM fintech.users") > 0
             assert (
-                _one(conn, "SELECT count(*) FROM fintech_legacy.users")
+                one(conn, "SELECT count(*) FROM fintech_legacy.users")
                 == (legacy.expected.rows["users"])
             )
         code = main(["adopt", "--app", APP, "--from", "nowhere", "--database-url", target])

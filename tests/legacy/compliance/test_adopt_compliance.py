@@ -1,0 +1,191 @@
+"""``datalayer adopt --app compliance``: ruleIQ's legacy tables (truncated names, frameworks named
+by text, missing constraints) converted into the compliance schema, nothing lost.
+
+Checked in SQL against the legacy tables: converted + quarantined = legacy rows per table; every
+relation between converted rows (user, business profile, framework by its old text name,
+approver) is the same in the new schema; the truncated columns' values arrive under their full
+names; hashes kept; the legacy tables untouched; a second apply writes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import compliance_legacy as cl
+import psycopg
+import pytest
+from legacy_support import LEGACY_SCHEMA, accounted, broken_relations, one, table_digest
+
+from datalayer.adopt import adopt
+
+APP = "compliance"
+TABLES = {t: t for t in cl.TABLES}
+#: the framework a legacy row names by text ('GDPR', 'gdpr', 'ISO 27001' or its id)
+FRAMEWORK = (
+    "n.framework_id = (SELECT f.id FROM legacy.compliance_frameworks AS f "
+    "WHERE lower(f.name) = lower(btrim(l.framework_id)) OR f.id::text = btrim(l.framework_id) "
+    "ORDER BY f.id LIMIT 1)"
+)
+RELATIONS = {
+    "business_profiles": (
+        "l.user_id = n.user_id",
+        "coalesce(l.handles_persona, false) = n.handles_personal_data",
+        "coalesce(l.processes_payme, false) = n.processes_payments",
+        "coalesce(l.stores_health_d, false) = n.stores_health_data",
+        "coalesce(l.provides_financ, false) = n.provides_financial_services",
+        "coalesce(l.operates_critic, false) = n.operates_critical_infrastructure",
+        "coalesce(l.has_internation, false) = n.has_international_operations",
+    ),
+    "assessment_sessions": (
+        "l.user_id = n.user_id",
+        "l.business_profil = n.business_profile_id",
+        "coalesce(l.questions_answe, '{}') = n.questions_answered",
+        FRAMEWORK,
+    ),
+    "evidence_items": (
+        "l.user_id = n.user_id",
+        "l.business_profile_id = n.business_profile_id",
+        "l.approved_by IS NOT DISTINCT FROM n.approved_by",
+        FRAMEWORK,
+    ),
+    "generated_policies": (
+        "l.user_id = n.user_id",
+        "l.business_profil = n.business_profile_id",
+        FRAMEWORK,
+    ),
+    "chat_conversations": (
+        "l.user_id = n.user_id",
+        "l.business_profile_id IS NOT DISTINCT FROM n.business_profile_id",
+        "l.messages = n.messages",
+    ),
+    "users": ("l.hashed_password = n.hashed_password", "l.email = n.email"),
+}
+
+
+@dataclass
+class Legacy:
+    url: str
+    expected: cl.Expected
+
+
+@pytest.fixture
+def legacy(
+    empty_database_url: str, legacy_rows: int, timings: dict[str, float]
+) -> Iterator[Legacy]:
+    started = time.perf_counter()
+    cl.create_schema(empty_database_url, LEGACY_SCHEMA)
+    expected = cl.generate(empty_database_url, LEGACY_SCHEMA, legacy_rows)
+    timings["generate"] = time.perf_counter() - started
+    yield Legacy(empty_database_url, expected)
+
+
+def test_apply_converts_or_quarantines_every_row_and_keeps_every_relation(
+    legacy: Legacy, timings: dict[str, float]
+) -> None:
+    before = table_digest(legacy.url, LEGACY_SCHEMA, cl.TABLES)
+    report = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)
+    timings["apply"] = report.seconds
+    assert report.accounted
+    refused = {t.legacy: t.refused for t in report.tables}
+    planted = legacy.expected.planted
+    # each planted defect is refused for its own reason, as often as it was planted
+    assert (
+        refused["assessment_sessions"][
+            "framework names no known framework (assessment_sessions_framework_id_fkey)"
+        ]
+        == planted["assessment_sessions: unknown framework"]
+    )
+    assert (
+        refused["assessment_sessions"][
+            "answers are not a JSON object (assessment_sessions_questions_answered_check)"
+        ]
+        == planted["assessment_sessions: answers not an object"]
+    )
+    assert (
+        refused["evidence_items"][
+            "approval without its time and approver, or the reverse (evidence_items_approval_check)"
+        ]
+        == planted["evidence_items: approved without approver"]
+    )
+    assert (
+        refused["business_profiles"][
+            "employee count not positive (business_profiles_employee_count_check)"
+        ]
+        == planted["business_profiles: employee count"]
+    )
+    assert (
+        refused["chat_conversations"][
+            "messages are not a list of user and assistant turns with text "
+            "(chat_conversations_messages_check)"
+        ]
+        == planted["chat_conversations: unknown message role"]
+    )
+
+    counts = accounted(legacy.url, APP, TABLES)
+    for table, (rows, converted, quarantined) in counts.items():
+        assert rows == legacy.expected.rows[table], table
+        assert converted + quarantined == rows, table
+        assert converted > quarantined, table
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        for table in cl.TABLES:
+            assert one(conn, f"SELECT count(*) FROM compliance.{table}") == counts[table][1]
+        assert broken_relations(conn, APP, RELATIONS) == dict.fromkeys(RELATIONS, 0)
+        # every framework the legacy rows named converted, with its code
+        codes = conn.execute(
+            "SELECT code FROM compliance.compliance_frameworks ORDER BY code"
+        ).fetchall()
+        assert [c[0] for c in codes] == [
+            "cyber-essentials",
+            "gdpr",
+            "hipaa",
+            "iso-27001",
+            "pci-dss",
+            "soc-2",
+        ]
+        audit = one(conn, "SELECT count(*) FROM core.audit_log")
+    assert table_digest(legacy.url, LEGACY_SCHEMA, cl.TABLES) == before
+
+    again = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)
+    assert again.changed == 0
+    assert accounted(legacy.url, APP, TABLES) == counts
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        assert one(conn, "SELECT count(*) FROM core.audit_log") == audit
+
+
+def test_a_fixed_framework_name_is_converted_by_the_next_apply(legacy: Legacy) -> None:
+    adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        held = one(
+            conn,
+            "SELECT count(*) FROM compliance_quarantine.assessment_sessions "
+            "WHERE lower(row_data->>'framework_id') = 'hippa'",
+        )
+        assert held == legacy.expected.planted["assessment_sessions: unknown framework"]
+        conn.execute(
+            "UPDATE legacy.assessment_sessions SET framework_id = 'HIPAA' "
+            "WHERE lower(framework_id) = 'hippa'"
+        )
+    report = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)
+    assert report.accounted and report.changed > 0
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        # none is held for its framework any more (some stay for their quarantined profile)
+        assert (
+            one(
+                conn,
+                "SELECT count(*) FROM compliance_quarantine.assessment_sessions "
+                "WHERE reason LIKE 'framework names no known framework%'",
+            )
+            == 0
+        )
+        assert (
+            one(
+                conn,
+                "SELECT count(*) FROM compliance.assessment_sessions AS s "
+                "JOIN compliance.compliance_frameworks AS f ON f.id = s.framework_id "
+                "JOIN legacy.assessment_sessions AS l ON l.id = s.id "
+                "WHERE l.framework_id = 'HIPAA' AND f.code <> 'hipaa'",
+            )
+            == 0
+        )
