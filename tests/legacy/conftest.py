@@ -1,7 +1,7 @@
 """Legacy databases: each application's old tables (made by its SQLAlchemy models) in a schema of a
 fresh database, filled by the application's generator, for ``datalayer adopt`` to convert.
 
-``LEGACY_ROWS`` sets the size of each application's largest legacy table (default 5000, so the
+``LEGACY_ROWS`` sets the size of each application's largest legacy table (default 2000, so the
 suite stays fast; the documented 100k runs set ``LEGACY_ROWS=100000``).
 """
 
@@ -16,7 +16,7 @@ import pytest
 
 @pytest.fixture(scope="session")
 def legacy_rows() -> int:
-    return int(os.environ.get("LEGACY_ROWS", "5000"))
+    return int(os.environ.get("LEGACY_ROWS", "2000"))
 
 
 @pytest.fixture

@@ -462,7 +462,7 @@ def generate(url: str, schema: str, transactions: int, *, seed: int = 19) -> Exp
         plant("p2p_transactions: to oneself")
     drifting = [a for a in accounts if a.flawed]
     for k in range(5, len(drifting), 23):
-        drifting[k].balance -= Decimal("0.01")  # the stored balance drifted from its ledger
+        drifting[k].balance += Decimal("0.01")  # the stored balance drifted from its ledger
         plant("accounts: balance drift")
     for k in range(11, len(drifting), 23):
         if drifting[k].kind != "credit":
