@@ -290,6 +290,9 @@ def adopt(
                 "SELECT pg_catalog.set_config(%s, %s, true)", (KEY_SETTING, encryption_key)
             )
         _check_legacy(conn, legacy_schema, conversions)
+        for c in conversions:
+            if c.prepare:
+                conn.execute(_text(c.prepare, legacy_schema).encode())
         if not apply:
             _check_app_schema(conn, app)
         tables = []

@@ -19,7 +19,8 @@ one file per legacy table, applied in file-name order::
 may read the refusals of every table (``pg_temp.adopt_refused_<legacy table>``), which are
 recomputed until nothing changes, so a refusal spreads to whatever depends on the refused row.
 ``convert`` copies what is neither refused nor converted already (so a second run does nothing);
-``converted`` counts the legacy rows present in the new schema. ``__legacy__`` stands for the
+``converted`` counts the legacy rows present in the new schema. An optional ``prepare`` section
+runs once before any other (e.g. ``pg_temp`` helper functions that parse legacy text safely). ``__legacy__`` stands for the
 legacy schema; ``current_setting('datalayer.adopt_key')`` is the encryption key when one is given.
 """
 
@@ -37,6 +38,7 @@ __all__ = ["KEY_SETTING", "LEGACY", "Conversion", "read_conversions"]
 LEGACY: Final = "__legacy__"
 KEY_SETTING: Final = "datalayer.adopt_key"
 _SECTIONS: Final = ("refuse", "convert", "converted")
+_OPTIONAL: Final = ("prepare",)
 _IDENT: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _HEADER: Final = re.compile(r"^--\s*(legacy|key):\s*(.+?)\s*$")
 _NAME: Final = re.compile(r"^--\s*name:\s*([a-z_]+)\s*$")
@@ -52,6 +54,7 @@ class Conversion:
     refuse: str
     convert: str
     converted: str
+    prepare: str = ""
 
     @property
     def refused_table(self) -> str:
@@ -70,7 +73,7 @@ def _parse(path: Path) -> Conversion:
         named = _NAME.match(line)
         if named:
             name = named.group(1)
-            if name not in _SECTIONS or name in sections:
+            if name not in (*_SECTIONS, *_OPTIONAL) or name in sections:
                 raise ConfigurationError(f"{path}: unexpected or repeated section {name!r}")
             current = sections[name] = []
             continue
@@ -89,6 +92,7 @@ def _parse(path: Path) -> Conversion:
     if not _IDENT.fullmatch(header["legacy"]):
         raise ConfigurationError(f"{path}: legacy table {header['legacy']!r} is not a plain name")
     body = {s: "\n".join(sections[s]).strip().rstrip(";") for s in _SECTIONS}
+    body["prepare"] = "\n".join(sections.get("prepare", [])).strip()
     return Conversion(path=path, legacy=header["legacy"], key=header["key"], **body)
 
 
