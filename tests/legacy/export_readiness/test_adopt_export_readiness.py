@@ -1,0 +1,107 @@
+"""``datalayer adopt --app export_readiness``: ExportSathi's legacy tables (sensitive values in
+clear) converted into the export_readiness schema with those values encrypted, nothing lost."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import export_readiness_legacy as el
+import psycopg
+import pytest
+from legacy_support import LEGACY_SCHEMA, accounted, broken_relations, one, table_digest
+
+from datalayer.adopt import adopt
+
+APP = "export_readiness"
+KEY = "adoption-test-key"
+TABLES = {t: t for t in el.TABLES}
+RELATIONS = {
+    "reports": ("l.user_id = n.user_id",),
+    "certification_progress": ("l.user_id = n.user_id", "l.report_id = n.report_id"),
+    "generated_documents": ("l.user_id = n.user_id", "l.report_id = n.report_id"),
+    "chat_sessions": ("l.user_id = n.user_id", "l.report_id IS NOT DISTINCT FROM n.report_id"),
+    "chat_messages": ("l.session_id = n.session_id", "l.sources = n.sources"),
+    "users": ("l.password_hash = n.password_hash", "l.profile = n.profile"),
+}
+
+
+@dataclass
+class Legacy:
+    url: str
+    expected: el.Expected
+
+
+@pytest.fixture
+def legacy(
+    empty_database_url: str, legacy_rows: int, timings: dict[str, float]
+) -> Iterator[Legacy]:
+    started = time.perf_counter()
+    el.create_schema(empty_database_url, LEGACY_SCHEMA)
+    expected = el.generate(empty_database_url, LEGACY_SCHEMA, legacy_rows)
+    timings["generate"] = time.perf_counter() - started
+    yield Legacy(empty_database_url, expected)
+
+
+def test_apply_encrypts_what_was_in_clear_and_loses_nothing(
+    legacy: Legacy, timings: dict[str, float]
+) -> None:
+    before = table_digest(legacy.url, LEGACY_SCHEMA, el.TABLES)
+    report = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True, encryption_key=KEY)
+    timings["apply"] = report.seconds
+    assert report.accounted
+    refused = {t.legacy: t.refused for t in report.tables}
+    planted = legacy.expected.planted
+    assert (
+        refused["users"][
+            "profile holds a phone, identity, bank or password value (users_profile_check)"
+        ]
+        == planted["users: identity number in profile"]
+    )
+    assert (
+        refused["chat_messages"]["role outside user, assistant (chat_messages_role_check)"]
+        == (planted["messages: system role"])
+    )
+    assert (
+        refused["generated_documents"][
+            "its user is not its report's (generated_documents_report_id_fkey)"
+        ]
+        == planted["documents: user not the report's"]
+    )
+
+    counts = accounted(legacy.url, APP, TABLES)
+    for table, (rows, converted, quarantined) in counts.items():
+        assert rows == legacy.expected.rows[table], table
+        assert converted + quarantined == rows, table
+        assert converted > quarantined, table
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        for table in el.TABLES:
+            assert one(conn, f"SELECT count(*) FROM export_readiness.{table}") == counts[table][1]
+        assert broken_relations(conn, APP, RELATIONS) == dict.fromkeys(RELATIONS, 0)
+        # what was in clear is encrypted with the key, decrypts to the legacy value, and the
+        # ciphertext does not contain it
+        for table, column, clear in (
+            ("users", "phone_encrypted", "l.phone"),
+            ("generated_documents", "content_encrypted", "l.content::text"),
+            ("chat_messages", "content_encrypted", "l.content"),
+        ):
+            assert (
+                one(
+                    conn,
+                    f"""
+                SELECT count(*) FROM legacy.{table} AS l
+                JOIN export_readiness.{table} AS n ON n.id = l.id
+                WHERE public.pgp_sym_decrypt(n.{column}, '{KEY}') IS DISTINCT FROM {clear}
+                   OR position(convert_to({clear}, 'UTF8') IN n.{column}) > 0""",
+                )
+                == 0
+            ), table
+        audit = one(conn, "SELECT count(*) FROM core.audit_log")
+    assert table_digest(legacy.url, LEGACY_SCHEMA, el.TABLES) == before
+
+    again = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True, encryption_key=KEY)
+    assert again.changed == 0
+    assert accounted(legacy.url, APP, TABLES) == counts
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        assert one(conn, "SELECT count(*) FROM core.audit_log") == audit
