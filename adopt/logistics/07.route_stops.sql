@@ -57,21 +57,22 @@ reasons AS (
         END AS reason
     FROM __legacy__.route_stops AS l
     LEFT JOIN own ON own.id = l.id
+),
+broken_routes AS (
+    SELECT reasons.route_id FROM reasons WHERE reasons.reason IS NOT NULL
+    UNION
+    SELECT other.route_id
+    FROM __legacy__.route_stops AS other
+    JOIN pg_temp.adopt_refused_route_stops AS r ON r.legacy_key = other.id::text
 )
 SELECT
     reasons.id::text AS legacy_key,
     coalesce(
         reasons.reason,
-        CASE WHEN EXISTS (
-            SELECT FROM reasons AS other
-            WHERE other.route_id = reasons.route_id AND other.reason IS NOT NULL
-        ) OR EXISTS (
-            SELECT FROM __legacy__.route_stops AS other
-            JOIN pg_temp.adopt_refused_route_stops AS r ON r.legacy_key = other.id::text
-            WHERE other.route_id = reasons.route_id
-        ) THEN 'another stop of its route is quarantined' END
+        CASE WHEN broken_routes.route_id IS NOT NULL THEN 'another stop of its route is quarantined' END
     ) AS reason
 FROM reasons
+LEFT JOIN broken_routes ON broken_routes.route_id = reasons.route_id
 -- name: convert
 INSERT INTO logistics.route_stops (
     id, route_id, order_id, stop_type, sequence_order, latitude, longitude, address,

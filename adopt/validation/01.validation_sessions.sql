@@ -18,10 +18,8 @@ EXCEPTION WHEN others THEN
     RETURN NULL;
 END;
 $$;
-CREATE FUNCTION pg_temp.adopt_uuid(p_text text) RETURNS uuid LANGUAGE plpgsql IMMUTABLE AS $$
-BEGIN
-    RETURN CASE WHEN p_text ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN p_text::uuid END;
-END;
+CREATE FUNCTION pg_temp.adopt_uuid(p_text text) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN p_text ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN p_text::uuid END
 $$;
 CREATE FUNCTION pg_temp.adopt_timestamptz(p_text text) RETURNS timestamptz LANGUAGE plpgsql STABLE AS $$
 BEGIN
