@@ -59,6 +59,7 @@ SELECT
     coalesce(l.updated_at AT TIME ZONE 'UTC', l.created_at AT TIME ZONE 'UTC', now())
 FROM __legacy__.users AS l
 WHERE NOT EXISTS (SELECT FROM pg_temp.adopt_refused_users AS r WHERE r.legacy_key = l.id::text)
+    AND NOT EXISTS (SELECT FROM export_readiness.users AS n WHERE n.id = l.id)
 ON CONFLICT (id) DO NOTHING;
 -- name: converted
 SELECT count(*)

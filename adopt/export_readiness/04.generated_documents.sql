@@ -41,6 +41,7 @@ SELECT
     coalesce(l.updated_at AT TIME ZONE 'UTC', l.created_at AT TIME ZONE 'UTC', now())
 FROM __legacy__.generated_documents AS l
 WHERE NOT EXISTS (SELECT FROM pg_temp.adopt_refused_generated_documents AS r WHERE r.legacy_key = l.id::text)
+    AND NOT EXISTS (SELECT FROM export_readiness.generated_documents AS n WHERE n.id = l.id)
 ON CONFLICT (id) DO NOTHING;
 -- name: converted
 SELECT count(*)

@@ -32,6 +32,7 @@ SELECT
     coalesce(l.created_at AT TIME ZONE 'UTC', now())
 FROM __legacy__.chat_messages AS l
 WHERE NOT EXISTS (SELECT FROM pg_temp.adopt_refused_chat_messages AS r WHERE r.legacy_key = l.id::text)
+    AND NOT EXISTS (SELECT FROM export_readiness.chat_messages AS n WHERE n.id = l.id)
 ON CONFLICT (id) DO NOTHING;
 -- name: converted
 SELECT count(*)
