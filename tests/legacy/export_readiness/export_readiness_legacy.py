@@ -2,8 +2,7 @@
 the enumerations, cascading foreign keys), with what the new schema encrypts kept in clear (the
 user's phone, a generated document's content, a chat message's text: the seed's requirement 17.2
 "encrypt sensitive data at rest" met only on paper) and emails unique only as typed; created with
-``metadata.create_all`` plus an ``alembic_version`` row. Covers users, reports, certification
-progress, generated documents, chat sessions and messages. The generator plants rows the new
+``metadata.create_all`` plus an ``alembic_version`` row (the ten tables of the seed). The generator plants rows the new
 schema refuses: emails differing in case, identity numbers in the free-form profile, countries by
 name, completed reports without their HS code, chat sources that name no source, a message from
 the system role, a child row whose user is not its report's.
@@ -143,6 +142,65 @@ class ChatMessage(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
 
 
+class ActionPlanProgress(Base):
+    __tablename__ = "action_plan_progress"
+    __table_args__ = (CheckConstraint("day_number BETWEEN 1 AND 7"),)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    day_number: Mapped[int] = mapped_column(Integer)
+    task_id: Mapped[str] = mapped_column(String(100))
+    task_title: Mapped[str] = mapped_column(String(500))
+    task_description: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(String(50))
+    completed: Mapped[bool] = mapped_column(default=False)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+
+
+class FinanceAnalysis(Base):
+    __tablename__ = "finance_analysis"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    working_capital_data: Mapped[object] = mapped_column(JSONB)
+    rodtep_benefit_data: Mapped[object] = mapped_column(JSONB)
+    gst_refund_data: Mapped[object] = mapped_column(JSONB)
+    cash_flow_timeline: Mapped[object | None] = mapped_column(JSONB)
+    total_working_capital: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+
+
+class LogisticsAnalysis(Base):
+    __tablename__ = "logistics_analysis"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    report_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    recommended_mode: Mapped[str] = mapped_column(String(20))
+    lcl_fcl_comparison: Mapped[object] = mapped_column(JSONB)
+    rms_probability: Mapped[float] = mapped_column(Float)
+    freight_estimate: Mapped[object] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+
+
+class UserMetrics(Base):
+    __tablename__ = "user_metrics"
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+    reports_generated: Mapped[int] = mapped_column(Integer, default=0)
+    certifications_completed: Mapped[int] = mapped_column(Integer, default=0)
+    documents_generated: Mapped[int] = mapped_column(Integer, default=0)
+    action_tasks_completed: Mapped[int] = mapped_column(Integer, default=0)
+    cost_savings: Mapped[Decimal] = mapped_column(Numeric(14, 2), default=0)
+    time_saved_hours: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=0)
+    last_activity: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=datetime.utcnow)
+
+
 TABLES = (
     "users",
     "reports",
@@ -150,6 +208,10 @@ TABLES = (
     "generated_documents",
     "chat_sessions",
     "chat_messages",
+    "action_plan_progress",
+    "finance_analysis",
+    "logistics_analysis",
+    "user_metrics",
 )
 
 
@@ -339,6 +401,77 @@ def generate(url: str, schema: str, messages: int, *, seed: int = 0) -> Expected
             )
         )
 
+    tasks = []
+    finance = []
+    freight = []
+    for i, r in enumerate(reports):
+        for day in (1, 2, 3):
+            category = ["registration", "certification", "documentation"][day - 1]
+            done = (i + day) % 2 == 0
+            if i % 53 == 9 and day == 2:
+                category = "marketing"
+                plant("tasks: category")
+            tasks.append(
+                (
+                    uid(),
+                    r[1],
+                    r[0],
+                    day,
+                    f"task-{day}",
+                    f"Day {day} task",
+                    None,
+                    category,
+                    done,
+                    base + timedelta(days=day) if done else None,
+                    base,
+                    base,
+                )
+            )
+        mode = ["LCL", "FCL", "air"][i % 3]
+        probability = 12.5
+        if i % 59 == 3:
+            mode = "rail"
+            plant("logistics: mode")
+        elif i % 59 == 7:
+            probability = 112.0
+            plant("logistics: probability")
+        freight.append(
+            (
+                uid(),
+                r[0],
+                mode,
+                Jsonb({"lcl": 41000, "fcl": 98000}),
+                probability,
+                Jsonb({"usd": 1200}),
+                base,
+                base,
+            )
+        )
+        timeline: object = [{"day": 30, "amount": 120000}]
+        if i % 61 == 5:
+            timeline = {"day": 30}
+            plant("finance: timeline not a list")
+        finance.append(
+            (
+                uid(),
+                r[0],
+                Jsonb({"days": 90}),
+                Jsonb({"rate": 0.9}),
+                Jsonb({"igst": 1}),
+                Jsonb(timeline),
+                Decimal("250000.00"),
+                base,
+                base,
+            )
+        )
+    metrics = []
+    for i, u in enumerate(users):
+        saved = Decimal("18000.00")
+        if i % 41 == 11:
+            saved = Decimal("-5.00")
+            plant("metrics: negative savings")
+        metrics.append((uid(), u[0], 4, 1, 3, 9, saved, Decimal("12.50"), base, base, base))
+
     with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
         _copy(
             conn,
@@ -436,6 +569,78 @@ def generate(url: str, schema: str, messages: int, *, seed: int = 0) -> Expected
             ["id", "session_id", "role", "content", "sources", "created_at"],
             msgs,
         )
+        _copy(
+            conn,
+            schema,
+            "action_plan_progress",
+            [
+                "id",
+                "user_id",
+                "report_id",
+                "day_number",
+                "task_id",
+                "task_title",
+                "task_description",
+                "category",
+                "completed",
+                "completed_at",
+                "created_at",
+                "updated_at",
+            ],
+            tasks,
+        )
+        _copy(
+            conn,
+            schema,
+            "finance_analysis",
+            [
+                "id",
+                "report_id",
+                "working_capital_data",
+                "rodtep_benefit_data",
+                "gst_refund_data",
+                "cash_flow_timeline",
+                "total_working_capital",
+                "created_at",
+                "updated_at",
+            ],
+            finance,
+        )
+        _copy(
+            conn,
+            schema,
+            "logistics_analysis",
+            [
+                "id",
+                "report_id",
+                "recommended_mode",
+                "lcl_fcl_comparison",
+                "rms_probability",
+                "freight_estimate",
+                "created_at",
+                "updated_at",
+            ],
+            freight,
+        )
+        _copy(
+            conn,
+            schema,
+            "user_metrics",
+            [
+                "id",
+                "user_id",
+                "reports_generated",
+                "certifications_completed",
+                "documents_generated",
+                "action_tasks_completed",
+                "cost_savings",
+                "time_saved_hours",
+                "last_activity",
+                "created_at",
+                "updated_at",
+            ],
+            metrics,
+        )
     rows = {
         "users": len(users),
         "reports": len(reports),
@@ -443,5 +648,9 @@ def generate(url: str, schema: str, messages: int, *, seed: int = 0) -> Expected
         "generated_documents": len(docs),
         "chat_sessions": len(sessions),
         "chat_messages": len(msgs),
+        "action_plan_progress": len(tasks),
+        "finance_analysis": len(finance),
+        "logistics_analysis": len(freight),
+        "user_metrics": len(metrics),
     }
     return Expected(rows=rows, planted=planted)

@@ -24,6 +24,13 @@ RELATIONS = {
     "chat_sessions": ("l.user_id = n.user_id", "l.report_id IS NOT DISTINCT FROM n.report_id"),
     "chat_messages": ("l.session_id = n.session_id", "l.sources = n.sources"),
     "users": ("l.password_hash = n.password_hash", "l.profile = n.profile"),
+    "action_plan_progress": ("l.user_id = n.user_id", "l.report_id = n.report_id"),
+    "finance_analysis": (
+        "l.report_id = n.report_id",
+        "l.total_working_capital = n.total_working_capital",
+    ),
+    "logistics_analysis": ("l.report_id = n.report_id", "l.rms_probability = n.rms_probability"),
+    "user_metrics": ("l.user_id = n.user_id", "l.cost_savings = n.cost_savings"),
 }
 
 
