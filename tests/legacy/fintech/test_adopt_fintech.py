@@ -10,6 +10,7 @@ tables are untouched; a second apply writes nothing.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -362,6 +363,14 @@ def test_cli_adopts_from_another_database(
                 one(conn, "SELECT count(*) FROM fintech_legacy.users")
                 == (legacy.expected.rows["users"])
             )
+        assert (
+            main(["adopt", "--app", APP, "--from", source, "--database-url", target, "--json"]) == 0
+        )
+        report = json.loads(capsys.readouterr().out)
+        assert report["applied"] is False and report["rows_written"] == 0
+        assert {t["legacy"]: t["to_convert"] for t in report["tables"]} == dict.fromkeys(
+            fl.TABLES, 0
+        )
         code = main(["adopt", "--app", APP, "--from", "nowhere", "--database-url", target])
         assert code == 2
         assert "no legacy table" in capsys.readouterr().err
