@@ -1,7 +1,9 @@
 -- Legacy frameworks -> compliance.compliance_frameworks. The old tables named a framework by
 -- free text (framework_id VARCHAR(50) holding 'GDPR', 'gdpr', 'ISO 27001' or an id); the new
 -- schema refers to it by id and gives it a code: the legacy name in lower case, runs of other
--- characters as '-' ('ISO 27001' -> 'iso-27001'). The display name becomes the name.
+-- characters as '-' ('ISO 27001' -> 'iso-27001'). The display name becomes the name. A framework
+-- the schema already has (reference data) is used instead of a copy when its code is the legacy
+-- name ignoring case and punctuation ('iso27001' for 'ISO 27001'); references then point to it.
 -- legacy: compliance_frameworks
 -- key: l.id
 -- name: refuse
@@ -51,8 +53,17 @@ FROM __legacy__.compliance_frameworks AS l
 WHERE NOT EXISTS (
     SELECT FROM pg_temp.adopt_refused_compliance_frameworks AS r WHERE r.legacy_key = l.id::text
 )
+    AND NOT EXISTS (
+        SELECT FROM compliance.compliance_frameworks AS n
+        WHERE n.id = l.id
+            OR regexp_replace(n.code, '[^a-z0-9]', '', 'g') = regexp_replace(lower(l.name), '[^a-z0-9]', '', 'g')
+    )
 ON CONFLICT (id) DO NOTHING;
 -- name: converted
 SELECT count(*)
 FROM __legacy__.compliance_frameworks AS l
-WHERE EXISTS (SELECT FROM compliance.compliance_frameworks AS n WHERE n.id = l.id);
+WHERE EXISTS (
+    SELECT FROM compliance.compliance_frameworks AS n
+    WHERE n.id = l.id
+        OR regexp_replace(n.code, '[^a-z0-9]', '', 'g') = regexp_replace(lower(l.name), '[^a-z0-9]', '', 'g')
+);

@@ -46,6 +46,22 @@ INSERT INTO compliance.assessment_sessions (
     id, user_id, business_profile_id, framework_id, session_name, status, questions_answered,
     progress_percentage, completed_at, created_at, updated_at
 )
+WITH framework_map AS MATERIALIZED (
+    -- each legacy framework's row in the new schema: its own id, or the framework already there
+    -- whose code is its name ignoring case and punctuation
+    SELECT
+        f.id AS legacy_id,
+        lower(f.name) AS legacy_name,
+        (
+            SELECT n.id
+            FROM compliance.compliance_frameworks AS n
+            WHERE n.id = f.id
+                OR regexp_replace(n.code, '[^a-z0-9]', '', 'g') = regexp_replace(lower(f.name), '[^a-z0-9]', '', 'g')
+            ORDER BY n.id = f.id DESC
+            LIMIT 1
+        ) AS new_id
+    FROM __legacy__.compliance_frameworks AS f
+)
 SELECT
     l.id,
     l.user_id,
@@ -60,10 +76,11 @@ SELECT
     coalesce(l.updated_at AT TIME ZONE 'UTC', l.created_at AT TIME ZONE 'UTC', now())
 FROM __legacy__.assessment_sessions AS l
 CROSS JOIN LATERAL (
-    SELECT f.id
-    FROM __legacy__.compliance_frameworks AS f
-    WHERE lower(f.name) = lower(btrim(l.framework_id)) OR f.id::text = btrim(l.framework_id)
-    ORDER BY f.id
+    SELECT framework_map.new_id AS id
+    FROM framework_map
+    WHERE framework_map.legacy_name = lower(btrim(l.framework_id))
+        OR framework_map.legacy_id::text = btrim(l.framework_id)
+    ORDER BY framework_map.legacy_id
     LIMIT 1
 ) AS fw
 WHERE NOT EXISTS (

@@ -189,3 +189,54 @@ def test_a_fixed_framework_name_is_converted_by_the_next_apply(legacy: Legacy) -
             )
             == 0
         )
+
+
+def test_frameworks_the_schema_already_has_are_used_not_copied(legacy: Legacy) -> None:
+    """Reference frameworks with ids and codes of their own (gdpr, iso27001) take the legacy rows
+    named GDPR and ISO 27001: no second copy, and references point to them."""
+    from datalayer import migrate
+
+    migrate.apply(legacy.url, apps=[APP], quiet=True)
+    reference = {
+        "gdpr": "0194a5e0-0000-7000-8000-000000000001",
+        "iso27001": "0194a5e0-0000-7000-8000-000000000002",
+    }
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        for code, ident in reference.items():
+            conn.execute(
+                "INSERT INTO compliance.compliance_frameworks (id, code, name) VALUES (%s, %s, %s)",
+                (ident, code, code.upper()),
+            )
+    report = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)
+    assert report.accounted
+    frameworks = {t.legacy: t for t in report.tables}["compliance_frameworks"]
+    assert frameworks.converted_after == len(cl.FRAMEWORKS) and not frameworks.refused
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        codes = [
+            r[0]
+            for r in conn.execute(
+                "SELECT code FROM compliance.compliance_frameworks ORDER BY code"
+            ).fetchall()
+        ]
+        assert codes == ["cyber-essentials", "gdpr", "hipaa", "iso27001", "pci-dss", "soc-2"]
+        assert (
+            one(
+                conn,
+                """
+            SELECT count(*) FROM legacy.evidence_items AS l
+            JOIN compliance.evidence_items AS n ON n.id = l.id
+            WHERE lower(l.framework_id) = 'iso 27001'
+              AND n.framework_id <> '0194a5e0-0000-7000-8000-000000000002'""",
+            )
+            == 0
+        )
+        assert (
+            one(
+                conn,
+                """
+            SELECT count(*) FROM compliance.evidence_items
+            WHERE framework_id = '0194a5e0-0000-7000-8000-000000000002'""",
+            )
+            > 0
+        )
+    assert adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True).changed == 0
