@@ -22,9 +22,12 @@ from datalayer.adopt import adopt
 
 APP = "compliance"
 TABLES = {t: t for t in cl.TABLES}
-#: the framework a legacy row names by text ('GDPR', 'gdpr', 'ISO 27001' or its id)
+#: the framework a legacy row names by text ('GDPR', 'gdpr', 'ISO 27001' or its id), as the new
+#: schema holds it (its own id, or a framework already there under the same code)
 FRAMEWORK = (
-    "n.framework_id = (SELECT f.id FROM legacy.compliance_frameworks AS f "
+    "n.framework_id = (SELECT nf.id FROM legacy.compliance_frameworks AS f "
+    "JOIN compliance.compliance_frameworks AS nf ON nf.id = f.id "
+    "OR regexp_replace(nf.code, '[^a-z0-9]', '', 'g') = regexp_replace(lower(f.name), '[^a-z0-9]', '', 'g') "
     "WHERE lower(f.name) = lower(btrim(l.framework_id)) OR f.id::text = btrim(l.framework_id) "
     "ORDER BY f.id LIMIT 1)"
 )
@@ -219,6 +222,7 @@ def test_frameworks_the_schema_already_has_are_used_not_copied(legacy: Legacy) -
             ).fetchall()
         ]
         assert codes == ["cyber-essentials", "gdpr", "hipaa", "iso27001", "pci-dss", "soc-2"]
+        assert broken_relations(conn, APP, RELATIONS) == dict.fromkeys(RELATIONS, 0)
         assert (
             one(
                 conn,
