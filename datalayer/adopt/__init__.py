@@ -27,6 +27,7 @@ __all__ = [
     "read_conversions",
 ]
 
+_KEY_ENV = "DATABASE_ENCRYPTION_KEY"
 _DESCRIPTION = """\
 Convert an application's legacy tables (as its old SQLAlchemy/Alembic stack created them) into its
 schema. Without --apply: a dry run that reports, per legacy table, the rows that will convert and
@@ -53,6 +54,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"dropped {len(dropped)} legacy tables of {args.app}: {', '.join(dropped)}")
         return 0
     key = os.environ.get(args.key_env) or None
+    if key is None and args.key_env == _KEY_ENV:
+        from ..settings import Settings
+
+        secret = Settings.load().encryption_key  # DATABASE_ENCRYPTION_KEY from .env too
+        key = secret.get_secret_value() if secret is not None else None
     report = adopt(url, args.app, schema, apply=args.apply, encryption_key=key)
     if args.json:
         print(json.dumps(_as_json(report), indent=2))
@@ -108,10 +114,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--key-env",
-        default="DATABASE_ENCRYPTION_KEY",
+        default=_KEY_ENV,
         metavar="VAR",
         help="environment variable holding the key for encrypted columns "
-        "(default: DATABASE_ENCRYPTION_KEY)",
+        "(default: DATABASE_ENCRYPTION_KEY, also read from .env)",
     )
     p.add_argument("--json", action="store_true", help="the report as JSON")
     p.set_defaults(func=_run)
