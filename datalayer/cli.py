@@ -415,6 +415,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="(the default: health is always JSON)")
     p.set_defaults(func=_cmd_health)
 
+    from .admin import backup as _backup
+
+    _backup.register(sub)
     _register_apps(sub, argv)
     return parser
 
