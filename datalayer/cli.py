@@ -416,8 +416,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_health)
 
     from .admin import backup as _backup
+    from .admin import reset as _reset
 
     _backup.register(sub)
+    _reset.register(sub)
     _register_apps(sub, argv)
     return parser
 
