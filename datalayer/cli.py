@@ -417,9 +417,11 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
     from .admin import backup as _backup
     from .admin import reset as _reset
+    from .admin import sample as _sample
 
     _backup.register(sub)
     _reset.register(sub)
+    _sample.register(sub)
     _register_apps(sub, argv)
     return parser
 
