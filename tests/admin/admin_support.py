@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
 
-def fingerprints(url: str, schemas: list[str]) -> dict[str, tuple[int, str]]:
+def fingerprints(
+    url: str, schemas: list[str], ignore: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, tuple[int, str]]:
     """``schema.table`` → (row count, md5 of its rows in a stable order) for every table of
     ``schemas``; core's audit trail counts only the rows about ``schemas``; plus every sequence's
-    state and the applied migrations."""
+    state and the applied migrations. ``ignore`` leaves columns out (``schema.table`` → names)."""
     out: dict[str, tuple[int, str]] = {}
     with psycopg.connect(url, autocommit=True) as conn:
         tables = conn.execute(
@@ -24,11 +27,17 @@ def fingerprints(url: str, schemas: list[str]) -> dict[str, tuple[int, str]]:
             where: sql.Composable = sql.SQL("")
             if (schema, table) == ("core", "audit_log"):
                 where = sql.SQL(" WHERE t.schema_name = ANY({})").format(sql.Literal(schemas))
+            value: sql.Composable = sql.SQL("t::text")
+            left_out = (ignore or {}).get(f"{schema}.{table}")
+            if left_out:
+                value = sql.SQL("(to_jsonb(t) - {}::text[])::text").format(
+                    sql.Literal(list(left_out))
+                )
             row = conn.execute(
                 sql.SQL(
-                    "SELECT count(*), coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '')"
+                    "SELECT count(*), coalesce(md5(string_agg({v}, '|' ORDER BY {v})), '')"
                     " FROM {}.{} t"
-                ).format(sql.Identifier(schema), sql.Identifier(table))
+                ).format(sql.Identifier(schema), sql.Identifier(table), v=value)
                 + where
             ).fetchone()
             assert row is not None
