@@ -336,12 +336,13 @@ def _shared_rows(archive: Archive, file: Path, keep: frozenset[str], known: froz
     return "\n".join(out) + "\n"
 
 
-_HEADER: Final = re.compile(r"^-- Name: (.*); Type: ([A-Z ]+); Schema: ", re.M)
+_HEADER: Final = re.compile(r"^-- Name: (.*); Type: ([A-Z ]+); Schema: ([^;]+);", re.M)
 
 
-def _without_foreign(script: str, foreign: Sequence[str]) -> str:
+def _without_foreign(script: str, foreign: Sequence[str], own: Sequence[str] = ()) -> str:
     """The pg_restore script without what other applications added to core: their policies on
-    core's tables (and those policies' comments), their roles' grants on core's objects."""
+    core's tables (and those policies' comments), their roles' grants on core's objects. Objects
+    in the backup's own application schemas (``own``) are kept as they are."""
     if not foreign:
         return script
     names = "|".join(re.escape(f) for f in foreign)
@@ -354,7 +355,7 @@ def _without_foreign(script: str, foreign: Sequence[str]) -> str:
     for block in blocks:
         head = _HEADER.search(block)
         kind = head.group(2) if head else ""
-        if kind in ("TABLE DATA", "SEQUENCE SET") or head is None:
+        if kind in ("TABLE DATA", "SEQUENCE SET") or head is None or head.group(3) in own:
             out.append(block)
         elif kind == "ACL":
             out.append("".join(ln for ln in block.splitlines(True) if not mention.search(ln)))
@@ -440,7 +441,9 @@ def restore(url: str, file: Path, *, clean: bool = False) -> RestoreResult:
                 if inv.bookkeeping_schema:
                     for table in BOOKKEEPING_TABLES:
                         out.write(f'DROP TABLE IF EXISTS "{inv.bookkeeping_schema}"."{table}";\n')
-            out.write(_without_foreign(body.read_text(encoding="utf-8"), sorted(known - keep)))
+            out.write(
+                _without_foreign(body.read_text(encoding="utf-8"), sorted(known - keep), own=apps)
+            )
             out.write("\n")
             out.write(shared)
         proc = subprocess.run(
