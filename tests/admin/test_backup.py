@@ -6,6 +6,7 @@ import asyncio
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from admin_support import fingerprints, scalar
@@ -20,7 +21,7 @@ _counter = itertools.count()
 
 
 @pytest.fixture
-def another_empty(pg_server) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def another_empty(pg_server: Any) -> Iterator[str]:
     name = f"restore_{next(_counter)}"
     janitor: DatabaseJanitor = pg_server.janitor(name)
     with janitor:
@@ -110,7 +111,7 @@ async def _sample_every_app(url: str) -> None:
 
 
 def test_every_app_round_trips_with_its_data(
-    pg_server,  # type: ignore[no-untyped-def]
+    pg_server: Any,
     database_url: str,
     empty_database_url: str,
     tmp_path: Path,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from admin_support import fingerprints, scalar
@@ -21,7 +22,7 @@ _counter = itertools.count()
 
 
 @pytest.fixture
-def second_database(pg_server, template_db: str) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def second_database(pg_server: Any, template_db: str) -> Iterator[str]:
     name = f"sample_{next(_counter)}"
     with pg_server.janitor(name, template_dbname=template_db):
         yield pg_server.url(name)
