@@ -407,7 +407,8 @@ async def test_readonly_reads_every_user_and_writes_nothing(
         users = await conn.fetch("SELECT id FROM compliance.users")
         assert {r["id"] for r in users} == {a["users"], b["users"]}
         assert await conn.fetchval("SELECT count(*) FROM compliance.evidence_items") == 2
-        assert await conn.fetchval("SELECT count(*) FROM compliance.compliance_frameworks") == 1
+        # the tenants' framework and the five shipped by migration 0030
+        assert await conn.fetchval("SELECT count(*) FROM compliance.compliance_frameworks") == 6
     for statement in (
         "SELECT hashed_password FROM compliance.users",
         "SELECT credentials_encrypted FROM compliance.integration_configurations",
