@@ -1156,14 +1156,18 @@ CREATE TABLE fintech.interest_accruals (
     period_end date NOT NULL,
     annual_rate numeric(9,8) NOT NULL,
     day_count text DEFAULT 'actual/365'::text NOT NULL,
-    balance_days numeric NOT NULL,
+    balance_days numeric(28,4) NOT NULL,
     amount numeric(19,4) NOT NULL,
     currency text NOT NULL,
     posting_id uuid,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT interest_accruals_account_type_check CHECK ((account_type = 'savings'::text)),
     CONSTRAINT interest_accruals_amount_check CHECK (((amount >= (0)::numeric) AND ((amount > (0)::numeric) = (posting_id IS NOT NULL)))),
+    CONSTRAINT interest_accruals_amount_finite_check CHECK ((amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT interest_accruals_annual_rate_check CHECK (((annual_rate >= (0)::numeric) AND (annual_rate < (1)::numeric))),
+    CONSTRAINT interest_accruals_annual_rate_finite_check CHECK ((annual_rate <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT interest_accruals_balance_days_finite_check CHECK ((balance_days <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT interest_accruals_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT interest_accruals_day_count_check CHECK ((day_count = 'actual/365'::text)),
     CONSTRAINT interest_accruals_period_check CHECK (((period_start = (date_trunc('month'::text, (period_start)::timestamp with time zone))::date) AND (period_end = ((period_start + '1 mon'::interval))::date)))
 );
@@ -1237,10 +1241,34 @@ COMMENT ON CONSTRAINT interest_accruals_account_type_check ON fintech.interest_a
 COMMENT ON CONSTRAINT interest_accruals_amount_check ON fintech.interest_accruals IS 'amount cannot be negative; a posting exists exactly when it is greater than zero';
 
 --
+-- Name: CONSTRAINT interest_accruals_amount_finite_check ON interest_accruals; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT interest_accruals_amount_finite_check ON fintech.interest_accruals IS 'amount must be a number (not NaN nor infinite)';
+
+--
 -- Name: CONSTRAINT interest_accruals_annual_rate_check ON interest_accruals; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON CONSTRAINT interest_accruals_annual_rate_check ON fintech.interest_accruals IS 'annual_rate must be a fraction from 0 up to (not including) 1';
+
+--
+-- Name: CONSTRAINT interest_accruals_annual_rate_finite_check ON interest_accruals; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT interest_accruals_annual_rate_finite_check ON fintech.interest_accruals IS 'annual_rate must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT interest_accruals_balance_days_finite_check ON interest_accruals; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT interest_accruals_balance_days_finite_check ON fintech.interest_accruals IS 'balance_days must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT interest_accruals_currency_check ON interest_accruals; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT interest_accruals_currency_check ON fintech.interest_accruals IS 'currency must be an ISO 4217 code of three capital letters';
 
 --
 -- Name: CONSTRAINT interest_accruals_day_count_check ON interest_accruals; Type: COMMENT; Schema: fintech; Owner: -
@@ -1373,10 +1401,16 @@ CREATE TABLE fintech.investment_trades (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT investment_trades_account_type_check CHECK ((account_type = 'investment'::text)),
     CONSTRAINT investment_trades_amount_check CHECK (((amount > (0)::numeric) AND (amount = round((quantity * price), 4)))),
+    CONSTRAINT investment_trades_amount_finite_check CHECK ((amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT investment_trades_cost_basis_change_finite_check CHECK ((cost_basis_change <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT investment_trades_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT investment_trades_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 200))),
-    CONSTRAINT investment_trades_price_check CHECK (((price > (0)::numeric) AND (price <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))),
-    CONSTRAINT investment_trades_quantity_check CHECK (((quantity > (0)::numeric) AND (quantity <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))),
+    CONSTRAINT investment_trades_price_check CHECK ((price > (0)::numeric)),
+    CONSTRAINT investment_trades_price_finite_check CHECK ((price <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT investment_trades_quantity_check CHECK ((quantity > (0)::numeric)),
+    CONSTRAINT investment_trades_quantity_finite_check CHECK ((quantity <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT investment_trades_realised_gain_check CHECK ((((side = 'buy'::text) AND (realised_gain IS NULL) AND (cost_basis_change >= (0)::numeric)) OR ((side = 'sell'::text) AND (realised_gain = (amount + cost_basis_change)) AND (cost_basis_change <= (0)::numeric)))),
+    CONSTRAINT investment_trades_realised_gain_finite_check CHECK ((realised_gain <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
     CONSTRAINT investment_trades_side_check CHECK ((side = ANY (ARRAY['buy'::text, 'sell'::text]))),
     CONSTRAINT investment_trades_symbol_check CHECK ((symbol ~ '^[A-Z0-9][A-Z0-9.\-]{0,11}$'::text))
 );
@@ -1438,6 +1472,24 @@ COMMENT ON CONSTRAINT investment_trades_account_type_check ON fintech.investment
 COMMENT ON CONSTRAINT investment_trades_amount_check ON fintech.investment_trades IS 'amount must be quantity times price (rounded to 4 decimals) and greater than zero';
 
 --
+-- Name: CONSTRAINT investment_trades_amount_finite_check ON investment_trades; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investment_trades_amount_finite_check ON fintech.investment_trades IS 'amount must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT investment_trades_cost_basis_change_finite_check ON investment_trades; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investment_trades_cost_basis_change_finite_check ON fintech.investment_trades IS 'cost_basis_change must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT investment_trades_currency_check ON investment_trades; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investment_trades_currency_check ON fintech.investment_trades IS 'currency must be an ISO 4217 code of three capital letters';
+
+--
 -- Name: CONSTRAINT investment_trades_idempotency_key_check ON investment_trades; Type: COMMENT; Schema: fintech; Owner: -
 --
 
@@ -1450,16 +1502,34 @@ COMMENT ON CONSTRAINT investment_trades_idempotency_key_check ON fintech.investm
 COMMENT ON CONSTRAINT investment_trades_price_check ON fintech.investment_trades IS 'price must be greater than zero';
 
 --
+-- Name: CONSTRAINT investment_trades_price_finite_check ON investment_trades; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investment_trades_price_finite_check ON fintech.investment_trades IS 'price must be a number (not NaN nor infinite)';
+
+--
 -- Name: CONSTRAINT investment_trades_quantity_check ON investment_trades; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON CONSTRAINT investment_trades_quantity_check ON fintech.investment_trades IS 'quantity must be greater than zero';
 
 --
+-- Name: CONSTRAINT investment_trades_quantity_finite_check ON investment_trades; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investment_trades_quantity_finite_check ON fintech.investment_trades IS 'quantity must be a number (not NaN nor infinite)';
+
+--
 -- Name: CONSTRAINT investment_trades_realised_gain_check ON investment_trades; Type: COMMENT; Schema: fintech; Owner: -
 --
 
 COMMENT ON CONSTRAINT investment_trades_realised_gain_check ON fintech.investment_trades IS 'a buy raises the cost basis and realises nothing; a sell lowers it and realises amount plus the (negative) cost basis change';
+
+--
+-- Name: CONSTRAINT investment_trades_realised_gain_finite_check ON investment_trades; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT investment_trades_realised_gain_finite_check ON fintech.investment_trades IS 'realised_gain must be a number (not NaN nor infinite)';
 
 --
 -- Name: CONSTRAINT investment_trades_side_check ON investment_trades; Type: COMMENT; Schema: fintech; Owner: -
@@ -1540,7 +1610,9 @@ CREATE TABLE fintech.fees (
     idempotency_key text NOT NULL,
     posting_id uuid NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT fees_amount_check CHECK (((amount > (0)::numeric) AND (amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))),
+    CONSTRAINT fees_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT fees_amount_finite_check CHECK ((amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT fees_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT fees_description_check CHECK (((length(btrim(description)) >= 1) AND (length(btrim(description)) <= 500))),
     CONSTRAINT fees_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 200)))
 );
@@ -1570,6 +1642,18 @@ COMMENT ON COLUMN fintech.fees.idempotency_key IS 'The caller''s key, unique per
 --
 
 COMMENT ON CONSTRAINT fees_amount_check ON fintech.fees IS 'amount must be greater than zero';
+
+--
+-- Name: CONSTRAINT fees_amount_finite_check ON fees; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT fees_amount_finite_check ON fintech.fees IS 'amount must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT fees_currency_check ON fees; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT fees_currency_check ON fintech.fees IS 'currency must be an ISO 4217 code of three capital letters';
 
 --
 -- Name: CONSTRAINT fees_description_check ON fees; Type: COMMENT; Schema: fintech; Owner: -
@@ -1797,7 +1881,9 @@ CREATE TABLE fintech.card_payments (
     idempotency_key text NOT NULL,
     posting_id uuid NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT card_payments_amount_check CHECK (((amount > (0)::numeric) AND (amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric])))),
+    CONSTRAINT card_payments_amount_check CHECK ((amount > (0)::numeric)),
+    CONSTRAINT card_payments_amount_finite_check CHECK ((amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT card_payments_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
     CONSTRAINT card_payments_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 200))),
     CONSTRAINT card_payments_kind_check CHECK ((kind = ANY (ARRAY['payment'::text, 'refund'::text]))),
     CONSTRAINT card_payments_merchant_check CHECK ((((length(btrim(merchant)) >= 1) AND (length(btrim(merchant)) <= 200)) AND (merchant !~ '[0-9]{12,}'::text))),
@@ -1847,6 +1933,18 @@ COMMENT ON COLUMN fintech.card_payments.posting_id IS 'The ledger posting (finte
 --
 
 COMMENT ON CONSTRAINT card_payments_amount_check ON fintech.card_payments IS 'amount must be greater than zero';
+
+--
+-- Name: CONSTRAINT card_payments_amount_finite_check ON card_payments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT card_payments_amount_finite_check ON fintech.card_payments IS 'amount must be a number (not NaN nor infinite)';
+
+--
+-- Name: CONSTRAINT card_payments_currency_check ON card_payments; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT card_payments_currency_check ON fintech.card_payments IS 'currency must be an ISO 4217 code of three capital letters';
 
 --
 -- Name: CONSTRAINT card_payments_idempotency_key_check ON card_payments; Type: COMMENT; Schema: fintech; Owner: -

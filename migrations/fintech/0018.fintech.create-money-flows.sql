@@ -53,7 +53,9 @@ CREATE TABLE fintech.card_payments (
     CONSTRAINT card_payments_refund_of_fkey FOREIGN KEY (refund_of, card_id) REFERENCES fintech.card_payments (id, card_id) ON DELETE RESTRICT,
     CONSTRAINT card_payments_kind_check CHECK (kind IN ('payment', 'refund')),
     CONSTRAINT card_payments_refund_of_check CHECK ((kind = 'refund') = (refund_of IS NOT NULL)),
-    CONSTRAINT card_payments_amount_check CHECK (amount > 0 AND amount NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT card_payments_amount_check CHECK (amount > 0),
+    CONSTRAINT card_payments_amount_finite_check CHECK (amount NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT card_payments_currency_check CHECK (currency ~ '^[A-Z]{3}$'),
     CONSTRAINT card_payments_merchant_check CHECK (length(btrim(merchant)) BETWEEN 1 AND 200 AND merchant !~ '[0-9]{12,}'),
     CONSTRAINT card_payments_idempotency_key_check CHECK (length(idempotency_key) BETWEEN 1 AND 200)
 );
@@ -88,6 +90,10 @@ COMMENT ON CONSTRAINT card_payments_merchant_check ON fintech.card_payments IS '
 
 COMMENT ON CONSTRAINT card_payments_idempotency_key_check ON fintech.card_payments IS 'idempotency_key must have 1 to 200 characters';
 
+COMMENT ON CONSTRAINT card_payments_amount_finite_check ON fintech.card_payments IS 'amount must be a number (not NaN nor infinite)';
+
+COMMENT ON CONSTRAINT card_payments_currency_check ON fintech.card_payments IS 'currency must be an ISO 4217 code of three capital letters';
+
 CREATE INDEX card_payments_card_id_created_at_idx ON fintech.card_payments (card_id, created_at) INCLUDE (kind, amount);
 
 CREATE INDEX card_payments_user_id_idx ON fintech.card_payments (user_id);
@@ -114,7 +120,9 @@ CREATE TABLE fintech.fees (
     CONSTRAINT fees_pkey PRIMARY KEY (id),
     CONSTRAINT fees_account_id_idempotency_key_key UNIQUE (account_id, idempotency_key),
     CONSTRAINT fees_account_id_fkey FOREIGN KEY (account_id, currency) REFERENCES fintech.accounts (id, currency) ON DELETE RESTRICT,
-    CONSTRAINT fees_amount_check CHECK (amount > 0 AND amount NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT fees_amount_check CHECK (amount > 0),
+    CONSTRAINT fees_amount_finite_check CHECK (amount NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT fees_currency_check CHECK (currency ~ '^[A-Z]{3}$'),
     CONSTRAINT fees_description_check CHECK (length(btrim(description)) BETWEEN 1 AND 500),
     CONSTRAINT fees_idempotency_key_check CHECK (length(idempotency_key) BETWEEN 1 AND 200)
 );
@@ -135,6 +143,10 @@ COMMENT ON CONSTRAINT fees_description_check ON fintech.fees IS 'description mus
 
 COMMENT ON CONSTRAINT fees_idempotency_key_check ON fintech.fees IS 'idempotency_key must have 1 to 200 characters';
 
+COMMENT ON CONSTRAINT fees_amount_finite_check ON fintech.fees IS 'amount must be a number (not NaN nor infinite)';
+
+COMMENT ON CONSTRAINT fees_currency_check ON fintech.fees IS 'currency must be an ISO 4217 code of three capital letters';
+
 CREATE TRIGGER _100_forbid_mutation
     BEFORE UPDATE OR DELETE ON fintech.fees
     FOR EACH ROW EXECUTE FUNCTION core.tg__forbid_mutation();
@@ -149,7 +161,7 @@ CREATE TABLE fintech.interest_accruals (
     period_end date NOT NULL,
     annual_rate numeric(9, 8) NOT NULL,
     day_count text NOT NULL DEFAULT 'actual/365',
-    balance_days numeric NOT NULL,
+    balance_days numeric(28, 4) NOT NULL,
     amount numeric(19, 4) NOT NULL,
     currency text NOT NULL,
     posting_id uuid,
@@ -164,6 +176,10 @@ CREATE TABLE fintech.interest_accruals (
     ),
     CONSTRAINT interest_accruals_annual_rate_check CHECK (annual_rate >= 0 AND annual_rate < 1),
     CONSTRAINT interest_accruals_day_count_check CHECK (day_count = 'actual/365'),
+    CONSTRAINT interest_accruals_annual_rate_finite_check CHECK (annual_rate NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT interest_accruals_balance_days_finite_check CHECK (balance_days NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT interest_accruals_amount_finite_check CHECK (amount NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT interest_accruals_currency_check CHECK (currency ~ '^[A-Z]{3}$'),
     CONSTRAINT interest_accruals_amount_check CHECK (amount >= 0 AND (amount > 0) = (posting_id IS NOT NULL))
 );
 
@@ -201,6 +217,14 @@ COMMENT ON CONSTRAINT interest_accruals_day_count_check ON fintech.interest_accr
 
 COMMENT ON CONSTRAINT interest_accruals_amount_check ON fintech.interest_accruals IS 'amount cannot be negative; a posting exists exactly when it is greater than zero';
 
+COMMENT ON CONSTRAINT interest_accruals_annual_rate_finite_check ON fintech.interest_accruals IS 'annual_rate must be a number (not NaN nor infinite)';
+
+COMMENT ON CONSTRAINT interest_accruals_balance_days_finite_check ON fintech.interest_accruals IS 'balance_days must be a number (not NaN nor infinite)';
+
+COMMENT ON CONSTRAINT interest_accruals_amount_finite_check ON fintech.interest_accruals IS 'amount must be a number (not NaN nor infinite)';
+
+COMMENT ON CONSTRAINT interest_accruals_currency_check ON fintech.interest_accruals IS 'currency must be an ISO 4217 code of three capital letters';
+
 CREATE INDEX interest_accruals_account_id_idx ON fintech.interest_accruals (account_id, account_type);
 
 CREATE INDEX interest_accruals_currency_idx ON fintech.interest_accruals (account_id, currency);
@@ -233,8 +257,14 @@ CREATE TABLE fintech.investment_trades (
     CONSTRAINT investment_trades_account_type_check CHECK (account_type = 'investment'),
     CONSTRAINT investment_trades_symbol_check CHECK (symbol ~ '^[A-Z0-9][A-Z0-9.\-]{0,11}$'),
     CONSTRAINT investment_trades_side_check CHECK (side IN ('buy', 'sell')),
-    CONSTRAINT investment_trades_quantity_check CHECK (quantity > 0 AND quantity NOT IN ('NaN', 'Infinity', '-Infinity')),
-    CONSTRAINT investment_trades_price_check CHECK (price > 0 AND price NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT investment_trades_quantity_check CHECK (quantity > 0),
+    CONSTRAINT investment_trades_price_check CHECK (price > 0),
+    CONSTRAINT investment_trades_quantity_finite_check CHECK (quantity NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT investment_trades_price_finite_check CHECK (price NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT investment_trades_amount_finite_check CHECK (amount NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT investment_trades_cost_basis_change_finite_check CHECK (cost_basis_change NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT investment_trades_realised_gain_finite_check CHECK (realised_gain NOT IN ('NaN', 'Infinity', '-Infinity')),
+    CONSTRAINT investment_trades_currency_check CHECK (currency ~ '^[A-Z]{3}$'),
     CONSTRAINT investment_trades_amount_check CHECK (amount > 0 AND amount = round(quantity * price, 4)),
     CONSTRAINT investment_trades_realised_gain_check CHECK (
         (side = 'buy' AND realised_gain IS NULL AND cost_basis_change >= 0)
@@ -278,6 +308,18 @@ COMMENT ON CONSTRAINT investment_trades_amount_check ON fintech.investment_trade
 COMMENT ON CONSTRAINT investment_trades_realised_gain_check ON fintech.investment_trades IS 'a buy raises the cost basis and realises nothing; a sell lowers it and realises amount plus the (negative) cost basis change';
 
 COMMENT ON CONSTRAINT investment_trades_idempotency_key_check ON fintech.investment_trades IS 'idempotency_key must have 1 to 200 characters';
+
+COMMENT ON CONSTRAINT investment_trades_quantity_finite_check ON fintech.investment_trades IS 'quantity must be a number (not NaN nor infinite)';
+
+COMMENT ON CONSTRAINT investment_trades_price_finite_check ON fintech.investment_trades IS 'price must be a number (not NaN nor infinite)';
+
+COMMENT ON CONSTRAINT investment_trades_amount_finite_check ON fintech.investment_trades IS 'amount must be a number (not NaN nor infinite)';
+
+COMMENT ON CONSTRAINT investment_trades_cost_basis_change_finite_check ON fintech.investment_trades IS 'cost_basis_change must be a number (not NaN nor infinite)';
+
+COMMENT ON CONSTRAINT investment_trades_realised_gain_finite_check ON fintech.investment_trades IS 'realised_gain must be a number (not NaN nor infinite)';
+
+COMMENT ON CONSTRAINT investment_trades_currency_check ON fintech.investment_trades IS 'currency must be an ISO 4217 code of three capital letters';
 
 CREATE INDEX investment_trades_account_id_created_at_idx ON fintech.investment_trades (account_id, created_at DESC, id);
 
