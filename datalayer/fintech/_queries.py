@@ -817,7 +817,7 @@ _list_account_statement = checked(
 _list_account_statement_entries = checked(
     _QUERIES,
     "list_account_statement_entries",
-    "78a7d833e708ef47562065c50411165fb8e31766b6bebaa5fe18eb171d36cd04",
+    "48e8fbfb6355ef50e2b775fd1fb02d77125f90828b6dbc8581e706b33a8eb968",
 )
 _list_accounts_by_user = checked(
     _QUERIES,
@@ -1335,7 +1335,8 @@ async def list_account_statement_entries(
 ) -> list[AccountStatementEntry]:
     """The account's entries in [period_start, period_end), oldest first, each with the opening
     balance and the running balance after it (a window sum over the period's entries, in
-    created_at, id order); the last running balance is the statement's closing balance.
+    created_at, id order); the last running balance is the statement's closing balance. The
+    opening balance is computed once (a materialised CTE), not per entry.
     """
     rows = await _list_account_statement_entries.fetch_args(
         conn, (period_start, account_id, period_end)

@@ -35,8 +35,20 @@ WHERE a.id = :account_id;
 -- name: list_account_statement_entries(account_id, period_start, period_end)
 -- The account's entries in [period_start, period_end), oldest first, each with the opening
 -- balance and the running balance after it (a window sum over the period's entries, in
--- created_at, id order); the last running balance is the statement's closing balance.
+-- created_at, id order); the last running balance is the statement's closing balance. The
+-- opening balance is computed once (a materialised CTE), not per entry.
 -- @nonnull id, posting_id, kind, amount, created_at, opening_balance, running_balance
+WITH opening AS MATERIALIZED (
+    SELECT
+        a.id,
+        (a.balance - coalesce(sum(l.amount), 0))::numeric(19, 4) AS opening_balance
+    FROM fintech.accounts AS a
+    LEFT JOIN fintech.transactions AS l
+        ON l.account_id = a.id
+        AND l.created_at >= :period_start::timestamptz
+    WHERE a.id = :account_id
+    GROUP BY a.id
+)
 SELECT
     t.id,
     t.posting_id,
@@ -46,18 +58,7 @@ SELECT
     t.created_at,
     o.opening_balance,
     (o.opening_balance + sum(t.amount) OVER (ORDER BY t.created_at, t.id ROWS UNBOUNDED PRECEDING))::numeric(19, 4) AS running_balance
-FROM (
-    SELECT
-        a.id,
-        (a.balance - coalesce((
-            SELECT sum(l.amount)
-            FROM fintech.transactions AS l
-            WHERE l.account_id = a.id
-                AND l.created_at >= :period_start::timestamptz
-        ), 0))::numeric(19, 4) AS opening_balance
-    FROM fintech.accounts AS a
-    WHERE a.id = :account_id
-) AS o
+FROM opening AS o
 JOIN fintech.transactions AS t
     ON t.account_id = o.id
 WHERE t.created_at >= :period_start::timestamptz
