@@ -118,6 +118,18 @@ async def test_card_payment_posts_once_and_refund_is_its_own_entry(
                 idempotency_key="ref-2",
             )  # fmt: skip
     assert too_much.value.constraint == "card_payments_refund_amount_check"
+    stranger = await make_user(fdb)
+    with pytest.raises(errors.NotFound):  # another user's payment: not found
+        async with fdb.transaction(user_id=stranger.id) as conn:
+            await fintech.create_card_refund(
+                conn, user_id=stranger.id, payment_id=paid.id, amount=D("1"),
+                idempotency_key="ref-3",
+            )  # fmt: skip
+    with pytest.raises(errors.IdempotencyConflict):  # the payment's key, reused for a refund
+        async with fdb.transaction(user_id=user.id) as conn:
+            await fintech.create_card_refund(
+                conn, user_id=user.id, payment_id=paid.id, amount=D("1"), idempotency_key="pay-1"
+            )
     # a refund does not give back spending room: 30.25 spent this month, limit 80
     with pytest.raises(errors.SpendingLimitExceeded) as over:
         async with fdb.transaction(user_id=user.id) as conn:
@@ -142,6 +154,13 @@ async def test_card_payment_posts_once_and_refund_is_its_own_entry(
     assert [p.idempotency_key for p in page + rest] == ["pay-3", "ref-1", "pay-1"]
     assert await _balance(fdb, user.id, account.id) == D("30")
     await _ledger_consistent(worker)
+    async with worker.transaction() as conn:
+        await fintech.update_account_frozen(conn, account_id=account.id, frozen=True)
+    with pytest.raises(errors.AccountNotActive):  # a frozen account takes no refund either
+        async with fdb.transaction(user_id=user.id) as conn:
+            await fintech.create_card_refund(
+                conn, user_id=user.id, payment_id=paid.id, amount=D("1"), idempotency_key="ref-4"
+            )
 
 
 async def test_card_payment_refusals(fdb: Database, owner: Database) -> None:
