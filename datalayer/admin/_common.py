@@ -1,0 +1,49 @@
+"""What the operations commands share: the schemas in scope, connections, and output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from ..apps import CORE, registered
+from ..errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from psycopg import Connection
+    from rich.console import Console
+
+__all__ = ["connect", "console", "print_json", "schemas_in_scope"]
+
+
+def schemas_in_scope(apps: Sequence[str] | None) -> list[str]:
+    """``core`` and the schema of every selected application (all registered when none): each
+    application lives in the schema named after it."""
+    known = registered()
+    chosen = list(apps) if apps else list(known)
+    unknown = [a for a in chosen if a not in known and a != CORE]
+    if unknown:
+        raise ConfigurationError(
+            f"unknown application: {', '.join(unknown)} (registered: {', '.join(known)})"
+        )
+    return [CORE, *(a for a in chosen if a != CORE)]
+
+
+def connect(url: str) -> Connection[tuple[object, ...]]:
+    """An autocommit session with no statement or lock timeout (VACUUM and REINDEX may take
+    long; each command sets the timeouts it needs)."""
+    from ..migrate.state import Target
+
+    return Target.parse(url).connect()
+
+
+def console() -> Console:
+    """A rich console; wide enough for tables when the output is a file or a pipe."""
+    from rich.console import Console
+
+    return Console() if sys.stdout.isatty() else Console(width=160)
+
+
+def print_json(data: object) -> None:
+    print(json.dumps(data, indent=2, default=str))

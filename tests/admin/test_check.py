@@ -1,0 +1,271 @@
+"""``datalayer check``: each check passes on clean data and finds a problem planted behind the
+constraints' back (as the superuser, triggers disabled with ``session_replication_role``)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+from rls_support import app_url
+
+from datalayer import Database, fintech
+from datalayer.admin.checks import CheckError, app_checks
+from datalayer.cli import main
+
+BCRYPT = "$2b$12$" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0"
+
+
+@dataclass(frozen=True)
+class Funded:
+    user_id: uuid.UUID
+    source: fintech.Account
+    target: fintech.Account
+    transfer: fintech.Transfer
+
+
+@pytest.fixture
+async def funded(db: Database) -> Funded:
+    """One customer, two USD accounts, a deposit of 100 and a transfer of 30 between them."""
+    async with db.transaction() as conn:
+        user = await fintech.create_user(
+            conn, email="check@example.com", first_name="Ada", last_name="L", password_hash=BCRYPT
+        )
+    accounts = []
+    async with db.transaction(user_id=user.id) as conn:
+        for number in ("ACC0000000001", "ACC0000000002"):
+            account = await fintech.create_account(
+                conn,
+                user_id=user.id,
+                account_number=number,
+                account_name="Main",
+                account_type="checking",
+                currency="USD",
+                credit_limit=Decimal(0),
+            )
+            assert account is not None
+            accounts.append(account)
+        await fintech.create_deposit(conn, account_id=accounts[0].id, amount=Decimal(100))
+        transfer = await fintech.create_transfer(
+            conn,
+            user_id=user.id,
+            from_account_id=accounts[0].id,
+            to_account_id=accounts[1].id,
+            amount=Decimal(30),
+            idempotency_key="k1",
+        )
+    return Funded(user.id, accounts[0], accounts[1], transfer)
+
+
+def plant(url: str, *statements: str) -> None:
+    """Run ``statements`` as the superuser with triggers (and so foreign keys) switched off."""
+    with psycopg.connect(url, autocommit=True) as conn, conn.transaction():
+        conn.execute("SET LOCAL session_replication_role = replica")
+        for statement in statements:
+            conn.execute(statement.encode())
+
+
+def check(
+    url: str, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, dict[str, object]]:
+    code = main(["check", "--database-url", url, "--json", *args])
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def subjects(report: dict[str, object], check_name: str) -> list[str]:
+    findings = report["findings"]
+    assert isinstance(findings, list)
+    return [f["subject"] for f in findings if f["check"] == check_name]
+
+
+def test_clean_data_passes(
+    database_url: str, funded: Funded, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report = check(database_url, capsys)
+    assert (code, report["ok"], report["findings"]) == (0, True, [])
+    names = [c["name"] for c in report["checks"]]  # type: ignore[union-attr]
+    assert names == [
+        "foreign_keys",
+        "not_valid_checks",
+        "unlinked_references",
+        "expired_soft_deletes",
+        "fintech.list_accounts_off_ledger",
+        "fintech.list_postings_unbalanced",
+        "fintech.list_transfers_unbalanced",
+    ]
+    # the table form says the same, and --app limits the application checks
+    assert main(["check", "--database-url", database_url, "--app", "logistics"]) == 0
+    out = capsys.readouterr().out
+    assert "4 checks, 0 failed, 0 finding(s)" in out
+
+
+def test_balance_changed_behind_the_ledger(
+    database_url: str, funded: Funded, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plant(
+        database_url,
+        f"UPDATE fintech.accounts SET balance = balance + 1 WHERE id = '{funded.target.id}'",
+    )
+    code, report = check(database_url, capsys)
+    assert code == 1
+    assert subjects(report, "fintech.list_accounts_off_ledger") == ["ACC0000000002"]
+    [finding] = [f for f in report["findings"] if f["subject"] == "ACC0000000002"]  # type: ignore[union-attr]
+    assert "balance=31.0000" in finding["detail"] and "ledger_sum=30.0000" in finding["detail"]
+    # the table names the account too, and the exit code is the same
+    assert main(["check", "--database-url", database_url, "--app", "fintech"]) == 1
+    assert "ACC0000000002" in capsys.readouterr().out
+
+
+def test_unbalanced_posting_and_transfer(
+    database_url: str, funded: Funded, capsys: pytest.CaptureFixture[str]
+) -> None:
+    posting = uuid.uuid4()
+    plant(
+        database_url,
+        "INSERT INTO fintech.transactions (posting_id, account_id, amount, currency, kind)"
+        f" VALUES ('{posting}', NULL, 5, 'USD', 'fee')",
+        "UPDATE fintech.transfers SET status = 'failed', failure_reason = 'planted',"
+        f" completed_at = NULL WHERE id = '{funded.transfer.id}'",
+    )
+    code, report = check(database_url, capsys)
+    assert code == 1
+    assert subjects(report, "fintech.list_postings_unbalanced") == [str(posting)]
+    assert subjects(report, "fintech.list_transfers_unbalanced") == [str(funded.transfer.id)]
+    assert subjects(report, "fintech.list_accounts_off_ledger") == []
+
+
+def test_rows_pointing_nowhere(
+    database_url: str, funded: Funded, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plant(database_url, f"DELETE FROM fintech.users WHERE id = '{funded.user_id}'")
+    code, report = check(database_url, capsys, "--only", "foreign_keys")
+    assert code == 1
+    found = subjects(report, "foreign_keys")
+    assert "fintech.accounts.accounts_user_id_fkey" in found
+    assert "fintech.transfers.transfers_user_id_fkey" in found
+    [detail] = [
+        f["detail"]
+        for f in report["findings"]  # type: ignore[union-attr]
+        if f["subject"] == "fintech.accounts.accounts_user_id_fkey"
+    ]
+    assert detail.startswith("2 row(s) with (user_id) not in fintech.users(id)")
+
+
+def test_rows_violating_a_not_valid_constraint(
+    database_url: str, funded: Funded, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "ALTER TABLE fintech.users ADD CONSTRAINT users_probe_check"
+            " CHECK (first_name <> 'Ada') NOT VALID"
+        )
+        conn.execute(
+            "COMMENT ON CONSTRAINT users_probe_check ON fintech.users IS 'Ada is not allowed'"
+        )
+    code, report = check(database_url, capsys, "--only", "not_valid_checks")
+    assert code == 1
+    assert report["findings"] == [
+        {
+            "check": "not_valid_checks",
+            "subject": "fintech.users.users_probe_check",
+            "detail": "1 row(s) violate the NOT VALID constraint (Ada is not allowed)",
+        }
+    ]
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("UPDATE fintech.users SET first_name = 'Grace'")
+    assert check(database_url, capsys, "--only", "not_valid_checks")[0] == 0
+
+
+def test_reference_without_foreign_key(
+    database_url: str, funded: Funded, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE fintech.notes (id int PRIMARY KEY, account_id uuid)")
+        conn.execute("INSERT INTO fintech.notes VALUES (1, %s), (2, NULL)", (funded.source.id,))
+    assert check(database_url, capsys, "--only", "unlinked_references")[0] == 0
+    stray = uuid.uuid4()
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO fintech.notes VALUES (3, %s)", (stray,))
+    code, report = check(database_url, capsys, "--only", "unlinked_references")
+    assert code == 1
+    [finding] = report["findings"]  # type: ignore[misc]
+    assert finding["subject"] == "fintech.notes.account_id"
+    assert "1 row(s) name an id fintech.accounts does not have" in finding["detail"]
+    assert str(stray) in finding["detail"]
+
+
+def test_expired_soft_deletes(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE logistics.probe (id int PRIMARY KEY, deleted_at timestamptz)")
+        conn.execute(
+            "INSERT INTO logistics.probe VALUES (1, NULL), (2, now() - interval '1 day'),"
+            " (3, now() - interval '40 days')"
+        )
+    code, report = check(database_url, capsys, "--only", "expired_soft_deletes")
+    assert code == 1
+    [finding] = report["findings"]  # type: ignore[misc]
+    assert finding["subject"] == "logistics.probe"
+    assert finding["detail"].startswith("1 row(s) soft-deleted more than 30 days ago")
+    assert (
+        check(database_url, capsys, "--only", "expired_soft_deletes", "--retention-days", "60")[0]
+        == 0
+    )
+
+
+def test_runs_as_the_owner_and_refuses_a_role_that_sees_less(
+    database_url: str, funded: Funded, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "DO $$ BEGIN CREATE ROLE check_owner_test_login LOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+        conn.execute("GRANT datalayer_owner TO check_owner_test_login")
+    owner = database_url.replace("postgres@", "check_owner_test_login@", 1)
+    plant(
+        database_url,
+        f"UPDATE fintech.accounts SET balance = balance - 1 WHERE id = '{funded.source.id}'",
+    )
+    code, report = check(owner, capsys)
+    assert code == 1
+    assert subjects(report, "fintech.list_accounts_off_ledger") == ["ACC0000000001"]
+
+    # the application's login sees only what row-level security lets it: refused, not "clean"
+    assert main(["check", "--database-url", app_url(database_url, "fintech")]) == 2
+    err = capsys.readouterr().err
+    assert "row-level security hides rows of" in err and "fintech.accounts" in err
+
+
+def test_an_application_check_is_a_named_query(tmp_path: Path, database_url: str) -> None:
+    (tmp_path / "checks.sql").write_text(
+        "-- name: list_users_without_accounts()\n"
+        "-- Users who never opened an account.\n"
+        "SELECT u.email, u.id FROM fintech.users AS u\n"
+        "WHERE NOT EXISTS (SELECT FROM fintech.accounts AS a WHERE a.user_id = u.id);\n"
+    )
+    [found] = app_checks(["fintech"], sql_dirs={"fintech": tmp_path})
+    assert (found.name, found.description) == (
+        "fintech.list_users_without_accounts",
+        "Users who never opened an account.",
+    )
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO fintech.users (email, first_name, last_name, password_hash)"
+            " VALUES ('lonely@example.com', 'L', 'O', %s)",
+            (BCRYPT,),
+        )
+        findings = found.run(conn, ["fintech"])  # type: ignore[arg-type]
+    assert [f.subject for f in findings] == ["lonely@example.com"]
+    assert findings[0].detail.startswith("id=")
+
+    (tmp_path / "checks.sql").write_text(
+        "-- name: list_accounts_below(limit_value)\n-- Takes a parameter.\n"
+        "SELECT id FROM fintech.accounts WHERE balance < :limit_value;\n"
+    )
+    with pytest.raises(CheckError, match="takes parameters"):
+        app_checks(["fintech"], sql_dirs={"fintech": tmp_path})
