@@ -51,7 +51,7 @@ def _common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
 # optimize -------------------------------------------------------------------------------------
 
 
-def _print_steps(steps: list[Step], *, dry_run: bool) -> None:
+def _print_steps(steps: list[Step], *, dry_run: bool, verbose: bool) -> None:
     from rich.table import Table
 
     from ._common import console
@@ -62,7 +62,7 @@ def _print_steps(steps: list[Step], *, dry_run: bool) -> None:
     table.add_column("why")
     table.add_column("seconds", justify="right")
     for s in steps:
-        if s.action == "skip":
+        if s.action == "skip" and not verbose:
             continue
         seconds = "" if s.seconds is None else f"{s.seconds:.2f}"
         why = s.reason if s.error is None else f"{s.reason}; FAILED: {s.error}"
@@ -73,7 +73,7 @@ def _print_steps(steps: list[Step], *, dry_run: bool) -> None:
     skipped = [s for s in steps if s.action == "skip"]
     out.print(
         f"{len(done)} statement(s) {'planned' if dry_run else 'run'}, {len(skipped)} object(s) "
-        "needed nothing (--verbose lists them)",
+        f"needed nothing{'' if verbose else ' (--verbose lists them)'}",
         markup=False,
     )
 
@@ -93,25 +93,13 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
             min_dead=args.min_dead,
             bloat_ratio=args.bloat,
             min_index_pages=args.min_index_pages,
+            analyze_all=args.analyze_all,
             echo=True,
         )
     if args.json:
         print_json({"dry_run": args.dry_run, "steps": [s.as_json() for s in steps]})
-    elif args.verbose:
-        from rich.table import Table
-
-        from ._common import console
-
-        table = Table(title="optimize: every object")
-        for column in ("action", "object", "why", "seconds"):
-            table.add_column(column)
-        for s in steps:
-            table.add_row(
-                s.action, s.target, s.reason, "" if s.seconds is None else f"{s.seconds:.2f}"
-            )
-        console().print(table)
     else:
-        _print_steps(steps, dry_run=args.dry_run)
+        _print_steps(steps, dry_run=args.dry_run, verbose=args.verbose)
     return 1 if any(s.error for s in steps) else 0
 
 
@@ -245,6 +233,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=int,
         default=128,
         help="indexes smaller than this (8 kB pages) are never rebuilt for bloat (default 128)",
+    )
+    p.add_argument(
+        "--analyze-all",
+        action="store_true",
+        help="ANALYZE every table not vacuumed, changed or not (the monthly statistics refresh)",
     )
     p.set_defaults(func=_cmd_optimize)
 

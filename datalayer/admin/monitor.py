@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Snapshot", "main", "render", "snapshot"]
 
+#: How long a figure waits for a lock before it is left out.
+_LOCK_WAIT = "1s"
+
 
 class Snapshot(BaseModel):
     """The figures at one moment."""
@@ -49,32 +52,51 @@ class Snapshot(BaseModel):
     cache_hit_ratio: CacheHitRatio | None
     slow_queries: list[SlowQuery] | None
     slow_queries_note: str | None
+    #: figures left out, and why (a size needs a lock that a blocked table does not give)
+    notes: list[str]
 
 
 async def snapshot(conn: Connection, *, long_seconds: float = 60.0, top: int = 10) -> Snapshot:
     """Read every figure on ``conn``."""
     from .. import ops
-    from ..errors import NotAvailable
+    from ..errors import LockTimeout, NotAvailable
 
     info = await ops.get_server_info(conn)
+    notes: list[str] = []
     slow: list[SlowQuery] | None
     try:
         slow = list(await ops.list_slow_queries(conn, max_rows=top))
         note = None
     except NotAvailable as exc:
         slow, note = None, str(exc)
+    connections = list(await ops.list_connections_by_state(conn))
+    long_running = list(await ops.list_long_running_queries(conn, min_seconds=long_seconds))
+    blocked = list(await ops.list_blocked_queries(conn))
+    # Sizes open each relation (a lock); an exclusive lock held elsewhere must not hang the
+    # monitor that is there to show it: the session's lock_timeout ends the wait.
+    sizes: list[TableSize] = []
+    unused: list[UnusedIndex] = []
+    try:
+        sizes = list(await ops.list_table_sizes(conn))[:top]
+    except LockTimeout:
+        notes.append(f"table sizes left out: a relation is locked ({_LOCK_WAIT} lock wait)")
+    try:
+        unused = list(await ops.list_unused_indexes(conn))[:top]
+    except LockTimeout:
+        notes.append(f"unused indexes left out: a relation is locked ({_LOCK_WAIT} lock wait)")
     return Snapshot(
         taken_at=datetime.now(UTC),
         database=info.database_name or "",
         server_version=info.server_version,
-        connections_by_state=list(await ops.list_connections_by_state(conn)),
-        long_running=list(await ops.list_long_running_queries(conn, min_seconds=long_seconds)),
-        blocked=list(await ops.list_blocked_queries(conn)),
-        largest_tables=list(await ops.list_table_sizes(conn))[:top],
-        unused_indexes=list(await ops.list_unused_indexes(conn))[:top],
+        connections_by_state=connections,
+        long_running=long_running,
+        blocked=blocked,
+        largest_tables=sizes,
+        unused_indexes=unused,
         cache_hit_ratio=await ops.get_cache_hit_ratio(conn),
         slow_queries=slow,
         slow_queries_note=note,
+        notes=notes,
     )
 
 
@@ -159,6 +181,8 @@ def render(snap: Snapshot, out: Console) -> None:
         f"indexes {_ratio(ratio.index_hit_ratio if ratio else None)}"
     )
 
+    for note in snap.notes:
+        out.print(f"note: {note}", markup=False)
     if snap.slow_queries is None:
         out.print(f"slow queries: {snap.slow_queries_note}", markup=False)
     else:
@@ -184,6 +208,7 @@ async def _run(args: argparse.Namespace) -> int:
     async with await Database.connect(Settings.load(url=url, pool_size=1, max_overflow=0)) as db:
         while True:
             async with db.acquire() as conn:
+                await conn.execute(f"SET lock_timeout = '{_LOCK_WAIT}'")
                 snap = await snapshot(conn, long_seconds=args.long_seconds, top=args.top)
             if args.json:
                 text = snap.model_dump_json(indent=None if args.watch else 2)

@@ -4,7 +4,8 @@ For every table of the schemas in scope (core and the selected applications):
 
 * ``VACUUM (ANALYZE)`` when its dead rows reach ``dead_ratio`` of its live rows (and at least
   ``min_dead`` rows): space for reuse, the visibility map for index-only scans, fresh statistics;
-* else ``ANALYZE`` when rows changed since its statistics were taken, or it never had any;
+* else ``ANALYZE`` when rows changed since its statistics were taken, or it never had any (or
+  always, with ``analyze_all``: the monthly refresh of every table's statistics);
 * nothing otherwise (the reason is printed too).
 
 Then for every index of those tables:
@@ -64,7 +65,9 @@ class Step:
         }
 
 
-def _tables(conn: Conn, schemas: list[str], *, dead_ratio: float, min_dead: int) -> list[Step]:
+def _tables(
+    conn: Conn, schemas: list[str], *, dead_ratio: float, min_dead: int, analyze_all: bool
+) -> list[Step]:
     rows = conn.execute(
         """
         SELECT s.schemaname, s.relname, s.n_live_tup, s.n_dead_tup, s.n_mod_since_analyze,
@@ -89,6 +92,15 @@ def _tables(conn: Conn, schemas: list[str], *, dead_ratio: float, min_dead: int)
                     name,
                     f"{dead} dead rows ({share}; threshold {dead_ratio:.0%}, at least {min_dead})",
                     sql.SQL("VACUUM (ANALYZE) {}").format(ident).as_string(conn),
+                )
+            )
+        elif analyze_all:
+            steps.append(
+                Step(
+                    "ANALYZE",
+                    name,
+                    "every table asked for (--analyze-all)",
+                    sql.SQL("ANALYZE {}").format(ident).as_string(conn),
                 )
             )
         elif not analyzed and live == 0 and dead == 0 and modified == 0:
@@ -218,11 +230,14 @@ def run(
     min_dead: int = 1000,
     bloat_ratio: float = 0.3,
     min_index_pages: int = 128,
+    analyze_all: bool = False,
     echo: bool = False,
 ) -> list[Step]:
     """Decide and (unless ``dry_run``) run the table steps, then the index steps (decided on the
     statistics the table steps refreshed). ``conn`` must be in autocommit mode."""
-    steps = _tables(conn, schemas, dead_ratio=dead_ratio, min_dead=min_dead)
+    steps = _tables(
+        conn, schemas, dead_ratio=dead_ratio, min_dead=min_dead, analyze_all=analyze_all
+    )
     for step in steps:
         _execute(conn, step, dry_run=dry_run, echo=echo)
     index_steps = _indexes(conn, schemas, bloat_ratio=bloat_ratio, min_index_pages=min_index_pages)

@@ -323,7 +323,7 @@ _list_blocked_queries = checked(
 _list_connections_by_state = checked(
     _QUERIES,
     "list_connections_by_state",
-    "fd9f3b7d161157bf8c291ad7264857238f4d7756e01722723fdd89bd7b4e37a1",
+    "9ca72e015e2e96ce8129353107c4a7e5d95b2bf7e137c67e206bdbf7d418a1d6",
 )
 _list_index_usage = checked(
     _QUERIES, "list_index_usage", "a271d13e999ddb28ad6684bed8322deb49b525e5f45717ab316dc1a6b9434adb"

@@ -99,7 +99,7 @@ LIMIT :max_rows::int;
 SELECT
     coalesce(state, 'not visible') AS state,
     count(*)::int AS connections,
-    max(now() - state_change) AS longest_in_state
+    max(clock_timestamp() - state_change) AS longest_in_state
 FROM pg_catalog.pg_stat_activity
 WHERE datname = current_database()
 GROUP BY coalesce(state, 'not visible')

@@ -133,3 +133,19 @@ def test_a_failing_step_is_reported_and_the_others_run(
     assert "UniqueViolation" in str(table["fintech.probe_grp_key"]["error"])
     assert table["fintech.probe_v_idx"]["error"] is None
     assert table["fintech.probe_v_idx"]["seconds"] is not None
+
+
+def test_analyze_all_refreshes_unchanged_tables(
+    churned: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert optimize(churned, capsys)[0] == 0
+    with psycopg.connect(churned, autocommit=True) as conn:
+        _flush_stats(conn)
+    assert {s["target"]: s["action"] for s in optimize(churned, capsys)[1]}[
+        "fintech.probe"
+    ] == "skip"
+    code, steps = optimize(churned, capsys, "--analyze-all")
+    assert code == 0
+    [step] = [s for s in steps if s["target"] == "fintech.probe"]
+    assert (step["action"], step["reason"]) == ("ANALYZE", "every table asked for (--analyze-all)")
+    assert step["seconds"] is not None
