@@ -97,11 +97,12 @@ def test_clean_data_passes(
         "fintech.list_accounts_off_ledger",
         "fintech.list_postings_unbalanced",
         "fintech.list_transfers_unbalanced",
+        "logistics.list_routes_over_capacity",
     ]
     # the table form says the same, and --app limits the application checks
     assert main(["check", "--database-url", database_url, "--app", "logistics"]) == 0
     out = capsys.readouterr().out
-    assert "4 checks, 0 failed, 0 finding(s)" in out
+    assert "5 checks, 0 failed, 0 finding(s)" in out
 
 
 def test_balance_changed_behind_the_ledger(
@@ -269,3 +270,42 @@ def test_an_application_check_is_a_named_query(tmp_path: Path, database_url: str
     )
     with pytest.raises(CheckError, match="takes parameters"):
         app_checks(["fintech"], sql_dirs={"fintech": tmp_path})
+
+
+def test_route_over_its_vehicles_capacity(
+    database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(
+            """
+            WITH c AS (
+                INSERT INTO logistics.customers (customer_code, customer_name)
+                VALUES ('C1', 'Duka') RETURNING id
+            ), v AS (
+                INSERT INTO logistics.vehicles
+                    (vehicle_code, vehicle_type, capacity_weight_tonnes, capacity_volume_m3)
+                VALUES ('KDA-1', 'truck', 10, 40) RETURNING id
+            ), r AS (
+                INSERT INTO logistics.routes (route_code, vehicle_id, period, total_distance_km,
+                    estimated_duration_minutes, estimated_cost_kes, status)
+                SELECT 'R1', v.id, tstzrange(now(), now() + interval '8 hours'), 120, 300, 9000,
+                    'planned'
+                FROM v RETURNING id
+            )
+            INSERT INTO logistics.orders (order_code, customer_id, pickup_latitude,
+                pickup_longitude, destination_city, weight_tonnes, volume_m3, time_window,
+                status, assigned_route_id)
+            SELECT 'O' || g, c.id, -1.28, 36.82, 'Nakuru', 4, 10,
+                tstzrange(now(), now() + interval '1 day'), 'assigned', r.id
+            FROM c, r, generate_series(1, 2) AS g
+            """
+        )
+    assert check(database_url, capsys, "--app", "logistics")[0] == 0
+    # the vehicle shrinks behind the capacity trigger's back
+    plant(database_url, "UPDATE logistics.vehicles SET capacity_weight_tonnes = 7")
+    code, report = check(database_url, capsys, "--app", "logistics")
+    assert code == 1
+    assert subjects(report, "logistics.list_routes_over_capacity") == ["R1"]
+    [finding] = report["findings"]  # type: ignore[misc]
+    assert "weight_tonnes=8.000" in finding["detail"]
+    assert "capacity_weight_tonnes=7.000" in finding["detail"]
