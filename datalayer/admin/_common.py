@@ -30,12 +30,17 @@ def schemas_in_scope(apps: Sequence[str] | None) -> list[str]:
     return [CORE, *(a for a in chosen if a != CORE)]
 
 
-def connect(url: str) -> Connection[tuple[object, ...]]:
+def connect(url: str, command: str = "admin") -> Connection[tuple[object, ...]]:
     """An autocommit session with no statement or lock timeout (VACUUM and REINDEX may take
-    long; each command sets the timeouts it needs)."""
+    long), named ``datalayer-<command>`` in ``pg_stat_activity`` unless the URL names it."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
     from ..migrate.state import Target
 
-    return Target.parse(url).connect()
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    query.setdefault("application_name", f"datalayer-{command}")
+    return Target.parse(urlunsplit(parts._replace(query=urlencode(query)))).connect()
 
 
 def console() -> Console:

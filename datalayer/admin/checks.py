@@ -324,7 +324,8 @@ def app_checks(apps: Sequence[str], *, sql_dirs: dict[str, Path] | None = None) 
                     f"{query.location()}: check {app}.{query.name} takes parameters "
                     f"({', '.join(':' + p for p in query.params)}); a check takes none"
                 )
-            description = query.doc.strip().splitlines()[0] if query.doc.strip() else query.name
+            prose = [ln for ln in query.doc.splitlines() if not ln.strip().startswith("@")]
+            description = " ".join(" ".join(prose).split()) or query.name
             checks.append(
                 Check(
                     f"{app}.{query.name}", description, _app_check(f"{app}.{query.name}", query.sql)

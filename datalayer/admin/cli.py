@@ -84,7 +84,7 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
     from ._common import connect, print_json, schemas_in_scope
 
     schemas = schemas_in_scope(_app_list(args))
-    with connect(resolve_migrate_url(args.database_url)) as conn:
+    with connect(resolve_migrate_url(args.database_url), "optimize") as conn:
         steps = optimize.run(
             conn,
             schemas,
@@ -152,7 +152,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         for c in selected:
             print(f"{c.name}: {c.description}")
         return 0
-    with connect(resolve_migrate_url(args.database_url)) as conn:
+    with connect(resolve_migrate_url(args.database_url), "check") as conn:
         report = checks.run_checks(conn, schemas, selected)
     if args.json:
         print_json(report.as_json())
@@ -225,8 +225,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--bloat",
         type=_positive,
-        default=0.3,
-        help="estimated share of an index that is bloat and calls for REINDEX (default 0.3)",
+        default=0.5,
+        help="estimated share of an index that is bloat and calls for REINDEX (default 0.5)",
     )
     p.add_argument(
         "--min-index-pages",

@@ -354,7 +354,7 @@ def render_schemas(
 
     known = registered()
     pages: dict[str, str] = {}
-    with connect(url) as conn:
+    with connect(url, "docs") as conn:
         for schema in schemas:
             folder = (sql_dirs or {}).get(schema) or (
                 known[schema].sql if schema in known else None

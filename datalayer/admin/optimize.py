@@ -228,7 +228,7 @@ def run(
     dry_run: bool = False,
     dead_ratio: float = 0.1,
     min_dead: int = 1000,
-    bloat_ratio: float = 0.3,
+    bloat_ratio: float = 0.5,
     min_index_pages: int = 128,
     analyze_all: bool = False,
     echo: bool = False,
