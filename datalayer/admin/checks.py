@@ -6,17 +6,19 @@ Generic checks (every schema in scope, driven by the catalog):
 * ``foreign_keys``: rows whose foreign key points nowhere. A validated constraint can still be
   bypassed (its triggers disabled, ``session_replication_role = replica``); a ``NOT VALID`` one
   never looked at the rows that were there before it.
-* ``not_valid_checks``: rows violating a CHECK constraint added ``NOT VALID`` and not validated.
 * ``unlinked_references``: orphans the schema allows: a column ``<x>_id`` with no foreign key,
   next to a table ``<x>`` or ``<x>s`` of the same schema whose primary key is ``id`` of the same
   type, holding values that table does not have.
 * ``expired_soft_deletes``: rows of a table with a ``deleted_at`` column soft-deleted longer ago
   than the retention period and not purged.
 
-Application checks: every named query in ``<app's sql folder>/checks.sql`` (found through the
-registry). It takes no parameters and returns one row per finding; its first column names what
-is wrong (an account number, a posting id), the others add detail, and its comment says what it
-checks. Adding a check is adding a query there.
+SQL checks: every named query of the toolkit's ``sql/ops/checks.sql`` (e.g.
+``list_not_valid_check_violations``: rows violating a CHECK constraint added ``NOT VALID``) and of
+each application's ``<app's sql folder>/checks.sql`` (found through the registry). A check returns
+one row per finding; its first column names what is wrong (an account number, a posting id), the
+others add detail, and its comment says what it checks. It takes no parameter but, if it wants,
+``:schemas`` (``text[]``: core and the schemas of the selected applications). Adding a check is
+adding a query there.
 
 Checks read in one ``REPEATABLE READ READ ONLY`` transaction (one snapshot). They must see every
 row: a table whose row-level security hides rows from the connecting role stops the run (exit 2)
@@ -29,11 +31,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from psycopg import Connection, sql
+from psycopg import Connection, RawCursor, sql
 
 from ..apps import registered
 from ..errors import DataLayerError
-from ..queries import load_file
+from ..paths import sql_dir
+from ..queries import Query, load_file
 
 __all__ = [
     "CHECKS_FILE",
@@ -44,6 +47,8 @@ __all__ = [
     "app_checks",
     "generic_checks",
     "run_checks",
+    "sql_checks",
+    "toolkit_checks",
 ]
 
 #: The file of an application's sql folder whose queries are its checks.
@@ -159,37 +164,6 @@ def _foreign_keys(conn: Conn, schemas: list[str]) -> list[Finding]:
     return found
 
 
-def _not_valid_checks(conn: Conn, schemas: list[str]) -> list[Finding]:
-    rows = conn.execute(
-        """
-        SELECT k.conname, n.nspname, c.relname, pg_catalog.pg_get_expr(k.conbin, k.conrelid),
-               pg_catalog.obj_description(k.oid, 'pg_constraint')
-        FROM pg_catalog.pg_constraint AS k
-        JOIN pg_catalog.pg_class AS c ON c.oid = k.conrelid
-        JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
-        WHERE k.contype = 'c' AND NOT k.convalidated AND n.nspname = ANY(%s)
-        ORDER BY n.nspname, c.relname, k.conname
-        """,
-        (schemas,),
-    ).fetchall()
-    found: list[Finding] = []
-    for name, schema, table, expr, comment in rows:
-        # the expression comes from the catalog (pg_get_expr), not from a user
-        query = sql.SQL("SELECT count(*) FROM {} WHERE NOT ({})").format(
-            _ident(str(schema), str(table)), sql.SQL(str(expr))
-        )
-        count = (conn.execute(query).fetchone() or (0,))[0]
-        if count:
-            found.append(
-                Finding(
-                    "not_valid_checks",
-                    f"{schema}.{table}.{name}",
-                    f"{count} row(s) violate the NOT VALID constraint{_message(comment)}",
-                )
-            )
-    return found
-
-
 def _unlinked_references(conn: Conn, schemas: list[str]) -> list[Finding]:
     rows = conn.execute(
         r"""
@@ -275,14 +249,10 @@ def _expired_soft_deletes(retention_days: float) -> Callable[[Conn, list[str]], 
 
 
 def generic_checks(*, retention_days: float = 30.0) -> list[Check]:
-    """The catalog-driven checks, in the order they run."""
+    """The catalog-driven checks, in the order they run: those written in Python, then the
+    toolkit's SQL checks (``sql/ops/checks.sql``)."""
     return [
         Check("foreign_keys", "every foreign key points at an existing row", _foreign_keys),
-        Check(
-            "not_valid_checks",
-            "rows satisfy the CHECK constraints added NOT VALID",
-            _not_valid_checks,
-        ),
         Check(
             "unlinked_references",
             "<x>_id columns without a foreign key name existing rows of <x>/<x>s",
@@ -293,20 +263,52 @@ def generic_checks(*, retention_days: float = 30.0) -> list[Check]:
             f"no row soft-deleted more than {retention_days:g} days ago is left",
             _expired_soft_deletes(retention_days),
         ),
+        *toolkit_checks(),
     ]
 
 
-def _app_check(name: str, text: str) -> Callable[[Conn, list[str]], list[Finding]]:
+#: The parameters a check query may take, bound by the runner.
+_BINDABLE = frozenset({"schemas"})
+
+
+def _sql_check(name: str, query: Query) -> Callable[[Conn, list[str]], list[Finding]]:
     def run(conn: Conn, schemas: list[str]) -> list[Finding]:
-        cur = conn.execute(text.encode())
+        values = {"schemas": schemas}
+        with RawCursor(conn) as cur:  # the query's $n placeholders, as the loader wrote them
+            cur.execute(query.sql.encode(), [values[p] for p in query.params])
+            columns = [d.name for d in cur.description or ()]
+            rows = cur.fetchall()
         found: list[Finding] = []
-        columns = [d.name for d in cur.description or ()]
-        for row in cur.fetchall():
+        for row in rows:
             detail = ", ".join(f"{c}={v}" for c, v in zip(columns[1:], row[1:], strict=True))
             found.append(Finding(name, str(row[0]), detail))
         return found
 
     return run
+
+
+def sql_checks(prefix: str, path: Path) -> list[Check]:
+    """The checks of one ``checks.sql``: each named query, called ``<prefix>.<query name>``."""
+    checks: list[Check] = []
+    for query in load_file(prefix, path):
+        extra = [p for p in query.params if p not in _BINDABLE]
+        if extra:
+            raise CheckError(
+                f"{query.location()}: check {prefix}.{query.name} takes parameters "
+                f"({', '.join(':' + p for p in extra)}); a check takes none but :schemas "
+                "(the schemas in scope, text[])"
+            )
+        prose = [ln for ln in query.doc.splitlines() if not ln.strip().startswith("@")]
+        description = " ".join(" ".join(prose).split()) or query.name
+        name = f"{prefix}.{query.name}"
+        checks.append(Check(name, description, _sql_check(name, query)))
+    return checks
+
+
+def toolkit_checks() -> list[Check]:
+    """The toolkit's SQL checks: the queries of ``sql/ops/checks.sql``."""
+    path = sql_dir() / "ops" / CHECKS_FILE
+    return sql_checks("ops", path) if path.is_file() else []
 
 
 def app_checks(apps: Sequence[str], *, sql_dirs: dict[str, Path] | None = None) -> list[Check]:
@@ -316,21 +318,8 @@ def app_checks(apps: Sequence[str], *, sql_dirs: dict[str, Path] | None = None) 
     checks: list[Check] = []
     for app in apps:
         folder = (sql_dirs or {}).get(app) or (known[app].sql if app in known else None)
-        if folder is None or not (folder / CHECKS_FILE).is_file():
-            continue
-        for query in load_file(app, folder / CHECKS_FILE):
-            if query.params:
-                raise CheckError(
-                    f"{query.location()}: check {app}.{query.name} takes parameters "
-                    f"({', '.join(':' + p for p in query.params)}); a check takes none"
-                )
-            prose = [ln for ln in query.doc.splitlines() if not ln.strip().startswith("@")]
-            description = " ".join(" ".join(prose).split()) or query.name
-            checks.append(
-                Check(
-                    f"{app}.{query.name}", description, _app_check(f"{app}.{query.name}", query.sql)
-                )
-            )
+        if folder is not None and (folder / CHECKS_FILE).is_file():
+            checks.extend(sql_checks(app, folder / CHECKS_FILE))
     return checks
 
 

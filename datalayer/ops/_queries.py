@@ -18,6 +18,7 @@ __all__ = [
     "IndexUsage",
     "Lock",
     "LongRunningQuery",
+    "NotValidCheckViolation",
     "ServerInfo",
     "SlowQuery",
     "TableSize",
@@ -32,6 +33,7 @@ __all__ = [
     "list_index_usage",
     "list_locks",
     "list_long_running_queries",
+    "list_not_valid_check_violations",
     "list_slow_queries",
     "list_table_sizes",
     "list_unused_indexes",
@@ -208,6 +210,24 @@ _LongRunningQuery_FIELDS = (
 _LongRunningQuery_LIST: TypeAdapter[list[LongRunningQuery]] = TypeAdapter(list[LongRunningQuery])
 
 
+class NotValidCheckViolation(BaseModel):
+    """A row of list_not_valid_check_violations."""
+
+    constraint_name: str
+    violating_rows: int
+    message: str | None
+
+
+_NotValidCheckViolation_FIELDS = (
+    "constraint_name",
+    "violating_rows",
+    "message",
+)
+_NotValidCheckViolation_LIST: TypeAdapter[list[NotValidCheckViolation]] = TypeAdapter(
+    list[NotValidCheckViolation]
+)
+
+
 class ServerInfo(BaseModel):
     """A row of get_server_info."""
 
@@ -336,6 +356,11 @@ _list_long_running_queries = checked(
     "list_long_running_queries",
     "2cb401af012c65214dee5f605cb8320d2ff1a5202b64f31572344745f19d6850",
 )
+_list_not_valid_check_violations = checked(
+    _QUERIES,
+    "list_not_valid_check_violations",
+    "61d58da276b0cad0548367a70c1d20413a750468ce64bdb04eda91ccefe294e7",
+)
 _list_slow_queries = checked(
     _QUERIES,
     "list_slow_queries",
@@ -436,6 +461,17 @@ async def list_long_running_queries(
 
 
 @stateless
+async def list_not_valid_check_violations(
+    conn: Connection, *, schemas: list[str]
+) -> list[NotValidCheckViolation]:
+    """Data check: every CHECK constraint added NOT VALID (not validated yet) in the given schemas
+    that rows violate, with how many rows and the constraint's message (its COMMENT).
+    """
+    rows = await _list_not_valid_check_violations.fetch_args(conn, (schemas,))
+    return _NotValidCheckViolation_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_slow_queries(conn: Connection, *, max_rows: int = 100) -> list[SlowQuery]:
     """The statements with the highest mean execution time, from pg_stat_statements (installed in
     schema public; the server must preload it). Check get_pg_stat_statements_schema first.
@@ -475,6 +511,7 @@ def verify() -> None:
         _list_index_usage,
         _list_locks,
         _list_long_running_queries,
+        _list_not_valid_check_violations,
         _list_slow_queries,
         _list_table_sizes,
         _list_unused_indexes,

@@ -91,9 +91,9 @@ def test_clean_data_passes(
     names = [c["name"] for c in report["checks"]]  # type: ignore[union-attr]
     assert names == [
         "foreign_keys",
-        "not_valid_checks",
         "unlinked_references",
         "expired_soft_deletes",
+        "ops.list_not_valid_check_violations",
         "fintech.list_accounts_off_ledger",
         "fintech.list_postings_unbalanced",
         "fintech.list_transfers_unbalanced",
@@ -168,18 +168,21 @@ def test_rows_violating_a_not_valid_constraint(
         conn.execute(
             "COMMENT ON CONSTRAINT users_probe_check ON fintech.users IS 'Ada is not allowed'"
         )
-    code, report = check(database_url, capsys, "--only", "not_valid_checks")
+    only = ("--only", "ops.list_not_valid_check_violations")
+    code, report = check(database_url, capsys, *only)
     assert code == 1
     assert report["findings"] == [
         {
-            "check": "not_valid_checks",
+            "check": "ops.list_not_valid_check_violations",
             "subject": "fintech.users.users_probe_check",
-            "detail": "1 row(s) violate the NOT VALID constraint (Ada is not allowed)",
+            "detail": "violating_rows=1, message=Ada is not allowed",
         }
     ]
+    # other schemas are not in scope with --app
+    assert check(database_url, capsys, *only, "--app", "logistics")[0] == 0
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("UPDATE fintech.users SET first_name = 'Grace'")
-    assert check(database_url, capsys, "--only", "not_valid_checks")[0] == 0
+    assert check(database_url, capsys, *only)[0] == 0
 
 
 def test_reference_without_foreign_key(
@@ -264,11 +267,27 @@ def test_an_application_check_is_a_named_query(tmp_path: Path, database_url: str
     assert [f.subject for f in findings] == ["lonely@example.com"]
     assert findings[0].detail.startswith("id=")
 
+    # a check may ask for the schemas in scope
+    (tmp_path / "checks.sql").write_text(
+        "-- name: list_tables_without_comment(schemas)\n-- Tables nobody described.\n"
+        "SELECT c.oid::regclass::text AS table_name FROM pg_class AS c\n"
+        "WHERE c.relnamespace::regnamespace::text = ANY(:schemas::text[]) AND c.relkind = 'r'\n"
+        "    AND obj_description(c.oid, 'pg_class') IS NULL;\n"
+    )
+    [scoped] = app_checks(["fintech"], sql_dirs={"fintech": tmp_path})
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        assert scoped.run(conn, ["fintech"]) == []  # type: ignore[arg-type]
+        conn.execute("CREATE TABLE fintech.undescribed (id int)")
+        assert [f.subject for f in scoped.run(conn, ["fintech"])] == ["fintech.undescribed"]  # type: ignore[arg-type]
+        assert scoped.run(conn, ["logistics"]) == []  # type: ignore[arg-type]
+
     (tmp_path / "checks.sql").write_text(
         "-- name: list_accounts_below(limit_value)\n-- Takes a parameter.\n"
         "SELECT id FROM fintech.accounts WHERE balance < :limit_value;\n"
     )
-    with pytest.raises(CheckError, match="takes parameters"):
+    with pytest.raises(
+        CheckError, match=r"takes parameters \(:limit_value\); a check takes none but :schemas"
+    ):
         app_checks(["fintech"], sql_dirs={"fintech": tmp_path})
 
 
