@@ -14,7 +14,20 @@ if TYPE_CHECKING:
     from psycopg import Connection
     from rich.console import Console
 
-__all__ = ["connect", "console", "print_json", "schemas_in_scope"]
+__all__ = ["app_list", "connect", "console", "print_json", "schemas_in_scope"]
+
+
+def app_list(values: Sequence[str] | None) -> list[str] | None:
+    """The applications of ``--app`` (repeated or comma-separated), else ``DATALAYER_APPS``,
+    else None (every registered one)."""
+    import os
+
+    chosen = list(values or [])
+    if not chosen:
+        env = os.environ.get("DATALAYER_APPS", "").strip()
+        chosen = [env] if env else []
+    names = [n.strip() for v in chosen for n in v.split(",") if n.strip()]
+    return names or None
 
 
 def schemas_in_scope(apps: Sequence[str] | None) -> list[str]:

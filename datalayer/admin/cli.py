@@ -10,7 +10,6 @@ the catalog of a scratch database it migrates (or of ``--database-url`` as it is
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -24,12 +23,9 @@ _EXIT = "exit codes: 0 done{ok}; 1 {fail}; 2 usage, configuration or connection 
 
 
 def _app_list(args: argparse.Namespace) -> list[str] | None:
-    values: list[str] = list(getattr(args, "app", None) or [])
-    if not values:
-        env = os.environ.get("DATALAYER_APPS", "").strip()
-        values = [env] if env else []
-    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
-    return names or None
+    from ._common import app_list
+
+    return app_list(getattr(args, "app", None))
 
 
 def _common(p: argparse.ArgumentParser) -> argparse.ArgumentParser:

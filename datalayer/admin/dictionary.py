@@ -370,10 +370,9 @@ def main(args: argparse.Namespace) -> int:
     from .. import migrate
     from ..paths import project_root
     from ..urls import resolve_url
-    from ._common import schemas_in_scope
+    from ._common import app_list, schemas_in_scope
 
-    apps = [a for v in (args.app or []) for a in v.split(",") if a.strip()] or None
-    schemas = schemas_in_scope(apps)
+    schemas = schemas_in_scope(app_list(args.app))
     out = Path(args.output) if args.output else project_root() / "docs" / "schema"
     with contextlib.ExitStack() as stack:
         if args.database_url:
