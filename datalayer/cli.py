@@ -1,5 +1,6 @@
 """The ``datalayer`` command: migrations per application, schema files, the embedded development
-cluster, health, and the commands each registered application adds.
+cluster, health, maintenance (``optimize``), data checks (``check``), monitoring (``monitor``), the
+data dictionary (``docs``), and the commands each registered application adds.
 
 Every command that connects uses ``--database-url`` or ``DATABASE_URL`` and nothing else (exit
 code 2 when neither is set); ``datalayer dev up`` starts a local cluster and prints the line to
@@ -415,6 +416,9 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="(the default: health is always JSON)")
     p.set_defaults(func=_cmd_health)
 
+    from .admin.cli import register as register_admin
+
+    register_admin(sub)  # optimize, check, monitor, docs
     _register_apps(sub, argv)
     return parser
 

@@ -17,6 +17,7 @@ __all__ = [
     "Account",
     "AccountStatement",
     "AccountStatementEntry",
+    "AccountsOffLedger",
     "BalanceMismatch",
     "Card",
     "CardPayment",
@@ -30,8 +31,9 @@ __all__ = [
     "ListAccountStatementRow",
     "P2pPayment",
     "PortfolioValue",
+    "PostingsUnbalanced",
     "Transfer",
-    "UnbalancedPosting",
+    "TransfersUnbalanced",
     "User",
     "create_account",
     "create_card",
@@ -60,6 +62,7 @@ __all__ = [
     "list_account_statement",
     "list_account_statement_entries",
     "list_accounts_by_user",
+    "list_accounts_off_ledger",
     "list_balance_mismatches",
     "list_card_payments_by_card",
     "list_cards_by_user",
@@ -70,7 +73,9 @@ __all__ = [
     "list_p2p_payments_by_recipient",
     "list_p2p_payments_by_sender",
     "list_portfolio_values_by_user",
+    "list_postings_unbalanced",
     "list_transfers_by_user",
+    "list_transfers_unbalanced",
     "list_unbalanced_postings",
     "update_account_closed",
     "update_account_frozen",
@@ -193,6 +198,27 @@ _AccountStatementEntry_FIELDS = (
 _AccountStatementEntry_LIST: TypeAdapter[list[AccountStatementEntry]] = TypeAdapter(
     list[AccountStatementEntry]
 )
+
+
+class AccountsOffLedger(BaseModel):
+    """A row of list_accounts_off_ledger."""
+
+    #: ACC followed by 10 digits; unique.
+    account_number: str
+    account_id: UUID
+    #: Current balance; equals the sum of the account's ledger entries (see the reconciliation
+    #: queries).
+    balance: Numeric
+    ledger_sum: Numeric
+
+
+_AccountsOffLedger_FIELDS = (
+    "account_number",
+    "account_id",
+    "balance",
+    "ledger_sum",
+)
+_AccountsOffLedger_LIST: TypeAdapter[list[AccountsOffLedger]] = TypeAdapter(list[AccountsOffLedger])
 
 
 class BalanceMismatch(BaseModel):
@@ -618,6 +644,25 @@ _PortfolioValue_FIELDS = (
 _PortfolioValue_LIST: TypeAdapter[list[PortfolioValue]] = TypeAdapter(list[PortfolioValue])
 
 
+class PostingsUnbalanced(BaseModel):
+    """A row of list_postings_unbalanced, list_unbalanced_postings."""
+
+    #: Groups the entries of one movement; they sum to zero per currency.
+    posting_id: UUID
+    currency: str
+    total: Numeric
+
+
+_PostingsUnbalanced_FIELDS = (
+    "posting_id",
+    "currency",
+    "total",
+)
+_PostingsUnbalanced_LIST: TypeAdapter[list[PostingsUnbalanced]] = TypeAdapter(
+    list[PostingsUnbalanced]
+)
+
+
 class Transfer(BaseModel):
     """A row of create_transfer, create_transfer_reversal, get_transfer_by_id, list_transfers_by_user."""
 
@@ -662,21 +707,30 @@ _Transfer_FIELDS = (
 _Transfer_LIST: TypeAdapter[list[Transfer]] = TypeAdapter(list[Transfer])
 
 
-class UnbalancedPosting(BaseModel):
-    """A row of list_unbalanced_postings."""
+class TransfersUnbalanced(BaseModel):
+    """A row of list_transfers_unbalanced."""
 
-    #: Groups the entries of one movement; they sum to zero per currency.
-    posting_id: UUID
-    currency: str
-    total: Numeric
+    transfer_id: UUID
+    status: Literal["pending", "completed", "failed", "reversed"]
+    #: Debited from from_account_id, in currency.
+    amount: Numeric
+    #: Credited to to_account_id, in credited_currency: amount, or round(amount * fx_rate, 4).
+    credited_amount: Numeric
+    debited: Numeric
+    credited: Numeric
 
 
-_UnbalancedPosting_FIELDS = (
-    "posting_id",
-    "currency",
-    "total",
+_TransfersUnbalanced_FIELDS = (
+    "transfer_id",
+    "status",
+    "amount",
+    "credited_amount",
+    "debited",
+    "credited",
 )
-_UnbalancedPosting_LIST: TypeAdapter[list[UnbalancedPosting]] = TypeAdapter(list[UnbalancedPosting])
+_TransfersUnbalanced_LIST: TypeAdapter[list[TransfersUnbalanced]] = TypeAdapter(
+    list[TransfersUnbalanced]
+)
 
 
 class User(BaseModel):
@@ -824,6 +878,11 @@ _list_accounts_by_user = checked(
     "list_accounts_by_user",
     "f0af0d8a72c87aba87299d6b1d144a72c13e4e7186b3f352a95213b2b3ded403",
 )
+_list_accounts_off_ledger = checked(
+    _QUERIES,
+    "list_accounts_off_ledger",
+    "17d5e4ee59cd0c9dbb89f4861d06b204f325119948891ebf3df1f46e2fcd56b6",
+)
 _list_balance_mismatches = checked(
     _QUERIES,
     "list_balance_mismatches",
@@ -874,10 +933,20 @@ _list_portfolio_values_by_user = checked(
     "list_portfolio_values_by_user",
     "c2c8aa99122e5fa0eb3d9232a8d96b70096c98022ef10b23fbaab56e308381a3",
 )
+_list_postings_unbalanced = checked(
+    _QUERIES,
+    "list_postings_unbalanced",
+    "59149dc9f577318f199b09e55a4244535d53d8ff7e13935250b4abf814de91f7",
+)
 _list_transfers_by_user = checked(
     _QUERIES,
     "list_transfers_by_user",
     "27073de16e9a3d864796d4cffd4d55423a42311f54c281d008c0b071f0d538df",
+)
+_list_transfers_unbalanced = checked(
+    _QUERIES,
+    "list_transfers_unbalanced",
+    "fbeb649a64ba453fb45e147f5c30444f0ce54bb9e537143e074ec84e654a6a76",
 )
 _list_unbalanced_postings = checked(
     _QUERIES,
@@ -1352,6 +1421,13 @@ async def list_accounts_by_user(conn: Connection, *, user_id: UUID) -> list[Acco
 
 
 @stateless
+async def list_accounts_off_ledger(conn: Connection) -> list[AccountsOffLedger]:
+    """Data check: every account whose balance differs from the sum of its ledger entries."""
+    rows = await _list_accounts_off_ledger.fetch_args(conn, ())
+    return _AccountsOffLedger_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
     """Every account whose balance differs from the sum of its ledger entries (must be empty)."""
     rows = await _list_balance_mismatches.fetch_args(conn, ())
@@ -1462,6 +1538,13 @@ async def list_portfolio_values_by_user(conn: Connection, *, user_id: UUID) -> l
 
 
 @stateless
+async def list_postings_unbalanced(conn: Connection) -> list[PostingsUnbalanced]:
+    """Data check: every posting whose entries do not sum to zero in some currency."""
+    rows = await _list_postings_unbalanced.fetch_args(conn, ())
+    return _PostingsUnbalanced_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_transfers_by_user(
     conn: Connection,
     *,
@@ -1480,10 +1563,20 @@ async def list_transfers_by_user(
 
 
 @stateless
-async def list_unbalanced_postings(conn: Connection) -> list[UnbalancedPosting]:
+async def list_transfers_unbalanced(conn: Connection) -> list[TransfersUnbalanced]:
+    """Data check: every transfer whose ledger legs disagree with it: a completed transfer takes
+    its amount from the source account and credits its credited amount to the destination; a
+    reversed one nets to zero on both; a pending or failed one has no entries.
+    """
+    rows = await _list_transfers_unbalanced.fetch_args(conn, ())
+    return _TransfersUnbalanced_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_unbalanced_postings(conn: Connection) -> list[PostingsUnbalanced]:
     """Every posting whose entries do not sum to zero in some currency (must be empty)."""
     rows = await _list_unbalanced_postings.fetch_args(conn, ())
-    return _UnbalancedPosting_LIST.validate_python([dict(r) for r in rows])
+    return _PostingsUnbalanced_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1625,6 +1718,7 @@ def verify() -> None:
         _list_account_statement,
         _list_account_statement_entries,
         _list_accounts_by_user,
+        _list_accounts_off_ledger,
         _list_balance_mismatches,
         _list_card_payments_by_card,
         _list_cards_by_user,
@@ -1635,7 +1729,9 @@ def verify() -> None:
         _list_p2p_payments_by_recipient,
         _list_p2p_payments_by_sender,
         _list_portfolio_values_by_user,
+        _list_postings_unbalanced,
         _list_transfers_by_user,
+        _list_transfers_unbalanced,
         _list_unbalanced_postings,
         _update_account_closed,
         _update_account_frozen,

@@ -25,6 +25,7 @@ __all__ = [
     "RoutePerformance",
     "RoutePlan",
     "RouteStop",
+    "RoutesOverCapacity",
     "TableRowCount",
     "User",
     "Vehicle",
@@ -59,6 +60,7 @@ __all__ = [
     "list_pending_orders",
     "list_route_performance",
     "list_route_plan",
+    "list_routes_over_capacity",
     "list_table_row_counts",
     "list_users",
     "list_vehicle_utilisation",
@@ -601,6 +603,34 @@ _RouteStop_FIELDS = (
 )
 
 
+class RoutesOverCapacity(BaseModel):
+    """A row of list_routes_over_capacity."""
+
+    #: Business key (the seed's route_id); 1 to 64 letters, digits, dots, dashes or underscores;
+    #: unique.
+    route_code: str
+    #: Business key (the seed's vehicle_id), e.g. a fleet number; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
+    vehicle_code: str
+    weight_tonnes: Numeric
+    capacity_weight_tonnes: Numeric
+    volume_m3: Numeric
+    capacity_volume_m3: Numeric
+
+
+_RoutesOverCapacity_FIELDS = (
+    "route_code",
+    "vehicle_code",
+    "weight_tonnes",
+    "capacity_weight_tonnes",
+    "volume_m3",
+    "capacity_volume_m3",
+)
+_RoutesOverCapacity_LIST: TypeAdapter[list[RoutesOverCapacity]] = TypeAdapter(
+    list[RoutesOverCapacity]
+)
+
+
 class TableRowCount(BaseModel):
     """A row of list_table_row_counts."""
 
@@ -847,6 +877,11 @@ _list_route_performance = checked(
 )
 _list_route_plan = checked(
     _QUERIES, "list_route_plan", "b8673a50badc16c93a9317738726dfc0fad618a831bc165e5cc9f341da719c9e"
+)
+_list_routes_over_capacity = checked(
+    _QUERIES,
+    "list_routes_over_capacity",
+    "5d5ab31a77335b64dbc6c6057797451ba0430edf7181fdb2445405590e1c9f59",
 )
 _list_table_row_counts = checked(
     _QUERIES,
@@ -1424,6 +1459,15 @@ async def list_route_plan(conn: Connection, *, route_id: UUID) -> list[RoutePlan
 
 
 @stateless
+async def list_routes_over_capacity(conn: Connection) -> list[RoutesOverCapacity]:
+    """Data check: every route whose orders (all but cancelled ones) weigh or measure more than its
+    vehicle takes (the capacity triggers refuse it; this finds what got past them).
+    """
+    rows = await _list_routes_over_capacity.fetch_args(conn, ())
+    return _RoutesOverCapacity_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_table_row_counts(conn: Connection) -> list[TableRowCount]:
     """How many rows each logistics table holds, in the order the seed listed them (for `datalayer
     logistics check`).
@@ -1638,6 +1682,7 @@ def verify() -> None:
         _list_pending_orders,
         _list_route_performance,
         _list_route_plan,
+        _list_routes_over_capacity,
         _list_table_row_counts,
         _list_users,
         _list_vehicle_utilisation,
