@@ -9,7 +9,12 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
-from datalayer.compliance.shapes import ChatMessages, PlanPhases
+from datalayer.compliance.shapes import (
+    ChatMessages,
+    PlanPhases,
+    ProfileAssessmentSessions,
+    ProfileEvidenceItems,
+)
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.gen.runtime import Numeric, checked, stale_names
 from datalayer.queries import Connection, load, stateless
@@ -18,6 +23,7 @@ __all__ = [
     "AssessmentDashboard",
     "AssessmentSession",
     "BusinessProfile",
+    "BusinessProfileWithActivity",
     "ChatConversation",
     "ChatConversationSummary",
     "ComplianceFramework",
@@ -46,14 +52,17 @@ __all__ = [
     "create_report_schedule",
     "create_user",
     "delete_business_profile",
+    "delete_evidence_item",
     "delete_integration",
     "delete_report_schedule",
     "delete_user",
     "get_assessment_session_by_id",
     "get_business_profile_by_id",
+    "get_business_profile_with_activity",
     "get_chat_conversation_by_id",
     "get_evidence_item_by_id",
     "get_framework_by_code",
+    "get_implementation_plan_by_id",
     "get_integration_credentials",
     "get_policy_by_id",
     "get_user_by_email",
@@ -73,9 +82,12 @@ __all__ = [
     "list_policy_versions",
     "list_readiness_scores",
     "list_report_schedules_by_user",
+    "update_assessment_abandoned",
     "update_assessment_answers",
     "update_assessment_completed",
+    "update_assessment_status",
     "update_business_profile",
+    "update_chat_conversation_archived",
     "update_chat_conversation_message",
     "update_due_report_schedules",
     "update_evidence_file",
@@ -103,6 +115,8 @@ class AssessmentDashboard(BaseModel):
     framework_code: str
     framework_name: str
     session_name: str | None
+    #: not_started, in_progress, completed or abandoned; moves forward only
+    #: (assessment_sessions_status_transition_check).
     status: Literal["not_started", "in_progress", "completed", "abandoned"]
     #: Share of the framework's questions answered, 0 to 100.
     progress_percentage: Numeric
@@ -132,13 +146,15 @@ _AssessmentDashboard_LIST: TypeAdapter[list[AssessmentDashboard]] = TypeAdapter(
 
 
 class AssessmentSession(BaseModel):
-    """A row of create_assessment_session, get_assessment_session_by_id, update_assessment_answers, update_assessment_completed."""
+    """A row of create_assessment_session, get_assessment_session_by_id, update_assessment_abandoned, update_assessment_answers, update_assessment_completed, update_assessment_status."""
 
     id: UUID
     user_id: UUID
     business_profile_id: UUID
     framework_id: UUID
     session_name: str | None
+    #: not_started, in_progress, completed or abandoned; moves forward only
+    #: (assessment_sessions_status_transition_check).
     status: Literal["not_started", "in_progress", "completed", "abandoned"]
     #: Answers by question id (a jsonb object); at most 1000000 bytes as JSON text.
     questions_answered: JsonValue
@@ -211,8 +227,57 @@ _BusinessProfile_FIELDS = (
 _BusinessProfile_LIST: TypeAdapter[list[BusinessProfile]] = TypeAdapter(list[BusinessProfile])
 
 
+class BusinessProfileWithActivity(BaseModel):
+    """A row of get_business_profile_with_activity."""
+
+    id: UUID
+    user_id: UUID
+    company_name: str
+    industry: str | None
+    #: Head count; unknown (null) or greater than zero.
+    employee_count: int | None
+    #: Processes personal data (GDPR and similar apply).
+    handles_personal_data: bool
+    #: Takes card payments (PCI DSS applies).
+    processes_payments: bool
+    #: Stores health records (HIPAA and similar apply).
+    stores_health_data: bool
+    #: A regulated financial services provider.
+    provides_financial_services: bool
+    #: Operates critical infrastructure (NIS2 and similar apply).
+    operates_critical_infrastructure: bool
+    #: Operates in more than one country (cross-border transfer rules apply).
+    has_international_operations: bool
+    #: Low, Medium, High or Critical.
+    data_sensitivity: Literal["Low", "Medium", "High", "Critical"]
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    assessment_sessions: ProfileAssessmentSessions
+    evidence_items: ProfileEvidenceItems
+
+
+_BusinessProfileWithActivity_FIELDS = (
+    "id",
+    "user_id",
+    "company_name",
+    "industry",
+    "employee_count",
+    "handles_personal_data",
+    "processes_payments",
+    "stores_health_data",
+    "provides_financial_services",
+    "operates_critical_infrastructure",
+    "has_international_operations",
+    "data_sensitivity",
+    "created_at",
+    "updated_at",
+    "assessment_sessions",
+    "evidence_items",
+)
+
+
 class ChatConversation(BaseModel):
-    """A row of create_chat_conversation, get_chat_conversation_by_id, update_chat_conversation_message."""
+    """A row of create_chat_conversation, get_chat_conversation_by_id, update_chat_conversation_archived, update_chat_conversation_message."""
 
     id: UUID
     user_id: UUID
@@ -472,7 +537,7 @@ _GeneratedPolicy_FIELDS = (
 
 
 class ImplementationPlan(BaseModel):
-    """A row of create_implementation_plan, update_implementation_plan_phases, update_implementation_plan_status."""
+    """A row of create_implementation_plan, get_implementation_plan_by_id, update_implementation_plan_phases, update_implementation_plan_status."""
 
     id: UUID
     user_id: UUID
@@ -857,6 +922,11 @@ _delete_business_profile = checked(
     "delete_business_profile",
     "927debae55bb7cdb86d4e69ef69c24b4c4b9ccedb1d730e60eed80e660fc63d1",
 )
+_delete_evidence_item = checked(
+    _QUERIES,
+    "delete_evidence_item",
+    "9d24f30b09e428e602eab535eb61e4e44aab7dbb2b97d33532b80efb1fad6fa3",
+)
 _delete_integration = checked(
     _QUERIES,
     "delete_integration",
@@ -880,6 +950,11 @@ _get_business_profile_by_id = checked(
     "get_business_profile_by_id",
     "cb398767a7a158d128585e4cef8951da59b3993f855737752ce3e04b76017b2a",
 )
+_get_business_profile_with_activity = checked(
+    _QUERIES,
+    "get_business_profile_with_activity",
+    "25f88ddc537d99892586cc84e40de6de5de16d0c5c2d86e0c0d3731cabacd016",
+)
 _get_chat_conversation_by_id = checked(
     _QUERIES,
     "get_chat_conversation_by_id",
@@ -894,6 +969,11 @@ _get_framework_by_code = checked(
     _QUERIES,
     "get_framework_by_code",
     "5b5a1e39c70466ed83972c03ec7aa135e060c1a98f8ad3ba243807fcb4cb9b3c",
+)
+_get_implementation_plan_by_id = checked(
+    _QUERIES,
+    "get_implementation_plan_by_id",
+    "483d3b5059e7e39478a12d73d0616007be13a96dbe658e393c4f8fa25d9d0c5c",
 )
 _get_integration_credentials = checked(
     _QUERIES,
@@ -986,6 +1066,11 @@ _list_report_schedules_by_user = checked(
     "list_report_schedules_by_user",
     "350fb91c80dbd2572612e31c25f58681a6881d5128516538e1cc7aec464e017f",
 )
+_update_assessment_abandoned = checked(
+    _QUERIES,
+    "update_assessment_abandoned",
+    "a253158b34de1a80cb44b5128fddca79730b8fc6b0333d1482842868bf4369e0",
+)
 _update_assessment_answers = checked(
     _QUERIES,
     "update_assessment_answers",
@@ -996,10 +1081,20 @@ _update_assessment_completed = checked(
     "update_assessment_completed",
     "ff0b7c3977fdc886e0cfd7fc3aa55760d51d6511d982b47c54bf90abebde3dbf",
 )
+_update_assessment_status = checked(
+    _QUERIES,
+    "update_assessment_status",
+    "1e65445523b3db3ae31219cca86378042e09eba85febf1dcc561a20f07e87f14",
+)
 _update_business_profile = checked(
     _QUERIES,
     "update_business_profile",
     "6737e879f4a19b0ba8a58bd7a1e9f5024591cb7ddcce6eb1286fec0294cef848",
+)
+_update_chat_conversation_archived = checked(
+    _QUERIES,
+    "update_chat_conversation_archived",
+    "e04df2f2824175ecddd8b549f757b5c7992576ce48c8ecbe568f2ec603650b56",
 )
 _update_chat_conversation_message = checked(
     _QUERIES,
@@ -1331,6 +1426,14 @@ async def delete_business_profile(
 
 
 @stateless
+async def delete_evidence_item(conn: Connection, *, evidence_item_id: UUID, user_id: UUID) -> int:
+    """Deletes the user's evidence item (the file in external storage is the caller's to remove;
+    the audit trail keeps the deleted row); returns 0 or 1.
+    """
+    return await _delete_evidence_item.execute_args(conn, (evidence_item_id, user_id))
+
+
+@stateless
 async def delete_integration(conn: Connection, *, integration_id: UUID, user_id: UUID) -> int:
     """Disconnects (deletes) the user's integration and its credentials; returns 0 or 1."""
     return await _delete_integration.execute_args(conn, (integration_id, user_id))
@@ -1371,6 +1474,21 @@ async def get_business_profile_by_id(
 
 
 @stateless
+async def get_business_profile_with_activity(
+    conn: Connection, *, business_profile_id: UUID, user_id: UUID
+) -> BusinessProfileWithActivity | None:
+    """The user's business profile with its assessment sessions (oldest first) and evidence items
+    (newest first) nested as JSON arrays, in one statement (what the seed loaded eagerly); none
+    if the profile is not the user's. Each array is built by one index scan on
+    business_profile_id.
+    """
+    row = await _get_business_profile_with_activity.fetchrow_args(
+        conn, (business_profile_id, user_id)
+    )
+    return None if row is None else BusinessProfileWithActivity.model_validate(dict(row))
+
+
+@stateless
 async def get_chat_conversation_by_id(
     conn: Connection, *, chat_conversation_id: UUID, user_id: UUID
 ) -> ChatConversation | None:
@@ -1393,6 +1511,17 @@ async def get_framework_by_code(conn: Connection, *, code: str) -> ComplianceFra
     """The framework with this code, or none."""
     row = await _get_framework_by_code.fetchrow_args(conn, (code,))
     return None if row is None else ComplianceFramework.model_validate(dict(row))
+
+
+@stateless
+async def get_implementation_plan_by_id(
+    conn: Connection, *, implementation_plan_id: UUID, user_id: UUID
+) -> ImplementationPlan | None:
+    """The user's implementation plan with its phases and task counts, or none."""
+    row = await _get_implementation_plan_by_id.fetchrow_args(
+        conn, (implementation_plan_id, user_id)
+    )
+    return None if row is None else ImplementationPlan.model_validate(dict(row))
 
 
 @stateless
@@ -1625,6 +1754,18 @@ async def list_report_schedules_by_user(conn: Connection, *, user_id: UUID) -> l
 
 
 @stateless
+async def update_assessment_abandoned(
+    conn: Connection, *, assessment_session_id: UUID, user_id: UUID
+) -> AssessmentSession | None:
+    """Abandons the user's open (not started or in progress) session; returns it, or none if the
+    user has no such open session. The database refuses abandoning a completed session whoever
+    asks (assessment_sessions_status_transition_check).
+    """
+    row = await _update_assessment_abandoned.fetchrow_args(conn, (assessment_session_id, user_id))
+    return None if row is None else AssessmentSession.model_validate(dict(row))
+
+
+@stateless
 async def update_assessment_answers(
     conn: Connection,
     *,
@@ -1651,6 +1792,21 @@ async def update_assessment_completed(
     open session.
     """
     row = await _update_assessment_completed.fetchrow_args(conn, (assessment_session_id, user_id))
+    return None if row is None else AssessmentSession.model_validate(dict(row))
+
+
+@stateless
+async def update_assessment_status(
+    conn: Connection, *, status: str, assessment_session_id: UUID, user_id: UUID
+) -> AssessmentSession | None:
+    """Moves the user's session to status as one step of its lifecycle (not_started -> in_progress,
+    completed or abandoned; in_progress -> completed or abandoned); any other step is refused by
+    assessment_sessions_status_transition_check. completed_at follows status. Returns the
+    session, or none if the user has no such session.
+    """
+    row = await _update_assessment_status.fetchrow_args(
+        conn, (status, assessment_session_id, user_id)
+    )
     return None if row is None else AssessmentSession.model_validate(dict(row))
 
 
@@ -1692,6 +1848,20 @@ async def update_business_profile(
         ),
     )
     return None if row is None else BusinessProfile.model_validate(dict(row))
+
+
+@stateless
+async def update_chat_conversation_archived(
+    conn: Connection, *, archived: bool, chat_conversation_id: UUID, user_id: UUID
+) -> ChatConversation | None:
+    """Archives (archived true) or reactivates (false) the user's conversation; an archived one
+    takes no new messages. Returns the conversation, or none if the user has no such
+    conversation.
+    """
+    row = await _update_chat_conversation_archived.fetchrow_args(
+        conn, (archived, chat_conversation_id, user_id)
+    )
+    return None if row is None else ChatConversation.model_validate(dict(row))
 
 
 @stateless
@@ -1874,14 +2044,17 @@ def verify() -> None:
         _create_report_schedule,
         _create_user,
         _delete_business_profile,
+        _delete_evidence_item,
         _delete_integration,
         _delete_report_schedule,
         _delete_user,
         _get_assessment_session_by_id,
         _get_business_profile_by_id,
+        _get_business_profile_with_activity,
         _get_chat_conversation_by_id,
         _get_evidence_item_by_id,
         _get_framework_by_code,
+        _get_implementation_plan_by_id,
         _get_integration_credentials,
         _get_policy_by_id,
         _get_user_by_email,
@@ -1901,9 +2074,12 @@ def verify() -> None:
         _list_policy_versions,
         _list_readiness_scores,
         _list_report_schedules_by_user,
+        _update_assessment_abandoned,
         _update_assessment_answers,
         _update_assessment_completed,
+        _update_assessment_status,
         _update_business_profile,
+        _update_chat_conversation_archived,
         _update_chat_conversation_message,
         _update_due_report_schedules,
         _update_evidence_file,

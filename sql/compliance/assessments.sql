@@ -68,3 +68,26 @@ WHERE a.user_id = :user_id
     )
 ORDER BY a.updated_at DESC, a.id DESC
 LIMIT :max_rows::int;
+
+-- name: update_assessment_abandoned(assessment_session_id, user_id)^
+-- Abandons the user's open (not started or in progress) session; returns it, or none if the user
+-- has no such open session. The database refuses abandoning a completed session whoever asks
+-- (assessment_sessions_status_transition_check).
+UPDATE compliance.assessment_sessions
+SET status = 'abandoned'
+WHERE id = :assessment_session_id
+    AND user_id = :user_id
+    AND status IN ('not_started', 'in_progress')
+RETURNING id, user_id, business_profile_id, framework_id, session_name, status, questions_answered, progress_percentage, completed_at, created_at, updated_at;
+
+-- name: update_assessment_status(assessment_session_id, user_id, status)^
+-- Moves the user's session to status as one step of its lifecycle (not_started -> in_progress,
+-- completed or abandoned; in_progress -> completed or abandoned); any other step is refused by
+-- assessment_sessions_status_transition_check. completed_at follows status. Returns the session,
+-- or none if the user has no such session.
+UPDATE compliance.assessment_sessions
+SET status = :status,
+    completed_at = CASE WHEN :status = 'completed' THEN coalesce(completed_at, now()) END
+WHERE id = :assessment_session_id
+    AND user_id = :user_id
+RETURNING id, user_id, business_profile_id, framework_id, session_name, status, questions_answered, progress_percentage, completed_at, created_at, updated_at;

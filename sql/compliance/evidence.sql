@@ -108,3 +108,10 @@ FROM (
 JOIN compliance.compliance_frameworks AS f
     ON f.id = e.framework_id
 ORDER BY f.code;
+
+-- name: delete_evidence_item(evidence_item_id, user_id)!
+-- Deletes the user's evidence item (the file in external storage is the caller's to remove; the
+-- audit trail keeps the deleted row); returns 0 or 1.
+DELETE FROM compliance.evidence_items
+WHERE id = :evidence_item_id
+    AND user_id = :user_id;
