@@ -25,6 +25,7 @@ __all__ = [
     "SessionLog",
     "SessionShare",
     "SessionStatusCount",
+    "SessionStatusHistory",
     "SuccessRate",
     "ValidationMetric",
     "ValidationResult",
@@ -50,7 +51,10 @@ __all__ = [
     "list_session_logs",
     "list_session_shares",
     "list_session_status_counts",
+    "list_session_status_history",
     "list_sessions_by_owner",
+    "list_sessions_by_request_data",
+    "list_sessions_by_user_context",
     "list_sessions_deleted",
     "list_sessions_for_export",
     "list_sessions_search",
@@ -238,7 +242,7 @@ _ResultStatistic_FIELDS = (
 
 
 class Session(BaseModel):
-    """A row of create_session, get_session_by_id, get_session_by_request_id, get_session_for_user, list_sessions_by_owner, list_sessions_search, update_session_cancelled, update_session_completed, update_session_failed, update_session_restored, update_session_started."""
+    """A row of create_session, get_session_by_id, get_session_by_request_id, get_session_for_user, list_sessions_by_owner, list_sessions_by_request_data, list_sessions_by_user_context, list_sessions_search, update_session_cancelled, update_session_completed, update_session_failed, update_session_restored, update_session_started."""
 
     id: UUID
     #: Chosen by the caller; unique, so a retried request finds its session. 1 to 200 characters
@@ -463,6 +467,37 @@ _SessionStatusCount_LIST: TypeAdapter[list[SessionStatusCount]] = TypeAdapter(
 )
 
 
+class SessionStatusHistory(BaseModel):
+    """A row of list_session_status_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    from_status: str | None
+    to_status: str
+    #: The application user the service names (the datalayer.actor setting): the service's claim,
+    #: whereas db_user and app_role are the database's facts.
+    actor: str | None
+    #: The database login that made the change (session_user), whatever role it switched to.
+    db_user: str
+    #: The role the login acted through (<schema>_app, <schema>_worker, datalayer_owner, or
+    #: superuser), read from the catalog when the row was written.
+    app_role: str | None
+
+
+_SessionStatusHistory_FIELDS = (
+    "id",
+    "occurred_at",
+    "from_status",
+    "to_status",
+    "actor",
+    "db_user",
+    "app_role",
+)
+_SessionStatusHistory_LIST: TypeAdapter[list[SessionStatusHistory]] = TypeAdapter(
+    list[SessionStatusHistory]
+)
+
+
 class SuccessRate(BaseModel):
     """A row of list_success_rates_by_technology."""
 
@@ -676,10 +711,25 @@ _list_session_status_counts = checked(
     "list_session_status_counts",
     "939c37bd8d012e9689cfbad7ed83858206ca32a62ffd183b3dea7e80fd250710",
 )
+_list_session_status_history = checked(
+    _QUERIES,
+    "list_session_status_history",
+    "b3f7c70d623c588881ae44db002a675b1ffa942916b2f57de79f41a3133954df",
+)
 _list_sessions_by_owner = checked(
     _QUERIES,
     "list_sessions_by_owner",
     "5dfb089d66166cf85a9812ae5ec91196d308455df3408ca873508e07f0b485f4",
+)
+_list_sessions_by_request_data = checked(
+    _QUERIES,
+    "list_sessions_by_request_data",
+    "28c2056429cfaf5b45a16928501373086b496283e6c81d55b50840bd987af602",
+)
+_list_sessions_by_user_context = checked(
+    _QUERIES,
+    "list_sessions_by_user_context",
+    "33f8f68718afd4aa05a6b11bd88ddf35c956e6bd2fa606bf11b85796e319237f",
 )
 _list_sessions_deleted = checked(
     _QUERIES,
@@ -1055,6 +1105,20 @@ async def list_session_status_counts(conn: Connection) -> list[SessionStatusCoun
 
 
 @stateless
+async def list_session_status_history(
+    conn: Connection, *, session_id: UUID
+) -> list[SessionStatusHistory]:
+    """The status history of a session, oldest first, read from the audit trail (core.audit_log):
+    its creation (from_status none) and every change of status, with when it happened, the actor
+    the service named (db.transaction(actor=...)), the database login and the role it acted
+    through. validation_app sees the history of the sessions its user may see, the worker and
+    reporting roles that of every session; empty for an unknown session.
+    """
+    rows = await _list_session_status_history.fetch_args(conn, (session_id,))
+    return _SessionStatusHistory_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_sessions_by_owner(
     conn: Connection,
     *,
@@ -1068,6 +1132,45 @@ async def list_sessions_by_owner(
     """
     rows = await _list_sessions_by_owner.fetch_args(
         conn, (owner_id, before_created_at, before_id, max_rows)
+    )
+    return _Session_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_sessions_by_request_data(
+    conn: Connection,
+    *,
+    contains: JsonValue,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[Session]:
+    """A page of the live sessions whose request_data contains the given JSON object (jsonb @>:
+    every key/value of contains is in request_data, nested objects and array elements included),
+    newest first; keyset: pass the last row's created_at and id (both none for the first page).
+    Served by the GIN index validation_sessions_request_data_idx. Row-level security limits
+    validation_app to the sessions its user owns or was shared.
+    """
+    rows = await _list_sessions_by_request_data.fetch_args(
+        conn, (contains, before_created_at, before_id, max_rows)
+    )
+    return _Session_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_sessions_by_user_context(
+    conn: Connection,
+    *,
+    contains: JsonValue,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[Session]:
+    """As list_sessions_by_request_data, on user_context (the caller's context), served by the GIN
+    index validation_sessions_user_context_idx.
+    """
+    rows = await _list_sessions_by_user_context.fetch_args(
+        conn, (contains, before_created_at, before_id, max_rows)
     )
     return _Session_LIST.validate_python([dict(r) for r in rows])
 
@@ -1275,7 +1378,10 @@ def verify() -> None:
         _list_session_logs,
         _list_session_shares,
         _list_session_status_counts,
+        _list_session_status_history,
         _list_sessions_by_owner,
+        _list_sessions_by_request_data,
+        _list_sessions_by_user_context,
         _list_sessions_deleted,
         _list_sessions_for_export,
         _list_sessions_search,
