@@ -22,6 +22,7 @@ from datalayer.queries import Connection, load, stateless
 __all__ = [
     "AssessmentDashboard",
     "AssessmentSession",
+    "AuditEntry",
     "BusinessProfile",
     "BusinessProfileWithActivity",
     "ChatConversation",
@@ -69,6 +70,8 @@ __all__ = [
     "get_user_by_id",
     "get_user_hashed_password_by_email",
     "list_assessment_dashboard",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_business_profiles_by_user",
     "list_chat_conversations_by_user",
     "list_compliance_overview",
@@ -179,6 +182,51 @@ _AssessmentSession_FIELDS = (
     "created_at",
     "updated_at",
 )
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: Literal["INSERT", "UPDATE", "DELETE"]
+    #: The changed row's id column, as text.
+    row_id: str | None
+    #: The row before the change (UPDATE, DELETE), without the columns the trigger was told to
+    #: leave out.
+    old_values: JsonValue | None
+    #: The row after the change (INSERT, UPDATE), without the columns the trigger was told to
+    #: leave out.
+    new_values: JsonValue | None
+    #: UPDATE only: the columns whose values changed.
+    changed_columns: list[str | None] | None
+    #: The application user the service names (the datalayer.actor setting): the service's claim,
+    #: whereas db_user and app_role are the database's facts.
+    actor: str | None
+    #: The database login that made the change (session_user), whatever role it switched to.
+    db_user: str
+    #: The role the login acted through (<schema>_app, <schema>_worker, datalayer_owner, or
+    #: superuser), read from the catalog when the row was written.
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
 
 
 class BusinessProfile(BaseModel):
@@ -1001,6 +1049,16 @@ _list_assessment_dashboard = checked(
     "list_assessment_dashboard",
     "51d7ff43297318495b4fb318b1aebbf96cedfbf6b0a0ece1d6c784d40f260c8e",
 )
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "44740939024178817ab90b7844ac4907603dcc221e238cc1dac951f43e68d1fd",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "6cfc1338ddba40c0b1e0abf6d2ad78c749c6af3183c46e98d07e3a4b11812f96",
+)
 _list_business_profiles_by_user = checked(
     _QUERIES,
     "list_business_profiles_by_user",
@@ -1595,6 +1653,60 @@ async def list_assessment_dashboard(
 
 
 @stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to compliance tables made in the name of one actor (the
+    datalayer.actor the service set with db.transaction(actor=...)), newest first; table_name
+    narrows them to one table (none: every table), occurred_from and occurred_to to a time range
+    ([from, to); none: unbounded). Keyset pages as in list_audit_row_history. Reads
+    core.audit_log, whose row-level security lets the compliance roles read the compliance rows
+    only; the compliance_readonly role may run it.
+    """
+    rows = await _list_audit_actor_actions.fetch_args(
+        conn,
+        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a compliance table (row_id: the row's id as text),
+    newest first: every INSERT, UPDATE and DELETE with the row before and after (without the
+    columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor the
+    service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    core.audit_log, whose row-level security lets the compliance roles read the compliance rows
+    only; the compliance_readonly role may run it.
+    """
+    rows = await _list_audit_row_history.fetch_args(
+        conn,
+        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_business_profiles_by_user(
     conn: Connection, *, user_id: UUID
 ) -> list[BusinessProfile]:
@@ -2061,6 +2173,8 @@ def verify() -> None:
         _get_user_by_id,
         _get_user_hashed_password_by_email,
         _list_assessment_dashboard,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_business_profiles_by_user,
         _list_chat_conversations_by_user,
         _list_compliance_overview,

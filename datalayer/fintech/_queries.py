@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.gen.runtime import Numeric, checked, stale_names
@@ -16,6 +16,7 @@ from datalayer.queries import Connection, load, stateless
 __all__ = [
     "Account",
     "AccountStatement",
+    "AuditEntry",
     "BalanceMismatch",
     "Card",
     "CurrencyTotal",
@@ -45,6 +46,8 @@ __all__ = [
     "get_user_password_hash_by_email",
     "list_account_statement",
     "list_accounts_by_user",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_balance_mismatches",
     "list_cards_by_user",
     "list_currency_totals",
@@ -145,6 +148,40 @@ _AccountStatement_FIELDS = (
     "created_at",
 )
 _AccountStatement_LIST: TypeAdapter[list[AccountStatement]] = TypeAdapter(list[AccountStatement])
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: str
+    row_id: str | None
+    old_values: JsonValue | None
+    new_values: JsonValue | None
+    changed_columns: list[str | None] | None
+    actor: str | None
+    db_user: str
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
 
 
 class BalanceMismatch(BaseModel):
@@ -525,6 +562,16 @@ _list_accounts_by_user = checked(
     "list_accounts_by_user",
     "f0af0d8a72c87aba87299d6b1d144a72c13e4e7186b3f352a95213b2b3ded403",
 )
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "0239e81bcd323daa8d29276f96796d88b342f7d7cf7dfe3a53bcd96aa864d4fb",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "9af647ae9a599cc1e242286e2502d74985110869d4ece4c464618872d0ef855d",
+)
 _list_balance_mismatches = checked(
     _QUERIES,
     "list_balance_mismatches",
@@ -887,6 +934,60 @@ async def list_accounts_by_user(conn: Connection, *, user_id: UUID) -> list[Acco
 
 
 @stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to fintech tables made in the name of one actor (the datalayer.actor
+    the service set with db.transaction(actor=...)), newest first; table_name narrows them to
+    one table (none: every table), occurred_from and occurred_to to a time range ([from, to);
+    none: unbounded). Keyset pages as in list_audit_row_history. Reads the view
+    fintech.audit_log (the fintech roles have no privilege on core.audit_log itself); the
+    fintech_readonly role may run it.
+    """
+    rows = await _list_audit_actor_actions.fetch_args(
+        conn,
+        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a fintech table (row_id: the row's id as text),
+    newest first: every INSERT, UPDATE and DELETE with the row before and after (without the
+    columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor the
+    service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    the view fintech.audit_log (the fintech roles have no privilege on core.audit_log itself);
+    the fintech_readonly role may run it.
+    """
+    rows = await _list_audit_row_history.fetch_args(
+        conn,
+        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
     """Every account whose balance differs from the sum of its ledger entries (must be empty)."""
     rows = await _list_balance_mismatches.fetch_args(conn, ())
@@ -1097,6 +1198,8 @@ def verify() -> None:
         _get_user_password_hash_by_email,
         _list_account_statement,
         _list_accounts_by_user,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_balance_mismatches,
         _list_cards_by_user,
         _list_currency_totals,

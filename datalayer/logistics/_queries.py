@@ -14,6 +14,7 @@ from datalayer.gen.runtime import Numeric, checked, stale_names
 from datalayer.queries import Connection, load, stateless
 
 __all__ = [
+    "AuditEntry",
     "Customer",
     "Decision",
     "DecisionAudit",
@@ -51,6 +52,8 @@ __all__ = [
     "get_user_password_hash_by_username",
     "get_vehicle_by_code",
     "get_vehicle_by_id",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_customers",
     "list_decision_audit",
     "list_learning_feedback",
@@ -78,6 +81,40 @@ __all__ = [
     "update_vehicle_status",
     "verify",
 ]
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: str
+    row_id: str | None
+    old_values: JsonValue | None
+    new_values: JsonValue | None
+    changed_columns: list[str | None] | None
+    actor: str | None
+    db_user: str
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
 
 
 class Customer(BaseModel):
@@ -812,6 +849,16 @@ _get_vehicle_by_id = checked(
     "get_vehicle_by_id",
     "638df0b228143689634ee8346f667a118290ef159408417aa9a75d32f3df9a2c",
 )
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "9fa314154b96fb06a596483c0adee81d1b0bfa01d93c12fa79f5b330914343c6",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "6fa0d6f498b2306032f4a92f81afbb52a31f0f7c7583b3d3dc028031eddcb186",
+)
 _list_customers = checked(
     _QUERIES, "list_customers", "40aac40d20759f3fe2c24c122787af759ee7bc4b7711bfdc3425f14be8042ad9"
 )
@@ -1309,6 +1356,60 @@ async def get_vehicle_by_id(conn: Connection, *, vehicle_id: UUID) -> Vehicle | 
 
 
 @stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to logistics tables made in the name of one actor (the datalayer.actor
+    the service set with db.transaction(actor=...)), newest first; table_name narrows them to
+    one table (none: every table), occurred_from and occurred_to to a time range ([from, to);
+    none: unbounded). Keyset pages as in list_audit_row_history. Reads the view
+    logistics.audit_log (the logistics roles have no privilege on core.audit_log itself); the
+    logistics_readonly role may run it.
+    """
+    rows = await _list_audit_actor_actions.fetch_args(
+        conn,
+        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a logistics table (row_id: the row's id as text),
+    newest first: every INSERT, UPDATE and DELETE with the row before and after (without the
+    columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor the
+    service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    the view logistics.audit_log (the logistics roles have no privilege on core.audit_log
+    itself); the logistics_readonly role may run it.
+    """
+    rows = await _list_audit_row_history.fetch_args(
+        conn,
+        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_customers(
     conn: Connection, *, after_customer_code: str | None = None, max_rows: int = 100
 ) -> list[Customer]:
@@ -1630,6 +1731,8 @@ def verify() -> None:
         _get_user_password_hash_by_username,
         _get_vehicle_by_code,
         _get_vehicle_by_id,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_customers,
         _list_decision_audit,
         _list_learning_feedback,

@@ -14,6 +14,7 @@ from datalayer.gen.runtime import Numeric, checked, stale_names
 from datalayer.queries import Connection, load, stateless
 
 __all__ = [
+    "AuditEntry",
     "BehavioralTestResult",
     "DeletedSession",
     "Discrepancy",
@@ -45,6 +46,8 @@ __all__ = [
     "get_session_by_request_id",
     "get_session_for_user",
     "get_validation_result_by_session",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_behavioral_test_results_by_session",
     "list_discrepancies_by_result",
     "list_discrepancy_trends",
@@ -71,6 +74,51 @@ __all__ = [
     "upsert_session_share",
     "verify",
 ]
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: Literal["INSERT", "UPDATE", "DELETE"]
+    #: The changed row's id column, as text.
+    row_id: str | None
+    #: The row before the change (UPDATE, DELETE), without the columns the trigger was told to
+    #: leave out.
+    old_values: JsonValue | None
+    #: The row after the change (INSERT, UPDATE), without the columns the trigger was told to
+    #: leave out.
+    new_values: JsonValue | None
+    #: UPDATE only: the columns whose values changed.
+    changed_columns: list[str | None] | None
+    #: The application user the service names (the datalayer.actor setting): the service's claim,
+    #: whereas db_user and app_role are the database's facts.
+    actor: str | None
+    #: The database login that made the change (session_user), whatever role it switched to.
+    db_user: str
+    #: The role the login acted through (<schema>_app, <schema>_worker, datalayer_owner, or
+    #: superuser), read from the catalog when the row was written.
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
 
 
 class BehavioralTestResult(BaseModel):
@@ -681,6 +729,16 @@ _get_validation_result_by_session = checked(
     "get_validation_result_by_session",
     "d63d2e45d68662d1c34477538a08280dbbd876bea9210004229c23efd97910d0",
 )
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "cbd622909b27c7eb67320cb22d00e5178f53b09409486492e6f9ccde632e4995",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "2470a664cc108813d13b2321e61752e0644d805e3189bb0076a6a4bc90350ec7",
+)
 _list_behavioral_test_results_by_session = checked(
     _QUERIES,
     "list_behavioral_test_results_by_session",
@@ -1042,6 +1100,62 @@ async def get_validation_result_by_session(
 
 
 @stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to validation tables made in the name of one actor (the
+    datalayer.actor the service set with db.transaction(actor=...)), newest first; table_name
+    narrows them to one table (none: every table), occurred_from and occurred_to to a time range
+    ([from, to); none: unbounded). Keyset pages as in list_audit_row_history. Reads
+    core.audit_log, whose row-level security lets the validation roles read the validation rows
+    only (validation_app: those of the sessions and shares its user can see); the
+    validation_readonly role may run it.
+    """
+    rows = await _list_audit_actor_actions.fetch_args(
+        conn,
+        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a validation table (row_id: the row's id as text),
+    newest first: every INSERT, UPDATE and DELETE with the row before and after (without the
+    columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor the
+    service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    core.audit_log, whose row-level security lets the validation roles read the validation rows
+    only (validation_app: those of the sessions and shares its user can see); the
+    validation_readonly role may run it.
+    """
+    rows = await _list_audit_row_history.fetch_args(
+        conn,
+        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_behavioral_test_results_by_session(
     conn: Connection, *, session_id: UUID
 ) -> list[BehavioralTestResult]:
@@ -1372,6 +1486,8 @@ def verify() -> None:
         _get_session_by_request_id,
         _get_session_for_user,
         _get_validation_result_by_session,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_behavioral_test_results_by_session,
         _list_discrepancies_by_result,
         _list_discrepancy_trends,
