@@ -70,6 +70,7 @@ __all__ = [
     "get_user_by_id",
     "get_user_hashed_password_by_email",
     "list_assessment_dashboard",
+    "list_assessment_sessions_by_profile",
     "list_audit_actor_actions",
     "list_audit_row_history",
     "list_business_profiles_by_user",
@@ -78,6 +79,7 @@ __all__ = [
     "list_evidence_by_ai_metadata",
     "list_evidence_by_name",
     "list_evidence_by_text",
+    "list_evidence_items_by_profile",
     "list_frameworks_active",
     "list_implementation_plan_progress",
     "list_integrations_by_user",
@@ -149,7 +151,7 @@ _AssessmentDashboard_LIST: TypeAdapter[list[AssessmentDashboard]] = TypeAdapter(
 
 
 class AssessmentSession(BaseModel):
-    """A row of create_assessment_session, get_assessment_session_by_id, update_assessment_abandoned, update_assessment_answers, update_assessment_completed, update_assessment_status."""
+    """A row of create_assessment_session, get_assessment_session_by_id, list_assessment_sessions_by_profile, update_assessment_abandoned, update_assessment_answers, update_assessment_completed, update_assessment_status."""
 
     id: UUID
     user_id: UUID
@@ -182,6 +184,7 @@ _AssessmentSession_FIELDS = (
     "created_at",
     "updated_at",
 )
+_AssessmentSession_LIST: TypeAdapter[list[AssessmentSession]] = TypeAdapter(list[AssessmentSession])
 
 
 class AuditEntry(BaseModel):
@@ -491,7 +494,7 @@ _DueReportSchedule_LIST: TypeAdapter[list[DueReportSchedule]] = TypeAdapter(list
 
 
 class EvidenceItem(BaseModel):
-    """A row of create_evidence_item, get_evidence_item_by_id, list_evidence_by_ai_metadata, list_evidence_by_name, list_evidence_by_text, update_evidence_file, update_evidence_status."""
+    """A row of create_evidence_item, get_evidence_item_by_id, list_evidence_by_ai_metadata, list_evidence_by_name, list_evidence_by_text, list_evidence_items_by_profile, update_evidence_file, update_evidence_status."""
 
     id: UUID
     user_id: UUID
@@ -1049,6 +1052,11 @@ _list_assessment_dashboard = checked(
     "list_assessment_dashboard",
     "51d7ff43297318495b4fb318b1aebbf96cedfbf6b0a0ece1d6c784d40f260c8e",
 )
+_list_assessment_sessions_by_profile = checked(
+    _QUERIES,
+    "list_assessment_sessions_by_profile",
+    "5199af0bc4badec7c0ddad841be10fd0fddae1f6dafa0753b04ffbc3992f0546",
+)
 _list_audit_actor_actions = checked(
     _QUERIES,
     "list_audit_actor_actions",
@@ -1088,6 +1096,11 @@ _list_evidence_by_text = checked(
     _QUERIES,
     "list_evidence_by_text",
     "ce7959cb8439bad08238fb92c0a9bc59745104a8e6e27d856d25b943a198e211",
+)
+_list_evidence_items_by_profile = checked(
+    _QUERIES,
+    "list_evidence_items_by_profile",
+    "b8f83264230d6939755a2ce4f937e0de67fde28f7def4ce35721a2313e4bc75d",
 )
 _list_frameworks_active = checked(
     _QUERIES,
@@ -1653,6 +1666,20 @@ async def list_assessment_dashboard(
 
 
 @stateless
+async def list_assessment_sessions_by_profile(
+    conn: Connection, *, business_profile_id: UUID, user_id: UUID
+) -> list[AssessmentSession]:
+    """The assessment sessions of the user's business profile, oldest first (with
+    list_evidence_items_by_profile: the profile's activity as two set-based queries, the
+    alternative to get_business_profile_with_activity's nested JSON).
+    """
+    rows = await _list_assessment_sessions_by_profile.fetch_args(
+        conn, (business_profile_id, user_id)
+    )
+    return _AssessmentSession_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_audit_actor_actions(
     conn: Connection,
     *,
@@ -1793,6 +1820,17 @@ async def list_evidence_by_text(
     rows = await _list_evidence_by_text.fetch_args(
         conn, (user_id, statuses, search_text, before_created_at, before_id, max_rows)
     )
+    return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_evidence_items_by_profile(
+    conn: Connection, *, business_profile_id: UUID, user_id: UUID
+) -> list[EvidenceItem]:
+    """The evidence items of the user's business profile, newest first (see
+    list_assessment_sessions_by_profile).
+    """
+    rows = await _list_evidence_items_by_profile.fetch_args(conn, (business_profile_id, user_id))
     return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
 
 
@@ -2173,6 +2211,7 @@ def verify() -> None:
         _get_user_by_id,
         _get_user_hashed_password_by_email,
         _list_assessment_dashboard,
+        _list_assessment_sessions_by_profile,
         _list_audit_actor_actions,
         _list_audit_row_history,
         _list_business_profiles_by_user,
@@ -2181,6 +2220,7 @@ def verify() -> None:
         _list_evidence_by_ai_metadata,
         _list_evidence_by_name,
         _list_evidence_by_text,
+        _list_evidence_items_by_profile,
         _list_frameworks_active,
         _list_implementation_plan_progress,
         _list_integrations_by_user,

@@ -91,3 +91,13 @@ SET status = :status,
 WHERE id = :assessment_session_id
     AND user_id = :user_id
 RETURNING id, user_id, business_profile_id, framework_id, session_name, status, questions_answered, progress_percentage, completed_at, created_at, updated_at;
+
+-- name: list_assessment_sessions_by_profile(business_profile_id, user_id)
+-- The assessment sessions of the user's business profile, oldest first (with
+-- list_evidence_items_by_profile: the profile's activity as two set-based queries, the
+-- alternative to get_business_profile_with_activity's nested JSON).
+SELECT id, user_id, business_profile_id, framework_id, session_name, status, questions_answered, progress_percentage, completed_at, created_at, updated_at
+FROM compliance.assessment_sessions
+WHERE business_profile_id = :business_profile_id
+    AND user_id = :user_id
+ORDER BY created_at, id;

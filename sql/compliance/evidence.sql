@@ -115,3 +115,12 @@ ORDER BY f.code;
 DELETE FROM compliance.evidence_items
 WHERE id = :evidence_item_id
     AND user_id = :user_id;
+
+-- name: list_evidence_items_by_profile(business_profile_id, user_id)
+-- The evidence items of the user's business profile, newest first (see
+-- list_assessment_sessions_by_profile).
+SELECT id, user_id, business_profile_id, framework_id, evidence_name, description, control_reference, file_path, file_type, file_size, status, priority, approved_at, approved_by, ai_metadata, created_at, updated_at
+FROM compliance.evidence_items
+WHERE business_profile_id = :business_profile_id
+    AND user_id = :user_id
+ORDER BY created_at DESC, id DESC;

@@ -23,6 +23,7 @@ from datalayer import (
     errors,
     export_readiness,
     fintech,
+    load,
     logistics,
     validation,
 )
@@ -209,8 +210,6 @@ async def test_the_actor_query_uses_the_actor_index(trail: Database) -> None:
             T0,
         )
         await conn.execute("ANALYZE core.audit_log")
-        from datalayer import load
-
         query = load("compliance")["list_audit_actor_actions"]
         params = {"actor": "actor-7", "table_name": None, **PAGE, "max_rows": 20}
         plan = await conn.fetchval("EXPLAIN (FORMAT JSON) " + query.sql, *query.bind(params))

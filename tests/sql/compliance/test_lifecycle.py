@@ -76,6 +76,24 @@ async def test_profile_with_sessions_and_evidence(cdb: Database, owner: Database
         assert (
             full.evidence_items[1].priority == "high" and full.evidence_items[1].file_size is None
         )
+        # the same activity as two set-based queries
+        sessions = await compliance.list_assessment_sessions_by_profile(
+            conn, business_profile_id=profile.id, user_id=user.id
+        )
+        evidence = await compliance.list_evidence_items_by_profile(
+            conn, business_profile_id=profile.id, user_id=user.id
+        )
+        assert [s.id for s in sessions] == [s.id for s in full.assessment_sessions]
+        assert [e.id for e in evidence] == [e.id for e in full.evidence_items]
+        assert [s.progress_percentage for s in sessions] == [
+            s.progress_percentage for s in full.assessment_sessions
+        ]
+        assert (
+            await compliance.list_evidence_items_by_profile(
+                conn, business_profile_id=profile.id, user_id=stranger.id
+            )
+            == []
+        )
         # another user's profile is not there for this user, nor this one for them
         assert (
             await compliance.get_business_profile_with_activity(
