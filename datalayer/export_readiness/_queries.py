@@ -17,6 +17,7 @@ from datalayer.queries import Connection, load, stateless
 __all__ = [
     "ActionPlanDay",
     "ActionPlanProgress",
+    "AuditEntry",
     "CertificationProgress",
     "ChatMessage",
     "ChatSession",
@@ -56,6 +57,8 @@ __all__ = [
     "get_user_metrics",
     "list_action_plan_by_report",
     "list_action_plan_days",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_certification_progress_by_report",
     "list_chat_messages",
     "list_chat_messages_by_source",
@@ -149,6 +152,51 @@ _ActionPlanProgress_FIELDS = (
 _ActionPlanProgress_LIST: TypeAdapter[list[ActionPlanProgress]] = TypeAdapter(
     list[ActionPlanProgress]
 )
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: Literal["INSERT", "UPDATE", "DELETE"]
+    #: The changed row's id column, as text.
+    row_id: str | None
+    #: The row before the change (UPDATE, DELETE), without the columns the trigger was told to
+    #: leave out.
+    old_values: JsonValue | None
+    #: The row after the change (INSERT, UPDATE), without the columns the trigger was told to
+    #: leave out.
+    new_values: JsonValue | None
+    #: UPDATE only: the columns whose values changed.
+    changed_columns: list[str | None] | None
+    #: The application user the service names (the datalayer.actor setting): the service's claim,
+    #: whereas db_user and app_role are the database's facts.
+    actor: str | None
+    #: The database login that made the change (session_user), whatever role it switched to.
+    db_user: str
+    #: The role the login acted through (<schema>_app, <schema>_worker, datalayer_owner, or
+    #: superuser), read from the catalog when the row was written.
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
 
 
 class CertificationProgress(BaseModel):
@@ -770,6 +818,16 @@ _list_action_plan_days = checked(
     "list_action_plan_days",
     "0ca27a8d12e52903a3da9833aa908610057cc682f879c245b1cfab227b860fe8",
 )
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "b142d409805eb294a43135de33c057f7a6dae6f8c0abdcf377a748d2dab269f5",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "4c9b003deffd3dc9b9e1af818b07766d54b1832195424b989f20d2a6bbfdec61",
+)
 _list_certification_progress_by_report = checked(
     _QUERIES,
     "list_certification_progress_by_report",
@@ -1231,6 +1289,62 @@ async def list_action_plan_days(
 
 
 @stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to export_readiness tables made in the name of one actor (the
+    datalayer.actor the service set with db.transaction(actor=...)), newest first; table_name
+    narrows them to one table (none: every table), occurred_from and occurred_to to a time range
+    ([from, to); none: unbounded). Keyset pages as in list_audit_row_history. Reads
+    core.audit_log, whose row-level security lets the export_readiness roles read the
+    export_readiness rows only (export_readiness_app: those about its user); the
+    export_readiness_readonly role may run it.
+    """
+    rows = await _list_audit_actor_actions.fetch_args(
+        conn,
+        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a export_readiness table (row_id: the row's id as
+    text), newest first: every INSERT, UPDATE and DELETE with the row before and after (without
+    the columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor
+    the service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    core.audit_log, whose row-level security lets the export_readiness roles read the
+    export_readiness rows only (export_readiness_app: those about its user); the
+    export_readiness_readonly role may run it.
+    """
+    rows = await _list_audit_row_history.fetch_args(
+        conn,
+        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_certification_progress_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[CertificationProgress]:
@@ -1618,6 +1732,8 @@ def verify() -> None:
         _get_user_metrics,
         _list_action_plan_by_report,
         _list_action_plan_days,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_certification_progress_by_report,
         _list_chat_messages,
         _list_chat_messages_by_source,

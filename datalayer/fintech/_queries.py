@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.gen.runtime import Numeric, checked, stale_names
@@ -18,6 +18,7 @@ __all__ = [
     "AccountStatement",
     "AccountStatementEntry",
     "AccountsOffLedger",
+    "AuditEntry",
     "BalanceMismatch",
     "Card",
     "CardPayment",
@@ -63,6 +64,8 @@ __all__ = [
     "list_account_statement_entries",
     "list_accounts_by_user",
     "list_accounts_off_ledger",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_balance_mismatches",
     "list_card_payments_by_card",
     "list_cards_by_user",
@@ -219,6 +222,40 @@ _AccountsOffLedger_FIELDS = (
     "ledger_sum",
 )
 _AccountsOffLedger_LIST: TypeAdapter[list[AccountsOffLedger]] = TypeAdapter(list[AccountsOffLedger])
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: str
+    row_id: str | None
+    old_values: JsonValue | None
+    new_values: JsonValue | None
+    changed_columns: list[str | None] | None
+    actor: str | None
+    db_user: str
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
 
 
 class BalanceMismatch(BaseModel):
@@ -883,6 +920,16 @@ _list_accounts_off_ledger = checked(
     "list_accounts_off_ledger",
     "17d5e4ee59cd0c9dbb89f4861d06b204f325119948891ebf3df1f46e2fcd56b6",
 )
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "0239e81bcd323daa8d29276f96796d88b342f7d7cf7dfe3a53bcd96aa864d4fb",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "9af647ae9a599cc1e242286e2502d74985110869d4ece4c464618872d0ef855d",
+)
 _list_balance_mismatches = checked(
     _QUERIES,
     "list_balance_mismatches",
@@ -1428,6 +1475,60 @@ async def list_accounts_off_ledger(conn: Connection) -> list[AccountsOffLedger]:
 
 
 @stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to fintech tables made in the name of one actor (the datalayer.actor
+    the service set with db.transaction(actor=...)), newest first; table_name narrows them to
+    one table (none: every table), occurred_from and occurred_to to a time range ([from, to);
+    none: unbounded). Keyset pages as in list_audit_row_history. Reads the view
+    fintech.audit_log (the fintech roles have no privilege on core.audit_log itself); the
+    fintech_readonly role may run it.
+    """
+    rows = await _list_audit_actor_actions.fetch_args(
+        conn,
+        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a fintech table (row_id: the row's id as text),
+    newest first: every INSERT, UPDATE and DELETE with the row before and after (without the
+    columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor the
+    service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    the view fintech.audit_log (the fintech roles have no privilege on core.audit_log itself);
+    the fintech_readonly role may run it.
+    """
+    rows = await _list_audit_row_history.fetch_args(
+        conn,
+        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
     """Every account whose balance differs from the sum of its ledger entries (must be empty)."""
     rows = await _list_balance_mismatches.fetch_args(conn, ())
@@ -1719,6 +1820,8 @@ def verify() -> None:
         _list_account_statement_entries,
         _list_accounts_by_user,
         _list_accounts_off_ledger,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_balance_mismatches,
         _list_card_payments_by_card,
         _list_cards_by_user,
