@@ -6,7 +6,8 @@ store its id next to them (``users.phone_key_id``, ``generated_documents.content
 ``chat_messages.content_key_id``); each is decrypted with the key of its own id, so while a rotation
 runs the keyring holds the previous key and the new one and every value stays readable.
 
-The keys come from environment variables (or the settings' ``.env``), never from the command line:
+The keys come from environment variables (or ``.env``, as the settings read it), never from the
+command line:
 
 * ``DATABASE_ENCRYPTION_KEY``: the current key; ``DATABASE_ENCRYPTION_KEY_ID`` its id (default
   ``1``, the id the values written before key ids carry);
@@ -81,14 +82,22 @@ class Keyring:
         return json.dumps({"current": self.current_id, "keys": dict(self.keys)})
 
 
+def _environment() -> Mapping[str, str]:
+    """The process environment over ``.env`` (read the way the settings read it)."""
+    from dotenv import dotenv_values
+
+    found = {k: v for k, v in dotenv_values(".env").items() if v is not None}
+    return {**found, **os.environ}
+
+
 def keyring_from_settings(settings: Settings, environ: Mapping[str, str] | None = None) -> Keyring:
     """The keyring: the current key from ``settings`` (``DATABASE_ENCRYPTION_KEY``), its id and the
-    previous key from ``environ`` (default: the process environment).
+    previous key from ``environ`` (default: the process environment, over ``.env``).
 
     Raises :class:`~datalayer.errors.ConfigurationError` (naming the variable, never a key) when the
     current key is missing, an id is malformed, or the previous key has the current key's id.
     """
-    env = os.environ if environ is None else environ
+    env = _environment() if environ is None else environ
     if settings.encryption_key is None or not settings.encryption_key.get_secret_value():
         raise ConfigurationError(
             f"{KEY_VARIABLE} is not set: export_readiness stores sensitive columns encrypted",
