@@ -885,7 +885,7 @@ _list_user_dashboard = checked(
     "0658979252a86cd69fc5b0b35f9b386a8369285a5f2771acdf6a696ad48b2d3e",
 )
 _purge_deleted = checked(
-    _QUERIES, "purge_deleted", "d6e160ec477cbf2f9d8c9f490c13e0bbbb2af9509fcaf3a6df160cfc5076dfe0"
+    _QUERIES, "purge_deleted", "fde44b2b5815ee95477489e9bc0eb4968979886d6a703b46d072aed44c884d2d"
 )
 _reencrypt_batch = checked(
     _QUERIES, "reencrypt_batch", "c429e7b77bfd94db511ce07f8a0bbccd1e8a95429a012ed902b705fbae2c8d79"
@@ -1482,11 +1482,11 @@ async def list_user_dashboard(conn: Connection, *, user_id: UUID) -> list[UserDa
 
 
 @stateless
-async def purge_deleted(conn: Connection, *, as_of: datetime) -> PurgedCounts:
+async def purge_deleted(conn: Connection, *, as_of: datetime | None = None) -> PurgedCounts:
     """For the owner (a scheduled job as the migration login; the service may not run it): removes
     for good the users and reports deleted more than export_readiness.deletion_retention() (30
-    days) before as_of (not after now), with every row that belongs to them; returns how many
-    users, and how many reports besides those of the purged users.
+    days) before as_of (none: the database's now; never after it), with every row that belongs
+    to them; returns how many users, and how many reports besides those of the purged users.
     """
     row = await _purge_deleted.fetchrow_args(conn, (as_of,))
     if row is None:  # the statement always yields one row

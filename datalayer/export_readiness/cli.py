@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final, TextIO
 from uuid import UUID
 
@@ -157,7 +156,7 @@ def _cmd_purge_deleted(args: argparse.Namespace) -> int:
             await Database.connect(_settings(args)) as db,
             db.transaction(actor="datalayer export-readiness purge-deleted") as conn,
         ):
-            purged = await er.purge_deleted(conn, as_of=datetime.now(UTC))
+            purged = await er.purge_deleted(conn, as_of=None)
         print(
             f"purged {purged.users_purged} user(s) and {purged.reports_purged} other report(s) "
             "deleted more than 30 days ago"

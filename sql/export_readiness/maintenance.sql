@@ -24,9 +24,10 @@ FROM export_readiness.reencrypt_batch(:table_name, :encryption_key, :after_id, :
 -- name: purge_deleted(as_of)^
 -- For the owner (a scheduled job as the migration login; the service may not run it): removes for
 -- good the users and reports deleted more than export_readiness.deletion_retention() (30 days)
--- before as_of (not after now), with every row that belongs to them; returns how many users, and
--- how many reports besides those of the purged users.
+-- before as_of (none: the database's now; never after it), with every row that belongs to them;
+-- returns how many users, and how many reports besides those of the purged users.
+-- @param as_of: datetime | None
 -- @model PurgedCounts
 -- @nonnull users_purged, reports_purged
 SELECT users_purged, reports_purged
-FROM export_readiness.purge_deleted(:as_of);
+FROM export_readiness.purge_deleted(coalesce(:as_of::timestamptz, now()));

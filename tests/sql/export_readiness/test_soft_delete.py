@@ -5,6 +5,8 @@ export_readiness_readonly); the owner's side only moves deleted_at back in time 
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from typing import Any
 
 import psycopg
@@ -209,3 +211,30 @@ async def test_purge_never_reaches_into_the_window_or_the_future(owner_db: Datab
         async with owner_db.transaction() as conn:
             later = await conn.fetchval("SELECT now() + interval '1 day'")
             await er.purge_deleted(conn, as_of=later)
+
+
+async def test_the_purge_command_runs_as_the_owner_only(
+    edb: Database, owner_db: Database, database_url: str, app_database_url: str
+) -> None:
+    async with edb.transaction() as conn:
+        expired, recent = await make_user(conn), await make_user(conn)
+    for user in (expired, recent):
+        async with edb.transaction(user_id=user.id) as conn:
+            assert await er.delete_user(conn, user_id=user.id) == 1
+    await _backdate(owner_db, "users", expired.id, 31)
+    command = [sys.executable, "-m", "datalayer.cli", "export-readiness", "purge-deleted"]
+    pipe = asyncio.subprocess.PIPE
+    as_app = await asyncio.create_subprocess_exec(
+        *command, "--database-url", app_database_url, stdout=pipe, stderr=pipe
+    )
+    _, err = await as_app.communicate()
+    assert as_app.returncode == 2 and b"permission denied" in err.lower()
+    as_owner = await asyncio.create_subprocess_exec(
+        *command, "--database-url", database_url, stdout=pipe, stderr=pipe
+    )
+    out, err = await as_owner.communicate()
+    assert as_owner.returncode == 0, err
+    assert out.decode().startswith("purged 1 user(s) and 0 other report(s)")
+    async with owner_db.transaction() as conn:
+        left = await conn.fetch("SELECT id FROM export_readiness.users ORDER BY id")
+    assert [r["id"] for r in left] == [recent.id]
