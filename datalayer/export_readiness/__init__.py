@@ -12,9 +12,10 @@ decrypted; a wrong key raises :class:`~datalayer.errors.QueryError`. ``datalayer
 rotate-key`` re-encrypts every value with the current key.
 
 Deleting a user (``delete_user``) or a report (``delete_report``) is a soft delete: the rows and
-everything that belongs to them become invisible to every query at once, ``restore_user`` and
-``restore_report`` bring them back within 30 days, and ``purge_deleted`` (run by the owner) removes
-them for good after that.
+everything that belongs to them become invisible to every query at once,
+``update_user_restored`` and ``update_report_restored`` bring them back within 30 days, and
+``delete_users_and_reports_past_retention`` (run by the owner; ``datalayer export-readiness
+purge-deleted``) removes them for good after that.
 """
 
 from . import _queries

@@ -48,6 +48,7 @@ __all__ = [
     "delete_generated_document",
     "delete_report",
     "delete_user",
+    "delete_users_and_reports_past_retention",
     "get_chat_session",
     "get_finance_analysis_by_report",
     "get_generated_document",
@@ -71,20 +72,19 @@ __all__ = [
     "list_reports_by_user",
     "list_reports_requiring_certification",
     "list_user_dashboard",
-    "purge_deleted",
-    "reencrypt_batch",
-    "restore_report",
-    "restore_user",
     "update_action_plan_task_completed",
     "update_certification_document_completed",
     "update_certification_status",
     "update_chat_session_context",
     "update_document_validation",
+    "update_reencrypted_batch",
     "update_report_completed",
     "update_report_failed",
     "update_report_processing",
+    "update_report_restored",
     "update_user_last_login",
     "update_user_profile",
+    "update_user_restored",
     "upsert_user_metrics",
     "verify",
 ]
@@ -500,7 +500,7 @@ _MetricsTotals_FIELDS = (
 
 
 class PurgedCounts(BaseModel):
-    """A row of purge_deleted."""
+    """A row of delete_users_and_reports_past_retention."""
 
     users_purged: int
     reports_purged: int
@@ -513,7 +513,7 @@ _PurgedCounts_FIELDS = (
 
 
 class ReencryptedBatch(BaseModel):
-    """A row of reencrypt_batch."""
+    """A row of update_reencrypted_batch."""
 
     last_id: UUID | None
     reencrypted: int
@@ -777,6 +777,11 @@ _delete_report = checked(
 _delete_user = checked(
     _QUERIES, "delete_user", "34797e1d78a6253d785205b14d672858a9cc248cd9e631fff6a7de61f5aae9e7"
 )
+_delete_users_and_reports_past_retention = checked(
+    _QUERIES,
+    "delete_users_and_reports_past_retention",
+    "fde44b2b5815ee95477489e9bc0eb4968979886d6a703b46d072aed44c884d2d",
+)
 _get_chat_session = checked(
     _QUERIES, "get_chat_session", "d35a901074116215f8657eec1dd08093d822f51b0246904c6cf4f550901e1071"
 )
@@ -884,18 +889,6 @@ _list_user_dashboard = checked(
     "list_user_dashboard",
     "0658979252a86cd69fc5b0b35f9b386a8369285a5f2771acdf6a696ad48b2d3e",
 )
-_purge_deleted = checked(
-    _QUERIES, "purge_deleted", "fde44b2b5815ee95477489e9bc0eb4968979886d6a703b46d072aed44c884d2d"
-)
-_reencrypt_batch = checked(
-    _QUERIES, "reencrypt_batch", "c429e7b77bfd94db511ce07f8a0bbccd1e8a95429a012ed902b705fbae2c8d79"
-)
-_restore_report = checked(
-    _QUERIES, "restore_report", "132c105839d6c531557271833a8dbf11d57b9f0dcc75159bf01e74e8a2f666e4"
-)
-_restore_user = checked(
-    _QUERIES, "restore_user", "0e7464b857c2d9f949209b4254cafb278084962758a38cf73189c227391faa88"
-)
 _update_action_plan_task_completed = checked(
     _QUERIES,
     "update_action_plan_task_completed",
@@ -921,6 +914,11 @@ _update_document_validation = checked(
     "update_document_validation",
     "ce13570c97a5d309482df0dbf585e21e080eec582187ca5e8652c29e7b4c5211",
 )
+_update_reencrypted_batch = checked(
+    _QUERIES,
+    "update_reencrypted_batch",
+    "c429e7b77bfd94db511ce07f8a0bbccd1e8a95429a012ed902b705fbae2c8d79",
+)
 _update_report_completed = checked(
     _QUERIES,
     "update_report_completed",
@@ -936,6 +934,11 @@ _update_report_processing = checked(
     "update_report_processing",
     "b563602549d5208c81431f5bb92899ae55747e13a5bd1facb2bb430908636d05",
 )
+_update_report_restored = checked(
+    _QUERIES,
+    "update_report_restored",
+    "132c105839d6c531557271833a8dbf11d57b9f0dcc75159bf01e74e8a2f666e4",
+)
 _update_user_last_login = checked(
     _QUERIES,
     "update_user_last_login",
@@ -945,6 +948,11 @@ _update_user_profile = checked(
     _QUERIES,
     "update_user_profile",
     "7e8f6ff4bf51558dec09aaf40c4fb0fb1d43d96a89677fa42d290e36bcc864c1",
+)
+_update_user_restored = checked(
+    _QUERIES,
+    "update_user_restored",
+    "0e7464b857c2d9f949209b4254cafb278084962758a38cf73189c227391faa88",
 )
 _upsert_user_metrics = checked(
     _QUERIES,
@@ -1187,8 +1195,9 @@ async def delete_generated_document(conn: Connection, *, document_id: UUID, user
 async def delete_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> int:
     """Deletes the user's report (soft delete: from now on its certification progress, documents,
     action plan, chat sessions and messages and analyses are invisible with it; restorable with
-    restore_report for 30 days, then purged); returns the number of reports deleted (0 or 1).
-    Runs the definer function export_readiness.soft_delete_report, for the acting user only.
+    update_report_restored for 30 days, then purged); returns the number of reports deleted (0
+    or 1). Runs the definer function export_readiness.soft_delete_report, for the acting user
+    only.
     """
     value = await _delete_report.fetchval_args(conn, (report_id, user_id))
     return _VALUE_0.validate_python(value)
@@ -1197,7 +1206,7 @@ async def delete_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> 
 @stateless
 async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes the acting user and its reports (soft delete: from now on invisible to every query,
-    with everything that belongs to them; restorable with restore_user for
+    with everything that belongs to them; restorable with update_user_restored for
     export_readiness.deletion_retention(), 30 days, then purged); returns the number of users
     deleted (0 or 1; 0 for any user but the acting one, or one already deleted). Runs the
     definer function export_readiness.soft_delete_user. The email is free for a new sign-up at
@@ -1205,6 +1214,21 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """
     value = await _delete_user.fetchval_args(conn, (user_id,))
     return _VALUE_0.validate_python(value)
+
+
+@stateless
+async def delete_users_and_reports_past_retention(
+    conn: Connection, *, as_of: datetime | None = None
+) -> PurgedCounts:
+    """For the owner (a scheduled job as the migration login; the service may not run it): removes
+    for good the users and reports deleted more than export_readiness.deletion_retention() (30
+    days) before as_of (none: the database's now; never after it), with every row that belongs
+    to them; returns how many users, and how many reports besides those of the purged users.
+    """
+    row = await _delete_users_and_reports_past_retention.fetchrow_args(conn, (as_of,))
+    if row is None:  # the statement always yields one row
+        raise NotFound("export_readiness.delete_users_and_reports_past_retention returned no row")
+    return PurgedCounts.model_validate(dict(row))
 
 
 @stateless
@@ -1482,64 +1506,6 @@ async def list_user_dashboard(conn: Connection, *, user_id: UUID) -> list[UserDa
 
 
 @stateless
-async def purge_deleted(conn: Connection, *, as_of: datetime | None = None) -> PurgedCounts:
-    """For the owner (a scheduled job as the migration login; the service may not run it): removes
-    for good the users and reports deleted more than export_readiness.deletion_retention() (30
-    days) before as_of (none: the database's now; never after it), with every row that belongs
-    to them; returns how many users, and how many reports besides those of the purged users.
-    """
-    row = await _purge_deleted.fetchrow_args(conn, (as_of,))
-    if row is None:  # the statement always yields one row
-        raise NotFound("export_readiness.purge_deleted returned no row")
-    return PurgedCounts.model_validate(dict(row))
-
-
-@stateless
-async def reencrypt_batch(
-    conn: Connection,
-    *,
-    table_name: str,
-    encryption_key: str,
-    after_id: UUID | None = None,
-    batch_size: int,
-) -> ReencryptedBatch:
-    """Key rotation: re-encrypts with the keyring's current key up to batch_size values of
-    table_name (users, generated_documents or chat_messages) that are under another key of the
-    keyring, in id order after after_id (none: from the start), every user's. Returns the last
-    id done (pass it as after_id next) and how many (0: none left after after_id). Commit after
-    each batch: a run stopped at any point loses nothing, and the next run re-encrypts what is
-    left. Runs the definer function export_readiness.reencrypt_batch.
-    """
-    row = await _reencrypt_batch.fetchrow_args(
-        conn, (table_name, encryption_key, after_id, batch_size)
-    )
-    if row is None:  # the statement always yields one row
-        raise NotFound("export_readiness.reencrypt_batch returned no row")
-    return ReencryptedBatch.model_validate(dict(row))
-
-
-@stateless
-async def restore_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> int:
-    """Restores a deleted report of the acting user (whose account is live) with everything that
-    belongs to it, within 30 days of the deletion; returns 1, or 0 when there is no such deleted
-    report. Raises RuleViolation (DL501) after the retention window.
-    """
-    value = await _restore_report.fetchval_args(conn, (report_id, user_id))
-    return _VALUE_0.validate_python(value)
-
-
-@stateless
-async def restore_user(conn: Connection, *, user_id: UUID) -> int:
-    """Restores the acting user (set user_id to the deleted user's id) and the reports deleted with
-    it, within 30 days of the deletion; returns 1, or 0 when that user is not deleted. Raises
-    RuleViolation (DL501) after the retention window, UniqueViolation (users_email_key) when a
-    live user signed up with the same email meanwhile.
-    """
-    value = await _restore_user.fetchval_args(conn, (user_id,))
-    return _VALUE_0.validate_python(value)
-
-
-@stateless
 async def update_action_plan_task_completed(
     conn: Connection,
     *,
@@ -1617,6 +1583,30 @@ async def update_document_validation(
 
 
 @stateless
+async def update_reencrypted_batch(
+    conn: Connection,
+    *,
+    table_name: str,
+    encryption_key: str,
+    after_id: UUID | None = None,
+    batch_size: int,
+) -> ReencryptedBatch:
+    """Key rotation: re-encrypts with the keyring's current key up to batch_size values of
+    table_name (users, generated_documents or chat_messages) that are under another key of the
+    keyring, in id order after after_id (none: from the start), every user's. Returns the last
+    id done (pass it as after_id next) and how many (0: none left after after_id). Commit after
+    each batch: a run stopped at any point loses nothing, and the next run re-encrypts what is
+    left. Runs the definer function export_readiness.reencrypt_batch.
+    """
+    row = await _update_reencrypted_batch.fetchrow_args(
+        conn, (table_name, encryption_key, after_id, batch_size)
+    )
+    if row is None:  # the statement always yields one row
+        raise NotFound("export_readiness.update_reencrypted_batch returned no row")
+    return ReencryptedBatch.model_validate(dict(row))
+
+
+@stateless
 async def update_report_completed(
     conn: Connection,
     *,
@@ -1668,6 +1658,16 @@ async def update_report_processing(conn: Connection, *, report_id: UUID) -> Repo
 
 
 @stateless
+async def update_report_restored(conn: Connection, *, report_id: UUID, user_id: UUID) -> int:
+    """Restores a deleted report of the acting user (whose account is live) with everything that
+    belongs to it, within 30 days of the deletion; returns 1, or 0 when there is no such deleted
+    report. Raises RuleViolation (DL501) after the retention window.
+    """
+    value = await _update_report_restored.fetchval_args(conn, (report_id, user_id))
+    return _VALUE_0.validate_python(value)
+
+
+@stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful sign-in now (act as the user found by get_user_login_by_email); returns
     the number of users changed (0 or 1; 0 for any user but the acting one).
@@ -1705,6 +1705,17 @@ async def update_user_profile(
         ),
     )
     return None if row is None else User.model_validate(dict(row))
+
+
+@stateless
+async def update_user_restored(conn: Connection, *, user_id: UUID) -> int:
+    """Restores the acting user (set user_id to the deleted user's id) and the reports deleted with
+    it, within 30 days of the deletion; returns 1, or 0 when that user is not deleted. Raises
+    RuleViolation (DL501) after the retention window, UniqueViolation (users_email_key) when a
+    live user signed up with the same email meanwhile.
+    """
+    value = await _update_user_restored.fetchval_args(conn, (user_id,))
+    return _VALUE_0.validate_python(value)
 
 
 @stateless
@@ -1755,6 +1766,7 @@ def verify() -> None:
         _delete_generated_document,
         _delete_report,
         _delete_user,
+        _delete_users_and_reports_past_retention,
         _get_chat_session,
         _get_finance_analysis_by_report,
         _get_generated_document,
@@ -1778,20 +1790,19 @@ def verify() -> None:
         _list_reports_by_user,
         _list_reports_requiring_certification,
         _list_user_dashboard,
-        _purge_deleted,
-        _reencrypt_batch,
-        _restore_report,
-        _restore_user,
         _update_action_plan_task_completed,
         _update_certification_document_completed,
         _update_certification_status,
         _update_chat_session_context,
         _update_document_validation,
+        _update_reencrypted_batch,
         _update_report_completed,
         _update_report_failed,
         _update_report_processing,
+        _update_report_restored,
         _update_user_last_login,
         _update_user_profile,
+        _update_user_restored,
         _upsert_user_metrics,
     )
     if stale:

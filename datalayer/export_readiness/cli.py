@@ -88,7 +88,7 @@ async def rotate(
         after: UUID | None = None
         while True:
             async with db.transaction() as conn:
-                batch = await er.reencrypt_batch(
+                batch = await er.update_reencrypted_batch(
                     conn, table_name=table, encryption_key=text, after_id=after,
                     batch_size=batch_size,
                 )  # fmt: skip
@@ -156,7 +156,7 @@ def _cmd_purge_deleted(args: argparse.Namespace) -> int:
             await Database.connect(_settings(args)) as db,
             db.transaction(actor="datalayer export-readiness purge-deleted") as conn,
         ):
-            purged = await er.purge_deleted(conn, as_of=None)
+            purged = await er.delete_users_and_reports_past_retention(conn, as_of=None)
         print(
             f"purged {purged.users_purged} user(s) and {purged.reports_purged} other report(s) "
             "deleted more than 30 days ago"

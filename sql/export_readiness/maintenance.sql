@@ -7,7 +7,7 @@
 SELECT table_name, column_name, key_id, value_count
 FROM export_readiness.encryption_key_usage();
 
--- name: reencrypt_batch(table_name, encryption_key, after_id, batch_size)^
+-- name: update_reencrypted_batch(table_name, encryption_key, after_id, batch_size)^
 -- Key rotation: re-encrypts with the keyring's current key up to batch_size values of table_name
 -- (users, generated_documents or chat_messages) that are under another key of the keyring, in id
 -- order after after_id (none: from the start), every user's. Returns the last id done (pass it as
@@ -21,7 +21,7 @@ FROM export_readiness.encryption_key_usage();
 SELECT last_id, reencrypted
 FROM export_readiness.reencrypt_batch(:table_name, :encryption_key, :after_id, :batch_size);
 
--- name: purge_deleted(as_of)^
+-- name: delete_users_and_reports_past_retention(as_of)^
 -- For the owner (a scheduled job as the migration login; the service may not run it): removes for
 -- good the users and reports deleted more than export_readiness.deletion_retention() (30 days)
 -- before as_of (none: the database's now; never after it), with every row that belongs to them;

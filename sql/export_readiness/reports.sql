@@ -137,12 +137,12 @@ RETURNING id, user_id, product_name, product_description, ingredients, product_i
 -- name: delete_report(report_id, user_id)$
 -- Deletes the user's report (soft delete: from now on its certification progress, documents,
 -- action plan, chat sessions and messages and analyses are invisible with it; restorable with
--- restore_report for 30 days, then purged); returns the number of reports deleted (0 or 1).
+-- update_report_restored for 30 days, then purged); returns the number of reports deleted (0 or 1).
 -- Runs the definer function export_readiness.soft_delete_report, for the acting user only.
 -- @nonnull deleted
 SELECT export_readiness.soft_delete_report(:report_id, :user_id) AS deleted;
 
--- name: restore_report(report_id, user_id)$
+-- name: update_report_restored(report_id, user_id)$
 -- Restores a deleted report of the acting user (whose account is live) with everything that
 -- belongs to it, within 30 days of the deletion; returns 1, or 0 when there is no such deleted
 -- report. Raises RuleViolation (DL501) after the retention window.

@@ -56,14 +56,14 @@ WHERE id = :user_id;
 
 -- name: delete_user(user_id)$
 -- Deletes the acting user and its reports (soft delete: from now on invisible to every query,
--- with everything that belongs to them; restorable with restore_user for
+-- with everything that belongs to them; restorable with update_user_restored for
 -- export_readiness.deletion_retention(), 30 days, then purged); returns the number of users
 -- deleted (0 or 1; 0 for any user but the acting one, or one already deleted). Runs the definer
 -- function export_readiness.soft_delete_user. The email is free for a new sign-up at once.
 -- @nonnull deleted
 SELECT export_readiness.soft_delete_user(:user_id) AS deleted;
 
--- name: restore_user(user_id)$
+-- name: update_user_restored(user_id)$
 -- Restores the acting user (set user_id to the deleted user's id) and the reports deleted with
 -- it, within 30 days of the deletion; returns 1, or 0 when that user is not deleted. Raises
 -- RuleViolation (DL501) after the retention window, UniqueViolation (users_email_key) when a live

@@ -101,18 +101,18 @@ async def test_deleting_a_report_hides_its_rows_until_purged(
             conn, report_id=second.id, user_id=alice.id
         )
         assert len(certs) == 1
-        assert await er.restore_report(conn, report_id=first.id, user_id=alice.id) == 1
-        assert await er.restore_report(conn, report_id=first.id, user_id=alice.id) == 0
+        assert await er.update_report_restored(conn, report_id=first.id, user_id=alice.id) == 1
+        assert await er.update_report_restored(conn, report_id=first.id, user_id=alice.id) == 0
     assert await _seen_by(edb, alice.id) == alices
     async with edb.transaction(user_id=alice.id) as conn:
         assert await er.delete_report(conn, report_id=first.id, user_id=alice.id) == 1
     async with owner_db.transaction() as conn:
-        assert await er.purge_deleted(conn, as_of=await conn.fetchval("SELECT now()")) == (
+        assert await er.delete_users_and_reports_past_retention(conn) == (
             er.PurgedCounts(users_purged=0, reports_purged=0)  # within the window: kept
         )
         await _backdate(conn, "reports", first.id, 31)
     async with owner_db.transaction() as conn:
-        purged = await er.purge_deleted(conn, as_of=await conn.fetchval("SELECT now()"))
+        purged = await er.delete_users_and_reports_past_retention(conn)
         assert purged == er.PurgedCounts(users_purged=0, reports_purged=1)
         assert await count_rows(conn) == _minus(before, PER_REPORT)
     assert await _seen_by(edb, alice.id) == _minus(alices, PER_REPORT)
@@ -153,7 +153,7 @@ async def test_deleting_a_user_hides_all_their_data_until_purged(
         assert await count_rows(conn) == _minus(before, alices)
     assert await _seen_by(edb, bob.id) == _minus(before, alices)
     async with edb.transaction(user_id=alice.id) as conn:
-        assert await er.restore_user(conn, user_id=alice.id) == 1
+        assert await er.update_user_restored(conn, user_id=alice.id) == 1
     restored = _minus(alices, PER_REPORT)  # the report deleted before the user stays deleted
     assert await _seen_by(edb, alice.id) == restored
     async with edb.transaction(user_id=alice.id) as conn:
@@ -165,7 +165,7 @@ async def test_deleting_a_user_hides_all_their_data_until_purged(
     async with owner_db.transaction() as conn:
         await _backdate(conn, "users", alice.id, 31)
     async with owner_db.transaction() as conn:
-        purged = await er.purge_deleted(conn, as_of=await conn.fetchval("SELECT now()"))
+        purged = await er.delete_users_and_reports_past_retention(conn)
         assert purged.users_purged == 1
         after = await count_rows(conn)
     assert after == _minus(before, alices)
@@ -183,5 +183,5 @@ async def test_deleting_a_user_hides_all_their_data_until_purged(
     async with owner_db.transaction() as conn:
         await _backdate(conn, "users", bob.id, 31)
     async with owner_db.transaction() as conn:
-        await er.purge_deleted(conn, as_of=await conn.fetchval("SELECT now()"))
+        await er.delete_users_and_reports_past_retention(conn)
         assert set((await count_rows(conn)).values()) == {0}

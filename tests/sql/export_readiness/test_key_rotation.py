@@ -182,7 +182,7 @@ async def test_rotate_re_encrypts_every_users_values_deleted_ones_included(
     assert await rotate(edb, BOTH, batch_size=4, out=again) == 0
     assert "users.phone_encrypted: nothing to re-encrypt" in again.getvalue()
     async with edb.transaction(user_id=deleted) as conn:  # restored, readable with the new key
-        assert await er.restore_user(conn, user_id=deleted) == 1
+        assert await er.update_user_restored(conn, user_id=deleted) == 1
         user = await er.get_user_by_id(conn, user_id=deleted, encryption_key=ONLY_NEW.text())
         assert user is not None and user.phone == plain["users"][deleted]
 

@@ -143,14 +143,14 @@ async def test_a_deleted_user_cannot_sign_in_and_its_email_can_sign_up_again(
     # the first cannot come back while the second holds the email
     with pytest.raises(errors.UniqueViolation) as info:
         async with edb.transaction(user_id=first.id) as conn:
-            await er.restore_user(conn, user_id=first.id)
+            await er.update_user_restored(conn, user_id=first.id)
     assert info.value.constraint == "users_email_key"
     async with edb.transaction(user_id=second.id) as conn:
         assert await er.delete_user(conn, user_id=second.id) == 1
     async with edb.transaction(user_id=second.id) as conn:  # not the acting user's: nothing
-        assert await er.restore_user(conn, user_id=first.id) == 0
+        assert await er.update_user_restored(conn, user_id=first.id) == 0
     async with edb.transaction(user_id=first.id) as conn:
-        assert await er.restore_user(conn, user_id=first.id) == 1
+        assert await er.update_user_restored(conn, user_id=first.id) == 1
         back = await er.get_user_by_id(conn, user_id=first.id, encryption_key=KEY)
     assert back is not None and back.company_name == "First Exports"
     async with edb.transaction() as conn:
@@ -171,17 +171,17 @@ async def test_restoring_is_refused_after_the_retention_window(
     await _backdate(owner_db, "reports", recent.id, 29)
     with pytest.raises(errors.RuleViolation) as info:
         async with edb.transaction(user_id=user.id) as conn:
-            await er.restore_report(conn, report_id=old.id, user_id=user.id)
+            await er.update_report_restored(conn, report_id=old.id, user_id=user.id)
     assert info.value.sqlstate == "DL501" and info.value.column == "deleted_at"
     assert "restore_report: the report was deleted more than 30 days ago" in str(info.value)
     async with edb.transaction(user_id=user.id) as conn:
-        assert await er.restore_report(conn, report_id=recent.id, user_id=user.id) == 1
+        assert await er.update_report_restored(conn, report_id=recent.id, user_id=user.id) == 1
         assert await er.get_report_by_id(conn, report_id=recent.id, user_id=user.id) is not None
         assert await er.delete_user(conn, user_id=user.id) == 1
     await _backdate(owner_db, "users", user.id, 30)
     with pytest.raises(errors.RuleViolation) as info:
         async with edb.transaction(user_id=user.id) as conn:
-            await er.restore_user(conn, user_id=user.id)
+            await er.update_user_restored(conn, user_id=user.id)
     assert info.value.sqlstate == "DL501" and info.value.table == "users"
 
 
@@ -210,7 +210,7 @@ async def test_purge_never_reaches_into_the_window_or_the_future(owner_db: Datab
     with pytest.raises(errors.DataError, match="as_of must be a time not after now"):
         async with owner_db.transaction() as conn:
             later = await conn.fetchval("SELECT now() + interval '1 day'")
-            await er.purge_deleted(conn, as_of=later)
+            await er.delete_users_and_reports_past_retention(conn, as_of=later)
 
 
 async def test_the_purge_command_runs_as_the_owner_only(
