@@ -434,10 +434,15 @@ def _register_apps(
     for name, app in registered().items():
         if not app.has_cli:
             continue
-        if name == chosen:
+        dashed = name.replace("_", "-")  # export_readiness answers to export-readiness too
+        if chosen in (name, dashed):
             app.cli_register()(sub)
         else:
-            sub.add_parser(name, help=f"{name} commands (datalayer {name} --help)", add_help=False)
+            aliases = [name] if dashed != name else []
+            sub.add_parser(
+                dashed, aliases=aliases, help=f"{name} commands (datalayer {dashed} --help)",
+                add_help=False,
+            )  # fmt: skip
 
 
 def mask_url_in(text: str, mask: Callable[[str], str]) -> str:
