@@ -27,6 +27,7 @@ TABLES = (
     "logistics.routes",
     "logistics.orders",
     "logistics.route_stops",
+    "logistics.route_stop_orders",
     "logistics.operational_outcomes",
 )
 
@@ -224,30 +225,40 @@ def routes_rows(sample: Sample, routes: list[Route]) -> list[tuple[object, ...]]
     return rows
 
 
-def route_stops(sample: Sample, routes: list[Route]) -> list[tuple[object, ...]]:
+def route_stops(
+    sample: Sample, routes: list[Route]
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """The stops of each route (the depot, then one delivery stop per destination city, serving
+    every order of the route bound there) and the stop-order links of ``route_stop_orders``."""
     rows: list[tuple[object, ...]] = []
+    links: list[tuple[object, ...]] = []
     for r in routes:
         if not r.orders:
             continue
         at = r.start
-        stops: list[tuple[UUID | None, str, float, float, str | None]] = [
-            (None, "depot", DEPOT[0], DEPOT[1], "Depot, Industrial Area")
-        ]
+        by_city: dict[str, list[UUID]] = {}
         for o in r.orders:
             city = o[6]
             assert isinstance(city, str) and isinstance(o[0], UUID)
+            by_city.setdefault(city, []).append(o[0])
+        stops: list[tuple[list[UUID], str, float, float, str | None]] = [
+            ([], "depot", DEPOT[0], DEPOT[1], "Depot, Industrial Area")
+        ]
+        for city, order_ids in by_city.items():
             lat, lon = CITIES[city]
-            stops.append((o[0], "delivery", lat, lon, sample.maybe(f"{city} drop-off", 0.3)))
-        for seq, (order_id, kind, lat, lon, address) in enumerate(stops, start=1):
+            stops.append((order_ids, "delivery", lat, lon, sample.maybe(f"{city} drop-off", 0.3)))
+        for seq, (order_ids, kind, lat, lon, address) in enumerate(stops, start=1):
             arrive = at + timedelta(minutes=sample.rng.randint(20, 180)) if seq > 1 else at
             leave = arrive + timedelta(minutes=sample.rng.randint(5, 40))
             done = r.status == "completed"
+            stop_id = sample.uuid(arrive)
             rows.append((
-                sample.uuid(arrive), r.id, order_id, kind, seq, lat, lon, address, arrive, leave,
+                stop_id, r.id, kind, seq, lat, lon, address, arrive, leave,
                 arrive if done else None, leave if done else None, r.start, r.start,
             ))  # fmt: skip
+            links.extend((stop_id, order_id, r.id, kind, r.start) for order_id in order_ids)
             at = leave
-    return rows
+    return rows, links
 
 
 def outcomes(sample: Sample, routes: list[Route], rows_of_routes: list[tuple[object, ...]]
@@ -280,7 +291,8 @@ def plan(scale: int) -> dict[str, int]:
         "logistics.decisions": routes * 8 // 10,
         "logistics.routes": routes,
         "logistics.orders": routes * 4 + 15 * scale,
-        "logistics.route_stops": routes * 5,
+        "logistics.route_stops": routes * 4,
+        "logistics.route_stop_orders": routes * 4,
         "logistics.operational_outcomes": routes * 3 // 4,
     }
 
@@ -334,12 +346,18 @@ async def load(sample: Sample) -> None:
          "updated_at"],
         order_rows,
     )  # fmt: skip
+    stop_rows, stop_links = route_stops(sample, routes)
     await sample.copy(
         "logistics.route_stops",
-        ["id", "route_id", "order_id", "stop_type", "sequence_order", "latitude", "longitude",
-         "address", "estimated_arrival_at", "estimated_departure_at", "actual_arrival_at",
+        ["id", "route_id", "stop_type", "sequence_order", "latitude", "longitude", "address",
+         "estimated_arrival_at", "estimated_departure_at", "actual_arrival_at",
          "actual_departure_at", "created_at", "updated_at"],
-        route_stops(sample, routes),
+        stop_rows,
+    )  # fmt: skip
+    await sample.copy(
+        "logistics.route_stop_orders",
+        ["route_stop_id", "order_id", "route_id", "stop_type", "created_at"],
+        stop_links,
     )  # fmt: skip
     await sample.copy(
         "logistics.operational_outcomes",

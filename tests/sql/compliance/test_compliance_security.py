@@ -235,7 +235,7 @@ async def test_a_row_owned_by_another_user_cannot_be_written(
         "UPDATE compliance.users SET is_superuser = true",
         "UPDATE compliance.business_profiles SET user_id = user_id",
         "UPDATE compliance.report_schedules SET run_count = 0",
-        "DELETE FROM compliance.evidence_items",
+        "DELETE FROM compliance.assessment_sessions",
         "SELECT compliance.next_report_run_at(now(), 'daily', now())",
         "INSERT INTO core.audit_log (schema_name, table_name, operation, new_values)"
         " VALUES ('compliance', 'users', 'INSERT', '{}')",
