@@ -234,6 +234,10 @@ def user_metrics(sample: Sample, people: list[Row], reps: list[Row], docs: list[
     return rows
 
 
+#: The key id recorded with each (random, undecryptable) encrypted value: the first key's.
+KEY_ID = "1"
+
+
 async def load(sample: Sample) -> None:
     people = users(sample)
     reps = reports(sample, people)
@@ -245,8 +249,8 @@ async def load(sample: Sample) -> None:
         "export_readiness.users",
         ["id", "email", "password_hash", "company_name", "business_type", "company_size",
          "iec_code", "phone_encrypted", "profile", "is_active", "last_login_at", "created_at",
-         "updated_at"],
-        people,
+         "updated_at", "phone_key_id"],
+        [(*user, KEY_ID if user[7] is not None else None) for user in people],
     )  # fmt: skip
     await sample.copy(
         "export_readiness.reports",
@@ -274,8 +278,9 @@ async def load(sample: Sample) -> None:
     await sample.copy(
         "export_readiness.generated_documents",
         ["id", "user_id", "report_id", "document_type", "content_encrypted",
-         "validation_status", "validation_results", "validated_at", "created_at", "updated_at"],
-        docs,
+         "validation_status", "validation_results", "validated_at", "created_at", "updated_at",
+         "content_key_id"],
+        [(*doc, KEY_ID) for doc in docs],
     )  # fmt: skip
     await sample.copy(
         "export_readiness.finance_analysis",
@@ -295,7 +300,9 @@ async def load(sample: Sample) -> None:
     )  # fmt: skip
     await sample.copy(
         "export_readiness.chat_messages",
-        ["id", "session_id", "role", "content_encrypted", "sources", "created_at"], messages,
+        ["id", "session_id", "role", "content_encrypted", "sources", "created_at",
+         "content_key_id"],
+        [(*message, KEY_ID) for message in messages],
     )  # fmt: skip
     await sample.copy(
         "export_readiness.user_metrics",
