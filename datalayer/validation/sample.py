@@ -59,12 +59,13 @@ def sessions(sample: Sample) -> tuple[list[Row], list[Row]]:
         source, target = sample.pick(PAIRS)
         scope = "behavioral_validation" if i % 7 == 0 else sample.pick(SCOPES)
         session_id = sample.uuid(at)
-        deleted = sample.rng.random() < 0.05
+        # No soft-deleted sessions: every time here lies before EPOCH, so a deleted one would be
+        # past its retention window already, an expired soft delete that `datalayer check` reports.
         rows.append((
             session_id, f"req-{i:07d}", sample.skewed(owners), "pending", source, target, scope,
             {"files": sample.rng.randint(1, 400)}, None,
             {"team": sample.rng.choice(["web", "platform", "payments"])} if sample.rng.random() < 0.5 else {},
-            None, None, None, at if deleted else None, "owner" if deleted else None, at, at,
+            None, None, None, None, None, at, at,
         ))  # fmt: skip
         status = sample.pick(FINAL)
         started = None if status in ("pending",) else sample.later(at, hours=1)
