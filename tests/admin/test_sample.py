@@ -92,3 +92,14 @@ def test_sample_command_is_refused_in_production(
     assert main(["sample", "--app", "fintech", "--database-url", database_url]) == 0
     assert "rows/s" in capsys.readouterr().out
     assert scalar(database_url, "SELECT count(*) FROM fintech.users") == 50
+
+
+def test_every_apps_sample_passes_the_data_checks(
+    second_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Sample data is data the checks find nothing in: balances are their ledger, no orphans, no
+    row breaking a NOT VALID constraint, no soft delete past its retention."""
+    for app in APPS:
+        asyncio.run(_load(second_database, app, seed=11))
+    capsys.readouterr()
+    assert main(["check", "--database-url", second_database]) == 0, capsys.readouterr().out
