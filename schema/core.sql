@@ -316,6 +316,12 @@ ALTER TABLE ONLY core.audit_log
 CREATE INDEX audit_log_occurred_at_idx ON core.audit_log USING brin (occurred_at);
 
 --
+-- Name: audit_log_schema_name_actor_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
+--
+
+CREATE INDEX audit_log_schema_name_actor_occurred_at_idx ON core.audit_log USING btree (schema_name, actor, occurred_at DESC, id DESC) WHERE (actor IS NOT NULL);
+
+--
 -- Name: audit_log_table_name_row_id_idx; Type: INDEX; Schema: core; Owner: -
 --
 
