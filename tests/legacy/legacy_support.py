@@ -29,18 +29,22 @@ def one(conn: psycopg.Connection[tuple[object, ...]], query: str) -> object:
     return row[0]
 
 
-def accounted(url: str, app: str, tables: dict[str, str]) -> dict[str, tuple[int, int, int]]:
-    """Per legacy table (mapped to its new table, rows matched by id): legacy rows, converted
-    rows and quarantined rows, counted in SQL (not taken from adopt's report)."""
+def accounted(
+    url: str, app: str, tables: dict[str, str], match: dict[str, str] | None = None
+) -> dict[str, tuple[int, int, int]]:
+    """Per legacy table (mapped to its new table, rows matched by id, or by ``match[table]``, a
+    condition over ``l`` and ``n``): legacy rows, converted rows and quarantined rows, counted in
+    SQL (not taken from adopt's report)."""
     out = {}
     with psycopg.connect(url, autocommit=True) as conn:
         for legacy, new in tables.items():
             q = sql.SQL(
                 "SELECT (SELECT count(*) FROM {l}), "
                 "(SELECT count(*) FROM {l} AS l WHERE EXISTS "
-                "(SELECT FROM {n} AS n WHERE n.id = l.id)), "
+                "(SELECT FROM {n} AS n WHERE {m})), "
                 "(SELECT count(*) FROM {q})"
             ).format(
+                m=sql.SQL((match or {}).get(legacy, "n.id = l.id")),  # type: ignore[arg-type]
                 l=sql.Identifier(LEGACY_SCHEMA, legacy),
                 n=sql.Identifier(app, new),
                 q=sql.Identifier(f"{app}_quarantine", legacy),

@@ -31,6 +31,20 @@ FRAMEWORK = (
     "WHERE lower(f.name) = lower(btrim(l.framework_id)) OR f.id::text = btrim(l.framework_id) "
     "ORDER BY f.id LIMIT 1)"
 )
+#: a legacy framework converted: its own id, or a framework the schema ships under the same code
+#: ignoring punctuation (migration 0030's gdpr, iso27001, soc2, hipaa, pci-dss)
+FRAMEWORK_MATCH = {
+    "compliance_frameworks": "n.id = l.id OR regexp_replace(n.code, '[^a-z0-9]', '', 'g') "
+    "= regexp_replace(lower(l.name), '[^a-z0-9]', '', 'g')"
+}
+#: the frameworks compliance migration 0030 ships, by code
+SHIPPED = {
+    "gdpr": "0194a5e0-0000-7000-8000-000000000001",
+    "iso27001": "0194a5e0-0000-7000-8000-000000000002",
+    "soc2": "0194a5e0-0000-7000-8000-000000000003",
+    "hipaa": "0194a5e0-0000-7000-8000-000000000004",
+    "pci-dss": "0194a5e0-0000-7000-8000-000000000005",
+}
 RELATIONS = {
     "business_profiles": (
         "l.user_id = n.user_id",
@@ -126,7 +140,7 @@ def test_apply_converts_or_quarantines_every_row_and_keeps_every_relation(
         == planted["chat_conversations: unknown message role"]
     )
 
-    counts = accounted(legacy.url, APP, TABLES)
+    counts = accounted(legacy.url, APP, TABLES, FRAMEWORK_MATCH)
     for table, (rows, converted, quarantined) in counts.items():
         assert rows == legacy.expected.rows[table], table
         assert converted + quarantined == rows, table
@@ -139,20 +153,21 @@ def test_apply_converts_or_quarantines_every_row_and_keeps_every_relation(
         codes = conn.execute(
             "SELECT code FROM compliance.compliance_frameworks ORDER BY code"
         ).fetchall()
+        # five legacy frameworks are the shipped ones; Cyber Essentials is copied with its code
         assert [c[0] for c in codes] == [
             "cyber-essentials",
             "gdpr",
             "hipaa",
-            "iso-27001",
+            "iso27001",
             "pci-dss",
-            "soc-2",
+            "soc2",
         ]
         audit = one(conn, "SELECT count(*) FROM core.audit_log")
     assert table_digest(legacy.url, LEGACY_SCHEMA, cl.TABLES) == before
 
     again = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)
     assert again.changed == 0
-    assert accounted(legacy.url, APP, TABLES) == counts
+    assert accounted(legacy.url, APP, TABLES, FRAMEWORK_MATCH) == counts
     with psycopg.connect(legacy.url, autocommit=True) as conn:
         assert one(conn, "SELECT count(*) FROM core.audit_log") == audit
 
@@ -194,53 +209,57 @@ def test_a_fixed_framework_name_is_converted_by_the_next_apply(legacy: Legacy) -
         )
 
 
-def test_frameworks_the_schema_already_has_are_used_not_copied(legacy: Legacy) -> None:
-    """Reference frameworks with ids and codes of their own (gdpr, iso27001) take the legacy rows
-    named GDPR and ISO 27001: no second copy, and references point to them."""
+def test_the_shipped_frameworks_are_used_not_copied(legacy: Legacy) -> None:
+    """The reference frameworks the schema ships (migration 0030: gdpr, iso27001, soc2, hipaa,
+    pci-dss) take the legacy rows named GDPR, ISO 27001, SOC 2, HIPAA and PCI DSS: no second copy,
+    their ids and texts unchanged, and references point to them."""
     from datalayer import migrate
 
     migrate.apply(legacy.url, apps=[APP], quiet=True)
-    reference = {
-        "gdpr": "0194a5e0-0000-7000-8000-000000000001",
-        "iso27001": "0194a5e0-0000-7000-8000-000000000002",
-    }
     with psycopg.connect(legacy.url, autocommit=True) as conn:
-        for code, ident in reference.items():
-            conn.execute(
-                "INSERT INTO compliance.compliance_frameworks (id, code, name) VALUES (%s, %s, %s)",
-                (ident, code, code.upper()),
-            )
+        shipped_before = conn.execute(
+            "SELECT f::text FROM compliance.compliance_frameworks AS f ORDER BY id"
+        ).fetchall()
+    assert len(shipped_before) == len(SHIPPED)
     report = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)
     assert report.accounted
     frameworks = {t.legacy: t for t in report.tables}["compliance_frameworks"]
     assert frameworks.converted_after == len(cl.FRAMEWORKS) and not frameworks.refused
     with psycopg.connect(legacy.url, autocommit=True) as conn:
-        codes = [
-            r[0]
-            for r in conn.execute(
-                "SELECT code FROM compliance.compliance_frameworks ORDER BY code"
+        held = dict(
+            conn.execute("SELECT code, id::text FROM compliance.compliance_frameworks").fetchall()
+        )
+        assert held.pop("cyber-essentials") == one(
+            conn, "SELECT id::text FROM legacy.compliance_frameworks WHERE name = 'Cyber Essentials'"
+        )
+        assert held == SHIPPED
+        assert (
+            conn.execute(
+                "SELECT f::text FROM compliance.compliance_frameworks AS f "
+                "WHERE code <> 'cyber-essentials' ORDER BY id"
             ).fetchall()
-        ]
-        assert codes == ["cyber-essentials", "gdpr", "hipaa", "iso27001", "pci-dss", "soc-2"]
+            == shipped_before
+        )
         assert broken_relations(conn, APP, RELATIONS) == dict.fromkeys(RELATIONS, 0)
-        assert (
-            one(
-                conn,
-                """
-            SELECT count(*) FROM legacy.evidence_items AS l
-            JOIN compliance.evidence_items AS n ON n.id = l.id
-            WHERE lower(l.framework_id) = 'iso 27001'
-              AND n.framework_id <> '0194a5e0-0000-7000-8000-000000000002'""",
+        for name, code in (("ISO 27001", "iso27001"), ("PCI DSS", "pci-dss")):
+            # every converted evidence item naming the framework refers to the shipped row
+            assert (
+                one(
+                    conn,
+                    f"""
+                SELECT count(*) FROM legacy.evidence_items AS l
+                JOIN compliance.evidence_items AS n ON n.id = l.id
+                WHERE lower(l.framework_id) = lower('{name}')
+                  AND n.framework_id <> '{SHIPPED[code]}'""",
+                )
+                == 0
             )
-            == 0
-        )
-        assert (
-            one(
-                conn,
-                """
-            SELECT count(*) FROM compliance.evidence_items
-            WHERE framework_id = '0194a5e0-0000-7000-8000-000000000002'""",
+            assert (
+                one(
+                    conn,
+                    "SELECT count(*) FROM compliance.evidence_items "
+                    f"WHERE framework_id = '{SHIPPED[code]}'",
+                )
+                > 0
             )
-            > 0
-        )
     assert adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True).changed == 0
