@@ -1,5 +1,10 @@
 -- Legacy orders -> logistics.orders: JSON locations become latitude, longitude and address; the
--- destination city enum (stored by member name, NAIROBI) becomes its name (Nairobi); the time
+-- destination city enum (stored by member name, NAIROBI) becomes the city of the reference set
+-- logistics.destination_cities with that name ignoring case ('_' read as a blank): Nairobi. A city
+-- the set does not hold is refused (orders_destination_city_fkey) rather than added: the set is
+-- the operators' list of places Senga delivers to, and a legacy enum member may be a misspelling
+-- or a place given up; add it as the owner (INSERT INTO logistics.destination_cities) or correct
+-- the legacy row, and the next apply converts those orders. The time
 -- window becomes a range; special_handling (a JSON list) becomes text[]; float weights and
 -- prices convert when exact at the new scale. An order's route is its assigned_route_id.
 -- legacy: orders
@@ -33,6 +38,11 @@ SELECT
         WHEN l.time_window_start IS NULL OR l.time_window_end IS NULL
             OR l.time_window_start >= l.time_window_end
             THEN 'time window without a start before its end (orders_time_window_check)'
+        WHEN NOT EXISTS (
+            SELECT FROM logistics.destination_cities AS c
+            WHERE lower(c.name) = lower(replace(l.destination_city::text, '_', ' '))
+        )
+            THEN 'destination city is not one of logistics.destination_cities (orders_destination_city_fkey)'
         WHEN coalesce(l.priority, 0) NOT BETWEEN 0 AND 10
             THEN 'priority outside 0 to 10 (orders_priority_check)'
         WHEN l.special_handling IS NOT NULL AND (json_typeof(l.special_handling) <> 'array'
@@ -67,7 +77,10 @@ SELECT
     (l.pickup_location ->> 'latitude')::float8,
     (l.pickup_location ->> 'longitude')::float8,
     l.pickup_location ->> 'address',
-    initcap(lower(l.destination_city::text)),
+    (
+        SELECT c.name FROM logistics.destination_cities AS c
+        WHERE lower(c.name) = lower(replace(l.destination_city::text, '_', ' '))
+    ),
     (l.destination_location ->> 'latitude')::float8,
     (l.destination_location ->> 'longitude')::float8,
     l.destination_location ->> 'address',

@@ -230,7 +230,8 @@ def test_the_shipped_frameworks_are_used_not_copied(legacy: Legacy) -> None:
             conn.execute("SELECT code, id::text FROM compliance.compliance_frameworks").fetchall()
         )
         assert held.pop("cyber-essentials") == one(
-            conn, "SELECT id::text FROM legacy.compliance_frameworks WHERE name = 'Cyber Essentials'"
+            conn,
+            "SELECT id::text FROM legacy.compliance_frameworks WHERE name = 'Cyber Essentials'",
         )
         assert held == SHIPPED
         assert (

@@ -5,7 +5,9 @@ order codes on routes and stops where the new schema has relations, float money)
 (admin/admin123, user/user123). The generator plants rows the new schema refuses: JSON arrays
 naming orders that do not exist, a route's list disagreeing with its orders, malformed locations,
 routes over their vehicle's capacity or overlapping another of the vehicle's routes, prices with
-more than four decimals, a decision executed but never committed.
+more than four decimals, a decision executed but never committed, orders to a city the deployment
+added to its enum but the new schema's reference set does not hold (Marsabit). Each route's first
+stop picks up all its orders at the depot (one stop, several orders), then one delivery per order.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class City(enum.Enum):
     KISUMU = "Kisumu"
     NAKURU = "Nakuru"
     ELDORET = "Eldoret"
+    # a city the deployment added to its enum that is not in the new schema's reference set
+    MARSABIT = "Marsabit"
 
 
 class OrderStatus(enum.Enum):
@@ -248,13 +252,16 @@ def create_schema(url: str, schema: str) -> None:
 ADMIN_HASH = "$2a$10$4y0OzrcRMSvHlh.uzaIyTu8vVhi9/pJYyRYeNQ4p2gtTkpL3Qn9le"
 USER_HASH = "$2a$10$1UYFesd1/IIzGnZghFBLkuqxBKQ4AEwdsjunw99885Xtvmn4CTnxi"
 BCRYPT = "$2b$12$" + "N9qo8uLOickgx2ZMRZoMyeIjZAgcfl7p92ldGxad68LJZdL17lhWy"
-CITIES = [c.name for c in City]
+CITIES = [c.name for c in City if c is not City.MARSABIT]
+#: every this-many routes go to a city outside logistics.destination_cities
+OUTSIDE_EVERY = 97
 CITY_AT = {
     "NAIROBI": (-1.2864, 36.8172),
     "MOMBASA": (-4.0435, 39.6682),
     "KISUMU": (-0.0917, 34.768),
     "NAKURU": (-0.3031, 36.08),
     "ELDORET": (0.5143, 35.2698),
+    "MARSABIT": (2.3284, 37.9899),
 }
 
 
@@ -422,6 +429,8 @@ def generate(url: str, schema: str, orders: int, *, seed: int = 3) -> Expected:
             codes = []
             load = 0.0
             city = rng.choice(CITIES)
+            if route_id % OUTSIDE_EVERY == 41:
+                city = City.MARSABIT.name
             for _ in range(rng.randint(2, 4)):
                 if next_order > orders:
                     break
@@ -477,7 +486,23 @@ def generate(url: str, schema: str, orders: int, *, seed: int = 3) -> Expected:
                     start,
                 ]
             )
-            for seq, code in enumerate(codes, start=1):
+            if codes:
+                # one pickup at the depot for all the route's orders (a stop serving several)
+                stops.append(
+                    [
+                        next_stop,
+                        f"STP-{next_stop:08d}",
+                        route_id,
+                        Json(codes),
+                        Json(_loc("NAIROBI", rng)),
+                        "pickup",
+                        1,
+                        start,
+                        None,
+                    ]
+                )
+                next_stop += 1
+            for seq, code in enumerate(codes, start=2):
                 stops.append(
                     [
                         next_stop,
@@ -526,8 +551,13 @@ def generate(url: str, schema: str, orders: int, *, seed: int = 3) -> Expected:
         else:
             route[3] = Json("ORD-0000001,ORD-0000002")  # a string, not an array
             plant("routes: order_ids not an array")
+    for o in order_rows:
+        if o[4] == City.MARSABIT.name:
+            plant("orders: destination city outside the set")
     for k in range(11, len(order_rows), 59):
         o = order_rows[k]
+        if o[4] == City.MARSABIT.name:
+            continue  # refused for its city already
         if k % 3 == 0:
             o[3] = Json({"lat": 91.2})  # neither latitude nor a latitude in range
             plant("orders: malformed pickup location")

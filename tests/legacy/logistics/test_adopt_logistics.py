@@ -48,7 +48,7 @@ def _accounted(url: str) -> dict[str, tuple[int, int, int]]:
     out = {}
     with psycopg.connect(url, autocommit=True) as conn:
         for table in ll.TABLES:
-            ident = new_id(f"{table}", "l.id" if table != "route_stops" else "l.id || '.1'")
+            ident = new_id(table)
             row = conn.execute(
                 sql.SQL(
                     "SELECT (SELECT count(*) FROM {l}), "
@@ -99,13 +99,21 @@ def test_apply_converts_json_id_lists_into_relations_and_loses_nothing(
         refused["decisions"]["executed but never committed (decisions_executed_check)"]
         == (planted["decisions: executed without commit"])
     )
+    assert (
+        refused["orders"][
+            "destination city is not one of logistics.destination_cities "
+            "(orders_destination_city_fkey)"
+        ]
+        == planted["orders: destination city outside the set"]
+        > 0
+    )
 
     counts = _accounted(legacy.url)
     for table, (rows, converted, quarantined) in counts.items():
         assert rows == legacy.expected.rows[table], table
         assert converted + quarantined == rows, table
     with psycopg.connect(legacy.url, autocommit=True) as conn:
-        for table in ("users", "customers", "vehicles", "decisions", "routes", "orders"):
+        for table in ll.TABLES:
             assert one(conn, f"SELECT count(*) FROM logistics.{table}") == counts[table][1]
         # relations by foreign key
         for child, column, parent, legacy_column in (
@@ -140,27 +148,54 @@ def test_apply_converts_json_id_lists_into_relations_and_loses_nothing(
             )
             == 0
         )
-        # every (stop, order) pair of a converted legacy stop is one new stop, in route order
+        # a converted legacy stop is one stop serving exactly the orders its JSON list names
+        # (a pickup lists all of its route's orders), on the same route, in the same order
         assert one(
             conn,
             """
             SELECT count(*) FROM legacy.route_stops AS s
             CROSS JOIN LATERAL json_array_elements_text(s.order_ids) AS c
             WHERE EXISTS (SELECT FROM logistics.route_stops AS n
-                          WHERE n.id = md5('senga.route_stops.' || s.id || '.1')::uuid)""",
-        ) == one(conn, "SELECT count(*) FROM logistics.route_stops")
+                          WHERE n.id = md5('senga.route_stops.' || s.id)::uuid)""",
+        ) == one(conn, "SELECT count(*) FROM logistics.route_stop_orders")
         assert (
             one(
                 conn,
                 """
             SELECT count(*) FROM legacy.route_stops AS s
-            CROSS JOIN LATERAL json_array_elements_text(s.order_ids) WITH ORDINALITY AS c (code, i)
-            JOIN logistics.route_stops AS n ON n.id = md5('senga.route_stops.' || s.id || '.' || c.i)::uuid
-            JOIN logistics.orders AS o ON o.id = n.order_id
-            WHERE o.order_code <> c.code
-               OR n.route_id <> md5('senga.routes.' || s.route_id)::uuid""",
+            JOIN logistics.route_stops AS n ON n.id = md5('senga.route_stops.' || s.id)::uuid
+            WHERE n.route_id <> md5('senga.routes.' || s.route_id)::uuid
+               OR n.stop_type <> s.stop_type
+               OR (SELECT array_agg(c ORDER BY c) FROM json_array_elements_text(s.order_ids) AS c)
+                  IS DISTINCT FROM
+                  (SELECT array_agg(o.order_code ORDER BY o.order_code)
+                   FROM logistics.route_stop_orders AS so
+                   JOIN logistics.orders AS o ON o.id = so.order_id
+                   WHERE so.route_stop_id = n.id)""",
             )
             == 0
+        )
+        assert (
+            one(
+                conn,
+                """
+            SELECT count(*) FROM logistics.route_stops AS n
+            JOIN logistics.route_stops AS m ON m.route_id = n.route_id AND m.id <> n.id
+            JOIN legacy.route_stops AS s ON n.id = md5('senga.route_stops.' || s.id)::uuid
+            JOIN legacy.route_stops AS t ON m.id = md5('senga.route_stops.' || t.id)::uuid
+            WHERE (s.sequence_order, s.id) < (t.sequence_order, t.id)
+              AND n.sequence_order >= m.sequence_order""",
+            )
+            == 0
+        )
+        # the pickups: one stop serving several orders
+        assert (
+            one(
+                conn,
+                "SELECT count(*) FROM (SELECT FROM logistics.route_stop_orders "
+                "GROUP BY route_stop_id HAVING count(*) > 1) AS several",
+            )
+            > 0
         )
         # money and figures: converted values are the legacy floats exactly
         assert (
@@ -253,3 +288,51 @@ def test_a_fixed_order_list_converts_its_route_orders_and_stops(legacy: Legacy) 
             f"WHERE (row_data->>'assigned_route_id')::int = {route}",
         )
         assert converted + held == assigned
+
+
+def test_a_city_added_to_the_set_converts_its_orders_on_the_next_apply(legacy: Legacy) -> None:
+    """Orders to a city outside logistics.destination_cities wait in the quarantine; once the
+    operator adds the city (as the owner), the next apply converts them and their stops."""
+    adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)
+    reason = (
+        "destination city is not one of logistics.destination_cities (orders_destination_city_fkey)"
+    )
+    planted = legacy.expected.planted["orders: destination city outside the set"]
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        held = one(
+            conn,
+            f"SELECT count(*) FROM logistics_quarantine.orders WHERE reason = '{reason}'",
+        )
+        assert held == planted
+        assert (
+            one(conn, "SELECT count(*) FROM logistics.orders WHERE destination_city = 'Marsabit'")
+            == 0
+        )
+        conn.execute("INSERT INTO logistics.destination_cities (name) VALUES ('Marsabit')")
+    report = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)
+    assert report.accounted and report.changed > 0
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        assert (
+            one(conn, f"SELECT count(*) FROM logistics_quarantine.orders WHERE reason = '{reason}'")
+            == 0
+        )
+        # every Marsabit order converted, unless held for another reason (its customer)
+        assert (
+            one(conn, "SELECT count(*) FROM logistics.orders WHERE destination_city = 'Marsabit'")
+            + one(
+                conn,
+                "SELECT count(*) FROM logistics_quarantine.orders "
+                "WHERE row_data->>'destination_city' = 'MARSABIT'",
+            )
+            == planted
+        )
+        assert (
+            one(
+                conn,
+                "SELECT count(*) FROM logistics.route_stop_orders AS so "
+                "JOIN logistics.orders AS o ON o.id = so.order_id "
+                "WHERE o.destination_city = 'Marsabit'",
+            )
+            > 0
+        )
+    assert adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True).changed == 0
