@@ -1,6 +1,8 @@
 -- ExportSathi's legacy users -> export_readiness.users. Ids, password hashes and timestamps kept;
--- the phone number, stored in clear, is encrypted with the application's key (phone_encrypted,
--- pgp_sym_encrypt as the application's queries read it); emails differing only in case keep the
+-- the phone number, stored in clear, is encrypted with the application's current key through
+-- export_readiness.encrypt(text, keyring), as the application's queries write it, and phone_key_id
+-- records that key's id (export_readiness.current_key_id); deleted_at stays null (no legacy user
+-- is deleted: the old stack deleted rows outright); emails differing only in case keep the
 -- older user. A profile holding identity or bank numbers is refused: the new profile may not
 -- carry them (users_profile_check) and they are not moved anywhere silently.
 -- legacy: users
@@ -43,7 +45,7 @@ JOIN ranked ON ranked.id = l.id
 -- name: convert
 INSERT INTO export_readiness.users (
     id, email, password_hash, company_name, business_type, company_size, iec_code,
-    phone_encrypted, profile, created_at, updated_at
+    phone_encrypted, phone_key_id, profile, created_at, updated_at
 )
 SELECT
     l.id,
@@ -53,7 +55,8 @@ SELECT
     l.business_type,
     l.company_size,
     l.iec_code,
-    public.pgp_sym_encrypt(l.phone, current_setting('datalayer.adopt_key')),
+    export_readiness.encrypt(l.phone, current_setting('datalayer.adopt_keyring')),
+    CASE WHEN l.phone IS NOT NULL THEN export_readiness.current_key_id(current_setting('datalayer.adopt_keyring')) END,
     coalesce(l.profile, '{}'),
     coalesce(l.created_at AT TIME ZONE 'UTC', now()),
     coalesce(l.updated_at AT TIME ZONE 'UTC', l.created_at AT TIME ZONE 'UTC', now())

@@ -1,6 +1,7 @@
 -- Legacy generated documents -> export_readiness.generated_documents: the content, a JSON document
--- kept in clear, is encrypted with the application's key (content_encrypted, as the application
--- writes it: pgp_sym_encrypt of the JSON text); a validated document's time is its last update.
+-- kept in clear, is encrypted with the application's current key (content_encrypted, as the
+-- application writes it: export_readiness.encrypt of the JSON text with the keyring) and
+-- content_key_id records that key's id; a validated document's time is its last update.
 -- legacy: generated_documents
 -- key: l.id
 -- name: refuse
@@ -25,7 +26,7 @@ FROM __legacy__.generated_documents AS l
 LEFT JOIN __legacy__.reports AS r ON r.id = l.report_id
 -- name: convert
 INSERT INTO export_readiness.generated_documents (
-    id, user_id, report_id, document_type, content_encrypted, validation_status,
+    id, user_id, report_id, document_type, content_encrypted, content_key_id, validation_status,
     validation_results, validated_at, created_at, updated_at
 )
 SELECT
@@ -33,7 +34,8 @@ SELECT
     l.user_id,
     l.report_id,
     l.document_type,
-    public.pgp_sym_encrypt(l.content::text, current_setting('datalayer.adopt_key')),
+    export_readiness.encrypt(l.content::text, current_setting('datalayer.adopt_keyring')),
+    export_readiness.current_key_id(current_setting('datalayer.adopt_keyring')),
     l.validation_status,
     coalesce(l.validation_results, '{}'),
     CASE WHEN l.validation_status <> 'pending' THEN coalesce(l.updated_at, l.created_at) AT TIME ZONE 'UTC' END,

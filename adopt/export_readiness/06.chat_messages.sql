@@ -1,5 +1,6 @@
 -- Legacy chat messages -> export_readiness.chat_messages: the text, kept in clear, is encrypted
--- with the application's key (content_encrypted); only the assistant cites sources, each an
+-- with the application's current key through export_readiness.encrypt (content_encrypted) and
+-- content_key_id records that key's id; only the assistant cites sources, each an
 -- object naming its source (chat_messages_sources_check).
 -- legacy: chat_messages
 -- key: l.id
@@ -22,12 +23,15 @@ SELECT
     END AS reason
 FROM __legacy__.chat_messages AS l
 -- name: convert
-INSERT INTO export_readiness.chat_messages (id, session_id, role, content_encrypted, sources, created_at)
+INSERT INTO export_readiness.chat_messages (
+    id, session_id, role, content_encrypted, content_key_id, sources, created_at
+)
 SELECT
     l.id,
     l.session_id,
     l.role,
-    public.pgp_sym_encrypt(l.content, current_setting('datalayer.adopt_key')),
+    export_readiness.encrypt(l.content, current_setting('datalayer.adopt_keyring')),
+    export_readiness.current_key_id(current_setting('datalayer.adopt_keyring')),
     coalesce(l.sources, '[]'),
     coalesce(l.created_at AT TIME ZONE 'UTC', now())
 FROM __legacy__.chat_messages AS l

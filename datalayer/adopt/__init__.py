@@ -59,12 +59,25 @@ def _run(args: argparse.Namespace) -> int:
 
         secret = Settings.load().encryption_key  # DATABASE_ENCRYPTION_KEY from .env too
         key = secret.get_secret_value() if secret is not None else None
-    report = adopt(url, args.app, schema, apply=args.apply, encryption_key=key)
+    # the key's id, as the application records it next to each value (export_readiness)
+    key_id = _from_env_or_dotenv(f"{args.key_env}_ID") or "1"
+    report = adopt(
+        url, args.app, schema, apply=args.apply, encryption_key=key, encryption_key_id=key_id
+    )
     if args.json:
         print(json.dumps(_as_json(report), indent=2))
     else:
         print("\n".join(report.lines()))
     return 0 if (report.accounted or not report.applied) else 1
+
+
+def _from_env_or_dotenv(name: str) -> str | None:
+    """``name`` from the environment, else from ``.env`` (as the settings read it)."""
+    if os.environ.get(name):
+        return os.environ[name]
+    from dotenv import dotenv_values
+
+    return dotenv_values(".env").get(name) or None
 
 
 def _as_json(report: Report) -> dict[str, object]:
@@ -117,7 +130,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=_KEY_ENV,
         metavar="VAR",
         help="environment variable holding the key for encrypted columns "
-        "(default: DATABASE_ENCRYPTION_KEY, also read from .env)",
+        "(default: DATABASE_ENCRYPTION_KEY, also read from .env); its id, where the application "
+        "records key ids, from VAR_ID (default 1)",
     )
     p.add_argument("--json", action="store_true", help="the report as JSON")
     p.set_defaults(func=_run)

@@ -8,6 +8,8 @@ and a second apply finds nothing to do.
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,7 +23,7 @@ from psycopg import sql
 from .. import apps as registry
 from ..errors import ConfigurationError, DataLayerError
 from ..migrate.state import Target
-from .files import KEY_SETTING, LEGACY, Conversion, read_conversions
+from .files import KEY_SETTING, KEYRING_SETTING, LEGACY, Conversion, read_conversions
 
 __all__ = [
     "AdoptError",
@@ -34,6 +36,7 @@ __all__ = [
 ]
 
 _MAX_ROUNDS: Final = 100
+_KEY_ID: Final = re.compile(r"[A-Za-z0-9_.-]{1,32}")
 
 
 class AdoptError(DataLayerError):
@@ -259,6 +262,7 @@ def adopt(
     *,
     apply: bool = False,
     encryption_key: str | None = None,
+    encryption_key_id: str = "1",
     conversions_dir: Path | None = None,
 ) -> Report:
     """Report (``apply=False``) or carry out the conversion of ``legacy_schema`` into ``app``.
@@ -266,7 +270,16 @@ def adopt(
     With ``apply``, the app's migrations are applied first (core and the app), then one
     transaction converts every row that can be, moves the refused ones to
     ``<app>_quarantine.<table>`` and leaves the legacy tables as they are.
+
+    ``encryption_key`` is the key encrypted columns are written with; ``encryption_key_id`` its id
+    where the application records one next to each value (the id of the application's current
+    key, ``DATABASE_ENCRYPTION_KEY_ID``; ``1`` by default).
     """
+    if not _KEY_ID.fullmatch(encryption_key_id):
+        raise ConfigurationError(
+            "the encryption key id must be 1 to 32 letters, digits, dots, dashes or underscores",
+            variable="DATABASE_ENCRYPTION_KEY_ID",
+        )
     conversions = conversions_for(app, conversions_dir)
     if apply and encryption_key is None and any(c.needs_key for c in conversions):
         raise ConfigurationError(
@@ -286,9 +299,11 @@ def adopt(
         # estimates past jit_above_cost) and saved nothing: measured on the logistics conversion
         conn.execute("SET LOCAL jit = off")
         if encryption_key is not None:
-            conn.execute(
-                "SELECT pg_catalog.set_config(%s, %s, true)", (KEY_SETTING, encryption_key)
+            keyring = json.dumps(
+                {"current": encryption_key_id, "keys": {encryption_key_id: encryption_key}}
             )
+            for setting, value in ((KEY_SETTING, encryption_key), (KEYRING_SETTING, keyring)):
+                conn.execute("SELECT pg_catalog.set_config(%s, %s, true)", (setting, value))
         _check_legacy(conn, legacy_schema, conversions)
         for c in conversions:
             if c.prepare:

@@ -21,7 +21,10 @@ recomputed until nothing changes, so a refusal spreads to whatever depends on th
 ``convert`` copies what is neither refused nor converted already (so a second run does nothing);
 ``converted`` counts the legacy rows present in the new schema. An optional ``prepare`` section
 runs once before any other (e.g. ``pg_temp`` helper functions that parse legacy text safely). ``__legacy__`` stands for the
-legacy schema; ``current_setting('datalayer.adopt_key')`` is the encryption key when one is given.
+legacy schema; ``current_setting('datalayer.adopt_key')`` is the encryption key when one is given,
+and ``current_setting('datalayer.adopt_keyring')`` the same key as a one-key keyring, the JSON text
+``{"current": "<key id>", "keys": {"<key id>": "<key>"}}`` that an application's keyring functions
+take (export_readiness.encrypt and current_key_id).
 """
 
 from __future__ import annotations
@@ -33,10 +36,11 @@ from typing import Final
 
 from ..errors import ConfigurationError
 
-__all__ = ["KEY_SETTING", "LEGACY", "Conversion", "read_conversions"]
+__all__ = ["KEYRING_SETTING", "KEY_SETTING", "LEGACY", "Conversion", "read_conversions"]
 
 LEGACY: Final = "__legacy__"
 KEY_SETTING: Final = "datalayer.adopt_key"
+KEYRING_SETTING: Final = "datalayer.adopt_keyring"
 _SECTIONS: Final = ("refuse", "convert", "converted")
 _OPTIONAL: Final = ("prepare",)
 _IDENT: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -62,7 +66,7 @@ class Conversion:
 
     @property
     def needs_key(self) -> bool:
-        return KEY_SETTING in self.convert
+        return KEY_SETTING in self.convert  # also a prefix of KEYRING_SETTING
 
 
 def _parse(path: Path) -> Conversion:

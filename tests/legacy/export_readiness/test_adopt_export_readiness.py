@@ -16,6 +16,9 @@ from datalayer.adopt import adopt
 
 APP = "export_readiness"
 KEY = "adoption-test-key"
+#: the application's current key id (not the default '1', so recording it is seen)
+KEY_ID = "k7"
+KEYRING = f'{{"current": "{KEY_ID}", "keys": {{"{KEY_ID}": "{KEY}"}}}}'
 TABLES = {t: t for t in el.TABLES}
 RELATIONS = {
     "reports": ("l.user_id = n.user_id",),
@@ -55,7 +58,9 @@ def test_apply_encrypts_what_was_in_clear_and_loses_nothing(
     legacy: Legacy, timings: dict[str, float]
 ) -> None:
     before = table_digest(legacy.url, LEGACY_SCHEMA, el.TABLES)
-    report = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True, encryption_key=KEY)
+    report = adopt(
+        legacy.url, APP, LEGACY_SCHEMA, apply=True, encryption_key=KEY, encryption_key_id=KEY_ID
+    )
     timings["apply"] = report.seconds
     assert report.accounted
     refused = {t.legacy: t.refused for t in report.tables}
@@ -86,12 +91,13 @@ def test_apply_encrypts_what_was_in_clear_and_loses_nothing(
         for table in el.TABLES:
             assert one(conn, f"SELECT count(*) FROM export_readiness.{table}") == counts[table][1]
         assert broken_relations(conn, APP, RELATIONS) == dict.fromkeys(RELATIONS, 0)
-        # what was in clear is encrypted with the key, decrypts to the legacy value, and the
-        # ciphertext does not contain it
-        for table, column, clear in (
-            ("users", "phone_encrypted", "l.phone"),
-            ("generated_documents", "content_encrypted", "l.content::text"),
-            ("chat_messages", "content_encrypted", "l.content"),
+        # what was in clear is encrypted with the current key and records its id, decrypts
+        # (as the application's queries do: export_readiness.decrypt with the keyring) to the
+        # legacy value, and the ciphertext does not contain it
+        for table, column, key_id, clear in (
+            ("users", "phone_encrypted", "phone_key_id", "l.phone"),
+            ("generated_documents", "content_encrypted", "content_key_id", "l.content::text"),
+            ("chat_messages", "content_encrypted", "content_key_id", "l.content"),
         ):
             assert (
                 one(
@@ -99,16 +105,50 @@ def test_apply_encrypts_what_was_in_clear_and_loses_nothing(
                     f"""
                 SELECT count(*) FROM legacy.{table} AS l
                 JOIN export_readiness.{table} AS n ON n.id = l.id
-                WHERE public.pgp_sym_decrypt(n.{column}, '{KEY}') IS DISTINCT FROM {clear}
+                WHERE export_readiness.decrypt(n.{column}, n.{key_id}, '{KEYRING}')
+                      IS DISTINCT FROM {clear}
+                   OR public.pgp_sym_decrypt(n.{column}, '{KEY}') IS DISTINCT FROM {clear}
+                   OR n.{key_id} IS DISTINCT FROM CASE WHEN {clear} IS NOT NULL THEN '{KEY_ID}' END
                    OR position(convert_to({clear}, 'UTF8') IN n.{column}) > 0""",
                 )
                 == 0
             ), table
+        # every encrypted value is under the one key id, as key rotation counts them
+        assert conn.execute(
+            "SELECT DISTINCT key_id FROM export_readiness.encryption_key_usage() "
+            "WHERE value_count > 0"
+        ).fetchall() == [(KEY_ID,)]
+        # nothing arrives soft-deleted
+        for table in ("users", "reports"):
+            assert (
+                one(
+                    conn,
+                    f"SELECT count(*) FROM export_readiness.{table} WHERE deleted_at IS NOT NULL",
+                )
+                == 0
+            )
         audit = one(conn, "SELECT count(*) FROM core.audit_log")
     assert table_digest(legacy.url, LEGACY_SCHEMA, el.TABLES) == before
 
-    again = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True, encryption_key=KEY)
+    again = adopt(
+        legacy.url, APP, LEGACY_SCHEMA, apply=True, encryption_key=KEY, encryption_key_id=KEY_ID
+    )
     assert again.changed == 0
     assert accounted(legacy.url, APP, TABLES) == counts
     with psycopg.connect(legacy.url, autocommit=True) as conn:
         assert one(conn, "SELECT count(*) FROM core.audit_log") == audit
+
+
+def test_a_malformed_key_id_is_refused_before_anything_runs(legacy: Legacy) -> None:
+    from datalayer.errors import ConfigurationError
+
+    with pytest.raises(ConfigurationError) as caught:
+        adopt(
+            legacy.url, APP, LEGACY_SCHEMA, apply=True, encryption_key=KEY, encryption_key_id="a b"
+        )
+    assert caught.value.variable == "DATABASE_ENCRYPTION_KEY_ID"
+    assert KEY not in str(caught.value)
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        assert (
+            one(conn, "SELECT count(*) FROM pg_namespace WHERE nspname = 'export_readiness'") == 0
+        )
