@@ -368,6 +368,9 @@ def drop_legacy(
     conversions = conversions_for(app, conversions_dir)
     with _session(url) as conn, conn.transaction():
         _check_legacy(conn, legacy_schema, conversions)
+        for c in conversions:  # the helpers the ``converted`` counts may call
+            if c.prepare:
+                conn.execute(_text(c.prepare, legacy_schema).encode())
         q = quarantine_schema(app)
         unaccounted = []
         for c in conversions:

@@ -74,3 +74,17 @@ def broken_relations(
             )
         )
     return out
+
+
+def datalayer_check(url: str, app: str, *args: str) -> tuple[int, str]:
+    """``datalayer check --app APP [args]`` on ``url`` (through the CLI's main): exit code and
+    output."""
+    import io
+    from contextlib import redirect_stdout
+
+    from datalayer.cli import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["check", "--database-url", url, "--app", app, *args])
+    return code, out.getvalue()

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 import compliance_legacy as cl
 import psycopg
 import pytest
-from legacy_support import LEGACY_SCHEMA, accounted, broken_relations, one, table_digest
+from legacy_support import (
+    LEGACY_SCHEMA,
+    accounted,
+    broken_relations,
+    datalayer_check,
+    one,
+    table_digest,
+)
 
 from datalayer.adopt import adopt
 
@@ -163,6 +170,9 @@ def test_apply_converts_or_quarantines_every_row_and_keeps_every_relation(
             "soc2",
         ]
         audit = one(conn, "SELECT count(*) FROM core.audit_log")
+    # the operations check of the converted schema finds nothing (exit 0)
+    code, out = datalayer_check(legacy.url, APP)
+    assert code == 0, out
     assert table_digest(legacy.url, LEGACY_SCHEMA, cl.TABLES) == before
 
     again = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 import export_readiness_legacy as el
 import psycopg
 import pytest
-from legacy_support import LEGACY_SCHEMA, accounted, broken_relations, one, table_digest
+from legacy_support import (
+    LEGACY_SCHEMA,
+    accounted,
+    broken_relations,
+    datalayer_check,
+    one,
+    table_digest,
+)
 
 from datalayer.adopt import adopt
 
@@ -128,6 +135,9 @@ def test_apply_encrypts_what_was_in_clear_and_loses_nothing(
                 == 0
             )
         audit = one(conn, "SELECT count(*) FROM core.audit_log")
+    # the operations check of the converted schema finds nothing (exit 0)
+    code, out = datalayer_check(legacy.url, APP)
+    assert code == 0, out
     assert table_digest(legacy.url, LEGACY_SCHEMA, el.TABLES) == before
 
     again = adopt(

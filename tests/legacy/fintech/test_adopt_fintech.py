@@ -18,7 +18,14 @@ from dataclasses import dataclass
 import fintech_legacy as fl
 import psycopg
 import pytest
-from legacy_support import LEGACY_SCHEMA, accounted, broken_relations, one, table_digest
+from legacy_support import (
+    LEGACY_SCHEMA,
+    accounted,
+    broken_relations,
+    datalayer_check,
+    one,
+    table_digest,
+)
 from psycopg import sql
 from rls_support import app_url
 
@@ -246,6 +253,9 @@ def test_apply_converts_or_quarantines_every_row_and_the_money_reconciles(
         ).fetchone()
         assert row == ("superuser", "role outside customer, support, admin (users_role_check)")
         audit = one(conn, "SELECT count(*) FROM core.audit_log")
+    # the operations check of the converted schema finds nothing (exit 0)
+    code, out = datalayer_check(legacy.url, APP)
+    assert code == 0, out
     assert table_digest(legacy.url, LEGACY_SCHEMA, fl.TABLES) == before
 
     again = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True, encryption_key=KEY)

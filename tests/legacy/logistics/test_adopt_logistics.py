@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import logistics_legacy as ll
 import psycopg
 import pytest
-from legacy_support import LEGACY_SCHEMA, one, table_digest
+from legacy_support import LEGACY_SCHEMA, datalayer_check, one, table_digest
 from psycopg import sql
 
 from datalayer.adopt import adopt
@@ -239,6 +239,9 @@ def test_apply_converts_json_id_lists_into_relations_and_loses_nothing(
             == 0
         )
         audit = one(conn, "SELECT count(*) FROM core.audit_log")
+    # the operations check of the converted schema finds nothing (exit 0)
+    code, out = datalayer_check(legacy.url, APP)
+    assert code == 0, out
     assert table_digest(legacy.url, LEGACY_SCHEMA, ll.TABLES) == before
 
     again = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)
@@ -336,3 +339,5 @@ def test_a_city_added_to_the_set_converts_its_orders_on_the_next_apply(legacy: L
             > 0
         )
     assert adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True).changed == 0
+    code, out = datalayer_check(legacy.url, APP)
+    assert code == 0, out

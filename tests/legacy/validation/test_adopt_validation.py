@@ -4,6 +4,7 @@ row, dates as strings, no foreign keys) converted into the validation schema, no
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 import psycopg
 import pytest
 import validation_legacy as vl
-from legacy_support import LEGACY_SCHEMA, one, table_digest
+from legacy_support import LEGACY_SCHEMA, datalayer_check, one, table_digest
 from psycopg import sql
 
 from datalayer.adopt import adopt
@@ -142,6 +143,27 @@ def test_apply_parses_the_text_columns_and_loses_nothing(
         )
         audit = one(conn, "SELECT count(*) FROM core.audit_log")
         logs = one(conn, "SELECT count(*) FROM validation.session_logs")
+    # the operations check of the converted schema finds one thing only: the legacy sessions
+    # soft-deleted longer ago than the retention period (carried over with their deletion time),
+    # which the application's purge removes once the legacy tables are dropped (below)
+    code, out = datalayer_check(legacy.url, APP, "--json")
+    assert code == 1, out
+    findings = [(f["check"], f["subject"]) for f in json.loads(out)["findings"]]
+    assert findings == [("expired_soft_deletes", "validation.validation_sessions")]
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        expired = one(
+            conn,
+            "SELECT count(*) FROM validation.validation_sessions "
+            "WHERE deleted_at < now() - interval '30 days'",
+        )
+        assert expired == one(
+            conn,
+            "SELECT count(*) FROM legacy.validation_sessions AS l "
+            "JOIN validation.validation_sessions AS n ON n.id::text = lower(l.id) "
+            "WHERE l.is_deleted AND coalesce(l.deleted_at, l.updated_at, l.created_at) "
+            "< (now() AT TIME ZONE 'UTC') - interval '30 days'",
+        )
+        assert isinstance(expired, int) and expired > 0
     assert table_digest(legacy.url, LEGACY_SCHEMA, vl.TABLES) == before
 
     again = adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True)
@@ -181,6 +203,58 @@ def test_a_session_given_its_owner_converts_with_its_children(legacy: Legacy) ->
                 conn,
                 "SELECT count(*) FROM validation_quarantine.behavioral_test_results "
                 f"WHERE row_data->>'session_id' = '{session}'",
+            )
+            == 0
+        )
+
+
+def test_after_drop_legacy_the_purge_leaves_check_nothing_to_report(legacy: Legacy) -> None:
+    """The runbook's order for validation: apply, drop legacy (every row accounted for), purge
+    the sessions soft-deleted past the retention period, then check exits 0. (A purge before
+    dropping would leave legacy rows neither converted nor quarantined: the drop is refused.)"""
+    from datalayer.cli import main
+
+    assert adopt(legacy.url, APP, LEGACY_SCHEMA, apply=True).accounted
+    assert datalayer_check(legacy.url, APP)[0] == 1
+    assert (
+        main(
+            [
+                "adopt",
+                "--app",
+                APP,
+                "--from",
+                LEGACY_SCHEMA,
+                "--database-url",
+                legacy.url,
+                "--drop-legacy",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "validation",
+                "cleanup",
+                "--database-url",
+                legacy.url,
+                "--days-old",
+                "36500",
+                "--purge",
+            ]
+        )
+        == 0
+    )
+    code, out = datalayer_check(legacy.url, APP)
+    assert code == 0, out
+    with psycopg.connect(legacy.url, autocommit=True) as conn:
+        # only the expired soft deletes went; live sessions and recent deletions stay
+        assert one(conn, "SELECT count(*) FROM validation.validation_sessions") > 0
+        assert (
+            one(
+                conn,
+                "SELECT count(*) FROM validation.validation_sessions "
+                "WHERE deleted_at < now() - interval '30 days'",
             )
             == 0
         )
