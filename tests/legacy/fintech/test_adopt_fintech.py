@@ -14,6 +14,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import fintech_legacy as fl
 import psycopg
@@ -402,3 +403,33 @@ def _drop(source: str, target: str) -> None:
                 sql.Identifier(target.rsplit("/", 1)[1])
             )
         )
+
+
+def test_runbook_backup_apply_check_restore(
+    legacy: Legacy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runbook with the real commands: migrate, ``datalayer backup --app fintech -o FILE``,
+    apply, ``datalayer check --app fintech`` (exit 0); going back is ``datalayer restore --clean
+    FILE`` (the new schema as it was before the apply; the legacy tables were only read), and
+    applying again converts the same rows."""
+    monkeypatch.setenv("DATABASE_ENCRYPTION_KEY", KEY)
+    url = legacy.url
+    before = table_digest(url, LEGACY_SCHEMA, fl.TABLES)
+    assert main(["migrate", "--app", APP, "--database-url", url]) == 0
+    dump = tmp_path / "fintech-before-adopt.dump"
+    assert main(["backup", "--app", APP, "-o", str(dump), "--database-url", url]) == 0
+    adopt_cmd = ["adopt", "--app", APP, "--from", LEGACY_SCHEMA, "--database-url", url]
+    assert main([*adopt_cmd, "--apply"]) == 0
+    code, out = datalayer_check(url, APP)
+    assert code == 0, out
+    counts = accounted(url, APP, TABLES)
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert one(conn, "SELECT count(*) FROM fintech.users") > 0
+    assert main(["restore", str(dump), "--clean", "--database-url", url]) == 0
+    with psycopg.connect(url, autocommit=True) as conn:
+        for table in fl.TABLES:
+            assert one(conn, f"SELECT count(*) FROM fintech.{table}") == 0, table
+    assert table_digest(url, LEGACY_SCHEMA, fl.TABLES) == before
+    assert main([*adopt_cmd, "--apply"]) == 0
+    assert accounted(url, APP, TABLES) == counts
+    assert datalayer_check(url, APP)[0] == 0
