@@ -1,9 +1,11 @@
 -- Legacy frameworks -> compliance.compliance_frameworks. The old tables named a framework by
 -- free text (framework_id VARCHAR(50) holding 'GDPR', 'gdpr', 'ISO 27001' or an id); the new
 -- schema refers to it by id and gives it a code: the legacy name in lower case, runs of other
--- characters as '-' ('ISO 27001' -> 'iso-27001'). The display name becomes the name. A framework
--- the schema already has (reference data) is used instead of a copy when its code is the legacy
--- name ignoring case and punctuation ('iso27001' for 'ISO 27001'); references then point to it.
+-- characters as '-' ('Cyber Essentials' -> 'cyber-essentials'). The display name becomes the
+-- name. A framework the schema already has (the five compliance migration 0030 ships: gdpr,
+-- iso27001, soc2, hipaa, pci-dss) is used instead of a copy when its code is the legacy name
+-- ignoring case and punctuation ('iso27001' for 'ISO 27001'); references then point to it and its
+-- shipped texts stay as they are.
 -- legacy: compliance_frameworks
 -- key: l.id
 -- name: refuse
