@@ -244,6 +244,32 @@ class Cluster:
                 str(self.bindir / "pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.datadir)
             )
 
+    def replica(self, root: Path) -> Cluster:
+        """A streaming replica of this (running) cluster in ``root``: ``pg_basebackup -R`` over the
+        replication connection (PostgreSQL's defaults: ``wal_level=replica``, ``max_wal_senders``
+        10, and initdb's ``host replication all 127.0.0.1/32`` line), run as the same user as the
+        server. Start it with :meth:`up`; it follows the primary as a hot standby."""
+        standby = Cluster(root, dbname=self.dbname, fast=self.fast, bindir=self.bindir)
+        standby._prepare_dirs()
+        if not standby.initialized():
+            self._run(
+                str(self.bindir / "pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-D",
+                str(standby.datadir),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            )
+        return standby
+
     def destroy(self) -> None:
         """Stop the cluster and delete its files."""
         self.down()
