@@ -30,6 +30,7 @@ from pydantic import BaseModel, SecretStr
 
 from . import errors
 from .errors import ConfigurationError, PoolTimeout, RetryableError, translate
+from .pooling import STATEMENT_CACHE_HINT, behind_pooler_async
 from .queries import STATELESS_ATTRIBUTE, Connection, configure_logging
 from .replicas import (
     POSITION_SQL,
@@ -548,6 +549,8 @@ class Database:
         self._check_on_acquire = bool(self._recycle) or self._pre_ping
         #: Called with (seconds waited, timed out) after each acquire (``datalayer.otel``).
         self._acquire_observer: Callable[[float, bool], None] | None = None
+        #: Whether ``DATABASE_URL`` leads through a connection pooler (seen at startup).
+        self.behind_pooler = False
         #: The read replicas of ``DATABASE_READ_URLS`` (``None``: every query on the primary).
         self._router: Router | None = None
 
@@ -619,10 +622,13 @@ class Database:
         try:
             await db._open_replicas(ssl)
             await db.refresh_catalog()
+            await db._check_pooler()
         except BaseException as exc:
             await pool.close()
             if db._router is not None:
                 await db._router.close()
+            if isinstance(exc, ConfigurationError):
+                raise
             if isinstance(exc, errors.DataLayerError):
                 raise type(exc)(
                     f"cannot connect to {settings.masked_url}: {exc.message}",
@@ -667,6 +673,19 @@ class Database:
             max_lag=self.settings.read_max_lag,
             retry_interval=self.settings.read_retry_interval,
         )
+
+    async def _check_pooler(self) -> None:
+        """Recognise a connection pooler in front of the server (one query at startup), and
+        refuse a statement cache behind it unless the pooler is said to keep prepared
+        statements."""
+        async with self.acquire() as conn:
+            self.behind_pooler = await behind_pooler_async(conn)
+        if (
+            self.behind_pooler
+            and self.settings.statement_cache_size > 0
+            and not self.settings.pooler_prepared_statements
+        ):
+            raise ConfigurationError(STATEMENT_CACHE_HINT, variable="DATABASE_STATEMENT_CACHE_SIZE")
 
     @property
     def router(self) -> Router | None:

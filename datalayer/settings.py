@@ -270,6 +270,14 @@ class Settings(BaseSettings):
         validation_alias=_env("read_retry_interval"),
         description="seconds a replica that was down or lagging is left out before it is tried again",
     )
+    pooler_prepared_statements: bool = Field(
+        default=False,
+        validation_alias=_env("pooler_prepared_statements"),
+        description=(
+            "the pooler in front of the server keeps prepared statements (PgBouncer >= 1.21 with "
+            "max_prepared_statements, or session pooling): a statement cache is allowed behind it"
+        ),
+    )
     encryption_key: SecretStr | None = Field(
         default=None,
         validation_alias=_env("encryption_key"),
