@@ -514,14 +514,19 @@ _CONSTRAINTS_SQL = """
 SELECT n.nspname AS schema, c.conname AS name, t.relname AS tbl,
        coalesce(array_agg(a.attname ORDER BY k.ord) FILTER (WHERE a.attname IS NOT NULL), '{}')
            AS columns,
-       obj_description(c.oid, 'pg_constraint') AS comment
+       obj_description(c.oid, 'pg_constraint') AS comment,
+       CASE WHEN t.relkind = 'p' THEN array(
+           SELECT p.relname::text FROM pg_partition_tree(t.oid) AS pt
+           JOIN pg_class AS p ON p.oid = pt.relid WHERE pt.level > 0
+       ) ELSE '{}' END AS partitions
 FROM pg_constraint AS c
 JOIN pg_namespace AS n ON n.oid = c.connamespace
 LEFT JOIN pg_class AS t ON t.oid = c.conrelid
 LEFT JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord) ON true
 LEFT JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
-GROUP BY n.nspname, c.conname, t.relname, c.oid
+  AND NOT coalesce(t.relispartition, false)  -- a partition's constraints are its table's
+GROUP BY n.nspname, c.conname, t.relname, t.relkind, t.oid, c.oid
 """
 
 
@@ -704,6 +709,7 @@ class Database:
                     table=r["tbl"] or "",
                     columns=tuple(r["columns"]),
                     comment=r["comment"],
+                    partitions=frozenset(r["partitions"]),
                 )
                 for r in rows
             }

@@ -64,6 +64,67 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
 COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
 
 --
+-- Name: create_month_partition(regclass, date); Type: FUNCTION; Schema: core; Owner: -
+--
+
+CREATE FUNCTION core.create_month_partition(p_parent regclass, p_month date) RETURNS regclass
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_schema name;
+    v_table name;
+    v_name text;
+    v_from timestamptz := (date_trunc('month', p_month)::timestamp AT TIME ZONE 'UTC');
+    v_to timestamptz := ((date_trunc('month', p_month) + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+    v_key name;
+    v_default regclass;
+    v_existing regclass;
+    v_rows boolean;
+BEGIN
+    SELECT n.nspname, c.relname INTO v_schema, v_table
+    FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE c.oid = p_parent AND c.relkind = 'p';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '% is not a partitioned table', p_parent USING ERRCODE = 'wrong_object_type';
+    END IF;
+    v_name := format('%s_p%s', v_table, to_char(date_trunc('month', p_month), 'YYYY_MM'));
+    v_existing := to_regclass(format('%I.%I', v_schema, v_name));
+    IF v_existing IS NOT NULL THEN
+        RETURN v_existing;
+    END IF;
+    SELECT a.attname INTO v_key
+    FROM pg_partitioned_table AS pt
+    JOIN pg_attribute AS a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
+    WHERE pt.partrelid = p_parent;
+    SELECT i.inhrelid::regclass INTO v_default
+    FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid
+    WHERE i.inhparent = p_parent AND c.relpartbound IS NOT NULL
+      AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT';
+    IF v_default IS NOT NULL THEN
+        EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE %I >= $1 AND %I < $2)', v_default, v_key, v_key)
+            INTO v_rows USING v_from, v_to;
+        IF v_rows THEN
+            RAISE EXCEPTION 'the default partition % holds rows of %: move them before creating the partition of that month', v_default, to_char(v_from AT TIME ZONE 'UTC', 'YYYY-MM')
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+    END IF;
+    EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)', v_schema, v_name, p_parent, v_from, v_to);
+    EXECUTE format('REVOKE ALL ON %I.%I FROM PUBLIC', v_schema, v_name);
+    IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p_parent AND tgname = '_100_forbid_truncate') THEN
+        EXECUTE format('CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation()', v_schema, v_name);
+    END IF;
+    RETURN format('%I.%I', v_schema, v_name)::regclass;
+END;
+$_$;
+
+--
+-- Name: FUNCTION create_month_partition(p_parent regclass, p_month date); Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON FUNCTION core.create_month_partition(p_parent regclass, p_month date) IS 'Creates (once) the monthly partition <table>_pYYYY_MM of a range-partitioned append-only table; returns it.';
+
+--
 -- Name: current_user_id(); Type: FUNCTION; Schema: core; Owner: -
 --
 
@@ -149,12 +210,17 @@ COMMENT ON FUNCTION core.tg__audit() IS 'AFTER INSERT OR UPDATE OR DELETE FOR EA
 CREATE FUNCTION core.tg__forbid_mutation() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    v_table name := coalesce(
+        (SELECT c.relname FROM pg_catalog.pg_class AS c WHERE c.oid = pg_catalog.pg_partition_root(TG_RELID)),
+        TG_TABLE_NAME
+    );
 BEGIN
-    RAISE EXCEPTION '% on %.% is not allowed: the table is append-only', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+    RAISE EXCEPTION '% on %.% is not allowed: the table is append-only', TG_OP, TG_TABLE_SCHEMA, v_table
         USING ERRCODE = 'restrict_violation',
               SCHEMA = TG_TABLE_SCHEMA,
-              TABLE = TG_TABLE_NAME,
-              CONSTRAINT = TG_TABLE_NAME || '_append_only',
+              TABLE = v_table,
+              CONSTRAINT = v_table || '_append_only',
               HINT = 'Write a new row (e.g. a reversing entry) instead of changing or removing one.';
 END;
 $$;

@@ -177,3 +177,11 @@ def pooler(pg_server: Server) -> Iterator[Bouncer | None]:
         yield bouncer
     finally:
         bouncer.destroy()
+
+
+@pytest.fixture
+def direct_database_url(database_url: str, pg_server: Server, pooler: Bouncer | None) -> str:
+    """``database_url`` without PgBouncer in between: for what a pooler refuses (migrations)."""
+    if pooler is None:
+        return database_url
+    return pg_server.url(database_url.rsplit("/", 1)[1])

@@ -21,6 +21,7 @@ __all__ = [
     "CurrencyTotal",
     "Deposit",
     "Investment",
+    "LedgerEntriesOutsidePartition",
     "P2pPayment",
     "PortfolioValue",
     "Transfer",
@@ -49,6 +50,7 @@ __all__ = [
     "list_cards_by_user",
     "list_currency_totals",
     "list_investments_by_account",
+    "list_ledger_entries_outside_partitions",
     "list_p2p_payments_by_sender",
     "list_portfolio_values_by_user",
     "list_transfers_by_user",
@@ -288,6 +290,22 @@ _Investment_FIELDS = (
     "updated_at",
 )
 _Investment_LIST: TypeAdapter[list[Investment]] = TypeAdapter(list[Investment])
+
+
+class LedgerEntriesOutsidePartition(BaseModel):
+    """A row of list_ledger_entries_outside_partitions."""
+
+    month: str
+    entries: int
+
+
+_LedgerEntriesOutsidePartition_FIELDS = (
+    "month",
+    "entries",
+)
+_LedgerEntriesOutsidePartition_LIST: TypeAdapter[list[LedgerEntriesOutsidePartition]] = TypeAdapter(
+    list[LedgerEntriesOutsidePartition]
+)
 
 
 class P2pPayment(BaseModel):
@@ -544,6 +562,11 @@ _list_investments_by_account = checked(
     _QUERIES,
     "list_investments_by_account",
     "57927bec4317eed1efcce1253cf38687cc09729c32206f9c180472bf17689db7",
+)
+_list_ledger_entries_outside_partitions = checked(
+    _QUERIES,
+    "list_ledger_entries_outside_partitions",
+    "76cebd89338c430a77735f7f0a095453200c01fe81da871e6eee72cadc7835e0",
 )
 _list_p2p_payments_by_sender = checked(
     _QUERIES,
@@ -915,6 +938,19 @@ async def list_investments_by_account(conn: Connection, *, account_id: UUID) -> 
 
 
 @stateless
+async def list_ledger_entries_outside_partitions(
+    conn: Connection,
+) -> list[LedgerEntriesOutsidePartition]:
+    """Data check: every month of ledger entries sitting in the default partition of
+    fintech.transactions, outside every monthly partition (`datalayer partitions maintain`
+    creates the months ahead; these rows must be moved before their month's partition can be
+    created).
+    """
+    rows = await _list_ledger_entries_outside_partitions.fetch_args(conn, ())
+    return _LedgerEntriesOutsidePartition_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_p2p_payments_by_sender(
     conn: Connection,
     *,
@@ -1101,6 +1137,7 @@ def verify() -> None:
         _list_cards_by_user,
         _list_currency_totals,
         _list_investments_by_account,
+        _list_ledger_entries_outside_partitions,
         _list_p2p_payments_by_sender,
         _list_portfolio_values_by_user,
         _list_transfers_by_user,
