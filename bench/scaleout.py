@@ -198,14 +198,20 @@ async def bench_replica(
                 if router.stats.primary_fallbacks > before_fallbacks:
                     gave_up += 1
 
+        waits_before, waited_before = router.stats.waits, router.stats.wait_seconds
         await run(
             [*(lambda n=n: writer(n) for n in range(2)), *(lambda n=n: pair(n) for n in range(4))],
             seconds,
         )
+        waited = router.stats.waits - waits_before
         waits.sort()
         out["read-your-writes reads"] = len(waits)
         out["read-your-writes read, median (ms)"] = statistics.median(waits) * 1000
         out["read-your-writes read, p95 (ms)"] = waits[int(len(waits) * 0.95)] * 1000
+        out["read-your-writes reads that found the replica behind and waited"] = waited
+        out["wait for the replica to replay, mean of those (ms)"] = (
+            (router.stats.wait_seconds - waited_before) / waited * 1000 if waited else 0.0
+        )
         out["read-your-writes reads on the primary after DATABASE_READ_WAIT"] = gave_up
     return out
 
