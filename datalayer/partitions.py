@@ -5,9 +5,10 @@ its partitions created ahead — this month and the next ``--ahead`` months — 
 the default partition. With a retention (``--retention-months`` or
 ``DATALAYER_PARTITION_RETENTION_MONTHS``), a partition whose month ended longer ago than that is
 detached, archived with ``pg_dump`` (custom format, one file per partition) and dropped once the
-dump is written; without one, nothing is ever detached. A default partition that holds rows is
-reported (and the exit code is 1): those rows belong in a month's partition, which cannot be
-created while they sit in the default one.
+dump is written; without one, nothing is ever detached. Rows found in a default partition (the
+service wrote before their month's partition existed) are moved into their months first
+(``core.move_default_rows``: the table is locked meanwhile); ``--keep-default`` only reports them
+(exit code 1), since a month's partition cannot be created while its rows sit in the default one.
 
 Runs as the owner (the migrating login): it creates and drops tables.
 """
@@ -59,11 +60,18 @@ ORDER BY 1
 @dataclass
 class MaintainReport:
     created: list[str] = field(default_factory=list)
+    #: Default partitions found holding rows, and the rows moved out of them.
+    stray: list[str] = field(default_factory=list)
+    moved: list[tuple[str, int]] = field(default_factory=list)
     archived: list[tuple[str, Path]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        out = [f"created {name}" for name in self.created]
+        out = [
+            f"moved {count} row(s) from the default partition {name} into their months"
+            for name, count in self.moved
+        ]
+        out += [f"created {name}" for name in self.created]
         out += [f"archived {name} to {path} and dropped it" for name, path in self.archived]
         out += [f"problem: {p}" for p in self.problems]
         return out or ["nothing to do"]
@@ -82,9 +90,11 @@ def maintain(
     retention_months: int | None = None,
     archive_dir: Path = Path("partition-archive"),
     today: date | None = None,
+    move_default: bool = True,
 ) -> MaintainReport:
-    """Create the partitions of this month and ``ahead`` more; archive and drop those whose month
-    ended more than ``retention_months`` ago; report default partitions holding rows."""
+    """Move rows out of default partitions into their months (``move_default``; else report
+    them), create the partitions of this month and ``ahead`` more, and archive and drop those whose
+    month ended more than ``retention_months`` ago."""
     import psycopg  # here, not at import: the CLI starts without the driver
     from psycopg import sql
 
@@ -105,6 +115,26 @@ def maintain(
             qualified = f"{schema}.{table}"
             parent = sql.Identifier(schema, table)
             children = conn.execute(_CHILDREN_SQL, (qualified,)).fetchall()
+            for name, is_default in children:
+                if not is_default:
+                    continue
+                rows = conn.execute(
+                    sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(schema, str(name)))
+                ).fetchone()
+                if rows and rows[0]:
+                    report.stray.append(f"{schema}.{name}: {rows[0]} row(s)")
+                    if move_default:
+                        moved = conn.execute(
+                            "SELECT core.move_default_rows(%s::regclass)", (qualified,)
+                        ).fetchone()
+                        report.moved.append((f"{schema}.{name}", int(moved[0]) if moved else 0))
+                    else:
+                        report.problems.append(
+                            f"the default partition {schema}.{name} holds {rows[0]} row(s) "
+                            "outside every monthly partition"
+                        )
+            if move_default and report.moved:
+                children = conn.execute(_CHILDREN_SQL, (qualified,)).fetchall()
             monthly = [str(name) for name, _ in children if _MONTHLY.search(str(name))]
             for n in range(ahead + 1):
                 month = _add_months(this_month, n)
@@ -119,16 +149,6 @@ def maintain(
                     report.problems.append(exc.diag.message_primary or str(exc))
                     continue
                 report.created.append(f"{schema}.{name}")
-            for name, is_default in children:
-                if is_default:
-                    rows = conn.execute(
-                        sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(schema, name))
-                    ).fetchone()
-                    if rows and rows[0]:
-                        report.problems.append(
-                            f"the default partition {schema}.{name} holds {rows[0]} row(s) outside "
-                            "every monthly partition"
-                        )
             if retention_months is None:
                 continue
             cutoff = _add_months(this_month, -retention_months)
@@ -210,6 +230,7 @@ def _run(args: argparse.Namespace) -> int:
         ahead=args.ahead,
         retention_months=retention,
         archive_dir=Path(args.archive_dir),
+        move_default=not args.keep_default,
     )
     for line in report.lines():
         print(line)
@@ -239,5 +260,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     m.add_argument(
         "--archive-dir", default="partition-archive", help="where the dumps go (partition-archive)"
+    )
+    m.add_argument(
+        "--keep-default",
+        action="store_true",
+        help="report rows in a default partition instead of moving them into their months",
     )
     m.set_defaults(func=_run)

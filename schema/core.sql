@@ -141,6 +141,73 @@ $$;
 COMMENT ON FUNCTION core.current_user_id() IS 'The application user of this transaction (the datalayer.user_id setting, set by db.transaction(user_id=...)); NULL when unset, which row-level security policies treat as nobody.';
 
 --
+-- Name: move_default_rows(regclass); Type: FUNCTION; Schema: core; Owner: -
+--
+
+CREATE FUNCTION core.move_default_rows(p_parent regclass) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_schema name;
+    v_table name;
+    v_key name;
+    v_default regclass;
+    v_default_name name;
+    v_old text;
+    v_month date;
+    v_moved bigint;
+BEGIN
+    SELECT n.nspname, c.relname INTO v_schema, v_table
+    FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE c.oid = p_parent AND c.relkind = 'p';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '% is not a partitioned table', p_parent USING ERRCODE = 'wrong_object_type';
+    END IF;
+    SELECT a.attname INTO v_key
+    FROM pg_partitioned_table AS pt
+    JOIN pg_attribute AS a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
+    WHERE pt.partrelid = p_parent;
+    SELECT i.inhrelid::regclass, c.relname INTO v_default, v_default_name
+    FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid
+    WHERE i.inhparent = p_parent AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT';
+    IF v_default IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM %s', v_default) INTO v_moved;
+    IF v_moved = 0 THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', p_parent);
+    v_old := v_default_name || '_moving';
+    EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', p_parent, v_default);
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', v_default, v_old);
+    FOR v_month IN EXECUTE format(
+        'SELECT DISTINCT date_trunc(''month'', %I AT TIME ZONE ''UTC'')::date FROM %I.%I ORDER BY 1',
+        v_key, v_schema, v_old)
+    LOOP
+        PERFORM core.create_month_partition(p_parent, v_month);
+    END LOOP;
+    EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s DEFAULT', v_schema, v_default_name, p_parent);
+    EXECUTE format('REVOKE ALL ON %I.%I FROM PUBLIC', v_schema, v_default_name);
+    IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p_parent AND tgname = '_100_forbid_truncate') THEN
+        EXECUTE format('CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation()', v_schema, v_default_name);
+    END IF;
+    EXECUTE format('ALTER TABLE %s DISABLE TRIGGER USER', p_parent);
+    EXECUTE format('INSERT INTO %s SELECT * FROM %I.%I', p_parent, v_schema, v_old);
+    EXECUTE format('ALTER TABLE %s ENABLE TRIGGER USER', p_parent);
+    EXECUTE format('DROP TABLE %I.%I', v_schema, v_old);
+    RETURN v_moved;
+END;
+$$;
+
+--
+-- Name: FUNCTION move_default_rows(p_parent regclass); Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON FUNCTION core.move_default_rows(p_parent regclass) IS 'Moves the rows of a range-partitioned table''s default partition into their monthly partitions (created as needed); returns how many.';
+
+--
 -- Name: tg__audit(); Type: FUNCTION; Schema: core; Owner: -
 --
 

@@ -4,6 +4,8 @@ SET LOCAL lock_timeout = '5s';
 
 SET LOCAL statement_timeout = '60s';
 
+DROP FUNCTION core.move_default_rows(regclass);
+
 DROP FUNCTION core.create_month_partition(regclass, date);
 
 CREATE OR REPLACE FUNCTION core.tg__forbid_mutation() RETURNS trigger

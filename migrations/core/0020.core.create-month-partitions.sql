@@ -9,6 +9,14 @@
 -- `datalayer partitions maintain` calls it for the months ahead; migrations that convert a table
 -- call it for the months their rows fall in.
 --
+-- core.move_default_rows(parent) empties the default partition into monthly ones: rows land there
+-- when the service wrote before `datalayer partitions maintain` created their month (a fresh
+-- deployment, or maintenance not run in time). In one transaction it detaches the default
+-- partition, creates the months its rows belong to and a new default partition, copies the rows
+-- back through the parent with the parent's own triggers off (moving a row is not a change: no
+-- audit, no posting guard; foreign keys are still checked) and drops the old default partition.
+-- It returns the number of rows moved; the parent is locked while it runs.
+--
 -- core.tg__forbid_mutation() fires on a partition when a row of a partitioned table is changed: it
 -- now names the partitioned table (pg_partition_root), so the error and its constraint
 -- <table>_append_only stay the same whichever partition holds the row.
@@ -72,6 +80,67 @@ $$;
 COMMENT ON FUNCTION core.create_month_partition(regclass, date) IS 'Creates (once) the monthly partition <table>_pYYYY_MM of a range-partitioned append-only table; returns it.';
 
 REVOKE ALL ON FUNCTION core.create_month_partition(regclass, date) FROM PUBLIC;
+
+CREATE FUNCTION core.move_default_rows(p_parent regclass) RETURNS bigint
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_schema name;
+    v_table name;
+    v_key name;
+    v_default regclass;
+    v_default_name name;
+    v_old text;
+    v_month date;
+    v_moved bigint;
+BEGIN
+    SELECT n.nspname, c.relname INTO v_schema, v_table
+    FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE c.oid = p_parent AND c.relkind = 'p';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '% is not a partitioned table', p_parent USING ERRCODE = 'wrong_object_type';
+    END IF;
+    SELECT a.attname INTO v_key
+    FROM pg_partitioned_table AS pt
+    JOIN pg_attribute AS a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
+    WHERE pt.partrelid = p_parent;
+    SELECT i.inhrelid::regclass, c.relname INTO v_default, v_default_name
+    FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid
+    WHERE i.inhparent = p_parent AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT';
+    IF v_default IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM %s', v_default) INTO v_moved;
+    IF v_moved = 0 THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', p_parent);
+    v_old := v_default_name || '_moving';
+    EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', p_parent, v_default);
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', v_default, v_old);
+    FOR v_month IN EXECUTE format(
+        'SELECT DISTINCT date_trunc(''month'', %I AT TIME ZONE ''UTC'')::date FROM %I.%I ORDER BY 1',
+        v_key, v_schema, v_old)
+    LOOP
+        PERFORM core.create_month_partition(p_parent, v_month);
+    END LOOP;
+    EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s DEFAULT', v_schema, v_default_name, p_parent);
+    EXECUTE format('REVOKE ALL ON %I.%I FROM PUBLIC', v_schema, v_default_name);
+    IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p_parent AND tgname = '_100_forbid_truncate') THEN
+        EXECUTE format('CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation()', v_schema, v_default_name);
+    END IF;
+    EXECUTE format('ALTER TABLE %s DISABLE TRIGGER USER', p_parent);
+    EXECUTE format('INSERT INTO %s SELECT * FROM %I.%I', p_parent, v_schema, v_old);
+    EXECUTE format('ALTER TABLE %s ENABLE TRIGGER USER', p_parent);
+    EXECUTE format('DROP TABLE %I.%I', v_schema, v_old);
+    RETURN v_moved;
+END;
+$$;
+
+COMMENT ON FUNCTION core.move_default_rows(regclass) IS 'Moves the rows of a range-partitioned table''s default partition into their monthly partitions (created as needed); returns how many.';
+
+REVOKE ALL ON FUNCTION core.move_default_rows(regclass) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION core.tg__forbid_mutation() RETURNS trigger
 LANGUAGE plpgsql

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pytest
 from fintech_support import make_account, make_user
 
 from datalayer import Database, fintech
@@ -117,8 +118,38 @@ async def test_rows_in_the_default_partition_are_reported(
         found = await fintech.list_ledger_entries_outside_partitions(conn)
     assert [(f.month, f.entries) for f in found] == [("2024-03", 2)]
 
-    code = main(["partitions", "maintain", "--database-url", database_url, "--app", "fintech"])
+    code = main(
+        [
+            "partitions",
+            "maintain",
+            "--database-url",
+            database_url,
+            "--app",
+            "fintech",
+            "--keep-default",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert "holds 2 row(s) outside every monthly partition" in out
-    assert "created fintech.transactions_p" in out  # this month and the next three all the same
+
+    # Without --keep-default the rows move into a partition of their month, and nothing is lost.
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        before = conn.execute("SELECT * FROM fintech.transactions ORDER BY id").fetchall()
+    code = main(["partitions", "maintain", "--database-url", database_url, "--app", "fintech"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "moved 2 row(s) from the default partition fintech.transactions_default" in out
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        assert conn.execute("SELECT * FROM fintech.transactions ORDER BY id").fetchall() == before
+        assert conn.execute("SELECT count(*) FROM fintech.transactions_default").fetchone() == (0,)
+        where = conn.execute(
+            "SELECT DISTINCT tableoid::regclass::text FROM fintech.transactions"
+            " WHERE created_at < '2024-04-01'"
+        ).fetchall()
+        assert where == [("fintech.transactions_p2024_03",)]
+        # The new default partition keeps the TRUNCATE guard.
+        with pytest.raises(psycopg.errors.RestrictViolation):
+            conn.execute("TRUNCATE fintech.transactions_default")
+    async with worker.transaction(readonly=True) as conn:
+        assert await fintech.list_ledger_entries_outside_partitions(conn) == []
