@@ -1,6 +1,7 @@
 """``datalayer partitions maintain``: monthly partitions of the append-only tables.
 
-Every table partitioned by month (``core.create_month_partition``; today the fintech ledger) gets
+Every table partitioned by month (``core.create_month_partition``: the audit log and the fintech
+ledger) gets
 its partitions created ahead — this month and the next ``--ahead`` months — so rows never land in
 the default partition. With a retention (``--retention-months`` or
 ``DATALAYER_PARTITION_RETENTION_MONTHS``), a partition whose month ended longer ago than that is
@@ -220,8 +221,11 @@ def _retention_default() -> int | None:
 def _run(args: argparse.Namespace) -> int:
     url = resolve_url(args.database_url)
     schemas: list[str] | None = None
-    if args.app:
-        schemas = [a.strip() for value in args.app for a in value.split(",") if a.strip()]
+    if args.app:  # the application's schema and core's (the audit log)
+        schemas = [
+            "core",
+            *(a.strip() for value in args.app for a in value.split(",") if a.strip()),
+        ]
     retention = args.retention_months if args.retention_months is not None else _retention_default()
     print(f"partitions of {mask_url(url)}")
     report = maintain(
@@ -249,7 +253,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     m.add_argument("--database-url", default=None, help="default: DATABASE_URL (the owner's)")
     m.add_argument(
-        "--app", action="append", metavar="APP", help="only this application's schema (repeat)"
+        "--app",
+        action="append",
+        metavar="APP",
+        help="only core and this application's schema (repeat)",
     )
     m.add_argument("--ahead", type=int, default=3, help="months created after this one (3)")
     m.add_argument(

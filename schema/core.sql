@@ -110,6 +110,7 @@ BEGIN
         END IF;
     END IF;
     EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)', v_schema, v_name, p_parent, v_from, v_to);
+    EXECUTE format('ALTER TABLE %I.%I OWNER TO %I', v_schema, v_name, (SELECT r.rolname FROM pg_class AS c JOIN pg_roles AS r ON r.oid = c.relowner WHERE c.oid = p_parent));
     EXECUTE format('REVOKE ALL ON %I.%I FROM PUBLIC', v_schema, v_name);
     IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p_parent AND tgname = '_100_forbid_truncate') THEN
         EXECUTE format('CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation()', v_schema, v_name);
@@ -189,6 +190,7 @@ BEGIN
         PERFORM core.create_month_partition(p_parent, v_month);
     END LOOP;
     EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s DEFAULT', v_schema, v_default_name, p_parent);
+    EXECUTE format('ALTER TABLE %I.%I OWNER TO %I', v_schema, v_default_name, (SELECT r.rolname FROM pg_class AS c JOIN pg_roles AS r ON r.oid = c.relowner WHERE c.oid = p_parent));
     EXECUTE format('REVOKE ALL ON %I.%I FROM PUBLIC', v_schema, v_default_name);
     IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p_parent AND tgname = '_100_forbid_truncate') THEN
         EXECUTE format('CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation()', v_schema, v_default_name);
@@ -349,8 +351,6 @@ COMMENT ON FUNCTION core.uuid_v7() IS 'A version 7 UUID: 48 bits of Unix millise
 
 SET default_tablespace = '';
 
-SET default_table_access_method = heap;
-
 --
 -- Name: audit_log; Type: TABLE; Schema: core; Owner: -
 --
@@ -371,7 +371,8 @@ CREATE TABLE core.audit_log (
     app_role text,
     CONSTRAINT audit_log_operation_check CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text]))),
     CONSTRAINT audit_log_values_check CHECK ((((operation = 'INSERT'::text) AND (old_values IS NULL) AND (new_values IS NOT NULL)) OR ((operation = 'UPDATE'::text) AND (old_values IS NOT NULL) AND (new_values IS NOT NULL)) OR ((operation = 'DELETE'::text) AND (old_values IS NOT NULL) AND (new_values IS NULL))))
-);
+)
+PARTITION BY RANGE (occurred_at);
 
 ALTER TABLE ONLY core.audit_log FORCE ROW LEVEL SECURITY;
 
@@ -379,7 +380,7 @@ ALTER TABLE ONLY core.audit_log FORCE ROW LEVEL SECURITY;
 -- Name: TABLE audit_log; Type: COMMENT; Schema: core; Owner: -
 --
 
-COMMENT ON TABLE core.audit_log IS 'Append-only audit trail of changes to audited tables, one row per changed row.';
+COMMENT ON TABLE core.audit_log IS 'Append-only audit trail of changes to audited tables, one row per changed row; range-partitioned by month on occurred_at.';
 
 --
 -- Name: COLUMN audit_log.row_id; Type: COMMENT; Schema: core; Owner: -
@@ -435,24 +436,103 @@ COMMENT ON CONSTRAINT audit_log_operation_check ON core.audit_log IS 'operation 
 
 COMMENT ON CONSTRAINT audit_log_values_check ON core.audit_log IS 'old and new values must match the operation';
 
+SET default_table_access_method = heap;
+
+--
+-- Name: audit_log_default; Type: TABLE; Schema: core; Owner: -
+--
+
+CREATE TABLE core.audit_log_default (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    occurred_at timestamp with time zone DEFAULT now() NOT NULL,
+    schema_name text NOT NULL,
+    table_name text NOT NULL,
+    operation text NOT NULL,
+    row_id text,
+    old_values jsonb,
+    new_values jsonb,
+    changed_columns text[],
+    actor text,
+    db_user text DEFAULT CURRENT_USER NOT NULL,
+    transaction_id bigint DEFAULT txid_current() NOT NULL,
+    app_role text,
+    CONSTRAINT audit_log_operation_check CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text]))),
+    CONSTRAINT audit_log_values_check CHECK ((((operation = 'INSERT'::text) AND (old_values IS NULL) AND (new_values IS NOT NULL)) OR ((operation = 'UPDATE'::text) AND (old_values IS NOT NULL) AND (new_values IS NOT NULL)) OR ((operation = 'DELETE'::text) AND (old_values IS NOT NULL) AND (new_values IS NULL))))
+);
+
+--
+-- Name: TABLE audit_log_default; Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON TABLE core.audit_log_default IS 'Audit rows outside every monthly partition; `datalayer partitions maintain` moves them.';
+
+--
+-- Name: audit_log_default; Type: TABLE ATTACH; Schema: core; Owner: -
+--
+
+ALTER TABLE ONLY core.audit_log ATTACH PARTITION core.audit_log_default DEFAULT;
+
 --
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: core; Owner: -
 --
 
 ALTER TABLE ONLY core.audit_log
-    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id, occurred_at);
+
+--
+-- Name: CONSTRAINT audit_log_pkey ON audit_log; Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON CONSTRAINT audit_log_pkey ON core.audit_log IS 'an audit row id must be unique';
+
+--
+-- Name: audit_log_default audit_log_default_pkey; Type: CONSTRAINT; Schema: core; Owner: -
+--
+
+ALTER TABLE ONLY core.audit_log_default
+    ADD CONSTRAINT audit_log_default_pkey PRIMARY KEY (id, occurred_at);
 
 --
 -- Name: audit_log_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
 --
 
-CREATE INDEX audit_log_occurred_at_idx ON core.audit_log USING brin (occurred_at);
+CREATE INDEX audit_log_occurred_at_idx ON ONLY core.audit_log USING brin (occurred_at);
+
+--
+-- Name: audit_log_default_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
+--
+
+CREATE INDEX audit_log_default_occurred_at_idx ON core.audit_log_default USING brin (occurred_at);
 
 --
 -- Name: audit_log_table_name_row_id_idx; Type: INDEX; Schema: core; Owner: -
 --
 
-CREATE INDEX audit_log_table_name_row_id_idx ON core.audit_log USING btree (schema_name, table_name, row_id, occurred_at DESC);
+CREATE INDEX audit_log_table_name_row_id_idx ON ONLY core.audit_log USING btree (schema_name, table_name, row_id, occurred_at DESC);
+
+--
+-- Name: audit_log_default_schema_name_table_name_row_id_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
+--
+
+CREATE INDEX audit_log_default_schema_name_table_name_row_id_occurred_at_idx ON core.audit_log_default USING btree (schema_name, table_name, row_id, occurred_at DESC);
+
+--
+-- Name: audit_log_default_occurred_at_idx; Type: INDEX ATTACH; Schema: core; Owner: -
+--
+
+ALTER INDEX core.audit_log_occurred_at_idx ATTACH PARTITION core.audit_log_default_occurred_at_idx;
+
+--
+-- Name: audit_log_default_pkey; Type: INDEX ATTACH; Schema: core; Owner: -
+--
+
+ALTER INDEX core.audit_log_pkey ATTACH PARTITION core.audit_log_default_pkey;
+
+--
+-- Name: audit_log_default_schema_name_table_name_row_id_occurred_at_idx; Type: INDEX ATTACH; Schema: core; Owner: -
+--
+
+ALTER INDEX core.audit_log_table_name_row_id_idx ATTACH PARTITION core.audit_log_default_schema_name_table_name_row_id_occurred_at_idx;
 
 --
 -- Name: audit_log _100_forbid_mutation; Type: TRIGGER; Schema: core; Owner: -
@@ -465,6 +545,12 @@ CREATE TRIGGER _100_forbid_mutation BEFORE DELETE OR UPDATE ON core.audit_log FO
 --
 
 CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON core.audit_log FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: audit_log_default _100_forbid_truncate; Type: TRIGGER; Schema: core; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON core.audit_log_default FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
 
 --
 -- Name: audit_log; Type: ROW SECURITY; Schema: core; Owner: -

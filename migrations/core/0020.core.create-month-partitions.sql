@@ -2,9 +2,10 @@
 --
 -- core.create_month_partition(parent, month) creates (once) the partition of a table partitioned
 -- BY RANGE on a timestamptz column that holds the month starting at `month` (UTC bounds), named
--- <table>_pYYYY_MM. The partition gets no privileges of its own (queries go through the parent,
--- whose grants and row-level security apply) and, when the parent forbids TRUNCATE, the same
--- statement trigger: TRUNCATE of one partition does not fire the parent's. It refuses (rather than
+-- <table>_pYYYY_MM. The partition belongs to the table's owner and gets no privileges of its own
+-- (queries go through the parent, whose grants and row-level security apply) and, when the parent
+-- forbids TRUNCATE, the same statement trigger: TRUNCATE of one partition does not fire the
+-- parent's. It refuses (rather than
 -- failing deep inside ALTER TABLE) when the default partition already holds rows of that month.
 -- `datalayer partitions maintain` calls it for the months ahead; migrations that convert a table
 -- call it for the months their rows fall in.
@@ -16,6 +17,8 @@
 -- back through the parent with the parent's own triggers off (moving a row is not a change: no
 -- audit, no posting guard; foreign keys are still checked) and drops the old default partition.
 -- It returns the number of rows moved; the parent is locked while it runs.
+--
+-- Both belong to datalayer_owner, who alone may run them (core migrates as the login).
 --
 -- core.tg__forbid_mutation() fires on a partition when a row of a partitioned table is changed: it
 -- now names the partitioned table (pg_partition_root), so the error and its constraint
@@ -69,6 +72,7 @@ BEGIN
         END IF;
     END IF;
     EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)', v_schema, v_name, p_parent, v_from, v_to);
+    EXECUTE format('ALTER TABLE %I.%I OWNER TO %I', v_schema, v_name, (SELECT r.rolname FROM pg_class AS c JOIN pg_roles AS r ON r.oid = c.relowner WHERE c.oid = p_parent));
     EXECUTE format('REVOKE ALL ON %I.%I FROM PUBLIC', v_schema, v_name);
     IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p_parent AND tgname = '_100_forbid_truncate') THEN
         EXECUTE format('CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation()', v_schema, v_name);
@@ -80,6 +84,8 @@ $$;
 COMMENT ON FUNCTION core.create_month_partition(regclass, date) IS 'Creates (once) the monthly partition <table>_pYYYY_MM of a range-partitioned append-only table; returns it.';
 
 REVOKE ALL ON FUNCTION core.create_month_partition(regclass, date) FROM PUBLIC;
+
+ALTER FUNCTION core.create_month_partition(regclass, date) OWNER TO datalayer_owner;
 
 CREATE FUNCTION core.move_default_rows(p_parent regclass) RETURNS bigint
 LANGUAGE plpgsql
@@ -126,6 +132,7 @@ BEGIN
         PERFORM core.create_month_partition(p_parent, v_month);
     END LOOP;
     EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s DEFAULT', v_schema, v_default_name, p_parent);
+    EXECUTE format('ALTER TABLE %I.%I OWNER TO %I', v_schema, v_default_name, (SELECT r.rolname FROM pg_class AS c JOIN pg_roles AS r ON r.oid = c.relowner WHERE c.oid = p_parent));
     EXECUTE format('REVOKE ALL ON %I.%I FROM PUBLIC', v_schema, v_default_name);
     IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p_parent AND tgname = '_100_forbid_truncate') THEN
         EXECUTE format('CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation()', v_schema, v_default_name);
@@ -141,6 +148,8 @@ $$;
 COMMENT ON FUNCTION core.move_default_rows(regclass) IS 'Moves the rows of a range-partitioned table''s default partition into their monthly partitions (created as needed); returns how many.';
 
 REVOKE ALL ON FUNCTION core.move_default_rows(regclass) FROM PUBLIC;
+
+ALTER FUNCTION core.move_default_rows(regclass) OWNER TO datalayer_owner;
 
 CREATE OR REPLACE FUNCTION core.tg__forbid_mutation() RETURNS trigger
 LANGUAGE plpgsql

@@ -90,6 +90,11 @@ CREATE TABLE fintech.transactions (
     INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING COMMENTS INCLUDING STORAGE INCLUDING STATISTICS
 ) PARTITION BY RANGE (created_at);
 
+-- Before the partitions: each one copies the parent's TRUNCATE guard when it is created.
+CREATE TRIGGER _100_forbid_truncate
+    BEFORE TRUNCATE ON fintech.transactions
+    FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
+
 COMMENT ON TABLE fintech.transactions IS 'The ledger: append-only, double-entry (each posting sums to zero per currency); range-partitioned by month on created_at.';
 
 CREATE TABLE fintech.transactions_default PARTITION OF fintech.transactions DEFAULT;
@@ -144,10 +149,6 @@ CREATE INDEX transactions_p2p_transaction_id_idx ON fintech.transactions (p2p_tr
 CREATE TRIGGER _100_forbid_mutation
     BEFORE UPDATE OR DELETE ON fintech.transactions
     FOR EACH ROW EXECUTE FUNCTION core.tg__forbid_mutation();
-
-CREATE TRIGGER _100_forbid_truncate
-    BEFORE TRUNCATE ON fintech.transactions
-    FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
 
 CREATE TRIGGER _050_require_posting
     BEFORE INSERT ON fintech.transactions

@@ -132,6 +132,7 @@ async def test_rows_in_the_default_partition_are_reported(
     out = capsys.readouterr().out
     assert code == 1
     assert "holds 2 row(s) outside every monthly partition" in out
+    assert "created core.audit_log_p" in out  # the months ahead; this one waits for its rows
 
     # Without --keep-default the rows move into a partition of their month, and nothing is lost.
     with psycopg.connect(database_url, autocommit=True) as conn:
@@ -140,6 +141,8 @@ async def test_rows_in_the_default_partition_are_reported(
     out = capsys.readouterr().out
     assert code == 0, out
     assert "moved 2 row(s) from the default partition fintech.transactions_default" in out
+    # --app fintech covers core too: the audit rows of the sign-up moved out of its default.
+    assert "from the default partition core.audit_log_default" in out
     with psycopg.connect(database_url, autocommit=True) as conn:
         assert conn.execute("SELECT * FROM fintech.transactions ORDER BY id").fetchall() == before
         assert conn.execute("SELECT count(*) FROM fintech.transactions_default").fetchone() == (0,)

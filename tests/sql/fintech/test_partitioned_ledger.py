@@ -109,6 +109,8 @@ async def test_the_ledger_keeps_its_rows_through_partitioning_and_back(
         assert row == ("fintech.transactions_p2026_01",)
         count = conn.execute("SELECT count(*) FROM fintech.transactions_default").fetchone()
         assert count == (0,)
+        with pytest.raises(psycopg.errors.RestrictViolation):
+            conn.execute("TRUNCATE fintech.transactions_p2025_11")  # made by the conversion
         pkey = conn.execute(
             "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
             "WHERE conrelid = 'fintech.transactions'::regclass AND conname = 'transactions_pkey'"
