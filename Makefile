@@ -14,7 +14,7 @@ APP_ARGS := $(foreach a,$(subst $(comma), ,$(APP)),--app $(a))
 # embedded cluster under .pgdata/ explicitly and use its URL. `datalayer` itself never does.
 WITH_DB = db_env="$$($(BIN)/datalayer dev up --if-unset)" && eval "$$db_env" &&
 
-.PHONY: help install migrate rollback status verify new-migration schema gen gen-check bench dev-up dev-down example lint typecheck test all clean
+.PHONY: help install migrate rollback status verify new-migration schema gen gen-check docs bench dev-up dev-down example lint typecheck test all clean
 
 help: ## show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -51,6 +51,9 @@ gen: install ## regenerate the typed query modules datalayer/<schema>/_queries.p
 
 gen-check: install ## fail (with a diff) when a generated module is stale, missing or orphaned
 	@$(WITH_DB) $(BIN)/datalayer gen --check
+
+docs: install ## regenerate the data dictionary docs/schema/<app>.md from a scratch database migrated from nothing
+	@$(WITH_DB) $(BIN)/datalayer docs
 
 bench: install ## benchmarks against raw asyncpg and SQLAlchemy ORM; writes BENCHMARKS.md (QUICK=1: under a minute)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

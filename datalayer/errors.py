@@ -33,6 +33,7 @@ import asyncpg
 __all__ = [
     "CATALOG",
     "AccountNotActive",
+    "CardNotUsable",
     "CheckViolation",
     "CommitOutcomeUnknown",
     "ConfigurationError",
@@ -46,6 +47,7 @@ __all__ = [
     "ForeignKeyViolation",
     "IdempotencyConflict",
     "InsufficientFunds",
+    "InsufficientHolding",
     "IntegrityError",
     "LockTimeout",
     "NotAvailable",
@@ -63,6 +65,7 @@ __all__ = [
     "RuleViolation",
     "SchemaChanged",
     "SerializationFailure",
+    "SpendingLimitExceeded",
     "StaleQueryError",
     "UniqueViolation",
     "is_driver_error",
@@ -154,6 +157,18 @@ class CurrencyMismatch(RuleViolation):
 
 class IdempotencyConflict(RuleViolation):
     """DL004: the idempotency key was already used for a different request."""
+
+
+class CardNotUsable(RuleViolation):
+    """DL005: the card is frozen, cancelled or expired, or does not draw on the account named."""
+
+
+class SpendingLimitExceeded(RuleViolation):
+    """DL006: the payment would take the card past its spending limit for the period."""
+
+
+class InsufficientHolding(RuleViolation):
+    """DL007: more units would be sold than the account holds."""
 
 
 class OrderNotPending(RuleViolation):
@@ -301,6 +316,9 @@ _EXACT: Final[dict[str, type[DataLayerError]]] = {
     "DL002": AccountNotActive,
     "DL003": CurrencyMismatch,
     "DL004": IdempotencyConflict,
+    "DL005": CardNotUsable,
+    "DL006": SpendingLimitExceeded,
+    "DL007": InsufficientHolding,
     "DL401": OrderNotPending,
     "DL402": RouteNotPlanned,
 }

@@ -505,6 +505,18 @@ CREATE INDEX audit_log_occurred_at_idx ON ONLY core.audit_log USING brin (occurr
 CREATE INDEX audit_log_default_occurred_at_idx ON core.audit_log_default USING brin (occurred_at);
 
 --
+-- Name: audit_log_schema_name_actor_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
+--
+
+CREATE INDEX audit_log_schema_name_actor_occurred_at_idx ON ONLY core.audit_log USING btree (schema_name, actor, occurred_at DESC, id DESC) WHERE (actor IS NOT NULL);
+
+--
+-- Name: audit_log_default_schema_name_actor_occurred_at_id_idx; Type: INDEX; Schema: core; Owner: -
+--
+
+CREATE INDEX audit_log_default_schema_name_actor_occurred_at_id_idx ON core.audit_log_default USING btree (schema_name, actor, occurred_at DESC, id DESC) WHERE (actor IS NOT NULL);
+
+--
 -- Name: audit_log_table_name_row_id_idx; Type: INDEX; Schema: core; Owner: -
 --
 
@@ -527,6 +539,12 @@ ALTER INDEX core.audit_log_occurred_at_idx ATTACH PARTITION core.audit_log_defau
 --
 
 ALTER INDEX core.audit_log_pkey ATTACH PARTITION core.audit_log_default_pkey;
+
+--
+-- Name: audit_log_default_schema_name_actor_occurred_at_id_idx; Type: INDEX ATTACH; Schema: core; Owner: -
+--
+
+ALTER INDEX core.audit_log_schema_name_actor_occurred_at_idx ATTACH PARTITION core.audit_log_default_schema_name_actor_occurred_at_id_idx;
 
 --
 -- Name: audit_log_default_schema_name_table_name_row_id_occurred_at_idx; Type: INDEX ATTACH; Schema: core; Owner: -

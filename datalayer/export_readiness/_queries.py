@@ -17,16 +17,20 @@ from datalayer.queries import Connection, load, stateless
 __all__ = [
     "ActionPlanDay",
     "ActionPlanProgress",
+    "AuditEntry",
     "CertificationProgress",
     "ChatMessage",
     "ChatSession",
     "ChatSessionSummary",
     "DestinationCountryStat",
     "DocumentSummary",
+    "EncryptionKeyUsage",
     "FinanceAnalysis",
     "GeneratedDocument",
     "LogisticsAnalysis",
     "MetricsTotals",
+    "PurgedCounts",
+    "ReencryptedBatch",
     "Report",
     "User",
     "UserDashboard",
@@ -45,6 +49,7 @@ __all__ = [
     "delete_generated_document",
     "delete_report",
     "delete_user",
+    "delete_users_and_reports_past_retention",
     "get_chat_session",
     "get_finance_analysis_by_report",
     "get_generated_document",
@@ -56,11 +61,14 @@ __all__ = [
     "get_user_metrics",
     "list_action_plan_by_report",
     "list_action_plan_days",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_certification_progress_by_report",
     "list_chat_messages",
     "list_chat_messages_by_source",
     "list_chat_sessions_by_user",
     "list_destination_country_stats",
+    "list_encryption_key_usage",
     "list_generated_documents_by_report",
     "list_reports_by_destination_country",
     "list_reports_by_hs_code",
@@ -72,11 +80,14 @@ __all__ = [
     "update_certification_status",
     "update_chat_session_context",
     "update_document_validation",
+    "update_reencrypted_batch",
     "update_report_completed",
     "update_report_failed",
     "update_report_processing",
+    "update_report_restored",
     "update_user_last_login",
     "update_user_profile",
+    "update_user_restored",
     "upsert_user_metrics",
     "verify",
 ]
@@ -149,6 +160,51 @@ _ActionPlanProgress_FIELDS = (
 _ActionPlanProgress_LIST: TypeAdapter[list[ActionPlanProgress]] = TypeAdapter(
     list[ActionPlanProgress]
 )
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: Literal["INSERT", "UPDATE", "DELETE"]
+    #: The changed row's id column, as text.
+    row_id: str | None
+    #: The row before the change (UPDATE, DELETE), without the columns the trigger was told to
+    #: leave out.
+    old_values: JsonValue | None
+    #: The row after the change (INSERT, UPDATE), without the columns the trigger was told to
+    #: leave out.
+    new_values: JsonValue | None
+    #: UPDATE only: the columns whose values changed.
+    changed_columns: list[str | None] | None
+    #: The application user the service names (the datalayer.actor setting): the service's claim,
+    #: whereas db_user and app_role are the database's facts.
+    actor: str | None
+    #: The database login that made the change (session_user), whatever role it switched to.
+    db_user: str
+    #: The role the login acted through (<schema>_app, <schema>_worker, datalayer_owner, or
+    #: superuser), read from the catalog when the row was written.
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
 
 
 class CertificationProgress(BaseModel):
@@ -342,6 +398,26 @@ _DocumentSummary_FIELDS = (
 _DocumentSummary_LIST: TypeAdapter[list[DocumentSummary]] = TypeAdapter(list[DocumentSummary])
 
 
+class EncryptionKeyUsage(BaseModel):
+    """A row of list_encryption_key_usage."""
+
+    table_name: str
+    column_name: str
+    key_id: str
+    value_count: int
+
+
+_EncryptionKeyUsage_FIELDS = (
+    "table_name",
+    "column_name",
+    "key_id",
+    "value_count",
+)
+_EncryptionKeyUsage_LIST: TypeAdapter[list[EncryptionKeyUsage]] = TypeAdapter(
+    list[EncryptionKeyUsage]
+)
+
+
 class FinanceAnalysis(BaseModel):
     """A row of create_finance_analysis, get_finance_analysis_by_report."""
 
@@ -468,6 +544,32 @@ _MetricsTotals_FIELDS = (
     "action_tasks_completed",
     "cost_savings",
     "time_saved_hours",
+)
+
+
+class PurgedCounts(BaseModel):
+    """A row of delete_users_and_reports_past_retention."""
+
+    users_purged: int
+    reports_purged: int
+
+
+_PurgedCounts_FIELDS = (
+    "users_purged",
+    "reports_purged",
+)
+
+
+class ReencryptedBatch(BaseModel):
+    """A row of update_reencrypted_batch."""
+
+    last_id: UUID | None
+    reencrypted: int
+
+
+_ReencryptedBatch_FIELDS = (
+    "last_id",
+    "reencrypted",
 )
 
 
@@ -679,7 +781,7 @@ _create_certification_progress = checked(
 _create_chat_message = checked(
     _QUERIES,
     "create_chat_message",
-    "320727af0a6abe2ca5a47ef07d4e6819ba60fca911a418a620ae00268b837d89",
+    "569d1106b4eaab0b7e9b5eb8850bad71a2d639f338dba09a36a611b935daf97f",
 )
 _create_chat_session = checked(
     _QUERIES,
@@ -694,7 +796,7 @@ _create_finance_analysis = checked(
 _create_generated_document = checked(
     _QUERIES,
     "create_generated_document",
-    "8a3216c7a9d2323ce254888d102a570019a444057c2799edc4dbee9148157992",
+    "bfc71ccd822cd9fd4a3c192ef77e2486cfcadd31c62ec29d2147cb01d80ba37e",
 )
 _create_logistics_analysis = checked(
     _QUERIES,
@@ -705,7 +807,7 @@ _create_report = checked(
     _QUERIES, "create_report", "9604511cdf5e93a0a6526201d5c78119e04f38e93d18b2be7237323060c50d9b"
 )
 _create_user = checked(
-    _QUERIES, "create_user", "b3c93d60acd5b88b59ccf5347e733cd776ca9c9f624013028fc0542dbd4b7493"
+    _QUERIES, "create_user", "2dd3304b22a482b55863eca28bcfd08e9962cefcd4573e95c77f8188d2b888db"
 )
 _delete_chat_session = checked(
     _QUERIES,
@@ -718,10 +820,15 @@ _delete_generated_document = checked(
     "7232340dfbb21f71588b3f91475c1a9f828dbd5804dbda68359a4c0012e483ab",
 )
 _delete_report = checked(
-    _QUERIES, "delete_report", "e6f58e04b56c2a97e9d7673b33eb90ce9f0af1ffa354f99ae431e38a9f9fa1e4"
+    _QUERIES, "delete_report", "4c524459aa49902449288403a94b4ad9ed036c91b46a1fa0f5282b2ad29d2f6f"
 )
 _delete_user = checked(
-    _QUERIES, "delete_user", "25432522344ad5f6cec6a2a5c3cd23e9969a2135d08f568a46b25a3d1d5818a8"
+    _QUERIES, "delete_user", "34797e1d78a6253d785205b14d672858a9cc248cd9e631fff6a7de61f5aae9e7"
+)
+_delete_users_and_reports_past_retention = checked(
+    _QUERIES,
+    "delete_users_and_reports_past_retention",
+    "fde44b2b5815ee95477489e9bc0eb4968979886d6a703b46d072aed44c884d2d",
 )
 _get_chat_session = checked(
     _QUERIES, "get_chat_session", "d35a901074116215f8657eec1dd08093d822f51b0246904c6cf4f550901e1071"
@@ -734,7 +841,7 @@ _get_finance_analysis_by_report = checked(
 _get_generated_document = checked(
     _QUERIES,
     "get_generated_document",
-    "bc82719bfaaed8e00e9720b88e597916ea7de9821d05d044f7b1599721d686b9",
+    "397fdc74f3950fe721d56b28f693ae0d4aa24cfe8fb326e67b90b69ca8a160ec",
 )
 _get_logistics_analysis_by_report = checked(
     _QUERIES,
@@ -750,7 +857,7 @@ _get_report_by_id = checked(
     _QUERIES, "get_report_by_id", "170537fc829980b1a93de422b2cfa8effb8c5cc39bb41b0b5fc3f43b146bae58"
 )
 _get_user_by_id = checked(
-    _QUERIES, "get_user_by_id", "2e49f0c526244b170ac790d6950c2fdf6f43ff2d28114b623b5f774da57bb5b7"
+    _QUERIES, "get_user_by_id", "059c7bc104cfeb86d00cab55c25f30f78444248a4d9daef6d61e9675cfe04a5f"
 )
 _get_user_login_by_email = checked(
     _QUERIES,
@@ -770,6 +877,16 @@ _list_action_plan_days = checked(
     "list_action_plan_days",
     "0ca27a8d12e52903a3da9833aa908610057cc682f879c245b1cfab227b860fe8",
 )
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "b142d409805eb294a43135de33c057f7a6dae6f8c0abdcf377a748d2dab269f5",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "4c9b003deffd3dc9b9e1af818b07766d54b1832195424b989f20d2a6bbfdec61",
+)
 _list_certification_progress_by_report = checked(
     _QUERIES,
     "list_certification_progress_by_report",
@@ -778,12 +895,12 @@ _list_certification_progress_by_report = checked(
 _list_chat_messages = checked(
     _QUERIES,
     "list_chat_messages",
-    "533e76ced0472a70d9025e8b4de005e952f04107ee6a43090e4592f4eb5622ad",
+    "d62a6256465603d45866e6df3015855695499dd6232aef6e5b67c10e669b746d",
 )
 _list_chat_messages_by_source = checked(
     _QUERIES,
     "list_chat_messages_by_source",
-    "2a9c4f191c41571937dcfb6a3b3fae988eb1f94c0e0c2e431b5d7f913ab4bcb1",
+    "5564efed08f8a24ef180ca8af4d94b9dae6d15fab52413f6d4173a82e113877a",
 )
 _list_chat_sessions_by_user = checked(
     _QUERIES,
@@ -794,6 +911,11 @@ _list_destination_country_stats = checked(
     _QUERIES,
     "list_destination_country_stats",
     "d949b853f73ee9e2ada1566b9e76b71ad45bd495f79dc27ed13e5cb425a233c2",
+)
+_list_encryption_key_usage = checked(
+    _QUERIES,
+    "list_encryption_key_usage",
+    "b3c14ceb96e759cda072b933417a234b0c068a6c6a5a7e5ca4a3857026f405a0",
 )
 _list_generated_documents_by_report = checked(
     _QUERIES,
@@ -850,6 +972,11 @@ _update_document_validation = checked(
     "update_document_validation",
     "ce13570c97a5d309482df0dbf585e21e080eec582187ca5e8652c29e7b4c5211",
 )
+_update_reencrypted_batch = checked(
+    _QUERIES,
+    "update_reencrypted_batch",
+    "c429e7b77bfd94db511ce07f8a0bbccd1e8a95429a012ed902b705fbae2c8d79",
+)
 _update_report_completed = checked(
     _QUERIES,
     "update_report_completed",
@@ -865,6 +992,11 @@ _update_report_processing = checked(
     "update_report_processing",
     "b563602549d5208c81431f5bb92899ae55747e13a5bd1facb2bb430908636d05",
 )
+_update_report_restored = checked(
+    _QUERIES,
+    "update_report_restored",
+    "132c105839d6c531557271833a8dbf11d57b9f0dcc75159bf01e74e8a2f666e4",
+)
 _update_user_last_login = checked(
     _QUERIES,
     "update_user_last_login",
@@ -873,13 +1005,19 @@ _update_user_last_login = checked(
 _update_user_profile = checked(
     _QUERIES,
     "update_user_profile",
-    "8a7f2d69e5a021ee58452b3d34f7e9af339de40d4aa80ab16e1d4c237608a248",
+    "7e8f6ff4bf51558dec09aaf40c4fb0fb1d43d96a89677fa42d290e36bcc864c1",
+)
+_update_user_restored = checked(
+    _QUERIES,
+    "update_user_restored",
+    "0e7464b857c2d9f949209b4254cafb278084962758a38cf73189c227391faa88",
 )
 _upsert_user_metrics = checked(
     _QUERIES,
     "upsert_user_metrics",
     "51660a19bbc68d961844355b636daea3d0dc4fbbf5d1e9bfe29425564dab945f",
 )
+_VALUE_0: TypeAdapter[int] = TypeAdapter(int)
 
 
 @stateless
@@ -1113,18 +1251,42 @@ async def delete_generated_document(conn: Connection, *, document_id: UUID, user
 
 @stateless
 async def delete_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> int:
-    """Deletes the user's report with its certification progress, documents, action plan, chat
-    sessions (and messages) and analyses; returns the number of reports deleted (0 or 1).
+    """Deletes the user's report (soft delete: from now on its certification progress, documents,
+    action plan, chat sessions and messages and analyses are invisible with it; restorable with
+    update_report_restored for 30 days, then purged); returns the number of reports deleted (0
+    or 1). Runs the definer function export_readiness.soft_delete_report, for the acting user
+    only.
     """
-    return await _delete_report.execute_args(conn, (report_id, user_id))
+    value = await _delete_report.fetchval_args(conn, (report_id, user_id))
+    return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def delete_user(conn: Connection, *, user_id: UUID) -> int:
-    """Deletes the acting user and, by cascade, all their data; returns the number of users deleted
-    (0 or 1; 0 for any user but the acting one).
+    """Deletes the acting user and its reports (soft delete: from now on invisible to every query,
+    with everything that belongs to them; restorable with update_user_restored for
+    export_readiness.deletion_retention(), 30 days, then purged); returns the number of users
+    deleted (0 or 1; 0 for any user but the acting one, or one already deleted). Runs the
+    definer function export_readiness.soft_delete_user. The email is free for a new sign-up at
+    once.
     """
-    return await _delete_user.execute_args(conn, (user_id,))
+    value = await _delete_user.fetchval_args(conn, (user_id,))
+    return _VALUE_0.validate_python(value)
+
+
+@stateless
+async def delete_users_and_reports_past_retention(
+    conn: Connection, *, as_of: datetime | None = None
+) -> PurgedCounts:
+    """For the owner (a scheduled job as the migration login; the service may not run it): removes
+    for good the users and reports deleted more than export_readiness.deletion_retention() (30
+    days) before as_of (none: the database's now; never after it), with every row that belongs
+    to them; returns how many users, and how many reports besides those of the purged users.
+    """
+    row = await _delete_users_and_reports_past_retention.fetchrow_args(conn, (as_of,))
+    if row is None:  # the statement always yields one row
+        raise NotFound("export_readiness.delete_users_and_reports_past_retention returned no row")
+    return PurgedCounts.model_validate(dict(row))
 
 
 @stateless
@@ -1231,6 +1393,62 @@ async def list_action_plan_days(
 
 
 @stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to export_readiness tables made in the name of one actor (the
+    datalayer.actor the service set with db.transaction(actor=...)), newest first; table_name
+    narrows them to one table (none: every table), occurred_from and occurred_to to a time range
+    ([from, to); none: unbounded). Keyset pages as in list_audit_row_history. Reads
+    core.audit_log, whose row-level security lets the export_readiness roles read the
+    export_readiness rows only (export_readiness_app: those about its user); the
+    export_readiness_readonly role may run it.
+    """
+    rows = await _list_audit_actor_actions.fetch_args(
+        conn,
+        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a export_readiness table (row_id: the row's id as
+    text), newest first: every INSERT, UPDATE and DELETE with the row before and after (without
+    the columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor
+    the service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    core.audit_log, whose row-level security lets the export_readiness roles read the
+    export_readiness rows only (export_readiness_app: those about its user); the
+    export_readiness_readonly role may run it.
+    """
+    rows = await _list_audit_row_history.fetch_args(
+        conn,
+        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
+    )
+    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_certification_progress_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[CertificationProgress]:
@@ -1300,6 +1518,16 @@ async def list_destination_country_stats(conn: Connection) -> list[DestinationCo
     """
     rows = await _list_destination_country_stats.fetch_args(conn, ())
     return _DestinationCountryStat_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_encryption_key_usage(conn: Connection) -> list[EncryptionKeyUsage]:
+    """How many encrypted values of each table (users' phones, generated documents, chat messages;
+    every user's, deleted ones included) are under each key id, by table then key id. Runs the
+    definer function export_readiness.encryption_key_usage: no user needs to be acting.
+    """
+    rows = await _list_encryption_key_usage.fetch_args(conn, ())
+    return _EncryptionKeyUsage_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -1469,6 +1697,30 @@ async def update_document_validation(
 
 
 @stateless
+async def update_reencrypted_batch(
+    conn: Connection,
+    *,
+    table_name: str,
+    encryption_key: str,
+    after_id: UUID | None = None,
+    batch_size: int,
+) -> ReencryptedBatch:
+    """Key rotation: re-encrypts with the keyring's current key up to batch_size values of
+    table_name (users, generated_documents or chat_messages) that are under another key of the
+    keyring, in id order after after_id (none: from the start), every user's. Returns the last
+    id done (pass it as after_id next) and how many (0: none left after after_id). Commit after
+    each batch: a run stopped at any point loses nothing, and the next run re-encrypts what is
+    left. Runs the definer function export_readiness.reencrypt_batch.
+    """
+    row = await _update_reencrypted_batch.fetchrow_args(
+        conn, (table_name, encryption_key, after_id, batch_size)
+    )
+    if row is None:  # the statement always yields one row
+        raise NotFound("export_readiness.update_reencrypted_batch returned no row")
+    return ReencryptedBatch.model_validate(dict(row))
+
+
+@stateless
 async def update_report_completed(
     conn: Connection,
     *,
@@ -1520,6 +1772,16 @@ async def update_report_processing(conn: Connection, *, report_id: UUID) -> Repo
 
 
 @stateless
+async def update_report_restored(conn: Connection, *, report_id: UUID, user_id: UUID) -> int:
+    """Restores a deleted report of the acting user (whose account is live) with everything that
+    belongs to it, within 30 days of the deletion; returns 1, or 0 when there is no such deleted
+    report. Raises RuleViolation (DL501) after the retention window.
+    """
+    value = await _update_report_restored.fetchval_args(conn, (report_id, user_id))
+    return _VALUE_0.validate_python(value)
+
+
+@stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful sign-in now (act as the user found by get_user_login_by_email); returns
     the number of users changed (0 or 1; 0 for any user but the acting one).
@@ -1557,6 +1819,17 @@ async def update_user_profile(
         ),
     )
     return None if row is None else User.model_validate(dict(row))
+
+
+@stateless
+async def update_user_restored(conn: Connection, *, user_id: UUID) -> int:
+    """Restores the acting user (set user_id to the deleted user's id) and the reports deleted with
+    it, within 30 days of the deletion; returns 1, or 0 when that user is not deleted. Raises
+    RuleViolation (DL501) after the retention window, UniqueViolation (users_email_key) when a
+    live user signed up with the same email meanwhile.
+    """
+    value = await _update_user_restored.fetchval_args(conn, (user_id,))
+    return _VALUE_0.validate_python(value)
 
 
 @stateless
@@ -1607,6 +1880,7 @@ def verify() -> None:
         _delete_generated_document,
         _delete_report,
         _delete_user,
+        _delete_users_and_reports_past_retention,
         _get_chat_session,
         _get_finance_analysis_by_report,
         _get_generated_document,
@@ -1618,11 +1892,14 @@ def verify() -> None:
         _get_user_metrics,
         _list_action_plan_by_report,
         _list_action_plan_days,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_certification_progress_by_report,
         _list_chat_messages,
         _list_chat_messages_by_source,
         _list_chat_sessions_by_user,
         _list_destination_country_stats,
+        _list_encryption_key_usage,
         _list_generated_documents_by_report,
         _list_reports_by_destination_country,
         _list_reports_by_hs_code,
@@ -1634,11 +1911,14 @@ def verify() -> None:
         _update_certification_status,
         _update_chat_session_context,
         _update_document_validation,
+        _update_reencrypted_batch,
         _update_report_completed,
         _update_report_failed,
         _update_report_processing,
+        _update_report_restored,
         _update_user_last_login,
         _update_user_profile,
+        _update_user_restored,
         _upsert_user_metrics,
     )
     if stale:

@@ -12,10 +12,14 @@ from datalayer.queries import Connection, load, stateless
 
 __all__ = [
     "ActiveConnection",
+    "BlockedQuery",
     "CacheHitRatio",
+    "ConnectionState",
+    "DefaultPartitionsWithRow",
     "IndexUsage",
     "Lock",
     "LongRunningQuery",
+    "NotValidCheckViolation",
     "ServerInfo",
     "SlowQuery",
     "TableSize",
@@ -25,9 +29,13 @@ __all__ = [
     "get_pg_stat_statements_schema",
     "get_server_info",
     "list_active_connections",
+    "list_blocked_queries",
+    "list_connections_by_state",
+    "list_default_partitions_with_rows",
     "list_index_usage",
     "list_locks",
     "list_long_running_queries",
+    "list_not_valid_check_violations",
     "list_slow_queries",
     "list_table_sizes",
     "list_unused_indexes",
@@ -67,6 +75,36 @@ _ActiveConnection_FIELDS = (
 _ActiveConnection_LIST: TypeAdapter[list[ActiveConnection]] = TypeAdapter(list[ActiveConnection])
 
 
+class BlockedQuery(BaseModel):
+    """A row of list_blocked_queries."""
+
+    pid: int
+    role_name: str | None
+    waiting_for: timedelta | None
+    query: str | None
+    blocking_pids: list[int | None]
+    blocker_pid: int | None
+    blocker_role: str | None
+    blocker_state: str | None
+    blocker_transaction_age: timedelta | None
+    blocker_query: str | None
+
+
+_BlockedQuery_FIELDS = (
+    "pid",
+    "role_name",
+    "waiting_for",
+    "query",
+    "blocking_pids",
+    "blocker_pid",
+    "blocker_role",
+    "blocker_state",
+    "blocker_transaction_age",
+    "blocker_query",
+)
+_BlockedQuery_LIST: TypeAdapter[list[BlockedQuery]] = TypeAdapter(list[BlockedQuery])
+
+
 class CacheHitRatio(BaseModel):
     """A row of get_cache_hit_ratio."""
 
@@ -77,6 +115,40 @@ class CacheHitRatio(BaseModel):
 _CacheHitRatio_FIELDS = (
     "table_hit_ratio",
     "index_hit_ratio",
+)
+
+
+class ConnectionState(BaseModel):
+    """A row of list_connections_by_state."""
+
+    state: str
+    connections: int
+    longest_in_state: timedelta | None
+
+
+_ConnectionState_FIELDS = (
+    "state",
+    "connections",
+    "longest_in_state",
+)
+_ConnectionState_LIST: TypeAdapter[list[ConnectionState]] = TypeAdapter(list[ConnectionState])
+
+
+class DefaultPartitionsWithRow(BaseModel):
+    """A row of list_default_partitions_with_rows."""
+
+    partition_name: str
+    partitioned_table: str
+    stray_rows: int
+
+
+_DefaultPartitionsWithRow_FIELDS = (
+    "partition_name",
+    "partitioned_table",
+    "stray_rows",
+)
+_DefaultPartitionsWithRow_LIST: TypeAdapter[list[DefaultPartitionsWithRow]] = TypeAdapter(
+    list[DefaultPartitionsWithRow]
 )
 
 
@@ -156,6 +228,24 @@ _LongRunningQuery_FIELDS = (
     "query",
 )
 _LongRunningQuery_LIST: TypeAdapter[list[LongRunningQuery]] = TypeAdapter(list[LongRunningQuery])
+
+
+class NotValidCheckViolation(BaseModel):
+    """A row of list_not_valid_check_violations."""
+
+    constraint_name: str
+    violating_rows: int
+    message: str | None
+
+
+_NotValidCheckViolation_FIELDS = (
+    "constraint_name",
+    "violating_rows",
+    "message",
+)
+_NotValidCheckViolation_LIST: TypeAdapter[list[NotValidCheckViolation]] = TypeAdapter(
+    list[NotValidCheckViolation]
+)
 
 
 class ServerInfo(BaseModel):
@@ -265,6 +355,21 @@ _list_active_connections = checked(
     "list_active_connections",
     "509af93b18aa9e2b94a7242439188edb344e06315c2bb18581830041f05f97d4",
 )
+_list_blocked_queries = checked(
+    _QUERIES,
+    "list_blocked_queries",
+    "4b244ee32745f27b2e7c822dcc4b5c2759c88d7f8fd7e8fd0864df495e90c015",
+)
+_list_connections_by_state = checked(
+    _QUERIES,
+    "list_connections_by_state",
+    "9ca72e015e2e96ce8129353107c4a7e5d95b2bf7e137c67e206bdbf7d418a1d6",
+)
+_list_default_partitions_with_rows = checked(
+    _QUERIES,
+    "list_default_partitions_with_rows",
+    "6ddfeda15c56ae2c68df4f58a36eba9cf3f4371b33e9d7b889c0f8de9283ba44",
+)
 _list_index_usage = checked(
     _QUERIES, "list_index_usage", "a271d13e999ddb28ad6684bed8322deb49b525e5f45717ab316dc1a6b9434adb"
 )
@@ -275,6 +380,11 @@ _list_long_running_queries = checked(
     _QUERIES,
     "list_long_running_queries",
     "2cb401af012c65214dee5f605cb8320d2ff1a5202b64f31572344745f19d6850",
+)
+_list_not_valid_check_violations = checked(
+    _QUERIES,
+    "list_not_valid_check_violations",
+    "61d58da276b0cad0548367a70c1d20413a750468ce64bdb04eda91ccefe294e7",
 )
 _list_slow_queries = checked(
     _QUERIES,
@@ -333,6 +443,38 @@ async def list_active_connections(conn: Connection) -> list[ActiveConnection]:
 
 
 @stateless
+async def list_blocked_queries(conn: Connection) -> list[BlockedQuery]:
+    """Every backend of the current database waiting for a lock held by others, longest wait first:
+    what it runs, every backend blocking it (pg_blocking_pids), and the first blocker's state,
+    transaction age and query.
+    """
+    rows = await _list_blocked_queries.fetch_args(conn, ())
+    return _BlockedQuery_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_connections_by_state(conn: Connection) -> list[ConnectionState]:
+    """Connections to the current database by state (active, idle, idle in transaction, ...), with
+    the longest time one of them has been in it. A role without pg_read_all_stats does not see
+    the state of other roles' sessions: they count as 'not visible'.
+    """
+    rows = await _list_connections_by_state.fetch_args(conn, ())
+    return _ConnectionState_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_default_partitions_with_rows(
+    conn: Connection, *, schemas: list[str]
+) -> list[DefaultPartitionsWithRow]:
+    """Data check: every default partition in the given schemas that holds rows — rows outside
+    every ranged partition (`datalayer partitions maintain` creates the months ahead and moves
+    such rows into their months).
+    """
+    rows = await _list_default_partitions_with_rows.fetch_args(conn, (schemas,))
+    return _DefaultPartitionsWithRow_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_index_usage(conn: Connection) -> list[IndexUsage]:
     """Every user index with its size and how often it was scanned since statistics were reset."""
     rows = await _list_index_usage.fetch_args(conn, ())
@@ -353,6 +495,17 @@ async def list_long_running_queries(
     """Statements running (or transactions open) for at least min_seconds, longest first."""
     rows = await _list_long_running_queries.fetch_args(conn, (min_seconds,))
     return _LongRunningQuery_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
+async def list_not_valid_check_violations(
+    conn: Connection, *, schemas: list[str]
+) -> list[NotValidCheckViolation]:
+    """Data check: every CHECK constraint added NOT VALID (not validated yet) in the given schemas
+    that rows violate, with how many rows and the constraint's message (its COMMENT).
+    """
+    rows = await _list_not_valid_check_violations.fetch_args(conn, (schemas,))
+    return _NotValidCheckViolation_LIST.validate_python([dict(r) for r in rows])
 
 
 @stateless
@@ -390,9 +543,13 @@ def verify() -> None:
         _get_pg_stat_statements_schema,
         _get_server_info,
         _list_active_connections,
+        _list_blocked_queries,
+        _list_connections_by_state,
+        _list_default_partitions_with_rows,
         _list_index_usage,
         _list_locks,
         _list_long_running_queries,
+        _list_not_valid_check_violations,
         _list_slow_queries,
         _list_table_sizes,
         _list_unused_indexes,

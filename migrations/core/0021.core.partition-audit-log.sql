@@ -155,6 +155,9 @@ CREATE INDEX audit_log_table_name_row_id_idx ON core.audit_log (schema_name, tab
 
 CREATE INDEX audit_log_occurred_at_idx ON core.audit_log USING brin (occurred_at);
 
+-- 0005's index of each actor's actions
+CREATE INDEX audit_log_schema_name_actor_occurred_at_idx ON core.audit_log (schema_name, actor, occurred_at DESC, id DESC) WHERE actor IS NOT NULL;
+
 CREATE TRIGGER _100_forbid_mutation
     BEFORE UPDATE OR DELETE ON core.audit_log
     FOR EACH ROW EXECUTE FUNCTION core.tg__forbid_mutation();

@@ -285,7 +285,7 @@ async def test_every_numeric_and_text_column_is_bounded(owner: Database) -> None
     checks = {r["conname"]: r["def"] for r in constraints}
     assert len(columns) > 30
     numeric = [c for c in columns if c["type"].startswith("numeric") and not c["generated"]]
-    assert len(numeric) == 14
+    assert len(numeric) == 24
     for c in numeric:
         name = f"{c['table']}_{c['column']}_finite_check"
         assert name in checks and "NaN" in checks[name] and "Infinity" in checks[name], name
