@@ -58,6 +58,10 @@ docs: install ## regenerate the data dictionary docs/schema/<app>.md from a scra
 bench: install ## benchmarks against raw asyncpg and SQLAlchemy ORM; writes BENCHMARKS.md (QUICK=1: under a minute)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@$(WITH_DB) $(BIN)/python bench/run.py $(if $(QUICK),--quick)
+	$(BIN)/python bench/scaleout.py $(if $(QUICK),--quick)
+
+bench-scaleout: install ## PgBouncer vs direct pk lookups, replica reads and read-your-writes under writes (own servers)
+	$(BIN)/python bench/scaleout.py $(if $(QUICK),--quick)
 
 dev-up: install ## start the embedded PostgreSQL cluster (.pgdata/) and print the export line
 	$(BIN)/datalayer dev up
@@ -80,6 +84,9 @@ typecheck: install ## mypy --strict on the package
 test: install ## run the test suite against a throwaway PostgreSQL (TEST_DATABASE_URL to use an existing server)
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+test-pgbouncer: install ## the application tests (tests/sql) through a real PgBouncer in transaction mode
+	@TEST_PGBOUNCER=1 DATABASE_STATEMENT_CACHE_SIZE=0 $(BIN)/pytest tests/sql $(PYTEST_ARGS)
 
 all: lint typecheck gen-check test ## everything CI checks
 

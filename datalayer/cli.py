@@ -420,6 +420,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
     adopt_arguments(sub.add_parser("adopt", help="convert an application's legacy tables"))
 
+    from .partitions import register as register_partitions
+
+    register_partitions(sub)
+
     from .admin import backup, reset, sample
     from .admin.cli import register as register_maintenance
 

@@ -237,6 +237,8 @@ class ConstraintInfo:
     table: str
     columns: tuple[str, ...]
     comment: str | None
+    #: The partitions of a partitioned table: an error raised on one names the table itself.
+    partitions: frozenset[str] = frozenset()
 
 
 class IntegrityError(DataLayerError):
@@ -393,7 +395,7 @@ def _integrity(
     info = catalog.get((schema or "", constraint)) if catalog and constraint else None
     columns: tuple[str, ...] = (column,) if column else ()
     if info is not None:
-        table = table or info.table
+        table = info.table if not table or table in info.partitions else table
         columns = columns or info.columns
     if not columns and detail:
         # Unique, foreign-key and exclusion violations say "Key (a, b)=(...)" in their detail.

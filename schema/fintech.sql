@@ -29,8 +29,6 @@ COMMENT ON SCHEMA fintech IS 'HoardRun fintech backend: users, accounts, the dou
 
 SET default_tablespace = '';
 
-SET default_table_access_method = heap;
-
 --
 -- Name: transactions; Type: TABLE; Schema: fintech; Owner: -
 --
@@ -55,7 +53,8 @@ CREATE TABLE fintech.transactions (
     CONSTRAINT transactions_description_length_check CHECK ((length(description) <= 500)),
     CONSTRAINT transactions_kind_check CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'transfer'::text, 'p2p'::text, 'card_payment'::text, 'card_refund'::text, 'fee'::text, 'interest'::text, 'investment'::text]))),
     CONSTRAINT transactions_reference_check CHECK ((((kind = 'transfer'::text) = (transfer_id IS NOT NULL)) AND ((kind = 'p2p'::text) = (p2p_transaction_id IS NOT NULL))))
-);
+)
+PARTITION BY RANGE (created_at);
 
 ALTER TABLE ONLY fintech.transactions FORCE ROW LEVEL SECURITY;
 
@@ -63,7 +62,7 @@ ALTER TABLE ONLY fintech.transactions FORCE ROW LEVEL SECURITY;
 -- Name: TABLE transactions; Type: COMMENT; Schema: fintech; Owner: -
 --
 
-COMMENT ON TABLE fintech.transactions IS 'The ledger: append-only, double-entry (each posting sums to zero per currency).';
+COMMENT ON TABLE fintech.transactions IS 'The ledger: append-only, double-entry (each posting sums to zero per currency); range-partitioned by month on created_at.';
 
 --
 -- Name: COLUMN transactions.posting_id; Type: COMMENT; Schema: fintech; Owner: -
@@ -220,6 +219,8 @@ $$;
 --
 
 COMMENT ON FUNCTION fintech._check_money(p_function text, p_parameter text, p_table text, p_value numeric, p_scale integer) IS 'Internal: refuses a value that is missing, not above zero, not finite or has more than p_scale decimals (never rounded), naming the function, parameter and constraint.';
+
+SET default_table_access_method = heap;
 
 --
 -- Name: accounts; Type: TABLE; Schema: fintech; Owner: -
@@ -2274,11 +2275,16 @@ COMMENT ON FUNCTION fintech.tg__check_status_transition() IS 'BEFORE INSERT OR U
 CREATE FUNCTION fintech.tg__require_posting() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    v_table name := coalesce(
+        (SELECT c.relname FROM pg_catalog.pg_class AS c WHERE c.oid = pg_catalog.pg_partition_root(TG_RELID)),
+        TG_TABLE_NAME
+    );
 BEGIN
     IF coalesce(current_setting('fintech.posting', true), '') <> 'on' THEN
-        RAISE EXCEPTION '% on %.% outside a ledger posting: money moves only through the posting functions', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
-            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = TG_TABLE_NAME,
-                  CONSTRAINT = TG_TABLE_NAME || '_posting_check',
+        RAISE EXCEPTION '% on %.% outside a ledger posting: money moves only through the posting functions', TG_OP, TG_TABLE_SCHEMA, v_table
+            USING ERRCODE = 'check_violation', SCHEMA = TG_TABLE_SCHEMA, TABLE = v_table,
+                  CONSTRAINT = v_table || '_posting_check',
                   HINT = 'use fintech.deposit, withdraw, transfer, send_p2p or reverse_transfer';
     END IF;
     RETURN NEW;
@@ -2618,6 +2624,44 @@ COMMENT ON CONSTRAINT investments_quantity_finite_check ON fintech.investments I
 COMMENT ON CONSTRAINT investments_symbol_check ON fintech.investments IS 'symbol must be 1 to 12 capital letters, digits, dots or dashes';
 
 --
+-- Name: transactions_default; Type: TABLE; Schema: fintech; Owner: -
+--
+
+CREATE TABLE fintech.transactions_default (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    posting_id uuid NOT NULL,
+    account_id uuid,
+    amount numeric(19,4) NOT NULL,
+    currency text NOT NULL,
+    kind text NOT NULL,
+    balance_after numeric(19,4),
+    transfer_id uuid,
+    p2p_transaction_id uuid,
+    description text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT transactions_amount_check CHECK ((amount <> (0)::numeric)),
+    CONSTRAINT transactions_amount_finite_check CHECK ((amount <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT transactions_balance_after_finite_check CHECK ((balance_after <> ALL (ARRAY['NaN'::numeric, 'Infinity'::numeric, '-Infinity'::numeric]))),
+    CONSTRAINT transactions_clearing_leg_check CHECK (((account_id IS NULL) = (balance_after IS NULL))),
+    CONSTRAINT transactions_currency_check CHECK ((currency ~ '^[A-Z]{3}$'::text)),
+    CONSTRAINT transactions_description_length_check CHECK ((length(description) <= 500)),
+    CONSTRAINT transactions_kind_check CHECK ((kind = ANY (ARRAY['deposit'::text, 'withdrawal'::text, 'transfer'::text, 'p2p'::text, 'card_payment'::text, 'card_refund'::text, 'fee'::text, 'interest'::text, 'investment'::text]))),
+    CONSTRAINT transactions_reference_check CHECK ((((kind = 'transfer'::text) = (transfer_id IS NOT NULL)) AND ((kind = 'p2p'::text) = (p2p_transaction_id IS NOT NULL))))
+);
+
+--
+-- Name: TABLE transactions_default; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON TABLE fintech.transactions_default IS 'Ledger entries outside every monthly partition; `datalayer check` reports any.';
+
+--
+-- Name: transactions_default; Type: TABLE ATTACH; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.transactions ATTACH PARTITION fintech.transactions_default DEFAULT;
+
+--
 -- Name: accounts accounts_account_number_key; Type: CONSTRAINT; Schema: fintech; Owner: -
 --
 
@@ -2785,7 +2829,20 @@ ALTER TABLE ONLY fintech.p2p_transactions
 --
 
 ALTER TABLE ONLY fintech.transactions
-    ADD CONSTRAINT transactions_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT transactions_pkey PRIMARY KEY (id, created_at);
+
+--
+-- Name: CONSTRAINT transactions_pkey ON transactions; Type: COMMENT; Schema: fintech; Owner: -
+--
+
+COMMENT ON CONSTRAINT transactions_pkey ON fintech.transactions IS 'a ledger entry id must be unique';
+
+--
+-- Name: transactions_default transactions_default_pkey; Type: CONSTRAINT; Schema: fintech; Owner: -
+--
+
+ALTER TABLE ONLY fintech.transactions_default
+    ADD CONSTRAINT transactions_default_pkey PRIMARY KEY (id, created_at);
 
 --
 -- Name: transfers transfers_pkey; Type: CONSTRAINT; Schema: fintech; Owner: -
@@ -2926,25 +2983,49 @@ CREATE INDEX p2p_transactions_to_account_id_idx ON fintech.p2p_transactions USIN
 -- Name: transactions_account_id_created_at_idx; Type: INDEX; Schema: fintech; Owner: -
 --
 
-CREATE INDEX transactions_account_id_created_at_idx ON fintech.transactions USING btree (account_id, created_at DESC, id);
+CREATE INDEX transactions_account_id_created_at_idx ON ONLY fintech.transactions USING btree (account_id, created_at DESC, id);
+
+--
+-- Name: transactions_default_account_id_created_at_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX transactions_default_account_id_created_at_id_idx ON fintech.transactions_default USING btree (account_id, created_at DESC, id);
 
 --
 -- Name: transactions_p2p_transaction_id_idx; Type: INDEX; Schema: fintech; Owner: -
 --
 
-CREATE INDEX transactions_p2p_transaction_id_idx ON fintech.transactions USING btree (p2p_transaction_id) WHERE (p2p_transaction_id IS NOT NULL);
+CREATE INDEX transactions_p2p_transaction_id_idx ON ONLY fintech.transactions USING btree (p2p_transaction_id) WHERE (p2p_transaction_id IS NOT NULL);
+
+--
+-- Name: transactions_default_p2p_transaction_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX transactions_default_p2p_transaction_id_idx ON fintech.transactions_default USING btree (p2p_transaction_id) WHERE (p2p_transaction_id IS NOT NULL);
 
 --
 -- Name: transactions_posting_id_idx; Type: INDEX; Schema: fintech; Owner: -
 --
 
-CREATE INDEX transactions_posting_id_idx ON fintech.transactions USING btree (posting_id);
+CREATE INDEX transactions_posting_id_idx ON ONLY fintech.transactions USING btree (posting_id);
+
+--
+-- Name: transactions_default_posting_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX transactions_default_posting_id_idx ON fintech.transactions_default USING btree (posting_id);
 
 --
 -- Name: transactions_transfer_id_idx; Type: INDEX; Schema: fintech; Owner: -
 --
 
-CREATE INDEX transactions_transfer_id_idx ON fintech.transactions USING btree (transfer_id) WHERE (transfer_id IS NOT NULL);
+CREATE INDEX transactions_transfer_id_idx ON ONLY fintech.transactions USING btree (transfer_id) WHERE (transfer_id IS NOT NULL);
+
+--
+-- Name: transactions_default_transfer_id_idx; Type: INDEX; Schema: fintech; Owner: -
+--
+
+CREATE INDEX transactions_default_transfer_id_idx ON fintech.transactions_default USING btree (transfer_id) WHERE (transfer_id IS NOT NULL);
 
 --
 -- Name: transfers_from_account_id_idx; Type: INDEX; Schema: fintech; Owner: -
@@ -2975,6 +3056,36 @@ CREATE UNIQUE INDEX users_email_key ON fintech.users USING btree (lower(email));
 --
 
 CREATE INDEX users_phone_number_idx ON fintech.users USING btree (phone_number) WHERE (phone_number IS NOT NULL);
+
+--
+-- Name: transactions_default_account_id_created_at_id_idx; Type: INDEX ATTACH; Schema: fintech; Owner: -
+--
+
+ALTER INDEX fintech.transactions_account_id_created_at_idx ATTACH PARTITION fintech.transactions_default_account_id_created_at_id_idx;
+
+--
+-- Name: transactions_default_p2p_transaction_id_idx; Type: INDEX ATTACH; Schema: fintech; Owner: -
+--
+
+ALTER INDEX fintech.transactions_p2p_transaction_id_idx ATTACH PARTITION fintech.transactions_default_p2p_transaction_id_idx;
+
+--
+-- Name: transactions_default_pkey; Type: INDEX ATTACH; Schema: fintech; Owner: -
+--
+
+ALTER INDEX fintech.transactions_pkey ATTACH PARTITION fintech.transactions_default_pkey;
+
+--
+-- Name: transactions_default_posting_id_idx; Type: INDEX ATTACH; Schema: fintech; Owner: -
+--
+
+ALTER INDEX fintech.transactions_posting_id_idx ATTACH PARTITION fintech.transactions_default_posting_id_idx;
+
+--
+-- Name: transactions_default_transfer_id_idx; Type: INDEX ATTACH; Schema: fintech; Owner: -
+--
+
+ALTER INDEX fintech.transactions_transfer_id_idx ATTACH PARTITION fintech.transactions_default_transfer_id_idx;
 
 --
 -- Name: p2p_transactions _050_check_status_transition; Type: TRIGGER; Schema: fintech; Owner: -
@@ -3041,6 +3152,12 @@ CREATE TRIGGER _100_forbid_mutation BEFORE DELETE OR UPDATE ON fintech.transacti
 --
 
 CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON fintech.transactions FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: transactions_default _100_forbid_truncate; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON fintech.transactions_default FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
 
 --
 -- Name: accounts _100_set_updated_at; Type: TRIGGER; Schema: fintech; Owner: -
@@ -3316,7 +3433,7 @@ COMMENT ON CONSTRAINT p2p_transactions_to_account_id_fkey ON fintech.p2p_transac
 -- Name: transactions transactions_account_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
 --
 
-ALTER TABLE ONLY fintech.transactions
+ALTER TABLE fintech.transactions
     ADD CONSTRAINT transactions_account_id_fkey FOREIGN KEY (account_id, currency) REFERENCES fintech.accounts(id, currency) ON DELETE RESTRICT;
 
 --
@@ -3329,14 +3446,14 @@ COMMENT ON CONSTRAINT transactions_account_id_fkey ON fintech.transactions IS 'a
 -- Name: transactions transactions_p2p_transaction_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
 --
 
-ALTER TABLE ONLY fintech.transactions
+ALTER TABLE fintech.transactions
     ADD CONSTRAINT transactions_p2p_transaction_id_fkey FOREIGN KEY (p2p_transaction_id) REFERENCES fintech.p2p_transactions(id) ON DELETE RESTRICT;
 
 --
 -- Name: transactions transactions_transfer_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -
 --
 
-ALTER TABLE ONLY fintech.transactions
+ALTER TABLE fintech.transactions
     ADD CONSTRAINT transactions_transfer_id_fkey FOREIGN KEY (transfer_id) REFERENCES fintech.transfers(id) ON DELETE RESTRICT;
 
 --

@@ -43,6 +43,14 @@ __all__ = ["BackupError", "Inventory", "backup", "inventory", "register", "resto
 
 CORE: Final = "core"
 AUDIT_TABLE: Final = ("core", "audit_log")
+#: The audit trail's table or one of its partitions (monthly ``audit_log_pYYYY_MM``, the default).
+_AUDIT_PART: Final = re.compile(r"^audit_log(?:_default|_p\d{4}_\d{2})?$")
+
+
+def _is_audit(schema: str, table: str) -> bool:
+    return schema == AUDIT_TABLE[0] and _AUDIT_PART.match(table) is not None
+
+
 #: Bookkeeping tables whose rows name a migration (``NNNN.<history>.<slug>``).
 _BY_MIGRATION: Final = frozenset({"_yoyo_migration", "_yoyo_log", "_datalayer_migration"})
 _TOC_DATA: Final = re.compile(r"^(\d+); \d+ \d+ TABLE DATA (\S+) (\S+) ")
@@ -261,7 +269,7 @@ class Archive:
                 schemas.append(m.group(1))
             if m := _TOC_DATA.match(line):
                 schema, table = m.group(2), m.group(3)
-                if (schema, table) == AUDIT_TABLE or table in BOOKKEEPING_TABLES:
+                if _is_audit(schema, table) or table in BOOKKEEPING_TABLES:
                     shared.append(line)
                     if table == MIGRATION_TABLE:
                         where = schema
@@ -315,10 +323,10 @@ def _shared_rows(archive: Archive, file: Path, keep: frozenset[str], known: froz
         Path(listing.name).unlink(missing_ok=True)
     out: list[str] = []
     for table, columns, rows in _copy_blocks(script):
-        name = table.rpartition(".")[2].strip('"')
+        schema, _, name = (part.strip('"') for part in table.rpartition("."))
         if name == "yoyo_lock":
             continue
-        if name == AUDIT_TABLE[1]:
+        if _is_audit(schema, name):
             index = columns.index("schema_name")
             kept = [r for r in rows if r.split("\t")[index] in keep]
         elif name in _BY_MIGRATION:

@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Final, Protocol, TypeVar, cast
 
+from ..apps import CORE
 from ..bulk import copy_records
 from ..errors import ConfigurationError, DataLayerError
 from ..queries import Connection
@@ -213,7 +214,29 @@ async def load_sample(
     await _binary_json(conn)
     sample = Sample(conn=conn, scale=scale, seed=seed, progress=progress or (lambda t, n: None))
     await module.load(sample)
+    await _into_monthly_partitions(conn, [CORE, app])
     return dict(sample.rows)
+
+
+async def _into_monthly_partitions(conn: Connection, schemas: Sequence[str]) -> None:
+    """Sample rows lie in past months that have no partition yet: move what reached a default
+    partition into partitions of its months (``core.move_default_rows``), as ``datalayer
+    partitions maintain`` does, so the loaded database looks maintained."""
+    parents = await conn.fetch(
+        "SELECT pt.partrelid::regclass::text AS parent"
+        " FROM pg_catalog.pg_partitioned_table AS pt"
+        " JOIN pg_catalog.pg_class AS c ON c.oid = pt.partrelid"
+        " JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace"
+        " WHERE pt.partdefid <> 0 AND n.nspname = ANY($1::text[])"
+        " ORDER BY 1",
+        list(schemas),
+    )
+    if parents:
+        # deferred checks of the loaded rows run now: a table with pending trigger events
+        # cannot be moved
+        await conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for row in parents:
+        await conn.execute("SELECT core.move_default_rows($1::regclass)", row["parent"])
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ __all__ = [
     "Investment",
     "InvestmentBuy",
     "InvestmentSell",
+    "LedgerEntriesOutsidePartition",
     "ListAccountStatementRow",
     "P2pPayment",
     "PortfolioValue",
@@ -73,6 +74,7 @@ __all__ = [
     "list_interest_accruals_by_account",
     "list_investment_trades_by_account",
     "list_investments_by_account",
+    "list_ledger_entries_outside_partitions",
     "list_p2p_payments_by_recipient",
     "list_p2p_payments_by_sender",
     "list_portfolio_values_by_user",
@@ -563,6 +565,22 @@ _InvestmentSell_FIELDS = (
 )
 
 
+class LedgerEntriesOutsidePartition(BaseModel):
+    """A row of list_ledger_entries_outside_partitions."""
+
+    month: str
+    entries: int
+
+
+_LedgerEntriesOutsidePartition_FIELDS = (
+    "month",
+    "entries",
+)
+_LedgerEntriesOutsidePartition_LIST: TypeAdapter[list[LedgerEntriesOutsidePartition]] = TypeAdapter(
+    list[LedgerEntriesOutsidePartition]
+)
+
+
 class ListAccountStatementRow(BaseModel):
     """A row of list_account_statement."""
 
@@ -964,6 +982,11 @@ _list_investments_by_account = checked(
     _QUERIES,
     "list_investments_by_account",
     "57927bec4317eed1efcce1253cf38687cc09729c32206f9c180472bf17689db7",
+)
+_list_ledger_entries_outside_partitions = checked(
+    _QUERIES,
+    "list_ledger_entries_outside_partitions",
+    "76cebd89338c430a77735f7f0a095453200c01fe81da871e6eee72cadc7835e0",
 )
 _list_p2p_payments_by_recipient = checked(
     _QUERIES,
@@ -1594,6 +1617,18 @@ async def list_investments_by_account(conn: Connection, *, account_id: UUID) -> 
 
 
 @stateless
+async def list_ledger_entries_outside_partitions(
+    conn: Connection,
+) -> list[LedgerEntriesOutsidePartition]:
+    """Every month of ledger entries sitting in the default partition of fintech.transactions,
+    outside every monthly partition (`datalayer partitions maintain` creates the months ahead;
+    these rows must be moved before their month's partition can be created).
+    """
+    rows = await _list_ledger_entries_outside_partitions.fetch_args(conn, ())
+    return _LedgerEntriesOutsidePartition_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_p2p_payments_by_recipient(
     conn: Connection,
     *,
@@ -1829,6 +1864,7 @@ def verify() -> None:
         _list_interest_accruals_by_account,
         _list_investment_trades_by_account,
         _list_investments_by_account,
+        _list_ledger_entries_outside_partitions,
         _list_p2p_payments_by_recipient,
         _list_p2p_payments_by_sender,
         _list_portfolio_values_by_user,

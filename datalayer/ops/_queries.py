@@ -15,6 +15,7 @@ __all__ = [
     "BlockedQuery",
     "CacheHitRatio",
     "ConnectionState",
+    "DefaultPartitionsWithRow",
     "IndexUsage",
     "Lock",
     "LongRunningQuery",
@@ -30,6 +31,7 @@ __all__ = [
     "list_active_connections",
     "list_blocked_queries",
     "list_connections_by_state",
+    "list_default_partitions_with_rows",
     "list_index_usage",
     "list_locks",
     "list_long_running_queries",
@@ -130,6 +132,24 @@ _ConnectionState_FIELDS = (
     "longest_in_state",
 )
 _ConnectionState_LIST: TypeAdapter[list[ConnectionState]] = TypeAdapter(list[ConnectionState])
+
+
+class DefaultPartitionsWithRow(BaseModel):
+    """A row of list_default_partitions_with_rows."""
+
+    partition_name: str
+    partitioned_table: str
+    stray_rows: int
+
+
+_DefaultPartitionsWithRow_FIELDS = (
+    "partition_name",
+    "partitioned_table",
+    "stray_rows",
+)
+_DefaultPartitionsWithRow_LIST: TypeAdapter[list[DefaultPartitionsWithRow]] = TypeAdapter(
+    list[DefaultPartitionsWithRow]
+)
 
 
 class IndexUsage(BaseModel):
@@ -345,6 +365,11 @@ _list_connections_by_state = checked(
     "list_connections_by_state",
     "9ca72e015e2e96ce8129353107c4a7e5d95b2bf7e137c67e206bdbf7d418a1d6",
 )
+_list_default_partitions_with_rows = checked(
+    _QUERIES,
+    "list_default_partitions_with_rows",
+    "6ddfeda15c56ae2c68df4f58a36eba9cf3f4371b33e9d7b889c0f8de9283ba44",
+)
 _list_index_usage = checked(
     _QUERIES, "list_index_usage", "a271d13e999ddb28ad6684bed8322deb49b525e5f45717ab316dc1a6b9434adb"
 )
@@ -438,6 +463,18 @@ async def list_connections_by_state(conn: Connection) -> list[ConnectionState]:
 
 
 @stateless
+async def list_default_partitions_with_rows(
+    conn: Connection, *, schemas: list[str]
+) -> list[DefaultPartitionsWithRow]:
+    """Data check: every default partition in the given schemas that holds rows — rows outside
+    every ranged partition (`datalayer partitions maintain` creates the months ahead and moves
+    such rows into their months).
+    """
+    rows = await _list_default_partitions_with_rows.fetch_args(conn, (schemas,))
+    return _DefaultPartitionsWithRow_LIST.validate_python([dict(r) for r in rows])
+
+
+@stateless
 async def list_index_usage(conn: Connection) -> list[IndexUsage]:
     """Every user index with its size and how often it was scanned since statistics were reset."""
     rows = await _list_index_usage.fetch_args(conn, ())
@@ -508,6 +545,7 @@ def verify() -> None:
         _list_active_connections,
         _list_blocked_queries,
         _list_connections_by_state,
+        _list_default_partitions_with_rows,
         _list_index_usage,
         _list_locks,
         _list_long_running_queries,

@@ -20,6 +20,7 @@ def fingerprints(
         tables = conn.execute(
             "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
             " ON n.oid = c.relnamespace WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p')"
+            " AND NOT c.relispartition"  # a partitioned table's rows count once, at its parent
             " ORDER BY 1, 2",
             (schemas,),
         ).fetchall()

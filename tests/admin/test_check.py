@@ -16,6 +16,7 @@ from rls_support import app_url
 from datalayer import Database, fintech
 from datalayer.admin.checks import CheckError, app_checks
 from datalayer.cli import main
+from datalayer.partitions import maintain
 
 BCRYPT = "$2b$12$" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0"
 
@@ -83,9 +84,22 @@ def subjects(report: dict[str, object], check_name: str) -> list[str]:
     return [f["subject"] for f in findings if f["check"] == check_name]
 
 
+def maintained(url: str) -> None:
+    """What a deployment's `datalayer partitions maintain` does: the months of the rows written
+    so far get their partitions, so no default partition holds rows."""
+    maintain(url, ahead=0)
+
+
 def test_clean_data_passes(
     database_url: str, funded: Funded, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    code, report = check(database_url, capsys)
+    # before maintenance, the rows just written sit in the default partitions: reported
+    assert code == 1
+    assert {"core.audit_log_default", "fintech.transactions_default"} <= set(
+        subjects(report, "ops.list_default_partitions_with_rows")
+    )
+    maintained(database_url)
     code, report = check(database_url, capsys)
     assert (code, report["ok"], report["findings"]) == (0, True, [])
     names = [c["name"] for c in report["checks"]]  # type: ignore[union-attr]
@@ -94,6 +108,7 @@ def test_clean_data_passes(
         "unlinked_references",
         "expired_soft_deletes",
         "ops.list_not_valid_check_violations",
+        "ops.list_default_partitions_with_rows",
         "fintech.list_accounts_off_ledger",
         "fintech.list_postings_unbalanced",
         "fintech.list_transfers_unbalanced",
@@ -102,7 +117,7 @@ def test_clean_data_passes(
     # the table form says the same, and --app limits the application checks
     assert main(["check", "--database-url", database_url, "--app", "logistics"]) == 0
     out = capsys.readouterr().out
-    assert "5 checks, 0 failed, 0 finding(s)" in out
+    assert "6 checks, 0 failed, 0 finding(s)" in out
 
 
 def test_balance_changed_behind_the_ledger(
@@ -319,6 +334,7 @@ def test_route_over_its_vehicles_capacity(
             FROM c, r, generate_series(1, 2) AS g
             """
         )
+    maintained(database_url)
     assert check(database_url, capsys, "--app", "logistics")[0] == 0
     # the vehicle shrinks behind the capacity trigger's back
     plant(database_url, "UPDATE logistics.vehicles SET capacity_weight_tonnes = 7")
