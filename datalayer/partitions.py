@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     import psycopg
     from psycopg import sql
 
-__all__ = ["MaintainReport", "maintain", "register"]
+__all__ = ["MaintainReport", "maintain", "move_default_rows_sql", "register"]
 
 RETENTION_VARIABLE = "DATALAYER_PARTITION_RETENTION_MONTHS"
 _MONTHLY = re.compile(r"_p(\d{4})_(\d{2})$")
@@ -49,6 +49,41 @@ WHERE pt.partstrat = 'r' AND pt.partnatts = 1
   AND NOT c.relispartition
 ORDER BY 1, 2
 """
+
+_SCHEMA_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def move_default_rows_sql(schemas: Sequence[str]) -> str:
+    """One statement, for any driver, that moves the rows in the default partitions of the
+    partitioned tables of ``schemas`` into partitions of their months, inside the caller's
+    transaction (what ``maintain`` does first): bulk loads of past months (``datalayer sample``,
+    ``datalayer adopt``) leave a database that looks maintained. Deferred checks of the rows
+    loaded so far run first (SET CONSTRAINTS ALL IMMEDIATE): a table with pending trigger events
+    cannot be detached."""
+    for schema in schemas:
+        if not _SCHEMA_NAME.fullmatch(schema):
+            raise ConfigurationError(f"{schema!r} is not a schema name")
+    names = ", ".join(f"'{schema}'" for schema in schemas)
+    return f"""
+DO $move$
+DECLARE
+    v_parent regclass;
+BEGIN
+    FOR v_parent IN
+        SELECT pt.partrelid::regclass
+        FROM pg_catalog.pg_partitioned_table AS pt
+        JOIN pg_catalog.pg_class AS c ON c.oid = pt.partrelid
+        JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+        WHERE pt.partdefid <> 0 AND n.nspname = ANY (ARRAY[{names}]::text[])
+        ORDER BY 1
+    LOOP
+        SET CONSTRAINTS ALL IMMEDIATE;
+        PERFORM core.move_default_rows(v_parent);
+    END LOOP;
+END;
+$move$
+"""
+
 
 _CHILDREN_SQL = """
 SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT' AS is_default

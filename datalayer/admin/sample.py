@@ -220,23 +220,10 @@ async def load_sample(
 
 async def _into_monthly_partitions(conn: Connection, schemas: Sequence[str]) -> None:
     """Sample rows lie in past months that have no partition yet: move what reached a default
-    partition into partitions of its months (``core.move_default_rows``), as ``datalayer
-    partitions maintain`` does, so the loaded database looks maintained."""
-    parents = await conn.fetch(
-        "SELECT pt.partrelid::regclass::text AS parent"
-        " FROM pg_catalog.pg_partitioned_table AS pt"
-        " JOIN pg_catalog.pg_class AS c ON c.oid = pt.partrelid"
-        " JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace"
-        " WHERE pt.partdefid <> 0 AND n.nspname = ANY($1::text[])"
-        " ORDER BY 1",
-        list(schemas),
-    )
-    if parents:
-        # deferred checks of the loaded rows run now: a table with pending trigger events
-        # cannot be moved
-        await conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for row in parents:
-        await conn.execute("SELECT core.move_default_rows($1::regclass)", row["parent"])
+    partition into partitions of its months, so the loaded database looks maintained."""
+    from ..partitions import move_default_rows_sql
+
+    await conn.execute(move_default_rows_sql(schemas))
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:

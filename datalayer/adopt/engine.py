@@ -23,6 +23,7 @@ from psycopg import sql
 from .. import apps as registry
 from ..errors import ConfigurationError, DataLayerError
 from ..migrate.state import Target
+from ..partitions import move_default_rows_sql
 from .files import KEY_SETTING, KEYRING_SETTING, LEGACY, Conversion, read_conversions
 
 __all__ = [
@@ -342,6 +343,8 @@ def adopt(
                     f"rows of {bad} are neither converted nor quarantined (or both): nothing "
                     "was changed; the conversion files disagree with the refusals"
                 )
+            # rows of past months that reached a default partition go to their months' own
+            conn.execute(move_default_rows_sql([registry.CORE, app]).encode())
         else:
             for t in tables:
                 t.converted_after = t.converted_before
