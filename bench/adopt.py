@@ -36,7 +36,9 @@ def _database(base: str, name: str) -> str:
 
 
 def run(base: str, app: str, rows: int) -> str:
-    sys.path.insert(0, str(ROOT / "tests" / "legacy" / app))
+    for folder in (ROOT / "tests" / "legacy", ROOT / "tests" / "legacy" / app):
+        if str(folder) not in sys.path:
+            sys.path.insert(0, str(folder))
     legacy = importlib.import_module(f"{app}_legacy")
     name = f"bench_adopt_{app}_{uuid.uuid4().hex[:6]}"
     with psycopg.connect(base, autocommit=True) as conn:

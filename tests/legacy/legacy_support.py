@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import psycopg
 from psycopg import sql
+from sqlalchemy import MetaData, create_engine
 
 LEGACY_SCHEMA = "legacy"
 
@@ -88,3 +89,26 @@ def datalayer_check(url: str, app: str, *args: str) -> tuple[int, str]:
     with redirect_stdout(out):
         code = main(["check", "--database-url", url, "--app", app, *args])
     return code, out.getvalue()
+
+
+def create_legacy_schema(url: str, schema: str, metadata: MetaData, revision: str) -> None:
+    """What the old stack made: ``metadata.create_all`` in ``schema`` (SQLAlchemy over psycopg)
+    and Alembic's version row at ``revision``."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    engine = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://", 1),
+        connect_args={"options": f"-c search_path={schema}"},
+    )
+    try:
+        metadata.create_all(engine)
+    finally:
+        engine.dispose()
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE {t} (version_num varchar(32) NOT NULL, "
+                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); "
+                "INSERT INTO {t} VALUES ({v})"
+            ).format(t=sql.Identifier(schema, "alembic_version"), v=sql.Literal(revision))
+        )

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import psycopg
+from legacy_support import create_legacy_schema
 from psycopg import sql
 from psycopg.types.json import Jsonb
 from sqlalchemy import (
@@ -30,7 +31,6 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
-    create_engine,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -216,24 +216,8 @@ TABLES = (
 
 
 def create_schema(url: str, schema: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-    engine = create_engine(
-        url.replace("postgresql://", "postgresql+psycopg://", 1),
-        connect_args={"options": f"-c search_path={schema}"},
-    )
-    try:
-        Base.metadata.create_all(engine)
-    finally:
-        engine.dispose()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL(
-                "CREATE TABLE {t} (version_num varchar(32) NOT NULL, "
-                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); "
-                "INSERT INTO {t} VALUES ('" + ALEMBIC_REVISION + "')"
-            ).format(t=sql.Identifier(schema, "alembic_version"))
-        )
+    """What the old stack made: ``create_all`` in ``schema`` and Alembic's version row."""
+    create_legacy_schema(url, schema, Base.metadata, ALEMBIC_REVISION)
 
 
 ARGON = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g"

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import psycopg
+from legacy_support import create_legacy_schema
 from psycopg import sql
 from psycopg.types.json import Json
 from sqlalchemy import (
@@ -30,7 +31,6 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
-    create_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -228,24 +228,7 @@ TABLES = (
 
 def create_schema(url: str, schema: str) -> None:
     """What the old stack made: ``create_all`` in ``schema`` and Alembic's version row."""
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-    engine = create_engine(
-        url.replace("postgresql://", "postgresql+psycopg://", 1),
-        connect_args={"options": f"-c search_path={schema}"},
-    )
-    try:
-        Base.metadata.create_all(engine)
-    finally:
-        engine.dispose()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL(
-                "CREATE TABLE {t} (version_num varchar(32) NOT NULL, "
-                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); "
-                "INSERT INTO {t} VALUES ('" + ALEMBIC_REVISION + "')"
-            ).format(t=sql.Identifier(schema, "alembic_version"))
-        )
+    create_legacy_schema(url, schema, Base.metadata, ALEMBIC_REVISION)
 
 
 #: the seed's default accounts (admin/admin123, user/user123), hashed with bcrypt as passlib did

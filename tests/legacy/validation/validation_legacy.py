@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import psycopg
+from legacy_support import create_legacy_schema
 from psycopg import sql
-from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text, create_engine
+from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ALEMBIC_REVISION = "002_add_soft_delete"
@@ -116,24 +117,8 @@ TABLES = (
 
 
 def create_schema(url: str, schema: str) -> None:
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-    engine = create_engine(
-        url.replace("postgresql://", "postgresql+psycopg://", 1),
-        connect_args={"options": f"-c search_path={schema}"},
-    )
-    try:
-        Base.metadata.create_all(engine)
-    finally:
-        engine.dispose()
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL(
-                "CREATE TABLE {t} (version_num varchar(32) NOT NULL, "
-                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)); "
-                "INSERT INTO {t} VALUES ('" + ALEMBIC_REVISION + "')"
-            ).format(t=sql.Identifier(schema, "alembic_version"))
-        )
+    """What the old stack made: ``create_all`` in ``schema`` and Alembic's version row."""
+    create_legacy_schema(url, schema, Base.metadata, ALEMBIC_REVISION)
 
 
 PAIRS = [("react", "vue"), ("angular", "react"), ("django", "fastapi"), ("jquery", "react")]
