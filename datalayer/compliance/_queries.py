@@ -4,6 +4,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
@@ -11,8 +12,8 @@ from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.compliance.shapes import ChatMessages, PlanPhases
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import Numeric, checked, stale_names
-from datalayer.queries import Connection, load, stateless
+from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
+from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
     "AssessmentDashboard",
@@ -126,8 +127,25 @@ _AssessmentDashboard_FIELDS = (
     "created_at",
     "updated_at",
 )
-_AssessmentDashboard_LIST: TypeAdapter[list[AssessmentDashboard]] = TypeAdapter(
-    list[AssessmentDashboard]
+_AssessmentDashboard_ROWS: Rows[AssessmentDashboard] = Rows(
+    AssessmentDashboard,
+    _AssessmentDashboard_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[7] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
 )
 
 
@@ -162,6 +180,25 @@ _AssessmentSession_FIELDS = (
     "completed_at",
     "created_at",
     "updated_at",
+)
+_AssessmentSession_ROWS: Rows[AssessmentSession] = Rows(
+    AssessmentSession,
+    _AssessmentSession_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or (r[8] is not None and r[8].tzinfo is None)
+        or r[9] is None
+        or r[9].tzinfo is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
 )
 
 
@@ -208,7 +245,27 @@ _BusinessProfile_FIELDS = (
     "created_at",
     "updated_at",
 )
-_BusinessProfile_LIST: TypeAdapter[list[BusinessProfile]] = TypeAdapter(list[BusinessProfile])
+_BusinessProfile_ROWS: Rows[BusinessProfile] = Rows(
+    BusinessProfile,
+    _BusinessProfile_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[12].tzinfo is None
+        or r[13] is None
+        or r[13].tzinfo is None
+    ),
+)
 
 
 class ChatConversation(BaseModel):
@@ -240,6 +297,23 @@ _ChatConversation_FIELDS = (
     "created_at",
     "updated_at",
 )
+_ChatConversation_ROWS: Rows[ChatConversation] = Rows(
+    ChatConversation,
+    _ChatConversation_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or (r[6] is not None and r[6].tzinfo is None)
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+    ),
+)
 
 
 class ChatConversationSummary(BaseModel):
@@ -267,8 +341,21 @@ _ChatConversationSummary_FIELDS = (
     "created_at",
     "updated_at",
 )
-_ChatConversationSummary_LIST: TypeAdapter[list[ChatConversationSummary]] = TypeAdapter(
-    list[ChatConversationSummary]
+_ChatConversationSummary_ROWS: Rows[ChatConversationSummary] = Rows(
+    ChatConversationSummary,
+    _ChatConversationSummary_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or (r[5] is not None and r[5].tzinfo is None)
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[7].tzinfo is None
+    ),
 )
 
 
@@ -301,8 +388,20 @@ _ComplianceFramework_FIELDS = (
     "created_at",
     "updated_at",
 )
-_ComplianceFramework_LIST: TypeAdapter[list[ComplianceFramework]] = TypeAdapter(
-    list[ComplianceFramework]
+_ComplianceFramework_ROWS: Rows[ComplianceFramework] = Rows(
+    ComplianceFramework,
+    _ComplianceFramework_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[6] is None
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+    ),
 )
 
 
@@ -326,8 +425,13 @@ _ComplianceOverview_FIELDS = (
     "approved_count",
     "approved_percentage",
 )
-_ComplianceOverview_LIST: TypeAdapter[list[ComplianceOverview]] = TypeAdapter(
-    list[ComplianceOverview]
+_ComplianceOverview_ROWS: Rows[ComplianceOverview] = Rows(
+    ComplianceOverview,
+    _ComplianceOverview_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None or r[1] is None or r[2] is None or r[3] is None or r[4] is None or r[5] is None
+    ),
 )
 
 
@@ -374,7 +478,25 @@ _DueReportSchedule_FIELDS = (
     "next_run_at",
     "run_count",
 )
-_DueReportSchedule_LIST: TypeAdapter[list[DueReportSchedule]] = TypeAdapter(list[DueReportSchedule])
+_DueReportSchedule_ROWS: Rows[DueReportSchedule] = Rows(
+    DueReportSchedule,
+    _DueReportSchedule_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+    ),
+)
 
 
 class EvidenceItem(BaseModel):
@@ -427,7 +549,26 @@ _EvidenceItem_FIELDS = (
     "created_at",
     "updated_at",
 )
-_EvidenceItem_LIST: TypeAdapter[list[EvidenceItem]] = TypeAdapter(list[EvidenceItem])
+_EvidenceItem_ROWS: Rows[EvidenceItem] = Rows(
+    EvidenceItem,
+    _EvidenceItem_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[10] is None
+        or r[11] is None
+        or (r[12] is not None and r[12].tzinfo is None)
+        or r[14] is None
+        or r[15] is None
+        or r[15].tzinfo is None
+        or r[16] is None
+        or r[16].tzinfo is None
+    ),
+)
 
 
 class GeneratedPolicy(BaseModel):
@@ -469,6 +610,27 @@ _GeneratedPolicy_FIELDS = (
     "created_at",
     "updated_at",
 )
+_GeneratedPolicy_ROWS: Rows[GeneratedPolicy] = Rows(
+    GeneratedPolicy,
+    _GeneratedPolicy_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class ImplementationPlan(BaseModel):
@@ -508,6 +670,26 @@ _ImplementationPlan_FIELDS = (
     "created_at",
     "updated_at",
 )
+_ImplementationPlan_ROWS: Rows[ImplementationPlan] = Rows(
+    ImplementationPlan,
+    _ImplementationPlan_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class ImplementationPlanProgress(BaseModel):
@@ -544,8 +726,23 @@ _ImplementationPlanProgress_FIELDS = (
     "is_overdue",
     "updated_at",
 )
-_ImplementationPlanProgress_LIST: TypeAdapter[list[ImplementationPlanProgress]] = TypeAdapter(
-    list[ImplementationPlanProgress]
+_ImplementationPlanProgress_ROWS: Rows[ImplementationPlanProgress] = Rows(
+    ImplementationPlanProgress,
+    _ImplementationPlanProgress_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[10] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
 )
 
 
@@ -587,8 +784,25 @@ _IntegrationConfiguration_FIELDS = (
     "created_at",
     "updated_at",
 )
-_IntegrationConfiguration_LIST: TypeAdapter[list[IntegrationConfiguration]] = TypeAdapter(
-    list[IntegrationConfiguration]
+_IntegrationConfiguration_ROWS: Rows[IntegrationConfiguration] = Rows(
+    IntegrationConfiguration,
+    _IntegrationConfiguration_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+        or r[5] is None
+        or r[6] is None
+        or (r[7] is not None and r[7].tzinfo is None)
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
 )
 
 
@@ -622,8 +836,23 @@ _PolicySearchResult_FIELDS = (
     "excerpt",
     "created_at",
 )
-_PolicySearchResult_LIST: TypeAdapter[list[PolicySearchResult]] = TypeAdapter(
-    list[PolicySearchResult]
+_PolicySearchResult_ROWS: Rows[PolicySearchResult] = Rows(
+    PolicySearchResult,
+    _PolicySearchResult_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[9].tzinfo is None
+    ),
 )
 
 
@@ -663,7 +892,26 @@ _PolicyVersion_FIELDS = (
     "created_at",
     "updated_at",
 )
-_PolicyVersion_LIST: TypeAdapter[list[PolicyVersion]] = TypeAdapter(list[PolicyVersion])
+_PolicyVersion_ROWS: Rows[PolicyVersion] = Rows(
+    PolicyVersion,
+    _PolicyVersion_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[7] is not None and r[7].tzinfo is None)
+        or r[9] is None
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
+)
 
 
 class ReadinessAssessment(BaseModel):
@@ -696,6 +944,26 @@ _ReadinessAssessment_FIELDS = (
     "created_at",
     "updated_at",
 )
+_ReadinessAssessment_ROWS: Rows[ReadinessAssessment] = Rows(
+    ReadinessAssessment,
+    _ReadinessAssessment_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+        or r[9].tzinfo is None
+    ),
+)
 
 
 class ReadinessScore(BaseModel):
@@ -724,7 +992,19 @@ _ReadinessScore_FIELDS = (
     "evidence_total",
     "evidence_approved",
 )
-_ReadinessScore_LIST: TypeAdapter[list[ReadinessScore]] = TypeAdapter(list[ReadinessScore])
+_ReadinessScore_ROWS: Rows[ReadinessScore] = Rows(
+    ReadinessScore,
+    _ReadinessScore_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or (r[5] is not None and r[5].tzinfo is None)
+        or r[6] is None
+        or r[7] is None
+    ),
+)
 
 
 class ReportSchedule(BaseModel):
@@ -776,7 +1056,29 @@ _ReportSchedule_FIELDS = (
     "created_at",
     "updated_at",
 )
-_ReportSchedule_LIST: TypeAdapter[list[ReportSchedule]] = TypeAdapter(list[ReportSchedule])
+_ReportSchedule_ROWS: Rows[ReportSchedule] = Rows(
+    ReportSchedule,
+    _ReportSchedule_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[8].tzinfo is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class User(BaseModel):
@@ -797,6 +1099,21 @@ _User_FIELDS = (
     "is_superuser",
     "created_at",
     "updated_at",
+)
+_User_ROWS: Rows[User] = Rows(
+    User,
+    _User_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+        or r[5] is None
+        or r[5].tzinfo is None
+    ),
 )
 
 
@@ -1075,12 +1392,23 @@ async def create_assessment_session(
     session_name: str | None = None,
 ) -> AssessmentSession:
     """Starts an assessment of one of the user's business profiles against a framework; returns it."""
-    row = await _create_assessment_session.fetchrow_args(
-        conn, (user_id, business_profile_id, framework_id, session_name)
-    )
+    q = _create_assessment_session
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, user_id, business_profile_id, framework_id, session_name
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (user_id, business_profile_id, framework_id, session_name),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_assessment_session returned no row")
-    return AssessmentSession.model_validate(dict(row))
+    return _AssessmentSession_ROWS.one(row)
 
 
 @stateless
@@ -1100,9 +1428,11 @@ async def create_business_profile(
     data_sensitivity: str,
 ) -> BusinessProfile:
     """Creates a business profile for the user; returns it."""
-    row = await _create_business_profile.fetchrow_args(
-        conn,
-        (
+    q = _create_business_profile
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             user_id,
             company_name,
             industry,
@@ -1114,11 +1444,30 @@ async def create_business_profile(
             operates_critical_infrastructure,
             has_international_operations,
             data_sensitivity,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                user_id,
+                company_name,
+                industry,
+                employee_count,
+                handles_personal_data,
+                processes_payments,
+                stores_health_data,
+                provides_financial_services,
+                operates_critical_infrastructure,
+                has_international_operations,
+                data_sensitivity,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_business_profile returned no row")
-    return BusinessProfile.model_validate(dict(row))
+    return _BusinessProfile_ROWS.one(row)
 
 
 @stateless
@@ -1128,10 +1477,17 @@ async def create_chat_conversation(
     """Starts an empty conversation with the assistant, optionally about one of the user's business
     profiles; returns it.
     """
-    row = await _create_chat_conversation.fetchrow_args(conn, (user_id, business_profile_id, title))
+    q = _create_chat_conversation
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, user_id, business_profile_id, title)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (user_id, business_profile_id, title))
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_chat_conversation returned no row")
-    return ChatConversation.model_validate(dict(row))
+    return _ChatConversation_ROWS.one(row)
 
 
 @stateless
@@ -1150,9 +1506,11 @@ async def create_evidence_item(
     """Records an evidence item (not started, no file yet) for one of the user's business profiles;
     returns it.
     """
-    row = await _create_evidence_item.fetchrow_args(
-        conn,
-        (
+    q = _create_evidence_item
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             user_id,
             business_profile_id,
             framework_id,
@@ -1161,11 +1519,27 @@ async def create_evidence_item(
             control_reference,
             priority,
             ai_metadata,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                user_id,
+                business_profile_id,
+                framework_id,
+                evidence_name,
+                description,
+                control_reference,
+                priority,
+                ai_metadata,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_evidence_item returned no row")
-    return EvidenceItem.model_validate(dict(row))
+    return _EvidenceItem_ROWS.one(row)
 
 
 @stateless
@@ -1179,10 +1553,17 @@ async def create_framework(
     description: str | None = None,
 ) -> ComplianceFramework:
     """Adds a compliance framework (active); returns it."""
-    row = await _create_framework.fetchrow_args(conn, (code, name, version, category, description))
+    q = _create_framework
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, code, name, version, category, description)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (code, name, version, category, description))
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_framework returned no row")
-    return ComplianceFramework.model_validate(dict(row))
+    return _ComplianceFramework_ROWS.one(row)
 
 
 @stateless
@@ -1200,9 +1581,11 @@ async def create_implementation_plan(
     """Creates an implementation plan for one of the user's business profiles; phases is a list of
     {name, tasks: [{title, status}]}. Returns it with its task counts.
     """
-    row = await _create_implementation_plan.fetchrow_args(
-        conn,
-        (
+    q = _create_implementation_plan
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             user_id,
             business_profile_id,
             framework_id,
@@ -1210,11 +1593,26 @@ async def create_implementation_plan(
             phases,
             planned_start_date,
             planned_end_date,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                user_id,
+                business_profile_id,
+                framework_id,
+                title,
+                phases,
+                planned_start_date,
+                planned_end_date,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_implementation_plan returned no row")
-    return ImplementationPlan.model_validate(dict(row))
+    return _ImplementationPlan_ROWS.one(row)
 
 
 @stateless
@@ -1231,12 +1629,23 @@ async def create_integration(
     """Connects a third-party service for the user. credentials (a JSON object) are stored
     encrypted with encryption_key (from the application's settings) and never returned.
     """
-    row = await _create_integration.fetchrow_args(
-        conn, (user_id, provider, display_name, credentials, encryption_key, settings)
-    )
+    q = _create_integration
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, user_id, provider, display_name, credentials, encryption_key, settings
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (user_id, provider, display_name, credentials, encryption_key, settings),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_integration returned no row")
-    return IntegrationConfiguration.model_validate(dict(row))
+    return _IntegrationConfiguration_ROWS.one(row)
 
 
 @stateless
@@ -1254,12 +1663,29 @@ async def create_policy_version(
     version 1 for a new name, else the latest version + 1 (two concurrent saves of the same
     policy: one gets a UniqueViolation and may retry). Returns it.
     """
-    row = await _create_policy_version.fetchrow_args(
-        conn, (user_id, business_profile_id, framework_id, policy_name, policy_type, content)
-    )
+    q = _create_policy_version
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
+            user_id,
+            business_profile_id,
+            framework_id,
+            policy_name,
+            policy_type,
+            content,
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (user_id, business_profile_id, framework_id, policy_name, policy_type, content),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_policy_version returned no row")
-    return GeneratedPolicy.model_validate(dict(row))
+    return _GeneratedPolicy_ROWS.one(row)
 
 
 @stateless
@@ -1276,13 +1702,36 @@ async def create_readiness_assessment(
     """Records a readiness evaluation of one of the user's business profiles for a framework;
     returns it.
     """
-    row = await _create_readiness_assessment.fetchrow_args(
-        conn,
-        (user_id, business_profile_id, framework_id, overall_score, risk_level, score_breakdown),
-    )
+    q = _create_readiness_assessment
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
+            user_id,
+            business_profile_id,
+            framework_id,
+            overall_score,
+            risk_level,
+            score_breakdown,
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                user_id,
+                business_profile_id,
+                framework_id,
+                overall_score,
+                risk_level,
+                score_breakdown,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_readiness_assessment returned no row")
-    return ReadinessAssessment.model_validate(dict(row))
+    return _ReadinessAssessment_ROWS.one(row)
 
 
 @stateless
@@ -1300,13 +1749,38 @@ async def create_report_schedule(
     """Schedules a report on one of the user's business profiles, first due at next_run_at; returns
     it.
     """
-    row = await _create_report_schedule.fetchrow_args(
-        conn,
-        (user_id, business_profile_id, report_type, frequency, parameters, recipients, next_run_at),
-    )
+    q = _create_report_schedule
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
+            user_id,
+            business_profile_id,
+            report_type,
+            frequency,
+            parameters,
+            recipients,
+            next_run_at,
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                user_id,
+                business_profile_id,
+                report_type,
+                frequency,
+                parameters,
+                recipients,
+                next_run_at,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_report_schedule returned no row")
-    return ReportSchedule.model_validate(dict(row))
+    return _ReportSchedule_ROWS.one(row)
 
 
 @stateless
@@ -1315,8 +1789,15 @@ async def create_user(conn: Connection, *, email: str, hashed_password: str) -> 
     bcrypt hash. Sign-up needs no user in the transaction: it goes through the definer function
     compliance.create_user.
     """
-    row = await _create_user.fetchrow_args(conn, (email, hashed_password))
-    return None if row is None else User.model_validate(dict(row))
+    q = _create_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, email, hashed_password)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (email, hashed_password))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1327,13 +1808,29 @@ async def delete_business_profile(
     readiness assessments and report schedules (conversations about it are kept); returns 0 or
     1.
     """
-    return await _delete_business_profile.execute_args(conn, (business_profile_id, user_id))
+    q = _delete_business_profile
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, business_profile_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (business_profile_id, user_id))
+    return rowcount(status)
 
 
 @stateless
 async def delete_integration(conn: Connection, *, integration_id: UUID, user_id: UUID) -> int:
     """Disconnects (deletes) the user's integration and its credentials; returns 0 or 1."""
-    return await _delete_integration.execute_args(conn, (integration_id, user_id))
+    q = _delete_integration
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, integration_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (integration_id, user_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1341,7 +1838,15 @@ async def delete_report_schedule(
     conn: Connection, *, report_schedule_id: UUID, user_id: UUID
 ) -> int:
     """Deletes the user's report schedule; returns 0 or 1."""
-    return await _delete_report_schedule.execute_args(conn, (report_schedule_id, user_id))
+    q = _delete_report_schedule
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, report_schedule_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (report_schedule_id, user_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1349,7 +1854,15 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes a user and everything they own; returns 0 or 1. Refused while evidence or policies
     they approved remain.
     """
-    return await _delete_user.execute_args(conn, (user_id,))
+    q = _delete_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (user_id,))
+    return rowcount(status)
 
 
 @stateless
@@ -1357,8 +1870,15 @@ async def get_assessment_session_by_id(
     conn: Connection, *, assessment_session_id: UUID, user_id: UUID
 ) -> AssessmentSession | None:
     """The user's assessment session, or none."""
-    row = await _get_assessment_session_by_id.fetchrow_args(conn, (assessment_session_id, user_id))
-    return None if row is None else AssessmentSession.model_validate(dict(row))
+    q = _get_assessment_session_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, assessment_session_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (assessment_session_id, user_id))
+    return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
 @stateless
@@ -1366,8 +1886,15 @@ async def get_business_profile_by_id(
     conn: Connection, *, business_profile_id: UUID, user_id: UUID
 ) -> BusinessProfile | None:
     """The business profile, if it belongs to this user; none otherwise."""
-    row = await _get_business_profile_by_id.fetchrow_args(conn, (business_profile_id, user_id))
-    return None if row is None else BusinessProfile.model_validate(dict(row))
+    q = _get_business_profile_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, business_profile_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (business_profile_id, user_id))
+    return None if row is None else _BusinessProfile_ROWS.one(row)
 
 
 @stateless
@@ -1375,8 +1902,15 @@ async def get_chat_conversation_by_id(
     conn: Connection, *, chat_conversation_id: UUID, user_id: UUID
 ) -> ChatConversation | None:
     """The user's conversation with its messages, or none."""
-    row = await _get_chat_conversation_by_id.fetchrow_args(conn, (chat_conversation_id, user_id))
-    return None if row is None else ChatConversation.model_validate(dict(row))
+    q = _get_chat_conversation_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, chat_conversation_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (chat_conversation_id, user_id))
+    return None if row is None else _ChatConversation_ROWS.one(row)
 
 
 @stateless
@@ -1384,15 +1918,29 @@ async def get_evidence_item_by_id(
     conn: Connection, *, evidence_item_id: UUID, user_id: UUID
 ) -> EvidenceItem | None:
     """The user's evidence item, or none."""
-    row = await _get_evidence_item_by_id.fetchrow_args(conn, (evidence_item_id, user_id))
-    return None if row is None else EvidenceItem.model_validate(dict(row))
+    q = _get_evidence_item_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, evidence_item_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (evidence_item_id, user_id))
+    return None if row is None else _EvidenceItem_ROWS.one(row)
 
 
 @stateless
 async def get_framework_by_code(conn: Connection, *, code: str) -> ComplianceFramework | None:
     """The framework with this code, or none."""
-    row = await _get_framework_by_code.fetchrow_args(conn, (code,))
-    return None if row is None else ComplianceFramework.model_validate(dict(row))
+    q = _get_framework_by_code
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, code)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (code,))
+    return None if row is None else _ComplianceFramework_ROWS.one(row)
 
 
 @stateless
@@ -1405,9 +1953,14 @@ async def get_integration_credentials(
     column). Only for the transaction's user (user_id must be it). A wrong key raises an error;
     none when there is no such integration.
     """
-    value = await _get_integration_credentials.fetchval_args(
-        conn, (integration_id, user_id, encryption_key)
-    )
+    q = _get_integration_credentials
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(q.statement, integration_id, user_id, encryption_key)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 1, (integration_id, user_id, encryption_key))
     return _VALUE_0.validate_python(value)
 
 
@@ -1416,8 +1969,15 @@ async def get_policy_by_id(
     conn: Connection, *, policy_id: UUID, user_id: UUID
 ) -> GeneratedPolicy | None:
     """The user's policy version with its content, or none."""
-    row = await _get_policy_by_id.fetchrow_args(conn, (policy_id, user_id))
-    return None if row is None else GeneratedPolicy.model_validate(dict(row))
+    q = _get_policy_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, policy_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (policy_id, user_id))
+    return None if row is None else _GeneratedPolicy_ROWS.one(row)
 
 
 @stateless
@@ -1425,15 +1985,29 @@ async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
     """The user with this email, whatever its case, or none. For sign-in, before a user is known:
     it goes through the definer function compliance.find_user_by_email.
     """
-    row = await _get_user_by_email.fetchrow_args(conn, (email,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_email
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, email)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (email,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
-    row = await _get_user_by_id.fetchrow_args(conn, (user_id,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (user_id,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1442,7 +2016,14 @@ async def get_user_hashed_password_by_email(conn: Connection, *, email: str) -> 
     otherwise. The only way the service reads a hash: the definer function
     compliance.find_user_password_hash.
     """
-    value = await _get_user_hashed_password_by_email.fetchval_args(conn, (email,))
+    q = _get_user_hashed_password_by_email
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(q.statement, email)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 1, (email,))
     return _VALUE_1.validate_python(value)
 
 
@@ -1459,10 +2040,15 @@ async def list_assessment_dashboard(
     framework, most recently updated first. For the next page pass the last row's updated_at and
     id as before_updated_at and before_id (both none for the first page).
     """
-    rows = await _list_assessment_dashboard.fetch_args(
-        conn, (user_id, before_updated_at, before_id, max_rows)
-    )
-    return _AssessmentDashboard_LIST.validate_python([dict(r) for r in rows])
+    q = _list_assessment_dashboard
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
+    return _AssessmentDashboard_ROWS.many(rows)
 
 
 @stateless
@@ -1470,8 +2056,15 @@ async def list_business_profiles_by_user(
     conn: Connection, *, user_id: UUID
 ) -> list[BusinessProfile]:
     """The user's business profiles, oldest first."""
-    rows = await _list_business_profiles_by_user.fetch_args(conn, (user_id,))
-    return _BusinessProfile_LIST.validate_python([dict(r) for r in rows])
+    q = _list_business_profiles_by_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id,))
+    return _BusinessProfile_ROWS.many(rows)
 
 
 @stateless
@@ -1486,10 +2079,15 @@ async def list_chat_conversations_by_user(
     """A page of the user's conversations without their messages, most recently updated first
     (keyset: pass the last row's updated_at and id; both none for the first page).
     """
-    rows = await _list_chat_conversations_by_user.fetch_args(
-        conn, (user_id, before_updated_at, before_id, max_rows)
-    )
-    return _ChatConversationSummary_LIST.validate_python([dict(r) for r in rows])
+    q = _list_chat_conversations_by_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
+    return _ChatConversationSummary_ROWS.many(rows)
 
 
 @stateless
@@ -1497,8 +2095,15 @@ async def list_compliance_overview(conn: Connection, *, user_id: UUID) -> list[C
     """Per framework the user has evidence for: the number of evidence items, how many are
     approved, and the approved share in percent; by framework code.
     """
-    rows = await _list_compliance_overview.fetch_args(conn, (user_id,))
-    return _ComplianceOverview_LIST.validate_python([dict(r) for r in rows])
+    q = _list_compliance_overview
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id,))
+    return _ComplianceOverview_ROWS.many(rows)
 
 
 @stateless
@@ -1508,8 +2113,15 @@ async def list_evidence_by_ai_metadata(
     """The user's evidence items whose ai_metadata contains the given JSON object (jsonb @>),
     newest first.
     """
-    rows = await _list_evidence_by_ai_metadata.fetch_args(conn, (user_id, metadata, max_rows))
-    return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
+    q = _list_evidence_by_ai_metadata
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id, metadata, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id, metadata, max_rows))
+    return _EvidenceItem_ROWS.many(rows)
 
 
 @stateless
@@ -1528,10 +2140,21 @@ async def list_evidence_by_name(
     three characters up), newest first. For the next page pass the last row's created_at and id
     as before_created_at and before_id (both none for the first page).
     """
-    rows = await _list_evidence_by_name.fetch_args(
-        conn, (user_id, statuses, name_contains, before_created_at, before_id, max_rows)
-    )
-    return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
+    q = _list_evidence_by_name
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(
+            q.statement, user_id, statuses, name_contains, before_created_at, before_id, max_rows
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            len(rows),
+            (user_id, statuses, name_contains, before_created_at, before_id, max_rows),
+        )
+    return _EvidenceItem_ROWS.many(rows)
 
 
 @stateless
@@ -1549,17 +2172,35 @@ async def list_evidence_by_text(
     text search over name, control reference and description; web-search syntax: words,
     "phrases", or, -not), newest first. Keyset pages as in list_evidence_by_name.
     """
-    rows = await _list_evidence_by_text.fetch_args(
-        conn, (user_id, statuses, search_text, before_created_at, before_id, max_rows)
-    )
-    return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
+    q = _list_evidence_by_text
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(
+            q.statement, user_id, statuses, search_text, before_created_at, before_id, max_rows
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            len(rows),
+            (user_id, statuses, search_text, before_created_at, before_id, max_rows),
+        )
+    return _EvidenceItem_ROWS.many(rows)
 
 
 @stateless
 async def list_frameworks_active(conn: Connection) -> list[ComplianceFramework]:
     """The frameworks offered for new work, by code."""
-    rows = await _list_frameworks_active.fetch_args(conn, ())
-    return _ComplianceFramework_LIST.validate_python([dict(r) for r in rows])
+    q = _list_frameworks_active
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), ())
+    return _ComplianceFramework_ROWS.many(rows)
 
 
 @stateless
@@ -1570,8 +2211,15 @@ async def list_implementation_plan_progress(
     tasks, the completed share in percent (0 for a plan without tasks), and whether it is
     overdue (past its planned end and not completed); by framework code, then title.
     """
-    rows = await _list_implementation_plan_progress.fetch_args(conn, (user_id, business_profile_id))
-    return _ImplementationPlanProgress_LIST.validate_python([dict(r) for r in rows])
+    q = _list_implementation_plan_progress
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id, business_profile_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id, business_profile_id))
+    return _ImplementationPlanProgress_ROWS.many(rows)
 
 
 @stateless
@@ -1579,8 +2227,15 @@ async def list_integrations_by_user(
     conn: Connection, *, user_id: UUID
 ) -> list[IntegrationConfiguration]:
     """The user's integrations, by provider, without their credentials."""
-    rows = await _list_integrations_by_user.fetch_args(conn, (user_id,))
-    return _IntegrationConfiguration_LIST.validate_python([dict(r) for r in rows])
+    q = _list_integrations_by_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id,))
+    return _IntegrationConfiguration_ROWS.many(rows)
 
 
 @stateless
@@ -1590,8 +2245,15 @@ async def list_policies_by_text(
     """The user's policy versions matching search_text (English full-text search over name and
     content; web-search syntax), best match first, with a highlighted excerpt of the content.
     """
-    rows = await _list_policies_by_text.fetch_args(conn, (search_text, user_id, max_rows))
-    return _PolicySearchResult_LIST.validate_python([dict(r) for r in rows])
+    q = _list_policies_by_text
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, search_text, user_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (search_text, user_id, max_rows))
+    return _PolicySearchResult_ROWS.many(rows)
 
 
 @stateless
@@ -1601,8 +2263,15 @@ async def list_policy_versions(
     """Every version of the named policy of the user's business profile, newest version first,
     without the content (get_policy_by_id reads one).
     """
-    rows = await _list_policy_versions.fetch_args(conn, (user_id, business_profile_id, policy_name))
-    return _PolicyVersion_LIST.validate_python([dict(r) for r in rows])
+    q = _list_policy_versions
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id, business_profile_id, policy_name)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id, business_profile_id, policy_name))
+    return _PolicyVersion_ROWS.many(rows)
 
 
 @stateless
@@ -1613,15 +2282,29 @@ async def list_readiness_scores(
     the latest evaluation's score, risk level and time (none if never evaluated), and its
     evidence counts (total, approved); by framework code.
     """
-    rows = await _list_readiness_scores.fetch_args(conn, (business_profile_id, user_id))
-    return _ReadinessScore_LIST.validate_python([dict(r) for r in rows])
+    q = _list_readiness_scores
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, business_profile_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (business_profile_id, user_id))
+    return _ReadinessScore_ROWS.many(rows)
 
 
 @stateless
 async def list_report_schedules_by_user(conn: Connection, *, user_id: UUID) -> list[ReportSchedule]:
     """The user's report schedules, next due first."""
-    rows = await _list_report_schedules_by_user.fetch_args(conn, (user_id,))
-    return _ReportSchedule_LIST.validate_python([dict(r) for r in rows])
+    q = _list_report_schedules_by_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id,))
+    return _ReportSchedule_ROWS.many(rows)
 
 
 @stateless
@@ -1637,10 +2320,21 @@ async def update_assessment_answers(
     progress; a not-started session becomes in_progress. Returns the session, or none if the
     user has no such open (not completed or abandoned) session.
     """
-    row = await _update_assessment_answers.fetchrow_args(
-        conn, (answers, progress_percentage, assessment_session_id, user_id)
-    )
-    return None if row is None else AssessmentSession.model_validate(dict(row))
+    q = _update_assessment_answers
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, answers, progress_percentage, assessment_session_id, user_id
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (answers, progress_percentage, assessment_session_id, user_id),
+        )
+    return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
 @stateless
@@ -1650,8 +2344,15 @@ async def update_assessment_completed(
     """Completes the user's open session (progress 100); returns it, or none if there is no such
     open session.
     """
-    row = await _update_assessment_completed.fetchrow_args(conn, (assessment_session_id, user_id))
-    return None if row is None else AssessmentSession.model_validate(dict(row))
+    q = _update_assessment_completed
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, assessment_session_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (assessment_session_id, user_id))
+    return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
 @stateless
@@ -1674,9 +2375,11 @@ async def update_business_profile(
     """Replaces the user's business profile details; returns the profile, or none if the user has
     no such profile.
     """
-    row = await _update_business_profile.fetchrow_args(
-        conn,
-        (
+    q = _update_business_profile
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             company_name,
             industry,
             employee_count,
@@ -1689,9 +2392,29 @@ async def update_business_profile(
             data_sensitivity,
             business_profile_id,
             user_id,
-        ),
-    )
-    return None if row is None else BusinessProfile.model_validate(dict(row))
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                company_name,
+                industry,
+                employee_count,
+                handles_personal_data,
+                processes_payments,
+                stores_health_data,
+                provides_financial_services,
+                operates_critical_infrastructure,
+                has_international_operations,
+                data_sensitivity,
+                business_profile_id,
+                user_id,
+            ),
+        )
+    return None if row is None else _BusinessProfile_ROWS.one(row)
 
 
 @stateless
@@ -1701,10 +2424,15 @@ async def update_chat_conversation_message(
     """Appends a message (role user or assistant) to the user's active conversation in one
     statement; returns the conversation, or none if the user has no such active conversation.
     """
-    row = await _update_chat_conversation_message.fetchrow_args(
-        conn, (role, content, chat_conversation_id, user_id)
-    )
-    return None if row is None else ChatConversation.model_validate(dict(row))
+    q = _update_chat_conversation_message
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, role, content, chat_conversation_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (role, content, chat_conversation_id, user_id))
+    return None if row is None else _ChatConversation_ROWS.one(row)
 
 
 @stateless
@@ -1717,8 +2445,15 @@ async def update_due_report_schedules(
     claimed schedules with the time they were due (scheduled_for); run the reports, then commit.
     Empty when nothing is due.
     """
-    rows = await _update_due_report_schedules.fetch_args(conn, (max_rows,))
-    return _DueReportSchedule_LIST.validate_python([dict(r) for r in rows])
+    q = _update_due_report_schedules
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (max_rows,))
+    return _DueReportSchedule_ROWS.many(rows)
 
 
 @stateless
@@ -1734,10 +2469,21 @@ async def update_evidence_file(
     """Attaches the uploaded file to the user's evidence item and marks it collected; returns it,
     or none.
     """
-    row = await _update_evidence_file.fetchrow_args(
-        conn, (file_path, file_type, file_size, evidence_item_id, user_id)
-    )
-    return None if row is None else EvidenceItem.model_validate(dict(row))
+    q = _update_evidence_file
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, file_path, file_type, file_size, evidence_item_id, user_id
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (file_path, file_type, file_size, evidence_item_id, user_id),
+        )
+    return None if row is None else _EvidenceItem_ROWS.one(row)
 
 
 @stateless
@@ -1753,10 +2499,15 @@ async def update_evidence_status(
     approved_at and approved_by (approving without a reviewer is refused by the approval
     constraint); any other status clears them. Returns the item, or none.
     """
-    row = await _update_evidence_status.fetchrow_args(
-        conn, (status, reviewer_id, evidence_item_id, user_id)
-    )
-    return None if row is None else EvidenceItem.model_validate(dict(row))
+    q = _update_evidence_status
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, status, reviewer_id, evidence_item_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (status, reviewer_id, evidence_item_id, user_id))
+    return None if row is None else _EvidenceItem_ROWS.one(row)
 
 
 @stateless
@@ -1766,8 +2517,15 @@ async def update_framework_active(
     """Offers (is_active = true) or withdraws a framework; returns it, or none if there is no such
     code.
     """
-    row = await _update_framework_active.fetchrow_args(conn, (is_active, code))
-    return None if row is None else ComplianceFramework.model_validate(dict(row))
+    q = _update_framework_active
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, is_active, code)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (is_active, code))
+    return None if row is None else _ComplianceFramework_ROWS.one(row)
 
 
 @stateless
@@ -1775,10 +2533,15 @@ async def update_implementation_plan_phases(
     conn: Connection, *, phases: JsonValue, implementation_plan_id: UUID, user_id: UUID
 ) -> ImplementationPlan | None:
     """Replaces the phases (and so the task counts) of the user's plan; returns it, or none."""
-    row = await _update_implementation_plan_phases.fetchrow_args(
-        conn, (phases, implementation_plan_id, user_id)
-    )
-    return None if row is None else ImplementationPlan.model_validate(dict(row))
+    q = _update_implementation_plan_phases
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, phases, implementation_plan_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (phases, implementation_plan_id, user_id))
+    return None if row is None else _ImplementationPlan_ROWS.one(row)
 
 
 @stateless
@@ -1788,10 +2551,15 @@ async def update_implementation_plan_status(
     """Sets the status of the user's plan (not_started, in_progress, completed, on_hold); returns
     it, or none.
     """
-    row = await _update_implementation_plan_status.fetchrow_args(
-        conn, (status, implementation_plan_id, user_id)
-    )
-    return None if row is None else ImplementationPlan.model_validate(dict(row))
+    q = _update_implementation_plan_status
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, status, implementation_plan_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (status, implementation_plan_id, user_id))
+    return None if row is None else _ImplementationPlan_ROWS.one(row)
 
 
 @stateless
@@ -1806,10 +2574,17 @@ async def update_integration_credentials(
     """Replaces the credentials of the user's integration (encrypted with encryption_key); returns
     the integration without them, or none.
     """
-    row = await _update_integration_credentials.fetchrow_args(
-        conn, (credentials, encryption_key, integration_id, user_id)
-    )
-    return None if row is None else IntegrationConfiguration.model_validate(dict(row))
+    q = _update_integration_credentials
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, credentials, encryption_key, integration_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started, 0 if row is None else 1, (credentials, encryption_key, integration_id, user_id)
+        )
+    return None if row is None else _IntegrationConfiguration_ROWS.one(row)
 
 
 @stateless
@@ -1819,10 +2594,15 @@ async def update_integration_sync(
     """Records a sync of the user's integration now: success when last_sync_error is none, failed
     with that error otherwise. Returns the integration, or none.
     """
-    row = await _update_integration_sync.fetchrow_args(
-        conn, (last_sync_error, integration_id, user_id)
-    )
-    return None if row is None else IntegrationConfiguration.model_validate(dict(row))
+    q = _update_integration_sync
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, last_sync_error, integration_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (last_sync_error, integration_id, user_id))
+    return None if row is None else _IntegrationConfiguration_ROWS.one(row)
 
 
 @stateless
@@ -1838,8 +2618,15 @@ async def update_policy_status(
     approved_at and approved_by (approving without a reviewer is refused by the approval
     constraint); any other status clears them. Returns it, or none.
     """
-    row = await _update_policy_status.fetchrow_args(conn, (status, reviewer_id, policy_id, user_id))
-    return None if row is None else GeneratedPolicy.model_validate(dict(row))
+    q = _update_policy_status
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, status, reviewer_id, policy_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (status, reviewer_id, policy_id, user_id))
+    return None if row is None else _GeneratedPolicy_ROWS.one(row)
 
 
 @stateless
@@ -1847,16 +2634,29 @@ async def update_report_schedule_active(
     conn: Connection, *, is_active: bool, report_schedule_id: UUID, user_id: UUID
 ) -> ReportSchedule | None:
     """Pauses (is_active = false) or resumes the user's report schedule; returns it, or none."""
-    row = await _update_report_schedule_active.fetchrow_args(
-        conn, (is_active, report_schedule_id, user_id)
-    )
-    return None if row is None else ReportSchedule.model_validate(dict(row))
+    q = _update_report_schedule_active
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, is_active, report_schedule_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (is_active, report_schedule_id, user_id))
+    return None if row is None else _ReportSchedule_ROWS.one(row)
 
 
 @stateless
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
-    return await _update_user_active.execute_args(conn, (is_active, user_id))
+    q = _update_user_active
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, is_active, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (is_active, user_id))
+    return rowcount(status)
 
 
 def verify() -> None:

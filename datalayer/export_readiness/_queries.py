@@ -4,15 +4,16 @@
 
 from datetime import datetime
 from decimal import Decimal
+from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, JsonValue
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.export_readiness.shapes import Citations
-from datalayer.gen.runtime import Numeric, checked, stale_names
-from datalayer.queries import Connection, load, stateless
+from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
+from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
     "ActionPlanDay",
@@ -98,7 +99,12 @@ _ActionPlanDay_FIELDS = (
     "tasks_completed",
     "completion_pct",
 )
-_ActionPlanDay_LIST: TypeAdapter[list[ActionPlanDay]] = TypeAdapter(list[ActionPlanDay])
+_ActionPlanDay_ROWS: Rows[ActionPlanDay] = Rows(
+    ActionPlanDay,
+    _ActionPlanDay_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None,
+)
 
 
 class ActionPlanProgress(BaseModel):
@@ -146,8 +152,25 @@ _ActionPlanProgress_FIELDS = (
     "created_at",
     "updated_at",
 )
-_ActionPlanProgress_LIST: TypeAdapter[list[ActionPlanProgress]] = TypeAdapter(
-    list[ActionPlanProgress]
+_ActionPlanProgress_ROWS: Rows[ActionPlanProgress] = Rows(
+    ActionPlanProgress,
+    _ActionPlanProgress_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[7] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
 )
 
 
@@ -194,8 +217,25 @@ _CertificationProgress_FIELDS = (
     "created_at",
     "updated_at",
 )
-_CertificationProgress_LIST: TypeAdapter[list[CertificationProgress]] = TypeAdapter(
-    list[CertificationProgress]
+_CertificationProgress_ROWS: Rows[CertificationProgress] = Rows(
+    CertificationProgress,
+    _CertificationProgress_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or (r[10] is not None and r[10].tzinfo is None)
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
 )
 
 
@@ -223,7 +263,20 @@ _ChatMessage_FIELDS = (
     "sources",
     "created_at",
 )
-_ChatMessage_LIST: TypeAdapter[list[ChatMessage]] = TypeAdapter(list[ChatMessage])
+_ChatMessage_ROWS: Rows[ChatMessage] = Rows(
+    ChatMessage,
+    _ChatMessage_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[5].tzinfo is None
+    ),
+)
 
 
 class ChatSession(BaseModel):
@@ -248,6 +301,20 @@ _ChatSession_FIELDS = (
     "context_data",
     "created_at",
     "updated_at",
+)
+_ChatSession_ROWS: Rows[ChatSession] = Rows(
+    ChatSession,
+    _ChatSession_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+        or r[5] is None
+        or r[5].tzinfo is None
+    ),
 )
 
 
@@ -276,8 +343,20 @@ _ChatSessionSummary_FIELDS = (
     "updated_at",
     "message_count",
 )
-_ChatSessionSummary_LIST: TypeAdapter[list[ChatSessionSummary]] = TypeAdapter(
-    list[ChatSessionSummary]
+_ChatSessionSummary_ROWS: Rows[ChatSessionSummary] = Rows(
+    ChatSessionSummary,
+    _ChatSessionSummary_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+        or r[5] is None
+        or r[5].tzinfo is None
+        or r[6] is None
+    ),
 )
 
 
@@ -297,8 +376,11 @@ _DestinationCountryStat_FIELDS = (
     "average_risk_score",
     "max_risk_score",
 )
-_DestinationCountryStat_LIST: TypeAdapter[list[DestinationCountryStat]] = TypeAdapter(
-    list[DestinationCountryStat]
+_DestinationCountryStat_ROWS: Rows[DestinationCountryStat] = Rows(
+    DestinationCountryStat,
+    _DestinationCountryStat_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None,
 )
 
 
@@ -339,7 +421,24 @@ _DocumentSummary_FIELDS = (
     "created_at",
     "updated_at",
 )
-_DocumentSummary_LIST: TypeAdapter[list[DocumentSummary]] = TypeAdapter(list[DocumentSummary])
+_DocumentSummary_ROWS: Rows[DocumentSummary] = Rows(
+    DocumentSummary,
+    _DocumentSummary_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or (r[6] is not None and r[6].tzinfo is None)
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+    ),
+)
 
 
 class FinanceAnalysis(BaseModel):
@@ -373,6 +472,24 @@ _FinanceAnalysis_FIELDS = (
     "total_working_capital",
     "created_at",
     "updated_at",
+)
+_FinanceAnalysis_ROWS: Rows[FinanceAnalysis] = Rows(
+    FinanceAnalysis,
+    _FinanceAnalysis_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+    ),
 )
 
 
@@ -415,6 +532,25 @@ _GeneratedDocument_FIELDS = (
     "created_at",
     "updated_at",
 )
+_GeneratedDocument_ROWS: Rows[GeneratedDocument] = Rows(
+    GeneratedDocument,
+    _GeneratedDocument_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[7] is not None and r[7].tzinfo is None)
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+        or r[9].tzinfo is None
+    ),
+)
 
 
 class LogisticsAnalysis(BaseModel):
@@ -446,6 +582,23 @@ _LogisticsAnalysis_FIELDS = (
     "created_at",
     "updated_at",
 )
+_LogisticsAnalysis_ROWS: Rows[LogisticsAnalysis] = Rows(
+    LogisticsAnalysis,
+    _LogisticsAnalysis_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[7].tzinfo is None
+    ),
+)
 
 
 class MetricsTotals(BaseModel):
@@ -468,6 +621,20 @@ _MetricsTotals_FIELDS = (
     "action_tasks_completed",
     "cost_savings",
     "time_saved_hours",
+)
+_MetricsTotals_ROWS: Rows[MetricsTotals] = Rows(
+    MetricsTotals,
+    _MetricsTotals_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+    ),
 )
 
 
@@ -538,7 +705,24 @@ _Report_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Report_LIST: TypeAdapter[list[Report]] = TypeAdapter(list[Report])
+_Report_ROWS: Rows[Report] = Rows(
+    Report,
+    _Report_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[13] is None
+        or r[18] is None
+        or r[18].tzinfo is None
+        or r[19] is None
+        or r[19].tzinfo is None
+    ),
+)
 
 
 class User(BaseModel):
@@ -571,6 +755,25 @@ _User_FIELDS = (
     "last_login_at",
     "created_at",
     "updated_at",
+)
+_User_ROWS: Rows[User] = Rows(
+    User,
+    _User_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[7] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
 )
 
 
@@ -613,7 +816,25 @@ _UserDashboard_FIELDS = (
     "action_tasks_completed",
     "action_plan_completion_pct",
 )
-_UserDashboard_LIST: TypeAdapter[list[UserDashboard]] = TypeAdapter(list[UserDashboard])
+_UserDashboard_ROWS: Rows[UserDashboard] = Rows(
+    UserDashboard,
+    _UserDashboard_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[5] is None
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+    ),
+)
 
 
 class UserLogin(BaseModel):
@@ -626,6 +847,12 @@ class UserLogin(BaseModel):
 _UserLogin_FIELDS = (
     "user_id",
     "password_hash",
+)
+_UserLogin_ROWS: Rows[UserLogin] = Rows(
+    UserLogin,
+    _UserLogin_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
 )
 
 
@@ -662,6 +889,27 @@ _UserMetrics_FIELDS = (
     "last_activity_at",
     "created_at",
     "updated_at",
+)
+_UserMetrics_ROWS: Rows[UserMetrics] = Rows(
+    UserMetrics,
+    _UserMetrics_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+        or r[9].tzinfo is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
 )
 
 
@@ -890,8 +1138,15 @@ async def create_action_plan_tasks(
     task_id, task_title, and optionally task_description and category); tasks already stored are
     kept as they are. Returns the tasks added, by day and task id.
     """
-    rows = await _create_action_plan_tasks.fetch_args(conn, (user_id, report_id, tasks))
-    return _ActionPlanProgress_LIST.validate_python([dict(r) for r in rows])
+    q = _create_action_plan_tasks
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id, report_id, tasks)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id, report_id, tasks))
+    return _ActionPlanProgress_ROWS.many(rows)
 
 
 @stateless
@@ -907,12 +1162,23 @@ async def create_certification_progress(
     """Starts tracking a certification a report of the user requires (status not_started); returns
     it.
     """
-    row = await _create_certification_progress.fetchrow_args(
-        conn, (user_id, report_id, certification_id, certification_name, estimated_cost)
-    )
+    q = _create_certification_progress
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, user_id, report_id, certification_id, certification_name, estimated_cost
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (user_id, report_id, certification_id, certification_name, estimated_cost),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_certification_progress returned no row")
-    return CertificationProgress.model_validate(dict(row))
+    return _CertificationProgress_ROWS.one(row)
 
 
 @stateless
@@ -930,10 +1196,21 @@ async def create_chat_message(
     are the citations of an answer, an empty array for a question) and marks the session active;
     returns the message with its text decrypted, or none if the user has no such session.
     """
-    row = await _create_chat_message.fetchrow_args(
-        conn, (session_id, user_id, role, content, encryption_key, sources)
-    )
-    return None if row is None else ChatMessage.model_validate(dict(row))
+    q = _create_chat_message
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, session_id, user_id, role, content, encryption_key, sources
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (session_id, user_id, role, content, encryption_key, sources),
+        )
+    return None if row is None else _ChatMessage_ROWS.one(row)
 
 
 @stateless
@@ -943,10 +1220,17 @@ async def create_chat_session(
     """Opens a chat session for the user, about one of their reports or general (report_id none);
     returns it.
     """
-    row = await _create_chat_session.fetchrow_args(conn, (user_id, report_id, context_data))
+    q = _create_chat_session
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, user_id, report_id, context_data)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (user_id, report_id, context_data))
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_chat_session returned no row")
-    return ChatSession.model_validate(dict(row))
+    return _ChatSession_ROWS.one(row)
 
 
 @stateless
@@ -964,9 +1248,11 @@ async def create_finance_analysis(
     """Stores a finance analysis of the user's report; returns it, or none if the user has no such
     report.
     """
-    row = await _create_finance_analysis.fetchrow_args(
-        conn,
-        (
+    q = _create_finance_analysis
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             working_capital_data,
             rodtep_benefit_data,
             gst_refund_data,
@@ -974,9 +1260,24 @@ async def create_finance_analysis(
             total_working_capital,
             report_id,
             user_id,
-        ),
-    )
-    return None if row is None else FinanceAnalysis.model_validate(dict(row))
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                working_capital_data,
+                rodtep_benefit_data,
+                gst_refund_data,
+                cash_flow_timeline,
+                total_working_capital,
+                report_id,
+                user_id,
+            ),
+        )
+    return None if row is None else _FinanceAnalysis_ROWS.one(row)
 
 
 @stateless
@@ -992,12 +1293,23 @@ async def create_generated_document(
     """Stores a document generated for the user's report, its content (a JSON object) encrypted
     with encryption_key; returns it with the content decrypted and validation pending.
     """
-    row = await _create_generated_document.fetchrow_args(
-        conn, (user_id, report_id, document_type, content, encryption_key)
-    )
+    q = _create_generated_document
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, user_id, report_id, document_type, content, encryption_key
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (user_id, report_id, document_type, content, encryption_key),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_generated_document returned no row")
-    return GeneratedDocument.model_validate(dict(row))
+    return _GeneratedDocument_ROWS.one(row)
 
 
 @stateless
@@ -1014,18 +1326,34 @@ async def create_logistics_analysis(
     """Stores a logistics analysis of the user's report; returns it, or none if the user has no
     such report.
     """
-    row = await _create_logistics_analysis.fetchrow_args(
-        conn,
-        (
+    q = _create_logistics_analysis
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             recommended_mode,
             lcl_fcl_comparison,
             rms_probability,
             freight_estimate,
             report_id,
             user_id,
-        ),
-    )
-    return None if row is None else LogisticsAnalysis.model_validate(dict(row))
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                recommended_mode,
+                lcl_fcl_comparison,
+                rms_probability,
+                freight_estimate,
+                report_id,
+                user_id,
+            ),
+        )
+    return None if row is None else _LogisticsAnalysis_ROWS.one(row)
 
 
 @stateless
@@ -1044,9 +1372,11 @@ async def create_report(
     user's current business type and company size; returns it, or none unless user_id is the
     acting user (row-level security hides every other user).
     """
-    row = await _create_report.fetchrow_args(
-        conn,
-        (
+    q = _create_report
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             product_name,
             product_description,
             ingredients,
@@ -1054,9 +1384,24 @@ async def create_report(
             destination_country,
             monthly_volume,
             user_id,
-        ),
-    )
-    return None if row is None else Report.model_validate(dict(row))
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                product_name,
+                product_description,
+                ingredients,
+                product_image_url,
+                destination_country,
+                monthly_volume,
+                user_id,
+            ),
+        )
+    return None if row is None else _Report_ROWS.one(row)
 
 
 @stateless
@@ -1078,9 +1423,11 @@ async def create_user(
     users). The phone is stored encrypted with encryption_key (from the application's settings);
     password_hash must be an argon2 or bcrypt hash.
     """
-    row = await _create_user.fetchrow_args(
-        conn,
-        (
+    q = _create_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             encryption_key,
             email,
             password_hash,
@@ -1090,11 +1437,28 @@ async def create_user(
             iec_code,
             phone,
             profile,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                encryption_key,
+                email,
+                password_hash,
+                company_name,
+                business_type,
+                company_size,
+                iec_code,
+                phone,
+                profile,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_user returned no row")
-    return User.model_validate(dict(row))
+    return _User_ROWS.one(row)
 
 
 @stateless
@@ -1102,13 +1466,29 @@ async def delete_chat_session(conn: Connection, *, session_id: UUID, user_id: UU
     """Deletes the user's chat session and its messages; returns the number of sessions deleted (0
     or 1).
     """
-    return await _delete_chat_session.execute_args(conn, (session_id, user_id))
+    q = _delete_chat_session
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, session_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (session_id, user_id))
+    return rowcount(status)
 
 
 @stateless
 async def delete_generated_document(conn: Connection, *, document_id: UUID, user_id: UUID) -> int:
     """Deletes the user's document; returns the number deleted (0 or 1)."""
-    return await _delete_generated_document.execute_args(conn, (document_id, user_id))
+    q = _delete_generated_document
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, document_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (document_id, user_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1116,7 +1496,15 @@ async def delete_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> 
     """Deletes the user's report with its certification progress, documents, action plan, chat
     sessions (and messages) and analyses; returns the number of reports deleted (0 or 1).
     """
-    return await _delete_report.execute_args(conn, (report_id, user_id))
+    q = _delete_report
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, report_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (report_id, user_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1124,7 +1512,15 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes the acting user and, by cascade, all their data; returns the number of users deleted
     (0 or 1; 0 for any user but the acting one).
     """
-    return await _delete_user.execute_args(conn, (user_id,))
+    q = _delete_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (user_id,))
+    return rowcount(status)
 
 
 @stateless
@@ -1132,8 +1528,15 @@ async def get_chat_session(
     conn: Connection, *, session_id: UUID, user_id: UUID
 ) -> ChatSession | None:
     """The user's chat session, or none."""
-    row = await _get_chat_session.fetchrow_args(conn, (session_id, user_id))
-    return None if row is None else ChatSession.model_validate(dict(row))
+    q = _get_chat_session
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, session_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (session_id, user_id))
+    return None if row is None else _ChatSession_ROWS.one(row)
 
 
 @stateless
@@ -1141,8 +1544,15 @@ async def get_finance_analysis_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> FinanceAnalysis | None:
     """The newest finance analysis of the user's report, or none."""
-    row = await _get_finance_analysis_by_report.fetchrow_args(conn, (report_id, user_id))
-    return None if row is None else FinanceAnalysis.model_validate(dict(row))
+    q = _get_finance_analysis_by_report
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, report_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (report_id, user_id))
+    return None if row is None else _FinanceAnalysis_ROWS.one(row)
 
 
 @stateless
@@ -1150,8 +1560,15 @@ async def get_generated_document(
     conn: Connection, *, encryption_key: str, document_id: UUID, user_id: UUID
 ) -> GeneratedDocument | None:
     """The user's document with its content decrypted, or none. A wrong key raises an error."""
-    row = await _get_generated_document.fetchrow_args(conn, (encryption_key, document_id, user_id))
-    return None if row is None else GeneratedDocument.model_validate(dict(row))
+    q = _get_generated_document
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, encryption_key, document_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (encryption_key, document_id, user_id))
+    return None if row is None else _GeneratedDocument_ROWS.one(row)
 
 
 @stateless
@@ -1159,8 +1576,15 @@ async def get_logistics_analysis_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> LogisticsAnalysis | None:
     """The newest logistics analysis of the user's report, or none."""
-    row = await _get_logistics_analysis_by_report.fetchrow_args(conn, (report_id, user_id))
-    return None if row is None else LogisticsAnalysis.model_validate(dict(row))
+    q = _get_logistics_analysis_by_report
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, report_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (report_id, user_id))
+    return None if row is None else _LogisticsAnalysis_ROWS.one(row)
 
 
 @stateless
@@ -1170,17 +1594,31 @@ async def get_metrics_totals(conn: Connection) -> MetricsTotals:
     (export_readiness_readonly); as the service, the acting user's metrics only (row-level
     security).
     """
-    row = await _get_metrics_totals.fetchrow_args(conn, ())
+    q = _get_metrics_totals
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, ())
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.get_metrics_totals returned no row")
-    return MetricsTotals.model_validate(dict(row))
+    return _MetricsTotals_ROWS.one(row)
 
 
 @stateless
 async def get_report_by_id(conn: Connection, *, report_id: UUID, user_id: UUID) -> Report | None:
     """The user's report, or none."""
-    row = await _get_report_by_id.fetchrow_args(conn, (report_id, user_id))
-    return None if row is None else Report.model_validate(dict(row))
+    q = _get_report_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, report_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (report_id, user_id))
+    return None if row is None else _Report_ROWS.one(row)
 
 
 @stateless
@@ -1188,8 +1626,15 @@ async def get_user_by_id(conn: Connection, *, encryption_key: str, user_id: UUID
     """The user with this id (phone decrypted) when it is the acting user, or none (row-level
     security hides every other user).
     """
-    row = await _get_user_by_id.fetchrow_args(conn, (encryption_key, user_id))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, encryption_key, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (encryption_key, user_id))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1199,15 +1644,29 @@ async def get_user_login_by_email(conn: Connection, *, email: str) -> UserLogin 
     deactivated email. Runs the definer function export_readiness.login_by_email: the service
     cannot read password hashes otherwise.
     """
-    row = await _get_user_login_by_email.fetchrow_args(conn, (email,))
-    return None if row is None else UserLogin.model_validate(dict(row))
+    q = _get_user_login_by_email
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, email)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (email,))
+    return None if row is None else _UserLogin_ROWS.one(row)
 
 
 @stateless
 async def get_user_metrics(conn: Connection, *, user_id: UUID) -> UserMetrics | None:
     """The user's success metrics, or none before the first upsert."""
-    row = await _get_user_metrics.fetchrow_args(conn, (user_id,))
-    return None if row is None else UserMetrics.model_validate(dict(row))
+    q = _get_user_metrics
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (user_id,))
+    return None if row is None else _UserMetrics_ROWS.one(row)
 
 
 @stateless
@@ -1215,8 +1674,15 @@ async def list_action_plan_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[ActionPlanProgress]:
     """The action plan of the user's report: every task by day and task id."""
-    rows = await _list_action_plan_by_report.fetch_args(conn, (report_id, user_id))
-    return _ActionPlanProgress_LIST.validate_python([dict(r) for r in rows])
+    q = _list_action_plan_by_report
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, report_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (report_id, user_id))
+    return _ActionPlanProgress_ROWS.many(rows)
 
 
 @stateless
@@ -1226,8 +1692,15 @@ async def list_action_plan_days(
     """Progress per day of the user's action plan: tasks, tasks done and percentage done, for each
     day that has tasks.
     """
-    rows = await _list_action_plan_days.fetch_args(conn, (report_id, user_id))
-    return _ActionPlanDay_LIST.validate_python([dict(r) for r in rows])
+    q = _list_action_plan_days
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, report_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (report_id, user_id))
+    return _ActionPlanDay_ROWS.many(rows)
 
 
 @stateless
@@ -1235,8 +1708,15 @@ async def list_certification_progress_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[CertificationProgress]:
     """The certifications tracked for the user's report, by certification id."""
-    rows = await _list_certification_progress_by_report.fetch_args(conn, (report_id, user_id))
-    return _CertificationProgress_LIST.validate_python([dict(r) for r in rows])
+    q = _list_certification_progress_by_report
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, report_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (report_id, user_id))
+    return _CertificationProgress_ROWS.many(rows)
 
 
 @stateless
@@ -1255,10 +1735,21 @@ async def list_chat_messages(
     before_created_at and before_id (both none for the first page). Empty for another user's
     session.
     """
-    rows = await _list_chat_messages.fetch_args(
-        conn, (encryption_key, session_id, user_id, before_created_at, before_id, max_rows)
-    )
-    return _ChatMessage_LIST.validate_python([dict(r) for r in rows])
+    q = _list_chat_messages
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(
+            q.statement, encryption_key, session_id, user_id, before_created_at, before_id, max_rows
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            len(rows),
+            (encryption_key, session_id, user_id, before_created_at, before_id, max_rows),
+        )
+    return _ChatMessage_ROWS.many(rows)
 
 
 @stateless
@@ -1268,10 +1759,15 @@ async def list_chat_messages_by_source(
     """The user's answers that cite this source (a document id; served by the GIN index on
     sources), newest first, text decrypted.
     """
-    rows = await _list_chat_messages_by_source.fetch_args(
-        conn, (encryption_key, user_id, source, max_rows)
-    )
-    return _ChatMessage_LIST.validate_python([dict(r) for r in rows])
+    q = _list_chat_messages_by_source
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, encryption_key, user_id, source, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (encryption_key, user_id, source, max_rows))
+    return _ChatMessage_ROWS.many(rows)
 
 
 @stateless
@@ -1286,10 +1782,15 @@ async def list_chat_sessions_by_user(
     """A page of the user's chat sessions, most recently active first, with their message counts.
     For the next page pass the last row's updated_at and id (both none for the first page).
     """
-    rows = await _list_chat_sessions_by_user.fetch_args(
-        conn, (user_id, before_updated_at, before_id, max_rows)
-    )
-    return _ChatSessionSummary_LIST.validate_python([dict(r) for r in rows])
+    q = _list_chat_sessions_by_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
+    return _ChatSessionSummary_ROWS.many(rows)
 
 
 @stateless
@@ -1298,8 +1799,15 @@ async def list_destination_country_stats(conn: Connection) -> list[DestinationCo
     score; most reports first. Across all users for reporting (export_readiness_readonly); as
     the service, over the acting user's reports only (row-level security).
     """
-    rows = await _list_destination_country_stats.fetch_args(conn, ())
-    return _DestinationCountryStat_LIST.validate_python([dict(r) for r in rows])
+    q = _list_destination_country_stats
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), ())
+    return _DestinationCountryStat_ROWS.many(rows)
 
 
 @stateless
@@ -1309,8 +1817,15 @@ async def list_generated_documents_by_report(
     """The documents generated for the user's report with their validation results (not their
     content), newest first.
     """
-    rows = await _list_generated_documents_by_report.fetch_args(conn, (report_id, user_id))
-    return _DocumentSummary_LIST.validate_python([dict(r) for r in rows])
+    q = _list_generated_documents_by_report
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, report_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (report_id, user_id))
+    return _DocumentSummary_ROWS.many(rows)
 
 
 @stateless
@@ -1326,10 +1841,17 @@ async def list_reports_by_destination_country(
     list_reports_by_user. Across all users for reporting (export_readiness_readonly); as the
     service, the acting user's reports only (row-level security).
     """
-    rows = await _list_reports_by_destination_country.fetch_args(
-        conn, (destination_country, before_created_at, before_id, max_rows)
-    )
-    return _Report_LIST.validate_python([dict(r) for r in rows])
+    q = _list_reports_by_destination_country
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(
+            q.statement, destination_country, before_created_at, before_id, max_rows
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (destination_country, before_created_at, before_id, max_rows))
+    return _Report_ROWS.many(rows)
 
 
 @stateless
@@ -1346,10 +1868,15 @@ async def list_reports_by_hs_code(
     Across all users for reporting (export_readiness_readonly); as the service, the acting
     user's reports only (row-level security).
     """
-    rows = await _list_reports_by_hs_code.fetch_args(
-        conn, (hs_code_prefix, before_created_at, before_id, max_rows)
-    )
-    return _Report_LIST.validate_python([dict(r) for r in rows])
+    q = _list_reports_by_hs_code
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, hs_code_prefix, before_created_at, before_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (hs_code_prefix, before_created_at, before_id, max_rows))
+    return _Report_ROWS.many(rows)
 
 
 @stateless
@@ -1364,10 +1891,15 @@ async def list_reports_by_user(
     """A page of the user's reports, newest first. For the next page pass the last row's created_at
     and id as before_created_at and before_id (both none for the first page).
     """
-    rows = await _list_reports_by_user.fetch_args(
-        conn, (user_id, before_created_at, before_id, max_rows)
-    )
-    return _Report_LIST.validate_python([dict(r) for r in rows])
+    q = _list_reports_by_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id, before_created_at, before_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id, before_created_at, before_id, max_rows))
+    return _Report_ROWS.many(rows)
 
 
 @stateless
@@ -1377,8 +1909,15 @@ async def list_reports_requiring_certification(
     """The user's completed reports whose report data lists this certification among those required
     (report_data contains certifications with this id; served by the GIN index), newest first.
     """
-    rows = await _list_reports_requiring_certification.fetch_args(conn, (user_id, certification_id))
-    return _Report_LIST.validate_python([dict(r) for r in rows])
+    q = _list_reports_requiring_certification
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id, certification_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id, certification_id))
+    return _Report_ROWS.many(rows)
 
 
 @stateless
@@ -1387,8 +1926,15 @@ async def list_user_dashboard(conn: Connection, *, user_id: UUID) -> list[UserDa
     tracked, completed, percentage) and action-plan completion (tasks, done, percentage; 0 when
     none).
     """
-    rows = await _list_user_dashboard.fetch_args(conn, (user_id,))
-    return _UserDashboard_LIST.validate_python([dict(r) for r in rows])
+    q = _list_user_dashboard
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id,))
+    return _UserDashboard_ROWS.many(rows)
 
 
 @stateless
@@ -1404,10 +1950,17 @@ async def update_action_plan_task_completed(
     """Marks a task of the user's action plan done (completed = true; completed_at is kept if it
     was already done) or not done; returns the task, or none if there is no such task.
     """
-    row = await _update_action_plan_task_completed.fetchrow_args(
-        conn, (completed, report_id, user_id, day_number, task_id)
-    )
-    return None if row is None else ActionPlanProgress.model_validate(dict(row))
+    q = _update_action_plan_task_completed
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, completed, report_id, user_id, day_number, task_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started, 0 if row is None else 1, (completed, report_id, user_id, day_number, task_id)
+        )
+    return None if row is None else _ActionPlanProgress_ROWS.one(row)
 
 
 @stateless
@@ -1415,10 +1968,17 @@ async def update_certification_document_completed(
     conn: Connection, *, document_name: str, certification_progress_id: UUID, user_id: UUID
 ) -> CertificationProgress | None:
     """Adds a document name to the certification's completed documents (once); returns it, or none."""
-    row = await _update_certification_document_completed.fetchrow_args(
-        conn, (document_name, certification_progress_id, user_id)
-    )
-    return None if row is None else CertificationProgress.model_validate(dict(row))
+    q = _update_certification_document_completed
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, document_name, certification_progress_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started, 0 if row is None else 1, (document_name, certification_progress_id, user_id)
+        )
+    return None if row is None else _CertificationProgress_ROWS.one(row)
 
 
 @stateless
@@ -1433,10 +1993,17 @@ async def update_certification_status(
     """Moves the user's certification to a status (started_at is set the first time work starts,
     completed_at exactly while completed) with optional notes; returns it, or none.
     """
-    row = await _update_certification_status.fetchrow_args(
-        conn, (status, notes, certification_progress_id, user_id)
-    )
-    return None if row is None else CertificationProgress.model_validate(dict(row))
+    q = _update_certification_status
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, status, notes, certification_progress_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started, 0 if row is None else 1, (status, notes, certification_progress_id, user_id)
+        )
+    return None if row is None else _CertificationProgress_ROWS.one(row)
 
 
 @stateless
@@ -1444,10 +2011,15 @@ async def update_chat_session_context(
     conn: Connection, *, context_data: JsonValue, session_id: UUID, user_id: UUID
 ) -> ChatSession | None:
     """Merges keys into the user's session context (new values win); returns the session, or none."""
-    row = await _update_chat_session_context.fetchrow_args(
-        conn, (context_data, session_id, user_id)
-    )
-    return None if row is None else ChatSession.model_validate(dict(row))
+    q = _update_chat_session_context
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, context_data, session_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (context_data, session_id, user_id))
+    return None if row is None else _ChatSession_ROWS.one(row)
 
 
 @stateless
@@ -1462,10 +2034,21 @@ async def update_document_validation(
     """Records the result of validating the user's document (passed or failed, with its findings);
     returns the document without its content, or none.
     """
-    row = await _update_document_validation.fetchrow_args(
-        conn, (validation_status, validation_results, document_id, user_id)
-    )
-    return None if row is None else DocumentSummary.model_validate(dict(row))
+    q = _update_document_validation
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, validation_status, validation_results, document_id, user_id
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (validation_status, validation_results, document_id, user_id),
+        )
+    return None if row is None else _DocumentSummary_ROWS.one(row)
 
 
 @stateless
@@ -1484,9 +2067,11 @@ async def update_report_completed(
     pending or processing report of the acting user and marks it completed; returns it, or none
     if it was not in progress or is not the acting user's.
     """
-    row = await _update_report_completed.fetchrow_args(
-        conn,
-        (
+    q = _update_report_completed
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             hs_code,
             hs_code_confidence,
             risk_score,
@@ -1494,9 +2079,24 @@ async def update_report_completed(
             estimated_cost,
             estimated_timeline_days,
             report_id,
-        ),
-    )
-    return None if row is None else Report.model_validate(dict(row))
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                hs_code,
+                hs_code_confidence,
+                risk_score,
+                report_data,
+                estimated_cost,
+                estimated_timeline_days,
+                report_id,
+            ),
+        )
+    return None if row is None else _Report_ROWS.one(row)
 
 
 @stateless
@@ -1506,8 +2106,15 @@ async def update_report_failed(
     """Marks the acting user's pending or processing report failed with the reason; returns it, or
     none.
     """
-    row = await _update_report_failed.fetchrow_args(conn, (failure_reason, report_id))
-    return None if row is None else Report.model_validate(dict(row))
+    q = _update_report_failed
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, failure_reason, report_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (failure_reason, report_id))
+    return None if row is None else _Report_ROWS.one(row)
 
 
 @stateless
@@ -1515,8 +2122,15 @@ async def update_report_processing(conn: Connection, *, report_id: UUID) -> Repo
     """Marks the acting user's pending report as being generated; returns it, or none if it is not
     pending or not the acting user's.
     """
-    row = await _update_report_processing.fetchrow_args(conn, (report_id,))
-    return None if row is None else Report.model_validate(dict(row))
+    q = _update_report_processing
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, report_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (report_id,))
+    return None if row is None else _Report_ROWS.one(row)
 
 
 @stateless
@@ -1524,7 +2138,15 @@ async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful sign-in now (act as the user found by get_user_login_by_email); returns
     the number of users changed (0 or 1; 0 for any user but the acting one).
     """
-    return await _update_user_last_login.execute_args(conn, (user_id,))
+    q = _update_user_last_login
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (user_id,))
+    return rowcount(status)
 
 
 @stateless
@@ -1543,9 +2165,11 @@ async def update_user_profile(
     """Replaces the acting user's company details, phone (re-encrypted) and profile; returns the
     user, or none for any other user.
     """
-    row = await _update_user_profile.fetchrow_args(
-        conn,
-        (
+    q = _update_user_profile
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             company_name,
             business_type,
             company_size,
@@ -1554,9 +2178,25 @@ async def update_user_profile(
             encryption_key,
             profile,
             user_id,
-        ),
-    )
-    return None if row is None else User.model_validate(dict(row))
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                company_name,
+                business_type,
+                company_size,
+                iec_code,
+                phone,
+                encryption_key,
+                profile,
+                user_id,
+            ),
+        )
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1574,9 +2214,11 @@ async def upsert_user_metrics(
     """Adds to the user's success metrics (creating the row on first use: INSERT ... ON CONFLICT);
     pass the increments, zero for counters that did not change. Returns the totals.
     """
-    row = await _upsert_user_metrics.fetchrow_args(
-        conn,
-        (
+    q = _upsert_user_metrics
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             user_id,
             reports_generated,
             certifications_completed,
@@ -1584,11 +2226,26 @@ async def upsert_user_metrics(
             action_tasks_completed,
             cost_savings,
             time_saved_hours,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                user_id,
+                reports_generated,
+                certifications_completed,
+                documents_generated,
+                action_tasks_completed,
+                cost_savings,
+                time_saved_hours,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.upsert_user_metrics returned no row")
-    return UserMetrics.model_validate(dict(row))
+    return _UserMetrics_ROWS.one(row)
 
 
 def verify() -> None:

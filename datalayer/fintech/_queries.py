@@ -4,14 +4,15 @@
 
 from datetime import datetime
 from decimal import Decimal
+from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import Numeric, checked, stale_names
-from datalayer.queries import Connection, load, stateless
+from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
+from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
     "Account",
@@ -106,7 +107,27 @@ _Account_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Account_LIST: TypeAdapter[list[Account]] = TypeAdapter(list[Account])
+_Account_ROWS: Rows[Account] = Rows(
+    Account,
+    _Account_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
+)
 
 
 class AccountStatement(BaseModel):
@@ -144,7 +165,20 @@ _AccountStatement_FIELDS = (
     "description",
     "created_at",
 )
-_AccountStatement_LIST: TypeAdapter[list[AccountStatement]] = TypeAdapter(list[AccountStatement])
+_AccountStatement_ROWS: Rows[AccountStatement] = Rows(
+    AccountStatement,
+    _AccountStatement_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
+)
 
 
 class BalanceMismatch(BaseModel):
@@ -165,7 +199,12 @@ _BalanceMismatch_FIELDS = (
     "balance",
     "ledger_sum",
 )
-_BalanceMismatch_LIST: TypeAdapter[list[BalanceMismatch]] = TypeAdapter(list[BalanceMismatch])
+_BalanceMismatch_ROWS: Rows[BalanceMismatch] = Rows(
+    BalanceMismatch,
+    _BalanceMismatch_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None,
+)
 
 
 class Card(BaseModel):
@@ -203,7 +242,27 @@ _Card_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Card_LIST: TypeAdapter[list[Card]] = TypeAdapter(list[Card])
+_Card_ROWS: Rows[Card] = Rows(
+    Card,
+    _Card_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class CurrencyTotal(BaseModel):
@@ -219,7 +278,12 @@ _CurrencyTotal_FIELDS = (
     "customer_total",
     "clearing_total",
 )
-_CurrencyTotal_LIST: TypeAdapter[list[CurrencyTotal]] = TypeAdapter(list[CurrencyTotal])
+_CurrencyTotal_ROWS: Rows[CurrencyTotal] = Rows(
+    CurrencyTotal,
+    _CurrencyTotal_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
+)
 
 
 class Deposit(BaseModel):
@@ -250,6 +314,22 @@ _Deposit_FIELDS = (
     "p2p_transaction_id",
     "description",
     "created_at",
+)
+_Deposit_ROWS: Rows[Deposit] = Rows(
+    Deposit,
+    _Deposit_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
 )
 
 
@@ -287,7 +367,28 @@ _Investment_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Investment_LIST: TypeAdapter[list[Investment]] = TypeAdapter(list[Investment])
+_Investment_ROWS: Rows[Investment] = Rows(
+    Investment,
+    _Investment_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[9].tzinfo is None
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
+)
 
 
 class P2pPayment(BaseModel):
@@ -333,7 +434,30 @@ _P2pPayment_FIELDS = (
     "completed_at",
     "reversed_at",
 )
-_P2pPayment_LIST: TypeAdapter[list[P2pPayment]] = TypeAdapter(list[P2pPayment])
+_P2pPayment_ROWS: Rows[P2pPayment] = Rows(
+    P2pPayment,
+    _P2pPayment_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[12] is None
+        or r[14] is None
+        or r[14].tzinfo is None
+        or r[15] is None
+        or r[15].tzinfo is None
+        or (r[16] is not None and r[16].tzinfo is None)
+        or (r[17] is not None and r[17].tzinfo is None)
+    ),
+)
 
 
 class PortfolioValue(BaseModel):
@@ -354,7 +478,12 @@ _PortfolioValue_FIELDS = (
     "cost_basis",
     "unrealised_gain",
 )
-_PortfolioValue_LIST: TypeAdapter[list[PortfolioValue]] = TypeAdapter(list[PortfolioValue])
+_PortfolioValue_ROWS: Rows[PortfolioValue] = Rows(
+    PortfolioValue,
+    _PortfolioValue_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None or r[4] is None,
+)
 
 
 class Transfer(BaseModel):
@@ -398,7 +527,29 @@ _Transfer_FIELDS = (
     "completed_at",
     "reversed_at",
 )
-_Transfer_LIST: TypeAdapter[list[Transfer]] = TypeAdapter(list[Transfer])
+_Transfer_ROWS: Rows[Transfer] = Rows(
+    Transfer,
+    _Transfer_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[11] is None
+        or r[13] is None
+        or r[13].tzinfo is None
+        or r[14] is None
+        or r[14].tzinfo is None
+        or (r[15] is not None and r[15].tzinfo is None)
+        or (r[16] is not None and r[16].tzinfo is None)
+    ),
+)
 
 
 class UnbalancedPosting(BaseModel):
@@ -415,7 +566,12 @@ _UnbalancedPosting_FIELDS = (
     "currency",
     "total",
 )
-_UnbalancedPosting_LIST: TypeAdapter[list[UnbalancedPosting]] = TypeAdapter(list[UnbalancedPosting])
+_UnbalancedPosting_ROWS: Rows[UnbalancedPosting] = Rows(
+    UnbalancedPosting,
+    _UnbalancedPosting_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
+)
 
 
 class User(BaseModel):
@@ -444,6 +600,24 @@ _User_FIELDS = (
     "last_login_at",
     "created_at",
     "updated_at",
+)
+_User_ROWS: Rows[User] = Rows(
+    User,
+    _User_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[7] is not None and r[7].tzinfo is None)
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+        or r[9].tzinfo is None
+    ),
 )
 
 
@@ -635,10 +809,21 @@ async def create_account(
     credit_limit: Decimal,
 ) -> Account | None:
     """Opens an account with a zero balance; returns it."""
-    row = await _create_account.fetchrow_args(
-        conn, (user_id, account_number, account_name, account_type, currency, credit_limit)
-    )
-    return None if row is None else Account.model_validate(dict(row))
+    q = _create_account
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, user_id, account_number, account_name, account_type, currency, credit_limit
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (user_id, account_number, account_name, account_type, currency, credit_limit),
+        )
+    return None if row is None else _Account_ROWS.one(row)
 
 
 @stateless
@@ -660,9 +845,11 @@ async def create_card(
     """Issues a card on one of the user's accounts. The processor token is stored encrypted with
     encryption_key (from the application's settings); only the masked number comes back.
     """
-    row = await _create_card.fetchrow_args(
-        conn,
-        (
+    q = _create_card
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             user_id,
             account_id,
             brand,
@@ -674,11 +861,30 @@ async def create_card(
             expiry_month,
             expiry_year,
             spending_limit,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                user_id,
+                account_id,
+                brand,
+                card_type,
+                last4,
+                cardholder_name,
+                token,
+                encryption_key,
+                expiry_month,
+                expiry_year,
+                spending_limit,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_card returned no row")
-    return Card.model_validate(dict(row))
+    return _Card_ROWS.one(row)
 
 
 @stateless
@@ -688,10 +894,17 @@ async def create_deposit(
     """Credits an active account from outside the bank (one posting, two entries); returns the
     account's entry.
     """
-    row = await _create_deposit.fetchrow_args(conn, (account_id, amount, description))
+    q = _create_deposit
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, account_id, amount, description)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (account_id, amount, description))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_deposit returned no row")
-    return Deposit.model_validate(dict(row))
+    return _Deposit_ROWS.one(row)
 
 
 @stateless
@@ -709,12 +922,30 @@ async def create_p2p_payment(
     """Pays from the sender's account into another user's account in one round trip
     (fintech.send_p2p), with the same locking, checks and idempotency as create_transfer.
     """
-    row = await _create_p2p_payment.fetchrow_args(
-        conn, (sender_id, from_account_id, to_account_id, amount, idempotency_key, fx_rate, note)
-    )
+    q = _create_p2p_payment
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
+            sender_id,
+            from_account_id,
+            to_account_id,
+            amount,
+            idempotency_key,
+            fx_rate,
+            note,
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (sender_id, from_account_id, to_account_id, amount, idempotency_key, fx_rate, note),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_p2p_payment returned no row")
-    return P2pPayment.model_validate(dict(row))
+    return _P2pPayment_ROWS.one(row)
 
 
 @stateless
@@ -733,13 +964,38 @@ async def create_transfer(
     both accounts in a stable order, checks status, currency and funds, writes the ledger. A
     retry with the same idempotency_key returns the first transfer and moves nothing.
     """
-    row = await _create_transfer.fetchrow_args(
-        conn,
-        (user_id, from_account_id, to_account_id, amount, idempotency_key, fx_rate, description),
-    )
+    q = _create_transfer
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
+            user_id,
+            from_account_id,
+            to_account_id,
+            amount,
+            idempotency_key,
+            fx_rate,
+            description,
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                user_id,
+                from_account_id,
+                to_account_id,
+                amount,
+                idempotency_key,
+                fx_rate,
+                description,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_transfer returned no row")
-    return Transfer.model_validate(dict(row))
+    return _Transfer_ROWS.one(row)
 
 
 @stateless
@@ -749,10 +1005,17 @@ async def create_transfer_reversal(
     """Reverses a completed transfer of this user (completed -> reversed) with a reversing posting;
     returns it.
     """
-    row = await _create_transfer_reversal.fetchrow_args(conn, (user_id, transfer_id))
+    q = _create_transfer_reversal
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, user_id, transfer_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (user_id, transfer_id))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_transfer_reversal returned no row")
-    return Transfer.model_validate(dict(row))
+    return _Transfer_ROWS.one(row)
 
 
 @stateless
@@ -768,12 +1031,23 @@ async def create_user(
     """Signs up a customer (fintech.sign_up: before any user is known); returns it. password_hash
     must be an argon2 or bcrypt hash.
     """
-    row = await _create_user.fetchrow_args(
-        conn, (email, first_name, last_name, phone_number, password_hash)
-    )
+    q = _create_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, email, first_name, last_name, phone_number, password_hash
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (email, first_name, last_name, phone_number, password_hash),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_user returned no row")
-    return User.model_validate(dict(row))
+    return _User_ROWS.one(row)
 
 
 @stateless
@@ -781,30 +1055,59 @@ async def create_withdrawal(
     conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None = None
 ) -> Deposit:
     """Debits an active account to outside the bank, if funds allow; returns the account's entry."""
-    row = await _create_withdrawal.fetchrow_args(conn, (account_id, amount, description))
+    q = _create_withdrawal
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, account_id, amount, description)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (account_id, amount, description))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_withdrawal returned no row")
-    return Deposit.model_validate(dict(row))
+    return _Deposit_ROWS.one(row)
 
 
 @stateless
 async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes a user who holds no accounts, cards or payments (refused otherwise); returns 0 or 1."""
-    return await _delete_user.execute_args(conn, (user_id,))
+    q = _delete_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (user_id,))
+    return rowcount(status)
 
 
 @stateless
 async def get_account_by_id(conn: Connection, *, account_id: UUID, user_id: UUID) -> Account | None:
     """The account, if it belongs to this user; none otherwise."""
-    row = await _get_account_by_id.fetchrow_args(conn, (account_id, user_id))
-    return None if row is None else Account.model_validate(dict(row))
+    q = _get_account_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, account_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (account_id, user_id))
+    return None if row is None else _Account_ROWS.one(row)
 
 
 @stateless
 async def get_card_by_id(conn: Connection, *, card_id: UUID, user_id: UUID) -> Card | None:
     """The user's card, masked, or none."""
-    row = await _get_card_by_id.fetchrow_args(conn, (card_id, user_id))
-    return None if row is None else Card.model_validate(dict(row))
+    q = _get_card_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, card_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (card_id, user_id))
+    return None if row is None else _Card_ROWS.one(row)
 
 
 @stateless
@@ -814,7 +1117,14 @@ async def get_card_token(
     """The decrypted processor token of the user's card, for charging it; the only query that
     returns it in clear. A wrong key raises an error; none when the user has no such card.
     """
-    value = await _get_card_token.fetchval_args(conn, (encryption_key, card_id, user_id))
+    q = _get_card_token
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(q.statement, encryption_key, card_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 1, (encryption_key, card_id, user_id))
     return _VALUE_0.validate_python(value)
 
 
@@ -823,8 +1133,15 @@ async def get_p2p_payment_by_id(
     conn: Connection, *, p2p_transaction_id: UUID, user_id: UUID
 ) -> P2pPayment | None:
     """The payment, if this user sent or received it; none otherwise."""
-    row = await _get_p2p_payment_by_id.fetchrow_args(conn, (p2p_transaction_id, user_id))
-    return None if row is None else P2pPayment.model_validate(dict(row))
+    q = _get_p2p_payment_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, p2p_transaction_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (p2p_transaction_id, user_id))
+    return None if row is None else _P2pPayment_ROWS.one(row)
 
 
 @stateless
@@ -832,8 +1149,15 @@ async def get_transfer_by_id(
     conn: Connection, *, transfer_id: UUID, user_id: UUID
 ) -> Transfer | None:
     """The user's transfer, or none."""
-    row = await _get_transfer_by_id.fetchrow_args(conn, (transfer_id, user_id))
-    return None if row is None else Transfer.model_validate(dict(row))
+    q = _get_transfer_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, transfer_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (transfer_id, user_id))
+    return None if row is None else _Transfer_ROWS.one(row)
 
 
 @stateless
@@ -841,15 +1165,29 @@ async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
     """The user with this email, whatever its case, or none (fintech.find_user_by_email: sign-in,
     before a user is known).
     """
-    row = await _get_user_by_email.fetchrow_args(conn, (email,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_email
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, email)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (email,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
-    row = await _get_user_by_id.fetchrow_args(conn, (user_id,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (user_id,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -857,7 +1195,14 @@ async def get_user_password_hash_by_email(conn: Connection, *, email: str) -> st
     """The stored password hash of an active login, or none (for verifying a password in the
     application; fintech.password_hash_for_login, before a user is known).
     """
-    value = await _get_user_password_hash_by_email.fetchval_args(conn, (email,))
+    q = _get_user_password_hash_by_email
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(q.statement, email)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 1, (email,))
     return _VALUE_0.validate_python(value)
 
 
@@ -873,45 +1218,85 @@ async def list_account_statement(
     """A page of the account's ledger entries, newest first. For the next page pass the last row's
     created_at and id as before_created_at and before_id (both none for the first page).
     """
-    rows = await _list_account_statement.fetch_args(
-        conn, (account_id, before_created_at, before_id, max_rows)
-    )
-    return _AccountStatement_LIST.validate_python([dict(r) for r in rows])
+    q = _list_account_statement
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, account_id, before_created_at, before_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (account_id, before_created_at, before_id, max_rows))
+    return _AccountStatement_ROWS.many(rows)
 
 
 @stateless
 async def list_accounts_by_user(conn: Connection, *, user_id: UUID) -> list[Account]:
     """The user's accounts, oldest first."""
-    rows = await _list_accounts_by_user.fetch_args(conn, (user_id,))
-    return _Account_LIST.validate_python([dict(r) for r in rows])
+    q = _list_accounts_by_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id,))
+    return _Account_ROWS.many(rows)
 
 
 @stateless
 async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
     """Every account whose balance differs from the sum of its ledger entries (must be empty)."""
-    rows = await _list_balance_mismatches.fetch_args(conn, ())
-    return _BalanceMismatch_LIST.validate_python([dict(r) for r in rows])
+    q = _list_balance_mismatches
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), ())
+    return _BalanceMismatch_ROWS.many(rows)
 
 
 @stateless
 async def list_cards_by_user(conn: Connection, *, user_id: UUID) -> list[Card]:
     """The user's cards, masked, oldest first."""
-    rows = await _list_cards_by_user.fetch_args(conn, (user_id,))
-    return _Card_LIST.validate_python([dict(r) for r in rows])
+    q = _list_cards_by_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id,))
+    return _Card_ROWS.many(rows)
 
 
 @stateless
 async def list_currency_totals(conn: Connection) -> list[CurrencyTotal]:
     """Money per currency: what customers hold and the bank's clearing position; they sum to zero."""
-    rows = await _list_currency_totals.fetch_args(conn, ())
-    return _CurrencyTotal_LIST.validate_python([dict(r) for r in rows])
+    q = _list_currency_totals
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), ())
+    return _CurrencyTotal_ROWS.many(rows)
 
 
 @stateless
 async def list_investments_by_account(conn: Connection, *, account_id: UUID) -> list[Investment]:
     """The account's holdings, by symbol."""
-    rows = await _list_investments_by_account.fetch_args(conn, (account_id,))
-    return _Investment_LIST.validate_python([dict(r) for r in rows])
+    q = _list_investments_by_account
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, account_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (account_id,))
+    return _Investment_ROWS.many(rows)
 
 
 @stateless
@@ -926,10 +1311,15 @@ async def list_p2p_payments_by_sender(
     """A page of the payments a user sent, newest first (keyset: pass the last row's created_at and
     id).
     """
-    rows = await _list_p2p_payments_by_sender.fetch_args(
-        conn, (sender_id, before_created_at, before_id, max_rows)
-    )
-    return _P2pPayment_LIST.validate_python([dict(r) for r in rows])
+    q = _list_p2p_payments_by_sender
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, sender_id, before_created_at, before_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (sender_id, before_created_at, before_id, max_rows))
+    return _P2pPayment_ROWS.many(rows)
 
 
 @stateless
@@ -937,8 +1327,15 @@ async def list_portfolio_values_by_user(conn: Connection, *, user_id: UUID) -> l
     """The user's portfolio per currency: market value, cost basis and unrealised gain of all
     holdings.
     """
-    rows = await _list_portfolio_values_by_user.fetch_args(conn, (user_id,))
-    return _PortfolioValue_LIST.validate_python([dict(r) for r in rows])
+    q = _list_portfolio_values_by_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id,))
+    return _PortfolioValue_ROWS.many(rows)
 
 
 @stateless
@@ -953,17 +1350,29 @@ async def list_transfers_by_user(
     """A page of the user's transfers, newest first (keyset: pass the last row's created_at and
     id).
     """
-    rows = await _list_transfers_by_user.fetch_args(
-        conn, (user_id, before_created_at, before_id, max_rows)
-    )
-    return _Transfer_LIST.validate_python([dict(r) for r in rows])
+    q = _list_transfers_by_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, user_id, before_created_at, before_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (user_id, before_created_at, before_id, max_rows))
+    return _Transfer_ROWS.many(rows)
 
 
 @stateless
 async def list_unbalanced_postings(conn: Connection) -> list[UnbalancedPosting]:
     """Every posting whose entries do not sum to zero in some currency (must be empty)."""
-    rows = await _list_unbalanced_postings.fetch_args(conn, ())
-    return _UnbalancedPosting_LIST.validate_python([dict(r) for r in rows])
+    q = _list_unbalanced_postings
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), ())
+    return _UnbalancedPosting_ROWS.many(rows)
 
 
 @stateless
@@ -971,8 +1380,15 @@ async def update_account_closed(
     conn: Connection, *, account_id: UUID, user_id: UUID
 ) -> Account | None:
     """Closes the user's account (its balance must be zero); returns it, or none."""
-    row = await _update_account_closed.fetchrow_args(conn, (account_id, user_id))
-    return None if row is None else Account.model_validate(dict(row))
+    q = _update_account_closed
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, account_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (account_id, user_id))
+    return None if row is None else _Account_ROWS.one(row)
 
 
 @stateless
@@ -980,8 +1396,15 @@ async def update_account_frozen(
     conn: Connection, *, frozen: bool, account_id: UUID
 ) -> Account | None:
     """Freezes (frozen = true) or unfreezes an account that is not closed; returns it, or none."""
-    row = await _update_account_frozen.fetchrow_args(conn, (frozen, account_id))
-    return None if row is None else Account.model_validate(dict(row))
+    q = _update_account_frozen
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, frozen, account_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (frozen, account_id))
+    return None if row is None else _Account_ROWS.one(row)
 
 
 @stateless
@@ -989,8 +1412,15 @@ async def update_account_name(
     conn: Connection, *, account_name: str, account_id: UUID, user_id: UUID
 ) -> Account | None:
     """Renames the user's account; returns it, or none if the user has no such account."""
-    row = await _update_account_name.fetchrow_args(conn, (account_name, account_id, user_id))
-    return None if row is None else Account.model_validate(dict(row))
+    q = _update_account_name
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, account_name, account_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (account_name, account_id, user_id))
+    return None if row is None else _Account_ROWS.one(row)
 
 
 @stateless
@@ -998,8 +1428,15 @@ async def update_card_spending_limit(
     conn: Connection, *, spending_limit: Decimal | None = None, card_id: UUID, user_id: UUID
 ) -> Card | None:
     """Sets or clears (none) the user's card spending limit; returns it masked, or none."""
-    row = await _update_card_spending_limit.fetchrow_args(conn, (spending_limit, card_id, user_id))
-    return None if row is None else Card.model_validate(dict(row))
+    q = _update_card_spending_limit
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, spending_limit, card_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (spending_limit, card_id, user_id))
+    return None if row is None else _Card_ROWS.one(row)
 
 
 @stateless
@@ -1009,32 +1446,71 @@ async def update_card_status(
     """Freezes, unfreezes or cancels the user's card (a cancelled card stays cancelled); returns it
     masked, or none.
     """
-    row = await _update_card_status.fetchrow_args(conn, (status, card_id, user_id))
-    return None if row is None else Card.model_validate(dict(row))
+    q = _update_card_status
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, status, card_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (status, card_id, user_id))
+    return None if row is None else _Card_ROWS.one(row)
 
 
 @stateless
 async def update_investment_prices(conn: Connection, *, current_price: Decimal, symbol: str) -> int:
     """Sets the current price of a symbol in every holding; returns the number of holdings changed."""
-    return await _update_investment_prices.execute_args(conn, (current_price, symbol))
+    q = _update_investment_prices
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, current_price, symbol)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (current_price, symbol))
+    return rowcount(status)
 
 
 @stateless
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
-    return await _update_user_active.execute_args(conn, (is_active, user_id))
+    q = _update_user_active
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, is_active, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (is_active, user_id))
+    return rowcount(status)
 
 
 @stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful login now; returns the number of users changed (0 or 1)."""
-    return await _update_user_last_login.execute_args(conn, (user_id,))
+    q = _update_user_last_login
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (user_id,))
+    return rowcount(status)
 
 
 @stateless
 async def update_user_password_hash(conn: Connection, *, password_hash: str, user_id: UUID) -> int:
     """Replaces a user's password hash; returns the number of users changed (0 or 1)."""
-    return await _update_user_password_hash.execute_args(conn, (password_hash, user_id))
+    q = _update_user_password_hash
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, password_hash, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (password_hash, user_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1047,10 +1523,15 @@ async def update_user_profile(
     user_id: UUID,
 ) -> User | None:
     """Changes a user's names and phone number; returns the user, or none if there is no such user."""
-    row = await _update_user_profile.fetchrow_args(
-        conn, (first_name, last_name, phone_number, user_id)
-    )
-    return None if row is None else User.model_validate(dict(row))
+    q = _update_user_profile
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, first_name, last_name, phone_number, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (first_name, last_name, phone_number, user_id))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1067,12 +1548,23 @@ async def upsert_investment(
     """Records a purchase: creates the holding, or adds to it with a quantity-weighted average
     cost.
     """
-    row = await _upsert_investment.fetchrow_args(
-        conn, (account_id, symbol, asset_type, quantity, unit_cost, current_price)
-    )
+    q = _upsert_investment
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, account_id, symbol, asset_type, quantity, unit_cost, current_price
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (account_id, symbol, asset_type, quantity, unit_cost, current_price),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.upsert_investment returned no row")
-    return Investment.model_validate(dict(row))
+    return _Investment_ROWS.one(row)
 
 
 def verify() -> None:

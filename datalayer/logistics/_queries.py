@@ -4,14 +4,15 @@
 
 from datetime import datetime
 from decimal import Decimal
+from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import Numeric, checked, stale_names
-from datalayer.queries import Connection, load, stateless
+from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
+from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
     "Customer",
@@ -116,7 +117,22 @@ _Customer_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Customer_LIST: TypeAdapter[list[Customer]] = TypeAdapter(list[Customer])
+_Customer_ROWS: Rows[Customer] = Rows(
+    Customer,
+    _Customer_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+        or r[9].tzinfo is None
+    ),
+)
 
 
 class Decision(BaseModel):
@@ -164,6 +180,26 @@ _Decision_FIELDS = (
     "executed_at",
     "created_at",
     "updated_at",
+)
+_Decision_ROWS: Rows[Decision] = Rows(
+    Decision,
+    _Decision_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or (r[11] is not None and r[11].tzinfo is None)
+        or r[12] is None
+        or r[12].tzinfo is None
+        or r[13] is None
+        or r[13].tzinfo is None
+    ),
 )
 
 
@@ -215,7 +251,26 @@ _DecisionAudit_FIELDS = (
     "orders_routed",
     "created_at",
 )
-_DecisionAudit_LIST: TypeAdapter[list[DecisionAudit]] = TypeAdapter(list[DecisionAudit])
+_DecisionAudit_ROWS: Rows[DecisionAudit] = Rows(
+    DecisionAudit,
+    _DecisionAudit_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or (r[11] is not None and r[11].tzinfo is None)
+        or r[12] is None
+        or r[13] is None
+        or r[14] is None
+        or r[14].tzinfo is None
+    ),
+)
 
 
 class LearningFeedback(BaseModel):
@@ -249,7 +304,23 @@ _LearningFeedback_FIELDS = (
     "mean_net_profit",
     "on_time_rate",
 )
-_LearningFeedback_LIST: TypeAdapter[list[LearningFeedback]] = TypeAdapter(list[LearningFeedback])
+_LearningFeedback_ROWS: Rows[LearningFeedback] = Rows(
+    LearningFeedback,
+    _LearningFeedback_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+    ),
+)
 
 
 class NearestAvailableVehicle(BaseModel):
@@ -283,8 +354,21 @@ _NearestAvailableVehicle_FIELDS = (
     "available_at",
     "distance_km",
 )
-_NearestAvailableVehicle_LIST: TypeAdapter[list[NearestAvailableVehicle]] = TypeAdapter(
-    list[NearestAvailableVehicle]
+_NearestAvailableVehicle_ROWS: Rows[NearestAvailableVehicle] = Rows(
+    NearestAvailableVehicle,
+    _NearestAvailableVehicle_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[7] is not None and r[7].tzinfo is None)
+        or r[8] is None
+    ),
 )
 
 
@@ -335,8 +419,32 @@ _OperationalOutcome_FIELDS = (
     "additional_metrics",
     "created_at",
 )
-_OperationalOutcome_LIST: TypeAdapter[list[OperationalOutcome]] = TypeAdapter(
-    list[OperationalOutcome]
+_OperationalOutcome_ROWS: Rows[OperationalOutcome] = Rows(
+    OperationalOutcome,
+    _OperationalOutcome_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[13] is None
+        or r[14] is None
+        or r[15] is None
+        or r[16] is None
+        or r[17] is None
+        or r[18] is None
+        or r[19] is None
+        or r[19].tzinfo is None
+    ),
 )
 
 
@@ -403,7 +511,33 @@ _Order_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Order_LIST: TypeAdapter[list[Order]] = TypeAdapter(list[Order])
+_Order_ROWS: Rows[Order] = Rows(
+    Order,
+    _Order_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[6] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[12].tzinfo is None
+        or r[13] is None
+        or r[13].tzinfo is None
+        or r[14] is None
+        or r[15] is None
+        or r[16] is None
+        or r[17] is None
+        or r[19] is None
+        or r[19].tzinfo is None
+        or r[20] is None
+        or r[20].tzinfo is None
+    ),
+)
 
 
 class Route(BaseModel):
@@ -455,6 +589,30 @@ _Route_FIELDS = (
     "created_at",
     "updated_at",
 )
+_Route_ROWS: Rows[Route] = Rows(
+    Route,
+    _Route_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[4] is None
+        or r[5] is None
+        or r[5].tzinfo is None
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or (r[13] is not None and r[13].tzinfo is None)
+        or (r[14] is not None and r[14].tzinfo is None)
+        or r[15] is None
+        or r[15].tzinfo is None
+        or r[16] is None
+        or r[16].tzinfo is None
+    ),
+)
 
 
 class RoutePerformance(BaseModel):
@@ -502,7 +660,28 @@ _RoutePerformance_FIELDS = (
     "order_count",
     "completed_at",
 )
-_RoutePerformance_LIST: TypeAdapter[list[RoutePerformance]] = TypeAdapter(list[RoutePerformance])
+_RoutePerformance_ROWS: Rows[RoutePerformance] = Rows(
+    RoutePerformance,
+    _RoutePerformance_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[13] is None
+        or r[14] is None
+        or r[14].tzinfo is None
+    ),
+)
 
 
 class RoutePlan(BaseModel):
@@ -557,7 +736,24 @@ _RoutePlan_FIELDS = (
     "window_start",
     "window_end",
 )
-_RoutePlan_LIST: TypeAdapter[list[RoutePlan]] = TypeAdapter(list[RoutePlan])
+_RoutePlan_ROWS: Rows[RoutePlan] = Rows(
+    RoutePlan,
+    _RoutePlan_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or (r[6] is not None and r[6].tzinfo is None)
+        or (r[7] is not None and r[7].tzinfo is None)
+        or (r[8] is not None and r[8].tzinfo is None)
+        or (r[9] is not None and r[9].tzinfo is None)
+        or (r[16] is not None and r[16].tzinfo is None)
+        or (r[17] is not None and r[17].tzinfo is None)
+    ),
+)
 
 
 class RouteStop(BaseModel):
@@ -599,6 +795,27 @@ _RouteStop_FIELDS = (
     "created_at",
     "updated_at",
 )
+_RouteStop_ROWS: Rows[RouteStop] = Rows(
+    RouteStop,
+    _RouteStop_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[8] is not None and r[8].tzinfo is None)
+        or (r[9] is not None and r[9].tzinfo is None)
+        or (r[10] is not None and r[10].tzinfo is None)
+        or (r[11] is not None and r[11].tzinfo is None)
+        or r[12] is None
+        or r[12].tzinfo is None
+        or r[13] is None
+        or r[13].tzinfo is None
+    ),
+)
 
 
 class TableRowCount(BaseModel):
@@ -612,7 +829,12 @@ _TableRowCount_FIELDS = (
     "table_name",
     "row_count",
 )
-_TableRowCount_LIST: TypeAdapter[list[TableRowCount]] = TypeAdapter(list[TableRowCount])
+_TableRowCount_ROWS: Rows[TableRowCount] = Rows(
+    TableRowCount,
+    _TableRowCount_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
+)
 
 
 class User(BaseModel):
@@ -640,7 +862,24 @@ _User_FIELDS = (
     "created_at",
     "updated_at",
 )
-_User_LIST: TypeAdapter[list[User]] = TypeAdapter(list[User])
+_User_ROWS: Rows[User] = Rows(
+    User,
+    _User_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or (r[6] is not None and r[6].tzinfo is None)
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+    ),
+)
 
 
 class Vehicle(BaseModel):
@@ -685,6 +924,26 @@ _Vehicle_FIELDS = (
     "created_at",
     "updated_at",
 )
+_Vehicle_ROWS: Rows[Vehicle] = Rows(
+    Vehicle,
+    _Vehicle_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[7] is None
+        or (r[8] is not None and r[8].tzinfo is None)
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class VehicleUtilisation(BaseModel):
@@ -716,8 +975,21 @@ _VehicleUtilisation_FIELDS = (
     "weight_utilisation",
     "volume_utilisation",
 )
-_VehicleUtilisation_LIST: TypeAdapter[list[VehicleUtilisation]] = TypeAdapter(
-    list[VehicleUtilisation]
+_VehicleUtilisation_ROWS: Rows[VehicleUtilisation] = Rows(
+    VehicleUtilisation,
+    _VehicleUtilisation_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+    ),
 )
 
 
@@ -949,12 +1221,30 @@ async def create_customer(
     preferences: JsonValue,
 ) -> Customer:
     """Creates a customer; returns it. constraints and preferences are JSON objects."""
-    row = await _create_customer.fetchrow_args(
-        conn, (customer_code, customer_name, email, phone, address, constraints, preferences)
-    )
+    q = _create_customer
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
+            customer_code,
+            customer_name,
+            email,
+            phone,
+            address,
+            constraints,
+            preferences,
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (customer_code, customer_name, email, phone, address, constraints, preferences),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_customer returned no row")
-    return Customer.model_validate(dict(row))
+    return _Customer_ROWS.one(row)
 
 
 @stateless
@@ -970,9 +1260,11 @@ async def create_decision(
     computation_time_ms: int | None = None,
 ) -> Decision:
     """Records a decision (not yet committed) with the state it saw; returns it."""
-    row = await _create_decision.fetchrow_args(
-        conn,
-        (
+    q = _create_decision
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             decision_code,
             decision_type,
             policy_used,
@@ -980,11 +1272,26 @@ async def create_decision(
             total_cost_estimate,
             decision_confidence,
             computation_time_ms,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                decision_code,
+                decision_type,
+                policy_used,
+                state_snapshot,
+                total_cost_estimate,
+                decision_confidence,
+                computation_time_ms,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_decision returned no row")
-    return Decision.model_validate(dict(row))
+    return _Decision_ROWS.one(row)
 
 
 @stateless
@@ -1008,9 +1315,11 @@ async def create_operational_outcome(
     outcome with its prediction errors and net profit (generated), or none if the route does not
     exist.
     """
-    row = await _create_operational_outcome.fetchrow_args(
-        conn,
-        (
+    q = _create_operational_outcome
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             outcome_code,
             route_id,
             actual_cost,
@@ -1021,9 +1330,27 @@ async def create_operational_outcome(
             late_deliveries,
             failed_deliveries,
             additional_metrics,
-        ),
-    )
-    return None if row is None else OperationalOutcome.model_validate(dict(row))
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                outcome_code,
+                route_id,
+                actual_cost,
+                actual_duration_minutes,
+                actual_distance_km,
+                total_revenue,
+                on_time_deliveries,
+                late_deliveries,
+                failed_deliveries,
+                additional_metrics,
+            ),
+        )
+    return None if row is None else _OperationalOutcome_ROWS.one(row)
 
 
 @stateless
@@ -1048,9 +1375,11 @@ async def create_order(
     price_kes: Decimal,
 ) -> Order:
     """Creates a pending order with its delivery window [window_start, window_end); returns it."""
-    row = await _create_order.fetchrow_args(
-        conn,
-        (
+    q = _create_order
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             order_code,
             customer_id,
             pickup_latitude,
@@ -1067,11 +1396,35 @@ async def create_order(
             priority,
             special_handling,
             price_kes,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                order_code,
+                customer_id,
+                pickup_latitude,
+                pickup_longitude,
+                pickup_address,
+                destination_city,
+                destination_latitude,
+                destination_longitude,
+                destination_address,
+                weight_tonnes,
+                volume_m3,
+                window_start,
+                window_end,
+                priority,
+                special_handling,
+                price_kes,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_order returned no row")
-    return Order.model_validate(dict(row))
+    return _Order_ROWS.one(row)
 
 
 @stateless
@@ -1090,9 +1443,11 @@ async def create_route(
     """Plans a route for a vehicle over [period_start, period_end); returns it. A vehicle's planned
     and in-progress routes cannot overlap (ExclusionViolation routes_vehicle_id_period_excl).
     """
-    row = await _create_route.fetchrow_args(
-        conn,
-        (
+    q = _create_route
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             route_code,
             vehicle_id,
             decision_id,
@@ -1101,11 +1456,27 @@ async def create_route(
             total_distance_km,
             estimated_duration_minutes,
             estimated_cost_kes,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                route_code,
+                vehicle_id,
+                decision_id,
+                period_start,
+                period_end,
+                total_distance_km,
+                estimated_duration_minutes,
+                estimated_cost_kes,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_route returned no row")
-    return Route.model_validate(dict(row))
+    return _Route_ROWS.one(row)
 
 
 @stateless
@@ -1125,9 +1496,11 @@ async def create_route_stop(
     """Adds a stop to a route at position sequence_order; returns it. A pickup or delivery stop
     names an order on the same route; a depot stop names none.
     """
-    row = await _create_route_stop.fetchrow_args(
-        conn,
-        (
+    q = _create_route_stop
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             route_id,
             order_id,
             stop_type,
@@ -1137,11 +1510,28 @@ async def create_route_stop(
             address,
             estimated_arrival_at,
             estimated_departure_at,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                route_id,
+                order_id,
+                stop_type,
+                sequence_order,
+                latitude,
+                longitude,
+                address,
+                estimated_arrival_at,
+                estimated_departure_at,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_route_stop returned no row")
-    return RouteStop.model_validate(dict(row))
+    return _RouteStop_ROWS.one(row)
 
 
 @stateless
@@ -1158,10 +1548,17 @@ async def create_user(
     The acting user (db.transaction(user_id=...)) must be an active admin, except for the very
     first user (logistics.create_user; PermissionDenied otherwise).
     """
-    row = await _create_user.fetchrow_args(
-        conn, (username, email, password_hash, role, is_superuser)
-    )
-    return None if row is None else User.model_validate(dict(row))
+    q = _create_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, username, email, password_hash, role, is_superuser)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started, 0 if row is None else 1, (username, email, password_hash, role, is_superuser)
+        )
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1172,10 +1569,15 @@ async def create_user_with_password(
     it. The password is a query parameter, masked in query logs, never stored. Same rule as
     create_user: an active admin acts, or this is the first user.
     """
-    row = await _create_user_with_password.fetchrow_args(
-        conn, (username, email, password, role, is_superuser)
-    )
-    return None if row is None else User.model_validate(dict(row))
+    q = _create_user_with_password
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, username, email, password, role, is_superuser)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (username, email, password, role, is_superuser))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1192,9 +1594,11 @@ async def create_vehicle(
     driver_cost_per_hour: Decimal,
 ) -> Vehicle:
     """Adds an available vehicle to the fleet; returns it."""
-    row = await _create_vehicle.fetchrow_args(
-        conn,
-        (
+    q = _create_vehicle
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             vehicle_code,
             vehicle_type,
             capacity_weight_tonnes,
@@ -1203,11 +1607,27 @@ async def create_vehicle(
             current_longitude,
             fuel_cost_per_km,
             driver_cost_per_hour,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                vehicle_code,
+                vehicle_type,
+                capacity_weight_tonnes,
+                capacity_volume_m3,
+                current_latitude,
+                current_longitude,
+                fuel_cost_per_km,
+                driver_cost_per_hour,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_vehicle returned no row")
-    return Vehicle.model_validate(dict(row))
+    return _Vehicle_ROWS.one(row)
 
 
 @stateless
@@ -1215,7 +1635,15 @@ async def delete_decision(conn: Connection, *, decision_id: UUID) -> int:
     """Deletes a decision that is not committed and created no routes (a committed one is refused
     with CheckViolation decisions_immutable_check); returns 0 or 1.
     """
-    return await _delete_decision.execute_args(conn, (decision_id,))
+    q = _delete_decision
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, decision_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (decision_id,))
+    return rowcount(status)
 
 
 @stateless
@@ -1223,57 +1651,113 @@ async def exists_user_password(conn: Connection, *, username: str, password: str
     """Whether an active user has this password (bcrypt hashes, checked by pgcrypto; false for
     argon2 hashes, which the application verifies itself), through logistics.check_password.
     """
-    value = await _exists_user_password.fetchval_args(conn, (username, password))
+    q = _exists_user_password
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(q.statement, username, password)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 1, (username, password))
     return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def get_customer_by_code(conn: Connection, *, customer_code: str) -> Customer | None:
     """The customer with this business key, or none."""
-    row = await _get_customer_by_code.fetchrow_args(conn, (customer_code,))
-    return None if row is None else Customer.model_validate(dict(row))
+    q = _get_customer_by_code
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, customer_code)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (customer_code,))
+    return None if row is None else _Customer_ROWS.one(row)
 
 
 @stateless
 async def get_customer_by_id(conn: Connection, *, customer_id: UUID) -> Customer | None:
     """The customer with this id, or none."""
-    row = await _get_customer_by_id.fetchrow_args(conn, (customer_id,))
-    return None if row is None else Customer.model_validate(dict(row))
+    q = _get_customer_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, customer_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (customer_id,))
+    return None if row is None else _Customer_ROWS.one(row)
 
 
 @stateless
 async def get_decision_by_id(conn: Connection, *, decision_id: UUID) -> Decision | None:
     """The decision with this id, or none."""
-    row = await _get_decision_by_id.fetchrow_args(conn, (decision_id,))
-    return None if row is None else Decision.model_validate(dict(row))
+    q = _get_decision_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, decision_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (decision_id,))
+    return None if row is None else _Decision_ROWS.one(row)
 
 
 @stateless
 async def get_order_by_code(conn: Connection, *, order_code: str) -> Order | None:
     """The order with this business key, or none."""
-    row = await _get_order_by_code.fetchrow_args(conn, (order_code,))
-    return None if row is None else Order.model_validate(dict(row))
+    q = _get_order_by_code
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, order_code)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (order_code,))
+    return None if row is None else _Order_ROWS.one(row)
 
 
 @stateless
 async def get_order_by_id(conn: Connection, *, order_id: UUID) -> Order | None:
     """The order with this id, or none."""
-    row = await _get_order_by_id.fetchrow_args(conn, (order_id,))
-    return None if row is None else Order.model_validate(dict(row))
+    q = _get_order_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, order_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (order_id,))
+    return None if row is None else _Order_ROWS.one(row)
 
 
 @stateless
 async def get_route_by_id(conn: Connection, *, route_id: UUID) -> Route | None:
     """The route with this id, or none."""
-    row = await _get_route_by_id.fetchrow_args(conn, (route_id,))
-    return None if row is None else Route.model_validate(dict(row))
+    q = _get_route_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, route_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (route_id,))
+    return None if row is None else _Route_ROWS.one(row)
 
 
 @stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id if it is the acting user (row-level security), or none."""
-    row = await _get_user_by_id.fetchrow_args(conn, (user_id,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (user_id,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1281,8 +1765,15 @@ async def get_user_by_username(conn: Connection, *, username: str) -> User | Non
     """The user with this username, whatever its case, or none; works before any user is known
     (sign-in), through logistics.find_user_by_username. Never the password hash.
     """
-    row = await _get_user_by_username.fetchrow_args(conn, (username,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_username
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, username)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (username,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1290,22 +1781,43 @@ async def get_user_password_hash_by_username(conn: Connection, *, username: str)
     """The stored password hash of an active user, or none (for verifying a password in the
     application), through logistics.get_password_hash.
     """
-    value = await _get_user_password_hash_by_username.fetchval_args(conn, (username,))
+    q = _get_user_password_hash_by_username
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(q.statement, username)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 1, (username,))
     return _VALUE_1.validate_python(value)
 
 
 @stateless
 async def get_vehicle_by_code(conn: Connection, *, vehicle_code: str) -> Vehicle | None:
     """The vehicle with this business key, or none."""
-    row = await _get_vehicle_by_code.fetchrow_args(conn, (vehicle_code,))
-    return None if row is None else Vehicle.model_validate(dict(row))
+    q = _get_vehicle_by_code
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, vehicle_code)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (vehicle_code,))
+    return None if row is None else _Vehicle_ROWS.one(row)
 
 
 @stateless
 async def get_vehicle_by_id(conn: Connection, *, vehicle_id: UUID) -> Vehicle | None:
     """The vehicle with this id, or none."""
-    row = await _get_vehicle_by_id.fetchrow_args(conn, (vehicle_id,))
-    return None if row is None else Vehicle.model_validate(dict(row))
+    q = _get_vehicle_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, vehicle_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (vehicle_id,))
+    return None if row is None else _Vehicle_ROWS.one(row)
 
 
 @stateless
@@ -1315,8 +1827,15 @@ async def list_customers(
     """A page of customers by customer_code (keyset: pass the last row's code, none for the first
     page).
     """
-    rows = await _list_customers.fetch_args(conn, (after_customer_code, max_rows))
-    return _Customer_LIST.validate_python([dict(r) for r in rows])
+    q = _list_customers
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, after_customer_code, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (after_customer_code, max_rows))
+    return _Customer_ROWS.many(rows)
 
 
 @stateless
@@ -1333,10 +1852,15 @@ async def list_decision_audit(
     created and orders they carry. policy_used none means every policy. Keyset: pass the last
     row's created_at and id.
     """
-    rows = await _list_decision_audit.fetch_args(
-        conn, (policy_used, before_created_at, before_id, max_rows)
-    )
-    return _DecisionAudit_LIST.validate_python([dict(r) for r in rows])
+    q = _list_decision_audit
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, policy_used, before_created_at, before_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (policy_used, before_created_at, before_id, max_rows))
+    return _DecisionAudit_ROWS.many(rows)
 
 
 @stateless
@@ -1349,8 +1873,15 @@ async def list_learning_feedback(
     profit and the on-time share of deliveries. Outcomes of routes planned by hand have no
     policy and are left out.
     """
-    rows = await _list_learning_feedback.fetch_args(conn, (recorded_from, recorded_until))
-    return _LearningFeedback_LIST.validate_python([dict(r) for r in rows])
+    q = _list_learning_feedback
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, recorded_from, recorded_until)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (recorded_from, recorded_until))
+    return _LearningFeedback_ROWS.many(rows)
 
 
 @stateless
@@ -1368,17 +1899,41 @@ async def list_nearest_available_vehicles(
     circle distance in km: free by available_by and able to take the given weight and volume.
     Served by the GiST index on the vehicles' earth points (ORDER BY ... <-> target).
     """
-    rows = await _list_nearest_available_vehicles.fetch_args(
-        conn, (latitude, longitude, available_by, min_weight_tonnes, min_volume_m3, max_rows)
-    )
-    return _NearestAvailableVehicle_LIST.validate_python([dict(r) for r in rows])
+    q = _list_nearest_available_vehicles
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(
+            q.statement,
+            latitude,
+            longitude,
+            available_by,
+            min_weight_tonnes,
+            min_volume_m3,
+            max_rows,
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            len(rows),
+            (latitude, longitude, available_by, min_weight_tonnes, min_volume_m3, max_rows),
+        )
+    return _NearestAvailableVehicle_ROWS.many(rows)
 
 
 @stateless
 async def list_outcomes_by_route(conn: Connection, *, route_id: UUID) -> list[OperationalOutcome]:
     """The outcomes recorded for a route, oldest first."""
-    rows = await _list_outcomes_by_route.fetch_args(conn, (route_id,))
-    return _OperationalOutcome_LIST.validate_python([dict(r) for r in rows])
+    q = _list_outcomes_by_route
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, route_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (route_id,))
+    return _OperationalOutcome_ROWS.many(rows)
 
 
 @stateless
@@ -1396,10 +1951,27 @@ async def list_pending_orders(
     [window_start, window_end), earliest window first (keyset: pass the last row's window_start
     and id, none for the first page).
     """
-    rows = await _list_pending_orders.fetch_args(
-        conn, (destination_city, window_start, window_end, after_window_start, after_id, max_rows)
-    )
-    return _Order_LIST.validate_python([dict(r) for r in rows])
+    q = _list_pending_orders
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(
+            q.statement,
+            destination_city,
+            window_start,
+            window_end,
+            after_window_start,
+            after_id,
+            max_rows,
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            len(rows),
+            (destination_city, window_start, window_end, after_window_start, after_id, max_rows),
+        )
+    return _Order_ROWS.many(rows)
 
 
 @stateless
@@ -1410,8 +1982,15 @@ async def list_route_performance(
     [completed_from, completed_until), in order of completion, with how many orders each
     carried.
     """
-    rows = await _list_route_performance.fetch_args(conn, (completed_from, completed_until))
-    return _RoutePerformance_LIST.validate_python([dict(r) for r in rows])
+    q = _list_route_performance
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, completed_from, completed_until)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (completed_from, completed_until))
+    return _RoutePerformance_ROWS.many(rows)
 
 
 @stateless
@@ -1419,8 +1998,15 @@ async def list_route_plan(conn: Connection, *, route_id: UUID) -> list[RoutePlan
     """The route's stops in order, each with its order and customer (none for depot stops): what to
     pick up or deliver, where and when.
     """
-    rows = await _list_route_plan.fetch_args(conn, (route_id,))
-    return _RoutePlan_LIST.validate_python([dict(r) for r in rows])
+    q = _list_route_plan
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, route_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (route_id,))
+    return _RoutePlan_ROWS.many(rows)
 
 
 @stateless
@@ -1428,8 +2014,15 @@ async def list_table_row_counts(conn: Connection) -> list[TableRowCount]:
     """How many rows each logistics table holds, in the order the seed listed them (for `datalayer
     logistics check`).
     """
-    rows = await _list_table_row_counts.fetch_args(conn, ())
-    return _TableRowCount_LIST.validate_python([dict(r) for r in rows])
+    q = _list_table_row_counts
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), ())
+    return _TableRowCount_ROWS.many(rows)
 
 
 @stateless
@@ -1439,8 +2032,15 @@ async def list_users(
     """A page of all users by username (keyset: pass the last row's username, none for the first
     page), for an active admin acting (logistics.list_users; PermissionDenied for anyone else).
     """
-    rows = await _list_users.fetch_args(conn, (after_username, max_rows))
-    return _User_LIST.validate_python([dict(r) for r in rows])
+    q = _list_users
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, after_username, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (after_username, max_rows))
+    return _User_ROWS.many(rows)
 
 
 @stateless
@@ -1452,8 +2052,15 @@ async def list_vehicle_utilisation(
     average load of those routes as a share of the vehicle's weight and volume capacity (0 when
     idle, and for an empty period). Busiest first.
     """
-    rows = await _list_vehicle_utilisation.fetch_args(conn, (period_start, period_end))
-    return _VehicleUtilisation_LIST.validate_python([dict(r) for r in rows])
+    q = _list_vehicle_utilisation
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, period_start, period_end)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (period_start, period_end))
+    return _VehicleUtilisation_ROWS.many(rows)
 
 
 @stateless
@@ -1461,10 +2068,15 @@ async def update_customer_settings(
     conn: Connection, *, constraints: JsonValue, preferences: JsonValue, customer_id: UUID
 ) -> Customer | None:
     """Replaces a customer's constraints and preferences (JSON objects); returns it, or none."""
-    row = await _update_customer_settings.fetchrow_args(
-        conn, (constraints, preferences, customer_id)
-    )
-    return None if row is None else Customer.model_validate(dict(row))
+    q = _update_customer_settings
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, constraints, preferences, customer_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (constraints, preferences, customer_id))
+    return None if row is None else _Customer_ROWS.one(row)
 
 
 @stateless
@@ -1472,8 +2084,15 @@ async def update_decision_committed(conn: Connection, *, decision_id: UUID) -> D
     """Commits a decision now (from then on it is immutable); returns it, or none if it was already
     committed or does not exist.
     """
-    row = await _update_decision_committed.fetchrow_args(conn, (decision_id,))
-    return None if row is None else Decision.model_validate(dict(row))
+    q = _update_decision_committed
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, decision_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (decision_id,))
+    return None if row is None else _Decision_ROWS.one(row)
 
 
 @stateless
@@ -1481,15 +2100,29 @@ async def update_decision_executed(conn: Connection, *, decision_id: UUID) -> De
     """Marks a committed decision executed now; returns it, or none if it is not committed or was
     already executed.
     """
-    row = await _update_decision_executed.fetchrow_args(conn, (decision_id,))
-    return None if row is None else Decision.model_validate(dict(row))
+    q = _update_decision_executed
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, decision_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (decision_id,))
+    return None if row is None else _Decision_ROWS.one(row)
 
 
 @stateless
 async def update_order_status(conn: Connection, *, status: str, order_id: UUID) -> Order | None:
     """Sets an order's status (in_transit, delivered, failed, cancelled); returns it, or none."""
-    row = await _update_order_status.fetchrow_args(conn, (status, order_id))
-    return None if row is None else Order.model_validate(dict(row))
+    q = _update_order_status
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, status, order_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (status, order_id))
+    return None if row is None else _Order_ROWS.one(row)
 
 
 @stateless
@@ -1497,8 +2130,15 @@ async def update_order_unassigned(conn: Connection, *, order_id: UUID) -> Order 
     """Takes an assigned order off its route (back to pending); returns it, or none if it was not
     assigned. Refused while the order still has stops on the route.
     """
-    row = await _update_order_unassigned.fetchrow_args(conn, (order_id,))
-    return None if row is None else Order.model_validate(dict(row))
+    q = _update_order_unassigned
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, order_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (order_id,))
+    return None if row is None else _Order_ROWS.one(row)
 
 
 @stateless
@@ -1511,8 +2151,15 @@ async def update_orders_route(
     route's vehicle cannot take (CheckViolation routes_capacity_check). Returns the assigned
     orders.
     """
-    rows = await _update_orders_route.fetch_args(conn, (route_id, order_ids))
-    return _Order_LIST.validate_python([dict(r) for r in rows])
+    q = _update_orders_route
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, route_id, order_ids)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (route_id, order_ids))
+    return _Order_ROWS.many(rows)
 
 
 @stateless
@@ -1520,8 +2167,15 @@ async def update_route_cancelled(conn: Connection, *, route_id: UUID) -> Route |
     """Cancels a planned route (its period no longer blocks the vehicle); returns it, or none if it
     was not planned.
     """
-    row = await _update_route_cancelled.fetchrow_args(conn, (route_id,))
-    return None if row is None else Route.model_validate(dict(row))
+    q = _update_route_cancelled
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, route_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (route_id,))
+    return None if row is None else _Route_ROWS.one(row)
 
 
 @stateless
@@ -1536,10 +2190,21 @@ async def update_route_completed(
     """Completes a route in progress now with its actual distance, duration and cost; returns it,
     or none if it was not in progress.
     """
-    row = await _update_route_completed.fetchrow_args(
-        conn, (actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id)
-    )
-    return None if row is None else Route.model_validate(dict(row))
+    q = _update_route_completed
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id),
+        )
+    return None if row is None else _Route_ROWS.one(row)
 
 
 @stateless
@@ -1547,8 +2212,15 @@ async def update_route_started(conn: Connection, *, route_id: UUID) -> Route | N
     """Starts a planned route now (planned -> in_progress); returns it, or none if it was not
     planned.
     """
-    row = await _update_route_started.fetchrow_args(conn, (route_id,))
-    return None if row is None else Route.model_validate(dict(row))
+    q = _update_route_started
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, route_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (route_id,))
+    return None if row is None else _Route_ROWS.one(row)
 
 
 @stateless
@@ -1560,10 +2232,17 @@ async def update_route_stop_actuals(
     stop_id: UUID,
 ) -> RouteStop | None:
     """Records when the vehicle actually arrived at and left a stop; returns the stop, or none."""
-    row = await _update_route_stop_actuals.fetchrow_args(
-        conn, (actual_arrival_at, actual_departure_at, stop_id)
-    )
-    return None if row is None else RouteStop.model_validate(dict(row))
+    q = _update_route_stop_actuals
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, actual_arrival_at, actual_departure_at, stop_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started, 0 if row is None else 1, (actual_arrival_at, actual_departure_at, stop_id)
+        )
+    return None if row is None else _RouteStop_ROWS.one(row)
 
 
 @stateless
@@ -1571,7 +2250,14 @@ async def update_user_active(conn: Connection, *, user_id: UUID, is_active: bool
     """Activates or deactivates a user, for an active admin acting (logistics.set_user_active;
     PermissionDenied for anyone else); returns the number of users changed (0 or 1).
     """
-    value = await _update_user_active.fetchval_args(conn, (user_id, is_active))
+    q = _update_user_active
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(q.statement, user_id, is_active)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 1, (user_id, is_active))
     return _VALUE_2.validate_python(value)
 
 
@@ -1580,7 +2266,15 @@ async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful login now, for the acting user only (row-level security: run it with
     user_id set to the user who signed in); returns the number of users changed (0 or 1).
     """
-    return await _update_user_last_login.execute_args(conn, (user_id,))
+    q = _update_user_last_login
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (user_id,))
+    return rowcount(status)
 
 
 @stateless
@@ -1592,8 +2286,15 @@ async def update_vehicle_location(
     vehicle_id: UUID,
 ) -> Vehicle | None:
     """Records where a vehicle is now; returns it, or none."""
-    row = await _update_vehicle_location.fetchrow_args(conn, (latitude, longitude, vehicle_id))
-    return None if row is None else Vehicle.model_validate(dict(row))
+    q = _update_vehicle_location
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, latitude, longitude, vehicle_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (latitude, longitude, vehicle_id))
+    return None if row is None else _Vehicle_ROWS.one(row)
 
 
 @stateless
@@ -1601,8 +2302,15 @@ async def update_vehicle_status(
     conn: Connection, *, status: str, available_at: datetime | None = None, vehicle_id: UUID
 ) -> Vehicle | None:
     """Sets a vehicle's status and when it is next available (none: now); returns it, or none."""
-    row = await _update_vehicle_status.fetchrow_args(conn, (status, available_at, vehicle_id))
-    return None if row is None else Vehicle.model_validate(dict(row))
+    q = _update_vehicle_status
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, status, available_at, vehicle_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (status, available_at, vehicle_id))
+    return None if row is None else _Vehicle_ROWS.one(row)
 
 
 def verify() -> None:

@@ -4,14 +4,15 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import Numeric, checked, stale_names
-from datalayer.queries import Connection, load, stateless
+from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
+from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
     "BehavioralTestResult",
@@ -103,8 +104,26 @@ _BehavioralTestResult_FIELDS = (
     "created_at",
     "updated_at",
 )
-_BehavioralTestResult_LIST: TypeAdapter[list[BehavioralTestResult]] = TypeAdapter(
-    list[BehavioralTestResult]
+_BehavioralTestResult_ROWS: Rows[BehavioralTestResult] = Rows(
+    BehavioralTestResult,
+    _BehavioralTestResult_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+        or r[5] is None
+        or r[5].tzinfo is None
+        or r[6] is None
+        or r[7] is None
+        or r[9] is None
+        or r[9].tzinfo is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
 )
 
 
@@ -144,7 +163,24 @@ _DeletedSession_FIELDS = (
     "deleted_at",
     "deleted_by",
 )
-_DeletedSession_LIST: TypeAdapter[list[DeletedSession]] = TypeAdapter(list[DeletedSession])
+_DeletedSession_ROWS: Rows[DeletedSession] = Rows(
+    DeletedSession,
+    _DeletedSession_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+    ),
+)
 
 
 class Discrepancy(BaseModel):
@@ -188,7 +224,22 @@ _Discrepancy_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Discrepancy_LIST: TypeAdapter[list[Discrepancy]] = TypeAdapter(list[Discrepancy])
+_Discrepancy_ROWS: Rows[Discrepancy] = Rows(
+    Discrepancy,
+    _Discrepancy_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
+)
 
 
 class DiscrepancyTrend(BaseModel):
@@ -205,7 +256,12 @@ _DiscrepancyTrend_FIELDS = (
     "severity",
     "discrepancies",
 )
-_DiscrepancyTrend_LIST: TypeAdapter[list[DiscrepancyTrend]] = TypeAdapter(list[DiscrepancyTrend])
+_DiscrepancyTrend_ROWS: Rows[DiscrepancyTrend] = Rows(
+    DiscrepancyTrend,
+    _DiscrepancyTrend_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
+)
 
 
 class ResultStatistic(BaseModel):
@@ -234,6 +290,12 @@ _ResultStatistic_FIELDS = (
     "median_fidelity_score",
     "max_fidelity_score",
     "avg_execution_time_ms",
+)
+_ResultStatistic_ROWS: Rows[ResultStatistic] = Rows(
+    ResultStatistic,
+    _ResultStatistic_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None or r[4] is None,
 )
 
 
@@ -299,7 +361,28 @@ _Session_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Session_LIST: TypeAdapter[list[Session]] = TypeAdapter(list[Session])
+_Session_ROWS: Rows[Session] = Rows(
+    Session,
+    _Session_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[9] is None
+        or (r[11] is not None and r[11].tzinfo is None)
+        or (r[12] is not None and r[12].tzinfo is None)
+        or r[13] is None
+        or r[13].tzinfo is None
+        or r[14] is None
+        or r[14].tzinfo is None
+    ),
+)
 
 
 class SessionDeletion(BaseModel):
@@ -316,6 +399,12 @@ _SessionDeletion_FIELDS = (
     "id",
     "deleted_at",
     "deleted_by",
+)
+_SessionDeletion_ROWS: Rows[SessionDeletion] = Rows(
+    SessionDeletion,
+    _SessionDeletion_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[1].tzinfo is None or r[2] is None,
 )
 
 
@@ -390,7 +479,28 @@ _SessionExport_FIELDS = (
     "fidelity_score",
     "execution_time_ms",
 )
-_SessionExport_LIST: TypeAdapter[list[SessionExport]] = TypeAdapter(list[SessionExport])
+_SessionExport_ROWS: Rows[SessionExport] = Rows(
+    SessionExport,
+    _SessionExport_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[9] is None
+        or (r[11] is not None and r[11].tzinfo is None)
+        or (r[12] is not None and r[12].tzinfo is None)
+        or r[13] is None
+        or r[13].tzinfo is None
+        or r[14] is None
+        or r[14].tzinfo is None
+    ),
+)
 
 
 class SessionLog(BaseModel):
@@ -416,7 +526,19 @@ _SessionLog_FIELDS = (
     "details",
     "logged_at",
 )
-_SessionLog_LIST: TypeAdapter[list[SessionLog]] = TypeAdapter(list[SessionLog])
+_SessionLog_ROWS: Rows[SessionLog] = Rows(
+    SessionLog,
+    _SessionLog_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[5] is None
+        or r[5].tzinfo is None
+    ),
+)
 
 
 class SessionShare(BaseModel):
@@ -443,7 +565,22 @@ _SessionShare_FIELDS = (
     "created_at",
     "updated_at",
 )
-_SessionShare_LIST: TypeAdapter[list[SessionShare]] = TypeAdapter(list[SessionShare])
+_SessionShare_ROWS: Rows[SessionShare] = Rows(
+    SessionShare,
+    _SessionShare_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[5].tzinfo is None
+        or r[6] is None
+        or r[6].tzinfo is None
+    ),
+)
 
 
 class SessionStatusCount(BaseModel):
@@ -458,8 +595,11 @@ _SessionStatusCount_FIELDS = (
     "status",
     "sessions",
 )
-_SessionStatusCount_LIST: TypeAdapter[list[SessionStatusCount]] = TypeAdapter(
-    list[SessionStatusCount]
+_SessionStatusCount_ROWS: Rows[SessionStatusCount] = Rows(
+    SessionStatusCount,
+    _SessionStatusCount_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
 )
 
 
@@ -488,7 +628,20 @@ _SuccessRate_FIELDS = (
     "cancelled_sessions",
     "success_rate",
 )
-_SuccessRate_LIST: TypeAdapter[list[SuccessRate]] = TypeAdapter(list[SuccessRate])
+_SuccessRate_ROWS: Rows[SuccessRate] = Rows(
+    SuccessRate,
+    _SuccessRate_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+    ),
+)
 
 
 class ValidationMetric(BaseModel):
@@ -534,7 +687,26 @@ _ValidationMetric_FIELDS = (
     "info_discrepancies",
     "refreshed_at",
 )
-_ValidationMetric_LIST: TypeAdapter[list[ValidationMetric]] = TypeAdapter(list[ValidationMetric])
+_ValidationMetric_ROWS: Rows[ValidationMetric] = Rows(
+    ValidationMetric,
+    _ValidationMetric_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[13] is None
+        or r[13].tzinfo is None
+    ),
+)
 
 
 class ValidationResult(BaseModel):
@@ -564,6 +736,23 @@ _ValidationResult_FIELDS = (
     "execution_time_ms",
     "created_at",
     "updated_at",
+)
+_ValidationResult_ROWS: Rows[ValidationResult] = Rows(
+    ValidationResult,
+    _ValidationResult_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[7].tzinfo is None
+    ),
 )
 
 
@@ -768,9 +957,11 @@ async def count_sessions_search(
     visible_to: UUID | None = None,
 ) -> int:
     """How many live sessions match the filters of list_sessions_search (the same WHERE clause)."""
-    value = await _count_sessions_search.fetchval_args(
-        conn,
-        (
+    q = _count_sessions_search
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(
+            q.statement,
             statuses,
             source_technology,
             target_technology,
@@ -778,22 +969,51 @@ async def count_sessions_search(
             created_to,
             owner_id,
             visible_to,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            1,
+            (
+                statuses,
+                source_technology,
+                target_technology,
+                created_from,
+                created_to,
+                owner_id,
+                visible_to,
+            ),
+        )
     return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def count_sessions_to_clean_up(conn: Connection, *, created_before: datetime) -> int:
     """How many live sessions were created before created_before (what cleanup would soft-delete)."""
-    value = await _count_sessions_to_clean_up.fetchval_args(conn, (created_before,))
+    q = _count_sessions_to_clean_up
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(q.statement, created_before)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 1, (created_before,))
     return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def count_sessions_to_purge(conn: Connection, *, deleted_before: datetime) -> int:
     """How many sessions were soft-deleted before deleted_before (what a purge would remove)."""
-    value = await _count_sessions_to_purge.fetchval_args(conn, (deleted_before,))
+    q = _count_sessions_to_purge
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(q.statement, deleted_before)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 1, (deleted_before,))
     return _VALUE_0.validate_python(value)
 
 
@@ -812,12 +1032,30 @@ async def create_behavioral_test_result(
     """Records one behavioral scenario run of a session; returns it (execution_time_ms is
     computed).
     """
-    row = await _create_behavioral_test_result.fetchrow_args(
-        conn, (session_id, scenario_name, status, started_at, finished_at, details, error_message)
-    )
+    q = _create_behavioral_test_result
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
+            session_id,
+            scenario_name,
+            status,
+            started_at,
+            finished_at,
+            details,
+            error_message,
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (session_id, scenario_name, status, started_at, finished_at, details, error_message),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_behavioral_test_result returned no row")
-    return BehavioralTestResult.model_validate(dict(row))
+    return _BehavioralTestResult_ROWS.one(row)
 
 
 @stateless
@@ -835,9 +1073,11 @@ async def create_discrepancy(
     confidence: Decimal | None = None,
 ) -> Discrepancy:
     """Records one discrepancy found by a result; returns it."""
-    row = await _create_discrepancy.fetchrow_args(
-        conn,
-        (
+    q = _create_discrepancy
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             result_id,
             discrepancy_type,
             severity,
@@ -847,11 +1087,28 @@ async def create_discrepancy(
             target_element,
             recommendation,
             confidence,
-        ),
-    )
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                result_id,
+                discrepancy_type,
+                severity,
+                description,
+                component,
+                source_element,
+                target_element,
+                recommendation,
+                confidence,
+            ),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_discrepancy returned no row")
-    return Discrepancy.model_validate(dict(row))
+    return _Discrepancy_ROWS.one(row)
 
 
 @stateless
@@ -867,9 +1124,11 @@ async def create_session(
     user_context: JsonValue,
 ) -> Session | None:
     """Creates a pending validation session; returns it."""
-    row = await _create_session.fetchrow_args(
-        conn,
-        (
+    q = _create_session
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement,
             request_id,
             owner_id,
             source_technology,
@@ -877,9 +1136,24 @@ async def create_session(
             scope,
             request_data,
             user_context,
-        ),
-    )
-    return None if row is None else Session.model_validate(dict(row))
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (
+                request_id,
+                owner_id,
+                source_technology,
+                target_technology,
+                scope,
+                request_data,
+                user_context,
+            ),
+        )
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -892,10 +1166,17 @@ async def create_session_log(
     details: JsonValue | None = None,
 ) -> SessionLog:
     """Appends one line to a session's processing log; returns it."""
-    row = await _create_session_log.fetchrow_args(conn, (session_id, level, message, details))
+    q = _create_session_log
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, session_id, level, message, details)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (session_id, level, message, details))
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_session_log returned no row")
-    return SessionLog.model_validate(dict(row))
+    return _SessionLog_ROWS.one(row)
 
 
 @stateless
@@ -909,18 +1190,37 @@ async def create_validation_result(
     execution_time_ms: int,
 ) -> ValidationResult:
     """Records the outcome of a session (one per session); returns it."""
-    row = await _create_validation_result.fetchrow_args(
-        conn, (session_id, overall_status, fidelity_score, summary, execution_time_ms)
-    )
+    q = _create_validation_result
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(
+            q.statement, session_id, overall_status, fidelity_score, summary, execution_time_ms
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            0 if row is None else 1,
+            (session_id, overall_status, fidelity_score, summary, execution_time_ms),
+        )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_validation_result returned no row")
-    return ValidationResult.model_validate(dict(row))
+    return _ValidationResult_ROWS.one(row)
 
 
 @stateless
 async def delete_session_share(conn: Connection, *, session_id: UUID, grantee_id: UUID) -> int:
     """Revokes a user's access to a session; returns the number of shares removed (0 or 1)."""
-    return await _delete_session_share.execute_args(conn, (session_id, grantee_id))
+    q = _delete_session_share
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, session_id, grantee_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (session_id, grantee_id))
+    return rowcount(status)
 
 
 @stateless
@@ -931,7 +1231,15 @@ async def delete_sessions_purged_batch(
     shares, logs, results, discrepancies and behavioral tests (cascade); returns how many
     sessions.
     """
-    return await _delete_sessions_purged_batch.execute_args(conn, (deleted_before, batch_size))
+    q = _delete_sessions_purged_batch
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, deleted_before, batch_size)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (deleted_before, batch_size))
+    return rowcount(status)
 
 
 @stateless
@@ -941,7 +1249,14 @@ async def exists_session_access(
     """Whether user_id may read (write false) or write (write true) the live session: its owner may
     do both, a read share allows reading, a write share both.
     """
-    value = await _exists_session_access.fetchval_args(conn, (session_id, user_id, write))
+    q = _exists_session_access
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(q.statement, session_id, user_id, write)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 1, (session_id, user_id, write))
     return _VALUE_1.validate_python(value)
 
 
@@ -953,24 +1268,45 @@ async def get_result_statistics(
     overall status, and the mean, minimum, median and maximum fidelity score and mean execution
     time (the averages are null when there are no results). Always one row.
     """
-    row = await _get_result_statistics.fetchrow_args(conn, (created_from,))
+    q = _get_result_statistics
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, created_from)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (created_from,))
     if row is None:  # the statement always yields one row
         raise NotFound("validation.get_result_statistics returned no row")
-    return ResultStatistic.model_validate(dict(row))
+    return _ResultStatistic_ROWS.one(row)
 
 
 @stateless
 async def get_session_by_id(conn: Connection, *, session_id: UUID) -> Session | None:
     """The live (not soft-deleted) session with this id, or none."""
-    row = await _get_session_by_id.fetchrow_args(conn, (session_id,))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _get_session_by_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, session_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (session_id,))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
 async def get_session_by_request_id(conn: Connection, *, request_id: str) -> Session | None:
     """The live session created for this request id, or none (a retried request finds its session)."""
-    row = await _get_session_by_request_id.fetchrow_args(conn, (request_id,))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _get_session_by_request_id
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, request_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (request_id,))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -978,8 +1314,15 @@ async def get_session_for_user(
     conn: Connection, *, session_id: UUID, user_id: UUID
 ) -> Session | None:
     """The live session if user_id owns it or it is shared with them (read or write), else none."""
-    row = await _get_session_for_user.fetchrow_args(conn, (session_id, user_id))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _get_session_for_user
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, session_id, user_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (session_id, user_id))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -987,8 +1330,15 @@ async def get_validation_result_by_session(
     conn: Connection, *, session_id: UUID
 ) -> ValidationResult | None:
     """The result of a live session, or none (no result yet, or the session is soft-deleted)."""
-    row = await _get_validation_result_by_session.fetchrow_args(conn, (session_id,))
-    return None if row is None else ValidationResult.model_validate(dict(row))
+    q = _get_validation_result_by_session
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, session_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (session_id,))
+    return None if row is None else _ValidationResult_ROWS.one(row)
 
 
 @stateless
@@ -998,8 +1348,15 @@ async def list_behavioral_test_results_by_session(
     """A live session's behavioral scenario runs in the order they started; empty when soft-
     deleted.
     """
-    rows = await _list_behavioral_test_results_by_session.fetch_args(conn, (session_id,))
-    return _BehavioralTestResult_LIST.validate_python([dict(r) for r in rows])
+    q = _list_behavioral_test_results_by_session
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, session_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (session_id,))
+    return _BehavioralTestResult_ROWS.many(rows)
 
 
 @stateless
@@ -1007,8 +1364,15 @@ async def list_discrepancies_by_result(conn: Connection, *, result_id: UUID) -> 
     """A result's discrepancies, critical first, then warning, then info, each oldest first; empty
     when the session is soft-deleted.
     """
-    rows = await _list_discrepancies_by_result.fetch_args(conn, (result_id,))
-    return _Discrepancy_LIST.validate_python([dict(r) for r in rows])
+    q = _list_discrepancies_by_result
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, result_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (result_id,))
+    return _Discrepancy_ROWS.many(rows)
 
 
 @stateless
@@ -1018,8 +1382,15 @@ async def list_discrepancy_trends(
     """Discrepancies of live sessions per ISO week (Monday, UTC) and severity, for discrepancies
     created in [created_from, created_to); weeks and severities without any are left out.
     """
-    rows = await _list_discrepancy_trends.fetch_args(conn, (created_from, created_to))
-    return _DiscrepancyTrend_LIST.validate_python([dict(r) for r in rows])
+    q = _list_discrepancy_trends
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, created_from, created_to)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (created_from, created_to))
+    return _DiscrepancyTrend_ROWS.many(rows)
 
 
 @stateless
@@ -1034,24 +1405,43 @@ async def list_session_logs(
     """A page of a session's log lines in the order they were written (keyset: pass the last row's
     logged_at and id); empty for a soft-deleted session.
     """
-    rows = await _list_session_logs.fetch_args(
-        conn, (session_id, after_logged_at, after_id, max_rows)
-    )
-    return _SessionLog_LIST.validate_python([dict(r) for r in rows])
+    q = _list_session_logs
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, session_id, after_logged_at, after_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (session_id, after_logged_at, after_id, max_rows))
+    return _SessionLog_ROWS.many(rows)
 
 
 @stateless
 async def list_session_shares(conn: Connection, *, session_id: UUID) -> list[SessionShare]:
     """Who a session is shared with, by grantee."""
-    rows = await _list_session_shares.fetch_args(conn, (session_id,))
-    return _SessionShare_LIST.validate_python([dict(r) for r in rows])
+    q = _list_session_shares
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, session_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (session_id,))
+    return _SessionShare_ROWS.many(rows)
 
 
 @stateless
 async def list_session_status_counts(conn: Connection) -> list[SessionStatusCount]:
     """How many live sessions are in each status (statuses without sessions are left out)."""
-    rows = await _list_session_status_counts.fetch_args(conn, ())
-    return _SessionStatusCount_LIST.validate_python([dict(r) for r in rows])
+    q = _list_session_status_counts
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), ())
+    return _SessionStatusCount_ROWS.many(rows)
 
 
 @stateless
@@ -1066,10 +1456,15 @@ async def list_sessions_by_owner(
     """A page of the owner's live sessions, newest first (keyset: pass the last row's created_at
     and id).
     """
-    rows = await _list_sessions_by_owner.fetch_args(
-        conn, (owner_id, before_created_at, before_id, max_rows)
-    )
-    return _Session_LIST.validate_python([dict(r) for r in rows])
+    q = _list_sessions_by_owner
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, owner_id, before_created_at, before_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (owner_id, before_created_at, before_id, max_rows))
+    return _Session_ROWS.many(rows)
 
 
 @stateless
@@ -1083,8 +1478,15 @@ async def list_sessions_deleted(
     """The audit view: a page of soft-deleted (restorable) sessions, most recently deleted first
     (keyset: pass the last row's deleted_at and id).
     """
-    rows = await _list_sessions_deleted.fetch_args(conn, (before_deleted_at, before_id, max_rows))
-    return _DeletedSession_LIST.validate_python([dict(r) for r in rows])
+    q = _list_sessions_deleted
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, before_deleted_at, before_id, max_rows)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (before_deleted_at, before_id, max_rows))
+    return _DeletedSession_ROWS.many(rows)
 
 
 @stateless
@@ -1095,8 +1497,15 @@ async def list_sessions_for_export(
     result's status, score and timing (null without a result). Meant to be streamed through a
     server-side cursor (validation.stream_session_export), not fetched whole.
     """
-    rows = await _list_sessions_for_export.fetch_args(conn, (created_since,))
-    return _SessionExport_LIST.validate_python([dict(r) for r in rows])
+    q = _list_sessions_for_export
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, created_since)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (created_since,))
+    return _SessionExport_ROWS.many(rows)
 
 
 @stateless
@@ -1122,9 +1531,11 @@ async def list_sessions_search(
     id, both ascending or both descending. Call it through validation.search_sessions, which
     checks sort_by against that whitelist and adds the total count.
     """
-    rows = await _list_sessions_search.fetch_args(
-        conn,
-        (
+    q = _list_sessions_search
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(
+            q.statement,
             statuses,
             source_technology,
             target_technology,
@@ -1136,9 +1547,28 @@ async def list_sessions_search(
             descending,
             page_size,
             page_offset,
-        ),
-    )
-    return _Session_LIST.validate_python([dict(r) for r in rows])
+        )
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(
+            started,
+            len(rows),
+            (
+                statuses,
+                source_technology,
+                target_technology,
+                created_from,
+                created_to,
+                owner_id,
+                visible_to,
+                sort_by,
+                descending,
+                page_size,
+                page_offset,
+            ),
+        )
+    return _Session_ROWS.many(rows)
 
 
 @stateless
@@ -1149,8 +1579,15 @@ async def list_success_rates_by_technology(
     finished: how many finished, completed, failed and were cancelled, and the success rate
     completed / finished (0 to 1, four decimals). Highest volume first.
     """
-    rows = await _list_success_rates_by_technology.fetch_args(conn, (created_from,))
-    return _SuccessRate_LIST.validate_python([dict(r) for r in rows])
+    q = _list_success_rates_by_technology
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, created_from)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (created_from,))
+    return _SuccessRate_ROWS.many(rows)
 
 
 @stateless
@@ -1158,15 +1595,29 @@ async def list_validation_metrics(
     conn: Connection, *, from_day: date, to_day: date
 ) -> list[ValidationMetric]:
     """The metrics rows of the UTC days from_day..to_day, by day then technology pair."""
-    rows = await _list_validation_metrics.fetch_args(conn, (from_day, to_day))
-    return _ValidationMetric_LIST.validate_python([dict(r) for r in rows])
+    q = _list_validation_metrics
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        rows = await conn.fetch(q.statement, from_day, to_day)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, len(rows), (from_day, to_day))
+    return _ValidationMetric_ROWS.many(rows)
 
 
 @stateless
 async def update_session_cancelled(conn: Connection, *, session_id: UUID) -> Session | None:
     """Cancels a live pending or processing session; returns it, or none."""
-    row = await _update_session_cancelled.fetchrow_args(conn, (session_id,))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _update_session_cancelled
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, session_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (session_id,))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1174,8 +1625,15 @@ async def update_session_completed(
     conn: Connection, *, response_data: JsonValue | None = None, session_id: UUID
 ) -> Session | None:
     """Moves a live session from processing to completed with its response; returns it, or none."""
-    row = await _update_session_completed.fetchrow_args(conn, (response_data, session_id))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _update_session_completed
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, response_data, session_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (response_data, session_id))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1183,8 +1641,15 @@ async def update_session_failed(
     conn: Connection, *, error_message: str | None = None, session_id: UUID
 ) -> Session | None:
     """Moves a live session from processing to failed with the reason; returns it, or none."""
-    row = await _update_session_failed.fetchrow_args(conn, (error_message, session_id))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _update_session_failed
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, error_message, session_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (error_message, session_id))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1192,8 +1657,15 @@ async def update_session_restored(conn: Connection, *, session_id: UUID) -> Sess
     """Restores a soft-deleted session; returns it, or none if it is not soft-deleted (or was
     purged).
     """
-    row = await _update_session_restored.fetchrow_args(conn, (session_id,))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _update_session_restored
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, session_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (session_id,))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1203,8 +1675,15 @@ async def update_session_soft_deleted(
     """Soft-deletes a live session (hidden from every default query, restorable until purged);
     returns its id and the deletion stamp, or none if there is no such live session.
     """
-    row = await _update_session_soft_deleted.fetchrow_args(conn, (deleted_by, session_id))
-    return None if row is None else SessionDeletion.model_validate(dict(row))
+    q = _update_session_soft_deleted
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, deleted_by, session_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (deleted_by, session_id))
+    return None if row is None else _SessionDeletion_ROWS.one(row)
 
 
 @stateless
@@ -1212,8 +1691,15 @@ async def update_session_started(conn: Connection, *, session_id: UUID) -> Sessi
     """Moves a live session from pending to processing and stamps started_at; returns it, or none.
     An illegal move raises CheckViolation validation_sessions_status_transition_check.
     """
-    row = await _update_session_started.fetchrow_args(conn, (session_id,))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _update_session_started
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, session_id)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (session_id,))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1223,9 +1709,15 @@ async def update_sessions_soft_deleted_batch(
     """Soft-deletes up to batch_size live sessions created before created_before, oldest first,
     skipping rows locked by others; returns how many it soft-deleted (0 when none are left).
     """
-    return await _update_sessions_soft_deleted_batch.execute_args(
-        conn, (created_before, batch_size, deleted_by)
-    )
+    q = _update_sessions_soft_deleted_batch
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        status = await conn.execute(q.statement, created_before, batch_size, deleted_by)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, rowcount(status), (created_before, batch_size, deleted_by))
+    return rowcount(status)
 
 
 @stateless
@@ -1233,7 +1725,14 @@ async def update_validation_metrics(conn: Connection, *, from_day: date, to_day:
     """Recomputes validation_metrics for the UTC days from_day..to_day (inclusive) in the database;
     returns how many metrics rows were written.
     """
-    value = await _update_validation_metrics.fetchval_args(conn, (from_day, to_day))
+    q = _update_validation_metrics
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        value = await conn.fetchval(q.statement, from_day, to_day)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 1, (from_day, to_day))
     return _VALUE_0.validate_python(value)
 
 
@@ -1242,12 +1741,17 @@ async def upsert_session_share(
     conn: Connection, *, session_id: UUID, grantee_id: UUID, permission: str, granted_by: str
 ) -> SessionShare:
     """Grants (or changes) a user's read or write access to a session; returns the share."""
-    row = await _upsert_session_share.fetchrow_args(
-        conn, (session_id, grantee_id, permission, granted_by)
-    )
+    q = _upsert_session_share
+    started = perf_counter() if QUERY_LOG.active else 0.0
+    try:
+        row = await conn.fetchrow(q.statement, session_id, grantee_id, permission, granted_by)
+    except Exception as exc:
+        raise q.failed(exc, conn) from None  # the driver's text repeats values
+    if started:
+        q.report(started, 0 if row is None else 1, (session_id, grantee_id, permission, granted_by))
     if row is None:  # the statement always yields one row
         raise NotFound("validation.upsert_session_share returned no row")
-    return SessionShare.model_validate(dict(row))
+    return _SessionShare_ROWS.one(row)
 
 
 def verify() -> None:
