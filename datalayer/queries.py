@@ -108,6 +108,9 @@ class _LogConfig:
     #: whether a query is timed at all: ``echo`` or a slow-query threshold (a plain attribute,
     #: read once per call)
     active: bool = True
+    #: generated functions call the Query's ``*_args`` methods (which instrumentation wraps,
+    #: ``datalayer.otel``) instead of the driver directly
+    hooked: bool = False
 
 
 _log = _LogConfig()

@@ -1393,19 +1393,24 @@ async def create_assessment_session(
 ) -> AssessmentSession:
     """Starts an assessment of one of the user's business profiles against a framework; returns it."""
     q = _create_assessment_session
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, user_id, business_profile_id, framework_id, session_name
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, business_profile_id, framework_id, session_name)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (user_id, business_profile_id, framework_id, session_name),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, user_id, business_profile_id, framework_id, session_name
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, business_profile_id, framework_id, session_name),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_assessment_session returned no row")
     return _AssessmentSession_ROWS.one(row)
@@ -1429,28 +1434,9 @@ async def create_business_profile(
 ) -> BusinessProfile:
     """Creates a business profile for the user; returns it."""
     q = _create_business_profile
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            user_id,
-            company_name,
-            industry,
-            employee_count,
-            handles_personal_data,
-            processes_payments,
-            stores_health_data,
-            provides_financial_services,
-            operates_critical_infrastructure,
-            has_international_operations,
-            data_sensitivity,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 user_id,
                 company_name,
@@ -1465,6 +1451,43 @@ async def create_business_profile(
                 data_sensitivity,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                company_name,
+                industry,
+                employee_count,
+                handles_personal_data,
+                processes_payments,
+                stores_health_data,
+                provides_financial_services,
+                operates_critical_infrastructure,
+                has_international_operations,
+                data_sensitivity,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    company_name,
+                    industry,
+                    employee_count,
+                    handles_personal_data,
+                    processes_payments,
+                    stores_health_data,
+                    provides_financial_services,
+                    operates_critical_infrastructure,
+                    has_international_operations,
+                    data_sensitivity,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_business_profile returned no row")
     return _BusinessProfile_ROWS.one(row)
@@ -1478,13 +1501,16 @@ async def create_chat_conversation(
     profiles; returns it.
     """
     q = _create_chat_conversation
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, user_id, business_profile_id, title)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (user_id, business_profile_id, title))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id, business_profile_id, title))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id, business_profile_id, title)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id, business_profile_id, title))
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_chat_conversation returned no row")
     return _ChatConversation_ROWS.one(row)
@@ -1507,25 +1533,9 @@ async def create_evidence_item(
     returns it.
     """
     q = _create_evidence_item
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            user_id,
-            business_profile_id,
-            framework_id,
-            evidence_name,
-            description,
-            control_reference,
-            priority,
-            ai_metadata,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 user_id,
                 business_profile_id,
@@ -1537,6 +1547,37 @@ async def create_evidence_item(
                 ai_metadata,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                business_profile_id,
+                framework_id,
+                evidence_name,
+                description,
+                control_reference,
+                priority,
+                ai_metadata,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    business_profile_id,
+                    framework_id,
+                    evidence_name,
+                    description,
+                    control_reference,
+                    priority,
+                    ai_metadata,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_evidence_item returned no row")
     return _EvidenceItem_ROWS.one(row)
@@ -1554,13 +1595,16 @@ async def create_framework(
 ) -> ComplianceFramework:
     """Adds a compliance framework (active); returns it."""
     q = _create_framework
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, code, name, version, category, description)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (code, name, version, category, description))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (code, name, version, category, description))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, code, name, version, category, description)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (code, name, version, category, description))
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_framework returned no row")
     return _ComplianceFramework_ROWS.one(row)
@@ -1582,24 +1626,9 @@ async def create_implementation_plan(
     {name, tasks: [{title, status}]}. Returns it with its task counts.
     """
     q = _create_implementation_plan
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            user_id,
-            business_profile_id,
-            framework_id,
-            title,
-            phases,
-            planned_start_date,
-            planned_end_date,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 user_id,
                 business_profile_id,
@@ -1610,6 +1639,35 @@ async def create_implementation_plan(
                 planned_end_date,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                business_profile_id,
+                framework_id,
+                title,
+                phases,
+                planned_start_date,
+                planned_end_date,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    business_profile_id,
+                    framework_id,
+                    title,
+                    phases,
+                    planned_start_date,
+                    planned_end_date,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_implementation_plan returned no row")
     return _ImplementationPlan_ROWS.one(row)
@@ -1630,19 +1688,24 @@ async def create_integration(
     encrypted with encryption_key (from the application's settings) and never returned.
     """
     q = _create_integration
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, user_id, provider, display_name, credentials, encryption_key, settings
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, provider, display_name, credentials, encryption_key, settings)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (user_id, provider, display_name, credentials, encryption_key, settings),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, user_id, provider, display_name, credentials, encryption_key, settings
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, provider, display_name, credentials, encryption_key, settings),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_integration returned no row")
     return _IntegrationConfiguration_ROWS.one(row)
@@ -1664,25 +1727,30 @@ async def create_policy_version(
     policy: one gets a UniqueViolation and may retry). Returns it.
     """
     q = _create_policy_version
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            user_id,
-            business_profile_id,
-            framework_id,
-            policy_name,
-            policy_type,
-            content,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, business_profile_id, framework_id, policy_name, policy_type, content)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (user_id, business_profile_id, framework_id, policy_name, policy_type, content),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                business_profile_id,
+                framework_id,
+                policy_name,
+                policy_type,
+                content,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, business_profile_id, framework_id, policy_name, policy_type, content),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_policy_version returned no row")
     return _GeneratedPolicy_ROWS.one(row)
@@ -1703,23 +1771,9 @@ async def create_readiness_assessment(
     returns it.
     """
     q = _create_readiness_assessment
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            user_id,
-            business_profile_id,
-            framework_id,
-            overall_score,
-            risk_level,
-            score_breakdown,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 user_id,
                 business_profile_id,
@@ -1729,6 +1783,33 @@ async def create_readiness_assessment(
                 score_breakdown,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                business_profile_id,
+                framework_id,
+                overall_score,
+                risk_level,
+                score_breakdown,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    business_profile_id,
+                    framework_id,
+                    overall_score,
+                    risk_level,
+                    score_breakdown,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_readiness_assessment returned no row")
     return _ReadinessAssessment_ROWS.one(row)
@@ -1750,24 +1831,9 @@ async def create_report_schedule(
     it.
     """
     q = _create_report_schedule
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            user_id,
-            business_profile_id,
-            report_type,
-            frequency,
-            parameters,
-            recipients,
-            next_run_at,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 user_id,
                 business_profile_id,
@@ -1778,6 +1844,35 @@ async def create_report_schedule(
                 next_run_at,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                business_profile_id,
+                report_type,
+                frequency,
+                parameters,
+                recipients,
+                next_run_at,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    business_profile_id,
+                    report_type,
+                    frequency,
+                    parameters,
+                    recipients,
+                    next_run_at,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_report_schedule returned no row")
     return _ReportSchedule_ROWS.one(row)
@@ -1790,13 +1885,16 @@ async def create_user(conn: Connection, *, email: str, hashed_password: str) -> 
     compliance.create_user.
     """
     q = _create_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, email, hashed_password)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (email, hashed_password))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (email, hashed_password))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, email, hashed_password)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (email, hashed_password))
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -1809,13 +1907,16 @@ async def delete_business_profile(
     1.
     """
     q = _delete_business_profile
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, business_profile_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (business_profile_id, user_id))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (business_profile_id, user_id))
     return rowcount(status)
 
 
@@ -1823,13 +1924,16 @@ async def delete_business_profile(
 async def delete_integration(conn: Connection, *, integration_id: UUID, user_id: UUID) -> int:
     """Disconnects (deletes) the user's integration and its credentials; returns 0 or 1."""
     q = _delete_integration
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, integration_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (integration_id, user_id))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (integration_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, integration_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (integration_id, user_id))
     return rowcount(status)
 
 
@@ -1839,13 +1943,16 @@ async def delete_report_schedule(
 ) -> int:
     """Deletes the user's report schedule; returns 0 or 1."""
     q = _delete_report_schedule
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, report_schedule_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (report_schedule_id, user_id))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (report_schedule_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, report_schedule_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (report_schedule_id, user_id))
     return rowcount(status)
 
 
@@ -1855,13 +1962,16 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     they approved remain.
     """
     q = _delete_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (user_id,))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (user_id,))
     return rowcount(status)
 
 
@@ -1871,13 +1981,16 @@ async def get_assessment_session_by_id(
 ) -> AssessmentSession | None:
     """The user's assessment session, or none."""
     q = _get_assessment_session_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, assessment_session_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (assessment_session_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (assessment_session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, assessment_session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (assessment_session_id, user_id))
     return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
@@ -1887,13 +2000,16 @@ async def get_business_profile_by_id(
 ) -> BusinessProfile | None:
     """The business profile, if it belongs to this user; none otherwise."""
     q = _get_business_profile_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, business_profile_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (business_profile_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (business_profile_id, user_id))
     return None if row is None else _BusinessProfile_ROWS.one(row)
 
 
@@ -1903,13 +2019,16 @@ async def get_chat_conversation_by_id(
 ) -> ChatConversation | None:
     """The user's conversation with its messages, or none."""
     q = _get_chat_conversation_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, chat_conversation_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (chat_conversation_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (chat_conversation_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, chat_conversation_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (chat_conversation_id, user_id))
     return None if row is None else _ChatConversation_ROWS.one(row)
 
 
@@ -1919,13 +2038,16 @@ async def get_evidence_item_by_id(
 ) -> EvidenceItem | None:
     """The user's evidence item, or none."""
     q = _get_evidence_item_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, evidence_item_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (evidence_item_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (evidence_item_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, evidence_item_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (evidence_item_id, user_id))
     return None if row is None else _EvidenceItem_ROWS.one(row)
 
 
@@ -1933,13 +2055,16 @@ async def get_evidence_item_by_id(
 async def get_framework_by_code(conn: Connection, *, code: str) -> ComplianceFramework | None:
     """The framework with this code, or none."""
     q = _get_framework_by_code
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, code)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (code,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (code,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, code)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (code,))
     return None if row is None else _ComplianceFramework_ROWS.one(row)
 
 
@@ -1954,13 +2079,16 @@ async def get_integration_credentials(
     none when there is no such integration.
     """
     q = _get_integration_credentials
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement, integration_id, user_id, encryption_key)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, (integration_id, user_id, encryption_key))
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (integration_id, user_id, encryption_key))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, integration_id, user_id, encryption_key)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (integration_id, user_id, encryption_key))
     return _VALUE_0.validate_python(value)
 
 
@@ -1970,13 +2098,16 @@ async def get_policy_by_id(
 ) -> GeneratedPolicy | None:
     """The user's policy version with its content, or none."""
     q = _get_policy_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, policy_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (policy_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (policy_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, policy_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (policy_id, user_id))
     return None if row is None else _GeneratedPolicy_ROWS.one(row)
 
 
@@ -1986,13 +2117,16 @@ async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
     it goes through the definer function compliance.find_user_by_email.
     """
     q = _get_user_by_email
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, email)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (email,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (email,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, email)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (email,))
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -2000,13 +2134,16 @@ async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
     q = _get_user_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (user_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id,))
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -2017,13 +2154,16 @@ async def get_user_hashed_password_by_email(conn: Connection, *, email: str) -> 
     compliance.find_user_password_hash.
     """
     q = _get_user_hashed_password_by_email
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement, email)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, (email,))
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (email,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, email)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (email,))
     return _VALUE_1.validate_python(value)
 
 
@@ -2041,13 +2181,16 @@ async def list_assessment_dashboard(
     id as before_updated_at and before_id (both none for the first page).
     """
     q = _list_assessment_dashboard
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, before_updated_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
     return _AssessmentDashboard_ROWS.many(rows)
 
 
@@ -2057,13 +2200,16 @@ async def list_business_profiles_by_user(
 ) -> list[BusinessProfile]:
     """The user's business profiles, oldest first."""
     q = _list_business_profiles_by_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
     return _BusinessProfile_ROWS.many(rows)
 
 
@@ -2080,13 +2226,16 @@ async def list_chat_conversations_by_user(
     (keyset: pass the last row's updated_at and id; both none for the first page).
     """
     q = _list_chat_conversations_by_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, before_updated_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
     return _ChatConversationSummary_ROWS.many(rows)
 
 
@@ -2096,13 +2245,16 @@ async def list_compliance_overview(conn: Connection, *, user_id: UUID) -> list[C
     approved, and the approved share in percent; by framework code.
     """
     q = _list_compliance_overview
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
     return _ComplianceOverview_ROWS.many(rows)
 
 
@@ -2114,13 +2266,16 @@ async def list_evidence_by_ai_metadata(
     newest first.
     """
     q = _list_evidence_by_ai_metadata
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id, metadata, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id, metadata, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, metadata, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, metadata, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, metadata, max_rows))
     return _EvidenceItem_ROWS.many(rows)
 
 
@@ -2141,19 +2296,30 @@ async def list_evidence_by_name(
     as before_created_at and before_id (both none for the first page).
     """
     q = _list_evidence_by_name
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(
-            q.statement, user_id, statuses, name_contains, before_created_at, before_id, max_rows
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (user_id, statuses, name_contains, before_created_at, before_id, max_rows)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            len(rows),
-            (user_id, statuses, name_contains, before_created_at, before_id, max_rows),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                user_id,
+                statuses,
+                name_contains,
+                before_created_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (user_id, statuses, name_contains, before_created_at, before_id, max_rows),
+            )
     return _EvidenceItem_ROWS.many(rows)
 
 
@@ -2173,19 +2339,24 @@ async def list_evidence_by_text(
     "phrases", or, -not), newest first. Keyset pages as in list_evidence_by_name.
     """
     q = _list_evidence_by_text
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(
-            q.statement, user_id, statuses, search_text, before_created_at, before_id, max_rows
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (user_id, statuses, search_text, before_created_at, before_id, max_rows)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            len(rows),
-            (user_id, statuses, search_text, before_created_at, before_id, max_rows),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, user_id, statuses, search_text, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (user_id, statuses, search_text, before_created_at, before_id, max_rows),
+            )
     return _EvidenceItem_ROWS.many(rows)
 
 
@@ -2193,13 +2364,16 @@ async def list_evidence_by_text(
 async def list_frameworks_active(conn: Connection) -> list[ComplianceFramework]:
     """The frameworks offered for new work, by code."""
     q = _list_frameworks_active
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _ComplianceFramework_ROWS.many(rows)
 
 
@@ -2212,13 +2386,16 @@ async def list_implementation_plan_progress(
     overdue (past its planned end and not completed); by framework code, then title.
     """
     q = _list_implementation_plan_progress
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id, business_profile_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id, business_profile_id))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, business_profile_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, business_profile_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, business_profile_id))
     return _ImplementationPlanProgress_ROWS.many(rows)
 
 
@@ -2228,13 +2405,16 @@ async def list_integrations_by_user(
 ) -> list[IntegrationConfiguration]:
     """The user's integrations, by provider, without their credentials."""
     q = _list_integrations_by_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
     return _IntegrationConfiguration_ROWS.many(rows)
 
 
@@ -2246,13 +2426,16 @@ async def list_policies_by_text(
     content; web-search syntax), best match first, with a highlighted excerpt of the content.
     """
     q = _list_policies_by_text
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, search_text, user_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (search_text, user_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (search_text, user_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, search_text, user_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (search_text, user_id, max_rows))
     return _PolicySearchResult_ROWS.many(rows)
 
 
@@ -2264,13 +2447,16 @@ async def list_policy_versions(
     without the content (get_policy_by_id reads one).
     """
     q = _list_policy_versions
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id, business_profile_id, policy_name)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id, business_profile_id, policy_name))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, business_profile_id, policy_name))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, business_profile_id, policy_name)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, business_profile_id, policy_name))
     return _PolicyVersion_ROWS.many(rows)
 
 
@@ -2283,13 +2469,16 @@ async def list_readiness_scores(
     evidence counts (total, approved); by framework code.
     """
     q = _list_readiness_scores
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, business_profile_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (business_profile_id, user_id))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (business_profile_id, user_id))
     return _ReadinessScore_ROWS.many(rows)
 
 
@@ -2297,13 +2486,16 @@ async def list_readiness_scores(
 async def list_report_schedules_by_user(conn: Connection, *, user_id: UUID) -> list[ReportSchedule]:
     """The user's report schedules, next due first."""
     q = _list_report_schedules_by_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
     return _ReportSchedule_ROWS.many(rows)
 
 
@@ -2321,19 +2513,24 @@ async def update_assessment_answers(
     user has no such open (not completed or abandoned) session.
     """
     q = _update_assessment_answers
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, answers, progress_percentage, assessment_session_id, user_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (answers, progress_percentage, assessment_session_id, user_id)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (answers, progress_percentage, assessment_session_id, user_id),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, answers, progress_percentage, assessment_session_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (answers, progress_percentage, assessment_session_id, user_id),
+            )
     return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
@@ -2345,13 +2542,16 @@ async def update_assessment_completed(
     open session.
     """
     q = _update_assessment_completed
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, assessment_session_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (assessment_session_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (assessment_session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, assessment_session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (assessment_session_id, user_id))
     return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
@@ -2376,29 +2576,9 @@ async def update_business_profile(
     no such profile.
     """
     q = _update_business_profile
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            company_name,
-            industry,
-            employee_count,
-            handles_personal_data,
-            processes_payments,
-            stores_health_data,
-            provides_financial_services,
-            operates_critical_infrastructure,
-            has_international_operations,
-            data_sensitivity,
-            business_profile_id,
-            user_id,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 company_name,
                 industry,
@@ -2414,6 +2594,45 @@ async def update_business_profile(
                 user_id,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                company_name,
+                industry,
+                employee_count,
+                handles_personal_data,
+                processes_payments,
+                stores_health_data,
+                provides_financial_services,
+                operates_critical_infrastructure,
+                has_international_operations,
+                data_sensitivity,
+                business_profile_id,
+                user_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    company_name,
+                    industry,
+                    employee_count,
+                    handles_personal_data,
+                    processes_payments,
+                    stores_health_data,
+                    provides_financial_services,
+                    operates_critical_infrastructure,
+                    has_international_operations,
+                    data_sensitivity,
+                    business_profile_id,
+                    user_id,
+                ),
+            )
     return None if row is None else _BusinessProfile_ROWS.one(row)
 
 
@@ -2425,13 +2644,18 @@ async def update_chat_conversation_message(
     statement; returns the conversation, or none if the user has no such active conversation.
     """
     q = _update_chat_conversation_message
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, role, content, chat_conversation_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (role, content, chat_conversation_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (role, content, chat_conversation_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, role, content, chat_conversation_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (role, content, chat_conversation_id, user_id)
+            )
     return None if row is None else _ChatConversation_ROWS.one(row)
 
 
@@ -2446,13 +2670,16 @@ async def update_due_report_schedules(
     Empty when nothing is due.
     """
     q = _update_due_report_schedules
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (max_rows,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (max_rows,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (max_rows,))
     return _DueReportSchedule_ROWS.many(rows)
 
 
@@ -2470,19 +2697,24 @@ async def update_evidence_file(
     or none.
     """
     q = _update_evidence_file
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, file_path, file_type, file_size, evidence_item_id, user_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (file_path, file_type, file_size, evidence_item_id, user_id)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (file_path, file_type, file_size, evidence_item_id, user_id),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, file_path, file_type, file_size, evidence_item_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (file_path, file_type, file_size, evidence_item_id, user_id),
+            )
     return None if row is None else _EvidenceItem_ROWS.one(row)
 
 
@@ -2500,13 +2732,18 @@ async def update_evidence_status(
     constraint); any other status clears them. Returns the item, or none.
     """
     q = _update_evidence_status
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, status, reviewer_id, evidence_item_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (status, reviewer_id, evidence_item_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, reviewer_id, evidence_item_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, reviewer_id, evidence_item_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (status, reviewer_id, evidence_item_id, user_id)
+            )
     return None if row is None else _EvidenceItem_ROWS.one(row)
 
 
@@ -2518,13 +2755,16 @@ async def update_framework_active(
     code.
     """
     q = _update_framework_active
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, is_active, code)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (is_active, code))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (is_active, code))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, is_active, code)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (is_active, code))
     return None if row is None else _ComplianceFramework_ROWS.one(row)
 
 
@@ -2534,13 +2774,16 @@ async def update_implementation_plan_phases(
 ) -> ImplementationPlan | None:
     """Replaces the phases (and so the task counts) of the user's plan; returns it, or none."""
     q = _update_implementation_plan_phases
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, phases, implementation_plan_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (phases, implementation_plan_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (phases, implementation_plan_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, phases, implementation_plan_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (phases, implementation_plan_id, user_id))
     return None if row is None else _ImplementationPlan_ROWS.one(row)
 
 
@@ -2552,13 +2795,16 @@ async def update_implementation_plan_status(
     it, or none.
     """
     q = _update_implementation_plan_status
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, status, implementation_plan_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (status, implementation_plan_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, implementation_plan_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, implementation_plan_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, implementation_plan_id, user_id))
     return None if row is None else _ImplementationPlan_ROWS.one(row)
 
 
@@ -2575,15 +2821,22 @@ async def update_integration_credentials(
     the integration without them, or none.
     """
     q = _update_integration_credentials
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, credentials, encryption_key, integration_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started, 0 if row is None else 1, (credentials, encryption_key, integration_id, user_id)
-        )
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (credentials, encryption_key, integration_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, credentials, encryption_key, integration_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (credentials, encryption_key, integration_id, user_id),
+            )
     return None if row is None else _IntegrationConfiguration_ROWS.one(row)
 
 
@@ -2595,13 +2848,16 @@ async def update_integration_sync(
     with that error otherwise. Returns the integration, or none.
     """
     q = _update_integration_sync
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, last_sync_error, integration_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (last_sync_error, integration_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (last_sync_error, integration_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, last_sync_error, integration_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (last_sync_error, integration_id, user_id))
     return None if row is None else _IntegrationConfiguration_ROWS.one(row)
 
 
@@ -2619,13 +2875,16 @@ async def update_policy_status(
     constraint); any other status clears them. Returns it, or none.
     """
     q = _update_policy_status
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, status, reviewer_id, policy_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (status, reviewer_id, policy_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, reviewer_id, policy_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, reviewer_id, policy_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, reviewer_id, policy_id, user_id))
     return None if row is None else _GeneratedPolicy_ROWS.one(row)
 
 
@@ -2635,13 +2894,16 @@ async def update_report_schedule_active(
 ) -> ReportSchedule | None:
     """Pauses (is_active = false) or resumes the user's report schedule; returns it, or none."""
     q = _update_report_schedule_active
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, is_active, report_schedule_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (is_active, report_schedule_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (is_active, report_schedule_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, is_active, report_schedule_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (is_active, report_schedule_id, user_id))
     return None if row is None else _ReportSchedule_ROWS.one(row)
 
 
@@ -2649,13 +2911,16 @@ async def update_report_schedule_active(
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
     q = _update_user_active
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, is_active, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (is_active, user_id))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (is_active, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, is_active, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (is_active, user_id))
     return rowcount(status)
 
 

@@ -1139,13 +1139,16 @@ async def create_action_plan_tasks(
     kept as they are. Returns the tasks added, by day and task id.
     """
     q = _create_action_plan_tasks
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id, report_id, tasks)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id, report_id, tasks))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, report_id, tasks))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, report_id, tasks)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, report_id, tasks))
     return _ActionPlanProgress_ROWS.many(rows)
 
 
@@ -1163,19 +1166,29 @@ async def create_certification_progress(
     it.
     """
     q = _create_certification_progress
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, user_id, report_id, certification_id, certification_name, estimated_cost
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, report_id, certification_id, certification_name, estimated_cost)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (user_id, report_id, certification_id, certification_name, estimated_cost),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                report_id,
+                certification_id,
+                certification_name,
+                estimated_cost,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, report_id, certification_id, certification_name, estimated_cost),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_certification_progress returned no row")
     return _CertificationProgress_ROWS.one(row)
@@ -1197,19 +1210,24 @@ async def create_chat_message(
     returns the message with its text decrypted, or none if the user has no such session.
     """
     q = _create_chat_message
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, session_id, user_id, role, content, encryption_key, sources
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (session_id, user_id, role, content, encryption_key, sources)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (session_id, user_id, role, content, encryption_key, sources),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, session_id, user_id, role, content, encryption_key, sources
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (session_id, user_id, role, content, encryption_key, sources),
+            )
     return None if row is None else _ChatMessage_ROWS.one(row)
 
 
@@ -1221,13 +1239,16 @@ async def create_chat_session(
     returns it.
     """
     q = _create_chat_session
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, user_id, report_id, context_data)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (user_id, report_id, context_data))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id, report_id, context_data))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id, report_id, context_data)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id, report_id, context_data))
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_chat_session returned no row")
     return _ChatSession_ROWS.one(row)
@@ -1249,24 +1270,9 @@ async def create_finance_analysis(
     report.
     """
     q = _create_finance_analysis
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            working_capital_data,
-            rodtep_benefit_data,
-            gst_refund_data,
-            cash_flow_timeline,
-            total_working_capital,
-            report_id,
-            user_id,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 working_capital_data,
                 rodtep_benefit_data,
@@ -1277,6 +1283,35 @@ async def create_finance_analysis(
                 user_id,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                working_capital_data,
+                rodtep_benefit_data,
+                gst_refund_data,
+                cash_flow_timeline,
+                total_working_capital,
+                report_id,
+                user_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    working_capital_data,
+                    rodtep_benefit_data,
+                    gst_refund_data,
+                    cash_flow_timeline,
+                    total_working_capital,
+                    report_id,
+                    user_id,
+                ),
+            )
     return None if row is None else _FinanceAnalysis_ROWS.one(row)
 
 
@@ -1294,19 +1329,24 @@ async def create_generated_document(
     with encryption_key; returns it with the content decrypted and validation pending.
     """
     q = _create_generated_document
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, user_id, report_id, document_type, content, encryption_key
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, report_id, document_type, content, encryption_key)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (user_id, report_id, document_type, content, encryption_key),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, user_id, report_id, document_type, content, encryption_key
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, report_id, document_type, content, encryption_key),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_generated_document returned no row")
     return _GeneratedDocument_ROWS.one(row)
@@ -1327,23 +1367,9 @@ async def create_logistics_analysis(
     such report.
     """
     q = _create_logistics_analysis
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            recommended_mode,
-            lcl_fcl_comparison,
-            rms_probability,
-            freight_estimate,
-            report_id,
-            user_id,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 recommended_mode,
                 lcl_fcl_comparison,
@@ -1353,6 +1379,33 @@ async def create_logistics_analysis(
                 user_id,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                recommended_mode,
+                lcl_fcl_comparison,
+                rms_probability,
+                freight_estimate,
+                report_id,
+                user_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    recommended_mode,
+                    lcl_fcl_comparison,
+                    rms_probability,
+                    freight_estimate,
+                    report_id,
+                    user_id,
+                ),
+            )
     return None if row is None else _LogisticsAnalysis_ROWS.one(row)
 
 
@@ -1373,24 +1426,9 @@ async def create_report(
     acting user (row-level security hides every other user).
     """
     q = _create_report
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            product_name,
-            product_description,
-            ingredients,
-            product_image_url,
-            destination_country,
-            monthly_volume,
-            user_id,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 product_name,
                 product_description,
@@ -1401,6 +1439,35 @@ async def create_report(
                 user_id,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                product_name,
+                product_description,
+                ingredients,
+                product_image_url,
+                destination_country,
+                monthly_volume,
+                user_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    product_name,
+                    product_description,
+                    ingredients,
+                    product_image_url,
+                    destination_country,
+                    monthly_volume,
+                    user_id,
+                ),
+            )
     return None if row is None else _Report_ROWS.one(row)
 
 
@@ -1424,26 +1491,9 @@ async def create_user(
     password_hash must be an argon2 or bcrypt hash.
     """
     q = _create_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            encryption_key,
-            email,
-            password_hash,
-            company_name,
-            business_type,
-            company_size,
-            iec_code,
-            phone,
-            profile,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 encryption_key,
                 email,
@@ -1456,6 +1506,39 @@ async def create_user(
                 profile,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                encryption_key,
+                email,
+                password_hash,
+                company_name,
+                business_type,
+                company_size,
+                iec_code,
+                phone,
+                profile,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    encryption_key,
+                    email,
+                    password_hash,
+                    company_name,
+                    business_type,
+                    company_size,
+                    iec_code,
+                    phone,
+                    profile,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_user returned no row")
     return _User_ROWS.one(row)
@@ -1467,13 +1550,16 @@ async def delete_chat_session(conn: Connection, *, session_id: UUID, user_id: UU
     or 1).
     """
     q = _delete_chat_session
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, session_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (session_id, user_id))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (session_id, user_id))
     return rowcount(status)
 
 
@@ -1481,13 +1567,16 @@ async def delete_chat_session(conn: Connection, *, session_id: UUID, user_id: UU
 async def delete_generated_document(conn: Connection, *, document_id: UUID, user_id: UUID) -> int:
     """Deletes the user's document; returns the number deleted (0 or 1)."""
     q = _delete_generated_document
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, document_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (document_id, user_id))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (document_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, document_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (document_id, user_id))
     return rowcount(status)
 
 
@@ -1497,13 +1586,16 @@ async def delete_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> 
     sessions (and messages) and analyses; returns the number of reports deleted (0 or 1).
     """
     q = _delete_report
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, report_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (report_id, user_id))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (report_id, user_id))
     return rowcount(status)
 
 
@@ -1513,13 +1605,16 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     (0 or 1; 0 for any user but the acting one).
     """
     q = _delete_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (user_id,))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (user_id,))
     return rowcount(status)
 
 
@@ -1529,13 +1624,16 @@ async def get_chat_session(
 ) -> ChatSession | None:
     """The user's chat session, or none."""
     q = _get_chat_session
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, session_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (session_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id, user_id))
     return None if row is None else _ChatSession_ROWS.one(row)
 
 
@@ -1545,13 +1643,16 @@ async def get_finance_analysis_by_report(
 ) -> FinanceAnalysis | None:
     """The newest finance analysis of the user's report, or none."""
     q = _get_finance_analysis_by_report
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, report_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (report_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (report_id, user_id))
     return None if row is None else _FinanceAnalysis_ROWS.one(row)
 
 
@@ -1561,13 +1662,16 @@ async def get_generated_document(
 ) -> GeneratedDocument | None:
     """The user's document with its content decrypted, or none. A wrong key raises an error."""
     q = _get_generated_document
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, encryption_key, document_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (encryption_key, document_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (encryption_key, document_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, encryption_key, document_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (encryption_key, document_id, user_id))
     return None if row is None else _GeneratedDocument_ROWS.one(row)
 
 
@@ -1577,13 +1681,16 @@ async def get_logistics_analysis_by_report(
 ) -> LogisticsAnalysis | None:
     """The newest logistics analysis of the user's report, or none."""
     q = _get_logistics_analysis_by_report
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, report_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (report_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (report_id, user_id))
     return None if row is None else _LogisticsAnalysis_ROWS.one(row)
 
 
@@ -1595,13 +1702,16 @@ async def get_metrics_totals(conn: Connection) -> MetricsTotals:
     security).
     """
     q = _get_metrics_totals
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, ())
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, ())
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.get_metrics_totals returned no row")
     return _MetricsTotals_ROWS.one(row)
@@ -1611,13 +1721,16 @@ async def get_metrics_totals(conn: Connection) -> MetricsTotals:
 async def get_report_by_id(conn: Connection, *, report_id: UUID, user_id: UUID) -> Report | None:
     """The user's report, or none."""
     q = _get_report_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, report_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (report_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (report_id, user_id))
     return None if row is None else _Report_ROWS.one(row)
 
 
@@ -1627,13 +1740,16 @@ async def get_user_by_id(conn: Connection, *, encryption_key: str, user_id: UUID
     security hides every other user).
     """
     q = _get_user_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, encryption_key, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (encryption_key, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (encryption_key, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, encryption_key, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (encryption_key, user_id))
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -1645,13 +1761,16 @@ async def get_user_login_by_email(conn: Connection, *, email: str) -> UserLogin 
     cannot read password hashes otherwise.
     """
     q = _get_user_login_by_email
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, email)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (email,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (email,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, email)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (email,))
     return None if row is None else _UserLogin_ROWS.one(row)
 
 
@@ -1659,13 +1778,16 @@ async def get_user_login_by_email(conn: Connection, *, email: str) -> UserLogin 
 async def get_user_metrics(conn: Connection, *, user_id: UUID) -> UserMetrics | None:
     """The user's success metrics, or none before the first upsert."""
     q = _get_user_metrics
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (user_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id,))
     return None if row is None else _UserMetrics_ROWS.one(row)
 
 
@@ -1675,13 +1797,16 @@ async def list_action_plan_by_report(
 ) -> list[ActionPlanProgress]:
     """The action plan of the user's report: every task by day and task id."""
     q = _list_action_plan_by_report
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, report_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (report_id, user_id))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (report_id, user_id))
     return _ActionPlanProgress_ROWS.many(rows)
 
 
@@ -1693,13 +1818,16 @@ async def list_action_plan_days(
     day that has tasks.
     """
     q = _list_action_plan_days
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, report_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (report_id, user_id))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (report_id, user_id))
     return _ActionPlanDay_ROWS.many(rows)
 
 
@@ -1709,13 +1837,16 @@ async def list_certification_progress_by_report(
 ) -> list[CertificationProgress]:
     """The certifications tracked for the user's report, by certification id."""
     q = _list_certification_progress_by_report
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, report_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (report_id, user_id))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (report_id, user_id))
     return _CertificationProgress_ROWS.many(rows)
 
 
@@ -1736,19 +1867,30 @@ async def list_chat_messages(
     session.
     """
     q = _list_chat_messages
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(
-            q.statement, encryption_key, session_id, user_id, before_created_at, before_id, max_rows
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (encryption_key, session_id, user_id, before_created_at, before_id, max_rows)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            len(rows),
-            (encryption_key, session_id, user_id, before_created_at, before_id, max_rows),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                encryption_key,
+                session_id,
+                user_id,
+                before_created_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (encryption_key, session_id, user_id, before_created_at, before_id, max_rows),
+            )
     return _ChatMessage_ROWS.many(rows)
 
 
@@ -1760,13 +1902,16 @@ async def list_chat_messages_by_source(
     sources), newest first, text decrypted.
     """
     q = _list_chat_messages_by_source
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, encryption_key, user_id, source, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (encryption_key, user_id, source, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (encryption_key, user_id, source, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, encryption_key, user_id, source, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (encryption_key, user_id, source, max_rows))
     return _ChatMessage_ROWS.many(rows)
 
 
@@ -1783,13 +1928,16 @@ async def list_chat_sessions_by_user(
     For the next page pass the last row's updated_at and id (both none for the first page).
     """
     q = _list_chat_sessions_by_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, before_updated_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
     return _ChatSessionSummary_ROWS.many(rows)
 
 
@@ -1800,13 +1948,16 @@ async def list_destination_country_stats(conn: Connection) -> list[DestinationCo
     the service, over the acting user's reports only (row-level security).
     """
     q = _list_destination_country_stats
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _DestinationCountryStat_ROWS.many(rows)
 
 
@@ -1818,13 +1969,16 @@ async def list_generated_documents_by_report(
     content), newest first.
     """
     q = _list_generated_documents_by_report
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, report_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (report_id, user_id))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (report_id, user_id))
     return _DocumentSummary_ROWS.many(rows)
 
 
@@ -1842,15 +1996,22 @@ async def list_reports_by_destination_country(
     service, the acting user's reports only (row-level security).
     """
     q = _list_reports_by_destination_country
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(
-            q.statement, destination_country, before_created_at, before_id, max_rows
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (destination_country, before_created_at, before_id, max_rows)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (destination_country, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, destination_country, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, len(rows), (destination_country, before_created_at, before_id, max_rows)
+            )
     return _Report_ROWS.many(rows)
 
 
@@ -1869,13 +2030,18 @@ async def list_reports_by_hs_code(
     user's reports only (row-level security).
     """
     q = _list_reports_by_hs_code
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, hs_code_prefix, before_created_at, before_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (hs_code_prefix, before_created_at, before_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (hs_code_prefix, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, hs_code_prefix, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (hs_code_prefix, before_created_at, before_id, max_rows))
     return _Report_ROWS.many(rows)
 
 
@@ -1892,13 +2058,16 @@ async def list_reports_by_user(
     and id as before_created_at and before_id (both none for the first page).
     """
     q = _list_reports_by_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id, before_created_at, before_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id, before_created_at, before_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, before_created_at, before_id, max_rows))
     return _Report_ROWS.many(rows)
 
 
@@ -1910,13 +2079,16 @@ async def list_reports_requiring_certification(
     (report_data contains certifications with this id; served by the GIN index), newest first.
     """
     q = _list_reports_requiring_certification
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id, certification_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id, certification_id))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, certification_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, certification_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, certification_id))
     return _Report_ROWS.many(rows)
 
 
@@ -1927,13 +2099,16 @@ async def list_user_dashboard(conn: Connection, *, user_id: UUID) -> list[UserDa
     none).
     """
     q = _list_user_dashboard
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
     return _UserDashboard_ROWS.many(rows)
 
 
@@ -1951,15 +2126,22 @@ async def update_action_plan_task_completed(
     was already done) or not done; returns the task, or none if there is no such task.
     """
     q = _update_action_plan_task_completed
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, completed, report_id, user_id, day_number, task_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started, 0 if row is None else 1, (completed, report_id, user_id, day_number, task_id)
-        )
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (completed, report_id, user_id, day_number, task_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, completed, report_id, user_id, day_number, task_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (completed, report_id, user_id, day_number, task_id),
+            )
     return None if row is None else _ActionPlanProgress_ROWS.one(row)
 
 
@@ -1969,15 +2151,22 @@ async def update_certification_document_completed(
 ) -> CertificationProgress | None:
     """Adds a document name to the certification's completed documents (once); returns it, or none."""
     q = _update_certification_document_completed
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, document_name, certification_progress_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started, 0 if row is None else 1, (document_name, certification_progress_id, user_id)
-        )
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (document_name, certification_progress_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, document_name, certification_progress_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (document_name, certification_progress_id, user_id),
+            )
     return None if row is None else _CertificationProgress_ROWS.one(row)
 
 
@@ -1994,15 +2183,22 @@ async def update_certification_status(
     completed_at exactly while completed) with optional notes; returns it, or none.
     """
     q = _update_certification_status
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, status, notes, certification_progress_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started, 0 if row is None else 1, (status, notes, certification_progress_id, user_id)
-        )
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, notes, certification_progress_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, status, notes, certification_progress_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (status, notes, certification_progress_id, user_id),
+            )
     return None if row is None else _CertificationProgress_ROWS.one(row)
 
 
@@ -2012,13 +2208,16 @@ async def update_chat_session_context(
 ) -> ChatSession | None:
     """Merges keys into the user's session context (new values win); returns the session, or none."""
     q = _update_chat_session_context
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, context_data, session_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (context_data, session_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (context_data, session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, context_data, session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (context_data, session_id, user_id))
     return None if row is None else _ChatSession_ROWS.one(row)
 
 
@@ -2035,19 +2234,24 @@ async def update_document_validation(
     returns the document without its content, or none.
     """
     q = _update_document_validation
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, validation_status, validation_results, document_id, user_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (validation_status, validation_results, document_id, user_id)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (validation_status, validation_results, document_id, user_id),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, validation_status, validation_results, document_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (validation_status, validation_results, document_id, user_id),
+            )
     return None if row is None else _DocumentSummary_ROWS.one(row)
 
 
@@ -2068,24 +2272,9 @@ async def update_report_completed(
     if it was not in progress or is not the acting user's.
     """
     q = _update_report_completed
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            hs_code,
-            hs_code_confidence,
-            risk_score,
-            report_data,
-            estimated_cost,
-            estimated_timeline_days,
-            report_id,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 hs_code,
                 hs_code_confidence,
@@ -2096,6 +2285,35 @@ async def update_report_completed(
                 report_id,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                hs_code,
+                hs_code_confidence,
+                risk_score,
+                report_data,
+                estimated_cost,
+                estimated_timeline_days,
+                report_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    hs_code,
+                    hs_code_confidence,
+                    risk_score,
+                    report_data,
+                    estimated_cost,
+                    estimated_timeline_days,
+                    report_id,
+                ),
+            )
     return None if row is None else _Report_ROWS.one(row)
 
 
@@ -2107,13 +2325,16 @@ async def update_report_failed(
     none.
     """
     q = _update_report_failed
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, failure_reason, report_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (failure_reason, report_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (failure_reason, report_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, failure_reason, report_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (failure_reason, report_id))
     return None if row is None else _Report_ROWS.one(row)
 
 
@@ -2123,13 +2344,16 @@ async def update_report_processing(conn: Connection, *, report_id: UUID) -> Repo
     pending or not the acting user's.
     """
     q = _update_report_processing
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, report_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (report_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (report_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, report_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (report_id,))
     return None if row is None else _Report_ROWS.one(row)
 
 
@@ -2139,13 +2363,16 @@ async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     the number of users changed (0 or 1; 0 for any user but the acting one).
     """
     q = _update_user_last_login
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (user_id,))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (user_id,))
     return rowcount(status)
 
 
@@ -2166,25 +2393,9 @@ async def update_user_profile(
     user, or none for any other user.
     """
     q = _update_user_profile
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            company_name,
-            business_type,
-            company_size,
-            iec_code,
-            phone,
-            encryption_key,
-            profile,
-            user_id,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 company_name,
                 business_type,
@@ -2196,6 +2407,37 @@ async def update_user_profile(
                 user_id,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                company_name,
+                business_type,
+                company_size,
+                iec_code,
+                phone,
+                encryption_key,
+                profile,
+                user_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    company_name,
+                    business_type,
+                    company_size,
+                    iec_code,
+                    phone,
+                    encryption_key,
+                    profile,
+                    user_id,
+                ),
+            )
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -2215,24 +2457,9 @@ async def upsert_user_metrics(
     pass the increments, zero for counters that did not change. Returns the totals.
     """
     q = _upsert_user_metrics
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            user_id,
-            reports_generated,
-            certifications_completed,
-            documents_generated,
-            action_tasks_completed,
-            cost_savings,
-            time_saved_hours,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 user_id,
                 reports_generated,
@@ -2243,6 +2470,35 @@ async def upsert_user_metrics(
                 time_saved_hours,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                reports_generated,
+                certifications_completed,
+                documents_generated,
+                action_tasks_completed,
+                cost_savings,
+                time_saved_hours,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    reports_generated,
+                    certifications_completed,
+                    documents_generated,
+                    action_tasks_completed,
+                    cost_savings,
+                    time_saved_hours,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.upsert_user_metrics returned no row")
     return _UserMetrics_ROWS.one(row)

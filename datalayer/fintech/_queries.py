@@ -810,19 +810,30 @@ async def create_account(
 ) -> Account | None:
     """Opens an account with a zero balance; returns it."""
     q = _create_account
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, user_id, account_number, account_name, account_type, currency, credit_limit
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, account_number, account_name, account_type, currency, credit_limit)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (user_id, account_number, account_name, account_type, currency, credit_limit),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                account_number,
+                account_name,
+                account_type,
+                currency,
+                credit_limit,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, account_number, account_name, account_type, currency, credit_limit),
+            )
     return None if row is None else _Account_ROWS.one(row)
 
 
@@ -846,28 +857,9 @@ async def create_card(
     encryption_key (from the application's settings); only the masked number comes back.
     """
     q = _create_card
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            user_id,
-            account_id,
-            brand,
-            card_type,
-            last4,
-            cardholder_name,
-            token,
-            encryption_key,
-            expiry_month,
-            expiry_year,
-            spending_limit,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 user_id,
                 account_id,
@@ -882,6 +874,43 @@ async def create_card(
                 spending_limit,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                account_id,
+                brand,
+                card_type,
+                last4,
+                cardholder_name,
+                token,
+                encryption_key,
+                expiry_month,
+                expiry_year,
+                spending_limit,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    account_id,
+                    brand,
+                    card_type,
+                    last4,
+                    cardholder_name,
+                    token,
+                    encryption_key,
+                    expiry_month,
+                    expiry_year,
+                    spending_limit,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_card returned no row")
     return _Card_ROWS.one(row)
@@ -895,13 +924,16 @@ async def create_deposit(
     account's entry.
     """
     q = _create_deposit
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, account_id, amount, description)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (account_id, amount, description))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, amount, description))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, amount, description)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_id, amount, description))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_deposit returned no row")
     return _Deposit_ROWS.one(row)
@@ -923,26 +955,32 @@ async def create_p2p_payment(
     (fintech.send_p2p), with the same locking, checks and idempotency as create_transfer.
     """
     q = _create_p2p_payment
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            sender_id,
-            from_account_id,
-            to_account_id,
-            amount,
-            idempotency_key,
-            fx_rate,
-            note,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (sender_id, from_account_id, to_account_id, amount, idempotency_key, fx_rate, note),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                sender_id,
+                from_account_id,
+                to_account_id,
+                amount,
+                idempotency_key,
+                fx_rate,
+                note,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (sender_id, from_account_id, to_account_id, amount, idempotency_key, fx_rate, note),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_p2p_payment returned no row")
     return _P2pPayment_ROWS.one(row)
@@ -965,24 +1003,9 @@ async def create_transfer(
     retry with the same idempotency_key returns the first transfer and moves nothing.
     """
     q = _create_transfer
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            user_id,
-            from_account_id,
-            to_account_id,
-            amount,
-            idempotency_key,
-            fx_rate,
-            description,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 user_id,
                 from_account_id,
@@ -993,6 +1016,35 @@ async def create_transfer(
                 description,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                from_account_id,
+                to_account_id,
+                amount,
+                idempotency_key,
+                fx_rate,
+                description,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    from_account_id,
+                    to_account_id,
+                    amount,
+                    idempotency_key,
+                    fx_rate,
+                    description,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_transfer returned no row")
     return _Transfer_ROWS.one(row)
@@ -1006,13 +1058,16 @@ async def create_transfer_reversal(
     returns it.
     """
     q = _create_transfer_reversal
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, user_id, transfer_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (user_id, transfer_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id, transfer_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id, transfer_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id, transfer_id))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_transfer_reversal returned no row")
     return _Transfer_ROWS.one(row)
@@ -1032,19 +1087,24 @@ async def create_user(
     must be an argon2 or bcrypt hash.
     """
     q = _create_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, email, first_name, last_name, phone_number, password_hash
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (email, first_name, last_name, phone_number, password_hash)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (email, first_name, last_name, phone_number, password_hash),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, email, first_name, last_name, phone_number, password_hash
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (email, first_name, last_name, phone_number, password_hash),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_user returned no row")
     return _User_ROWS.one(row)
@@ -1056,13 +1116,16 @@ async def create_withdrawal(
 ) -> Deposit:
     """Debits an active account to outside the bank, if funds allow; returns the account's entry."""
     q = _create_withdrawal
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, account_id, amount, description)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (account_id, amount, description))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, amount, description))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, amount, description)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_id, amount, description))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_withdrawal returned no row")
     return _Deposit_ROWS.one(row)
@@ -1072,13 +1135,16 @@ async def create_withdrawal(
 async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes a user who holds no accounts, cards or payments (refused otherwise); returns 0 or 1."""
     q = _delete_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (user_id,))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (user_id,))
     return rowcount(status)
 
 
@@ -1086,13 +1152,16 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
 async def get_account_by_id(conn: Connection, *, account_id: UUID, user_id: UUID) -> Account | None:
     """The account, if it belongs to this user; none otherwise."""
     q = _get_account_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, account_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (account_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_id, user_id))
     return None if row is None else _Account_ROWS.one(row)
 
 
@@ -1100,13 +1169,16 @@ async def get_account_by_id(conn: Connection, *, account_id: UUID, user_id: UUID
 async def get_card_by_id(conn: Connection, *, card_id: UUID, user_id: UUID) -> Card | None:
     """The user's card, masked, or none."""
     q = _get_card_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, card_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (card_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (card_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, card_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (card_id, user_id))
     return None if row is None else _Card_ROWS.one(row)
 
 
@@ -1118,13 +1190,16 @@ async def get_card_token(
     returns it in clear. A wrong key raises an error; none when the user has no such card.
     """
     q = _get_card_token
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement, encryption_key, card_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, (encryption_key, card_id, user_id))
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (encryption_key, card_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, encryption_key, card_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (encryption_key, card_id, user_id))
     return _VALUE_0.validate_python(value)
 
 
@@ -1134,13 +1209,16 @@ async def get_p2p_payment_by_id(
 ) -> P2pPayment | None:
     """The payment, if this user sent or received it; none otherwise."""
     q = _get_p2p_payment_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, p2p_transaction_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (p2p_transaction_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (p2p_transaction_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, p2p_transaction_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (p2p_transaction_id, user_id))
     return None if row is None else _P2pPayment_ROWS.one(row)
 
 
@@ -1150,13 +1228,16 @@ async def get_transfer_by_id(
 ) -> Transfer | None:
     """The user's transfer, or none."""
     q = _get_transfer_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, transfer_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (transfer_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (transfer_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, transfer_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (transfer_id, user_id))
     return None if row is None else _Transfer_ROWS.one(row)
 
 
@@ -1166,13 +1247,16 @@ async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
     before a user is known).
     """
     q = _get_user_by_email
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, email)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (email,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (email,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, email)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (email,))
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -1180,13 +1264,16 @@ async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
     q = _get_user_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (user_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id,))
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -1196,13 +1283,16 @@ async def get_user_password_hash_by_email(conn: Connection, *, email: str) -> st
     application; fintech.password_hash_for_login, before a user is known).
     """
     q = _get_user_password_hash_by_email
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement, email)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, (email,))
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (email,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, email)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (email,))
     return _VALUE_0.validate_python(value)
 
 
@@ -1219,13 +1309,16 @@ async def list_account_statement(
     created_at and id as before_created_at and before_id (both none for the first page).
     """
     q = _list_account_statement
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, account_id, before_created_at, before_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (account_id, before_created_at, before_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (account_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, account_id, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (account_id, before_created_at, before_id, max_rows))
     return _AccountStatement_ROWS.many(rows)
 
 
@@ -1233,13 +1326,16 @@ async def list_account_statement(
 async def list_accounts_by_user(conn: Connection, *, user_id: UUID) -> list[Account]:
     """The user's accounts, oldest first."""
     q = _list_accounts_by_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
     return _Account_ROWS.many(rows)
 
 
@@ -1247,13 +1343,16 @@ async def list_accounts_by_user(conn: Connection, *, user_id: UUID) -> list[Acco
 async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
     """Every account whose balance differs from the sum of its ledger entries (must be empty)."""
     q = _list_balance_mismatches
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _BalanceMismatch_ROWS.many(rows)
 
 
@@ -1261,13 +1360,16 @@ async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
 async def list_cards_by_user(conn: Connection, *, user_id: UUID) -> list[Card]:
     """The user's cards, masked, oldest first."""
     q = _list_cards_by_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
     return _Card_ROWS.many(rows)
 
 
@@ -1275,13 +1377,16 @@ async def list_cards_by_user(conn: Connection, *, user_id: UUID) -> list[Card]:
 async def list_currency_totals(conn: Connection) -> list[CurrencyTotal]:
     """Money per currency: what customers hold and the bank's clearing position; they sum to zero."""
     q = _list_currency_totals
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _CurrencyTotal_ROWS.many(rows)
 
 
@@ -1289,13 +1394,16 @@ async def list_currency_totals(conn: Connection) -> list[CurrencyTotal]:
 async def list_investments_by_account(conn: Connection, *, account_id: UUID) -> list[Investment]:
     """The account's holdings, by symbol."""
     q = _list_investments_by_account
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, account_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (account_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (account_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, account_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (account_id,))
     return _Investment_ROWS.many(rows)
 
 
@@ -1312,13 +1420,16 @@ async def list_p2p_payments_by_sender(
     id).
     """
     q = _list_p2p_payments_by_sender
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, sender_id, before_created_at, before_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (sender_id, before_created_at, before_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (sender_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, sender_id, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (sender_id, before_created_at, before_id, max_rows))
     return _P2pPayment_ROWS.many(rows)
 
 
@@ -1328,13 +1439,16 @@ async def list_portfolio_values_by_user(conn: Connection, *, user_id: UUID) -> l
     holdings.
     """
     q = _list_portfolio_values_by_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
     return _PortfolioValue_ROWS.many(rows)
 
 
@@ -1351,13 +1465,16 @@ async def list_transfers_by_user(
     id).
     """
     q = _list_transfers_by_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, user_id, before_created_at, before_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (user_id, before_created_at, before_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, before_created_at, before_id, max_rows))
     return _Transfer_ROWS.many(rows)
 
 
@@ -1365,13 +1482,16 @@ async def list_transfers_by_user(
 async def list_unbalanced_postings(conn: Connection) -> list[UnbalancedPosting]:
     """Every posting whose entries do not sum to zero in some currency (must be empty)."""
     q = _list_unbalanced_postings
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _UnbalancedPosting_ROWS.many(rows)
 
 
@@ -1381,13 +1501,16 @@ async def update_account_closed(
 ) -> Account | None:
     """Closes the user's account (its balance must be zero); returns it, or none."""
     q = _update_account_closed
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, account_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (account_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_id, user_id))
     return None if row is None else _Account_ROWS.one(row)
 
 
@@ -1397,13 +1520,16 @@ async def update_account_frozen(
 ) -> Account | None:
     """Freezes (frozen = true) or unfreezes an account that is not closed; returns it, or none."""
     q = _update_account_frozen
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, frozen, account_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (frozen, account_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (frozen, account_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, frozen, account_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (frozen, account_id))
     return None if row is None else _Account_ROWS.one(row)
 
 
@@ -1413,13 +1539,16 @@ async def update_account_name(
 ) -> Account | None:
     """Renames the user's account; returns it, or none if the user has no such account."""
     q = _update_account_name
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, account_name, account_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (account_name, account_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_name, account_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_name, account_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_name, account_id, user_id))
     return None if row is None else _Account_ROWS.one(row)
 
 
@@ -1429,13 +1558,16 @@ async def update_card_spending_limit(
 ) -> Card | None:
     """Sets or clears (none) the user's card spending limit; returns it masked, or none."""
     q = _update_card_spending_limit
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, spending_limit, card_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (spending_limit, card_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (spending_limit, card_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, spending_limit, card_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (spending_limit, card_id, user_id))
     return None if row is None else _Card_ROWS.one(row)
 
 
@@ -1447,13 +1579,16 @@ async def update_card_status(
     masked, or none.
     """
     q = _update_card_status
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, status, card_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (status, card_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, card_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, card_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, card_id, user_id))
     return None if row is None else _Card_ROWS.one(row)
 
 
@@ -1461,13 +1596,16 @@ async def update_card_status(
 async def update_investment_prices(conn: Connection, *, current_price: Decimal, symbol: str) -> int:
     """Sets the current price of a symbol in every holding; returns the number of holdings changed."""
     q = _update_investment_prices
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, current_price, symbol)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (current_price, symbol))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (current_price, symbol))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, current_price, symbol)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (current_price, symbol))
     return rowcount(status)
 
 
@@ -1475,13 +1613,16 @@ async def update_investment_prices(conn: Connection, *, current_price: Decimal, 
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
     q = _update_user_active
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, is_active, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (is_active, user_id))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (is_active, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, is_active, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (is_active, user_id))
     return rowcount(status)
 
 
@@ -1489,13 +1630,16 @@ async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful login now; returns the number of users changed (0 or 1)."""
     q = _update_user_last_login
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (user_id,))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (user_id,))
     return rowcount(status)
 
 
@@ -1503,13 +1647,16 @@ async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
 async def update_user_password_hash(conn: Connection, *, password_hash: str, user_id: UUID) -> int:
     """Replaces a user's password hash; returns the number of users changed (0 or 1)."""
     q = _update_user_password_hash
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, password_hash, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (password_hash, user_id))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (password_hash, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, password_hash, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (password_hash, user_id))
     return rowcount(status)
 
 
@@ -1524,13 +1671,18 @@ async def update_user_profile(
 ) -> User | None:
     """Changes a user's names and phone number; returns the user, or none if there is no such user."""
     q = _update_user_profile
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, first_name, last_name, phone_number, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (first_name, last_name, phone_number, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (first_name, last_name, phone_number, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, first_name, last_name, phone_number, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (first_name, last_name, phone_number, user_id)
+            )
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -1549,19 +1701,24 @@ async def upsert_investment(
     cost.
     """
     q = _upsert_investment
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, account_id, symbol, asset_type, quantity, unit_cost, current_price
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (account_id, symbol, asset_type, quantity, unit_cost, current_price)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (account_id, symbol, asset_type, quantity, unit_cost, current_price),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, account_id, symbol, asset_type, quantity, unit_cost, current_price
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (account_id, symbol, asset_type, quantity, unit_cost, current_price),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.upsert_investment returned no row")
     return _Investment_ROWS.one(row)

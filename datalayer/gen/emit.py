@@ -436,18 +436,25 @@ def _suspect(columns: Sequence[Column]) -> list[str]:
 
 
 def _run(var: str, method: str, ordered: list[str], target: str, rows: str) -> list[str]:
-    """The call itself: one await on the driver, errors mapped, timed only when logging is on."""
+    """The call itself: one await on the driver, errors mapped, timed only when logging is on;
+    through the Query's method (what tracing wraps) while queries are instrumented."""
     args = ", ".join(ordered)
     tup = f"({args}{',' if len(ordered) == 1 else ''})"
     return [
         f"    q = {var}",
-        "    started = perf_counter() if QUERY_LOG.active else 0.0",
-        "    try:",
-        f"        {target} = await conn.{method}(q.statement{', ' + args if args else ''})",
-        "    except Exception as exc:",
-        "        raise q.failed(exc, conn) from None  # the driver's text repeats values",
-        "    if started:",
-        f"        q.report(started, {rows}, {tup})",
+        "    if QUERY_LOG.hooked:",
+        # execute_args returns the row count, the driver the command tag
+        f"        return await q.execute_args(conn, {tup})"
+        if method == "execute"
+        else f"        {target} = await q.{method}_args(conn, {tup})",
+        "    else:",
+        "        started = perf_counter() if QUERY_LOG.active else 0.0",
+        "        try:",
+        f"            {target} = await conn.{method}(q.statement{', ' + args if args else ''})",
+        "        except Exception as exc:",
+        "            raise q.failed(exc, conn) from None  # the driver's text repeats values",
+        "        if started:",
+        f"            q.report(started, {rows}, {tup})",
     ]
 
 

@@ -1222,26 +1222,31 @@ async def create_customer(
 ) -> Customer:
     """Creates a customer; returns it. constraints and preferences are JSON objects."""
     q = _create_customer
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            customer_code,
-            customer_name,
-            email,
-            phone,
-            address,
-            constraints,
-            preferences,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (customer_code, customer_name, email, phone, address, constraints, preferences)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (customer_code, customer_name, email, phone, address, constraints, preferences),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                customer_code,
+                customer_name,
+                email,
+                phone,
+                address,
+                constraints,
+                preferences,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (customer_code, customer_name, email, phone, address, constraints, preferences),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_customer returned no row")
     return _Customer_ROWS.one(row)
@@ -1261,24 +1266,9 @@ async def create_decision(
 ) -> Decision:
     """Records a decision (not yet committed) with the state it saw; returns it."""
     q = _create_decision
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            decision_code,
-            decision_type,
-            policy_used,
-            state_snapshot,
-            total_cost_estimate,
-            decision_confidence,
-            computation_time_ms,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 decision_code,
                 decision_type,
@@ -1289,6 +1279,35 @@ async def create_decision(
                 computation_time_ms,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                decision_code,
+                decision_type,
+                policy_used,
+                state_snapshot,
+                total_cost_estimate,
+                decision_confidence,
+                computation_time_ms,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    decision_code,
+                    decision_type,
+                    policy_used,
+                    state_snapshot,
+                    total_cost_estimate,
+                    decision_confidence,
+                    computation_time_ms,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_decision returned no row")
     return _Decision_ROWS.one(row)
@@ -1316,27 +1335,9 @@ async def create_operational_outcome(
     exist.
     """
     q = _create_operational_outcome
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            outcome_code,
-            route_id,
-            actual_cost,
-            actual_duration_minutes,
-            actual_distance_km,
-            total_revenue,
-            on_time_deliveries,
-            late_deliveries,
-            failed_deliveries,
-            additional_metrics,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 outcome_code,
                 route_id,
@@ -1350,6 +1351,41 @@ async def create_operational_outcome(
                 additional_metrics,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                outcome_code,
+                route_id,
+                actual_cost,
+                actual_duration_minutes,
+                actual_distance_km,
+                total_revenue,
+                on_time_deliveries,
+                late_deliveries,
+                failed_deliveries,
+                additional_metrics,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    outcome_code,
+                    route_id,
+                    actual_cost,
+                    actual_duration_minutes,
+                    actual_distance_km,
+                    total_revenue,
+                    on_time_deliveries,
+                    late_deliveries,
+                    failed_deliveries,
+                    additional_metrics,
+                ),
+            )
     return None if row is None else _OperationalOutcome_ROWS.one(row)
 
 
@@ -1376,33 +1412,9 @@ async def create_order(
 ) -> Order:
     """Creates a pending order with its delivery window [window_start, window_end); returns it."""
     q = _create_order
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            order_code,
-            customer_id,
-            pickup_latitude,
-            pickup_longitude,
-            pickup_address,
-            destination_city,
-            destination_latitude,
-            destination_longitude,
-            destination_address,
-            weight_tonnes,
-            volume_m3,
-            window_start,
-            window_end,
-            priority,
-            special_handling,
-            price_kes,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 order_code,
                 customer_id,
@@ -1422,6 +1434,53 @@ async def create_order(
                 price_kes,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                order_code,
+                customer_id,
+                pickup_latitude,
+                pickup_longitude,
+                pickup_address,
+                destination_city,
+                destination_latitude,
+                destination_longitude,
+                destination_address,
+                weight_tonnes,
+                volume_m3,
+                window_start,
+                window_end,
+                priority,
+                special_handling,
+                price_kes,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    order_code,
+                    customer_id,
+                    pickup_latitude,
+                    pickup_longitude,
+                    pickup_address,
+                    destination_city,
+                    destination_latitude,
+                    destination_longitude,
+                    destination_address,
+                    weight_tonnes,
+                    volume_m3,
+                    window_start,
+                    window_end,
+                    priority,
+                    special_handling,
+                    price_kes,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_order returned no row")
     return _Order_ROWS.one(row)
@@ -1444,25 +1503,9 @@ async def create_route(
     and in-progress routes cannot overlap (ExclusionViolation routes_vehicle_id_period_excl).
     """
     q = _create_route
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            route_code,
-            vehicle_id,
-            decision_id,
-            period_start,
-            period_end,
-            total_distance_km,
-            estimated_duration_minutes,
-            estimated_cost_kes,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 route_code,
                 vehicle_id,
@@ -1474,6 +1517,37 @@ async def create_route(
                 estimated_cost_kes,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                route_code,
+                vehicle_id,
+                decision_id,
+                period_start,
+                period_end,
+                total_distance_km,
+                estimated_duration_minutes,
+                estimated_cost_kes,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    route_code,
+                    vehicle_id,
+                    decision_id,
+                    period_start,
+                    period_end,
+                    total_distance_km,
+                    estimated_duration_minutes,
+                    estimated_cost_kes,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_route returned no row")
     return _Route_ROWS.one(row)
@@ -1497,26 +1571,9 @@ async def create_route_stop(
     names an order on the same route; a depot stop names none.
     """
     q = _create_route_stop
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            route_id,
-            order_id,
-            stop_type,
-            sequence_order,
-            latitude,
-            longitude,
-            address,
-            estimated_arrival_at,
-            estimated_departure_at,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 route_id,
                 order_id,
@@ -1529,6 +1586,39 @@ async def create_route_stop(
                 estimated_departure_at,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                route_id,
+                order_id,
+                stop_type,
+                sequence_order,
+                latitude,
+                longitude,
+                address,
+                estimated_arrival_at,
+                estimated_departure_at,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    route_id,
+                    order_id,
+                    stop_type,
+                    sequence_order,
+                    latitude,
+                    longitude,
+                    address,
+                    estimated_arrival_at,
+                    estimated_departure_at,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_route_stop returned no row")
     return _RouteStop_ROWS.one(row)
@@ -1549,15 +1639,22 @@ async def create_user(
     first user (logistics.create_user; PermissionDenied otherwise).
     """
     q = _create_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, username, email, password_hash, role, is_superuser)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started, 0 if row is None else 1, (username, email, password_hash, role, is_superuser)
-        )
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (username, email, password_hash, role, is_superuser))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, username, email, password_hash, role, is_superuser
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (username, email, password_hash, role, is_superuser),
+            )
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -1570,13 +1667,18 @@ async def create_user_with_password(
     create_user: an active admin acts, or this is the first user.
     """
     q = _create_user_with_password
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, username, email, password, role, is_superuser)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (username, email, password, role, is_superuser))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (username, email, password, role, is_superuser))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, username, email, password, role, is_superuser)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (username, email, password, role, is_superuser)
+            )
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -1595,25 +1697,9 @@ async def create_vehicle(
 ) -> Vehicle:
     """Adds an available vehicle to the fleet; returns it."""
     q = _create_vehicle
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            vehicle_code,
-            vehicle_type,
-            capacity_weight_tonnes,
-            capacity_volume_m3,
-            current_latitude,
-            current_longitude,
-            fuel_cost_per_km,
-            driver_cost_per_hour,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 vehicle_code,
                 vehicle_type,
@@ -1625,6 +1711,37 @@ async def create_vehicle(
                 driver_cost_per_hour,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                vehicle_code,
+                vehicle_type,
+                capacity_weight_tonnes,
+                capacity_volume_m3,
+                current_latitude,
+                current_longitude,
+                fuel_cost_per_km,
+                driver_cost_per_hour,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    vehicle_code,
+                    vehicle_type,
+                    capacity_weight_tonnes,
+                    capacity_volume_m3,
+                    current_latitude,
+                    current_longitude,
+                    fuel_cost_per_km,
+                    driver_cost_per_hour,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_vehicle returned no row")
     return _Vehicle_ROWS.one(row)
@@ -1636,13 +1753,16 @@ async def delete_decision(conn: Connection, *, decision_id: UUID) -> int:
     with CheckViolation decisions_immutable_check); returns 0 or 1.
     """
     q = _delete_decision
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, decision_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (decision_id,))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (decision_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, decision_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (decision_id,))
     return rowcount(status)
 
 
@@ -1652,13 +1772,16 @@ async def exists_user_password(conn: Connection, *, username: str, password: str
     argon2 hashes, which the application verifies itself), through logistics.check_password.
     """
     q = _exists_user_password
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement, username, password)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, (username, password))
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (username, password))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, username, password)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (username, password))
     return _VALUE_0.validate_python(value)
 
 
@@ -1666,13 +1789,16 @@ async def exists_user_password(conn: Connection, *, username: str, password: str
 async def get_customer_by_code(conn: Connection, *, customer_code: str) -> Customer | None:
     """The customer with this business key, or none."""
     q = _get_customer_by_code
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, customer_code)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (customer_code,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (customer_code,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, customer_code)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (customer_code,))
     return None if row is None else _Customer_ROWS.one(row)
 
 
@@ -1680,13 +1806,16 @@ async def get_customer_by_code(conn: Connection, *, customer_code: str) -> Custo
 async def get_customer_by_id(conn: Connection, *, customer_id: UUID) -> Customer | None:
     """The customer with this id, or none."""
     q = _get_customer_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, customer_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (customer_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (customer_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, customer_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (customer_id,))
     return None if row is None else _Customer_ROWS.one(row)
 
 
@@ -1694,13 +1823,16 @@ async def get_customer_by_id(conn: Connection, *, customer_id: UUID) -> Customer
 async def get_decision_by_id(conn: Connection, *, decision_id: UUID) -> Decision | None:
     """The decision with this id, or none."""
     q = _get_decision_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, decision_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (decision_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (decision_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, decision_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (decision_id,))
     return None if row is None else _Decision_ROWS.one(row)
 
 
@@ -1708,13 +1840,16 @@ async def get_decision_by_id(conn: Connection, *, decision_id: UUID) -> Decision
 async def get_order_by_code(conn: Connection, *, order_code: str) -> Order | None:
     """The order with this business key, or none."""
     q = _get_order_by_code
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, order_code)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (order_code,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (order_code,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, order_code)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (order_code,))
     return None if row is None else _Order_ROWS.one(row)
 
 
@@ -1722,13 +1857,16 @@ async def get_order_by_code(conn: Connection, *, order_code: str) -> Order | Non
 async def get_order_by_id(conn: Connection, *, order_id: UUID) -> Order | None:
     """The order with this id, or none."""
     q = _get_order_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, order_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (order_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (order_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, order_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (order_id,))
     return None if row is None else _Order_ROWS.one(row)
 
 
@@ -1736,13 +1874,16 @@ async def get_order_by_id(conn: Connection, *, order_id: UUID) -> Order | None:
 async def get_route_by_id(conn: Connection, *, route_id: UUID) -> Route | None:
     """The route with this id, or none."""
     q = _get_route_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, route_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (route_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (route_id,))
     return None if row is None else _Route_ROWS.one(row)
 
 
@@ -1750,13 +1891,16 @@ async def get_route_by_id(conn: Connection, *, route_id: UUID) -> Route | None:
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id if it is the acting user (row-level security), or none."""
     q = _get_user_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (user_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id,))
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -1766,13 +1910,16 @@ async def get_user_by_username(conn: Connection, *, username: str) -> User | Non
     (sign-in), through logistics.find_user_by_username. Never the password hash.
     """
     q = _get_user_by_username
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, username)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (username,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (username,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, username)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (username,))
     return None if row is None else _User_ROWS.one(row)
 
 
@@ -1782,13 +1929,16 @@ async def get_user_password_hash_by_username(conn: Connection, *, username: str)
     application), through logistics.get_password_hash.
     """
     q = _get_user_password_hash_by_username
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement, username)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, (username,))
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (username,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, username)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (username,))
     return _VALUE_1.validate_python(value)
 
 
@@ -1796,13 +1946,16 @@ async def get_user_password_hash_by_username(conn: Connection, *, username: str)
 async def get_vehicle_by_code(conn: Connection, *, vehicle_code: str) -> Vehicle | None:
     """The vehicle with this business key, or none."""
     q = _get_vehicle_by_code
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, vehicle_code)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (vehicle_code,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (vehicle_code,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, vehicle_code)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (vehicle_code,))
     return None if row is None else _Vehicle_ROWS.one(row)
 
 
@@ -1810,13 +1963,16 @@ async def get_vehicle_by_code(conn: Connection, *, vehicle_code: str) -> Vehicle
 async def get_vehicle_by_id(conn: Connection, *, vehicle_id: UUID) -> Vehicle | None:
     """The vehicle with this id, or none."""
     q = _get_vehicle_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, vehicle_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (vehicle_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (vehicle_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, vehicle_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (vehicle_id,))
     return None if row is None else _Vehicle_ROWS.one(row)
 
 
@@ -1828,13 +1984,16 @@ async def list_customers(
     page).
     """
     q = _list_customers
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, after_customer_code, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (after_customer_code, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (after_customer_code, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, after_customer_code, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (after_customer_code, max_rows))
     return _Customer_ROWS.many(rows)
 
 
@@ -1853,13 +2012,18 @@ async def list_decision_audit(
     row's created_at and id.
     """
     q = _list_decision_audit
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, policy_used, before_created_at, before_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (policy_used, before_created_at, before_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (policy_used, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, policy_used, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (policy_used, before_created_at, before_id, max_rows))
     return _DecisionAudit_ROWS.many(rows)
 
 
@@ -1874,13 +2038,16 @@ async def list_learning_feedback(
     policy and are left out.
     """
     q = _list_learning_feedback
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, recorded_from, recorded_until)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (recorded_from, recorded_until))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (recorded_from, recorded_until))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, recorded_from, recorded_until)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (recorded_from, recorded_until))
     return _LearningFeedback_ROWS.many(rows)
 
 
@@ -1900,25 +2067,30 @@ async def list_nearest_available_vehicles(
     Served by the GiST index on the vehicles' earth points (ORDER BY ... <-> target).
     """
     q = _list_nearest_available_vehicles
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(
-            q.statement,
-            latitude,
-            longitude,
-            available_by,
-            min_weight_tonnes,
-            min_volume_m3,
-            max_rows,
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (latitude, longitude, available_by, min_weight_tonnes, min_volume_m3, max_rows)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            len(rows),
-            (latitude, longitude, available_by, min_weight_tonnes, min_volume_m3, max_rows),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                latitude,
+                longitude,
+                available_by,
+                min_weight_tonnes,
+                min_volume_m3,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (latitude, longitude, available_by, min_weight_tonnes, min_volume_m3, max_rows),
+            )
     return _NearestAvailableVehicle_ROWS.many(rows)
 
 
@@ -1926,13 +2098,16 @@ async def list_nearest_available_vehicles(
 async def list_outcomes_by_route(conn: Connection, *, route_id: UUID) -> list[OperationalOutcome]:
     """The outcomes recorded for a route, oldest first."""
     q = _list_outcomes_by_route
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, route_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (route_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (route_id,))
     return _OperationalOutcome_ROWS.many(rows)
 
 
@@ -1952,25 +2127,38 @@ async def list_pending_orders(
     and id, none for the first page).
     """
     q = _list_pending_orders
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(
-            q.statement,
-            destination_city,
-            window_start,
-            window_end,
-            after_window_start,
-            after_id,
-            max_rows,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            len(rows),
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
             (destination_city, window_start, window_end, after_window_start, after_id, max_rows),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                destination_city,
+                window_start,
+                window_end,
+                after_window_start,
+                after_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    destination_city,
+                    window_start,
+                    window_end,
+                    after_window_start,
+                    after_id,
+                    max_rows,
+                ),
+            )
     return _Order_ROWS.many(rows)
 
 
@@ -1983,13 +2171,16 @@ async def list_route_performance(
     carried.
     """
     q = _list_route_performance
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, completed_from, completed_until)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (completed_from, completed_until))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (completed_from, completed_until))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, completed_from, completed_until)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (completed_from, completed_until))
     return _RoutePerformance_ROWS.many(rows)
 
 
@@ -1999,13 +2190,16 @@ async def list_route_plan(conn: Connection, *, route_id: UUID) -> list[RoutePlan
     pick up or deliver, where and when.
     """
     q = _list_route_plan
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, route_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (route_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (route_id,))
     return _RoutePlan_ROWS.many(rows)
 
 
@@ -2015,13 +2209,16 @@ async def list_table_row_counts(conn: Connection) -> list[TableRowCount]:
     logistics check`).
     """
     q = _list_table_row_counts
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _TableRowCount_ROWS.many(rows)
 
 
@@ -2033,13 +2230,16 @@ async def list_users(
     page), for an active admin acting (logistics.list_users; PermissionDenied for anyone else).
     """
     q = _list_users
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, after_username, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (after_username, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (after_username, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, after_username, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (after_username, max_rows))
     return _User_ROWS.many(rows)
 
 
@@ -2053,13 +2253,16 @@ async def list_vehicle_utilisation(
     idle, and for an empty period). Busiest first.
     """
     q = _list_vehicle_utilisation
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, period_start, period_end)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (period_start, period_end))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (period_start, period_end))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, period_start, period_end)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (period_start, period_end))
     return _VehicleUtilisation_ROWS.many(rows)
 
 
@@ -2069,13 +2272,16 @@ async def update_customer_settings(
 ) -> Customer | None:
     """Replaces a customer's constraints and preferences (JSON objects); returns it, or none."""
     q = _update_customer_settings
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, constraints, preferences, customer_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (constraints, preferences, customer_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (constraints, preferences, customer_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, constraints, preferences, customer_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (constraints, preferences, customer_id))
     return None if row is None else _Customer_ROWS.one(row)
 
 
@@ -2085,13 +2291,16 @@ async def update_decision_committed(conn: Connection, *, decision_id: UUID) -> D
     committed or does not exist.
     """
     q = _update_decision_committed
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, decision_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (decision_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (decision_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, decision_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (decision_id,))
     return None if row is None else _Decision_ROWS.one(row)
 
 
@@ -2101,13 +2310,16 @@ async def update_decision_executed(conn: Connection, *, decision_id: UUID) -> De
     already executed.
     """
     q = _update_decision_executed
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, decision_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (decision_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (decision_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, decision_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (decision_id,))
     return None if row is None else _Decision_ROWS.one(row)
 
 
@@ -2115,13 +2327,16 @@ async def update_decision_executed(conn: Connection, *, decision_id: UUID) -> De
 async def update_order_status(conn: Connection, *, status: str, order_id: UUID) -> Order | None:
     """Sets an order's status (in_transit, delivered, failed, cancelled); returns it, or none."""
     q = _update_order_status
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, status, order_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (status, order_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, order_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, order_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, order_id))
     return None if row is None else _Order_ROWS.one(row)
 
 
@@ -2131,13 +2346,16 @@ async def update_order_unassigned(conn: Connection, *, order_id: UUID) -> Order 
     assigned. Refused while the order still has stops on the route.
     """
     q = _update_order_unassigned
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, order_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (order_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (order_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, order_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (order_id,))
     return None if row is None else _Order_ROWS.one(row)
 
 
@@ -2152,13 +2370,16 @@ async def update_orders_route(
     orders.
     """
     q = _update_orders_route
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, route_id, order_ids)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (route_id, order_ids))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (route_id, order_ids))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, route_id, order_ids)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (route_id, order_ids))
     return _Order_ROWS.many(rows)
 
 
@@ -2168,13 +2389,16 @@ async def update_route_cancelled(conn: Connection, *, route_id: UUID) -> Route |
     was not planned.
     """
     q = _update_route_cancelled
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, route_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (route_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (route_id,))
     return None if row is None else _Route_ROWS.one(row)
 
 
@@ -2191,19 +2415,24 @@ async def update_route_completed(
     or none if it was not in progress.
     """
     q = _update_route_completed
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id),
+            )
     return None if row is None else _Route_ROWS.one(row)
 
 
@@ -2213,13 +2442,16 @@ async def update_route_started(conn: Connection, *, route_id: UUID) -> Route | N
     planned.
     """
     q = _update_route_started
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, route_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (route_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (route_id,))
     return None if row is None else _Route_ROWS.one(row)
 
 
@@ -2233,15 +2465,18 @@ async def update_route_stop_actuals(
 ) -> RouteStop | None:
     """Records when the vehicle actually arrived at and left a stop; returns the stop, or none."""
     q = _update_route_stop_actuals
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, actual_arrival_at, actual_departure_at, stop_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started, 0 if row is None else 1, (actual_arrival_at, actual_departure_at, stop_id)
-        )
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (actual_arrival_at, actual_departure_at, stop_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, actual_arrival_at, actual_departure_at, stop_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (actual_arrival_at, actual_departure_at, stop_id)
+            )
     return None if row is None else _RouteStop_ROWS.one(row)
 
 
@@ -2251,13 +2486,16 @@ async def update_user_active(conn: Connection, *, user_id: UUID, is_active: bool
     PermissionDenied for anyone else); returns the number of users changed (0 or 1).
     """
     q = _update_user_active
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement, user_id, is_active)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, (user_id, is_active))
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (user_id, is_active))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, user_id, is_active)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (user_id, is_active))
     return _VALUE_2.validate_python(value)
 
 
@@ -2267,13 +2505,16 @@ async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     user_id set to the user who signed in); returns the number of users changed (0 or 1).
     """
     q = _update_user_last_login
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (user_id,))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (user_id,))
     return rowcount(status)
 
 
@@ -2287,13 +2528,16 @@ async def update_vehicle_location(
 ) -> Vehicle | None:
     """Records where a vehicle is now; returns it, or none."""
     q = _update_vehicle_location
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, latitude, longitude, vehicle_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (latitude, longitude, vehicle_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (latitude, longitude, vehicle_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, latitude, longitude, vehicle_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (latitude, longitude, vehicle_id))
     return None if row is None else _Vehicle_ROWS.one(row)
 
 
@@ -2303,13 +2547,16 @@ async def update_vehicle_status(
 ) -> Vehicle | None:
     """Sets a vehicle's status and when it is next available (none: now); returns it, or none."""
     q = _update_vehicle_status
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, status, available_at, vehicle_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (status, available_at, vehicle_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, available_at, vehicle_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, available_at, vehicle_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, available_at, vehicle_id))
     return None if row is None else _Vehicle_ROWS.one(row)
 
 

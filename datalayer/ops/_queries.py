@@ -369,13 +369,16 @@ _VALUE_1: TypeAdapter[str | None] = TypeAdapter(str | None)
 async def count_connections(conn: Connection) -> int:
     """Connections to the current database, this one included."""
     q = _count_connections
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, ())
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, ())
     return _VALUE_0.validate_python(value)
 
 
@@ -383,13 +386,16 @@ async def count_connections(conn: Connection) -> int:
 async def get_cache_hit_ratio(conn: Connection) -> CacheHitRatio:
     """Share of table and index block reads served from shared buffers (null before any read)."""
     q = _get_cache_hit_ratio
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, ())
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, ())
     if row is None:  # the statement always yields one row
         raise NotFound("ops.get_cache_hit_ratio returned no row")
     return _CacheHitRatio_ROWS.one(row)
@@ -399,13 +405,16 @@ async def get_cache_hit_ratio(conn: Connection) -> CacheHitRatio:
 async def get_pg_stat_statements_schema(conn: Connection) -> str | None:
     """The schema pg_stat_statements is installed in (null when it is not installed)."""
     q = _get_pg_stat_statements_schema
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, ())
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, ())
     return _VALUE_1.validate_python(value)
 
 
@@ -413,13 +422,16 @@ async def get_pg_stat_statements_schema(conn: Connection) -> str | None:
 async def get_server_info(conn: Connection) -> ServerInfo:
     """The server's version, the current database and role, and the server's clock."""
     q = _get_server_info
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, ())
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, ())
     if row is None:  # the statement always yields one row
         raise NotFound("ops.get_server_info returned no row")
     return _ServerInfo_ROWS.one(row)
@@ -429,13 +441,16 @@ async def get_server_info(conn: Connection) -> ServerInfo:
 async def list_active_connections(conn: Connection) -> list[ActiveConnection]:
     """Every other backend connected to the current database: who, from where, doing what."""
     q = _list_active_connections
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _ActiveConnection_ROWS.many(rows)
 
 
@@ -443,13 +458,16 @@ async def list_active_connections(conn: Connection) -> list[ActiveConnection]:
 async def list_index_usage(conn: Connection) -> list[IndexUsage]:
     """Every user index with its size and how often it was scanned since statistics were reset."""
     q = _list_index_usage
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _IndexUsage_ROWS.many(rows)
 
 
@@ -457,13 +475,16 @@ async def list_index_usage(conn: Connection) -> list[IndexUsage]:
 async def list_locks(conn: Connection) -> list[Lock]:
     """Locks held or awaited in the current database, with the backend holding or waiting."""
     q = _list_locks
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _Lock_ROWS.many(rows)
 
 
@@ -473,13 +494,16 @@ async def list_long_running_queries(
 ) -> list[LongRunningQuery]:
     """Statements running (or transactions open) for at least min_seconds, longest first."""
     q = _list_long_running_queries
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, min_seconds)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (min_seconds,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (min_seconds,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, min_seconds)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (min_seconds,))
     return _LongRunningQuery_ROWS.many(rows)
 
 
@@ -489,13 +513,16 @@ async def list_slow_queries(conn: Connection, *, max_rows: int = 100) -> list[Sl
     schema public; the server must preload it). Check get_pg_stat_statements_schema first.
     """
     q = _list_slow_queries
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (max_rows,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (max_rows,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (max_rows,))
     return _SlowQuery_ROWS.many(rows)
 
 
@@ -505,13 +532,16 @@ async def list_table_sizes(conn: Connection) -> list[TableSize]:
     first.
     """
     q = _list_table_sizes
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _TableSize_ROWS.many(rows)
 
 
@@ -521,13 +551,16 @@ async def list_unused_indexes(conn: Connection) -> list[UnusedIndex]:
     Statistics are per server since the last reset: look at every replica before dropping one.
     """
     q = _list_unused_indexes
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _UnusedIndex_ROWS.many(rows)
 
 

@@ -958,24 +958,9 @@ async def count_sessions_search(
 ) -> int:
     """How many live sessions match the filters of list_sessions_search (the same WHERE clause)."""
     q = _count_sessions_search
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(
-            q.statement,
-            statuses,
-            source_technology,
-            target_technology,
-            created_from,
-            created_to,
-            owner_id,
-            visible_to,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            1,
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(
+            conn,
             (
                 statuses,
                 source_technology,
@@ -986,6 +971,35 @@ async def count_sessions_search(
                 visible_to,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(
+                q.statement,
+                statuses,
+                source_technology,
+                target_technology,
+                created_from,
+                created_to,
+                owner_id,
+                visible_to,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                1,
+                (
+                    statuses,
+                    source_technology,
+                    target_technology,
+                    created_from,
+                    created_to,
+                    owner_id,
+                    visible_to,
+                ),
+            )
     return _VALUE_0.validate_python(value)
 
 
@@ -993,13 +1007,16 @@ async def count_sessions_search(
 async def count_sessions_to_clean_up(conn: Connection, *, created_before: datetime) -> int:
     """How many live sessions were created before created_before (what cleanup would soft-delete)."""
     q = _count_sessions_to_clean_up
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement, created_before)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, (created_before,))
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (created_before,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, created_before)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (created_before,))
     return _VALUE_0.validate_python(value)
 
 
@@ -1007,13 +1024,16 @@ async def count_sessions_to_clean_up(conn: Connection, *, created_before: dateti
 async def count_sessions_to_purge(conn: Connection, *, deleted_before: datetime) -> int:
     """How many sessions were soft-deleted before deleted_before (what a purge would remove)."""
     q = _count_sessions_to_purge
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement, deleted_before)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, (deleted_before,))
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (deleted_before,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, deleted_before)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (deleted_before,))
     return _VALUE_0.validate_python(value)
 
 
@@ -1033,26 +1053,40 @@ async def create_behavioral_test_result(
     computed).
     """
     q = _create_behavioral_test_result
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            session_id,
-            scenario_name,
-            status,
-            started_at,
-            finished_at,
-            details,
-            error_message,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (session_id, scenario_name, status, started_at, finished_at, details, error_message),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                session_id,
+                scenario_name,
+                status,
+                started_at,
+                finished_at,
+                details,
+                error_message,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    session_id,
+                    scenario_name,
+                    status,
+                    started_at,
+                    finished_at,
+                    details,
+                    error_message,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_behavioral_test_result returned no row")
     return _BehavioralTestResult_ROWS.one(row)
@@ -1074,26 +1108,9 @@ async def create_discrepancy(
 ) -> Discrepancy:
     """Records one discrepancy found by a result; returns it."""
     q = _create_discrepancy
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            result_id,
-            discrepancy_type,
-            severity,
-            description,
-            component,
-            source_element,
-            target_element,
-            recommendation,
-            confidence,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 result_id,
                 discrepancy_type,
@@ -1106,6 +1123,39 @@ async def create_discrepancy(
                 confidence,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                result_id,
+                discrepancy_type,
+                severity,
+                description,
+                component,
+                source_element,
+                target_element,
+                recommendation,
+                confidence,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    result_id,
+                    discrepancy_type,
+                    severity,
+                    description,
+                    component,
+                    source_element,
+                    target_element,
+                    recommendation,
+                    confidence,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_discrepancy returned no row")
     return _Discrepancy_ROWS.one(row)
@@ -1125,24 +1175,9 @@ async def create_session(
 ) -> Session | None:
     """Creates a pending validation session; returns it."""
     q = _create_session
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement,
-            request_id,
-            owner_id,
-            source_technology,
-            target_technology,
-            scope,
-            request_data,
-            user_context,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
             (
                 request_id,
                 owner_id,
@@ -1153,6 +1188,35 @@ async def create_session(
                 user_context,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                request_id,
+                owner_id,
+                source_technology,
+                target_technology,
+                scope,
+                request_data,
+                user_context,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    request_id,
+                    owner_id,
+                    source_technology,
+                    target_technology,
+                    scope,
+                    request_data,
+                    user_context,
+                ),
+            )
     return None if row is None else _Session_ROWS.one(row)
 
 
@@ -1167,13 +1231,16 @@ async def create_session_log(
 ) -> SessionLog:
     """Appends one line to a session's processing log; returns it."""
     q = _create_session_log
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, session_id, level, message, details)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (session_id, level, message, details))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id, level, message, details))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id, level, message, details)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id, level, message, details))
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_session_log returned no row")
     return _SessionLog_ROWS.one(row)
@@ -1191,19 +1258,24 @@ async def create_validation_result(
 ) -> ValidationResult:
     """Records the outcome of a session (one per session); returns it."""
     q = _create_validation_result
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(
-            q.statement, session_id, overall_status, fidelity_score, summary, execution_time_ms
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (session_id, overall_status, fidelity_score, summary, execution_time_ms)
         )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            0 if row is None else 1,
-            (session_id, overall_status, fidelity_score, summary, execution_time_ms),
-        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, session_id, overall_status, fidelity_score, summary, execution_time_ms
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (session_id, overall_status, fidelity_score, summary, execution_time_ms),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_validation_result returned no row")
     return _ValidationResult_ROWS.one(row)
@@ -1213,13 +1285,16 @@ async def create_validation_result(
 async def delete_session_share(conn: Connection, *, session_id: UUID, grantee_id: UUID) -> int:
     """Revokes a user's access to a session; returns the number of shares removed (0 or 1)."""
     q = _delete_session_share
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, session_id, grantee_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (session_id, grantee_id))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (session_id, grantee_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, session_id, grantee_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (session_id, grantee_id))
     return rowcount(status)
 
 
@@ -1232,13 +1307,16 @@ async def delete_sessions_purged_batch(
     sessions.
     """
     q = _delete_sessions_purged_batch
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, deleted_before, batch_size)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (deleted_before, batch_size))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (deleted_before, batch_size))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, deleted_before, batch_size)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (deleted_before, batch_size))
     return rowcount(status)
 
 
@@ -1250,13 +1328,16 @@ async def exists_session_access(
     do both, a read share allows reading, a write share both.
     """
     q = _exists_session_access
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement, session_id, user_id, write)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, (session_id, user_id, write))
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (session_id, user_id, write))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, session_id, user_id, write)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (session_id, user_id, write))
     return _VALUE_1.validate_python(value)
 
 
@@ -1269,13 +1350,16 @@ async def get_result_statistics(
     time (the averages are null when there are no results). Always one row.
     """
     q = _get_result_statistics
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, created_from)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (created_from,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (created_from,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, created_from)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (created_from,))
     if row is None:  # the statement always yields one row
         raise NotFound("validation.get_result_statistics returned no row")
     return _ResultStatistic_ROWS.one(row)
@@ -1285,13 +1369,16 @@ async def get_result_statistics(
 async def get_session_by_id(conn: Connection, *, session_id: UUID) -> Session | None:
     """The live (not soft-deleted) session with this id, or none."""
     q = _get_session_by_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, session_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (session_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id,))
     return None if row is None else _Session_ROWS.one(row)
 
 
@@ -1299,13 +1386,16 @@ async def get_session_by_id(conn: Connection, *, session_id: UUID) -> Session | 
 async def get_session_by_request_id(conn: Connection, *, request_id: str) -> Session | None:
     """The live session created for this request id, or none (a retried request finds its session)."""
     q = _get_session_by_request_id
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, request_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (request_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (request_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, request_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (request_id,))
     return None if row is None else _Session_ROWS.one(row)
 
 
@@ -1315,13 +1405,16 @@ async def get_session_for_user(
 ) -> Session | None:
     """The live session if user_id owns it or it is shared with them (read or write), else none."""
     q = _get_session_for_user
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, session_id, user_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (session_id, user_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id, user_id))
     return None if row is None else _Session_ROWS.one(row)
 
 
@@ -1331,13 +1424,16 @@ async def get_validation_result_by_session(
 ) -> ValidationResult | None:
     """The result of a live session, or none (no result yet, or the session is soft-deleted)."""
     q = _get_validation_result_by_session
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, session_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (session_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id,))
     return None if row is None else _ValidationResult_ROWS.one(row)
 
 
@@ -1349,13 +1445,16 @@ async def list_behavioral_test_results_by_session(
     deleted.
     """
     q = _list_behavioral_test_results_by_session
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, session_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (session_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (session_id,))
     return _BehavioralTestResult_ROWS.many(rows)
 
 
@@ -1365,13 +1464,16 @@ async def list_discrepancies_by_result(conn: Connection, *, result_id: UUID) -> 
     when the session is soft-deleted.
     """
     q = _list_discrepancies_by_result
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, result_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (result_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (result_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, result_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (result_id,))
     return _Discrepancy_ROWS.many(rows)
 
 
@@ -1383,13 +1485,16 @@ async def list_discrepancy_trends(
     created in [created_from, created_to); weeks and severities without any are left out.
     """
     q = _list_discrepancy_trends
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, created_from, created_to)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (created_from, created_to))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (created_from, created_to))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, created_from, created_to)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (created_from, created_to))
     return _DiscrepancyTrend_ROWS.many(rows)
 
 
@@ -1406,13 +1511,16 @@ async def list_session_logs(
     logged_at and id); empty for a soft-deleted session.
     """
     q = _list_session_logs
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, session_id, after_logged_at, after_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (session_id, after_logged_at, after_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (session_id, after_logged_at, after_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, session_id, after_logged_at, after_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (session_id, after_logged_at, after_id, max_rows))
     return _SessionLog_ROWS.many(rows)
 
 
@@ -1420,13 +1528,16 @@ async def list_session_logs(
 async def list_session_shares(conn: Connection, *, session_id: UUID) -> list[SessionShare]:
     """Who a session is shared with, by grantee."""
     q = _list_session_shares
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, session_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (session_id,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (session_id,))
     return _SessionShare_ROWS.many(rows)
 
 
@@ -1434,13 +1545,16 @@ async def list_session_shares(conn: Connection, *, session_id: UUID) -> list[Ses
 async def list_session_status_counts(conn: Connection) -> list[SessionStatusCount]:
     """How many live sessions are in each status (statuses without sessions are left out)."""
     q = _list_session_status_counts
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), ())
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
     return _SessionStatusCount_ROWS.many(rows)
 
 
@@ -1457,13 +1571,16 @@ async def list_sessions_by_owner(
     and id).
     """
     q = _list_sessions_by_owner
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, owner_id, before_created_at, before_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (owner_id, before_created_at, before_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (owner_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, owner_id, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (owner_id, before_created_at, before_id, max_rows))
     return _Session_ROWS.many(rows)
 
 
@@ -1479,13 +1596,16 @@ async def list_sessions_deleted(
     (keyset: pass the last row's deleted_at and id).
     """
     q = _list_sessions_deleted
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, before_deleted_at, before_id, max_rows)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (before_deleted_at, before_id, max_rows))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (before_deleted_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, before_deleted_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (before_deleted_at, before_id, max_rows))
     return _DeletedSession_ROWS.many(rows)
 
 
@@ -1498,13 +1618,16 @@ async def list_sessions_for_export(
     server-side cursor (validation.stream_session_export), not fetched whole.
     """
     q = _list_sessions_for_export
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, created_since)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (created_since,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (created_since,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, created_since)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (created_since,))
     return _SessionExport_ROWS.many(rows)
 
 
@@ -1532,28 +1655,9 @@ async def list_sessions_search(
     checks sort_by against that whitelist and adds the total count.
     """
     q = _list_sessions_search
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(
-            q.statement,
-            statuses,
-            source_technology,
-            target_technology,
-            created_from,
-            created_to,
-            owner_id,
-            visible_to,
-            sort_by,
-            descending,
-            page_size,
-            page_offset,
-        )
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(
-            started,
-            len(rows),
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
             (
                 statuses,
                 source_technology,
@@ -1568,6 +1672,43 @@ async def list_sessions_search(
                 page_offset,
             ),
         )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                statuses,
+                source_technology,
+                target_technology,
+                created_from,
+                created_to,
+                owner_id,
+                visible_to,
+                sort_by,
+                descending,
+                page_size,
+                page_offset,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    statuses,
+                    source_technology,
+                    target_technology,
+                    created_from,
+                    created_to,
+                    owner_id,
+                    visible_to,
+                    sort_by,
+                    descending,
+                    page_size,
+                    page_offset,
+                ),
+            )
     return _Session_ROWS.many(rows)
 
 
@@ -1580,13 +1721,16 @@ async def list_success_rates_by_technology(
     completed / finished (0 to 1, four decimals). Highest volume first.
     """
     q = _list_success_rates_by_technology
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, created_from)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (created_from,))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (created_from,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, created_from)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (created_from,))
     return _SuccessRate_ROWS.many(rows)
 
 
@@ -1596,13 +1740,16 @@ async def list_validation_metrics(
 ) -> list[ValidationMetric]:
     """The metrics rows of the UTC days from_day..to_day, by day then technology pair."""
     q = _list_validation_metrics
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        rows = await conn.fetch(q.statement, from_day, to_day)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, len(rows), (from_day, to_day))
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (from_day, to_day))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, from_day, to_day)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (from_day, to_day))
     return _ValidationMetric_ROWS.many(rows)
 
 
@@ -1610,13 +1757,16 @@ async def list_validation_metrics(
 async def update_session_cancelled(conn: Connection, *, session_id: UUID) -> Session | None:
     """Cancels a live pending or processing session; returns it, or none."""
     q = _update_session_cancelled
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, session_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (session_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id,))
     return None if row is None else _Session_ROWS.one(row)
 
 
@@ -1626,13 +1776,16 @@ async def update_session_completed(
 ) -> Session | None:
     """Moves a live session from processing to completed with its response; returns it, or none."""
     q = _update_session_completed
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, response_data, session_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (response_data, session_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (response_data, session_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, response_data, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (response_data, session_id))
     return None if row is None else _Session_ROWS.one(row)
 
 
@@ -1642,13 +1795,16 @@ async def update_session_failed(
 ) -> Session | None:
     """Moves a live session from processing to failed with the reason; returns it, or none."""
     q = _update_session_failed
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, error_message, session_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (error_message, session_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (error_message, session_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, error_message, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (error_message, session_id))
     return None if row is None else _Session_ROWS.one(row)
 
 
@@ -1658,13 +1814,16 @@ async def update_session_restored(conn: Connection, *, session_id: UUID) -> Sess
     purged).
     """
     q = _update_session_restored
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, session_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (session_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id,))
     return None if row is None else _Session_ROWS.one(row)
 
 
@@ -1676,13 +1835,16 @@ async def update_session_soft_deleted(
     returns its id and the deletion stamp, or none if there is no such live session.
     """
     q = _update_session_soft_deleted
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, deleted_by, session_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (deleted_by, session_id))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (deleted_by, session_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, deleted_by, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (deleted_by, session_id))
     return None if row is None else _SessionDeletion_ROWS.one(row)
 
 
@@ -1692,13 +1854,16 @@ async def update_session_started(conn: Connection, *, session_id: UUID) -> Sessi
     An illegal move raises CheckViolation validation_sessions_status_transition_check.
     """
     q = _update_session_started
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, session_id)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (session_id,))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id,))
     return None if row is None else _Session_ROWS.one(row)
 
 
@@ -1710,13 +1875,16 @@ async def update_sessions_soft_deleted_batch(
     skipping rows locked by others; returns how many it soft-deleted (0 when none are left).
     """
     q = _update_sessions_soft_deleted_batch
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        status = await conn.execute(q.statement, created_before, batch_size, deleted_by)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, rowcount(status), (created_before, batch_size, deleted_by))
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (created_before, batch_size, deleted_by))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, created_before, batch_size, deleted_by)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (created_before, batch_size, deleted_by))
     return rowcount(status)
 
 
@@ -1726,13 +1894,16 @@ async def update_validation_metrics(conn: Connection, *, from_day: date, to_day:
     returns how many metrics rows were written.
     """
     q = _update_validation_metrics
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        value = await conn.fetchval(q.statement, from_day, to_day)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 1, (from_day, to_day))
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (from_day, to_day))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, from_day, to_day)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (from_day, to_day))
     return _VALUE_0.validate_python(value)
 
 
@@ -1742,13 +1913,18 @@ async def upsert_session_share(
 ) -> SessionShare:
     """Grants (or changes) a user's read or write access to a session; returns the share."""
     q = _upsert_session_share
-    started = perf_counter() if QUERY_LOG.active else 0.0
-    try:
-        row = await conn.fetchrow(q.statement, session_id, grantee_id, permission, granted_by)
-    except Exception as exc:
-        raise q.failed(exc, conn) from None  # the driver's text repeats values
-    if started:
-        q.report(started, 0 if row is None else 1, (session_id, grantee_id, permission, granted_by))
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id, grantee_id, permission, granted_by))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id, grantee_id, permission, granted_by)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (session_id, grantee_id, permission, granted_by)
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.upsert_session_share returned no row")
     return _SessionShare_ROWS.one(row)
