@@ -57,13 +57,18 @@ _ISOLATION_SQL = {
     "repeatable_read": " ISOLATION LEVEL REPEATABLE READ",
     "serializable": " ISOLATION LEVEL SERIALIZABLE",
 }
-# What asyncpg's Connection.get_reset_query() sends on release, plus DISCARD TEMP (asyncpg leaves
-# temporary tables behind). Sent inside COMMIT's and ROLLBACK's message.
-_RESET_SQL = "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL; DISCARD TEMP;"
-# The full reset of a connection handed out raw: also the statements the session PREPAREd
-# (asyncpg's own cached statements are protocol-level, from_sql false, and stay).
+# What asyncpg's Connection.get_reset_query() sends on release. Sent inside COMMIT's and ROLLBACK's
+# message: a transaction block keeps to transaction-scoped state (SET LOCAL, set_config(..., true),
+# xact advisory locks, ON COMMIT DROP), and this resets the rest but temporary tables and PREPAREd
+# statements. DISCARD TEMP is left out here: it cost about 13% of a one-call transfer transaction
+# (2.28 ms against 2.02 ms on a 200k-entry ledger), every transaction.
+_RESET_SQL = "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;"
+# The full reset of a connection handed out raw: also its temporary tables (asyncpg leaves them
+# behind) and the statements the session PREPAREd (asyncpg's own cached statements are
+# protocol-level, from_sql false, and stay).
 _FULL_RESET_SQL = (
     _RESET_SQL
+    + " DISCARD TEMP;"
     + " DO $dl$DECLARE s text; BEGIN FOR s IN SELECT name FROM pg_catalog.pg_prepared_statements"
     " WHERE from_sql LOOP EXECUTE pg_catalog.format('DEALLOCATE %I', s); END LOOP; END$dl$;"
 )
