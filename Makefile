@@ -14,7 +14,7 @@ APP_ARGS := $(foreach a,$(subst $(comma), ,$(APP)),--app $(a))
 # embedded cluster under .pgdata/ explicitly and use its URL. `datalayer` itself never does.
 WITH_DB = db_env="$$($(BIN)/datalayer dev up --if-unset)" && eval "$$db_env" &&
 
-.PHONY: help install migrate rollback status verify new-migration schema gen gen-check bench dev-up dev-down example lint typecheck test all clean
+.PHONY: help install migrate rollback status verify new-migration schema gen gen-check docs bench dev-up dev-down example lint typecheck test all clean
 
 help: ## show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-15s\033[0m %s\n", $$1, $$2}'
@@ -52,9 +52,16 @@ gen: install ## regenerate the typed query modules datalayer/<schema>/_queries.p
 gen-check: install ## fail (with a diff) when a generated module is stale, missing or orphaned
 	@$(WITH_DB) $(BIN)/datalayer gen --check
 
+docs: install ## regenerate the data dictionary docs/schema/<app>.md from a scratch database migrated from nothing
+	@$(WITH_DB) $(BIN)/datalayer docs
+
 bench: install ## benchmarks against raw asyncpg and SQLAlchemy ORM; writes BENCHMARKS.md (QUICK=1: under a minute)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@$(WITH_DB) $(BIN)/python bench/run.py $(if $(QUICK),--quick)
+	$(BIN)/python bench/scaleout.py $(if $(QUICK),--quick)
+
+bench-scaleout: install ## PgBouncer vs direct pk lookups, replica reads and read-your-writes under writes (own servers)
+	$(BIN)/python bench/scaleout.py $(if $(QUICK),--quick)
 
 dev-up: install ## start the embedded PostgreSQL cluster (.pgdata/) and print the export line
 	$(BIN)/datalayer dev up
@@ -68,7 +75,7 @@ example: install ## run the example HoardRun service (examples/hoardrun_api) on 
 lint: install ## ruff (lint + format check), squawk on the migrations, import contracts
 	$(BIN)/ruff check datalayer tests bench examples
 	$(BIN)/ruff format --check datalayer tests bench examples
-	$(BIN)/squawk --assume-in-transaction --exclude-path='*.rollback.sql' migrations/*/*.sql
+	$(BIN)/squawk --assume-in-transaction --exclude-path='*.rollback.sql' migrations/*/*.sql adopt/*/in_place/*.sql
 	$(BIN)/lint-imports
 
 typecheck: install ## mypy --strict on the package
@@ -77,6 +84,9 @@ typecheck: install ## mypy --strict on the package
 test: install ## run the test suite against a throwaway PostgreSQL (TEST_DATABASE_URL to use an existing server)
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+test-pgbouncer: install ## the application tests (tests/sql) through a real PgBouncer in transaction mode
+	@TEST_PGBOUNCER=1 DATABASE_STATEMENT_CACHE_SIZE=0 $(BIN)/pytest tests/sql $(PYTEST_ARGS)
 
 all: lint typecheck gen-check test ## everything CI checks
 

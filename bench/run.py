@@ -25,14 +25,14 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import sqlalchemy
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -68,10 +68,12 @@ class Config:
     rounds: int
     migrate_reps: int
     pgbench_seconds: int
+    statement_calls: int = 1_000
+    card_payments: int = 2_000
 
 
 FULL = Config(100_000, 1_000_000, 10_000, 1_000, 5_000, 100_000, 1_000, 5.0, 300, 5, 3, 5)
-QUICK = Config(3_000, 20_000, 1_000, 100, 500, 5_000, 100, 0.5, 100, 3, 1, 1)
+QUICK = Config(3_000, 20_000, 1_000, 100, 500, 5_000, 100, 0.5, 100, 3, 1, 1, 100, 100)
 
 
 @dataclass
@@ -200,6 +202,8 @@ async def run(cfg: Config, url: str) -> tuple[list[Result], dict[str, object]]:
                 cfg, db_app, apg_app, apg_app_noreset, SessionApp, data
             )
             results += await keyset(cfg, db_app, data)
+            results += await account_statement(cfg, db, apg_pool, Session, data)
+            results += await card_payments(cfg, db, apg_pool, Session)
         finally:
             await engine.dispose()
             await engine_app.dispose()
@@ -767,6 +771,10 @@ async def migrations(cfg, url: str) -> list[Result]:
     template_url = parts._replace(path=f"/{template}").geturl()
     migrate.apply(template_url, quiet=True)
 
+    migration_count = sum(
+        1 for p in (ROOT / "migrations").glob("*/*.sql") if not p.name.endswith(".rollback.sql")
+    )
+
     async def from_scratch(r: int) -> float:
         with scratch_database(url) as fresh:
             started = time.perf_counter()
@@ -788,7 +796,7 @@ async def migrations(cfg, url: str) -> list[Result]:
 
     try:
         return await interleave(
-            f"8. a migrated database ({sum(len(h.files) for h in migrate.load_sources().histories)} migrations)", "ms",
+            f"8. a migrated database ({migration_count} migrations)", "ms",
             {"datalayer migrate on an empty database": from_scratch, "clone of the migrated template": clone},
             cfg.migrate_reps,
         )  # fmt: skip
@@ -849,6 +857,184 @@ def pgbench(cfg: Config, url: str) -> list[Result]:
             admin.execute(
                 psql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(psql.Identifier(name))
             )
+
+
+# -- 10. the account statement -----------------------------------------------------------------------
+
+
+async def account_statement(cfg, db, pool, Session, data) -> list[Result]:
+    """The hot account's statement for the period holding its last 100 entries: the totals and the
+    entries with their running balance (two queries, as the service makes them)."""
+    hot = data.hot_account
+    async with db.acquire() as conn:
+        period_start = await conn.fetchval(
+            "SELECT created_at FROM fintech.transactions WHERE account_id = $1"
+            " ORDER BY created_at DESC, id LIMIT 1 OFFSET 99",
+            hot,
+        )
+    period_end = datetime.now(UTC) + timedelta(days=1)
+    totals_sql = Q.get_account_statement.sql
+    entries_sql = Q.list_account_statement_entries.sql
+    n = cfg.statement_calls
+    async with db.acquire() as conn:
+
+        async def typed(r: int) -> float:
+            started = time.perf_counter()
+            for _ in range(n):
+                totals = await fintech.get_account_statement(
+                    conn, account_id=hot, period_start=period_start, period_end=period_end
+                )
+                lines = await fintech.list_account_statement_entries(
+                    conn, account_id=hot, period_start=period_start, period_end=period_end
+                )
+            assert totals is not None and lines[-1].running_balance == totals.closing_balance
+            assert len(lines) == 100
+            return per_op_us(started, n)
+
+        async def raw(r: int) -> float:
+            started = time.perf_counter()
+            for _ in range(n):
+                # the generated SQL's $n order: that of the parameters' first use
+                totals = await conn.fetchrow(totals_sql, period_start, period_end, hot)
+                lines = await conn.fetch(entries_sql, period_start, hot, period_end)
+            assert totals is not None and lines[-1]["running_balance"] == totals["closing_balance"]
+            return per_op_us(started, n)
+
+        async def orm(r: int) -> float:
+            later = (
+                select(func.coalesce(func.sum(Entry.amount), 0))
+                .where(Entry.account_id == hot, Entry.created_at >= period_start)
+                .scalar_subquery()
+            )
+            opening = (
+                select((Account.balance - later).label("opening"))
+                .where(Account.id == hot)
+                .subquery()
+            )
+            in_period = (Entry.account_id == hot, Entry.created_at >= period_start,
+                         Entry.created_at < period_end)  # fmt: skip
+            totals_stmt = select(
+                opening.c.opening,
+                func.count(Entry.id),
+                func.coalesce(func.sum(Entry.amount).filter(Entry.amount > 0), 0),
+                func.coalesce(-func.sum(Entry.amount).filter(Entry.amount < 0), 0),
+                opening.c.opening + func.coalesce(func.sum(Entry.amount), 0),
+            ).select_from(opening).outerjoin(Entry, sqlalchemy.and_(*in_period)).group_by(
+                opening.c.opening
+            )  # fmt: skip
+            running = opening.c.opening + func.sum(Entry.amount).over(
+                order_by=(Entry.created_at, Entry.id), rows=(None, 0)
+            )
+            lines_stmt = (
+                select(Entry, opening.c.opening, running.label("running_balance"))
+                .join(opening, sqlalchemy.true())
+                .where(*in_period)
+                .order_by(Entry.created_at, Entry.id)
+            )
+            async with Session() as s:
+                started = time.perf_counter()
+                for _ in range(n):
+                    totals = (await s.execute(totals_stmt)).one()
+                    lines = (await s.execute(lines_stmt)).all()
+                    s.expunge_all()
+                assert lines[-1].running_balance == totals[4] and len(lines) == 100
+                return per_op_us(started, n)
+
+        return await interleave(
+            "10. the account statement: totals and 100 entries with running balance", "µs/statement",
+            {
+                "datalayer typed functions": typed,
+                "asyncpg fetchrow + fetch, same SQL": raw,
+                "SQLAlchemy ORM select() with window": orm,
+            },
+            cfg.rounds,
+        )  # fmt: skip
+
+
+# -- 11. the card payment -----------------------------------------------------------------------------
+
+
+async def card_payments(cfg, db, pool, Session) -> list[Result]:
+    """One card payment per call, each its own transaction as the card's user: the card's lock,
+    the monthly spending-limit sum, the funds check and the posting. Payments rotate over 50
+    cards, so no card's month holds more than a few hundred payments."""
+    async with db.transaction() as conn:
+        user = await fintech.create_user(
+            conn, email="cards@bench.example", first_name="C", last_name="C", phone_number=None,
+            password_hash=dataset.BCRYPT,
+        )  # fmt: skip
+    async with db.transaction(user_id=user.id) as conn:
+        account = await fintech.create_account(
+            conn, user_id=user.id, account_number="ACC9999999997", account_name="Cards",
+            account_type="checking", currency="USD", credit_limit=Decimal(0),
+        )  # fmt: skip
+        await fintech.create_deposit(
+            conn, account_id=account.id, amount=Decimal(10_000_000), description=None
+        )
+        cards = []
+        for k in range(50):
+            card = await fintech.create_card(
+                conn, user_id=user.id, account_id=account.id, brand="visa", card_type="debit",
+                last4=f"{k:04d}", cardholder_name="BENCH", token="tok", encryption_key="bench",
+                expiry_month=12, expiry_year=2099, spending_limit=Decimal(1_000_000_000),
+            )  # fmt: skip
+            cards.append(card.id)
+    sql = Q.create_card_payment.sql
+    amount = Decimal("3.75")
+    n = cfg.card_payments
+    uid = str(user.id)
+
+    async def typed(r: int) -> float:
+        started = time.perf_counter()
+        for i in range(n):
+            async with db.transaction(user_id=user.id) as conn:
+                await fintech.create_card_payment(
+                    conn, user_id=user.id, account_id=account.id, card_id=cards[i % 50],
+                    amount=amount, merchant="Bench", idempotency_key=f"dl-{r}-{i}",
+                )  # fmt: skip
+        return per_op_us(started, n)
+
+    async def raw(r: int) -> float:
+        started = time.perf_counter()
+        for i in range(n):
+            async with pool.acquire() as conn, conn.transaction():
+                await conn.execute("SELECT set_config('datalayer.user_id', $1, true)", uid)
+                await conn.fetchrow(
+                    sql, user.id, account.id, cards[i % 50], amount, "Bench", f"pg-{r}-{i}"
+                )
+        return per_op_us(started, n)
+
+    call = sqlalchemy.text(
+        "SELECT * FROM fintech.pay_with_card(:user_id, :account_id, :card_id, :amount,"
+        " :merchant, :idempotency_key)"
+    )
+
+    async def orm(r: int) -> float:
+        started = time.perf_counter()
+        for i in range(n):
+            async with Session() as s, s.begin():
+                await s.execute(
+                    sqlalchemy.text("SELECT set_config('datalayer.user_id', :u, true)"), {"u": uid}
+                )
+                (await s.execute(call, {
+                    "user_id": user.id, "account_id": account.id, "card_id": cards[i % 50],
+                    "amount": amount, "merchant": "Bench", "idempotency_key": f"orm-{r}-{i}",
+                })).one()  # fmt: skip
+        return per_op_us(started, n)
+
+    out = await interleave(
+        "11. the card payment, one per call (pooled connection)", "µs/payment",
+        {
+            "datalayer db.call(create_card_payment)": typed,
+            "asyncpg pool acquire + same SQL": raw,
+            "SQLAlchemy session + same SQL (text())": orm,
+        },
+        cfg.rounds,
+    )  # fmt: skip
+    async with db.transaction() as conn:
+        assert await fintech.list_balance_mismatches(conn) == []
+        assert await fintech.list_unbalanced_postings(conn) == []
+    return out
 
 
 # -- report -------------------------------------------------------------------------------------------

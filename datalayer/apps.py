@@ -11,6 +11,8 @@ Where an application's files are, first match wins:
 * migrations: ``<package>/migrations/``, else ``<migrations root>/<name>/``
   (:func:`datalayer.paths.migrations_dir`: the wheel's copy or the checkout's ``migrations/``);
 * queries: ``<package>/sql/``, else ``<sql root>/<name>/``;
+* conversions of the old stack's tables (``datalayer adopt``): ``<package>/adopt/``, else
+  ``<adopt root>/<name>/``;
 * CLI commands: a module ``<package>.cli`` with ``register(subparsers)``.
 
 A service can register an application of its own the same way, in its own ``pyproject.toml``.
@@ -67,6 +69,13 @@ class App:
         if own is not None and (own / "sql").is_dir():
             return own / "sql"
         return paths.sql_dir() / self.name
+
+    @property
+    def adopt(self) -> Path:
+        own = self._package_dir()
+        if own is not None and (own / "adopt").is_dir():
+            return own / "adopt"
+        return paths.adopt_dir() / self.name
 
     @property
     def has_cli(self) -> bool:

@@ -1,5 +1,6 @@
 """The ``datalayer`` command: migrations per application, schema files, the embedded development
-cluster, health, and the commands each registered application adds.
+cluster, health, maintenance (``optimize``), data checks (``check``), monitoring (``monitor``), the
+data dictionary (``docs``), and the commands each registered application adds.
 
 Every command that connects uses ``--database-url`` or ``DATABASE_URL`` and nothing else (exit
 code 2 when neither is set); ``datalayer dev up`` starts a local cluster and prints the line to
@@ -419,6 +420,21 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
     plans.register(sub)
 
+
+    from .adopt import add_arguments as adopt_arguments
+
+    adopt_arguments(sub.add_parser("adopt", help="convert an application's legacy tables"))
+
+    from .partitions import register as register_partitions
+
+    register_partitions(sub)
+
+    from .admin import backup, reset, sample
+    from .admin.cli import register as register_maintenance
+
+    # backup/restore, reset, sample; optimize, check, monitor, docs
+    for register in (backup.register, reset.register, sample.register, register_maintenance):
+        register(sub)
     _register_apps(sub, argv)
     return parser
 
@@ -434,10 +450,15 @@ def _register_apps(
     for name, app in registered().items():
         if not app.has_cli:
             continue
-        if name == chosen:
+        dashed = name.replace("_", "-")  # export_readiness answers to export-readiness too
+        if chosen in (name, dashed):
             app.cli_register()(sub)
         else:
-            sub.add_parser(name, help=f"{name} commands (datalayer {name} --help)", add_help=False)
+            aliases = [name] if dashed != name else []
+            sub.add_parser(
+                dashed, aliases=aliases, help=f"{name} commands (datalayer {dashed} --help)",
+                add_help=False,
+            )  # fmt: skip
 
 
 def mask_url_in(text: str, mask: Callable[[str], str]) -> str:

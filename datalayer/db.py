@@ -26,11 +26,22 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction as _PgTransaction
 from asyncpg.transaction import TransactionState as _PgState
-from pydantic import BaseModel
+from pydantic import BaseModel, SecretStr
 
 from . import errors
 from .errors import ConfigurationError, PoolTimeout, RetryableError, translate
+from .pooling import STATEMENT_CACHE_HINT, behind_pooler_async
 from .queries import STATELESS_ATTRIBUTE, Connection, configure_logging
+from .replicas import (
+    POSITION_SQL,
+    Position,
+    Replica,
+    ReplicaHealth,
+    Router,
+    note_write,
+    parse_position,
+    wanted,
+)
 from .settings import Settings, is_local_host
 
 __all__ = [
@@ -122,6 +133,8 @@ class DatabaseHealth(BaseModel):
     pool_info: PoolInfo
     migrations: MigrationInfo | None
     error: str | None = None
+    #: One entry per ``DATABASE_READ_URLS`` replica: reachable, replay lag, bytes behind.
+    replicas: list[ReplicaHealth] = []
 
 
 class Health(BaseModel):
@@ -155,6 +168,7 @@ class TransactionContext:
         user_id: UUID | None,
         backoff: float,
         max_backoff: float,
+        after: str | Position | None = None,
     ) -> None:
         if user_id is not None and not isinstance(user_id, UUID):
             raise ConfigurationError(f"user_id must be a uuid.UUID, not {type(user_id).__name__}")
@@ -173,6 +187,10 @@ class TransactionContext:
         self._max_backoff = max_backoff
         self._begin = self._begin_sql()
         self._active: _Attempt | None = None
+        self._after = after
+        #: After a committed write transaction on a database with read replicas: the position
+        #: token of its COMMIT (see :mod:`datalayer.replicas`); else ``None``.
+        self.position: str | None = None
 
     def _begin_sql(self) -> str:
         sql = "BEGIN" + _ISOLATION_SQL.get(self._isolation or "", "")
@@ -197,7 +215,7 @@ class TransactionContext:
         if self._active is not None:
             raise ConfigurationError("this transaction context is already in use")
         self._active = _Attempt(
-            self._db, self._begin, self._isolation, self._readonly, self._deferrable
+            self._db, self._begin, self._isolation, self._readonly, self._deferrable, self._after
         )
         return await self._active.start()
 
@@ -210,13 +228,19 @@ class TransactionContext:
         attempt, self._active = self._active, None
         assert attempt is not None
         await attempt.finish(exc)
+        self.position = attempt.position
 
     async def run(self, fn: Callable[..., Awaitable[T]], /, *args: Any, **kwargs: Any) -> T:
         """Run ``fn(conn, *args, **kwargs)`` in a transaction, retrying retryable errors."""
         attempt_no = 0
         while True:
             attempt = _Attempt(
-                self._db, self._begin, self._isolation, self._readonly, self._deferrable
+                self._db,
+                self._begin,
+                self._isolation,
+                self._readonly,
+                self._deferrable,
+                self._after,
             )
             try:
                 conn = await attempt.start()
@@ -226,6 +250,7 @@ class TransactionContext:
                     await attempt.finish(exc)
                     raise  # pragma: no cover - finish() always raises when given an error
                 await attempt.finish(None)
+                self.position = attempt.position
                 return result
             except RetryableError as exc:
                 if attempt_no >= self.retries:
@@ -245,7 +270,7 @@ class TransactionContext:
 class _Attempt:
     """One transaction on one pooled connection."""
 
-    __slots__ = ("_begin", "_conn", "_db", "_pg_xact", "_raw")
+    __slots__ = ("_after", "_begin", "_conn", "_db", "_pg_xact", "_primary", "_raw", "position")
 
     def __init__(
         self,
@@ -254,15 +279,28 @@ class _Attempt:
         isolation: Isolation | None,
         readonly: bool,
         deferrable: bool,
+        after: str | Position | None = None,
+        *,
+        primary: bool = False,
     ) -> None:
         self._db = db
         self._begin = begin
+        self._primary = primary
         self._conn: PoolConnectionProxy[asyncpg.Record] | None = None
         self._raw: asyncpg.Connection[asyncpg.Record] | None = None
         self._pg_xact = (isolation, readonly, deferrable)
+        self._after = after
+        self.position: str | None = None
 
     async def start(self) -> Connection:
-        conn = await self._db._acquire_proxy()
+        conn: PoolConnectionProxy[asyncpg.Record] | None = None
+        if self._pg_xact[1] and not self._primary and self._db._router is not None:
+            # Read-only: a replica that has replayed what this task must see, else the primary.
+            conn = await self._db._router.acquire(
+                wanted(self._after), self._db.settings.pool_timeout
+            )
+        if conn is None:
+            conn = await self._db._acquire_proxy()
         try:
             await conn.execute(self._begin)
         except BaseException as exc:
@@ -287,10 +325,13 @@ class _Attempt:
         self._conn = self._raw = None
         raw._top_xact = None  # type: ignore[attr-defined]
         committed = False
+        router = self._db._router
         try:
             if exc is None:
                 await self._commit(raw, readonly=self._pg_xact[1])
                 committed = True
+                if router is not None and not self._pg_xact[1]:
+                    self.position = await _commit_position(raw)
             elif not raw.is_closed():
                 try:
                     # ROLLBACK and the session reset travel in one message.
@@ -314,7 +355,12 @@ class _Attempt:
                     log.debug("a cancellation arrived after COMMIT succeeded; the commit stands")
         if exc is not None:
             if errors.is_driver_error(exc):
-                raise translate(exc, errors.CATALOG) from None  # the driver's text repeats values
+                mapped = translate(exc, errors.CATALOG)
+                if router is not None and isinstance(mapped, errors.ConnectionLost):
+                    replica = router.owner(conn)
+                    if replica is not None:
+                        router.mark_down(replica, f"ConnectionLost: {mapped.message}")
+                raise mapped from None  # the driver's text repeats values
             raise exc
 
     @staticmethod
@@ -363,6 +409,22 @@ class _Attempt:
             raise mapped from end_exc
         if isinstance(raw, _Connection):
             raw._datalayer_clean = True
+
+
+async def _commit_position(raw: asyncpg.Connection[asyncpg.Record]) -> str | None:
+    """The primary's WAL insert position just after a COMMIT (the read-your-writes token), noted
+    for the reads that follow in this task. ``None`` when it cannot be read: the commit stands."""
+    try:
+        token = await raw.fetchval(POSITION_SQL)
+    except Exception as exc:
+        log.warning("cannot read the commit position: %s", type(exc).__name__)
+        return None
+    if isinstance(raw, _Connection):
+        raw._datalayer_clean = True
+    if token is None:
+        return None
+    note_write(str(token))
+    return str(token)
 
 
 # -- the database ----------------------------------------------------------------------------------
@@ -499,14 +561,19 @@ _CONSTRAINTS_SQL = """
 SELECT n.nspname AS schema, c.conname AS name, t.relname AS tbl,
        coalesce(array_agg(a.attname ORDER BY k.ord) FILTER (WHERE a.attname IS NOT NULL), '{}')
            AS columns,
-       obj_description(c.oid, 'pg_constraint') AS comment
+       obj_description(c.oid, 'pg_constraint') AS comment,
+       CASE WHEN t.relkind = 'p' THEN array(
+           SELECT p.relname::text FROM pg_partition_tree(t.oid) AS pt
+           JOIN pg_class AS p ON p.oid = pt.relid WHERE pt.level > 0
+       ) ELSE '{}' END AS partitions
 FROM pg_constraint AS c
 JOIN pg_namespace AS n ON n.oid = c.connamespace
 LEFT JOIN pg_class AS t ON t.oid = c.conrelid
 LEFT JOIN LATERAL unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord) ON true
 LEFT JOIN pg_attribute AS a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
-GROUP BY n.nspname, c.conname, t.relname, c.oid
+  AND NOT coalesce(t.relispartition, false)  -- a partition's constraints are its table's
+GROUP BY n.nspname, c.conname, t.relname, t.relkind, t.oid, c.oid
 """
 
 
@@ -534,6 +601,10 @@ class Database:
         self._check_on_acquire = bool(self._recycle) or self._pre_ping
         #: Called with (seconds waited, timed out) after each acquire (``datalayer.otel``).
         self._acquire_observer: Callable[[float, bool], None] | None = None
+        #: Whether ``DATABASE_URL`` leads through a connection pooler (seen at startup).
+        self.behind_pooler = False
+        #: The read replicas of ``DATABASE_READ_URLS`` (``None``: every query on the primary).
+        self._router: Router | None = None
 
     @classmethod
     async def connect(cls, settings: Settings | None = None, *, url: str | None = None) -> Database:
@@ -601,9 +672,15 @@ class Database:
             ) from None
         db = cls(settings, pool, lifecycle)
         try:
+            await db._open_replicas(ssl)
             await db.refresh_catalog()
+            await db._check_pooler()
         except BaseException as exc:
             await pool.close()
+            if db._router is not None:
+                await db._router.close()
+            if isinstance(exc, ConfigurationError):
+                raise
             if isinstance(exc, errors.DataLayerError):
                 raise type(exc)(
                     f"cannot connect to {settings.masked_url}: {exc.message}",
@@ -618,6 +695,56 @@ class Database:
         )
         return db
 
+    async def _open_replicas(self, ssl: SslArg | None) -> None:
+        """One lazy pool per ``DATABASE_READ_URLS`` entry: nothing connects yet, so a replica
+        that is down does not stop the service from starting (it is skipped when read from)."""
+        urls = self.settings.read_url_list
+        if not urls:
+            return
+        replicas: list[Replica] = []
+        for url in urls:
+            lifecycle = _Lifecycle(self.settings.model_copy(update={"url": SecretStr(url)}))
+            pool = await asyncpg.create_pool(
+                url,
+                min_size=0,
+                max_size=self.settings.pool_max_size,
+                max_inactive_connection_lifetime=self.settings.pool_idle_timeout,
+                init=lifecycle.init,
+                reset=_reset_connection,
+                connection_class=_Connection,
+                statement_cache_size=self.settings.statement_cache_size,
+                command_timeout=self.settings.command_timeout,
+                timeout=self.settings.connect_timeout,
+                ssl=ssl,
+                server_settings={"application_name": "datalayer"},
+            )
+            replicas.append(Replica(url=url, pool=pool))
+        self._router = Router(
+            replicas=replicas,
+            wait=self.settings.read_wait,
+            max_lag=self.settings.read_max_lag,
+            retry_interval=self.settings.read_retry_interval,
+        )
+
+    async def _check_pooler(self) -> None:
+        """Recognise a connection pooler in front of the server (one query at startup), and
+        refuse a statement cache behind it unless the pooler is said to keep prepared
+        statements."""
+        async with self.acquire() as conn:
+            self.behind_pooler = await behind_pooler_async(conn)
+        if (
+            self.behind_pooler
+            and self.settings.statement_cache_size > 0
+            and not self.settings.pooler_prepared_statements
+        ):
+            raise ConfigurationError(STATEMENT_CACHE_HINT, variable="DATABASE_STATEMENT_CACHE_SIZE")
+
+    @property
+    def router(self) -> Router | None:
+        """The read routing (``None`` without ``DATABASE_READ_URLS``): its ``stats`` count replica
+        reads, fallbacks to the primary and read-your-writes waits."""
+        return self._router
+
     async def refresh_catalog(self) -> None:
         """Reload constraint columns and COMMENTs used to explain integrity errors."""
         async with self.acquire() as conn:
@@ -629,6 +756,7 @@ class Database:
                     table=r["tbl"] or "",
                     columns=tuple(r["columns"]),
                     comment=r["comment"],
+                    partitions=frozenset(r["partitions"]),
                 )
                 for r in rows
             }
@@ -638,6 +766,8 @@ class Database:
         if not self._closed:
             self._closed = True
             await self._pool.close()
+            if self._router is not None:
+                await self._router.close()
 
     async def __aenter__(self) -> Database:
         return self
@@ -733,8 +863,10 @@ class Database:
         return None
 
     async def _release(self, conn: PoolConnectionProxy[asyncpg.Record]) -> None:
-        if not _release_clean(self._pool, conn):
-            await self._pool.release(conn)
+        # The pool the connection came from: the primary's or a replica's.
+        pool = getattr(getattr(conn, "_holder", None), "_pool", None) or self._pool
+        if not _release_clean(pool, conn):
+            await pool.release(conn)
 
     @asynccontextmanager
     async def acquire(self, timeout: float | None = None) -> AsyncIterator[Connection]:
@@ -798,10 +930,16 @@ class Database:
         user_id: UUID | None = None,
         backoff: float = 0.02,
         max_backoff: float = 1.0,
+        after: str | None = None,
     ) -> TransactionContext:
         """One connection, one transaction. ``actor`` is recorded by the audit trigger;
         ``user_id`` is set as ``datalayer.user_id`` for the transaction only (what row-level
-        security policies read), in the same message as ``BEGIN``."""
+        security policies read), in the same message as ``BEGIN``.
+
+        With ``DATABASE_READ_URLS``, a ``readonly`` transaction runs on a replica that has
+        replayed ``after`` (a position token) and every write committed earlier in this task,
+        waiting up to ``DATABASE_READ_WAIT`` for one, else on the primary; a write transaction
+        sets ``.position`` on the returned context after its COMMIT."""
         return TransactionContext(
             self,
             isolation=isolation,
@@ -812,7 +950,61 @@ class Database:
             user_id=user_id,
             backoff=backoff,
             max_backoff=max_backoff,
+            after=after,
         )
+
+    async def read(
+        self,
+        fn: Callable[Concatenate[Connection, P], Awaitable[T]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run a read-only query function where reads go: ``await db.read(fintech.get_account_by_id,
+        account_id=a, user_id=u)``.
+
+        With ``DATABASE_READ_URLS`` it runs on a replica (autocommit: the standby refuses any
+        write) that has replayed this task's position (:func:`datalayer.replicas.read_after` and
+        the writes committed earlier in the task); a replica lost during the call is left out and
+        the call runs again on the primary. On the primary it runs in a ``READ ONLY``
+        transaction, so a function that writes fails the same way wherever it runs."""
+        router = self._router
+        if router is not None:
+            conn = await router.acquire(wanted(None), self.settings.pool_timeout)
+            if conn is not None:
+                raw: asyncpg.Connection[asyncpg.Record] = conn._con  # type: ignore[attr-defined]
+                stateless = getattr(fn, STATELESS_ATTRIBUTE, False)
+                try:
+                    return await fn(raw if stateless else conn, *args, **kwargs)
+                except Exception as exc:
+                    mapped = translate(exc, errors.CATALOG) if errors.is_driver_error(exc) else exc
+                    if not isinstance(mapped, errors.ConnectionLost):
+                        if mapped is exc:
+                            raise
+                        raise mapped from None  # the driver's text repeats values
+                    replica = router.owner(conn)
+                    if replica is not None:
+                        router.mark_down(replica, f"ConnectionLost: {mapped.message}")
+                    router.stats.primary_fallbacks += 1
+                finally:
+                    if (
+                        stateless
+                        and isinstance(raw, _Connection)
+                        and not raw.is_closed()
+                        and not raw.is_in_transaction()
+                    ):
+                        raw._datalayer_clean = True
+                    if conn._con is not None:  # type: ignore[attr-defined]
+                        await self._release(conn)
+        attempt = _Attempt(self, "BEGIN READ ONLY;", None, True, False, primary=True)
+        tx_conn = await attempt.start()
+        try:
+            result = await fn(tx_conn, *args, **kwargs)
+        except BaseException as exc:
+            await attempt.finish(exc)
+            raise  # pragma: no cover - finish() always raises when given an error
+        await attempt.finish(None)
+        return result
 
     def pool_info(self) -> PoolInfo:
         size = self._pool.get_size()
@@ -836,12 +1028,17 @@ class Database:
         migrations: MigrationInfo | None = None
         error: str | None = None
         applied: list[str] = []
+        primary_position: Position | None = None
         try:
             async with asyncio.timeout(timeout), self.acquire() as conn:
                 started = time.perf_counter()
                 await conn.fetchval("SELECT 1")
                 latency = round((time.perf_counter() - started) * 1000, 3)
                 version = "PostgreSQL " + str(await conn.fetchval("SHOW server_version"))
+                if self._router is not None:
+                    primary_position = parse_position(
+                        str(await conn.fetchval("SELECT pg_current_wal_lsn()::text"))
+                    )
                 if await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", MIGRATION_TABLE):
                     rows = await conn.fetch(
                         f"SELECT migration_id FROM {MIGRATION_TABLE} ORDER BY migration_id"
@@ -868,6 +1065,11 @@ class Database:
             if not healthy
             else ("degraded" if problem or (migrations and migrations.pending) else "healthy")
         )
+        replicas: list[ReplicaHealth] = []
+        if self._router is not None:
+            replicas = await self._router.health(primary_position, timeout)
+            if status == "healthy" and not all(r.healthy for r in replicas):
+                status = "degraded"
         error = error or problem
         return Health(
             status=status,
@@ -880,5 +1082,6 @@ class Database:
                 pool_info=self.pool_info(),
                 migrations=migrations,
                 error=error,
+                replicas=replicas,
             ),
         )

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .errors import ConfigurationError
 
-__all__ = ["Cluster", "find_bindir", "free_port"]
+__all__ = ["Bouncer", "Cluster", "find_bindir", "free_port"]
 
 _UNPRIVILEGED_USER = "postgres"
 _INSTALL_HINT = (
@@ -244,7 +244,145 @@ class Cluster:
                 str(self.bindir / "pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(self.datadir)
             )
 
+    def replica(self, root: Path) -> Cluster:
+        """A streaming replica of this (running) cluster in ``root``: ``pg_basebackup -R`` over the
+        replication connection (PostgreSQL's defaults: ``wal_level=replica``, ``max_wal_senders``
+        10, and initdb's ``host replication all 127.0.0.1/32`` line), run as the same user as the
+        server. Start it with :meth:`up`; it follows the primary as a hot standby."""
+        standby = Cluster(root, dbname=self.dbname, fast=self.fast, bindir=self.bindir)
+        standby._prepare_dirs()
+        if not standby.initialized():
+            self._run(
+                str(self.bindir / "pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-D",
+                str(standby.datadir),
+                "-R",
+                "-X",
+                "stream",
+                "-c",
+                "fast",
+            )
+        return standby
+
     def destroy(self) -> None:
         """Stop the cluster and delete its files."""
+        self.down()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+_BOUNCER_HINT = (
+    "pgbouncer was not found on PATH or in /usr/sbin (Debian/Ubuntu: `apt-get install pgbouncer`)"
+)
+
+
+@dataclass
+class Bouncer:
+    """A PgBouncer in ``root`` in front of a PostgreSQL server on 127.0.0.1:``server_port``.
+
+    Every database of the server is reachable through it under its own name, with the client's own
+    user name (``auth_type = trust``; user names the auth file does not list are looked up with
+    ``auth_query`` as ``auth_user``). ``pool_mode`` is ``transaction`` by default: a server
+    connection belongs to a client for one transaction only. Run as the unprivileged user when
+    this process is root (PgBouncer refuses root too)."""
+
+    root: Path
+    server_port: int
+    pool_mode: str = "transaction"
+    auth_user: str = "postgres"
+    pool_size: int = 20
+    port: int = 0
+    #: Startup parameters accepted and dropped (PgBouncer refuses unknown ones, e.g. ``options``).
+    ignore_startup_parameters: str = "extra_float_digits"
+
+    def _cluster(self) -> Cluster:
+        return Cluster(self.root, dbname="postgres")
+
+    @property
+    def binary(self) -> str:
+        found = shutil.which("pgbouncer") or (
+            "/usr/sbin/pgbouncer" if Path("/usr/sbin/pgbouncer").exists() else None
+        )
+        if found is None:
+            raise ConfigurationError(_BOUNCER_HINT)
+        return found
+
+    def url(self, dbname: str, user: str = "postgres") -> str:
+        if not self.port:
+            raise ConfigurationError(f"the PgBouncer in {self.root} has not been started")
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{dbname}"
+
+    def up(self) -> str:
+        """Write the configuration and start PgBouncer (daemonised); return the URL of the
+        ``postgres`` database through it."""
+        cluster = self._cluster()
+        cluster._prepare_dirs()
+        self.port = self.port or free_port()
+        config = self.root / "pgbouncer.ini"
+        (self.root / "userlist.txt").write_text(f'"{self.auth_user}" ""\n')
+        config.write_text(
+            "\n".join(
+                [
+                    "[databases]",
+                    f"* = host=127.0.0.1 port={self.server_port}",
+                    "[pgbouncer]",
+                    "listen_addr = 127.0.0.1",
+                    f"listen_port = {self.port}",
+                    f"unix_socket_dir = {cluster.rundir}",
+                    "auth_type = trust",
+                    f"auth_file = {self.root / 'userlist.txt'}",
+                    f"auth_user = {self.auth_user}",
+                    f"pool_mode = {self.pool_mode}",
+                    "max_client_conn = 1000",
+                    f"default_pool_size = {self.pool_size}",
+                    "server_reset_query = DISCARD ALL",
+                    f"ignore_startup_parameters = {self.ignore_startup_parameters}",
+                    f"admin_users = {self.auth_user}",
+                    f"logfile = {self.root / 'pgbouncer.log'}",
+                    f"pidfile = {self.root / 'pgbouncer.pid'}",
+                    "",
+                ]
+            )
+        )
+        if cluster.as_root:
+            import pwd
+
+            entry = pwd.getpwnam(_UNPRIVILEGED_USER)
+            for path in (config, self.root / "userlist.txt"):
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+        cluster._run(self.binary, "-d", "-q", str(config))
+        for _ in range(100):
+            if _port_in_use(self.port):
+                break
+            time.sleep(0.05)
+        else:
+            log = self.root / "pgbouncer.log"
+            tail = log.read_text()[-2000:] if log.exists() else ""
+            raise ConfigurationError(f"PgBouncer did not start: {tail}")
+        return self.url("postgres")
+
+    def down(self) -> None:
+        pidfile = self.root / "pgbouncer.pid"
+        try:
+            pid = int(pidfile.read_text().strip())
+        except (OSError, ValueError):
+            return
+        try:
+            os.kill(pid, 15)
+        except ProcessLookupError:
+            return
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+
+    def destroy(self) -> None:
         self.down()
         shutil.rmtree(self.root, ignore_errors=True)

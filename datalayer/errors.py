@@ -33,6 +33,7 @@ import asyncpg
 __all__ = [
     "CATALOG",
     "AccountNotActive",
+    "CardNotUsable",
     "CheckViolation",
     "CommitOutcomeUnknown",
     "ConfigurationError",
@@ -46,6 +47,7 @@ __all__ = [
     "ForeignKeyViolation",
     "IdempotencyConflict",
     "InsufficientFunds",
+    "InsufficientHolding",
     "IntegrityError",
     "LockTimeout",
     "NotAvailable",
@@ -63,6 +65,7 @@ __all__ = [
     "RuleViolation",
     "SchemaChanged",
     "SerializationFailure",
+    "SpendingLimitExceeded",
     "StaleQueryError",
     "UniqueViolation",
     "is_driver_error",
@@ -156,6 +159,18 @@ class IdempotencyConflict(RuleViolation):
     """DL004: the idempotency key was already used for a different request."""
 
 
+class CardNotUsable(RuleViolation):
+    """DL005: the card is frozen, cancelled or expired, or does not draw on the account named."""
+
+
+class SpendingLimitExceeded(RuleViolation):
+    """DL006: the payment would take the card past its spending limit for the period."""
+
+
+class InsufficientHolding(RuleViolation):
+    """DL007: more units would be sold than the account holds."""
+
+
 class OrderNotPending(RuleViolation):
     """DL401: the order is not pending (already on a route, delivered, failed or cancelled)."""
 
@@ -222,6 +237,8 @@ class ConstraintInfo:
     table: str
     columns: tuple[str, ...]
     comment: str | None
+    #: The partitions of a partitioned table: an error raised on one names the table itself.
+    partitions: frozenset[str] = frozenset()
 
 
 class IntegrityError(DataLayerError):
@@ -299,6 +316,9 @@ _EXACT: Final[dict[str, type[DataLayerError]]] = {
     "DL002": AccountNotActive,
     "DL003": CurrencyMismatch,
     "DL004": IdempotencyConflict,
+    "DL005": CardNotUsable,
+    "DL006": SpendingLimitExceeded,
+    "DL007": InsufficientHolding,
     "DL401": OrderNotPending,
     "DL402": RouteNotPlanned,
 }
@@ -375,7 +395,7 @@ def _integrity(
     info = catalog.get((schema or "", constraint)) if catalog and constraint else None
     columns: tuple[str, ...] = (column,) if column else ()
     if info is not None:
-        table = table or info.table
+        table = info.table if not table or table in info.partitions else table
         columns = columns or info.columns
     if not columns and detail:
         # Unique, foreign-key and exclusion violations say "Key (a, b)=(...)" in their detail.

@@ -31,6 +31,11 @@ def sql_dir() -> Path:
     return _pick("DATALAYER_SQL", "_sql", "sql")
 
 
+def adopt_dir() -> Path:
+    """The applications' conversions of their old tables: the wheel's copy, else ``<checkout>/adopt``."""
+    return _pick(None, "_adopt", "adopt")
+
+
 def project_root() -> Path:
     """The source checkout (where ``.pgdata/`` and ``schema.sql`` live); the working directory otherwise."""
     if (_CHECKOUT / "pyproject.toml").is_file() and (_CHECKOUT / "migrations").is_dir():

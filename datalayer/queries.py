@@ -49,6 +49,7 @@ __all__ = [
     "configure_logging",
     "load",
     "load_all",
+    "load_file",
     "rowcount",
     "stateless",
     "to_model",
@@ -709,6 +710,11 @@ def _load_file(schema: str, path: Path) -> list[Query]:
         seen[query.name] = block.line
         result.append(query)
     return result
+
+
+def load_file(schema: str, path: Path) -> list[Query]:
+    """The queries of one ``.sql`` file, as queries of ``schema``."""
+    return _load_file(schema, path)
 
 
 def load(schema: str, root: Path | None = None) -> QuerySet:

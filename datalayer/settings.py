@@ -241,6 +241,43 @@ class Settings(BaseSettings):
         validation_alias=_env("statement_cache_size"),
         description="prepared statements cached per connection; 0 behind a transaction-mode PgBouncer",
     )
+    read_urls: SecretStr | None = Field(
+        default=None,
+        validation_alias=_env("read_urls"),
+        description=(
+            "read replicas, comma-separated postgresql:// URLs: read-only transactions and "
+            "db.read() go there, writes to DATABASE_URL"
+        ),
+    )
+    read_wait: float = Field(
+        default=1.0,
+        ge=0,
+        validation_alias=_env("read_wait"),
+        description=(
+            "seconds a read with a position token waits for a replica to replay it before it "
+            "goes to the primary"
+        ),
+    )
+    read_max_lag: float = Field(
+        default=10.0,
+        gt=0,
+        validation_alias=_env("read_max_lag"),
+        description="seconds of replay lag past which a replica is skipped",
+    )
+    read_retry_interval: float = Field(
+        default=5.0,
+        gt=0,
+        validation_alias=_env("read_retry_interval"),
+        description="seconds a replica that was down or lagging is left out before it is tried again",
+    )
+    pooler_prepared_statements: bool = Field(
+        default=False,
+        validation_alias=_env("pooler_prepared_statements"),
+        description=(
+            "the pooler in front of the server keeps prepared statements (PgBouncer >= 1.21 with "
+            "max_prepared_statements, or session pooling): a statement cache is allowed behind it"
+        ),
+    )
     encryption_key: SecretStr | None = Field(
         default=None,
         validation_alias=_env("encryption_key"),
@@ -263,6 +300,15 @@ class Settings(BaseSettings):
             return None
         raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
         return SecretStr(normalize_url(raw))
+
+    @field_validator("read_urls", mode="before")
+    @classmethod
+    def _check_read_urls(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+        urls = [normalize_url(u) for u in raw.split(",") if u.strip()]
+        return SecretStr(",".join(urls)) if urls else None
 
     @classmethod
     def load(cls, **overrides: Any) -> Settings:
@@ -290,6 +336,13 @@ class Settings(BaseSettings):
                 variable="DATABASE_URL",
             )
         return self.url.get_secret_value()
+
+    @property
+    def read_url_list(self) -> list[str]:
+        """The replica URLs of ``DATABASE_READ_URLS`` (empty: every query goes to the primary)."""
+        if self.read_urls is None:
+            return []
+        return self.read_urls.get_secret_value().split(",")
 
     @property
     def host(self) -> str:

@@ -143,6 +143,34 @@ $$;
 
 COMMENT ON FUNCTION compliance.next_report_run_at(p_due timestamp with time zone, p_frequency text, p_now timestamp with time zone) IS 'The first slot after p_now on the grid p_due + k * frequency (k >= 1).';
 
+--
+-- Name: tg_assessment_sessions__check_status_transition(); Type: FUNCTION; Schema: compliance; Owner: -
+--
+
+CREATE FUNCTION compliance.tg_assessment_sessions__check_status_transition() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF NEW.status IS DISTINCT FROM OLD.status
+        AND NOT (OLD.status = 'not_started' AND NEW.status IN ('in_progress', 'completed', 'abandoned')
+            OR OLD.status = 'in_progress' AND NEW.status IN ('completed', 'abandoned'))
+    THEN
+        RAISE EXCEPTION 'an assessment session cannot go from % to %', OLD.status, NEW.status
+            USING ERRCODE = 'check_violation', SCHEMA = 'compliance', TABLE = 'assessment_sessions',
+                  COLUMN = 'status', CONSTRAINT = 'assessment_sessions_status_transition_check',
+                  HINT = 'completed and abandoned sessions are final: start a new session';
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_assessment_sessions__check_status_transition(); Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON FUNCTION compliance.tg_assessment_sessions__check_status_transition() IS 'AFTER UPDATE OF status on assessment_sessions: refuses a change of status the lifecycle does not allow.';
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -179,6 +207,12 @@ ALTER TABLE ONLY compliance.assessment_sessions FORCE ROW LEVEL SECURITY;
 --
 
 COMMENT ON TABLE compliance.assessment_sessions IS 'Framework assessments of a business profile: answers and progress.';
+
+--
+-- Name: COLUMN assessment_sessions.status; Type: COMMENT; Schema: compliance; Owner: -
+--
+
+COMMENT ON COLUMN compliance.assessment_sessions.status IS 'not_started, in_progress, completed or abandoned; moves forward only (assessment_sessions_status_transition_check).';
 
 --
 -- Name: COLUMN assessment_sessions.questions_answered; Type: COMMENT; Schema: compliance; Owner: -
@@ -1662,6 +1696,12 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.integra
 --
 
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON compliance.users FOR EACH ROW EXECUTE FUNCTION core.tg__audit('hashed_password');
+
+--
+-- Name: assessment_sessions assessment_sessions_status_transition_check; Type: TRIGGER; Schema: compliance; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER assessment_sessions_status_transition_check AFTER UPDATE OF status ON compliance.assessment_sessions NOT DEFERRABLE INITIALLY IMMEDIATE FOR EACH ROW WHEN ((new.status IS DISTINCT FROM old.status)) EXECUTE FUNCTION compliance.tg_assessment_sessions__check_status_transition();
 
 --
 -- Name: assessment_sessions assessment_sessions_business_profile_id_fkey; Type: FK CONSTRAINT; Schema: compliance; Owner: -

@@ -64,6 +64,68 @@ CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
 COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
 
 --
+-- Name: create_month_partition(regclass, date); Type: FUNCTION; Schema: core; Owner: -
+--
+
+CREATE FUNCTION core.create_month_partition(p_parent regclass, p_month date) RETURNS regclass
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_schema name;
+    v_table name;
+    v_name text;
+    v_from timestamptz := (date_trunc('month', p_month)::timestamp AT TIME ZONE 'UTC');
+    v_to timestamptz := ((date_trunc('month', p_month) + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+    v_key name;
+    v_default regclass;
+    v_existing regclass;
+    v_rows boolean;
+BEGIN
+    SELECT n.nspname, c.relname INTO v_schema, v_table
+    FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE c.oid = p_parent AND c.relkind = 'p';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '% is not a partitioned table', p_parent USING ERRCODE = 'wrong_object_type';
+    END IF;
+    v_name := format('%s_p%s', v_table, to_char(date_trunc('month', p_month), 'YYYY_MM'));
+    v_existing := to_regclass(format('%I.%I', v_schema, v_name));
+    IF v_existing IS NOT NULL THEN
+        RETURN v_existing;
+    END IF;
+    SELECT a.attname INTO v_key
+    FROM pg_partitioned_table AS pt
+    JOIN pg_attribute AS a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
+    WHERE pt.partrelid = p_parent;
+    SELECT i.inhrelid::regclass INTO v_default
+    FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid
+    WHERE i.inhparent = p_parent AND c.relpartbound IS NOT NULL
+      AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT';
+    IF v_default IS NOT NULL THEN
+        EXECUTE format('SELECT EXISTS (SELECT FROM %s WHERE %I >= $1 AND %I < $2)', v_default, v_key, v_key)
+            INTO v_rows USING v_from, v_to;
+        IF v_rows THEN
+            RAISE EXCEPTION 'the default partition % holds rows of %: move them before creating the partition of that month', v_default, to_char(v_from AT TIME ZONE 'UTC', 'YYYY-MM')
+                USING ERRCODE = 'object_not_in_prerequisite_state';
+        END IF;
+    END IF;
+    EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)', v_schema, v_name, p_parent, v_from, v_to);
+    EXECUTE format('ALTER TABLE %I.%I OWNER TO %I', v_schema, v_name, (SELECT r.rolname FROM pg_class AS c JOIN pg_roles AS r ON r.oid = c.relowner WHERE c.oid = p_parent));
+    EXECUTE format('REVOKE ALL ON %I.%I FROM PUBLIC', v_schema, v_name);
+    IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p_parent AND tgname = '_100_forbid_truncate') THEN
+        EXECUTE format('CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation()', v_schema, v_name);
+    END IF;
+    RETURN format('%I.%I', v_schema, v_name)::regclass;
+END;
+$_$;
+
+--
+-- Name: FUNCTION create_month_partition(p_parent regclass, p_month date); Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON FUNCTION core.create_month_partition(p_parent regclass, p_month date) IS 'Creates (once) the monthly partition <table>_pYYYY_MM of a range-partitioned append-only table; returns it.';
+
+--
 -- Name: current_user_id(); Type: FUNCTION; Schema: core; Owner: -
 --
 
@@ -78,6 +140,74 @@ $$;
 --
 
 COMMENT ON FUNCTION core.current_user_id() IS 'The application user of this transaction (the datalayer.user_id setting, set by db.transaction(user_id=...)); NULL when unset, which row-level security policies treat as nobody.';
+
+--
+-- Name: move_default_rows(regclass); Type: FUNCTION; Schema: core; Owner: -
+--
+
+CREATE FUNCTION core.move_default_rows(p_parent regclass) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_schema name;
+    v_table name;
+    v_key name;
+    v_default regclass;
+    v_default_name name;
+    v_old text;
+    v_month date;
+    v_moved bigint;
+BEGIN
+    SELECT n.nspname, c.relname INTO v_schema, v_table
+    FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+    WHERE c.oid = p_parent AND c.relkind = 'p';
+    IF NOT FOUND THEN
+        RAISE EXCEPTION '% is not a partitioned table', p_parent USING ERRCODE = 'wrong_object_type';
+    END IF;
+    SELECT a.attname INTO v_key
+    FROM pg_partitioned_table AS pt
+    JOIN pg_attribute AS a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
+    WHERE pt.partrelid = p_parent;
+    SELECT i.inhrelid::regclass, c.relname INTO v_default, v_default_name
+    FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid
+    WHERE i.inhparent = p_parent AND pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT';
+    IF v_default IS NULL THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM %s', v_default) INTO v_moved;
+    IF v_moved = 0 THEN
+        RETURN 0;
+    END IF;
+    EXECUTE format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', p_parent);
+    v_old := v_default_name || '_moving';
+    EXECUTE format('ALTER TABLE %s DETACH PARTITION %s', p_parent, v_default);
+    EXECUTE format('ALTER TABLE %s RENAME TO %I', v_default, v_old);
+    FOR v_month IN EXECUTE format(
+        'SELECT DISTINCT date_trunc(''month'', %I AT TIME ZONE ''UTC'')::date FROM %I.%I ORDER BY 1',
+        v_key, v_schema, v_old)
+    LOOP
+        PERFORM core.create_month_partition(p_parent, v_month);
+    END LOOP;
+    EXECUTE format('CREATE TABLE %I.%I PARTITION OF %s DEFAULT', v_schema, v_default_name, p_parent);
+    EXECUTE format('ALTER TABLE %I.%I OWNER TO %I', v_schema, v_default_name, (SELECT r.rolname FROM pg_class AS c JOIN pg_roles AS r ON r.oid = c.relowner WHERE c.oid = p_parent));
+    EXECUTE format('REVOKE ALL ON %I.%I FROM PUBLIC', v_schema, v_default_name);
+    IF EXISTS (SELECT FROM pg_trigger WHERE tgrelid = p_parent AND tgname = '_100_forbid_truncate') THEN
+        EXECUTE format('CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON %I.%I FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation()', v_schema, v_default_name);
+    END IF;
+    EXECUTE format('ALTER TABLE %s DISABLE TRIGGER USER', p_parent);
+    EXECUTE format('INSERT INTO %s SELECT * FROM %I.%I', p_parent, v_schema, v_old);
+    EXECUTE format('ALTER TABLE %s ENABLE TRIGGER USER', p_parent);
+    EXECUTE format('DROP TABLE %I.%I', v_schema, v_old);
+    RETURN v_moved;
+END;
+$$;
+
+--
+-- Name: FUNCTION move_default_rows(p_parent regclass); Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON FUNCTION core.move_default_rows(p_parent regclass) IS 'Moves the rows of a range-partitioned table''s default partition into their monthly partitions (created as needed); returns how many.';
 
 --
 -- Name: tg__audit(); Type: FUNCTION; Schema: core; Owner: -
@@ -211,12 +341,17 @@ COMMENT ON FUNCTION core.tg__audit_statement() IS 'AFTER INSERT / UPDATE / DELET
 CREATE FUNCTION core.tg__forbid_mutation() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
+DECLARE
+    v_table name := coalesce(
+        (SELECT c.relname FROM pg_catalog.pg_class AS c WHERE c.oid = pg_catalog.pg_partition_root(TG_RELID)),
+        TG_TABLE_NAME
+    );
 BEGIN
-    RAISE EXCEPTION '% on %.% is not allowed: the table is append-only', TG_OP, TG_TABLE_SCHEMA, TG_TABLE_NAME
+    RAISE EXCEPTION '% on %.% is not allowed: the table is append-only', TG_OP, TG_TABLE_SCHEMA, v_table
         USING ERRCODE = 'restrict_violation',
               SCHEMA = TG_TABLE_SCHEMA,
-              TABLE = TG_TABLE_NAME,
-              CONSTRAINT = TG_TABLE_NAME || '_append_only',
+              TABLE = v_table,
+              CONSTRAINT = v_table || '_append_only',
               HINT = 'Write a new row (e.g. a reversing entry) instead of changing or removing one.';
 END;
 $$;
@@ -278,8 +413,6 @@ COMMENT ON FUNCTION core.uuid_v7() IS 'A version 7 UUID: 48 bits of Unix millise
 
 SET default_tablespace = '';
 
-SET default_table_access_method = heap;
-
 --
 -- Name: audit_log; Type: TABLE; Schema: core; Owner: -
 --
@@ -300,7 +433,8 @@ CREATE TABLE core.audit_log (
     app_role text,
     CONSTRAINT audit_log_operation_check CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text]))),
     CONSTRAINT audit_log_values_check CHECK ((((operation = 'INSERT'::text) AND (old_values IS NULL) AND (new_values IS NOT NULL)) OR ((operation = 'UPDATE'::text) AND (old_values IS NOT NULL) AND (new_values IS NOT NULL)) OR ((operation = 'DELETE'::text) AND (old_values IS NOT NULL) AND (new_values IS NULL))))
-);
+)
+PARTITION BY RANGE (occurred_at);
 
 ALTER TABLE ONLY core.audit_log FORCE ROW LEVEL SECURITY;
 
@@ -308,7 +442,7 @@ ALTER TABLE ONLY core.audit_log FORCE ROW LEVEL SECURITY;
 -- Name: TABLE audit_log; Type: COMMENT; Schema: core; Owner: -
 --
 
-COMMENT ON TABLE core.audit_log IS 'Append-only audit trail of changes to audited tables, one row per changed row.';
+COMMENT ON TABLE core.audit_log IS 'Append-only audit trail of changes to audited tables, one row per changed row; range-partitioned by month on occurred_at.';
 
 --
 -- Name: COLUMN audit_log.row_id; Type: COMMENT; Schema: core; Owner: -
@@ -364,24 +498,121 @@ COMMENT ON CONSTRAINT audit_log_operation_check ON core.audit_log IS 'operation 
 
 COMMENT ON CONSTRAINT audit_log_values_check ON core.audit_log IS 'old and new values must match the operation';
 
+SET default_table_access_method = heap;
+
+--
+-- Name: audit_log_default; Type: TABLE; Schema: core; Owner: -
+--
+
+CREATE TABLE core.audit_log_default (
+    id uuid DEFAULT core.uuid_v7() NOT NULL,
+    occurred_at timestamp with time zone DEFAULT now() NOT NULL,
+    schema_name text NOT NULL,
+    table_name text NOT NULL,
+    operation text NOT NULL,
+    row_id text,
+    old_values jsonb,
+    new_values jsonb,
+    changed_columns text[],
+    actor text,
+    db_user text DEFAULT CURRENT_USER NOT NULL,
+    transaction_id bigint DEFAULT txid_current() NOT NULL,
+    app_role text,
+    CONSTRAINT audit_log_operation_check CHECK ((operation = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text]))),
+    CONSTRAINT audit_log_values_check CHECK ((((operation = 'INSERT'::text) AND (old_values IS NULL) AND (new_values IS NOT NULL)) OR ((operation = 'UPDATE'::text) AND (old_values IS NOT NULL) AND (new_values IS NOT NULL)) OR ((operation = 'DELETE'::text) AND (old_values IS NOT NULL) AND (new_values IS NULL))))
+);
+
+--
+-- Name: TABLE audit_log_default; Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON TABLE core.audit_log_default IS 'Audit rows outside every monthly partition; `datalayer partitions maintain` moves them.';
+
+--
+-- Name: audit_log_default; Type: TABLE ATTACH; Schema: core; Owner: -
+--
+
+ALTER TABLE ONLY core.audit_log ATTACH PARTITION core.audit_log_default DEFAULT;
+
 --
 -- Name: audit_log audit_log_pkey; Type: CONSTRAINT; Schema: core; Owner: -
 --
 
 ALTER TABLE ONLY core.audit_log
-    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id, occurred_at);
+
+--
+-- Name: CONSTRAINT audit_log_pkey ON audit_log; Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON CONSTRAINT audit_log_pkey ON core.audit_log IS 'an audit row id must be unique';
+
+--
+-- Name: audit_log_default audit_log_default_pkey; Type: CONSTRAINT; Schema: core; Owner: -
+--
+
+ALTER TABLE ONLY core.audit_log_default
+    ADD CONSTRAINT audit_log_default_pkey PRIMARY KEY (id, occurred_at);
 
 --
 -- Name: audit_log_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
 --
 
-CREATE INDEX audit_log_occurred_at_idx ON core.audit_log USING brin (occurred_at);
+CREATE INDEX audit_log_occurred_at_idx ON ONLY core.audit_log USING brin (occurred_at);
+
+--
+-- Name: audit_log_default_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
+--
+
+CREATE INDEX audit_log_default_occurred_at_idx ON core.audit_log_default USING brin (occurred_at);
+
+--
+-- Name: audit_log_schema_name_actor_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
+--
+
+CREATE INDEX audit_log_schema_name_actor_occurred_at_idx ON ONLY core.audit_log USING btree (schema_name, actor, occurred_at DESC, id DESC) WHERE (actor IS NOT NULL);
+
+--
+-- Name: audit_log_default_schema_name_actor_occurred_at_id_idx; Type: INDEX; Schema: core; Owner: -
+--
+
+CREATE INDEX audit_log_default_schema_name_actor_occurred_at_id_idx ON core.audit_log_default USING btree (schema_name, actor, occurred_at DESC, id DESC) WHERE (actor IS NOT NULL);
 
 --
 -- Name: audit_log_table_name_row_id_idx; Type: INDEX; Schema: core; Owner: -
 --
 
-CREATE INDEX audit_log_table_name_row_id_idx ON core.audit_log USING btree (schema_name, table_name, row_id, occurred_at DESC);
+CREATE INDEX audit_log_table_name_row_id_idx ON ONLY core.audit_log USING btree (schema_name, table_name, row_id, occurred_at DESC);
+
+--
+-- Name: audit_log_default_schema_name_table_name_row_id_occurred_at_idx; Type: INDEX; Schema: core; Owner: -
+--
+
+CREATE INDEX audit_log_default_schema_name_table_name_row_id_occurred_at_idx ON core.audit_log_default USING btree (schema_name, table_name, row_id, occurred_at DESC);
+
+--
+-- Name: audit_log_default_occurred_at_idx; Type: INDEX ATTACH; Schema: core; Owner: -
+--
+
+ALTER INDEX core.audit_log_occurred_at_idx ATTACH PARTITION core.audit_log_default_occurred_at_idx;
+
+--
+-- Name: audit_log_default_pkey; Type: INDEX ATTACH; Schema: core; Owner: -
+--
+
+ALTER INDEX core.audit_log_pkey ATTACH PARTITION core.audit_log_default_pkey;
+
+--
+-- Name: audit_log_default_schema_name_actor_occurred_at_id_idx; Type: INDEX ATTACH; Schema: core; Owner: -
+--
+
+ALTER INDEX core.audit_log_schema_name_actor_occurred_at_idx ATTACH PARTITION core.audit_log_default_schema_name_actor_occurred_at_id_idx;
+
+--
+-- Name: audit_log_default_schema_name_table_name_row_id_occurred_at_idx; Type: INDEX ATTACH; Schema: core; Owner: -
+--
+
+ALTER INDEX core.audit_log_table_name_row_id_idx ATTACH PARTITION core.audit_log_default_schema_name_table_name_row_id_occurred_at_idx;
 
 --
 -- Name: audit_log _100_forbid_mutation; Type: TRIGGER; Schema: core; Owner: -
@@ -394,6 +625,12 @@ CREATE TRIGGER _100_forbid_mutation BEFORE DELETE OR UPDATE ON core.audit_log FO
 --
 
 CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON core.audit_log FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
+
+--
+-- Name: audit_log_default _100_forbid_truncate; Type: TRIGGER; Schema: core; Owner: -
+--
+
+CREATE TRIGGER _100_forbid_truncate BEFORE TRUNCATE ON core.audit_log_default FOR EACH STATEMENT EXECUTE FUNCTION core.tg__forbid_mutation();
 
 --
 -- Name: audit_log; Type: ROW SECURITY; Schema: core; Owner: -

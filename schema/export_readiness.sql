@@ -28,6 +28,156 @@ CREATE SCHEMA export_readiness;
 COMMENT ON SCHEMA export_readiness IS 'ExportSathi: export-readiness reports, certifications, generated documents, 7-day action plans, chat, finance and logistics analyses.';
 
 --
+-- Name: current_key_id(text); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.current_key_id(p_keyring text) RETURNS text
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT export_readiness.keyring(p_keyring) ->> 'current';
+$$;
+
+--
+-- Name: FUNCTION current_key_id(p_keyring text); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.current_key_id(p_keyring text) IS 'The id of the keyring''s current key: the key id to store with a value encrypt() returns.';
+
+--
+-- Name: decrypt(bytea, text, text); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.decrypt(p_data bytea, p_key_id text, p_keyring text) RETURNS text
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_key text := export_readiness.keyring(p_keyring) -> 'keys' ->> p_key_id;
+BEGIN
+    IF v_key IS NULL THEN
+        RAISE EXCEPTION 'the keyring has no key with id "%": the value was encrypted with it', p_key_id
+            USING ERRCODE = '22023',
+                HINT = 'During a rotation the keyring must hold the previous key too (DATABASE_ENCRYPTION_PREVIOUS_KEY).';
+    END IF;
+    RETURN public.pgp_sym_decrypt(p_data, v_key);
+END;
+$$;
+
+--
+-- Name: FUNCTION decrypt(p_data bytea, p_key_id text, p_keyring text); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.decrypt(p_data bytea, p_key_id text, p_keyring text) IS 'p_data decrypted with the keyring''s key of id p_key_id (the id stored with the value); fails when the keyring lacks it or the key is wrong.';
+
+--
+-- Name: deletion_retention(); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.deletion_retention() RETURNS interval
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT interval '30 days';
+$$;
+
+--
+-- Name: FUNCTION deletion_retention(); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.deletion_retention() IS 'How long a deleted user or report can be restored (30 days); purge_deleted removes it after.';
+
+--
+-- Name: encrypt(text, text); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.encrypt(p_data text, p_keyring text) RETURNS bytea
+    LANGUAGE plpgsql STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_ring jsonb := export_readiness.keyring(p_keyring);
+BEGIN
+    RETURN public.pgp_sym_encrypt(p_data, v_ring -> 'keys' ->> (v_ring ->> 'current'));
+END;
+$$;
+
+--
+-- Name: FUNCTION encrypt(p_data text, p_keyring text); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.encrypt(p_data text, p_keyring text) IS 'p_data encrypted (pgcrypto pgp_sym_encrypt) with the keyring''s current key; store current_key_id(keyring) with it.';
+
+--
+-- Name: encryption_key_usage(); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.encryption_key_usage() RETURNS TABLE(table_name text, column_name text, key_id text, value_count bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT 'users', 'phone_encrypted', u.phone_key_id, pg_catalog.count(*)
+    FROM export_readiness.users AS u
+    WHERE u.phone_encrypted IS NOT NULL
+    GROUP BY u.phone_key_id
+    UNION ALL
+    SELECT 'generated_documents', 'content_encrypted', d.content_key_id, pg_catalog.count(*)
+    FROM export_readiness.generated_documents AS d
+    GROUP BY d.content_key_id
+    UNION ALL
+    SELECT 'chat_messages', 'content_encrypted', m.content_key_id, pg_catalog.count(*)
+    FROM export_readiness.chat_messages AS m
+    GROUP BY m.content_key_id
+    ORDER BY 1, 3;
+$$;
+
+--
+-- Name: FUNCTION encryption_key_usage(); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.encryption_key_usage() IS 'How many encrypted values of each table (every user''s, deleted ones included) are under each key id. SECURITY DEFINER; EXECUTE for export_readiness_app.';
+
+--
+-- Name: keyring(text); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.keyring(p_keyring text) RETURNS jsonb
+    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $_$
+DECLARE
+    v_ring jsonb;
+BEGIN
+    IF pg_catalog.left(pg_catalog.ltrim(p_keyring), 1) <> '{' THEN
+        IF p_keyring = '' THEN
+            RAISE EXCEPTION 'encryption_key is empty' USING ERRCODE = '22023';
+        END IF;
+        RETURN pg_catalog.jsonb_build_object('current', '1', 'keys', pg_catalog.jsonb_build_object('1', p_keyring));
+    END IF;
+    BEGIN
+        v_ring := p_keyring::jsonb;
+    EXCEPTION WHEN others THEN
+        v_ring := NULL;  -- the error would quote the keyring's text
+    END;
+    IF v_ring IS NULL
+        OR pg_catalog.jsonb_typeof(v_ring -> 'current') IS DISTINCT FROM 'string'
+        OR pg_catalog.jsonb_typeof(v_ring -> 'keys') IS DISTINCT FROM 'object'
+        OR pg_catalog.jsonb_typeof(v_ring -> 'keys' -> (v_ring ->> 'current')) IS DISTINCT FROM 'string'
+        OR (v_ring ->> 'current') !~ '^[A-Za-z0-9_.-]{1,32}$' THEN
+        RAISE EXCEPTION 'encryption_key is not a keyring: expected {"current": "<key id>", "keys": {"<key id>": "<key>", ...}} with the current key among the keys'
+            USING ERRCODE = '22023';
+    END IF;
+    RETURN v_ring;
+END;
+$_$;
+
+--
+-- Name: FUNCTION keyring(p_keyring text); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.keyring(p_keyring text) IS 'The keyring {"current": id, "keys": {id: key}} given as JSON text, checked; a text not beginning with "{" is one key with id ''1''. Never quotes its argument in an error.';
+
+--
 -- Name: login_by_email(text); Type: FUNCTION; Schema: export_readiness; Owner: -
 --
 
@@ -38,34 +188,297 @@ CREATE FUNCTION export_readiness.login_by_email(p_email text) RETURNS TABLE(user
     SELECT u.id, u.password_hash
     FROM export_readiness.users AS u
     WHERE pg_catalog.lower(u.email) = pg_catalog.lower(p_email)
-        AND u.is_active;
+        AND u.is_active
+        AND u.deleted_at IS NULL;
 $$;
 
 --
 -- Name: FUNCTION login_by_email(p_email text); Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON FUNCTION export_readiness.login_by_email(p_email text) IS 'Sign-in, before the user is known: the id and password hash of the active user with this email (any case), or no row. SECURITY DEFINER; EXECUTE for export_readiness_app.';
+COMMENT ON FUNCTION export_readiness.login_by_email(p_email text) IS 'Sign-in, before the user is known: the id and password hash of the active, not deleted user with this email (any case), or no row. SECURITY DEFINER; EXECUTE for export_readiness_app.';
 
 --
--- Name: sign_up(text, text, text, text, text, text, bytea, jsonb); Type: FUNCTION; Schema: export_readiness; Owner: -
+-- Name: purge_deleted(timestamp with time zone); Type: FUNCTION; Schema: export_readiness; Owner: -
 --
 
-CREATE FUNCTION export_readiness.sign_up(p_email text, p_password_hash text, p_company_name text, p_business_type text, p_company_size text, p_iec_code text, p_phone_encrypted bytea, p_profile jsonb, OUT id uuid, OUT email text, OUT company_name text, OUT business_type text, OUT company_size text, OUT iec_code text, OUT phone_encrypted bytea, OUT profile jsonb, OUT is_active boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone) RETURNS record
-    LANGUAGE sql SECURITY DEFINER
+CREATE FUNCTION export_readiness.purge_deleted(p_as_of timestamp with time zone DEFAULT now(), OUT users_purged integer, OUT reports_purged integer) RETURNS record
+    LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
-    INSERT INTO export_readiness.users (email, password_hash, company_name, business_type, company_size, iec_code, phone_encrypted, profile)
-    VALUES (p_email, p_password_hash, p_company_name, p_business_type, p_company_size, p_iec_code, p_phone_encrypted, p_profile)
-    RETURNING users.id, users.email, users.company_name, users.business_type, users.company_size, users.iec_code,
-        users.phone_encrypted, users.profile, users.is_active, users.last_login_at, users.created_at, users.updated_at;
+BEGIN
+    IF p_as_of IS NULL OR p_as_of > pg_catalog.now() THEN
+        RAISE EXCEPTION 'purge_deleted: as_of must be a time not after now()'
+            USING ERRCODE = '22023';
+    END IF;
+    DELETE FROM export_readiness.users
+    WHERE deleted_at < p_as_of - export_readiness.deletion_retention();
+    GET DIAGNOSTICS users_purged = ROW_COUNT;
+    DELETE FROM export_readiness.reports
+    WHERE deleted_at < p_as_of - export_readiness.deletion_retention();
+    GET DIAGNOSTICS reports_purged = ROW_COUNT;
+END;
 $$;
 
 --
--- Name: FUNCTION sign_up(p_email text, p_password_hash text, p_company_name text, p_business_type text, p_company_size text, p_iec_code text, p_phone_encrypted bytea, p_profile jsonb, OUT id uuid, OUT email text, OUT company_name text, OUT business_type text, OUT company_size text, OUT iec_code text, OUT phone_encrypted bytea, OUT profile jsonb, OUT is_active boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone); Type: COMMENT; Schema: export_readiness; Owner: -
+-- Name: FUNCTION purge_deleted(p_as_of timestamp with time zone, OUT users_purged integer, OUT reports_purged integer); Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
-COMMENT ON FUNCTION export_readiness.sign_up(p_email text, p_password_hash text, p_company_name text, p_business_type text, p_company_size text, p_iec_code text, p_phone_encrypted bytea, p_profile jsonb, OUT id uuid, OUT email text, OUT company_name text, OUT business_type text, OUT company_size text, OUT iec_code text, OUT phone_encrypted bytea, OUT profile jsonb, OUT is_active boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone) IS 'Sign-up, before the user is known: inserts one user and returns it without the password hash. SECURITY DEFINER; EXECUTE for export_readiness_app.';
+COMMENT ON FUNCTION export_readiness.purge_deleted(p_as_of timestamp with time zone, OUT users_purged integer, OUT reports_purged integer) IS 'Removes for good the users and reports deleted more than deletion_retention() before p_as_of (default now; never later), with every row that belongs to them (ON DELETE CASCADE); returns how many users and reports (besides those of the purged users) it removed. For the owner (a scheduled job as the migration login); no application role may run it.';
+
+--
+-- Name: reencrypt_batch(text, text, uuid, integer); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.reencrypt_batch(p_table_name text, p_keyring text, p_after_id uuid, p_batch_size integer, OUT last_id uuid, OUT reencrypted integer) RETURNS record
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_current text := export_readiness.current_key_id(p_keyring);
+    v_ids uuid[];
+BEGIN
+    IF p_keyring IS NULL OR p_batch_size IS NULL OR p_batch_size NOT BETWEEN 1 AND 10000 THEN
+        RAISE EXCEPTION 'reencrypt_batch: a keyring and a batch_size between 1 and 10000 are required'
+            USING ERRCODE = '22023';
+    END IF;
+    IF p_table_name = 'users' THEN
+        SELECT pg_catalog.array_agg(b.id ORDER BY b.id) INTO v_ids
+        FROM (
+            SELECT u.id
+            FROM export_readiness.users AS u
+            WHERE u.phone_encrypted IS NOT NULL
+                AND u.phone_key_id IS DISTINCT FROM v_current
+                AND (p_after_id IS NULL OR u.id > p_after_id)
+            ORDER BY u.id
+            LIMIT p_batch_size
+            FOR UPDATE
+        ) AS b;
+        UPDATE export_readiness.users AS u
+        SET phone_encrypted = export_readiness.encrypt(export_readiness.decrypt(u.phone_encrypted, u.phone_key_id, p_keyring), p_keyring),
+            phone_key_id = v_current
+        WHERE u.id = ANY (v_ids);
+    ELSIF p_table_name = 'generated_documents' THEN
+        SELECT pg_catalog.array_agg(b.id ORDER BY b.id) INTO v_ids
+        FROM (
+            SELECT d.id
+            FROM export_readiness.generated_documents AS d
+            WHERE d.content_key_id <> v_current
+                AND (p_after_id IS NULL OR d.id > p_after_id)
+            ORDER BY d.id
+            LIMIT p_batch_size
+            FOR UPDATE
+        ) AS b;
+        UPDATE export_readiness.generated_documents AS d
+        SET content_encrypted = export_readiness.encrypt(export_readiness.decrypt(d.content_encrypted, d.content_key_id, p_keyring), p_keyring),
+            content_key_id = v_current
+        WHERE d.id = ANY (v_ids);
+    ELSIF p_table_name = 'chat_messages' THEN
+        SELECT pg_catalog.array_agg(b.id ORDER BY b.id) INTO v_ids
+        FROM (
+            SELECT m.id
+            FROM export_readiness.chat_messages AS m
+            WHERE m.content_key_id <> v_current
+                AND (p_after_id IS NULL OR m.id > p_after_id)
+            ORDER BY m.id
+            LIMIT p_batch_size
+            FOR UPDATE
+        ) AS b;
+        UPDATE export_readiness.chat_messages AS m
+        SET content_encrypted = export_readiness.encrypt(export_readiness.decrypt(m.content_encrypted, m.content_key_id, p_keyring), p_keyring),
+            content_key_id = v_current
+        WHERE m.id = ANY (v_ids);
+    ELSE
+        RAISE EXCEPTION 'reencrypt_batch: table_name must be users, generated_documents or chat_messages'
+            USING ERRCODE = '22023';
+    END IF;
+    reencrypted := coalesce(pg_catalog.cardinality(v_ids), 0);
+    last_id := v_ids[reencrypted];
+END;
+$$;
+
+--
+-- Name: FUNCTION reencrypt_batch(p_table_name text, p_keyring text, p_after_id uuid, p_batch_size integer, OUT last_id uuid, OUT reencrypted integer); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.reencrypt_batch(p_table_name text, p_keyring text, p_after_id uuid, p_batch_size integer, OUT last_id uuid, OUT reencrypted integer) IS 'Re-encrypts with the keyring''s current key up to p_batch_size values of p_table_name (users, generated_documents or chat_messages) under another key, in id order after p_after_id (NULL: from the start), every user''s; returns the last id done (the next cursor) and how many (0: none left after the cursor). Commit per batch. SECURITY DEFINER; EXECUTE for export_readiness_app.';
+
+--
+-- Name: restore_report(uuid, uuid); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.restore_report(p_report_id uuid, p_user_id uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_deleted_at timestamptz;
+BEGIN
+    SELECT r.deleted_at INTO v_deleted_at
+    FROM export_readiness.reports AS r
+    JOIN export_readiness.users AS u ON u.id = r.user_id
+    WHERE r.id = p_report_id
+        AND r.user_id = p_user_id
+        AND r.user_id = core.current_user_id()
+        AND r.deleted_at IS NOT NULL
+        AND u.deleted_at IS NULL
+    FOR UPDATE OF r;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+    IF v_deleted_at < pg_catalog.now() - export_readiness.deletion_retention() THEN
+        RAISE EXCEPTION 'restore_report: the report was deleted more than % ago and can no longer be restored', export_readiness.deletion_retention()
+            USING ERRCODE = 'DL501', SCHEMA = 'export_readiness', TABLE = 'reports', COLUMN = 'deleted_at';
+    END IF;
+    UPDATE export_readiness.reports SET deleted_at = NULL WHERE id = p_report_id;
+    RETURN 1;
+END;
+$$;
+
+--
+-- Name: FUNCTION restore_report(p_report_id uuid, p_user_id uuid); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.restore_report(p_report_id uuid, p_user_id uuid) IS 'Restores a deleted report of the acting user (whose account is live) within deletion_retention() of the deletion (DL501 after); returns 1, or 0 otherwise. SECURITY DEFINER; EXECUTE for export_readiness_app.';
+
+--
+-- Name: restore_user(uuid); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.restore_user(p_user_id uuid) RETURNS integer
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_deleted_at timestamptz;
+BEGIN
+    SELECT u.deleted_at INTO v_deleted_at
+    FROM export_readiness.users AS u
+    WHERE u.id = p_user_id
+        AND u.id = core.current_user_id()
+        AND u.deleted_at IS NOT NULL
+    FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+    IF v_deleted_at < pg_catalog.now() - export_readiness.deletion_retention() THEN
+        RAISE EXCEPTION 'restore_user: the user was deleted more than % ago and can no longer be restored', export_readiness.deletion_retention()
+            USING ERRCODE = 'DL501', SCHEMA = 'export_readiness', TABLE = 'users', COLUMN = 'deleted_at';
+    END IF;
+    UPDATE export_readiness.users SET deleted_at = NULL WHERE id = p_user_id;
+    RETURN 1;
+END;
+$$;
+
+--
+-- Name: FUNCTION restore_user(p_user_id uuid); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.restore_user(p_user_id uuid) IS 'Restores the acting user (datalayer.user_id) and the reports deleted with it, within deletion_retention() of the deletion (DL501 after); returns 1, or 0 when that user is not deleted (or is another user). A live user holding the same email meanwhile makes it fail with users_email_key. SECURITY DEFINER; EXECUTE for export_readiness_app.';
+
+--
+-- Name: sign_up(text, text, text, text, text, text, bytea, text, jsonb); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.sign_up(p_email text, p_password_hash text, p_company_name text, p_business_type text, p_company_size text, p_iec_code text, p_phone_encrypted bytea, p_phone_key_id text, p_profile jsonb, OUT id uuid, OUT email text, OUT company_name text, OUT business_type text, OUT company_size text, OUT iec_code text, OUT phone_encrypted bytea, OUT phone_key_id text, OUT profile jsonb, OUT is_active boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone) RETURNS record
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    INSERT INTO export_readiness.users (email, password_hash, company_name, business_type, company_size, iec_code, phone_encrypted, phone_key_id, profile)
+    VALUES (p_email, p_password_hash, p_company_name, p_business_type, p_company_size, p_iec_code, p_phone_encrypted, p_phone_key_id, p_profile)
+    RETURNING users.id, users.email, users.company_name, users.business_type, users.company_size, users.iec_code,
+        users.phone_encrypted, users.phone_key_id, users.profile, users.is_active, users.last_login_at, users.created_at, users.updated_at;
+$$;
+
+--
+-- Name: FUNCTION sign_up(p_email text, p_password_hash text, p_company_name text, p_business_type text, p_company_size text, p_iec_code text, p_phone_encrypted bytea, p_phone_key_id text, p_profile jsonb, OUT id uuid, OUT email text, OUT company_name text, OUT business_type text, OUT company_size text, OUT iec_code text, OUT phone_encrypted bytea, OUT phone_key_id text, OUT profile jsonb, OUT is_active boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.sign_up(p_email text, p_password_hash text, p_company_name text, p_business_type text, p_company_size text, p_iec_code text, p_phone_encrypted bytea, p_phone_key_id text, p_profile jsonb, OUT id uuid, OUT email text, OUT company_name text, OUT business_type text, OUT company_size text, OUT iec_code text, OUT phone_encrypted bytea, OUT phone_key_id text, OUT profile jsonb, OUT is_active boolean, OUT last_login_at timestamp with time zone, OUT created_at timestamp with time zone, OUT updated_at timestamp with time zone) IS 'Sign-up, before the user is known: inserts one user (the phone already encrypted, with the id of its key) and returns it without the password hash. SECURITY DEFINER; EXECUTE for export_readiness_app.';
+
+--
+-- Name: soft_delete_report(uuid, uuid); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.soft_delete_report(p_report_id uuid, p_user_id uuid) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    WITH deleted AS (
+        UPDATE export_readiness.reports AS r
+        SET deleted_at = pg_catalog.now()
+        FROM export_readiness.users AS u
+        WHERE r.id = p_report_id
+            AND r.user_id = p_user_id
+            AND r.user_id = core.current_user_id()
+            AND r.deleted_at IS NULL
+            AND u.id = r.user_id
+            AND u.deleted_at IS NULL
+        RETURNING 1
+    )
+    SELECT pg_catalog.count(*)::integer FROM deleted;
+$$;
+
+--
+-- Name: FUNCTION soft_delete_report(p_report_id uuid, p_user_id uuid); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.soft_delete_report(p_report_id uuid, p_user_id uuid) IS 'Deletes one live report of the acting user (soft: restorable for deletion_retention()), hiding its progress, documents, action plan, chats and analyses; returns 1, or 0 otherwise. SECURITY DEFINER; EXECUTE for export_readiness_app.';
+
+--
+-- Name: soft_delete_user(uuid); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.soft_delete_user(p_user_id uuid) RETURNS integer
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    WITH deleted AS (
+        UPDATE export_readiness.users
+        SET deleted_at = pg_catalog.now()
+        WHERE id = p_user_id
+            AND id = core.current_user_id()
+            AND deleted_at IS NULL
+        RETURNING 1
+    )
+    SELECT pg_catalog.count(*)::integer FROM deleted;
+$$;
+
+--
+-- Name: FUNCTION soft_delete_user(p_user_id uuid); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.soft_delete_user(p_user_id uuid) IS 'Deletes the acting user (datalayer.user_id) and its reports (soft: restorable for deletion_retention()); returns 1, or 0 for any other user or one already deleted. SECURITY DEFINER; EXECUTE for export_readiness_app.';
+
+--
+-- Name: tg__users_cascade_deleted(); Type: FUNCTION; Schema: export_readiness; Owner: -
+--
+
+CREATE FUNCTION export_readiness.tg__users_cascade_deleted() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+BEGIN
+    IF NEW.deleted_at IS NOT NULL AND OLD.deleted_at IS NULL THEN
+        UPDATE export_readiness.reports
+        SET deleted_at = NEW.deleted_at
+        WHERE user_id = NEW.id
+            AND deleted_at IS NULL;
+    ELSIF NEW.deleted_at IS NULL AND OLD.deleted_at IS NOT NULL THEN
+        UPDATE export_readiness.reports
+        SET deleted_at = NULL
+        WHERE user_id = NEW.id
+            AND deleted_at = OLD.deleted_at;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg__users_cascade_deleted(); Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON FUNCTION export_readiness.tg__users_cascade_deleted() IS 'Trigger: deleting a user marks its live reports deleted at the same time; restoring it restores the reports deleted with it (same deleted_at), not those deleted before.';
 
 SET default_tablespace = '';
 
@@ -333,8 +746,10 @@ CREATE TABLE export_readiness.chat_messages (
     content_encrypted bytea NOT NULL,
     sources jsonb DEFAULT '[]'::jsonb NOT NULL,
     created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    content_key_id text NOT NULL,
     CONSTRAINT chat_messages_content_encrypted_check CHECK ((octet_length(content_encrypted) > 0)),
     CONSTRAINT chat_messages_content_encrypted_length_check CHECK ((octet_length(content_encrypted) <= 65536)),
+    CONSTRAINT chat_messages_content_key_id_check CHECK ((content_key_id ~ '^[A-Za-z0-9_.-]{1,32}$'::text)),
     CONSTRAINT chat_messages_role_check CHECK ((role = ANY (ARRAY['user'::text, 'assistant'::text]))),
     CONSTRAINT chat_messages_sources_check CHECK (((jsonb_typeof(sources) = 'array'::text) AND (NOT jsonb_path_exists(sources, '$[*]?(@.type() != "object" || !(exists (@."source")))'::jsonpath)) AND ((role = 'assistant'::text) OR (sources = '[]'::jsonb))))
 );
@@ -372,6 +787,12 @@ COMMENT ON COLUMN export_readiness.chat_messages.sources IS 'Citations of an ans
 COMMENT ON COLUMN export_readiness.chat_messages.created_at IS 'When the message was written: clock_timestamp(), so messages of one transaction stay in order.';
 
 --
+-- Name: COLUMN chat_messages.content_key_id; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.chat_messages.content_key_id IS 'Id of the key content_encrypted is encrypted with (the keyring''s current id when written; ''1'' for values from before key ids): letters, digits, dots, dashes and underscores, at most 32 characters.';
+
+--
 -- Name: CONSTRAINT chat_messages_content_encrypted_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
@@ -382,6 +803,12 @@ COMMENT ON CONSTRAINT chat_messages_content_encrypted_check ON export_readiness.
 --
 
 COMMENT ON CONSTRAINT chat_messages_content_encrypted_length_check ON export_readiness.chat_messages IS 'content_encrypted must have at most 65536 bytes (64 KiB)';
+
+--
+-- Name: CONSTRAINT chat_messages_content_key_id_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT chat_messages_content_key_id_check ON export_readiness.chat_messages IS 'content_key_id must be 1 to 32 letters, digits, dots, dashes or underscores';
 
 --
 -- Name: CONSTRAINT chat_messages_role_check ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -559,8 +986,10 @@ CREATE TABLE export_readiness.generated_documents (
     validated_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    content_key_id text NOT NULL,
     CONSTRAINT generated_documents_content_encrypted_check CHECK ((octet_length(content_encrypted) > 0)),
     CONSTRAINT generated_documents_content_encrypted_length_check CHECK ((octet_length(content_encrypted) <= 1048576)),
+    CONSTRAINT generated_documents_content_key_id_check CHECK ((content_key_id ~ '^[A-Za-z0-9_.-]{1,32}$'::text)),
     CONSTRAINT generated_documents_document_type_check CHECK ((document_type = ANY (ARRAY['commercial_invoice'::text, 'packing_list'::text, 'shipping_bill'::text, 'gst_lut'::text, 'softex'::text, 'certificate_of_origin'::text]))),
     CONSTRAINT generated_documents_validated_at_check CHECK (((validation_status = 'pending'::text) = (validated_at IS NULL))),
     CONSTRAINT generated_documents_validation_results_check CHECK ((jsonb_typeof(validation_results) = 'object'::text)),
@@ -606,6 +1035,12 @@ COMMENT ON COLUMN export_readiness.generated_documents.validation_results IS 'JS
 COMMENT ON COLUMN export_readiness.generated_documents.validated_at IS 'When the last validation ran; null exactly while pending.';
 
 --
+-- Name: COLUMN generated_documents.content_key_id; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.generated_documents.content_key_id IS 'Id of the key content_encrypted is encrypted with (the keyring''s current id when written; ''1'' for values from before key ids): letters, digits, dots, dashes and underscores, at most 32 characters.';
+
+--
 -- Name: CONSTRAINT generated_documents_content_encrypted_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
@@ -616,6 +1051,12 @@ COMMENT ON CONSTRAINT generated_documents_content_encrypted_check ON export_read
 --
 
 COMMENT ON CONSTRAINT generated_documents_content_encrypted_length_check ON export_readiness.generated_documents IS 'content_encrypted must have at most 1048576 bytes (1 MiB)';
+
+--
+-- Name: CONSTRAINT generated_documents_content_key_id_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT generated_documents_content_key_id_check ON export_readiness.generated_documents IS 'content_key_id must be 1 to 32 letters, digits, dots, dashes or underscores';
 
 --
 -- Name: CONSTRAINT generated_documents_document_type_check ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -741,6 +1182,7 @@ CREATE TABLE export_readiness.reports (
     failure_reason text,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_at timestamp with time zone,
     CONSTRAINT reports_business_type_check CHECK ((business_type = ANY (ARRAY['Manufacturing'::text, 'SaaS'::text, 'Merchant'::text]))),
     CONSTRAINT reports_company_size_check CHECK ((company_size = ANY (ARRAY['Micro'::text, 'Small'::text, 'Medium'::text]))),
     CONSTRAINT reports_completed_check CHECK (((status <> 'completed'::text) OR ((hs_code IS NOT NULL) AND (risk_score IS NOT NULL) AND (report_data IS NOT NULL)))),
@@ -867,6 +1309,12 @@ COMMENT ON COLUMN export_readiness.reports.estimated_timeline_days IS 'Estimated
 --
 
 COMMENT ON COLUMN export_readiness.reports.failure_reason IS 'Why generation failed; set exactly when status is failed; at most 2000 characters.';
+
+--
+-- Name: COLUMN reports.deleted_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.reports.deleted_at IS 'When the report was deleted, by itself or with its user (soft delete; NULL while live). Restorable for export_readiness.deletion_retention(), purged after.';
 
 --
 -- Name: CONSTRAINT reports_business_type_check ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -1097,6 +1545,8 @@ CREATE TABLE export_readiness.users (
     last_login_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    deleted_at timestamp with time zone,
+    phone_key_id text,
     CONSTRAINT users_business_type_check CHECK ((business_type = ANY (ARRAY['Manufacturing'::text, 'SaaS'::text, 'Merchant'::text]))),
     CONSTRAINT users_company_name_check CHECK (((length(btrim(company_name)) >= 1) AND (length(btrim(company_name)) <= 200))),
     CONSTRAINT users_company_size_check CHECK ((company_size = ANY (ARRAY['Micro'::text, 'Small'::text, 'Medium'::text]))),
@@ -1106,6 +1556,7 @@ CREATE TABLE export_readiness.users (
     CONSTRAINT users_password_hash_length_check CHECK ((length(password_hash) <= 255)),
     CONSTRAINT users_phone_encrypted_check CHECK ((octet_length(phone_encrypted) > 0)),
     CONSTRAINT users_phone_encrypted_length_check CHECK ((octet_length(phone_encrypted) <= 512)),
+    CONSTRAINT users_phone_key_id_check CHECK (((phone_key_id ~ '^[A-Za-z0-9_.-]{1,32}$'::text) AND ((phone_encrypted IS NULL) OR (phone_key_id IS NOT NULL)))),
     CONSTRAINT users_profile_check CHECK (((jsonb_typeof(profile) = 'object'::text) AND (NOT (profile ?| ARRAY['phone'::text, 'pan'::text, 'aadhaar'::text, 'bank_account'::text, 'password'::text]))))
 );
 
@@ -1166,6 +1617,18 @@ COMMENT ON COLUMN export_readiness.users.phone_encrypted IS 'Sensitive (Requirem
 COMMENT ON COLUMN export_readiness.users.profile IS 'Non-sensitive profile as a JSON object (state, city, products, export experience, preferred language); keys for personal or financial identifiers are refused.';
 
 --
+-- Name: COLUMN users.deleted_at; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.deleted_at IS 'When the user was deleted (soft delete; NULL while live). Restorable for export_readiness.deletion_retention(), purged after.';
+
+--
+-- Name: COLUMN users.phone_key_id; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON COLUMN export_readiness.users.phone_key_id IS 'Id of the key phone_encrypted is encrypted with (the keyring''s current id when written; ''1'' for values from before key ids): letters, digits, dots, dashes and underscores, at most 32 characters.';
+
+--
 -- Name: CONSTRAINT users_business_type_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
 --
 
@@ -1218,6 +1681,12 @@ COMMENT ON CONSTRAINT users_phone_encrypted_check ON export_readiness.users IS '
 --
 
 COMMENT ON CONSTRAINT users_phone_encrypted_length_check ON export_readiness.users IS 'phone_encrypted must have at most 512 bytes';
+
+--
+-- Name: CONSTRAINT users_phone_key_id_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON CONSTRAINT users_phone_key_id_check ON export_readiness.users IS 'phone_key_id must be 1 to 32 letters, digits, dots, dashes or underscores, and is required with an encrypted phone';
 
 --
 -- Name: CONSTRAINT users_profile_check ON users; Type: COMMENT; Schema: export_readiness; Owner: -
@@ -1414,6 +1883,12 @@ CREATE INDEX generated_documents_validation_status_idx ON export_readiness.gener
 CREATE INDEX logistics_analysis_report_id_created_at_idx ON export_readiness.logistics_analysis USING btree (report_id, created_at DESC, id);
 
 --
+-- Name: reports_deleted_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX reports_deleted_at_idx ON export_readiness.reports USING btree (deleted_at) WHERE (deleted_at IS NOT NULL);
+
+--
 -- Name: reports_destination_country_created_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
 --
 
@@ -1444,16 +1919,28 @@ CREATE INDEX reports_status_idx ON export_readiness.reports USING btree (status)
 CREATE INDEX reports_user_id_created_at_idx ON export_readiness.reports USING btree (user_id, created_at DESC, id);
 
 --
+-- Name: users_deleted_at_idx; Type: INDEX; Schema: export_readiness; Owner: -
+--
+
+CREATE INDEX users_deleted_at_idx ON export_readiness.users USING btree (deleted_at) WHERE (deleted_at IS NOT NULL);
+
+--
 -- Name: users_email_key; Type: INDEX; Schema: export_readiness; Owner: -
 --
 
-CREATE UNIQUE INDEX users_email_key ON export_readiness.users USING btree (lower(email));
+CREATE UNIQUE INDEX users_email_key ON export_readiness.users USING btree (lower(email)) WHERE (deleted_at IS NULL);
+
+--
+-- Name: INDEX users_email_key; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON INDEX export_readiness.users_email_key IS 'email must be unique among live users, whatever its case (a deleted user''s email can sign up again)';
 
 --
 -- Name: chat_messages _100_forbid_update; Type: TRIGGER; Schema: export_readiness; Owner: -
 --
 
-CREATE TRIGGER _100_forbid_update BEFORE UPDATE ON export_readiness.chat_messages FOR EACH ROW EXECUTE FUNCTION core.tg__forbid_mutation();
+CREATE TRIGGER _100_forbid_update BEFORE UPDATE ON export_readiness.chat_messages FOR EACH ROW WHEN (((NOT (new.content_key_id IS DISTINCT FROM old.content_key_id)) OR (((((new.id IS DISTINCT FROM old.id) OR (new.session_id IS DISTINCT FROM old.session_id)) OR (new.role IS DISTINCT FROM old.role)) OR (new.sources IS DISTINCT FROM old.sources)) OR (new.created_at IS DISTINCT FROM old.created_at)))) EXECUTE FUNCTION core.tg__forbid_mutation();
 
 --
 -- Name: action_plan_progress _100_set_updated_at; Type: TRIGGER; Schema: export_readiness; Owner: -
@@ -1508,6 +1995,12 @@ CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.user_metric
 --
 
 CREATE TRIGGER _100_set_updated_at BEFORE UPDATE ON export_readiness.users FOR EACH ROW EXECUTE FUNCTION core.tg__set_updated_at();
+
+--
+-- Name: users _200_cascade_deleted; Type: TRIGGER; Schema: export_readiness; Owner: -
+--
+
+CREATE TRIGGER _200_cascade_deleted AFTER UPDATE OF deleted_at ON export_readiness.users FOR EACH ROW WHEN ((old.deleted_at IS DISTINCT FROM new.deleted_at)) EXECUTE FUNCTION export_readiness.tg__users_cascade_deleted();
 
 --
 -- Name: generated_documents _900_audit; Type: TRIGGER; Schema: export_readiness; Owner: -
@@ -1670,6 +2163,20 @@ CREATE POLICY action_plan_progress_app_own ON export_readiness.action_plan_progr
 COMMENT ON POLICY action_plan_progress_app_own ON export_readiness.action_plan_progress IS 'The service sees and writes only the acting user''s action plans (datalayer.user_id).';
 
 --
+-- Name: action_plan_progress action_plan_progress_live; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY action_plan_progress_live ON export_readiness.action_plan_progress AS RESTRICTIVE TO export_readiness_app, export_readiness_readonly USING ((EXISTS ( SELECT
+   FROM export_readiness.reports r
+  WHERE (r.id = action_plan_progress.report_id))));
+
+--
+-- Name: POLICY action_plan_progress_live ON action_plan_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY action_plan_progress_live ON export_readiness.action_plan_progress IS 'Visible and writable only while its report is (not deleted).';
+
+--
 -- Name: action_plan_progress action_plan_progress_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
 --
 
@@ -1710,6 +2217,20 @@ CREATE POLICY certification_progress_app_own ON export_readiness.certification_p
 --
 
 COMMENT ON POLICY certification_progress_app_own ON export_readiness.certification_progress IS 'The service sees and writes only the acting user''s certification progress (datalayer.user_id).';
+
+--
+-- Name: certification_progress certification_progress_live; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY certification_progress_live ON export_readiness.certification_progress AS RESTRICTIVE TO export_readiness_app, export_readiness_readonly USING ((EXISTS ( SELECT
+   FROM export_readiness.reports r
+  WHERE (r.id = certification_progress.report_id))));
+
+--
+-- Name: POLICY certification_progress_live ON certification_progress; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY certification_progress_live ON export_readiness.certification_progress IS 'Visible and writable only while its report is (not deleted).';
 
 --
 -- Name: certification_progress certification_progress_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
@@ -1758,6 +2279,20 @@ CREATE POLICY chat_messages_app_own ON export_readiness.chat_messages TO export_
 COMMENT ON POLICY chat_messages_app_own ON export_readiness.chat_messages IS 'The service sees and adds only messages of the acting user''s chat sessions (datalayer.user_id).';
 
 --
+-- Name: chat_messages chat_messages_live; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY chat_messages_live ON export_readiness.chat_messages AS RESTRICTIVE TO export_readiness_app, export_readiness_readonly USING ((EXISTS ( SELECT
+   FROM export_readiness.chat_sessions s
+  WHERE (s.id = chat_messages.session_id))));
+
+--
+-- Name: POLICY chat_messages_live ON chat_messages; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY chat_messages_live ON export_readiness.chat_messages IS 'Visible and writable only while its chat session is.';
+
+--
 -- Name: chat_messages chat_messages_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
 --
 
@@ -1798,6 +2333,22 @@ CREATE POLICY chat_sessions_app_own ON export_readiness.chat_sessions TO export_
 --
 
 COMMENT ON POLICY chat_sessions_app_own ON export_readiness.chat_sessions IS 'The service sees and writes only the acting user''s chat sessions (datalayer.user_id).';
+
+--
+-- Name: chat_sessions chat_sessions_live; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY chat_sessions_live ON export_readiness.chat_sessions AS RESTRICTIVE TO export_readiness_app, export_readiness_readonly USING (((EXISTS ( SELECT
+   FROM export_readiness.users u
+  WHERE (u.id = chat_sessions.user_id))) AND ((report_id IS NULL) OR (EXISTS ( SELECT
+   FROM export_readiness.reports r
+  WHERE (r.id = chat_sessions.report_id))))));
+
+--
+-- Name: POLICY chat_sessions_live ON chat_sessions; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY chat_sessions_live ON export_readiness.chat_sessions IS 'Visible and writable only while its user, and its report if it has one, are (not deleted).';
 
 --
 -- Name: chat_sessions chat_sessions_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
@@ -1846,6 +2397,20 @@ CREATE POLICY finance_analysis_app_own ON export_readiness.finance_analysis TO e
 COMMENT ON POLICY finance_analysis_app_own ON export_readiness.finance_analysis IS 'The service sees and adds only analyses of the acting user''s reports (datalayer.user_id).';
 
 --
+-- Name: finance_analysis finance_analysis_live; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY finance_analysis_live ON export_readiness.finance_analysis AS RESTRICTIVE TO export_readiness_app, export_readiness_readonly USING ((EXISTS ( SELECT
+   FROM export_readiness.reports r
+  WHERE (r.id = finance_analysis.report_id))));
+
+--
+-- Name: POLICY finance_analysis_live ON finance_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY finance_analysis_live ON export_readiness.finance_analysis IS 'Visible and writable only while its report is (not deleted).';
+
+--
 -- Name: finance_analysis finance_analysis_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
 --
 
@@ -1886,6 +2451,20 @@ CREATE POLICY generated_documents_app_own ON export_readiness.generated_document
 --
 
 COMMENT ON POLICY generated_documents_app_own ON export_readiness.generated_documents IS 'The service sees and writes only the acting user''s documents (datalayer.user_id).';
+
+--
+-- Name: generated_documents generated_documents_live; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY generated_documents_live ON export_readiness.generated_documents AS RESTRICTIVE TO export_readiness_app, export_readiness_readonly USING ((EXISTS ( SELECT
+   FROM export_readiness.reports r
+  WHERE (r.id = generated_documents.report_id))));
+
+--
+-- Name: POLICY generated_documents_live ON generated_documents; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY generated_documents_live ON export_readiness.generated_documents IS 'Visible and writable only while its report is (not deleted).';
 
 --
 -- Name: generated_documents generated_documents_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
@@ -1934,6 +2513,20 @@ CREATE POLICY logistics_analysis_app_own ON export_readiness.logistics_analysis 
 COMMENT ON POLICY logistics_analysis_app_own ON export_readiness.logistics_analysis IS 'The service sees and adds only analyses of the acting user''s reports (datalayer.user_id).';
 
 --
+-- Name: logistics_analysis logistics_analysis_live; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY logistics_analysis_live ON export_readiness.logistics_analysis AS RESTRICTIVE TO export_readiness_app, export_readiness_readonly USING ((EXISTS ( SELECT
+   FROM export_readiness.reports r
+  WHERE (r.id = logistics_analysis.report_id))));
+
+--
+-- Name: POLICY logistics_analysis_live ON logistics_analysis; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY logistics_analysis_live ON export_readiness.logistics_analysis IS 'Visible and writable only while its report is (not deleted).';
+
+--
 -- Name: logistics_analysis logistics_analysis_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
 --
 
@@ -1974,6 +2567,18 @@ CREATE POLICY reports_app_own ON export_readiness.reports TO export_readiness_ap
 --
 
 COMMENT ON POLICY reports_app_own ON export_readiness.reports IS 'The service sees and writes only the acting user''s reports (datalayer.user_id).';
+
+--
+-- Name: reports reports_live; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY reports_live ON export_readiness.reports AS RESTRICTIVE TO export_readiness_app, export_readiness_readonly USING ((deleted_at IS NULL));
+
+--
+-- Name: POLICY reports_live ON reports; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY reports_live ON export_readiness.reports IS 'Deleted reports (by themselves or with their user) are invisible and cannot be changed.';
 
 --
 -- Name: reports reports_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
@@ -2018,6 +2623,20 @@ CREATE POLICY user_metrics_app_own ON export_readiness.user_metrics TO export_re
 COMMENT ON POLICY user_metrics_app_own ON export_readiness.user_metrics IS 'The service sees and writes only the acting user''s metrics (datalayer.user_id).';
 
 --
+-- Name: user_metrics user_metrics_live; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY user_metrics_live ON export_readiness.user_metrics AS RESTRICTIVE TO export_readiness_app, export_readiness_readonly USING ((EXISTS ( SELECT
+   FROM export_readiness.users u
+  WHERE (u.id = user_metrics.user_id))));
+
+--
+-- Name: POLICY user_metrics_live ON user_metrics; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY user_metrics_live ON export_readiness.user_metrics IS 'Visible and writable only while its user is (not deleted).';
+
+--
 -- Name: user_metrics user_metrics_owner_all; Type: POLICY; Schema: export_readiness; Owner: -
 --
 
@@ -2058,6 +2677,18 @@ CREATE POLICY users_app_own ON export_readiness.users TO export_readiness_app US
 --
 
 COMMENT ON POLICY users_app_own ON export_readiness.users IS 'The service sees and changes only the acting user (datalayer.user_id); sign-up and sign-in go through definer functions.';
+
+--
+-- Name: users users_live; Type: POLICY; Schema: export_readiness; Owner: -
+--
+
+CREATE POLICY users_live ON export_readiness.users AS RESTRICTIVE TO export_readiness_app, export_readiness_readonly USING ((deleted_at IS NULL));
+
+--
+-- Name: POLICY users_live ON users; Type: COMMENT; Schema: export_readiness; Owner: -
+--
+
+COMMENT ON POLICY users_live ON export_readiness.users IS 'Deleted users (deleted_at set) are invisible to the service and to reporting, and cannot be changed.';
 
 --
 -- Name: users users_owner_all; Type: POLICY; Schema: export_readiness; Owner: -

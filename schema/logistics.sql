@@ -222,7 +222,7 @@ COMMENT ON COLUMN logistics.orders.pickup_address IS 'Free text, at most 500 cha
 -- Name: COLUMN orders.destination_city; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON COLUMN logistics.orders.destination_city IS '1 to 100 characters.';
+COMMENT ON COLUMN logistics.orders.destination_city IS 'One of logistics.destination_cities, spelled as there (orders_destination_city_fkey).';
 
 --
 -- Name: COLUMN orders.destination_latitude; Type: COMMENT; Schema: logistics; Owner: -
@@ -899,6 +899,44 @@ $$;
 COMMENT ON FUNCTION logistics.tg_orders__check_route_capacity() IS 'AFTER INSERT OR UPDATE on orders with a route: the route''s load must fit its vehicle.';
 
 --
+-- Name: tg_route_stops__check_orders(); Type: FUNCTION; Schema: logistics; Owner: -
+--
+
+CREATE FUNCTION logistics.tg_route_stops__check_orders() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_stop_id uuid;
+BEGIN
+    IF TG_TABLE_NAME = 'route_stops' THEN
+        v_stop_id := NEW.id;
+    ELSE
+        v_stop_id := OLD.route_stop_id;
+    END IF;
+    IF EXISTS (
+        SELECT 1
+        FROM logistics.route_stops AS s
+        WHERE s.id = v_stop_id
+            AND s.stop_type <> 'depot'
+            AND NOT EXISTS (SELECT 1 FROM logistics.route_stop_orders AS so WHERE so.route_stop_id = s.id)
+    ) THEN
+        RAISE EXCEPTION 'a pickup or delivery stop must serve at least one order'
+            USING ERRCODE = 'check_violation', SCHEMA = 'logistics', TABLE = 'route_stops',
+                  CONSTRAINT = 'route_stops_orders_check',
+                  HINT = 'name the stop''s orders when adding it, or make it a depot stop';
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg_route_stops__check_orders(); Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON FUNCTION logistics.tg_route_stops__check_orders() IS 'At commit: a pickup or delivery stop (the new stop, or the stop that lost an order) serves at least one order.';
+
+--
 -- Name: tg_routes__check_capacity(); Type: FUNCTION; Schema: logistics; Owner: -
 --
 
@@ -1270,13 +1308,77 @@ COMMENT ON CONSTRAINT decisions_total_cost_estimate_finite_check ON logistics.de
 COMMENT ON CONSTRAINT decisions_total_cost_estimate_scale_check ON logistics.decisions IS 'total_cost_estimate must have at most 4 decimals and at most 15 digits before the point';
 
 --
+-- Name: destination_cities; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.destination_cities (
+    name text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT destination_cities_name_check CHECK (((name = btrim(name)) AND ((length(name) >= 1) AND (length(name) <= 100))))
+);
+
+--
+-- Name: TABLE destination_cities; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.destination_cities IS 'The cities orders are delivered to (orders.destination_city); the closed set the seed declares as an enum. Operators add a city with an INSERT as the owner.';
+
+--
+-- Name: COLUMN destination_cities.name; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.destination_cities.name IS 'The city''s name as orders spell it; 1 to 100 characters, no surrounding blanks.';
+
+--
+-- Name: CONSTRAINT destination_cities_name_check ON destination_cities; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT destination_cities_name_check ON logistics.destination_cities IS 'a city name has 1 to 100 characters and no surrounding blanks';
+
+--
+-- Name: route_stop_orders; Type: TABLE; Schema: logistics; Owner: -
+--
+
+CREATE TABLE logistics.route_stop_orders (
+    route_stop_id uuid NOT NULL,
+    order_id uuid NOT NULL,
+    route_id uuid NOT NULL,
+    stop_type text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT route_stop_orders_stop_type_check CHECK ((stop_type = ANY (ARRAY['pickup'::text, 'delivery'::text])))
+);
+
+--
+-- Name: TABLE route_stop_orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON TABLE logistics.route_stop_orders IS 'The orders each pickup or delivery stop serves (the seed''s route_stops.order_ids); every order on the stop''s route.';
+
+--
+-- Name: COLUMN route_stop_orders.route_id; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.route_stop_orders.route_id IS 'The stop''s route (copied from the stop; the foreign keys prove the stop and the order are both on it).';
+
+--
+-- Name: COLUMN route_stop_orders.stop_type; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON COLUMN logistics.route_stop_orders.stop_type IS 'The stop''s type (copied from the stop): pickup or delivery, never depot.';
+
+--
+-- Name: CONSTRAINT route_stop_orders_stop_type_check ON route_stop_orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stop_orders_stop_type_check ON logistics.route_stop_orders IS 'a depot stop serves no order';
+
+--
 -- Name: route_stops; Type: TABLE; Schema: logistics; Owner: -
 --
 
 CREATE TABLE logistics.route_stops (
     id uuid DEFAULT core.uuid_v7() NOT NULL,
     route_id uuid NOT NULL,
-    order_id uuid,
     stop_type text NOT NULL,
     sequence_order integer NOT NULL,
     latitude double precision NOT NULL,
@@ -1293,7 +1395,6 @@ CREATE TABLE logistics.route_stops (
     CONSTRAINT route_stops_estimated_times_check CHECK ((estimated_departure_at >= estimated_arrival_at)),
     CONSTRAINT route_stops_latitude_check CHECK (((latitude >= ('-90'::integer)::double precision) AND (latitude <= (90)::double precision))),
     CONSTRAINT route_stops_longitude_check CHECK (((longitude >= ('-180'::integer)::double precision) AND (longitude <= (180)::double precision))),
-    CONSTRAINT route_stops_order_id_check CHECK (((stop_type = 'depot'::text) = (order_id IS NULL))),
     CONSTRAINT route_stops_sequence_order_check CHECK ((sequence_order >= 1)),
     CONSTRAINT route_stops_stop_type_check CHECK ((stop_type = ANY (ARRAY['pickup'::text, 'delivery'::text, 'depot'::text])))
 );
@@ -1302,13 +1403,7 @@ CREATE TABLE logistics.route_stops (
 -- Name: TABLE route_stops; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON TABLE logistics.route_stops IS 'The stops of a route, in sequence_order: pickups and deliveries of its orders, and depot stops.';
-
---
--- Name: COLUMN route_stops.order_id; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON COLUMN logistics.route_stops.order_id IS 'The order picked up or delivered here (it must be on this route); null for a depot stop.';
+COMMENT ON TABLE logistics.route_stops IS 'The stops of a route, in sequence_order: pickups and deliveries of its orders (route_stop_orders), and depot stops.';
 
 --
 -- Name: COLUMN route_stops.stop_type; Type: COMMENT; Schema: logistics; Owner: -
@@ -1357,12 +1452,6 @@ COMMENT ON CONSTRAINT route_stops_latitude_check ON logistics.route_stops IS 'la
 --
 
 COMMENT ON CONSTRAINT route_stops_longitude_check ON logistics.route_stops IS 'longitude must be between -180 and 180';
-
---
--- Name: CONSTRAINT route_stops_order_id_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
---
-
-COMMENT ON CONSTRAINT route_stops_order_id_check ON logistics.route_stops IS 'a pickup or delivery stop serves an order; a depot stop serves none';
 
 --
 -- Name: CONSTRAINT route_stops_sequence_order_check ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
@@ -1876,6 +1965,13 @@ ALTER TABLE ONLY logistics.decisions
     ADD CONSTRAINT decisions_pkey PRIMARY KEY (id);
 
 --
+-- Name: destination_cities destination_cities_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.destination_cities
+    ADD CONSTRAINT destination_cities_pkey PRIMARY KEY (name);
+
+--
 -- Name: operational_outcomes operational_outcomes_outcome_code_key; Type: CONSTRAINT; Schema: logistics; Owner: -
 --
 
@@ -1927,6 +2023,32 @@ COMMENT ON CONSTRAINT orders_order_code_key ON logistics.orders IS 'order_code i
 
 ALTER TABLE ONLY logistics.orders
     ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
+
+--
+-- Name: route_stop_orders route_stop_orders_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stop_orders
+    ADD CONSTRAINT route_stop_orders_pkey PRIMARY KEY (route_stop_id, order_id);
+
+--
+-- Name: CONSTRAINT route_stop_orders_pkey ON route_stop_orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stop_orders_pkey ON logistics.route_stop_orders IS 'the stop already serves that order';
+
+--
+-- Name: route_stops route_stops_id_route_id_stop_type_key; Type: CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stops
+    ADD CONSTRAINT route_stops_id_route_id_stop_type_key UNIQUE (id, route_id, stop_type);
+
+--
+-- Name: CONSTRAINT route_stops_id_route_id_stop_type_key ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stops_id_route_id_stop_type_key ON logistics.route_stops IS 'a stop has one route and one type';
 
 --
 -- Name: route_stops route_stops_pkey; Type: CONSTRAINT; Schema: logistics; Owner: -
@@ -2052,10 +2174,16 @@ CREATE INDEX operational_outcomes_route_id_decision_id_idx ON logistics.operatio
 CREATE INDEX orders_assigned_route_id_idx ON logistics.orders USING btree (assigned_route_id) WHERE (assigned_route_id IS NOT NULL);
 
 --
--- Name: orders_customer_id_idx; Type: INDEX; Schema: logistics; Owner: -
+-- Name: orders_customer_id_created_at_idx; Type: INDEX; Schema: logistics; Owner: -
 --
 
-CREATE INDEX orders_customer_id_idx ON logistics.orders USING btree (customer_id);
+CREATE INDEX orders_customer_id_created_at_idx ON logistics.orders USING btree (customer_id, created_at, id);
+
+--
+-- Name: orders_destination_city_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX orders_destination_city_idx ON logistics.orders USING btree (destination_city, created_at, id);
 
 --
 -- Name: orders_pending_destination_city_idx; Type: INDEX; Schema: logistics; Owner: -
@@ -2070,10 +2198,16 @@ CREATE INDEX orders_pending_destination_city_idx ON logistics.orders USING btree
 CREATE INDEX orders_status_created_at_idx ON logistics.orders USING btree (status, created_at);
 
 --
--- Name: route_stops_order_id_idx; Type: INDEX; Schema: logistics; Owner: -
+-- Name: route_stop_orders_order_id_route_id_idx; Type: INDEX; Schema: logistics; Owner: -
 --
 
-CREATE INDEX route_stops_order_id_idx ON logistics.route_stops USING btree (order_id, route_id) WHERE (order_id IS NOT NULL);
+CREATE INDEX route_stop_orders_order_id_route_id_idx ON logistics.route_stop_orders USING btree (order_id, route_id);
+
+--
+-- Name: route_stop_orders_route_stop_id_route_id_stop_type_idx; Type: INDEX; Schema: logistics; Owner: -
+--
+
+CREATE INDEX route_stop_orders_route_stop_id_route_id_stop_type_idx ON logistics.route_stop_orders USING btree (route_stop_id, route_id, stop_type);
 
 --
 -- Name: routes_decision_id_idx; Type: INDEX; Schema: logistics; Owner: -
@@ -2220,6 +2354,18 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.routes F
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON logistics.users FOR EACH ROW EXECUTE FUNCTION core.tg__audit('password_hash');
 
 --
+-- Name: route_stop_orders route_stop_orders_last_order_check; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER route_stop_orders_last_order_check AFTER DELETE ON logistics.route_stop_orders DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION logistics.tg_route_stops__check_orders();
+
+--
+-- Name: route_stops route_stops_orders_check; Type: TRIGGER; Schema: logistics; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER route_stops_orders_check AFTER INSERT OR UPDATE OF stop_type ON logistics.route_stops DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION logistics.tg_route_stops__check_orders();
+
+--
 -- Name: operational_outcomes operational_outcomes_decision_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
 --
 
@@ -2272,17 +2418,43 @@ ALTER TABLE ONLY logistics.orders
 COMMENT ON CONSTRAINT orders_customer_id_fkey ON logistics.orders IS 'customer_id must be an existing customer (a customer with orders cannot be deleted)';
 
 --
--- Name: route_stops route_stops_order_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+-- Name: orders orders_destination_city_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
 --
 
-ALTER TABLE ONLY logistics.route_stops
-    ADD CONSTRAINT route_stops_order_id_fkey FOREIGN KEY (order_id, route_id) REFERENCES logistics.orders(id, assigned_route_id) ON DELETE RESTRICT;
+ALTER TABLE ONLY logistics.orders
+    ADD CONSTRAINT orders_destination_city_fkey FOREIGN KEY (destination_city) REFERENCES logistics.destination_cities(name) ON UPDATE CASCADE ON DELETE RESTRICT;
 
 --
--- Name: CONSTRAINT route_stops_order_id_fkey ON route_stops; Type: COMMENT; Schema: logistics; Owner: -
+-- Name: CONSTRAINT orders_destination_city_fkey ON orders; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON CONSTRAINT route_stops_order_id_fkey ON logistics.route_stops IS 'the stop''s order must be assigned to the same route (and cannot leave it while it has stops there)';
+COMMENT ON CONSTRAINT orders_destination_city_fkey ON logistics.orders IS 'destination_city must be one of logistics.destination_cities (a city with orders cannot be removed from the set)';
+
+--
+-- Name: route_stop_orders route_stop_orders_order_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stop_orders
+    ADD CONSTRAINT route_stop_orders_order_id_fkey FOREIGN KEY (order_id, route_id) REFERENCES logistics.orders(id, assigned_route_id) ON DELETE RESTRICT;
+
+--
+-- Name: CONSTRAINT route_stop_orders_order_id_fkey ON route_stop_orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stop_orders_order_id_fkey ON logistics.route_stop_orders IS 'the stop''s order must be assigned to the same route (and cannot leave it while a stop there serves it)';
+
+--
+-- Name: route_stop_orders route_stop_orders_route_stop_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -
+--
+
+ALTER TABLE ONLY logistics.route_stop_orders
+    ADD CONSTRAINT route_stop_orders_route_stop_id_fkey FOREIGN KEY (route_stop_id, route_id, stop_type) REFERENCES logistics.route_stops(id, route_id, stop_type) ON UPDATE CASCADE ON DELETE CASCADE;
+
+--
+-- Name: CONSTRAINT route_stop_orders_route_stop_id_fkey ON route_stop_orders; Type: COMMENT; Schema: logistics; Owner: -
+--
+
+COMMENT ON CONSTRAINT route_stop_orders_route_stop_id_fkey ON logistics.route_stop_orders IS 'route_stop_id must be an existing stop of the same route and type';
 
 --
 -- Name: route_stops route_stops_route_id_fkey; Type: FK CONSTRAINT; Schema: logistics; Owner: -

@@ -1153,6 +1153,12 @@ CREATE INDEX validation_sessions_deleted_at_idx ON validation.validation_session
 CREATE INDEX validation_sessions_owner_id_created_at_idx ON validation.validation_sessions USING btree (owner_id, created_at DESC, id) WHERE (deleted_at IS NULL);
 
 --
+-- Name: validation_sessions_request_data_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX validation_sessions_request_data_idx ON validation.validation_sessions USING gin (request_data jsonb_path_ops);
+
+--
 -- Name: validation_sessions_status_created_at_idx; Type: INDEX; Schema: validation; Owner: -
 --
 
@@ -1163,6 +1169,12 @@ CREATE INDEX validation_sessions_status_created_at_idx ON validation.validation_
 --
 
 CREATE INDEX validation_sessions_technologies_created_at_idx ON validation.validation_sessions USING btree (source_technology, target_technology, created_at DESC) WHERE (deleted_at IS NULL);
+
+--
+-- Name: validation_sessions_user_context_idx; Type: INDEX; Schema: validation; Owner: -
+--
+
+CREATE INDEX validation_sessions_user_context_idx ON validation.validation_sessions USING gin (user_context jsonb_path_ops);
 
 --
 -- Name: validation_sessions _050_check_status_transition; Type: TRIGGER; Schema: validation; Owner: -

@@ -29,7 +29,7 @@ from rls_support import app_login
 
 from datalayer import migrate
 from datalayer.db import Database
-from datalayer.devdb import Cluster
+from datalayer.devdb import Bouncer, Cluster
 from datalayer.settings import Settings
 
 TEMPLATE = "datalayer_template"
@@ -126,11 +126,12 @@ _counter = itertools.count()
 
 
 @pytest.fixture
-def database_url(pg_server: Server, template_db: str) -> Iterator[str]:
-    """URL of a fresh clone of the migrated template, dropped after the test."""
+def database_url(pg_server: Server, template_db: str, pooler: Bouncer | None) -> Iterator[str]:
+    """URL of a fresh clone of the migrated template, dropped after the test (through PgBouncer
+    when ``TEST_PGBOUNCER=1``)."""
     name = f"test_{os.getpid()}_{next(_counter)}"
     with pg_server.janitor(name, template_dbname=template_db):
-        yield pg_server.url(name)
+        yield pooler.url(name) if pooler is not None else pg_server.url(name)
 
 
 @pytest.fixture
@@ -151,3 +152,36 @@ async def db(database_url: str) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.close()
+
+
+# -- PgBouncer (TEST_PGBOUNCER=1) ------------------------------------------------------------------
+# `make test-pgbouncer`: the application tests connect through a real PgBouncer in transaction mode
+# in front of the test server (with DATABASE_STATEMENT_CACHE_SIZE=0); databases are still created,
+# migrated and dropped over direct connections.
+
+
+@pytest.fixture(scope="session")
+def pooler(pg_server: Server) -> Iterator[Bouncer | None]:
+    """The PgBouncer the tests' database URLs lead through, or ``None`` (the default)."""
+    if os.environ.get("TEST_PGBOUNCER", "") not in ("1", "true", "yes"):
+        yield None
+        return
+    base = Path("/dev/shm") if Path("/dev/shm").is_dir() else Path(tempfile.gettempdir())
+    bouncer = Bouncer(
+        Path(tempfile.mkdtemp(prefix="datalayer-pgbouncer-", dir=base)),
+        server_port=pg_server.port,
+        auth_user=pg_server.user,
+    )
+    bouncer.up()
+    try:
+        yield bouncer
+    finally:
+        bouncer.destroy()
+
+
+@pytest.fixture
+def direct_database_url(database_url: str, pg_server: Server, pooler: Bouncer | None) -> str:
+    """``database_url`` without PgBouncer in between: for what a pooler refuses (migrations)."""
+    if pooler is None:
+        return database_url
+    return pg_server.url(database_url.rsplit("/", 1)[1])

@@ -272,7 +272,7 @@ def test_parameters_marked_sensitive_or_named_like_secrets_are_masked_in_logs() 
     checked = 0
     for app in ("fintech", "export_readiness", "compliance", "validation", "logistics"):
         for q in load(app, sql_dir()).values():
-            for n in re.findall(r"pgp_sym_encrypt\(\$(\d+)", q.sql):
+            for n in re.findall(r"(?:pgp_sym_encrypt|export_readiness\.encrypt)\(\$(\d+)", q.sql):
                 assert q.params[int(n) - 1] in q.sensitive, (q.qualified_name, n)
                 checked += 1
     assert checked >= 6

@@ -57,6 +57,12 @@ def test_wheel_installs_migrates_and_queries(tmp_path: Path, empty_database_url:
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "fintech = datalayer.fintech" in zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "datalayer/_sql/ops/health.sql" in names
+    # the applications' conversions of their old tables (datalayer adopt), found by the registry
+    assert "datalayer/_adopt/fintech/01.users.sql" in names
+    assert (
+        "datalayer/_adopt/compliance/in_place/0001.compliance_in_place.rename-truncated-columns.sql"
+        in names
+    )
     assert "datalayer/py.typed" in names
 
     venv = tmp_path / "venv"

@@ -10,7 +10,12 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
-from datalayer.compliance.shapes import ChatMessages, PlanPhases
+from datalayer.compliance.shapes import (
+    ChatMessages,
+    PlanPhases,
+    ProfileAssessmentSessions,
+    ProfileEvidenceItems,
+)
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
 from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
@@ -18,7 +23,9 @@ from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 __all__ = [
     "AssessmentDashboard",
     "AssessmentSession",
+    "AuditEntry",
     "BusinessProfile",
+    "BusinessProfileWithActivity",
     "ChatConversation",
     "ChatConversationSummary",
     "ComplianceFramework",
@@ -47,26 +54,33 @@ __all__ = [
     "create_report_schedule",
     "create_user",
     "delete_business_profile",
+    "delete_evidence_item",
     "delete_integration",
     "delete_report_schedule",
     "delete_user",
     "get_assessment_session_by_id",
     "get_business_profile_by_id",
+    "get_business_profile_with_activity",
     "get_chat_conversation_by_id",
     "get_evidence_item_by_id",
     "get_framework_by_code",
+    "get_implementation_plan_by_id",
     "get_integration_credentials",
     "get_policy_by_id",
     "get_user_by_email",
     "get_user_by_id",
     "get_user_hashed_password_by_email",
     "list_assessment_dashboard",
+    "list_assessment_sessions_by_profile",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_business_profiles_by_user",
     "list_chat_conversations_by_user",
     "list_compliance_overview",
     "list_evidence_by_ai_metadata",
     "list_evidence_by_name",
     "list_evidence_by_text",
+    "list_evidence_items_by_profile",
     "list_frameworks_active",
     "list_implementation_plan_progress",
     "list_integrations_by_user",
@@ -74,9 +88,12 @@ __all__ = [
     "list_policy_versions",
     "list_readiness_scores",
     "list_report_schedules_by_user",
+    "update_assessment_abandoned",
     "update_assessment_answers",
     "update_assessment_completed",
+    "update_assessment_status",
     "update_business_profile",
+    "update_chat_conversation_archived",
     "update_chat_conversation_message",
     "update_due_report_schedules",
     "update_evidence_file",
@@ -104,6 +121,8 @@ class AssessmentDashboard(BaseModel):
     framework_code: str
     framework_name: str
     session_name: str | None
+    #: not_started, in_progress, completed or abandoned; moves forward only
+    #: (assessment_sessions_status_transition_check).
     status: Literal["not_started", "in_progress", "completed", "abandoned"]
     #: Share of the framework's questions answered, 0 to 100.
     progress_percentage: Numeric
@@ -150,13 +169,15 @@ _AssessmentDashboard_ROWS: Rows[AssessmentDashboard] = Rows(
 
 
 class AssessmentSession(BaseModel):
-    """A row of create_assessment_session, get_assessment_session_by_id, update_assessment_answers, update_assessment_completed."""
+    """A row of create_assessment_session, get_assessment_session_by_id, list_assessment_sessions_by_profile, update_assessment_abandoned, update_assessment_answers, update_assessment_completed, update_assessment_status."""
 
     id: UUID
     user_id: UUID
     business_profile_id: UUID
     framework_id: UUID
     session_name: str | None
+    #: not_started, in_progress, completed or abandoned; moves forward only
+    #: (assessment_sessions_status_transition_check).
     status: Literal["not_started", "in_progress", "completed", "abandoned"]
     #: Answers by question id (a jsonb object); at most 1000000 bytes as JSON text.
     questions_answered: JsonValue
@@ -198,6 +219,64 @@ _AssessmentSession_ROWS: Rows[AssessmentSession] = Rows(
         or r[9].tzinfo is None
         or r[10] is None
         or r[10].tzinfo is None
+    ),
+)
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: Literal["INSERT", "UPDATE", "DELETE"]
+    #: The changed row's id column, as text.
+    row_id: str | None
+    #: The row before the change (UPDATE, DELETE), without the columns the trigger was told to
+    #: leave out.
+    old_values: JsonValue | None
+    #: The row after the change (INSERT, UPDATE), without the columns the trigger was told to
+    #: leave out.
+    new_values: JsonValue | None
+    #: UPDATE only: the columns whose values changed.
+    changed_columns: list[str | None] | None
+    #: The application user the service names (the datalayer.actor setting): the service's claim,
+    #: whereas db_user and app_role are the database's facts.
+    actor: str | None
+    #: The database login that made the change (session_user), whatever role it switched to.
+    db_user: str
+    #: The role the login acted through (<schema>_app, <schema>_worker, datalayer_owner, or
+    #: superuser), read from the catalog when the row was written.
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_ROWS: Rows[AuditEntry] = Rows(
+    AuditEntry,
+    _AuditEntry_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[1].tzinfo is None
+        or r[2] is None
+        or r[3] is None
+        or r[9] is None
+        or r[11] is None
     ),
 )
 
@@ -268,8 +347,80 @@ _BusinessProfile_ROWS: Rows[BusinessProfile] = Rows(
 )
 
 
+class BusinessProfileWithActivity(BaseModel):
+    """A row of get_business_profile_with_activity."""
+
+    id: UUID
+    user_id: UUID
+    company_name: str
+    industry: str | None
+    #: Head count; unknown (null) or greater than zero.
+    employee_count: int | None
+    #: Processes personal data (GDPR and similar apply).
+    handles_personal_data: bool
+    #: Takes card payments (PCI DSS applies).
+    processes_payments: bool
+    #: Stores health records (HIPAA and similar apply).
+    stores_health_data: bool
+    #: A regulated financial services provider.
+    provides_financial_services: bool
+    #: Operates critical infrastructure (NIS2 and similar apply).
+    operates_critical_infrastructure: bool
+    #: Operates in more than one country (cross-border transfer rules apply).
+    has_international_operations: bool
+    #: Low, Medium, High or Critical.
+    data_sensitivity: Literal["Low", "Medium", "High", "Critical"]
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    assessment_sessions: ProfileAssessmentSessions
+    evidence_items: ProfileEvidenceItems
+
+
+_BusinessProfileWithActivity_FIELDS = (
+    "id",
+    "user_id",
+    "company_name",
+    "industry",
+    "employee_count",
+    "handles_personal_data",
+    "processes_payments",
+    "stores_health_data",
+    "provides_financial_services",
+    "operates_critical_infrastructure",
+    "has_international_operations",
+    "data_sensitivity",
+    "created_at",
+    "updated_at",
+    "assessment_sessions",
+    "evidence_items",
+)
+_BusinessProfileWithActivity_ROWS: Rows[BusinessProfileWithActivity] = Rows(
+    BusinessProfileWithActivity,
+    _BusinessProfileWithActivity_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[12].tzinfo is None
+        or r[13] is None
+        or r[13].tzinfo is None
+        or r[14] is None
+        or r[15] is None
+    ),
+)
+
+
 class ChatConversation(BaseModel):
-    """A row of create_chat_conversation, get_chat_conversation_by_id, update_chat_conversation_message."""
+    """A row of create_chat_conversation, get_chat_conversation_by_id, update_chat_conversation_archived, update_chat_conversation_message."""
 
     id: UUID
     user_id: UUID
@@ -500,7 +651,7 @@ _DueReportSchedule_ROWS: Rows[DueReportSchedule] = Rows(
 
 
 class EvidenceItem(BaseModel):
-    """A row of create_evidence_item, get_evidence_item_by_id, list_evidence_by_ai_metadata, list_evidence_by_name, list_evidence_by_text, update_evidence_file, update_evidence_status."""
+    """A row of create_evidence_item, get_evidence_item_by_id, list_evidence_by_ai_metadata, list_evidence_by_name, list_evidence_by_text, list_evidence_items_by_profile, update_evidence_file, update_evidence_status."""
 
     id: UUID
     user_id: UUID
@@ -634,7 +785,7 @@ _GeneratedPolicy_ROWS: Rows[GeneratedPolicy] = Rows(
 
 
 class ImplementationPlan(BaseModel):
-    """A row of create_implementation_plan, update_implementation_plan_phases, update_implementation_plan_status."""
+    """A row of create_implementation_plan, get_implementation_plan_by_id, update_implementation_plan_phases, update_implementation_plan_status."""
 
     id: UUID
     user_id: UUID
@@ -1174,6 +1325,11 @@ _delete_business_profile = checked(
     "delete_business_profile",
     "927debae55bb7cdb86d4e69ef69c24b4c4b9ccedb1d730e60eed80e660fc63d1",
 )
+_delete_evidence_item = checked(
+    _QUERIES,
+    "delete_evidence_item",
+    "9d24f30b09e428e602eab535eb61e4e44aab7dbb2b97d33532b80efb1fad6fa3",
+)
 _delete_integration = checked(
     _QUERIES,
     "delete_integration",
@@ -1197,6 +1353,11 @@ _get_business_profile_by_id = checked(
     "get_business_profile_by_id",
     "cb398767a7a158d128585e4cef8951da59b3993f855737752ce3e04b76017b2a",
 )
+_get_business_profile_with_activity = checked(
+    _QUERIES,
+    "get_business_profile_with_activity",
+    "25f88ddc537d99892586cc84e40de6de5de16d0c5c2d86e0c0d3731cabacd016",
+)
 _get_chat_conversation_by_id = checked(
     _QUERIES,
     "get_chat_conversation_by_id",
@@ -1211,6 +1372,11 @@ _get_framework_by_code = checked(
     _QUERIES,
     "get_framework_by_code",
     "5b5a1e39c70466ed83972c03ec7aa135e060c1a98f8ad3ba243807fcb4cb9b3c",
+)
+_get_implementation_plan_by_id = checked(
+    _QUERIES,
+    "get_implementation_plan_by_id",
+    "483d3b5059e7e39478a12d73d0616007be13a96dbe658e393c4f8fa25d9d0c5c",
 )
 _get_integration_credentials = checked(
     _QUERIES,
@@ -1237,6 +1403,21 @@ _list_assessment_dashboard = checked(
     _QUERIES,
     "list_assessment_dashboard",
     "51d7ff43297318495b4fb318b1aebbf96cedfbf6b0a0ece1d6c784d40f260c8e",
+)
+_list_assessment_sessions_by_profile = checked(
+    _QUERIES,
+    "list_assessment_sessions_by_profile",
+    "5199af0bc4badec7c0ddad841be10fd0fddae1f6dafa0753b04ffbc3992f0546",
+)
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "44740939024178817ab90b7844ac4907603dcc221e238cc1dac951f43e68d1fd",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "6cfc1338ddba40c0b1e0abf6d2ad78c749c6af3183c46e98d07e3a4b11812f96",
 )
 _list_business_profiles_by_user = checked(
     _QUERIES,
@@ -1267,6 +1448,11 @@ _list_evidence_by_text = checked(
     _QUERIES,
     "list_evidence_by_text",
     "ce7959cb8439bad08238fb92c0a9bc59745104a8e6e27d856d25b943a198e211",
+)
+_list_evidence_items_by_profile = checked(
+    _QUERIES,
+    "list_evidence_items_by_profile",
+    "b8f83264230d6939755a2ce4f937e0de67fde28f7def4ce35721a2313e4bc75d",
 )
 _list_frameworks_active = checked(
     _QUERIES,
@@ -1303,6 +1489,11 @@ _list_report_schedules_by_user = checked(
     "list_report_schedules_by_user",
     "350fb91c80dbd2572612e31c25f58681a6881d5128516538e1cc7aec464e017f",
 )
+_update_assessment_abandoned = checked(
+    _QUERIES,
+    "update_assessment_abandoned",
+    "a253158b34de1a80cb44b5128fddca79730b8fc6b0333d1482842868bf4369e0",
+)
 _update_assessment_answers = checked(
     _QUERIES,
     "update_assessment_answers",
@@ -1313,10 +1504,20 @@ _update_assessment_completed = checked(
     "update_assessment_completed",
     "ff0b7c3977fdc886e0cfd7fc3aa55760d51d6511d982b47c54bf90abebde3dbf",
 )
+_update_assessment_status = checked(
+    _QUERIES,
+    "update_assessment_status",
+    "1e65445523b3db3ae31219cca86378042e09eba85febf1dcc561a20f07e87f14",
+)
 _update_business_profile = checked(
     _QUERIES,
     "update_business_profile",
     "6737e879f4a19b0ba8a58bd7a1e9f5024591cb7ddcce6eb1286fec0294cef848",
+)
+_update_chat_conversation_archived = checked(
+    _QUERIES,
+    "update_chat_conversation_archived",
+    "e04df2f2824175ecddd8b549f757b5c7992576ce48c8ecbe568f2ec603650b56",
 )
 _update_chat_conversation_message = checked(
     _QUERIES,
@@ -1921,6 +2122,25 @@ async def delete_business_profile(
 
 
 @stateless
+async def delete_evidence_item(conn: Connection, *, evidence_item_id: UUID, user_id: UUID) -> int:
+    """Deletes the user's evidence item (the file in external storage is the caller's to remove;
+    the audit trail keeps the deleted row); returns 0 or 1.
+    """
+    q = _delete_evidence_item
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (evidence_item_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, evidence_item_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (evidence_item_id, user_id))
+    return rowcount(status)
+
+
+@stateless
 async def delete_integration(conn: Connection, *, integration_id: UUID, user_id: UUID) -> int:
     """Disconnects (deletes) the user's integration and its credentials; returns 0 or 1."""
     q = _delete_integration
@@ -2014,6 +2234,29 @@ async def get_business_profile_by_id(
 
 
 @stateless
+async def get_business_profile_with_activity(
+    conn: Connection, *, business_profile_id: UUID, user_id: UUID
+) -> BusinessProfileWithActivity | None:
+    """The user's business profile with its assessment sessions (oldest first) and evidence items
+    (newest first) nested as JSON arrays, in one statement (what the seed loaded eagerly); none
+    if the profile is not the user's. Each array is built by one index scan on
+    business_profile_id.
+    """
+    q = _get_business_profile_with_activity
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (business_profile_id, user_id))
+    return None if row is None else _BusinessProfileWithActivity_ROWS.one(row)
+
+
+@stateless
 async def get_chat_conversation_by_id(
     conn: Connection, *, chat_conversation_id: UUID, user_id: UUID
 ) -> ChatConversation | None:
@@ -2066,6 +2309,25 @@ async def get_framework_by_code(conn: Connection, *, code: str) -> ComplianceFra
         if started:
             q.report(started, 0 if row is None else 1, (code,))
     return None if row is None else _ComplianceFramework_ROWS.one(row)
+
+
+@stateless
+async def get_implementation_plan_by_id(
+    conn: Connection, *, implementation_plan_id: UUID, user_id: UUID
+) -> ImplementationPlan | None:
+    """The user's implementation plan with its phases and task counts, or none."""
+    q = _get_implementation_plan_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (implementation_plan_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, implementation_plan_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (implementation_plan_id, user_id))
+    return None if row is None else _ImplementationPlan_ROWS.one(row)
 
 
 @stateless
@@ -2192,6 +2454,160 @@ async def list_assessment_dashboard(
         if started:
             q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
     return _AssessmentDashboard_ROWS.many(rows)
+
+
+@stateless
+async def list_assessment_sessions_by_profile(
+    conn: Connection, *, business_profile_id: UUID, user_id: UUID
+) -> list[AssessmentSession]:
+    """The assessment sessions of the user's business profile, oldest first (with
+    list_evidence_items_by_profile: the profile's activity as two set-based queries, the
+    alternative to get_business_profile_with_activity's nested JSON).
+    """
+    q = _list_assessment_sessions_by_profile
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (business_profile_id, user_id))
+    return _AssessmentSession_ROWS.many(rows)
+
+
+@stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to compliance tables made in the name of one actor (the
+    datalayer.actor the service set with db.transaction(actor=...)), newest first; table_name
+    narrows them to one table (none: every table), occurred_from and occurred_to to a time range
+    ([from, to); none: unbounded). Keyset pages as in list_audit_row_history. Reads
+    core.audit_log, whose row-level security lets the compliance roles read the compliance rows
+    only; the compliance_readonly role may run it.
+    """
+    q = _list_audit_actor_actions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    actor,
+                    table_name,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a compliance table (row_id: the row's id as text),
+    newest first: every INSERT, UPDATE and DELETE with the row before and after (without the
+    columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor the
+    service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    core.audit_log, whose row-level security lets the compliance roles read the compliance rows
+    only; the compliance_readonly role may run it.
+    """
+    q = _list_audit_row_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    table_name,
+                    row_id,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
 
 
 @stateless
@@ -2361,6 +2777,27 @@ async def list_evidence_by_text(
 
 
 @stateless
+async def list_evidence_items_by_profile(
+    conn: Connection, *, business_profile_id: UUID, user_id: UUID
+) -> list[EvidenceItem]:
+    """The evidence items of the user's business profile, newest first (see
+    list_assessment_sessions_by_profile).
+    """
+    q = _list_evidence_items_by_profile
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (business_profile_id, user_id))
+    return _EvidenceItem_ROWS.many(rows)
+
+
+@stateless
 async def list_frameworks_active(conn: Connection) -> list[ComplianceFramework]:
     """The frameworks offered for new work, by code."""
     q = _list_frameworks_active
@@ -2500,6 +2937,28 @@ async def list_report_schedules_by_user(conn: Connection, *, user_id: UUID) -> l
 
 
 @stateless
+async def update_assessment_abandoned(
+    conn: Connection, *, assessment_session_id: UUID, user_id: UUID
+) -> AssessmentSession | None:
+    """Abandons the user's open (not started or in progress) session; returns it, or none if the
+    user has no such open session. The database refuses abandoning a completed session whoever
+    asks (assessment_sessions_status_transition_check).
+    """
+    q = _update_assessment_abandoned
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (assessment_session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, assessment_session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (assessment_session_id, user_id))
+    return None if row is None else _AssessmentSession_ROWS.one(row)
+
+
+@stateless
 async def update_assessment_answers(
     conn: Connection,
     *,
@@ -2552,6 +3011,29 @@ async def update_assessment_completed(
             raise q.failed(exc, conn) from None  # the driver's text repeats values
         if started:
             q.report(started, 0 if row is None else 1, (assessment_session_id, user_id))
+    return None if row is None else _AssessmentSession_ROWS.one(row)
+
+
+@stateless
+async def update_assessment_status(
+    conn: Connection, *, status: str, assessment_session_id: UUID, user_id: UUID
+) -> AssessmentSession | None:
+    """Moves the user's session to status as one step of its lifecycle (not_started -> in_progress,
+    completed or abandoned; in_progress -> completed or abandoned); any other step is refused by
+    assessment_sessions_status_transition_check. completed_at follows status. Returns the
+    session, or none if the user has no such session.
+    """
+    q = _update_assessment_status
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, assessment_session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, assessment_session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, assessment_session_id, user_id))
     return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
@@ -2634,6 +3116,28 @@ async def update_business_profile(
                 ),
             )
     return None if row is None else _BusinessProfile_ROWS.one(row)
+
+
+@stateless
+async def update_chat_conversation_archived(
+    conn: Connection, *, archived: bool, chat_conversation_id: UUID, user_id: UUID
+) -> ChatConversation | None:
+    """Archives (archived true) or reactivates (false) the user's conversation; an archived one
+    takes no new messages. Returns the conversation, or none if the user has no such
+    conversation.
+    """
+    q = _update_chat_conversation_archived
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (archived, chat_conversation_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, archived, chat_conversation_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (archived, chat_conversation_id, user_id))
+    return None if row is None else _ChatConversation_ROWS.one(row)
 
 
 @stateless
@@ -2939,26 +3443,33 @@ def verify() -> None:
         _create_report_schedule,
         _create_user,
         _delete_business_profile,
+        _delete_evidence_item,
         _delete_integration,
         _delete_report_schedule,
         _delete_user,
         _get_assessment_session_by_id,
         _get_business_profile_by_id,
+        _get_business_profile_with_activity,
         _get_chat_conversation_by_id,
         _get_evidence_item_by_id,
         _get_framework_by_code,
+        _get_implementation_plan_by_id,
         _get_integration_credentials,
         _get_policy_by_id,
         _get_user_by_email,
         _get_user_by_id,
         _get_user_hashed_password_by_email,
         _list_assessment_dashboard,
+        _list_assessment_sessions_by_profile,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_business_profiles_by_user,
         _list_chat_conversations_by_user,
         _list_compliance_overview,
         _list_evidence_by_ai_metadata,
         _list_evidence_by_name,
         _list_evidence_by_text,
+        _list_evidence_items_by_profile,
         _list_frameworks_active,
         _list_implementation_plan_progress,
         _list_integrations_by_user,
@@ -2966,9 +3477,12 @@ def verify() -> None:
         _list_policy_versions,
         _list_readiness_scores,
         _list_report_schedules_by_user,
+        _update_assessment_abandoned,
         _update_assessment_answers,
         _update_assessment_completed,
+        _update_assessment_status,
         _update_business_profile,
+        _update_chat_conversation_archived,
         _update_chat_conversation_message,
         _update_due_report_schedules,
         _update_evidence_file,

@@ -8,7 +8,7 @@ from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, JsonValue
+from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.export_readiness.shapes import Citations
@@ -18,16 +18,20 @@ from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 __all__ = [
     "ActionPlanDay",
     "ActionPlanProgress",
+    "AuditEntry",
     "CertificationProgress",
     "ChatMessage",
     "ChatSession",
     "ChatSessionSummary",
     "DestinationCountryStat",
     "DocumentSummary",
+    "EncryptionKeyUsage",
     "FinanceAnalysis",
     "GeneratedDocument",
     "LogisticsAnalysis",
     "MetricsTotals",
+    "PurgedCounts",
+    "ReencryptedBatch",
     "Report",
     "User",
     "UserDashboard",
@@ -46,6 +50,7 @@ __all__ = [
     "delete_generated_document",
     "delete_report",
     "delete_user",
+    "delete_users_and_reports_past_retention",
     "get_chat_session",
     "get_finance_analysis_by_report",
     "get_generated_document",
@@ -57,11 +62,14 @@ __all__ = [
     "get_user_metrics",
     "list_action_plan_by_report",
     "list_action_plan_days",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_certification_progress_by_report",
     "list_chat_messages",
     "list_chat_messages_by_source",
     "list_chat_sessions_by_user",
     "list_destination_country_stats",
+    "list_encryption_key_usage",
     "list_generated_documents_by_report",
     "list_reports_by_destination_country",
     "list_reports_by_hs_code",
@@ -73,11 +81,14 @@ __all__ = [
     "update_certification_status",
     "update_chat_session_context",
     "update_document_validation",
+    "update_reencrypted_batch",
     "update_report_completed",
     "update_report_failed",
     "update_report_processing",
+    "update_report_restored",
     "update_user_last_login",
     "update_user_profile",
+    "update_user_restored",
     "upsert_user_metrics",
     "verify",
 ]
@@ -170,6 +181,64 @@ _ActionPlanProgress_ROWS: Rows[ActionPlanProgress] = Rows(
         or r[10].tzinfo is None
         or r[11] is None
         or r[11].tzinfo is None
+    ),
+)
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: Literal["INSERT", "UPDATE", "DELETE"]
+    #: The changed row's id column, as text.
+    row_id: str | None
+    #: The row before the change (UPDATE, DELETE), without the columns the trigger was told to
+    #: leave out.
+    old_values: JsonValue | None
+    #: The row after the change (INSERT, UPDATE), without the columns the trigger was told to
+    #: leave out.
+    new_values: JsonValue | None
+    #: UPDATE only: the columns whose values changed.
+    changed_columns: list[str | None] | None
+    #: The application user the service names (the datalayer.actor setting): the service's claim,
+    #: whereas db_user and app_role are the database's facts.
+    actor: str | None
+    #: The database login that made the change (session_user), whatever role it switched to.
+    db_user: str
+    #: The role the login acted through (<schema>_app, <schema>_worker, datalayer_owner, or
+    #: superuser), read from the catalog when the row was written.
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_ROWS: Rows[AuditEntry] = Rows(
+    AuditEntry,
+    _AuditEntry_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[1].tzinfo is None
+        or r[2] is None
+        or r[3] is None
+        or r[9] is None
+        or r[11] is None
     ),
 )
 
@@ -441,6 +510,29 @@ _DocumentSummary_ROWS: Rows[DocumentSummary] = Rows(
 )
 
 
+class EncryptionKeyUsage(BaseModel):
+    """A row of list_encryption_key_usage."""
+
+    table_name: str
+    column_name: str
+    key_id: str
+    value_count: int
+
+
+_EncryptionKeyUsage_FIELDS = (
+    "table_name",
+    "column_name",
+    "key_id",
+    "value_count",
+)
+_EncryptionKeyUsage_ROWS: Rows[EncryptionKeyUsage] = Rows(
+    EncryptionKeyUsage,
+    _EncryptionKeyUsage_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None,
+)
+
+
 class FinanceAnalysis(BaseModel):
     """A row of create_finance_analysis, get_finance_analysis_by_report."""
 
@@ -635,6 +727,44 @@ _MetricsTotals_ROWS: Rows[MetricsTotals] = Rows(
         or r[5] is None
         or r[6] is None
     ),
+)
+
+
+class PurgedCounts(BaseModel):
+    """A row of delete_users_and_reports_past_retention."""
+
+    users_purged: int
+    reports_purged: int
+
+
+_PurgedCounts_FIELDS = (
+    "users_purged",
+    "reports_purged",
+)
+_PurgedCounts_ROWS: Rows[PurgedCounts] = Rows(
+    PurgedCounts,
+    _PurgedCounts_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
+)
+
+
+class ReencryptedBatch(BaseModel):
+    """A row of update_reencrypted_batch."""
+
+    last_id: UUID | None
+    reencrypted: int
+
+
+_ReencryptedBatch_FIELDS = (
+    "last_id",
+    "reencrypted",
+)
+_ReencryptedBatch_ROWS: Rows[ReencryptedBatch] = Rows(
+    ReencryptedBatch,
+    _ReencryptedBatch_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[1] is None,
 )
 
 
@@ -927,7 +1057,7 @@ _create_certification_progress = checked(
 _create_chat_message = checked(
     _QUERIES,
     "create_chat_message",
-    "320727af0a6abe2ca5a47ef07d4e6819ba60fca911a418a620ae00268b837d89",
+    "569d1106b4eaab0b7e9b5eb8850bad71a2d639f338dba09a36a611b935daf97f",
 )
 _create_chat_session = checked(
     _QUERIES,
@@ -942,7 +1072,7 @@ _create_finance_analysis = checked(
 _create_generated_document = checked(
     _QUERIES,
     "create_generated_document",
-    "8a3216c7a9d2323ce254888d102a570019a444057c2799edc4dbee9148157992",
+    "bfc71ccd822cd9fd4a3c192ef77e2486cfcadd31c62ec29d2147cb01d80ba37e",
 )
 _create_logistics_analysis = checked(
     _QUERIES,
@@ -953,7 +1083,7 @@ _create_report = checked(
     _QUERIES, "create_report", "9604511cdf5e93a0a6526201d5c78119e04f38e93d18b2be7237323060c50d9b"
 )
 _create_user = checked(
-    _QUERIES, "create_user", "b3c93d60acd5b88b59ccf5347e733cd776ca9c9f624013028fc0542dbd4b7493"
+    _QUERIES, "create_user", "2dd3304b22a482b55863eca28bcfd08e9962cefcd4573e95c77f8188d2b888db"
 )
 _delete_chat_session = checked(
     _QUERIES,
@@ -966,10 +1096,15 @@ _delete_generated_document = checked(
     "7232340dfbb21f71588b3f91475c1a9f828dbd5804dbda68359a4c0012e483ab",
 )
 _delete_report = checked(
-    _QUERIES, "delete_report", "e6f58e04b56c2a97e9d7673b33eb90ce9f0af1ffa354f99ae431e38a9f9fa1e4"
+    _QUERIES, "delete_report", "4c524459aa49902449288403a94b4ad9ed036c91b46a1fa0f5282b2ad29d2f6f"
 )
 _delete_user = checked(
-    _QUERIES, "delete_user", "25432522344ad5f6cec6a2a5c3cd23e9969a2135d08f568a46b25a3d1d5818a8"
+    _QUERIES, "delete_user", "34797e1d78a6253d785205b14d672858a9cc248cd9e631fff6a7de61f5aae9e7"
+)
+_delete_users_and_reports_past_retention = checked(
+    _QUERIES,
+    "delete_users_and_reports_past_retention",
+    "fde44b2b5815ee95477489e9bc0eb4968979886d6a703b46d072aed44c884d2d",
 )
 _get_chat_session = checked(
     _QUERIES, "get_chat_session", "d35a901074116215f8657eec1dd08093d822f51b0246904c6cf4f550901e1071"
@@ -982,7 +1117,7 @@ _get_finance_analysis_by_report = checked(
 _get_generated_document = checked(
     _QUERIES,
     "get_generated_document",
-    "bc82719bfaaed8e00e9720b88e597916ea7de9821d05d044f7b1599721d686b9",
+    "397fdc74f3950fe721d56b28f693ae0d4aa24cfe8fb326e67b90b69ca8a160ec",
 )
 _get_logistics_analysis_by_report = checked(
     _QUERIES,
@@ -998,7 +1133,7 @@ _get_report_by_id = checked(
     _QUERIES, "get_report_by_id", "170537fc829980b1a93de422b2cfa8effb8c5cc39bb41b0b5fc3f43b146bae58"
 )
 _get_user_by_id = checked(
-    _QUERIES, "get_user_by_id", "2e49f0c526244b170ac790d6950c2fdf6f43ff2d28114b623b5f774da57bb5b7"
+    _QUERIES, "get_user_by_id", "059c7bc104cfeb86d00cab55c25f30f78444248a4d9daef6d61e9675cfe04a5f"
 )
 _get_user_login_by_email = checked(
     _QUERIES,
@@ -1018,6 +1153,16 @@ _list_action_plan_days = checked(
     "list_action_plan_days",
     "0ca27a8d12e52903a3da9833aa908610057cc682f879c245b1cfab227b860fe8",
 )
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "b142d409805eb294a43135de33c057f7a6dae6f8c0abdcf377a748d2dab269f5",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "4c9b003deffd3dc9b9e1af818b07766d54b1832195424b989f20d2a6bbfdec61",
+)
 _list_certification_progress_by_report = checked(
     _QUERIES,
     "list_certification_progress_by_report",
@@ -1026,12 +1171,12 @@ _list_certification_progress_by_report = checked(
 _list_chat_messages = checked(
     _QUERIES,
     "list_chat_messages",
-    "533e76ced0472a70d9025e8b4de005e952f04107ee6a43090e4592f4eb5622ad",
+    "d62a6256465603d45866e6df3015855695499dd6232aef6e5b67c10e669b746d",
 )
 _list_chat_messages_by_source = checked(
     _QUERIES,
     "list_chat_messages_by_source",
-    "2a9c4f191c41571937dcfb6a3b3fae988eb1f94c0e0c2e431b5d7f913ab4bcb1",
+    "5564efed08f8a24ef180ca8af4d94b9dae6d15fab52413f6d4173a82e113877a",
 )
 _list_chat_sessions_by_user = checked(
     _QUERIES,
@@ -1042,6 +1187,11 @@ _list_destination_country_stats = checked(
     _QUERIES,
     "list_destination_country_stats",
     "d949b853f73ee9e2ada1566b9e76b71ad45bd495f79dc27ed13e5cb425a233c2",
+)
+_list_encryption_key_usage = checked(
+    _QUERIES,
+    "list_encryption_key_usage",
+    "b3c14ceb96e759cda072b933417a234b0c068a6c6a5a7e5ca4a3857026f405a0",
 )
 _list_generated_documents_by_report = checked(
     _QUERIES,
@@ -1098,6 +1248,11 @@ _update_document_validation = checked(
     "update_document_validation",
     "ce13570c97a5d309482df0dbf585e21e080eec582187ca5e8652c29e7b4c5211",
 )
+_update_reencrypted_batch = checked(
+    _QUERIES,
+    "update_reencrypted_batch",
+    "c429e7b77bfd94db511ce07f8a0bbccd1e8a95429a012ed902b705fbae2c8d79",
+)
 _update_report_completed = checked(
     _QUERIES,
     "update_report_completed",
@@ -1113,6 +1268,11 @@ _update_report_processing = checked(
     "update_report_processing",
     "b563602549d5208c81431f5bb92899ae55747e13a5bd1facb2bb430908636d05",
 )
+_update_report_restored = checked(
+    _QUERIES,
+    "update_report_restored",
+    "132c105839d6c531557271833a8dbf11d57b9f0dcc75159bf01e74e8a2f666e4",
+)
 _update_user_last_login = checked(
     _QUERIES,
     "update_user_last_login",
@@ -1121,13 +1281,19 @@ _update_user_last_login = checked(
 _update_user_profile = checked(
     _QUERIES,
     "update_user_profile",
-    "8a7f2d69e5a021ee58452b3d34f7e9af339de40d4aa80ab16e1d4c237608a248",
+    "7e8f6ff4bf51558dec09aaf40c4fb0fb1d43d96a89677fa42d290e36bcc864c1",
+)
+_update_user_restored = checked(
+    _QUERIES,
+    "update_user_restored",
+    "0e7464b857c2d9f949209b4254cafb278084962758a38cf73189c227391faa88",
 )
 _upsert_user_metrics = checked(
     _QUERIES,
     "upsert_user_metrics",
     "51660a19bbc68d961844355b636daea3d0dc4fbbf5d1e9bfe29425564dab945f",
 )
+_VALUE_0: TypeAdapter[int] = TypeAdapter(int)
 
 
 @stateless
@@ -1582,40 +1748,72 @@ async def delete_generated_document(conn: Connection, *, document_id: UUID, user
 
 @stateless
 async def delete_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> int:
-    """Deletes the user's report with its certification progress, documents, action plan, chat
-    sessions (and messages) and analyses; returns the number of reports deleted (0 or 1).
+    """Deletes the user's report (soft delete: from now on its certification progress, documents,
+    action plan, chat sessions and messages and analyses are invisible with it; restorable with
+    update_report_restored for 30 days, then purged); returns the number of reports deleted (0
+    or 1). Runs the definer function export_readiness.soft_delete_report, for the acting user
+    only.
     """
     q = _delete_report
     if QUERY_LOG.hooked:
-        return await q.execute_args(conn, (report_id, user_id))
+        value = await q.fetchval_args(conn, (report_id, user_id))
     else:
         started = perf_counter() if QUERY_LOG.active else 0.0
         try:
-            status = await conn.execute(q.statement, report_id, user_id)
+            value = await conn.fetchval(q.statement, report_id, user_id)
         except Exception as exc:
             raise q.failed(exc, conn) from None  # the driver's text repeats values
         if started:
-            q.report(started, rowcount(status), (report_id, user_id))
-    return rowcount(status)
+            q.report(started, 1, (report_id, user_id))
+    return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def delete_user(conn: Connection, *, user_id: UUID) -> int:
-    """Deletes the acting user and, by cascade, all their data; returns the number of users deleted
-    (0 or 1; 0 for any user but the acting one).
+    """Deletes the acting user and its reports (soft delete: from now on invisible to every query,
+    with everything that belongs to them; restorable with update_user_restored for
+    export_readiness.deletion_retention(), 30 days, then purged); returns the number of users
+    deleted (0 or 1; 0 for any user but the acting one, or one already deleted). Runs the
+    definer function export_readiness.soft_delete_user. The email is free for a new sign-up at
+    once.
     """
     q = _delete_user
     if QUERY_LOG.hooked:
-        return await q.execute_args(conn, (user_id,))
+        value = await q.fetchval_args(conn, (user_id,))
     else:
         started = perf_counter() if QUERY_LOG.active else 0.0
         try:
-            status = await conn.execute(q.statement, user_id)
+            value = await conn.fetchval(q.statement, user_id)
         except Exception as exc:
             raise q.failed(exc, conn) from None  # the driver's text repeats values
         if started:
-            q.report(started, rowcount(status), (user_id,))
-    return rowcount(status)
+            q.report(started, 1, (user_id,))
+    return _VALUE_0.validate_python(value)
+
+
+@stateless
+async def delete_users_and_reports_past_retention(
+    conn: Connection, *, as_of: datetime | None = None
+) -> PurgedCounts:
+    """For the owner (a scheduled job as the migration login; the service may not run it): removes
+    for good the users and reports deleted more than export_readiness.deletion_retention() (30
+    days) before as_of (none: the database's now; never after it), with every row that belongs
+    to them; returns how many users, and how many reports besides those of the purged users.
+    """
+    q = _delete_users_and_reports_past_retention
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (as_of,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, as_of)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (as_of,))
+    if row is None:  # the statement always yields one row
+        raise NotFound("export_readiness.delete_users_and_reports_past_retention returned no row")
+    return _PurgedCounts_ROWS.one(row)
 
 
 @stateless
@@ -1832,6 +2030,140 @@ async def list_action_plan_days(
 
 
 @stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to export_readiness tables made in the name of one actor (the
+    datalayer.actor the service set with db.transaction(actor=...)), newest first; table_name
+    narrows them to one table (none: every table), occurred_from and occurred_to to a time range
+    ([from, to); none: unbounded). Keyset pages as in list_audit_row_history. Reads
+    core.audit_log, whose row-level security lets the export_readiness roles read the
+    export_readiness rows only (export_readiness_app: those about its user); the
+    export_readiness_readonly role may run it.
+    """
+    q = _list_audit_actor_actions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    actor,
+                    table_name,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a export_readiness table (row_id: the row's id as
+    text), newest first: every INSERT, UPDATE and DELETE with the row before and after (without
+    the columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor
+    the service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    core.audit_log, whose row-level security lets the export_readiness roles read the
+    export_readiness rows only (export_readiness_app: those about its user); the
+    export_readiness_readonly role may run it.
+    """
+    q = _list_audit_row_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    table_name,
+                    row_id,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
+
+
+@stateless
 async def list_certification_progress_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[CertificationProgress]:
@@ -1959,6 +2291,26 @@ async def list_destination_country_stats(conn: Connection) -> list[DestinationCo
         if started:
             q.report(started, len(rows), ())
     return _DestinationCountryStat_ROWS.many(rows)
+
+
+@stateless
+async def list_encryption_key_usage(conn: Connection) -> list[EncryptionKeyUsage]:
+    """How many encrypted values of each table (users' phones, generated documents, chat messages;
+    every user's, deleted ones included) are under each key id, by table then key id. Runs the
+    definer function export_readiness.encryption_key_usage: no user needs to be acting.
+    """
+    q = _list_encryption_key_usage
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _EncryptionKeyUsage_ROWS.many(rows)
 
 
 @stateless
@@ -2256,6 +2608,40 @@ async def update_document_validation(
 
 
 @stateless
+async def update_reencrypted_batch(
+    conn: Connection,
+    *,
+    table_name: str,
+    encryption_key: str,
+    after_id: UUID | None = None,
+    batch_size: int,
+) -> ReencryptedBatch:
+    """Key rotation: re-encrypts with the keyring's current key up to batch_size values of
+    table_name (users, generated_documents or chat_messages) that are under another key of the
+    keyring, in id order after after_id (none: from the start), every user's. Returns the last
+    id done (pass it as after_id next) and how many (0: none left after after_id). Commit after
+    each batch: a run stopped at any point loses nothing, and the next run re-encrypts what is
+    left. Runs the definer function export_readiness.reencrypt_batch.
+    """
+    q = _update_reencrypted_batch
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (table_name, encryption_key, after_id, batch_size))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, table_name, encryption_key, after_id, batch_size)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (table_name, encryption_key, after_id, batch_size)
+            )
+    if row is None:  # the statement always yields one row
+        raise NotFound("export_readiness.update_reencrypted_batch returned no row")
+    return _ReencryptedBatch_ROWS.one(row)
+
+
+@stateless
 async def update_report_completed(
     conn: Connection,
     *,
@@ -2358,6 +2744,26 @@ async def update_report_processing(conn: Connection, *, report_id: UUID) -> Repo
 
 
 @stateless
+async def update_report_restored(conn: Connection, *, report_id: UUID, user_id: UUID) -> int:
+    """Restores a deleted report of the acting user (whose account is live) with everything that
+    belongs to it, within 30 days of the deletion; returns 1, or 0 when there is no such deleted
+    report. Raises RuleViolation (DL501) after the retention window.
+    """
+    q = _update_report_restored
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (report_id, user_id))
+    return _VALUE_0.validate_python(value)
+
+
+@stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful sign-in now (act as the user found by get_user_login_by_email); returns
     the number of users changed (0 or 1; 0 for any user but the acting one).
@@ -2442,6 +2848,27 @@ async def update_user_profile(
 
 
 @stateless
+async def update_user_restored(conn: Connection, *, user_id: UUID) -> int:
+    """Restores the acting user (set user_id to the deleted user's id) and the reports deleted with
+    it, within 30 days of the deletion; returns 1, or 0 when that user is not deleted. Raises
+    RuleViolation (DL501) after the retention window, UniqueViolation (users_email_key) when a
+    live user signed up with the same email meanwhile.
+    """
+    q = _update_user_restored
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (user_id,))
+    return _VALUE_0.validate_python(value)
+
+
+@stateless
 async def upsert_user_metrics(
     conn: Connection,
     *,
@@ -2520,6 +2947,7 @@ def verify() -> None:
         _delete_generated_document,
         _delete_report,
         _delete_user,
+        _delete_users_and_reports_past_retention,
         _get_chat_session,
         _get_finance_analysis_by_report,
         _get_generated_document,
@@ -2531,11 +2959,14 @@ def verify() -> None:
         _get_user_metrics,
         _list_action_plan_by_report,
         _list_action_plan_days,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_certification_progress_by_report,
         _list_chat_messages,
         _list_chat_messages_by_source,
         _list_chat_sessions_by_user,
         _list_destination_country_stats,
+        _list_encryption_key_usage,
         _list_generated_documents_by_report,
         _list_reports_by_destination_country,
         _list_reports_by_hs_code,
@@ -2547,11 +2978,14 @@ def verify() -> None:
         _update_certification_status,
         _update_chat_session_context,
         _update_document_validation,
+        _update_reencrypted_batch,
         _update_report_completed,
         _update_report_failed,
         _update_report_processing,
+        _update_report_restored,
         _update_user_last_login,
         _update_user_profile,
+        _update_user_restored,
         _upsert_user_metrics,
     )
     if stale:

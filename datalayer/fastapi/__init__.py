@@ -19,13 +19,17 @@
         return await fintech.list_accounts_by_user(conn, user_id=user)
 """
 
+from .consistency import POSITION_COOKIE, POSITION_HEADER, ReadYourWrites
 from .deps import DB, check_migrations, get_db, lifespan, transaction
 from .health import health_router
 from .problems import PROBLEM_JSON, install_error_handlers, problem_response
 
 __all__ = [
     "DB",
+    "POSITION_COOKIE",
+    "POSITION_HEADER",
     "PROBLEM_JSON",
+    "ReadYourWrites",
     "check_migrations",
     "get_db",
     "health_router",

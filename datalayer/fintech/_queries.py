@@ -2,13 +2,13 @@
 # Source: sql/fintech/. Regenerate with `datalayer gen`.
 """Typed functions and models for the queries in ``sql/fintech/``."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
@@ -17,19 +17,36 @@ from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 __all__ = [
     "Account",
     "AccountStatement",
+    "AccountStatementEntry",
+    "AccountsOffLedger",
+    "AuditEntry",
     "BalanceMismatch",
     "Card",
+    "CardPayment",
     "CurrencyTotal",
     "Deposit",
+    "Fee",
+    "InterestAccrual",
     "Investment",
+    "InvestmentBuy",
+    "InvestmentSell",
+    "LedgerEntriesOutsidePartition",
+    "ListAccountStatementRow",
     "P2pPayment",
     "PortfolioValue",
+    "PostingsUnbalanced",
     "Transfer",
-    "UnbalancedPosting",
+    "TransfersUnbalanced",
     "User",
     "create_account",
     "create_card",
+    "create_card_payment",
+    "create_card_refund",
     "create_deposit",
+    "create_fee",
+    "create_interest_accrual",
+    "create_investment_buy",
+    "create_investment_sell",
     "create_p2p_payment",
     "create_transfer",
     "create_transfer_reversal",
@@ -37,6 +54,7 @@ __all__ = [
     "create_withdrawal",
     "delete_user",
     "get_account_by_id",
+    "get_account_statement",
     "get_card_by_id",
     "get_card_token",
     "get_p2p_payment_by_id",
@@ -45,14 +63,25 @@ __all__ = [
     "get_user_by_id",
     "get_user_password_hash_by_email",
     "list_account_statement",
+    "list_account_statement_entries",
     "list_accounts_by_user",
+    "list_accounts_off_ledger",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_balance_mismatches",
+    "list_card_payments_by_card",
     "list_cards_by_user",
     "list_currency_totals",
+    "list_interest_accruals_by_account",
+    "list_investment_trades_by_account",
     "list_investments_by_account",
+    "list_ledger_entries_outside_partitions",
+    "list_p2p_payments_by_recipient",
     "list_p2p_payments_by_sender",
     "list_portfolio_values_by_user",
+    "list_postings_unbalanced",
     "list_transfers_by_user",
+    "list_transfers_unbalanced",
     "list_unbalanced_postings",
     "update_account_closed",
     "update_account_frozen",
@@ -131,39 +160,26 @@ _Account_ROWS: Rows[Account] = Rows(
 
 
 class AccountStatement(BaseModel):
-    """A row of list_account_statement."""
+    """A row of get_account_statement."""
 
-    id: UUID
-    #: Groups the entries of one movement; they sum to zero per currency.
-    posting_id: UUID
-    #: The account moved; null for a clearing leg (the bank's position in currency).
-    account_id: UUID | None
-    #: Signed: positive credits the account, negative debits it.
-    amount: Numeric
+    account_id: UUID
+    #: ISO 4217 alphabetic code, e.g. USD.
     currency: str
-    #: deposit, withdrawal, transfer, p2p, card_payment, fee or interest.
-    kind: Literal["deposit", "withdrawal", "transfer", "p2p", "card_payment", "fee", "interest"]
-    #: The account's balance right after this entry; null on clearing legs.
-    balance_after: Numeric | None
-    transfer_id: UUID | None
-    p2p_transaction_id: UUID | None
-    #: Free text shown on the statement; at most 500 characters.
-    description: str | None
-    created_at: AwareDatetime
+    opening_balance: Numeric
+    total_credits: Numeric
+    total_debits: Numeric
+    entries: int
+    closing_balance: Numeric
 
 
 _AccountStatement_FIELDS = (
-    "id",
-    "posting_id",
     "account_id",
-    "amount",
     "currency",
-    "kind",
-    "balance_after",
-    "transfer_id",
-    "p2p_transaction_id",
-    "description",
-    "created_at",
+    "opening_balance",
+    "total_credits",
+    "total_debits",
+    "entries",
+    "closing_balance",
 )
 _AccountStatement_ROWS: Rows[AccountStatement] = Rows(
     AccountStatement,
@@ -172,11 +188,139 @@ _AccountStatement_ROWS: Rows[AccountStatement] = Rows(
     suspect=lambda r: (
         r[0] is None
         or r[1] is None
+        or r[2] is None
         or r[3] is None
         or r[4] is None
         or r[5] is None
-        or r[10] is None
-        or r[10].tzinfo is None
+        or r[6] is None
+    ),
+)
+
+
+class AccountStatementEntry(BaseModel):
+    """A row of list_account_statement_entries."""
+
+    id: UUID
+    #: Groups the entries of one movement; they sum to zero per currency.
+    posting_id: UUID
+    #: deposit, withdrawal, transfer, p2p, card_payment, card_refund, fee, interest or
+    #: investment.
+    kind: Literal[
+        "deposit",
+        "withdrawal",
+        "transfer",
+        "p2p",
+        "card_payment",
+        "card_refund",
+        "fee",
+        "interest",
+        "investment",
+    ]
+    #: Signed: positive credits the account, negative debits it.
+    amount: Numeric
+    #: Free text shown on the statement; at most 500 characters.
+    description: str | None
+    created_at: AwareDatetime
+    opening_balance: Numeric
+    running_balance: Numeric
+
+
+_AccountStatementEntry_FIELDS = (
+    "id",
+    "posting_id",
+    "kind",
+    "amount",
+    "description",
+    "created_at",
+    "opening_balance",
+    "running_balance",
+)
+_AccountStatementEntry_ROWS: Rows[AccountStatementEntry] = Rows(
+    AccountStatementEntry,
+    _AccountStatementEntry_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[5] is None
+        or r[5].tzinfo is None
+        or r[6] is None
+        or r[7] is None
+    ),
+)
+
+
+class AccountsOffLedger(BaseModel):
+    """A row of list_accounts_off_ledger."""
+
+    #: ACC followed by 10 digits; unique.
+    account_number: str
+    account_id: UUID
+    #: Current balance; equals the sum of the account's ledger entries (see the reconciliation
+    #: queries).
+    balance: Numeric
+    ledger_sum: Numeric
+
+
+_AccountsOffLedger_FIELDS = (
+    "account_number",
+    "account_id",
+    "balance",
+    "ledger_sum",
+)
+_AccountsOffLedger_ROWS: Rows[AccountsOffLedger] = Rows(
+    AccountsOffLedger,
+    _AccountsOffLedger_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None,
+)
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: str
+    row_id: str | None
+    old_values: JsonValue | None
+    new_values: JsonValue | None
+    changed_columns: list[str | None] | None
+    actor: str | None
+    db_user: str
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_ROWS: Rows[AuditEntry] = Rows(
+    AuditEntry,
+    _AuditEntry_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[1].tzinfo is None
+        or r[2] is None
+        or r[3] is None
+        or r[9] is None
+        or r[11] is None
     ),
 )
 
@@ -265,6 +409,58 @@ _Card_ROWS: Rows[Card] = Rows(
 )
 
 
+class CardPayment(BaseModel):
+    """A row of create_card_payment, create_card_refund, list_card_payments_by_card."""
+
+    id: UUID
+    user_id: UUID
+    card_id: UUID
+    account_id: UUID
+    kind: str
+    amount: Numeric
+    currency: str
+    merchant: str
+    refund_of: UUID | None
+    idempotency_key: str
+    posting_id: UUID
+    created_at: AwareDatetime
+
+
+_CardPayment_FIELDS = (
+    "id",
+    "user_id",
+    "card_id",
+    "account_id",
+    "kind",
+    "amount",
+    "currency",
+    "merchant",
+    "refund_of",
+    "idempotency_key",
+    "posting_id",
+    "created_at",
+)
+_CardPayment_ROWS: Rows[CardPayment] = Rows(
+    CardPayment,
+    _CardPayment_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
+)
+
+
 class CurrencyTotal(BaseModel):
     """A row of list_currency_totals."""
 
@@ -333,6 +529,96 @@ _Deposit_ROWS: Rows[Deposit] = Rows(
 )
 
 
+class Fee(BaseModel):
+    """A row of create_fee."""
+
+    id: UUID
+    account_id: UUID
+    amount: Numeric
+    currency: str
+    description: str
+    idempotency_key: str
+    posting_id: UUID
+    created_at: AwareDatetime
+
+
+_Fee_FIELDS = (
+    "id",
+    "account_id",
+    "amount",
+    "currency",
+    "description",
+    "idempotency_key",
+    "posting_id",
+    "created_at",
+)
+_Fee_ROWS: Rows[Fee] = Rows(
+    Fee,
+    _Fee_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[7].tzinfo is None
+    ),
+)
+
+
+class InterestAccrual(BaseModel):
+    """A row of create_interest_accrual, list_interest_accruals_by_account."""
+
+    id: UUID
+    account_id: UUID
+    period_start: date
+    period_end: date
+    annual_rate: Numeric
+    day_count: str
+    balance_days: Numeric
+    amount: Numeric
+    currency: str
+    posting_id: UUID | None
+    created_at: AwareDatetime
+
+
+_InterestAccrual_FIELDS = (
+    "id",
+    "account_id",
+    "period_start",
+    "period_end",
+    "annual_rate",
+    "day_count",
+    "balance_days",
+    "amount",
+    "currency",
+    "posting_id",
+    "created_at",
+)
+_InterestAccrual_ROWS: Rows[InterestAccrual] = Rows(
+    InterestAccrual,
+    _InterestAccrual_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
+)
+
+
 class Investment(BaseModel):
     """A row of list_investments_by_account, upsert_investment."""
 
@@ -391,8 +677,200 @@ _Investment_ROWS: Rows[Investment] = Rows(
 )
 
 
+class InvestmentBuy(BaseModel):
+    """A row of create_investment_buy, list_investment_trades_by_account."""
+
+    id: UUID
+    account_id: UUID
+    symbol: str
+    side: str
+    quantity: Numeric
+    price: Numeric
+    amount: Numeric
+    currency: str
+    cost_basis_change: Numeric
+    realised_gain: Numeric | None
+    idempotency_key: str
+    posting_id: UUID
+    created_at: AwareDatetime
+
+
+_InvestmentBuy_FIELDS = (
+    "id",
+    "account_id",
+    "symbol",
+    "side",
+    "quantity",
+    "price",
+    "amount",
+    "currency",
+    "cost_basis_change",
+    "realised_gain",
+    "idempotency_key",
+    "posting_id",
+    "created_at",
+)
+_InvestmentBuy_ROWS: Rows[InvestmentBuy] = Rows(
+    InvestmentBuy,
+    _InvestmentBuy_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
+
+
+class InvestmentSell(BaseModel):
+    """A row of create_investment_sell."""
+
+    id: UUID
+    account_id: UUID
+    symbol: str
+    side: str
+    quantity: Numeric
+    price: Numeric
+    amount: Numeric
+    currency: str
+    cost_basis_change: Numeric
+    realised_gain: Numeric
+    idempotency_key: str
+    posting_id: UUID
+    created_at: AwareDatetime
+
+
+_InvestmentSell_FIELDS = (
+    "id",
+    "account_id",
+    "symbol",
+    "side",
+    "quantity",
+    "price",
+    "amount",
+    "currency",
+    "cost_basis_change",
+    "realised_gain",
+    "idempotency_key",
+    "posting_id",
+    "created_at",
+)
+_InvestmentSell_ROWS: Rows[InvestmentSell] = Rows(
+    InvestmentSell,
+    _InvestmentSell_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
+
+
+class LedgerEntriesOutsidePartition(BaseModel):
+    """A row of list_ledger_entries_outside_partitions."""
+
+    month: str
+    entries: int
+
+
+_LedgerEntriesOutsidePartition_FIELDS = (
+    "month",
+    "entries",
+)
+_LedgerEntriesOutsidePartition_ROWS: Rows[LedgerEntriesOutsidePartition] = Rows(
+    LedgerEntriesOutsidePartition,
+    _LedgerEntriesOutsidePartition_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
+)
+
+
+class ListAccountStatementRow(BaseModel):
+    """A row of list_account_statement."""
+
+    id: UUID
+    #: Groups the entries of one movement; they sum to zero per currency.
+    posting_id: UUID
+    #: The account moved; null for a clearing leg (the bank's position in currency).
+    account_id: UUID | None
+    #: Signed: positive credits the account, negative debits it.
+    amount: Numeric
+    currency: str
+    #: deposit, withdrawal, transfer, p2p, card_payment, card_refund, fee, interest or
+    #: investment.
+    kind: Literal[
+        "deposit",
+        "withdrawal",
+        "transfer",
+        "p2p",
+        "card_payment",
+        "card_refund",
+        "fee",
+        "interest",
+        "investment",
+    ]
+    #: The account's balance right after this entry; null on clearing legs.
+    balance_after: Numeric | None
+    transfer_id: UUID | None
+    p2p_transaction_id: UUID | None
+    #: Free text shown on the statement; at most 500 characters.
+    description: str | None
+    created_at: AwareDatetime
+
+
+_ListAccountStatementRow_FIELDS = (
+    "id",
+    "posting_id",
+    "account_id",
+    "amount",
+    "currency",
+    "kind",
+    "balance_after",
+    "transfer_id",
+    "p2p_transaction_id",
+    "description",
+    "created_at",
+)
+_ListAccountStatementRow_ROWS: Rows[ListAccountStatementRow] = Rows(
+    ListAccountStatementRow,
+    _ListAccountStatementRow_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
+)
+
+
 class P2pPayment(BaseModel):
-    """A row of create_p2p_payment, get_p2p_payment_by_id, list_p2p_payments_by_sender."""
+    """A row of create_p2p_payment, get_p2p_payment_by_id, list_p2p_payments_by_recipient, list_p2p_payments_by_sender."""
 
     id: UUID
     sender_id: UUID
@@ -486,6 +964,28 @@ _PortfolioValue_ROWS: Rows[PortfolioValue] = Rows(
 )
 
 
+class PostingsUnbalanced(BaseModel):
+    """A row of list_postings_unbalanced, list_unbalanced_postings."""
+
+    #: Groups the entries of one movement; they sum to zero per currency.
+    posting_id: UUID
+    currency: str
+    total: Numeric
+
+
+_PostingsUnbalanced_FIELDS = (
+    "posting_id",
+    "currency",
+    "total",
+)
+_PostingsUnbalanced_ROWS: Rows[PostingsUnbalanced] = Rows(
+    PostingsUnbalanced,
+    _PostingsUnbalanced_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
+)
+
+
 class Transfer(BaseModel):
     """A row of create_transfer, create_transfer_reversal, get_transfer_by_id, list_transfers_by_user."""
 
@@ -552,25 +1052,34 @@ _Transfer_ROWS: Rows[Transfer] = Rows(
 )
 
 
-class UnbalancedPosting(BaseModel):
-    """A row of list_unbalanced_postings."""
+class TransfersUnbalanced(BaseModel):
+    """A row of list_transfers_unbalanced."""
 
-    #: Groups the entries of one movement; they sum to zero per currency.
-    posting_id: UUID
-    currency: str
-    total: Numeric
+    transfer_id: UUID
+    status: Literal["pending", "completed", "failed", "reversed"]
+    #: Debited from from_account_id, in currency.
+    amount: Numeric
+    #: Credited to to_account_id, in credited_currency: amount, or round(amount * fx_rate, 4).
+    credited_amount: Numeric
+    debited: Numeric
+    credited: Numeric
 
 
-_UnbalancedPosting_FIELDS = (
-    "posting_id",
-    "currency",
-    "total",
+_TransfersUnbalanced_FIELDS = (
+    "transfer_id",
+    "status",
+    "amount",
+    "credited_amount",
+    "debited",
+    "credited",
 )
-_UnbalancedPosting_ROWS: Rows[UnbalancedPosting] = Rows(
-    UnbalancedPosting,
-    _UnbalancedPosting_FIELDS,
+_TransfersUnbalanced_ROWS: Rows[TransfersUnbalanced] = Rows(
+    TransfersUnbalanced,
+    _TransfersUnbalanced_FIELDS,
     trusted=True,
-    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
+    suspect=lambda r: (
+        r[0] is None or r[1] is None or r[2] is None or r[3] is None or r[4] is None or r[5] is None
+    ),
 )
 
 
@@ -628,8 +1137,36 @@ _create_account = checked(
 _create_card = checked(
     _QUERIES, "create_card", "e1af20dfdc714ce74da3a79a8297d96ac8452e00c718b4044714d443bbac75fd"
 )
+_create_card_payment = checked(
+    _QUERIES,
+    "create_card_payment",
+    "22121a1ce1551c35603400230560f69bf4bb375485fb68c5a628896c52a25bb2",
+)
+_create_card_refund = checked(
+    _QUERIES,
+    "create_card_refund",
+    "c026d3434fe5f40f66dd45894e09585b5f668c87d7873e7dfea02ea0b3ef541b",
+)
 _create_deposit = checked(
     _QUERIES, "create_deposit", "bf23283d2ef3b7f530a9d25cfb2eac6d26bc7ba3873e789eacbc5c7a617c6f71"
+)
+_create_fee = checked(
+    _QUERIES, "create_fee", "efab3e12df2f1baf3c98276ae14c1de9848638a2869581a1840e4f2952a3a20f"
+)
+_create_interest_accrual = checked(
+    _QUERIES,
+    "create_interest_accrual",
+    "6393240526d8ff409140a665049040095982c17a3de86ec83d525441b2c58335",
+)
+_create_investment_buy = checked(
+    _QUERIES,
+    "create_investment_buy",
+    "e01f23b0c80d8e93b574f9ee0d4525ea8af916d1412b86e3c2686c7fe0ab9b5a",
+)
+_create_investment_sell = checked(
+    _QUERIES,
+    "create_investment_sell",
+    "6ee4554e829ee9fec9fb91e1c872e40b83c54f1a90f2bed51b35050d9d4417b9",
 )
 _create_p2p_payment = checked(
     _QUERIES,
@@ -659,6 +1196,11 @@ _get_account_by_id = checked(
     _QUERIES,
     "get_account_by_id",
     "a7767fcb3026fece2b022ab96203d91004b562a9ea3c48e44d7adb1514e4d88b",
+)
+_get_account_statement = checked(
+    _QUERIES,
+    "get_account_statement",
+    "0025ccc703e7b5a753c50e10d0bbdc2244ec63dd48404251e367ea8da217729b",
 )
 _get_card_by_id = checked(
     _QUERIES, "get_card_by_id", "d061369e7699d800ae855b389a2936881321f1d86a343f3394ee38758a2b770e"
@@ -694,15 +1236,40 @@ _list_account_statement = checked(
     "list_account_statement",
     "970d71b05dfe7260aab56fb444309e1423c75174de884e24bb6022dbed6bbd16",
 )
+_list_account_statement_entries = checked(
+    _QUERIES,
+    "list_account_statement_entries",
+    "48e8fbfb6355ef50e2b775fd1fb02d77125f90828b6dbc8581e706b33a8eb968",
+)
 _list_accounts_by_user = checked(
     _QUERIES,
     "list_accounts_by_user",
     "f0af0d8a72c87aba87299d6b1d144a72c13e4e7186b3f352a95213b2b3ded403",
 )
+_list_accounts_off_ledger = checked(
+    _QUERIES,
+    "list_accounts_off_ledger",
+    "17d5e4ee59cd0c9dbb89f4861d06b204f325119948891ebf3df1f46e2fcd56b6",
+)
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "0239e81bcd323daa8d29276f96796d88b342f7d7cf7dfe3a53bcd96aa864d4fb",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "9af647ae9a599cc1e242286e2502d74985110869d4ece4c464618872d0ef855d",
+)
 _list_balance_mismatches = checked(
     _QUERIES,
     "list_balance_mismatches",
     "4064ff0bd1d4ce06832135026d911de788fcf7ed8196db023c851946a78d540d",
+)
+_list_card_payments_by_card = checked(
+    _QUERIES,
+    "list_card_payments_by_card",
+    "37d9c01e0d7ca5ac8520a1c317994ff9adbf34b35e9232ff9c87f1e9886e0ff6",
 )
 _list_cards_by_user = checked(
     _QUERIES,
@@ -714,10 +1281,30 @@ _list_currency_totals = checked(
     "list_currency_totals",
     "042d1023be81bda178cec7594477b5defa983af866498afe3d278a1228813161",
 )
+_list_interest_accruals_by_account = checked(
+    _QUERIES,
+    "list_interest_accruals_by_account",
+    "278a2371dbc2397f791f55bcd4cc753249986dbdee5f248b25560a41a9461957",
+)
+_list_investment_trades_by_account = checked(
+    _QUERIES,
+    "list_investment_trades_by_account",
+    "ddabff4068f8350808b5987d23e4989fdb74d7f67f63af0e2629c4a9dae9d384",
+)
 _list_investments_by_account = checked(
     _QUERIES,
     "list_investments_by_account",
     "57927bec4317eed1efcce1253cf38687cc09729c32206f9c180472bf17689db7",
+)
+_list_ledger_entries_outside_partitions = checked(
+    _QUERIES,
+    "list_ledger_entries_outside_partitions",
+    "76cebd89338c430a77735f7f0a095453200c01fe81da871e6eee72cadc7835e0",
+)
+_list_p2p_payments_by_recipient = checked(
+    _QUERIES,
+    "list_p2p_payments_by_recipient",
+    "02d25873ac10d8664327edb657c23fea3629fc501a2ba90e1457db7523d90925",
 )
 _list_p2p_payments_by_sender = checked(
     _QUERIES,
@@ -729,10 +1316,20 @@ _list_portfolio_values_by_user = checked(
     "list_portfolio_values_by_user",
     "c2c8aa99122e5fa0eb3d9232a8d96b70096c98022ef10b23fbaab56e308381a3",
 )
+_list_postings_unbalanced = checked(
+    _QUERIES,
+    "list_postings_unbalanced",
+    "59149dc9f577318f199b09e55a4244535d53d8ff7e13935250b4abf814de91f7",
+)
 _list_transfers_by_user = checked(
     _QUERIES,
     "list_transfers_by_user",
     "27073de16e9a3d864796d4cffd4d55423a42311f54c281d008c0b071f0d538df",
+)
+_list_transfers_unbalanced = checked(
+    _QUERIES,
+    "list_transfers_unbalanced",
+    "fbeb649a64ba453fb45e147f5c30444f0ce54bb9e537143e074ec84e654a6a76",
 )
 _list_unbalanced_postings = checked(
     _QUERIES,
@@ -917,6 +1514,73 @@ async def create_card(
 
 
 @stateless
+async def create_card_payment(
+    conn: Connection,
+    *,
+    user_id: UUID,
+    account_id: UUID,
+    card_id: UUID,
+    amount: Decimal,
+    merchant: str,
+    idempotency_key: str,
+) -> CardPayment:
+    """Pays with the user's card in one round trip (fintech.pay_with_card: authorised and captured
+    at once), idempotently per card. Refused when the card is frozen, cancelled or expired
+    (CardNotUsable), does not draw on account_id (CardNotUsable), or when the card's payments
+    this calendar month (UTC) would exceed its spending_limit (SpendingLimitExceeded); funds
+    checked.
+    """
+    q = _create_card_payment
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, account_id, card_id, amount, merchant, idempotency_key)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, user_id, account_id, card_id, amount, merchant, idempotency_key
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, account_id, card_id, amount, merchant, idempotency_key),
+            )
+    if row is None:  # the statement always yields one row
+        raise NotFound("fintech.create_card_payment returned no row")
+    return _CardPayment_ROWS.one(row)
+
+
+@stateless
+async def create_card_refund(
+    conn: Connection, *, user_id: UUID, payment_id: UUID, amount: Decimal, idempotency_key: str
+) -> CardPayment:
+    """Gives back all or part of the user's card payment as its own posting
+    (fintech.refund_card_payment), idempotently per card; the refunds of a payment never exceed
+    it.
+    """
+    q = _create_card_refund
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id, payment_id, amount, idempotency_key))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id, payment_id, amount, idempotency_key)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (user_id, payment_id, amount, idempotency_key)
+            )
+    if row is None:  # the statement always yields one row
+        raise NotFound("fintech.create_card_refund returned no row")
+    return _CardPayment_ROWS.one(row)
+
+
+@stateless
 async def create_deposit(
     conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None = None
 ) -> Deposit:
@@ -937,6 +1601,142 @@ async def create_deposit(
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_deposit returned no row")
     return _Deposit_ROWS.one(row)
+
+
+@stateless
+async def create_fee(
+    conn: Connection, *, account_id: UUID, amount: Decimal, description: str, idempotency_key: str
+) -> Fee:
+    """Charges a fee to an active account (fintech.charge_fee): the user's own, or any for
+    fintech_worker; idempotently per account, funds checked. Returns the fee.
+    """
+    q = _create_fee
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, amount, description, idempotency_key))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, amount, description, idempotency_key)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (account_id, amount, description, idempotency_key)
+            )
+    if row is None:  # the statement always yields one row
+        raise NotFound("fintech.create_fee returned no row")
+    return _Fee_ROWS.one(row)
+
+
+@stateless
+async def create_interest_accrual(
+    conn: Connection, *, account_id: UUID, period_start: date, annual_rate: Decimal
+) -> InterestAccrual:
+    """Back-office (fintech_worker): credits a savings account's interest for the calendar month
+    starting period_start, once per account and month (a re-run returns the first accrual and
+    posts nothing). Simple annual rate as a fraction; day count actual/365 on each day's closing
+    balance (see fintech.accrue_interest).
+    """
+    q = _create_interest_accrual
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, period_start, annual_rate))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, period_start, annual_rate)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_id, period_start, annual_rate))
+    if row is None:  # the statement always yields one row
+        raise NotFound("fintech.create_interest_accrual returned no row")
+    return _InterestAccrual_ROWS.one(row)
+
+
+@stateless
+async def create_investment_buy(
+    conn: Connection,
+    *,
+    user_id: UUID,
+    account_id: UUID,
+    symbol: str,
+    asset_type: str,
+    quantity: Decimal,
+    price: Decimal,
+    idempotency_key: str,
+) -> InvestmentBuy:
+    """Buys in the user's investment account (fintech.buy_investment), idempotently per account:
+    debits round(quantity * price, 4) of its cash (funds checked) and creates the holding or
+    adds to it at the average cost. Returns the trade.
+    """
+    q = _create_investment_buy
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, account_id, symbol, asset_type, quantity, price, idempotency_key)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                account_id,
+                symbol,
+                asset_type,
+                quantity,
+                price,
+                idempotency_key,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, account_id, symbol, asset_type, quantity, price, idempotency_key),
+            )
+    if row is None:  # the statement always yields one row
+        raise NotFound("fintech.create_investment_buy returned no row")
+    return _InvestmentBuy_ROWS.one(row)
+
+
+@stateless
+async def create_investment_sell(
+    conn: Connection,
+    *,
+    user_id: UUID,
+    account_id: UUID,
+    symbol: str,
+    quantity: Decimal,
+    price: Decimal,
+    idempotency_key: str,
+) -> InvestmentSell:
+    """Sells from the user's investment account (fintech.sell_investment), idempotently per
+    account: refused beyond the quantity held (InsufficientHolding); credits round(quantity *
+    price, 4) to its cash, lowers the holding and records the realised gain. Returns the trade.
+    """
+    q = _create_investment_sell
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, account_id, symbol, quantity, price, idempotency_key)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, user_id, account_id, symbol, quantity, price, idempotency_key
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, account_id, symbol, quantity, price, idempotency_key),
+            )
+    if row is None:  # the statement always yields one row
+        raise NotFound("fintech.create_investment_sell returned no row")
+    return _InvestmentSell_ROWS.one(row)
 
 
 @stateless
@@ -1166,6 +1966,29 @@ async def get_account_by_id(conn: Connection, *, account_id: UUID, user_id: UUID
 
 
 @stateless
+async def get_account_statement(
+    conn: Connection, *, period_start: datetime, period_end: datetime, account_id: UUID
+) -> AccountStatement | None:
+    """The account's statement totals for [period_start, period_end): the opening balance (the
+    balance less every entry since period_start), credits, debits, the number of entries and the
+    closing balance (opening plus the period's entries; the balance itself when period_end is
+    not in the past). None when the account is not the user's.
+    """
+    q = _get_account_statement
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (period_start, period_end, account_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, period_start, period_end, account_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (period_start, period_end, account_id))
+    return None if row is None else _AccountStatement_ROWS.one(row)
+
+
+@stateless
 async def get_card_by_id(conn: Connection, *, card_id: UUID, user_id: UUID) -> Card | None:
     """The user's card, masked, or none."""
     q = _get_card_by_id
@@ -1304,7 +2127,7 @@ async def list_account_statement(
     before_created_at: datetime | None = None,
     before_id: UUID | None = None,
     max_rows: int = 100,
-) -> list[AccountStatement]:
+) -> list[ListAccountStatementRow]:
     """A page of the account's ledger entries, newest first. For the next page pass the last row's
     created_at and id as before_created_at and before_id (both none for the first page).
     """
@@ -1319,7 +2142,30 @@ async def list_account_statement(
             raise q.failed(exc, conn) from None  # the driver's text repeats values
         if started:
             q.report(started, len(rows), (account_id, before_created_at, before_id, max_rows))
-    return _AccountStatement_ROWS.many(rows)
+    return _ListAccountStatementRow_ROWS.many(rows)
+
+
+@stateless
+async def list_account_statement_entries(
+    conn: Connection, *, period_start: datetime, account_id: UUID, period_end: datetime
+) -> list[AccountStatementEntry]:
+    """The account's entries in [period_start, period_end), oldest first, each with the opening
+    balance and the running balance after it (a window sum over the period's entries, in
+    created_at, id order); the last running balance is the statement's closing balance. The
+    opening balance is computed once (a materialised CTE), not per entry.
+    """
+    q = _list_account_statement_entries
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (period_start, account_id, period_end))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, period_start, account_id, period_end)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (period_start, account_id, period_end))
+    return _AccountStatementEntry_ROWS.many(rows)
 
 
 @stateless
@@ -1340,6 +2186,155 @@ async def list_accounts_by_user(conn: Connection, *, user_id: UUID) -> list[Acco
 
 
 @stateless
+async def list_accounts_off_ledger(conn: Connection) -> list[AccountsOffLedger]:
+    """Data check: every account whose balance differs from the sum of its ledger entries."""
+    q = _list_accounts_off_ledger
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _AccountsOffLedger_ROWS.many(rows)
+
+
+@stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to fintech tables made in the name of one actor (the datalayer.actor
+    the service set with db.transaction(actor=...)), newest first; table_name narrows them to
+    one table (none: every table), occurred_from and occurred_to to a time range ([from, to);
+    none: unbounded). Keyset pages as in list_audit_row_history. Reads the view
+    fintech.audit_log (the fintech roles have no privilege on core.audit_log itself); the
+    fintech_readonly role may run it.
+    """
+    q = _list_audit_actor_actions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    actor,
+                    table_name,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a fintech table (row_id: the row's id as text),
+    newest first: every INSERT, UPDATE and DELETE with the row before and after (without the
+    columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor the
+    service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    the view fintech.audit_log (the fintech roles have no privilege on core.audit_log itself);
+    the fintech_readonly role may run it.
+    """
+    q = _list_audit_row_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    table_name,
+                    row_id,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
+
+
+@stateless
 async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
     """Every account whose balance differs from the sum of its ledger entries (must be empty)."""
     q = _list_balance_mismatches
@@ -1354,6 +2349,35 @@ async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
         if started:
             q.report(started, len(rows), ())
     return _BalanceMismatch_ROWS.many(rows)
+
+
+@stateless
+async def list_card_payments_by_card(
+    conn: Connection,
+    *,
+    card_id: UUID,
+    user_id: UUID,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[CardPayment]:
+    """A page of the user's card's payments and refunds, newest first (keyset: pass the last row's
+    created_at and id; both none for the first page).
+    """
+    q = _list_card_payments_by_card
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (card_id, user_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, card_id, user_id, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (card_id, user_id, before_created_at, before_id, max_rows))
+    return _CardPayment_ROWS.many(rows)
 
 
 @stateless
@@ -1391,6 +2415,44 @@ async def list_currency_totals(conn: Connection) -> list[CurrencyTotal]:
 
 
 @stateless
+async def list_interest_accruals_by_account(
+    conn: Connection, *, account_id: UUID
+) -> list[InterestAccrual]:
+    """The account's interest accruals, newest period first."""
+    q = _list_interest_accruals_by_account
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (account_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, account_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (account_id,))
+    return _InterestAccrual_ROWS.many(rows)
+
+
+@stateless
+async def list_investment_trades_by_account(
+    conn: Connection, *, account_id: UUID
+) -> list[InvestmentBuy]:
+    """The account's trades, oldest first."""
+    q = _list_investment_trades_by_account
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (account_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, account_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (account_id,))
+    return _InvestmentBuy_ROWS.many(rows)
+
+
+@stateless
 async def list_investments_by_account(conn: Connection, *, account_id: UUID) -> list[Investment]:
     """The account's holdings, by symbol."""
     q = _list_investments_by_account
@@ -1405,6 +2467,56 @@ async def list_investments_by_account(conn: Connection, *, account_id: UUID) -> 
         if started:
             q.report(started, len(rows), (account_id,))
     return _Investment_ROWS.many(rows)
+
+
+@stateless
+async def list_ledger_entries_outside_partitions(
+    conn: Connection,
+) -> list[LedgerEntriesOutsidePartition]:
+    """Every month of ledger entries sitting in the default partition of fintech.transactions,
+    outside every monthly partition (`datalayer partitions maintain` creates the months ahead;
+    these rows must be moved before their month's partition can be created).
+    """
+    q = _list_ledger_entries_outside_partitions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _LedgerEntriesOutsidePartition_ROWS.many(rows)
+
+
+@stateless
+async def list_p2p_payments_by_recipient(
+    conn: Connection,
+    *,
+    recipient_id: UUID,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[P2pPayment]:
+    """A page of the payments a user received, newest first (keyset: pass the last row's created_at
+    and id; both none for the first page).
+    """
+    q = _list_p2p_payments_by_recipient
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (recipient_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, recipient_id, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (recipient_id, before_created_at, before_id, max_rows))
+    return _P2pPayment_ROWS.many(rows)
 
 
 @stateless
@@ -1453,6 +2565,23 @@ async def list_portfolio_values_by_user(conn: Connection, *, user_id: UUID) -> l
 
 
 @stateless
+async def list_postings_unbalanced(conn: Connection) -> list[PostingsUnbalanced]:
+    """Data check: every posting whose entries do not sum to zero in some currency."""
+    q = _list_postings_unbalanced
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _PostingsUnbalanced_ROWS.many(rows)
+
+
+@stateless
 async def list_transfers_by_user(
     conn: Connection,
     *,
@@ -1479,7 +2608,27 @@ async def list_transfers_by_user(
 
 
 @stateless
-async def list_unbalanced_postings(conn: Connection) -> list[UnbalancedPosting]:
+async def list_transfers_unbalanced(conn: Connection) -> list[TransfersUnbalanced]:
+    """Data check: every transfer whose ledger legs disagree with it: a completed transfer takes
+    its amount from the source account and credits its credited amount to the destination; a
+    reversed one nets to zero on both; a pending or failed one has no entries.
+    """
+    q = _list_transfers_unbalanced
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _TransfersUnbalanced_ROWS.many(rows)
+
+
+@stateless
+async def list_unbalanced_postings(conn: Connection) -> list[PostingsUnbalanced]:
     """Every posting whose entries do not sum to zero in some currency (must be empty)."""
     q = _list_unbalanced_postings
     if QUERY_LOG.hooked:
@@ -1492,7 +2641,7 @@ async def list_unbalanced_postings(conn: Connection) -> list[UnbalancedPosting]:
             raise q.failed(exc, conn) from None  # the driver's text repeats values
         if started:
             q.report(started, len(rows), ())
-    return _UnbalancedPosting_ROWS.many(rows)
+    return _PostingsUnbalanced_ROWS.many(rows)
 
 
 @stateless
@@ -1729,7 +2878,13 @@ def verify() -> None:
     stale = stale_names(
         _create_account,
         _create_card,
+        _create_card_payment,
+        _create_card_refund,
         _create_deposit,
+        _create_fee,
+        _create_interest_accrual,
+        _create_investment_buy,
+        _create_investment_sell,
         _create_p2p_payment,
         _create_transfer,
         _create_transfer_reversal,
@@ -1737,6 +2892,7 @@ def verify() -> None:
         _create_withdrawal,
         _delete_user,
         _get_account_by_id,
+        _get_account_statement,
         _get_card_by_id,
         _get_card_token,
         _get_p2p_payment_by_id,
@@ -1745,14 +2901,25 @@ def verify() -> None:
         _get_user_by_id,
         _get_user_password_hash_by_email,
         _list_account_statement,
+        _list_account_statement_entries,
         _list_accounts_by_user,
+        _list_accounts_off_ledger,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_balance_mismatches,
+        _list_card_payments_by_card,
         _list_cards_by_user,
         _list_currency_totals,
+        _list_interest_accruals_by_account,
+        _list_investment_trades_by_account,
         _list_investments_by_account,
+        _list_ledger_entries_outside_partitions,
+        _list_p2p_payments_by_recipient,
         _list_p2p_payments_by_sender,
         _list_portfolio_values_by_user,
+        _list_postings_unbalanced,
         _list_transfers_by_user,
+        _list_transfers_unbalanced,
         _list_unbalanced_postings,
         _update_account_closed,
         _update_account_frozen,

@@ -15,17 +15,22 @@ from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
 from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
+    "AuditEntry",
     "Customer",
     "Decision",
     "DecisionAudit",
+    "DestinationCity",
     "LearningFeedback",
     "NearestAvailableVehicle",
     "OperationalOutcome",
     "Order",
     "Route",
+    "RouteDestinationCity",
     "RoutePerformance",
     "RoutePlan",
     "RouteStop",
+    "RouteStopOrder",
+    "RoutesOverCapacity",
     "TableRowCount",
     "User",
     "Vehicle",
@@ -36,10 +41,12 @@ __all__ = [
     "create_order",
     "create_route",
     "create_route_stop",
+    "create_route_stop_order",
     "create_user",
     "create_user_with_password",
     "create_vehicle",
     "delete_decision",
+    "delete_route_stop_order",
     "exists_user_password",
     "get_customer_by_code",
     "get_customer_by_id",
@@ -52,14 +59,22 @@ __all__ = [
     "get_user_password_hash_by_username",
     "get_vehicle_by_code",
     "get_vehicle_by_id",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_customers",
     "list_decision_audit",
+    "list_destination_cities",
     "list_learning_feedback",
     "list_nearest_available_vehicles",
+    "list_orders_by_customer",
+    "list_orders_by_route",
     "list_outcomes_by_route",
     "list_pending_orders",
+    "list_route_destination_cities",
     "list_route_performance",
     "list_route_plan",
+    "list_routes_by_vehicle",
+    "list_routes_over_capacity",
     "list_table_row_counts",
     "list_users",
     "list_vehicle_utilisation",
@@ -79,6 +94,53 @@ __all__ = [
     "update_vehicle_status",
     "verify",
 ]
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: str
+    row_id: str | None
+    old_values: JsonValue | None
+    new_values: JsonValue | None
+    changed_columns: list[str | None] | None
+    actor: str | None
+    db_user: str
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_ROWS: Rows[AuditEntry] = Rows(
+    AuditEntry,
+    _AuditEntry_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[1].tzinfo is None
+        or r[2] is None
+        or r[3] is None
+        or r[9] is None
+        or r[11] is None
+    ),
+)
 
 
 class Customer(BaseModel):
@@ -273,6 +335,26 @@ _DecisionAudit_ROWS: Rows[DecisionAudit] = Rows(
 )
 
 
+class DestinationCity(BaseModel):
+    """A row of list_destination_cities."""
+
+    #: The city's name as orders spell it; 1 to 100 characters, no surrounding blanks.
+    name: str
+    created_at: AwareDatetime
+
+
+_DestinationCity_FIELDS = (
+    "name",
+    "created_at",
+)
+_DestinationCity_ROWS: Rows[DestinationCity] = Rows(
+    DestinationCity,
+    _DestinationCity_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[1].tzinfo is None,
+)
+
+
 class LearningFeedback(BaseModel):
     """A row of list_learning_feedback."""
 
@@ -449,7 +531,7 @@ _OperationalOutcome_ROWS: Rows[OperationalOutcome] = Rows(
 
 
 class Order(BaseModel):
-    """A row of create_order, get_order_by_code, get_order_by_id, list_pending_orders, update_order_status, update_order_unassigned, update_orders_route."""
+    """A row of create_order, get_order_by_code, get_order_by_id, list_orders_by_customer, list_orders_by_route, list_pending_orders, update_order_status, update_order_unassigned, update_orders_route."""
 
     id: UUID
     #: Business key (the seed's order_id); 1 to 64 letters, digits, dots, dashes or underscores;
@@ -462,7 +544,7 @@ class Order(BaseModel):
     pickup_longitude: float
     #: Free text, at most 500 characters.
     pickup_address: str | None
-    #: 1 to 100 characters.
+    #: One of logistics.destination_cities, spelled as there (orders_destination_city_fkey).
     destination_city: str
     #: Degrees north; null, with destination_longitude, when only the city is known.
     destination_latitude: float | None
@@ -541,7 +623,7 @@ _Order_ROWS: Rows[Order] = Rows(
 
 
 class Route(BaseModel):
-    """A row of create_route, get_route_by_id, update_route_cancelled, update_route_completed, update_route_started."""
+    """A row of create_route, get_route_by_id, list_routes_by_vehicle, update_route_cancelled, update_route_completed, update_route_started."""
 
     id: UUID
     #: Business key (the seed's route_id); 1 to 64 letters, digits, dots, dashes or underscores;
@@ -612,6 +694,28 @@ _Route_ROWS: Rows[Route] = Rows(
         or r[16] is None
         or r[16].tzinfo is None
     ),
+)
+
+
+class RouteDestinationCity(BaseModel):
+    """A row of list_route_destination_cities."""
+
+    #: One of logistics.destination_cities, spelled as there (orders_destination_city_fkey).
+    destination_city: str
+    order_count: int
+    weight_tonnes: Numeric
+
+
+_RouteDestinationCity_FIELDS = (
+    "destination_city",
+    "order_count",
+    "weight_tonnes",
+)
+_RouteDestinationCity_ROWS: Rows[RouteDestinationCity] = Rows(
+    RouteDestinationCity,
+    _RouteDestinationCity_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
 )
 
 
@@ -761,8 +865,7 @@ class RouteStop(BaseModel):
 
     id: UUID
     route_id: UUID
-    #: The order picked up or delivered here (it must be on this route); null for a depot stop.
-    order_id: UUID | None
+    order_ids: list[UUID | None]
     #: pickup, delivery or depot.
     stop_type: Literal["pickup", "delivery", "depot"]
     #: Position in the route, from 1; unique per route.
@@ -782,7 +885,7 @@ class RouteStop(BaseModel):
 _RouteStop_FIELDS = (
     "id",
     "route_id",
-    "order_id",
+    "order_ids",
     "stop_type",
     "sequence_order",
     "latitude",
@@ -798,10 +901,11 @@ _RouteStop_FIELDS = (
 _RouteStop_ROWS: Rows[RouteStop] = Rows(
     RouteStop,
     _RouteStop_FIELDS,
-    trusted=True,
+    trusted=False,
     suspect=lambda r: (
         r[0] is None
         or r[1] is None
+        or r[2] is None
         or r[3] is None
         or r[4] is None
         or r[5] is None
@@ -814,6 +918,74 @@ _RouteStop_ROWS: Rows[RouteStop] = Rows(
         or r[12].tzinfo is None
         or r[13] is None
         or r[13].tzinfo is None
+    ),
+)
+
+
+class RouteStopOrder(BaseModel):
+    """A row of create_route_stop_order."""
+
+    route_stop_id: UUID
+    order_id: UUID
+    #: The stop's route (copied from the stop; the foreign keys prove the stop and the order are
+    #: both on it).
+    route_id: UUID
+    #: The stop's type (copied from the stop): pickup or delivery, never depot.
+    stop_type: Literal["pickup", "delivery"]
+    created_at: AwareDatetime
+
+
+_RouteStopOrder_FIELDS = (
+    "route_stop_id",
+    "order_id",
+    "route_id",
+    "stop_type",
+    "created_at",
+)
+_RouteStopOrder_ROWS: Rows[RouteStopOrder] = Rows(
+    RouteStopOrder,
+    _RouteStopOrder_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+    ),
+)
+
+
+class RoutesOverCapacity(BaseModel):
+    """A row of list_routes_over_capacity."""
+
+    #: Business key (the seed's route_id); 1 to 64 letters, digits, dots, dashes or underscores;
+    #: unique.
+    route_code: str
+    #: Business key (the seed's vehicle_id), e.g. a fleet number; 1 to 64 letters, digits, dots,
+    #: dashes or underscores; unique.
+    vehicle_code: str
+    weight_tonnes: Numeric
+    capacity_weight_tonnes: Numeric
+    volume_m3: Numeric
+    capacity_volume_m3: Numeric
+
+
+_RoutesOverCapacity_FIELDS = (
+    "route_code",
+    "vehicle_code",
+    "weight_tonnes",
+    "capacity_weight_tonnes",
+    "volume_m3",
+    "capacity_volume_m3",
+)
+_RoutesOverCapacity_ROWS: Rows[RoutesOverCapacity] = Rows(
+    RoutesOverCapacity,
+    _RoutesOverCapacity_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None or r[1] is None or r[2] is None or r[3] is None or r[4] is None or r[5] is None
     ),
 )
 
@@ -1014,7 +1186,12 @@ _create_route = checked(
 _create_route_stop = checked(
     _QUERIES,
     "create_route_stop",
-    "f6d6cfc7405c1b155a21935ba504611b1f22ab351ee4c87915f060e24a102bec",
+    "b2cd43672ee439c20e4774dd7910516b9f05ad5533d8969bf74e9b284d50f795",
+)
+_create_route_stop_order = checked(
+    _QUERIES,
+    "create_route_stop_order",
+    "08f7b724076c485659c4aa585eba5a55c984f14f23fce756e460feadb9c9f4d4",
 )
 _create_user = checked(
     _QUERIES, "create_user", "74682b3caa596ea9ca0da04f69211ed2564792c6ce7dc421e170e90d231b30cd"
@@ -1029,6 +1206,11 @@ _create_vehicle = checked(
 )
 _delete_decision = checked(
     _QUERIES, "delete_decision", "a1e78b4687779931d7fa6f6376338cf55fda592548c41b1d8e440647751ef011"
+)
+_delete_route_stop_order = checked(
+    _QUERIES,
+    "delete_route_stop_order",
+    "eb60bc1e1934477973873b863eedd98b301e3468b84552fd66da6dde02a54f19",
 )
 _exists_user_password = checked(
     _QUERIES,
@@ -1084,6 +1266,16 @@ _get_vehicle_by_id = checked(
     "get_vehicle_by_id",
     "638df0b228143689634ee8346f667a118290ef159408417aa9a75d32f3df9a2c",
 )
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "9fa314154b96fb06a596483c0adee81d1b0bfa01d93c12fa79f5b330914343c6",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "6fa0d6f498b2306032f4a92f81afbb52a31f0f7c7583b3d3dc028031eddcb186",
+)
 _list_customers = checked(
     _QUERIES, "list_customers", "40aac40d20759f3fe2c24c122787af759ee7bc4b7711bfdc3425f14be8042ad9"
 )
@@ -1091,6 +1283,11 @@ _list_decision_audit = checked(
     _QUERIES,
     "list_decision_audit",
     "2e3ed04ff29ecec68ad9b3c9e7fead8fbb887ea6ab49fbd2d58fc3f96c92de52",
+)
+_list_destination_cities = checked(
+    _QUERIES,
+    "list_destination_cities",
+    "ab483cbb626736cf3d32b1d282123f9622a9e9e0362690c647fc485d32416853",
 )
 _list_learning_feedback = checked(
     _QUERIES,
@@ -1102,6 +1299,16 @@ _list_nearest_available_vehicles = checked(
     "list_nearest_available_vehicles",
     "b72ffa69e100ac642e1169304c637bcbabea5a8675bb6eae4bac98da86159e2b",
 )
+_list_orders_by_customer = checked(
+    _QUERIES,
+    "list_orders_by_customer",
+    "5679e70cb8c072f0bd041459eeda71d0ab8ab0835abff10db915307b77a498f4",
+)
+_list_orders_by_route = checked(
+    _QUERIES,
+    "list_orders_by_route",
+    "15da23313963da9fa63769572005ed7eead4343f7a711bf20020672823560021",
+)
 _list_outcomes_by_route = checked(
     _QUERIES,
     "list_outcomes_by_route",
@@ -1112,13 +1319,28 @@ _list_pending_orders = checked(
     "list_pending_orders",
     "8a21e3ed94c07bf047164df10c260977730ea2400e57a10a5fe7b38dbca30cdc",
 )
+_list_route_destination_cities = checked(
+    _QUERIES,
+    "list_route_destination_cities",
+    "6c393b1302bcf84b30ec6a900ed7b66152cbcce8bb3d80c6ee3426c36931bb1b",
+)
 _list_route_performance = checked(
     _QUERIES,
     "list_route_performance",
     "98446e0892f7e46aece1c0813736da6fe9d49481548843e5e0d04621f9f2e0c0",
 )
 _list_route_plan = checked(
-    _QUERIES, "list_route_plan", "b8673a50badc16c93a9317738726dfc0fad618a831bc165e5cc9f341da719c9e"
+    _QUERIES, "list_route_plan", "a50e300bd7761887018ae2fe2848b5d57c89feaf49321427b57ee1c804633e50"
+)
+_list_routes_by_vehicle = checked(
+    _QUERIES,
+    "list_routes_by_vehicle",
+    "6ea84bc51ad0fc33cd2c4e69c13b1568afa24523accb28357e40d4d1ec817ba9",
+)
+_list_routes_over_capacity = checked(
+    _QUERIES,
+    "list_routes_over_capacity",
+    "5d5ab31a77335b64dbc6c6057797451ba0430edf7181fdb2445405590e1c9f59",
 )
 _list_table_row_counts = checked(
     _QUERIES,
@@ -1181,7 +1403,7 @@ _update_route_started = checked(
 _update_route_stop_actuals = checked(
     _QUERIES,
     "update_route_stop_actuals",
-    "e7fabe87f75ace299cd04191d9230d16396ea92cf34f954ac81fbff98be2809e",
+    "ea01fdc45d490408e31e8ffbac8af2f4184a7b43b0e2f03e84531b78977caed6",
 )
 _update_user_active = checked(
     _QUERIES,
@@ -1558,7 +1780,6 @@ async def create_route_stop(
     conn: Connection,
     *,
     route_id: UUID,
-    order_id: UUID | None = None,
     stop_type: str,
     sequence_order: int,
     latitude: float,
@@ -1566,9 +1787,13 @@ async def create_route_stop(
     address: str | None = None,
     estimated_arrival_at: datetime | None = None,
     estimated_departure_at: datetime | None = None,
-) -> RouteStop:
-    """Adds a stop to a route at position sequence_order; returns it. A pickup or delivery stop
-    names an order on the same route; a depot stop names none.
+    order_ids: list[UUID],
+) -> RouteStop | None:
+    """Adds a stop to a route at position sequence_order, serving order_ids, in one statement;
+    returns it with the ids of its orders. A pickup or delivery stop serves one or more orders
+    on the same route (route_stop_orders_order_id_fkey; none: route_stops_orders_check, raised
+    at commit); a depot stop serves none (route_stop_orders_stop_type_check). An order named
+    twice is refused (route_stop_orders_pkey).
     """
     q = _create_route_stop
     if QUERY_LOG.hooked:
@@ -1576,7 +1801,6 @@ async def create_route_stop(
             conn,
             (
                 route_id,
-                order_id,
                 stop_type,
                 sequence_order,
                 latitude,
@@ -1584,6 +1808,7 @@ async def create_route_stop(
                 address,
                 estimated_arrival_at,
                 estimated_departure_at,
+                order_ids,
             ),
         )
     else:
@@ -1592,7 +1817,6 @@ async def create_route_stop(
             row = await conn.fetchrow(
                 q.statement,
                 route_id,
-                order_id,
                 stop_type,
                 sequence_order,
                 latitude,
@@ -1600,6 +1824,7 @@ async def create_route_stop(
                 address,
                 estimated_arrival_at,
                 estimated_departure_at,
+                order_ids,
             )
         except Exception as exc:
             raise q.failed(exc, conn) from None  # the driver's text repeats values
@@ -1609,7 +1834,6 @@ async def create_route_stop(
                 0 if row is None else 1,
                 (
                     route_id,
-                    order_id,
                     stop_type,
                     sequence_order,
                     latitude,
@@ -1617,11 +1841,31 @@ async def create_route_stop(
                     address,
                     estimated_arrival_at,
                     estimated_departure_at,
+                    order_ids,
                 ),
             )
-    if row is None:  # the statement always yields one row
-        raise NotFound("logistics.create_route_stop returned no row")
-    return _RouteStop_ROWS.one(row)
+    return None if row is None else _RouteStop_ROWS.one(row)
+
+
+@stateless
+async def create_route_stop_order(
+    conn: Connection, *, order_id: UUID, stop_id: UUID
+) -> RouteStopOrder | None:
+    """Makes the stop serve one more order (on the same route; a depot stop serves none); returns
+    the link, or none if there is no such stop.
+    """
+    q = _create_route_stop_order
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (order_id, stop_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, order_id, stop_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (order_id, stop_id))
+    return None if row is None else _RouteStopOrder_ROWS.one(row)
 
 
 @stateless
@@ -1763,6 +2007,26 @@ async def delete_decision(conn: Connection, *, decision_id: UUID) -> int:
             raise q.failed(exc, conn) from None  # the driver's text repeats values
         if started:
             q.report(started, rowcount(status), (decision_id,))
+    return rowcount(status)
+
+
+@stateless
+async def delete_route_stop_order(conn: Connection, *, stop_id: UUID, order_id: UUID) -> int:
+    """The stop no longer serves the order; returns 0 or 1. Removing a pickup or delivery stop's
+    last order is refused at commit (route_stops_orders_check): delete the stop or give it
+    another order.
+    """
+    q = _delete_route_stop_order
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (stop_id, order_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, stop_id, order_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (stop_id, order_id))
     return rowcount(status)
 
 
@@ -1977,6 +2241,138 @@ async def get_vehicle_by_id(conn: Connection, *, vehicle_id: UUID) -> Vehicle | 
 
 
 @stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to logistics tables made in the name of one actor (the datalayer.actor
+    the service set with db.transaction(actor=...)), newest first; table_name narrows them to
+    one table (none: every table), occurred_from and occurred_to to a time range ([from, to);
+    none: unbounded). Keyset pages as in list_audit_row_history. Reads the view
+    logistics.audit_log (the logistics roles have no privilege on core.audit_log itself); the
+    logistics_readonly role may run it.
+    """
+    q = _list_audit_actor_actions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    actor,
+                    table_name,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a logistics table (row_id: the row's id as text),
+    newest first: every INSERT, UPDATE and DELETE with the row before and after (without the
+    columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor the
+    service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    the view logistics.audit_log (the logistics roles have no privilege on core.audit_log
+    itself); the logistics_readonly role may run it.
+    """
+    q = _list_audit_row_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    table_name,
+                    row_id,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
+
+
+@stateless
 async def list_customers(
     conn: Connection, *, after_customer_code: str | None = None, max_rows: int = 100
 ) -> list[Customer]:
@@ -2025,6 +2421,23 @@ async def list_decision_audit(
         if started:
             q.report(started, len(rows), (policy_used, before_created_at, before_id, max_rows))
     return _DecisionAudit_ROWS.many(rows)
+
+
+@stateless
+async def list_destination_cities(conn: Connection) -> list[DestinationCity]:
+    """The cities an order may name as destination_city (the closed set), by name."""
+    q = _list_destination_cities
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _DestinationCity_ROWS.many(rows)
 
 
 @stateless
@@ -2092,6 +2505,92 @@ async def list_nearest_available_vehicles(
                 (latitude, longitude, available_by, min_weight_tonnes, min_volume_m3, max_rows),
             )
     return _NearestAvailableVehicle_ROWS.many(rows)
+
+
+@stateless
+async def list_orders_by_customer(
+    conn: Connection,
+    *,
+    customer_id: UUID,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[Order]:
+    """A page of the customer's orders (any status) created in [created_from, created_to) (none:
+    unbounded), newest first; keyset: pass the last row's created_at and id as before_created_at
+    and before_id (both none for the first page). Served by orders_customer_id_created_at_idx.
+    """
+    q = _list_orders_by_customer
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (customer_id, created_from, created_to, before_created_at, before_id, max_rows)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                customer_id,
+                created_from,
+                created_to,
+                before_created_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (customer_id, created_from, created_to, before_created_at, before_id, max_rows),
+            )
+    return _Order_ROWS.many(rows)
+
+
+@stateless
+async def list_orders_by_route(
+    conn: Connection,
+    *,
+    route_id: UUID,
+    window_from: datetime | None = None,
+    window_to: datetime | None = None,
+    after_window_start: datetime | None = None,
+    after_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[Order]:
+    """A page of the orders on a route (any status) whose delivery window overlaps [window_from,
+    window_to) (none: unbounded), by window start; keyset: pass the last row's window_start and
+    id as after_window_start and after_id (both none for the first page).
+    """
+    q = _list_orders_by_route
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (route_id, window_from, window_to, after_window_start, after_id, max_rows)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                route_id,
+                window_from,
+                window_to,
+                after_window_start,
+                after_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (route_id, window_from, window_to, after_window_start, after_id, max_rows),
+            )
+    return _Order_ROWS.many(rows)
 
 
 @stateless
@@ -2163,6 +2662,28 @@ async def list_pending_orders(
 
 
 @stateless
+async def list_route_destination_cities(
+    conn: Connection, *, route_id: UUID
+) -> list[RouteDestinationCity]:
+    """The cities the route delivers to (the destinations of its orders that are not cancelled),
+    each with how many orders go there and their weight; by name. Empty for a route without
+    orders.
+    """
+    q = _list_route_destination_cities
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (route_id,))
+    return _RouteDestinationCity_ROWS.many(rows)
+
+
+@stateless
 async def list_route_performance(
     conn: Connection, *, completed_from: datetime, completed_until: datetime
 ) -> list[RoutePerformance]:
@@ -2186,8 +2707,8 @@ async def list_route_performance(
 
 @stateless
 async def list_route_plan(conn: Connection, *, route_id: UUID) -> list[RoutePlan]:
-    """The route's stops in order, each with its order and customer (none for depot stops): what to
-    pick up or deliver, where and when.
+    """The route's stops in order, one row per order a stop serves (by order code), each with its
+    order and customer (none for depot stops): what to pick up or deliver, where and when.
     """
     q = _list_route_plan
     if QUERY_LOG.hooked:
@@ -2201,6 +2722,69 @@ async def list_route_plan(conn: Connection, *, route_id: UUID) -> list[RoutePlan
         if started:
             q.report(started, len(rows), (route_id,))
     return _RoutePlan_ROWS.many(rows)
+
+
+@stateless
+async def list_routes_by_vehicle(
+    conn: Connection,
+    *,
+    vehicle_id: UUID,
+    period_to: datetime | None = None,
+    period_from: datetime | None = None,
+    after_period_start: datetime | None = None,
+    after_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[Route]:
+    """A page of the vehicle's routes (any status) whose planned period overlaps [period_from,
+    period_to) (none: unbounded), in order of their start; keyset: pass the last row's
+    period_start and id as after_period_start and after_id (both none for the first page).
+    Served by routes_vehicle_id_idx (vehicle_id, lower(period)).
+    """
+    q = _list_routes_by_vehicle
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (vehicle_id, period_to, period_from, after_period_start, after_id, max_rows)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                vehicle_id,
+                period_to,
+                period_from,
+                after_period_start,
+                after_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (vehicle_id, period_to, period_from, after_period_start, after_id, max_rows),
+            )
+    return _Route_ROWS.many(rows)
+
+
+@stateless
+async def list_routes_over_capacity(conn: Connection) -> list[RoutesOverCapacity]:
+    """Data check: every route whose orders (all but cancelled ones) weigh or measure more than its
+    vehicle takes (the capacity triggers refuse it; this finds what got past them).
+    """
+    q = _list_routes_over_capacity
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _RoutesOverCapacity_ROWS.many(rows)
 
 
 @stateless
@@ -2463,7 +3047,9 @@ async def update_route_stop_actuals(
     actual_departure_at: datetime | None = None,
     stop_id: UUID,
 ) -> RouteStop | None:
-    """Records when the vehicle actually arrived at and left a stop; returns the stop, or none."""
+    """Records when the vehicle actually arrived at and left a stop; returns the stop with the ids
+    of its orders, or none.
+    """
     q = _update_route_stop_actuals
     if QUERY_LOG.hooked:
         row = await q.fetchrow_args(conn, (actual_arrival_at, actual_departure_at, stop_id))
@@ -2569,10 +3155,12 @@ def verify() -> None:
         _create_order,
         _create_route,
         _create_route_stop,
+        _create_route_stop_order,
         _create_user,
         _create_user_with_password,
         _create_vehicle,
         _delete_decision,
+        _delete_route_stop_order,
         _exists_user_password,
         _get_customer_by_code,
         _get_customer_by_id,
@@ -2585,14 +3173,22 @@ def verify() -> None:
         _get_user_password_hash_by_username,
         _get_vehicle_by_code,
         _get_vehicle_by_id,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_customers,
         _list_decision_audit,
+        _list_destination_cities,
         _list_learning_feedback,
         _list_nearest_available_vehicles,
+        _list_orders_by_customer,
+        _list_orders_by_route,
         _list_outcomes_by_route,
         _list_pending_orders,
+        _list_route_destination_cities,
         _list_route_performance,
         _list_route_plan,
+        _list_routes_by_vehicle,
+        _list_routes_over_capacity,
         _list_table_row_counts,
         _list_users,
         _list_vehicle_utilisation,

@@ -3,9 +3,10 @@
 ``init`` is ``datalayer migrate``; ``reset`` is ``datalayer rollback`` then ``migrate`` (outcomes
 are append-only and committed decisions immutable, so the data cannot simply be deleted).
 
-* ``seed`` loads demo data: an admin, two customers, two vehicles and three pending orders. It
-  never uses a fixed password: the admin's comes from ``LOGISTICS_ADMIN_PASSWORD``, else one is
-  generated and printed once. Running it again adds only what is missing. It can run as the
+* ``seed`` loads demo data: an admin, the test user (``user``, role user), two customers, two
+  vehicles and three pending orders. It never uses a fixed password: the admin's comes from
+  ``LOGISTICS_ADMIN_PASSWORD``, the test user's from ``LOGISTICS_USER_PASSWORD``, else each is
+  generated and printed once. The test user is added as the admin. Running it again adds only what is missing. It can run as the
   service's login (``logistics_app``): the admin is created as the first user, which needs no
   admin; once other users exist, a missing admin must be created by an admin (or the owner).
 * ``check`` prints the health report's status and the row count of every logistics table.
@@ -28,6 +29,7 @@ from datalayer.settings import Settings
 __all__ = ["register", "seed"]
 
 ADMIN_PASSWORD_VARIABLE = "LOGISTICS_ADMIN_PASSWORD"
+USER_PASSWORD_VARIABLE = "LOGISTICS_USER_PASSWORD"
 MIN_PASSWORD_LENGTH = 12
 
 _CUSTOMERS = [
@@ -49,14 +51,15 @@ _ORDERS = [
 ]  # fmt: skip
 
 
-def _admin_password() -> tuple[str, bool]:
-    """The admin password and whether it was generated (and so must be shown)."""
-    given = os.environ.get(ADMIN_PASSWORD_VARIABLE)
+def _admin_password(variable: str = ADMIN_PASSWORD_VARIABLE) -> tuple[str, bool]:
+    """The password ``variable`` gives, else a generated one; and whether it was generated (and
+    so must be shown)."""
+    given = os.environ.get(variable)
     if given:
         if len(given) < MIN_PASSWORD_LENGTH:
             raise ConfigurationError(
-                f"{ADMIN_PASSWORD_VARIABLE} must have at least {MIN_PASSWORD_LENGTH} characters",
-                variable=ADMIN_PASSWORD_VARIABLE,
+                f"{variable} must have at least {MIN_PASSWORD_LENGTH} characters",
+                variable=variable,
             )
         return given, False
     return secrets.token_urlsafe(18), True
@@ -80,6 +83,21 @@ async def seed(conn: Connection, *, now: datetime | None = None) -> list[str]:
             done.append(f"created admin {username!r} with password {password} (shown once)")
         else:
             done.append(f"created admin {username!r} (password from {ADMIN_PASSWORD_VARIABLE})")
+    test_user = os.environ.get("LOGISTICS_USER_USERNAME", "user")
+    if await logistics.get_user_by_username(conn, username=test_user) is None:
+        password, generated = _admin_password(USER_PASSWORD_VARIABLE)
+        admin = await logistics.get_user_by_username(conn, username=username)
+        if admin is not None:  # the seed adds the test user as the admin it found or created
+            await conn.execute("SELECT set_config('datalayer.user_id', $1, true)", str(admin.id))
+        await logistics.create_user_with_password(
+            conn, username=test_user,
+            email=os.environ.get("LOGISTICS_USER_EMAIL", "user@example.com"),
+            password=password, role="user", is_superuser=False,
+        )  # fmt: skip
+        if generated:
+            done.append(f"created user {test_user!r} with password {password} (shown once)")
+        else:
+            done.append(f"created user {test_user!r} (password from {USER_PASSWORD_VARIABLE})")
     customers = {}
     for code, name, email, phone, address in _CUSTOMERS:
         customer = await logistics.get_customer_by_code(conn, customer_code=code)

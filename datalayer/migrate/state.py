@@ -25,6 +25,7 @@ from yoyo.backends.core.postgresql import PostgresqlPsycopgBackend
 from yoyo.connections import parse_uri
 from yoyo.migrations import get_migration_hash
 
+from ..pooling import MIGRATE_HINT, behind_pooler, is_pooler_startup_error
 from ..settings import mask_url, normalize_url
 from .files import MigrationError, MigrationFile
 from .sources import Renamed
@@ -110,9 +111,14 @@ class Target:
         try:
             conn = psycopg.connect(self._with_query(query), autocommit=True)
         except psycopg.Error as exc:
+            if is_pooler_startup_error(str(exc)):
+                raise MigrationError(f"{self.masked}: {MIGRATE_HINT}") from None
             raise MigrationError(
                 f"cannot connect to {self.masked}: {first_line(str(exc))}"
             ) from None
+        if behind_pooler(conn):
+            conn.close()
+            raise MigrationError(f"{self.masked}: {MIGRATE_HINT}")
         if conn.info.server_version >= 140000:
             conn.execute("SET idle_session_timeout = 0")
             # A killed runner's backend stops within a second instead of building an index for

@@ -13,7 +13,9 @@ from ..queries import Connection
 from . import _queries
 from ._queries import (
     ActiveConnection,
+    BlockedQuery,
     CacheHitRatio,
+    ConnectionState,
     IndexUsage,
     Lock,
     LongRunningQuery,
@@ -26,6 +28,8 @@ from ._queries import (
     get_pg_stat_statements_schema,
     get_server_info,
     list_active_connections,
+    list_blocked_queries,
+    list_connections_by_state,
     list_index_usage,
     list_locks,
     list_table_sizes,
@@ -35,7 +39,9 @@ from ._queries import (
 
 __all__ = [
     "ActiveConnection",
+    "BlockedQuery",
     "CacheHitRatio",
+    "ConnectionState",
     "IndexUsage",
     "Lock",
     "LockInfo",
@@ -49,6 +55,8 @@ __all__ = [
     "get_pg_stat_statements_schema",
     "get_server_info",
     "list_active_connections",
+    "list_blocked_queries",
+    "list_connections_by_state",
     "list_index_usage",
     "list_locks",
     "list_long_running_queries",

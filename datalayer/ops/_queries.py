@@ -13,10 +13,14 @@ from datalayer.queries import QUERY_LOG, Connection, load, stateless
 
 __all__ = [
     "ActiveConnection",
+    "BlockedQuery",
     "CacheHitRatio",
+    "ConnectionState",
+    "DefaultPartitionsWithRow",
     "IndexUsage",
     "Lock",
     "LongRunningQuery",
+    "NotValidCheckViolation",
     "ServerInfo",
     "SlowQuery",
     "TableSize",
@@ -26,9 +30,13 @@ __all__ = [
     "get_pg_stat_statements_schema",
     "get_server_info",
     "list_active_connections",
+    "list_blocked_queries",
+    "list_connections_by_state",
+    "list_default_partitions_with_rows",
     "list_index_usage",
     "list_locks",
     "list_long_running_queries",
+    "list_not_valid_check_violations",
     "list_slow_queries",
     "list_table_sizes",
     "list_unused_indexes",
@@ -78,6 +86,41 @@ _ActiveConnection_ROWS: Rows[ActiveConnection] = Rows(
 )
 
 
+class BlockedQuery(BaseModel):
+    """A row of list_blocked_queries."""
+
+    pid: int
+    role_name: str | None
+    waiting_for: timedelta | None
+    query: str | None
+    blocking_pids: list[int | None]
+    blocker_pid: int | None
+    blocker_role: str | None
+    blocker_state: str | None
+    blocker_transaction_age: timedelta | None
+    blocker_query: str | None
+
+
+_BlockedQuery_FIELDS = (
+    "pid",
+    "role_name",
+    "waiting_for",
+    "query",
+    "blocking_pids",
+    "blocker_pid",
+    "blocker_role",
+    "blocker_state",
+    "blocker_transaction_age",
+    "blocker_query",
+)
+_BlockedQuery_ROWS: Rows[BlockedQuery] = Rows(
+    BlockedQuery,
+    _BlockedQuery_FIELDS,
+    trusted=False,
+    suspect=lambda r: r[0] is None or r[4] is None,
+)
+
+
 class CacheHitRatio(BaseModel):
     """A row of get_cache_hit_ratio."""
 
@@ -93,6 +136,48 @@ _CacheHitRatio_ROWS: Rows[CacheHitRatio] = Rows(
     CacheHitRatio,
     _CacheHitRatio_FIELDS,
     trusted=True,
+)
+
+
+class ConnectionState(BaseModel):
+    """A row of list_connections_by_state."""
+
+    state: str
+    connections: int
+    longest_in_state: timedelta | None
+
+
+_ConnectionState_FIELDS = (
+    "state",
+    "connections",
+    "longest_in_state",
+)
+_ConnectionState_ROWS: Rows[ConnectionState] = Rows(
+    ConnectionState,
+    _ConnectionState_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
+)
+
+
+class DefaultPartitionsWithRow(BaseModel):
+    """A row of list_default_partitions_with_rows."""
+
+    partition_name: str
+    partitioned_table: str
+    stray_rows: int
+
+
+_DefaultPartitionsWithRow_FIELDS = (
+    "partition_name",
+    "partitioned_table",
+    "stray_rows",
+)
+_DefaultPartitionsWithRow_ROWS: Rows[DefaultPartitionsWithRow] = Rows(
+    DefaultPartitionsWithRow,
+    _DefaultPartitionsWithRow_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
 )
 
 
@@ -195,6 +280,27 @@ _LongRunningQuery_ROWS: Rows[LongRunningQuery] = Rows(
     _LongRunningQuery_FIELDS,
     trusted=True,
     suspect=lambda r: r[0] is None,
+)
+
+
+class NotValidCheckViolation(BaseModel):
+    """A row of list_not_valid_check_violations."""
+
+    constraint_name: str
+    violating_rows: int
+    message: str | None
+
+
+_NotValidCheckViolation_FIELDS = (
+    "constraint_name",
+    "violating_rows",
+    "message",
+)
+_NotValidCheckViolation_ROWS: Rows[NotValidCheckViolation] = Rows(
+    NotValidCheckViolation,
+    _NotValidCheckViolation_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
 )
 
 
@@ -337,6 +443,21 @@ _list_active_connections = checked(
     "list_active_connections",
     "509af93b18aa9e2b94a7242439188edb344e06315c2bb18581830041f05f97d4",
 )
+_list_blocked_queries = checked(
+    _QUERIES,
+    "list_blocked_queries",
+    "4b244ee32745f27b2e7c822dcc4b5c2759c88d7f8fd7e8fd0864df495e90c015",
+)
+_list_connections_by_state = checked(
+    _QUERIES,
+    "list_connections_by_state",
+    "9ca72e015e2e96ce8129353107c4a7e5d95b2bf7e137c67e206bdbf7d418a1d6",
+)
+_list_default_partitions_with_rows = checked(
+    _QUERIES,
+    "list_default_partitions_with_rows",
+    "6ddfeda15c56ae2c68df4f58a36eba9cf3f4371b33e9d7b889c0f8de9283ba44",
+)
 _list_index_usage = checked(
     _QUERIES, "list_index_usage", "a271d13e999ddb28ad6684bed8322deb49b525e5f45717ab316dc1a6b9434adb"
 )
@@ -347,6 +468,11 @@ _list_long_running_queries = checked(
     _QUERIES,
     "list_long_running_queries",
     "2cb401af012c65214dee5f605cb8320d2ff1a5202b64f31572344745f19d6850",
+)
+_list_not_valid_check_violations = checked(
+    _QUERIES,
+    "list_not_valid_check_violations",
+    "61d58da276b0cad0548367a70c1d20413a750468ce64bdb04eda91ccefe294e7",
 )
 _list_slow_queries = checked(
     _QUERIES,
@@ -455,6 +581,68 @@ async def list_active_connections(conn: Connection) -> list[ActiveConnection]:
 
 
 @stateless
+async def list_blocked_queries(conn: Connection) -> list[BlockedQuery]:
+    """Every backend of the current database waiting for a lock held by others, longest wait first:
+    what it runs, every backend blocking it (pg_blocking_pids), and the first blocker's state,
+    transaction age and query.
+    """
+    q = _list_blocked_queries
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _BlockedQuery_ROWS.many(rows)
+
+
+@stateless
+async def list_connections_by_state(conn: Connection) -> list[ConnectionState]:
+    """Connections to the current database by state (active, idle, idle in transaction, ...), with
+    the longest time one of them has been in it. A role without pg_read_all_stats does not see
+    the state of other roles' sessions: they count as 'not visible'.
+    """
+    q = _list_connections_by_state
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _ConnectionState_ROWS.many(rows)
+
+
+@stateless
+async def list_default_partitions_with_rows(
+    conn: Connection, *, schemas: list[str]
+) -> list[DefaultPartitionsWithRow]:
+    """Data check: every default partition in the given schemas that holds rows — rows outside
+    every ranged partition (`datalayer partitions maintain` creates the months ahead and moves
+    such rows into their months).
+    """
+    q = _list_default_partitions_with_rows
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (schemas,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, schemas)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (schemas,))
+    return _DefaultPartitionsWithRow_ROWS.many(rows)
+
+
+@stateless
 async def list_index_usage(conn: Connection) -> list[IndexUsage]:
     """Every user index with its size and how often it was scanned since statistics were reset."""
     q = _list_index_usage
@@ -505,6 +693,27 @@ async def list_long_running_queries(
         if started:
             q.report(started, len(rows), (min_seconds,))
     return _LongRunningQuery_ROWS.many(rows)
+
+
+@stateless
+async def list_not_valid_check_violations(
+    conn: Connection, *, schemas: list[str]
+) -> list[NotValidCheckViolation]:
+    """Data check: every CHECK constraint added NOT VALID (not validated yet) in the given schemas
+    that rows violate, with how many rows and the constraint's message (its COMMENT).
+    """
+    q = _list_not_valid_check_violations
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (schemas,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, schemas)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (schemas,))
+    return _NotValidCheckViolation_ROWS.many(rows)
 
 
 @stateless
@@ -572,9 +781,13 @@ def verify() -> None:
         _get_pg_stat_statements_schema,
         _get_server_info,
         _list_active_connections,
+        _list_blocked_queries,
+        _list_connections_by_state,
+        _list_default_partitions_with_rows,
         _list_index_usage,
         _list_locks,
         _list_long_running_queries,
+        _list_not_valid_check_violations,
         _list_slow_queries,
         _list_table_sizes,
         _list_unused_indexes,

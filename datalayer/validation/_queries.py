@@ -15,6 +15,7 @@ from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
 from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
+    "AuditEntry",
     "BehavioralTestResult",
     "DeletedSession",
     "Discrepancy",
@@ -26,6 +27,7 @@ __all__ = [
     "SessionLog",
     "SessionShare",
     "SessionStatusCount",
+    "SessionStatusHistory",
     "SuccessRate",
     "ValidationMetric",
     "ValidationResult",
@@ -45,13 +47,18 @@ __all__ = [
     "get_session_by_request_id",
     "get_session_for_user",
     "get_validation_result_by_session",
+    "list_audit_actor_actions",
+    "list_audit_row_history",
     "list_behavioral_test_results_by_session",
     "list_discrepancies_by_result",
     "list_discrepancy_trends",
     "list_session_logs",
     "list_session_shares",
     "list_session_status_counts",
+    "list_session_status_history",
     "list_sessions_by_owner",
+    "list_sessions_by_request_data",
+    "list_sessions_by_user_context",
     "list_sessions_deleted",
     "list_sessions_for_export",
     "list_sessions_search",
@@ -68,6 +75,64 @@ __all__ = [
     "upsert_session_share",
     "verify",
 ]
+
+
+class AuditEntry(BaseModel):
+    """A row of list_audit_actor_actions, list_audit_row_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    table_name: str
+    operation: Literal["INSERT", "UPDATE", "DELETE"]
+    #: The changed row's id column, as text.
+    row_id: str | None
+    #: The row before the change (UPDATE, DELETE), without the columns the trigger was told to
+    #: leave out.
+    old_values: JsonValue | None
+    #: The row after the change (INSERT, UPDATE), without the columns the trigger was told to
+    #: leave out.
+    new_values: JsonValue | None
+    #: UPDATE only: the columns whose values changed.
+    changed_columns: list[str | None] | None
+    #: The application user the service names (the datalayer.actor setting): the service's claim,
+    #: whereas db_user and app_role are the database's facts.
+    actor: str | None
+    #: The database login that made the change (session_user), whatever role it switched to.
+    db_user: str
+    #: The role the login acted through (<schema>_app, <schema>_worker, datalayer_owner, or
+    #: superuser), read from the catalog when the row was written.
+    app_role: str | None
+    transaction_id: int
+
+
+_AuditEntry_FIELDS = (
+    "id",
+    "occurred_at",
+    "table_name",
+    "operation",
+    "row_id",
+    "old_values",
+    "new_values",
+    "changed_columns",
+    "actor",
+    "db_user",
+    "app_role",
+    "transaction_id",
+)
+_AuditEntry_ROWS: Rows[AuditEntry] = Rows(
+    AuditEntry,
+    _AuditEntry_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[1].tzinfo is None
+        or r[2] is None
+        or r[3] is None
+        or r[9] is None
+        or r[11] is None
+    ),
+)
 
 
 class BehavioralTestResult(BaseModel):
@@ -300,7 +365,7 @@ _ResultStatistic_ROWS: Rows[ResultStatistic] = Rows(
 
 
 class Session(BaseModel):
-    """A row of create_session, get_session_by_id, get_session_by_request_id, get_session_for_user, list_sessions_by_owner, list_sessions_search, update_session_cancelled, update_session_completed, update_session_failed, update_session_restored, update_session_started."""
+    """A row of create_session, get_session_by_id, get_session_by_request_id, get_session_for_user, list_sessions_by_owner, list_sessions_by_request_data, list_sessions_by_user_context, list_sessions_search, update_session_cancelled, update_session_completed, update_session_failed, update_session_restored, update_session_started."""
 
     id: UUID
     #: Chosen by the caller; unique, so a retried request finds its session. 1 to 200 characters
@@ -603,6 +668,42 @@ _SessionStatusCount_ROWS: Rows[SessionStatusCount] = Rows(
 )
 
 
+class SessionStatusHistory(BaseModel):
+    """A row of list_session_status_history."""
+
+    id: UUID
+    occurred_at: AwareDatetime
+    from_status: str | None
+    to_status: str
+    #: The application user the service names (the datalayer.actor setting): the service's claim,
+    #: whereas db_user and app_role are the database's facts.
+    actor: str | None
+    #: The database login that made the change (session_user), whatever role it switched to.
+    db_user: str
+    #: The role the login acted through (<schema>_app, <schema>_worker, datalayer_owner, or
+    #: superuser), read from the catalog when the row was written.
+    app_role: str | None
+
+
+_SessionStatusHistory_FIELDS = (
+    "id",
+    "occurred_at",
+    "from_status",
+    "to_status",
+    "actor",
+    "db_user",
+    "app_role",
+)
+_SessionStatusHistory_ROWS: Rows[SessionStatusHistory] = Rows(
+    SessionStatusHistory,
+    _SessionStatusHistory_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None or r[1] is None or r[1].tzinfo is None or r[3] is None or r[5] is None
+    ),
+)
+
+
 class SuccessRate(BaseModel):
     """A row of list_success_rates_by_technology."""
 
@@ -835,6 +936,16 @@ _get_validation_result_by_session = checked(
     "get_validation_result_by_session",
     "d63d2e45d68662d1c34477538a08280dbbd876bea9210004229c23efd97910d0",
 )
+_list_audit_actor_actions = checked(
+    _QUERIES,
+    "list_audit_actor_actions",
+    "cbd622909b27c7eb67320cb22d00e5178f53b09409486492e6f9ccde632e4995",
+)
+_list_audit_row_history = checked(
+    _QUERIES,
+    "list_audit_row_history",
+    "2470a664cc108813d13b2321e61752e0644d805e3189bb0076a6a4bc90350ec7",
+)
 _list_behavioral_test_results_by_session = checked(
     _QUERIES,
     "list_behavioral_test_results_by_session",
@@ -865,10 +976,25 @@ _list_session_status_counts = checked(
     "list_session_status_counts",
     "939c37bd8d012e9689cfbad7ed83858206ca32a62ffd183b3dea7e80fd250710",
 )
+_list_session_status_history = checked(
+    _QUERIES,
+    "list_session_status_history",
+    "b3f7c70d623c588881ae44db002a675b1ffa942916b2f57de79f41a3133954df",
+)
 _list_sessions_by_owner = checked(
     _QUERIES,
     "list_sessions_by_owner",
     "5dfb089d66166cf85a9812ae5ec91196d308455df3408ca873508e07f0b485f4",
+)
+_list_sessions_by_request_data = checked(
+    _QUERIES,
+    "list_sessions_by_request_data",
+    "28c2056429cfaf5b45a16928501373086b496283e6c81d55b50840bd987af602",
+)
+_list_sessions_by_user_context = checked(
+    _QUERIES,
+    "list_sessions_by_user_context",
+    "33f8f68718afd4aa05a6b11bd88ddf35c956e6bd2fa606bf11b85796e319237f",
 )
 _list_sessions_deleted = checked(
     _QUERIES,
@@ -1438,6 +1564,140 @@ async def get_validation_result_by_session(
 
 
 @stateless
+async def list_audit_actor_actions(
+    conn: Connection,
+    *,
+    actor: str,
+    table_name: str | None = None,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the changes to validation tables made in the name of one actor (the
+    datalayer.actor the service set with db.transaction(actor=...)), newest first; table_name
+    narrows them to one table (none: every table), occurred_from and occurred_to to a time range
+    ([from, to); none: unbounded). Keyset pages as in list_audit_row_history. Reads
+    core.audit_log, whose row-level security lets the validation roles read the validation rows
+    only (validation_app: those of the sessions and shares its user can see); the
+    validation_readonly role may run it.
+    """
+    q = _list_audit_actor_actions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    actor,
+                    table_name,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
+
+
+@stateless
+async def list_audit_row_history(
+    conn: Connection,
+    *,
+    table_name: str,
+    row_id: str,
+    occurred_from: datetime | None = None,
+    occurred_to: datetime | None = None,
+    before_occurred_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[AuditEntry]:
+    """A page of the audit trail of one row of a validation table (row_id: the row's id as text),
+    newest first: every INSERT, UPDATE and DELETE with the row before and after (without the
+    columns the table's audit trigger leaves out), the columns an UPDATE changed, the actor the
+    service named, the database login and the role it acted through. occurred_from and
+    occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
+    occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
+    core.audit_log, whose row-level security lets the validation roles read the validation rows
+    only (validation_app: those of the sessions and shares its user can see); the
+    validation_readonly role may run it.
+    """
+    q = _list_audit_row_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    table_name,
+                    row_id,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
+
+
+@stateless
 async def list_behavioral_test_results_by_session(
     conn: Connection, *, session_id: UUID
 ) -> list[BehavioralTestResult]:
@@ -1559,6 +1819,30 @@ async def list_session_status_counts(conn: Connection) -> list[SessionStatusCoun
 
 
 @stateless
+async def list_session_status_history(
+    conn: Connection, *, session_id: UUID
+) -> list[SessionStatusHistory]:
+    """The status history of a session, oldest first, read from the audit trail (core.audit_log):
+    its creation (from_status none) and every change of status, with when it happened, the actor
+    the service named (db.transaction(actor=...)), the database login and the role it acted
+    through. validation_app sees the history of the sessions its user may see, the worker and
+    reporting roles that of every session; empty for an unknown session.
+    """
+    q = _list_session_status_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (session_id,))
+    return _SessionStatusHistory_ROWS.many(rows)
+
+
+@stateless
 async def list_sessions_by_owner(
     conn: Connection,
     *,
@@ -1581,6 +1865,61 @@ async def list_sessions_by_owner(
             raise q.failed(exc, conn) from None  # the driver's text repeats values
         if started:
             q.report(started, len(rows), (owner_id, before_created_at, before_id, max_rows))
+    return _Session_ROWS.many(rows)
+
+
+@stateless
+async def list_sessions_by_request_data(
+    conn: Connection,
+    *,
+    contains: JsonValue,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[Session]:
+    """A page of the live sessions whose request_data contains the given JSON object (jsonb @>:
+    every key/value of contains is in request_data, nested objects and array elements included),
+    newest first; keyset: pass the last row's created_at and id (both none for the first page).
+    Served by the GIN index validation_sessions_request_data_idx. Row-level security limits
+    validation_app to the sessions its user owns or was shared.
+    """
+    q = _list_sessions_by_request_data
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (contains, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, contains, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (contains, before_created_at, before_id, max_rows))
+    return _Session_ROWS.many(rows)
+
+
+@stateless
+async def list_sessions_by_user_context(
+    conn: Connection,
+    *,
+    contains: JsonValue,
+    before_created_at: datetime | None = None,
+    before_id: UUID | None = None,
+    max_rows: int = 100,
+) -> list[Session]:
+    """As list_sessions_by_request_data, on user_context (the caller's context), served by the GIN
+    index validation_sessions_user_context_idx.
+    """
+    q = _list_sessions_by_user_context
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (contains, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, contains, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (contains, before_created_at, before_id, max_rows))
     return _Session_ROWS.many(rows)
 
 
@@ -1949,13 +2288,18 @@ def verify() -> None:
         _get_session_by_request_id,
         _get_session_for_user,
         _get_validation_result_by_session,
+        _list_audit_actor_actions,
+        _list_audit_row_history,
         _list_behavioral_test_results_by_session,
         _list_discrepancies_by_result,
         _list_discrepancy_trends,
         _list_session_logs,
         _list_session_shares,
         _list_session_status_counts,
+        _list_session_status_history,
         _list_sessions_by_owner,
+        _list_sessions_by_request_data,
+        _list_sessions_by_user_context,
         _list_sessions_deleted,
         _list_sessions_for_export,
         _list_sessions_search,

@@ -68,3 +68,36 @@ WHERE a.user_id = :user_id
     )
 ORDER BY a.updated_at DESC, a.id DESC
 LIMIT :max_rows::int;
+
+-- name: update_assessment_abandoned(assessment_session_id, user_id)^
+-- Abandons the user's open (not started or in progress) session; returns it, or none if the user
+-- has no such open session. The database refuses abandoning a completed session whoever asks
+-- (assessment_sessions_status_transition_check).
+UPDATE compliance.assessment_sessions
+SET status = 'abandoned'
+WHERE id = :assessment_session_id
+    AND user_id = :user_id
+    AND status IN ('not_started', 'in_progress')
+RETURNING id, user_id, business_profile_id, framework_id, session_name, status, questions_answered, progress_percentage, completed_at, created_at, updated_at;
+
+-- name: update_assessment_status(assessment_session_id, user_id, status)^
+-- Moves the user's session to status as one step of its lifecycle (not_started -> in_progress,
+-- completed or abandoned; in_progress -> completed or abandoned); any other step is refused by
+-- assessment_sessions_status_transition_check. completed_at follows status. Returns the session,
+-- or none if the user has no such session.
+UPDATE compliance.assessment_sessions
+SET status = :status,
+    completed_at = CASE WHEN :status = 'completed' THEN coalesce(completed_at, now()) END
+WHERE id = :assessment_session_id
+    AND user_id = :user_id
+RETURNING id, user_id, business_profile_id, framework_id, session_name, status, questions_answered, progress_percentage, completed_at, created_at, updated_at;
+
+-- name: list_assessment_sessions_by_profile(business_profile_id, user_id)
+-- The assessment sessions of the user's business profile, oldest first (with
+-- list_evidence_items_by_profile: the profile's activity as two set-based queries, the
+-- alternative to get_business_profile_with_activity's nested JSON).
+SELECT id, user_id, business_profile_id, framework_id, session_name, status, questions_answered, progress_percentage, completed_at, created_at, updated_at
+FROM compliance.assessment_sessions
+WHERE business_profile_id = :business_profile_id
+    AND user_id = :user_id
+ORDER BY created_at, id;

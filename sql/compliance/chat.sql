@@ -45,3 +45,13 @@ WHERE user_id = :user_id
     )
 ORDER BY updated_at DESC, id DESC
 LIMIT :max_rows::int;
+
+-- name: update_chat_conversation_archived(chat_conversation_id, user_id, archived)^
+-- Archives (archived true) or reactivates (false) the user's conversation; an archived one takes
+-- no new messages. Returns the conversation, or none if the user has no such conversation.
+-- @type messages: datalayer.compliance.shapes:ChatMessages
+UPDATE compliance.chat_conversations
+SET status = CASE WHEN :archived::boolean THEN 'archived' ELSE 'active' END
+WHERE id = :chat_conversation_id
+    AND user_id = :user_id
+RETURNING id, user_id, business_profile_id, title, status, messages, last_message_at, created_at, updated_at;

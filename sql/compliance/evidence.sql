@@ -108,3 +108,19 @@ FROM (
 JOIN compliance.compliance_frameworks AS f
     ON f.id = e.framework_id
 ORDER BY f.code;
+
+-- name: delete_evidence_item(evidence_item_id, user_id)!
+-- Deletes the user's evidence item (the file in external storage is the caller's to remove; the
+-- audit trail keeps the deleted row); returns 0 or 1.
+DELETE FROM compliance.evidence_items
+WHERE id = :evidence_item_id
+    AND user_id = :user_id;
+
+-- name: list_evidence_items_by_profile(business_profile_id, user_id)
+-- The evidence items of the user's business profile, newest first (see
+-- list_assessment_sessions_by_profile).
+SELECT id, user_id, business_profile_id, framework_id, evidence_name, description, control_reference, file_path, file_type, file_size, status, priority, approved_at, approved_by, ai_metadata, created_at, updated_at
+FROM compliance.evidence_items
+WHERE business_profile_id = :business_profile_id
+    AND user_id = :user_id
+ORDER BY created_at DESC, id DESC;

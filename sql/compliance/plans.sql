@@ -53,3 +53,12 @@ JOIN compliance.compliance_frameworks AS f
 WHERE p.user_id = :user_id
     AND p.business_profile_id = :business_profile_id
 ORDER BY f.code, p.title, p.id;
+
+-- name: get_implementation_plan_by_id(implementation_plan_id, user_id)^
+-- The user's implementation plan with its phases and task counts, or none.
+-- @type phases: datalayer.compliance.shapes:PlanPhases
+-- @nonnull total_tasks, completed_tasks
+SELECT id, user_id, business_profile_id, framework_id, title, status, phases, total_tasks, completed_tasks, planned_start_date, planned_end_date, created_at, updated_at
+FROM compliance.implementation_plans
+WHERE id = :implementation_plan_id
+    AND user_id = :user_id;

@@ -65,10 +65,10 @@ WITH owned_session AS (
         AND user_id = :user_id
     RETURNING id
 )
-INSERT INTO export_readiness.chat_messages (session_id, role, content_encrypted, sources)
-SELECT owned_session.id, :role, public.pgp_sym_encrypt(:content::text, :encryption_key::text), :sources
+INSERT INTO export_readiness.chat_messages (session_id, role, content_encrypted, content_key_id, sources)
+SELECT owned_session.id, :role, export_readiness.encrypt(:content::text, :encryption_key::text), export_readiness.current_key_id(:encryption_key::text), :sources
 FROM owned_session
-RETURNING id, session_id, role, public.pgp_sym_decrypt(content_encrypted, :encryption_key::text) AS content, sources, created_at;
+RETURNING id, session_id, role, export_readiness.decrypt(content_encrypted, content_key_id, :encryption_key::text) AS content, sources, created_at;
 
 -- name: list_chat_messages(session_id, user_id, before_created_at, before_id, max_rows, encryption_key)
 -- A page of the chat history of the user's session, newest first, text decrypted, with the
@@ -78,7 +78,7 @@ RETURNING id, session_id, role, public.pgp_sym_decrypt(content_encrypted, :encry
 -- @param before_id: UUID | None
 -- @type sources: datalayer.export_readiness.shapes:Citations
 -- @nonnull content
-SELECT m.id, m.session_id, m.role, public.pgp_sym_decrypt(m.content_encrypted, :encryption_key::text) AS content, m.sources, m.created_at
+SELECT m.id, m.session_id, m.role, export_readiness.decrypt(m.content_encrypted, m.content_key_id, :encryption_key::text) AS content, m.sources, m.created_at
 FROM export_readiness.chat_messages AS m
 JOIN export_readiness.chat_sessions AS s
     ON s.id = m.session_id
@@ -96,7 +96,7 @@ LIMIT :max_rows::int;
 -- newest first, text decrypted.
 -- @type sources: datalayer.export_readiness.shapes:Citations
 -- @nonnull content
-SELECT m.id, m.session_id, m.role, public.pgp_sym_decrypt(m.content_encrypted, :encryption_key::text) AS content, m.sources, m.created_at
+SELECT m.id, m.session_id, m.role, export_readiness.decrypt(m.content_encrypted, m.content_key_id, :encryption_key::text) AS content, m.sources, m.created_at
 FROM export_readiness.chat_messages AS m
 JOIN export_readiness.chat_sessions AS s
     ON s.id = m.session_id

@@ -3,14 +3,14 @@
 -- encryption_key; returns it with the content decrypted and validation pending.
 -- @nonnull content
 -- @sensitive content
-INSERT INTO export_readiness.generated_documents (user_id, report_id, document_type, content_encrypted)
-VALUES (:user_id, :report_id, :document_type, public.pgp_sym_encrypt(:content::jsonb::text, :encryption_key::text))
-RETURNING id, user_id, report_id, document_type, public.pgp_sym_decrypt(content_encrypted, :encryption_key::text)::jsonb AS content, validation_status, validation_results, validated_at, created_at, updated_at;
+INSERT INTO export_readiness.generated_documents (user_id, report_id, document_type, content_encrypted, content_key_id)
+VALUES (:user_id, :report_id, :document_type, export_readiness.encrypt(:content::jsonb::text, :encryption_key::text), export_readiness.current_key_id(:encryption_key::text))
+RETURNING id, user_id, report_id, document_type, export_readiness.decrypt(content_encrypted, content_key_id, :encryption_key::text)::jsonb AS content, validation_status, validation_results, validated_at, created_at, updated_at;
 
 -- name: get_generated_document(document_id, user_id, encryption_key)^
 -- The user's document with its content decrypted, or none. A wrong key raises an error.
 -- @nonnull content
-SELECT id, user_id, report_id, document_type, public.pgp_sym_decrypt(content_encrypted, :encryption_key::text)::jsonb AS content, validation_status, validation_results, validated_at, created_at, updated_at
+SELECT id, user_id, report_id, document_type, export_readiness.decrypt(content_encrypted, content_key_id, :encryption_key::text)::jsonb AS content, validation_status, validation_results, validated_at, created_at, updated_at
 FROM export_readiness.generated_documents
 WHERE id = :document_id
     AND user_id = :user_id;

@@ -134,9 +134,17 @@ WHERE id = :report_id
     AND status IN ('pending', 'processing')
 RETURNING id, user_id, product_name, product_description, ingredients, product_image_url, hs_code, hs_code_confidence, destination_country, business_type, company_size, monthly_volume, risk_score, status, report_data, estimated_cost, estimated_timeline_days, failure_reason, created_at, updated_at;
 
--- name: delete_report(report_id, user_id)!
--- Deletes the user's report with its certification progress, documents, action plan, chat
--- sessions (and messages) and analyses; returns the number of reports deleted (0 or 1).
-DELETE FROM export_readiness.reports
-WHERE id = :report_id
-    AND user_id = :user_id;
+-- name: delete_report(report_id, user_id)$
+-- Deletes the user's report (soft delete: from now on its certification progress, documents,
+-- action plan, chat sessions and messages and analyses are invisible with it; restorable with
+-- update_report_restored for 30 days, then purged); returns the number of reports deleted (0 or 1).
+-- Runs the definer function export_readiness.soft_delete_report, for the acting user only.
+-- @nonnull deleted
+SELECT export_readiness.soft_delete_report(:report_id, :user_id) AS deleted;
+
+-- name: update_report_restored(report_id, user_id)$
+-- Restores a deleted report of the acting user (whose account is live) with everything that
+-- belongs to it, within 30 days of the deletion; returns 1, or 0 when there is no such deleted
+-- report. Raises RuleViolation (DL501) after the retention window.
+-- @nonnull restored
+SELECT export_readiness.restore_report(:report_id, :user_id) AS restored;

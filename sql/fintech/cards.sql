@@ -45,3 +45,34 @@ SELECT public.pgp_sym_decrypt(token_encrypted, :encryption_key::text)
 FROM fintech.cards
 WHERE id = :card_id
     AND user_id = :user_id;
+
+-- name: create_card_payment(user_id, account_id, card_id, amount, merchant, idempotency_key)^
+-- Pays with the user's card in one round trip (fintech.pay_with_card: authorised and captured at
+-- once), idempotently per card. Refused when the card is frozen, cancelled or expired
+-- (CardNotUsable), does not draw on account_id (CardNotUsable), or when the card's payments this
+-- calendar month (UTC) would exceed its spending_limit (SpendingLimitExceeded); funds checked.
+-- @nonnull id, user_id, card_id, account_id, kind, amount, currency, merchant, idempotency_key, posting_id, created_at
+-- @nullable refund_of
+SELECT id, user_id, card_id, account_id, kind, amount, currency, merchant, refund_of, idempotency_key, posting_id, created_at
+FROM fintech.pay_with_card(:user_id, :account_id, :card_id, :amount, :merchant, :idempotency_key);
+
+-- name: create_card_refund(user_id, payment_id, amount, idempotency_key)^
+-- Gives back all or part of the user's card payment as its own posting (fintech.refund_card_payment),
+-- idempotently per card; the refunds of a payment never exceed it.
+-- @nonnull id, user_id, card_id, account_id, kind, amount, currency, merchant, idempotency_key, posting_id, created_at
+-- @nullable refund_of
+SELECT id, user_id, card_id, account_id, kind, amount, currency, merchant, refund_of, idempotency_key, posting_id, created_at
+FROM fintech.refund_card_payment(:user_id, :payment_id, :amount, :idempotency_key);
+
+-- name: list_card_payments_by_card(card_id, user_id, before_created_at, before_id, max_rows)
+-- A page of the user's card's payments and refunds, newest first (keyset: pass the last row's
+-- created_at and id; both none for the first page).
+-- @param before_created_at: datetime | None
+-- @param before_id: UUID | None
+SELECT id, user_id, card_id, account_id, kind, amount, currency, merchant, refund_of, idempotency_key, posting_id, created_at
+FROM fintech.card_payments
+WHERE card_id = :card_id
+    AND user_id = :user_id
+    AND (created_at, id) < (coalesce(:before_created_at::timestamptz, 'infinity'), coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+ORDER BY created_at DESC, id DESC
+LIMIT :max_rows::int;

@@ -44,3 +44,27 @@ JOIN fintech.investments AS i
 WHERE a.user_id = :user_id
 GROUP BY a.currency
 ORDER BY a.currency;
+
+-- name: create_investment_buy(user_id, account_id, symbol, asset_type, quantity, price, idempotency_key)^
+-- Buys in the user's investment account (fintech.buy_investment), idempotently per account:
+-- debits round(quantity * price, 4) of its cash (funds checked) and creates the holding or adds
+-- to it at the average cost. Returns the trade.
+-- @nonnull id, account_id, symbol, side, quantity, price, amount, currency, cost_basis_change, idempotency_key, posting_id, created_at
+-- @nullable realised_gain
+SELECT id, account_id, symbol, side, quantity, price, amount, currency, cost_basis_change, realised_gain, idempotency_key, posting_id, created_at
+FROM fintech.buy_investment(:user_id, :account_id, :symbol, :asset_type, :quantity, :price, :idempotency_key);
+
+-- name: create_investment_sell(user_id, account_id, symbol, quantity, price, idempotency_key)^
+-- Sells from the user's investment account (fintech.sell_investment), idempotently per account:
+-- refused beyond the quantity held (InsufficientHolding); credits round(quantity * price, 4) to
+-- its cash, lowers the holding and records the realised gain. Returns the trade.
+-- @nonnull id, account_id, symbol, side, quantity, price, amount, currency, cost_basis_change, realised_gain, idempotency_key, posting_id, created_at
+SELECT id, account_id, symbol, side, quantity, price, amount, currency, cost_basis_change, realised_gain, idempotency_key, posting_id, created_at
+FROM fintech.sell_investment(:user_id, :account_id, :symbol, :quantity, :price, :idempotency_key);
+
+-- name: list_investment_trades_by_account(account_id)
+-- The account's trades, oldest first.
+SELECT id, account_id, symbol, side, quantity, price, amount, currency, cost_basis_change, realised_gain, idempotency_key, posting_id, created_at
+FROM fintech.investment_trades
+WHERE account_id = :account_id
+ORDER BY created_at, id;

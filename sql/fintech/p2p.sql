@@ -29,3 +29,19 @@ WHERE sender_id = :sender_id
     )
 ORDER BY created_at DESC, id
 LIMIT :max_rows::int;
+
+-- name: list_p2p_payments_by_recipient(recipient_id, before_created_at, before_id, max_rows)
+-- A page of the payments a user received, newest first (keyset: pass the last row's created_at
+-- and id; both none for the first page).
+-- @param before_created_at: datetime | None
+-- @param before_id: UUID | None
+SELECT id, sender_id, recipient_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, failure_reason, idempotency_key, note, created_at, updated_at, completed_at, reversed_at
+FROM fintech.p2p_transactions
+WHERE recipient_id = :recipient_id
+    AND created_at <= coalesce(:before_created_at::timestamptz, 'infinity')
+    AND (
+        created_at < coalesce(:before_created_at::timestamptz, 'infinity')
+        OR id > coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000')
+    )
+ORDER BY created_at DESC, id
+LIMIT :max_rows::int;

@@ -71,3 +71,50 @@ UPDATE logistics.orders
 SET status = :status
 WHERE id = :order_id
 RETURNING id, order_code, customer_id, pickup_latitude, pickup_longitude, pickup_address, destination_city, destination_latitude, destination_longitude, destination_address, weight_tonnes, volume_m3, lower(time_window) AS window_start, upper(time_window) AS window_end, priority, special_handling, price_kes, status, assigned_route_id, created_at, updated_at;
+
+-- name: list_orders_by_customer(customer_id, created_from, created_to, before_created_at, before_id, max_rows)
+-- A page of the customer's orders (any status) created in [created_from, created_to) (none:
+-- unbounded), newest first; keyset: pass the last row's created_at and id as before_created_at
+-- and before_id (both none for the first page). Served by orders_customer_id_created_at_idx.
+-- @param created_from: datetime | None
+-- @param created_to: datetime | None
+-- @param before_created_at: datetime | None
+-- @param before_id: UUID | None
+-- @nonnull window_start, window_end
+SELECT id, order_code, customer_id, pickup_latitude, pickup_longitude, pickup_address, destination_city, destination_latitude, destination_longitude, destination_address, weight_tonnes, volume_m3, lower(time_window) AS window_start, upper(time_window) AS window_end, priority, special_handling, price_kes, status, assigned_route_id, created_at, updated_at
+FROM logistics.orders
+WHERE customer_id = :customer_id
+    AND created_at >= coalesce(:created_from::timestamptz, '-infinity')
+    AND created_at < coalesce(:created_to::timestamptz, 'infinity')
+    AND (created_at, id) < (
+        coalesce(:before_created_at::timestamptz, 'infinity'),
+        coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
+    )
+ORDER BY created_at DESC, id DESC
+LIMIT :max_rows::int;
+
+-- name: list_orders_by_route(route_id, window_from, window_to, after_window_start, after_id, max_rows)
+-- A page of the orders on a route (any status) whose delivery window overlaps [window_from,
+-- window_to) (none: unbounded), by window start; keyset: pass the last row's window_start and id
+-- as after_window_start and after_id (both none for the first page).
+-- @param window_from: datetime | None
+-- @param window_to: datetime | None
+-- @param after_window_start: datetime | None
+-- @param after_id: UUID | None
+-- @nonnull window_start, window_end
+SELECT id, order_code, customer_id, pickup_latitude, pickup_longitude, pickup_address, destination_city, destination_latitude, destination_longitude, destination_address, weight_tonnes, volume_m3, lower(time_window) AS window_start, upper(time_window) AS window_end, priority, special_handling, price_kes, status, assigned_route_id, created_at, updated_at
+FROM logistics.orders
+WHERE assigned_route_id = :route_id
+    AND time_window && tstzrange(coalesce(:window_from::timestamptz, '-infinity'), coalesce(:window_to::timestamptz, 'infinity'))
+    AND (lower(time_window), id) > (
+        coalesce(:after_window_start::timestamptz, '-infinity'),
+        coalesce(:after_id::uuid, '00000000-0000-0000-0000-000000000000')
+    )
+ORDER BY lower(time_window), id
+LIMIT :max_rows::int;
+
+-- name: list_destination_cities()
+-- The cities an order may name as destination_city (the closed set), by name.
+SELECT name, created_at
+FROM logistics.destination_cities
+ORDER BY name;

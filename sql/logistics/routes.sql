@@ -48,29 +48,94 @@ WHERE id = :route_id
     AND status = 'planned'
 RETURNING id, route_code, vehicle_id, decision_id, status, lower(period) AS period_start, upper(period) AS period_end, total_distance_km, estimated_duration_minutes, estimated_cost_kes, actual_distance_km, actual_duration_minutes, actual_cost_kes, started_at, completed_at, created_at, updated_at;
 
--- name: create_route_stop(route_id, order_id, stop_type, sequence_order, latitude, longitude, address, estimated_arrival_at, estimated_departure_at)^
--- Adds a stop to a route at position sequence_order; returns it. A pickup or delivery stop names
--- an order on the same route; a depot stop names none.
--- @param order_id: UUID | None
+-- name: create_route_stop(route_id, order_ids, stop_type, sequence_order, latitude, longitude, address, estimated_arrival_at, estimated_departure_at)^
+-- Adds a stop to a route at position sequence_order, serving order_ids, in one statement; returns
+-- it with the ids of its orders. A pickup or delivery stop serves one or more orders on the same
+-- route (route_stop_orders_order_id_fkey; none: route_stops_orders_check, raised at commit); a
+-- depot stop serves none (route_stop_orders_stop_type_check). An order named twice is refused
+-- (route_stop_orders_pkey).
 -- @param address: str | None
 -- @param estimated_arrival_at: datetime | None
 -- @param estimated_departure_at: datetime | None
-INSERT INTO logistics.route_stops (route_id, order_id, stop_type, sequence_order, latitude, longitude, address, estimated_arrival_at, estimated_departure_at)
-VALUES (:route_id, :order_id, :stop_type, :sequence_order, :latitude, :longitude, :address, :estimated_arrival_at, :estimated_departure_at)
-RETURNING id, route_id, order_id, stop_type, sequence_order, latitude, longitude, address, estimated_arrival_at, estimated_departure_at, actual_arrival_at, actual_departure_at, created_at, updated_at;
+-- @nonnull order_ids
+WITH stop AS (
+    INSERT INTO logistics.route_stops (route_id, stop_type, sequence_order, latitude, longitude, address, estimated_arrival_at, estimated_departure_at)
+    VALUES (:route_id, :stop_type, :sequence_order, :latitude, :longitude, :address, :estimated_arrival_at, :estimated_departure_at)
+    RETURNING id, route_id, stop_type, sequence_order, latitude, longitude, address, estimated_arrival_at, estimated_departure_at, actual_arrival_at, actual_departure_at, created_at, updated_at
+),
+served AS (
+    INSERT INTO logistics.route_stop_orders (route_stop_id, order_id, route_id, stop_type)
+    SELECT stop.id, u.order_id, stop.route_id, stop.stop_type
+    FROM stop
+    CROSS JOIN unnest(:order_ids::uuid[]) AS u(order_id)
+    RETURNING order_id
+)
+SELECT
+    stop.id,
+    stop.route_id,
+    ARRAY(SELECT served.order_id FROM served ORDER BY served.order_id) AS order_ids,
+    stop.stop_type,
+    stop.sequence_order,
+    stop.latitude,
+    stop.longitude,
+    stop.address,
+    stop.estimated_arrival_at,
+    stop.estimated_departure_at,
+    stop.actual_arrival_at,
+    stop.actual_departure_at,
+    stop.created_at,
+    stop.updated_at
+FROM stop;
+
+-- name: create_route_stop_order(stop_id, order_id)^
+-- Makes the stop serve one more order (on the same route; a depot stop serves none); returns the
+-- link, or none if there is no such stop.
+INSERT INTO logistics.route_stop_orders (route_stop_id, order_id, route_id, stop_type)
+SELECT s.id, :order_id::uuid, s.route_id, s.stop_type
+FROM logistics.route_stops AS s
+WHERE s.id = :stop_id
+RETURNING route_stop_id, order_id, route_id, stop_type, created_at;
+
+-- name: delete_route_stop_order(stop_id, order_id)!
+-- The stop no longer serves the order; returns 0 or 1. Removing a pickup or delivery stop's last
+-- order is refused at commit (route_stops_orders_check): delete the stop or give it another order.
+DELETE FROM logistics.route_stop_orders
+WHERE route_stop_id = :stop_id
+    AND order_id = :order_id;
 
 -- name: update_route_stop_actuals(stop_id, actual_arrival_at, actual_departure_at)^
--- Records when the vehicle actually arrived at and left a stop; returns the stop, or none.
+-- Records when the vehicle actually arrived at and left a stop; returns the stop with the ids of
+-- its orders, or none.
 -- @param actual_departure_at: datetime | None
+-- @nonnull order_ids
 UPDATE logistics.route_stops
 SET actual_arrival_at = :actual_arrival_at,
     actual_departure_at = :actual_departure_at
 WHERE id = :stop_id
-RETURNING id, route_id, order_id, stop_type, sequence_order, latitude, longitude, address, estimated_arrival_at, estimated_departure_at, actual_arrival_at, actual_departure_at, created_at, updated_at;
+RETURNING
+    id,
+    route_id,
+    ARRAY(
+        SELECT so.order_id
+        FROM logistics.route_stop_orders AS so
+        WHERE so.route_stop_id = route_stops.id
+        ORDER BY so.order_id
+    ) AS order_ids,
+    stop_type,
+    sequence_order,
+    latitude,
+    longitude,
+    address,
+    estimated_arrival_at,
+    estimated_departure_at,
+    actual_arrival_at,
+    actual_departure_at,
+    created_at,
+    updated_at;
 
 -- name: list_route_plan(route_id)
--- The route's stops in order, each with its order and customer (none for depot stops): what to
--- pick up or deliver, where and when.
+-- The route's stops in order, one row per order a stop serves (by order code), each with its
+-- order and customer (none for depot stops): what to pick up or deliver, where and when.
 SELECT
     s.id AS stop_id,
     s.sequence_order,
@@ -91,10 +156,11 @@ SELECT
     lower(o.time_window) AS window_start,
     upper(o.time_window) AS window_end
 FROM logistics.route_stops AS s
-LEFT JOIN logistics.orders AS o ON o.id = s.order_id
+LEFT JOIN logistics.route_stop_orders AS so ON so.route_stop_id = s.id
+LEFT JOIN logistics.orders AS o ON o.id = so.order_id
 LEFT JOIN logistics.customers AS c ON c.id = o.customer_id
 WHERE s.route_id = :route_id
-ORDER BY s.sequence_order;
+ORDER BY s.sequence_order, o.order_code;
 
 -- name: list_route_performance(completed_from, completed_until)
 -- Estimated against actual distance, duration and cost for the routes completed in
@@ -122,3 +188,39 @@ WHERE r.status = 'completed'
     AND r.completed_at >= :completed_from::timestamptz
     AND r.completed_at < :completed_until::timestamptz
 ORDER BY r.completed_at, r.id;
+
+-- name: list_routes_by_vehicle(vehicle_id, period_from, period_to, after_period_start, after_id, max_rows)
+-- A page of the vehicle's routes (any status) whose planned period overlaps [period_from,
+-- period_to) (none: unbounded), in order of their start; keyset: pass the last row's period_start
+-- and id as after_period_start and after_id (both none for the first page). Served by
+-- routes_vehicle_id_idx (vehicle_id, lower(period)).
+-- @param period_from: datetime | None
+-- @param period_to: datetime | None
+-- @param after_period_start: datetime | None
+-- @param after_id: UUID | None
+-- @nonnull period_start, period_end
+SELECT id, route_code, vehicle_id, decision_id, status, lower(period) AS period_start, upper(period) AS period_end, total_distance_km, estimated_duration_minutes, estimated_cost_kes, actual_distance_km, actual_duration_minutes, actual_cost_kes, started_at, completed_at, created_at, updated_at
+FROM logistics.routes
+WHERE vehicle_id = :vehicle_id
+    AND lower(period) < coalesce(:period_to::timestamptz, 'infinity')
+    AND upper(period) > coalesce(:period_from::timestamptz, '-infinity')
+    AND (lower(period), id) > (
+        coalesce(:after_period_start::timestamptz, '-infinity'),
+        coalesce(:after_id::uuid, '00000000-0000-0000-0000-000000000000')
+    )
+ORDER BY lower(period), id
+LIMIT :max_rows::int;
+
+-- name: list_route_destination_cities(route_id)
+-- The cities the route delivers to (the destinations of its orders that are not cancelled), each
+-- with how many orders go there and their weight; by name. Empty for a route without orders.
+-- @nonnull destination_city, order_count, weight_tonnes
+SELECT
+    o.destination_city,
+    count(*) AS order_count,
+    sum(o.weight_tonnes) AS weight_tonnes
+FROM logistics.orders AS o
+WHERE o.assigned_route_id = :route_id
+    AND o.status <> 'cancelled'
+GROUP BY o.destination_city
+ORDER BY o.destination_city;

@@ -89,3 +89,41 @@ FROM public.pg_stat_statements AS s
 WHERE s.dbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
 ORDER BY s.mean_exec_time DESC
 LIMIT :max_rows::int;
+
+-- name: list_connections_by_state()
+-- Connections to the current database by state (active, idle, idle in transaction, ...), with
+-- the longest time one of them has been in it. A role without pg_read_all_stats does not see the
+-- state of other roles' sessions: they count as 'not visible'.
+-- @model ConnectionState
+-- @nonnull state, connections
+SELECT
+    coalesce(state, 'not visible') AS state,
+    count(*)::int AS connections,
+    max(clock_timestamp() - state_change) AS longest_in_state
+FROM pg_catalog.pg_stat_activity
+WHERE datname = current_database()
+GROUP BY coalesce(state, 'not visible')
+ORDER BY count(*) DESC, coalesce(state, 'not visible');
+
+-- name: list_blocked_queries()
+-- Every backend of the current database waiting for a lock held by others, longest wait first:
+-- what it runs, every backend blocking it (pg_blocking_pids), and the first blocker's state,
+-- transaction age and query.
+-- @nonnull pid, blocking_pids
+SELECT
+    w.pid,
+    w.usename::text AS role_name,
+    now() - w.query_start AS waiting_for,
+    left(w.query, 500) AS query,
+    pg_blocking_pids(w.pid) AS blocking_pids,
+    b.pid AS blocker_pid,
+    b.usename::text AS blocker_role,
+    b.state AS blocker_state,
+    now() - b.xact_start AS blocker_transaction_age,
+    left(b.query, 500) AS blocker_query
+FROM pg_catalog.pg_stat_activity AS w
+LEFT JOIN pg_catalog.pg_stat_activity AS b
+    ON b.pid = (pg_blocking_pids(w.pid))[1]
+WHERE w.datname = current_database()
+    AND cardinality(pg_blocking_pids(w.pid)) > 0
+ORDER BY w.query_start, w.pid;

@@ -80,3 +80,34 @@ WHERE s.deleted_at IS NULL
                 AND sh.grantee_id = :visible_to::uuid
         )
     );
+
+-- name: list_sessions_by_request_data(contains, before_created_at, before_id, max_rows)
+-- A page of the live sessions whose request_data contains the given JSON object (jsonb @>: every
+-- key/value of contains is in request_data, nested objects and array elements included), newest
+-- first; keyset: pass the last row's created_at and id (both none for the first page). Served by
+-- the GIN index validation_sessions_request_data_idx. Row-level security limits validation_app to
+-- the sessions its user owns or was shared.
+-- @model Session
+-- @param before_created_at: datetime | None
+-- @param before_id: UUID | None
+SELECT id, request_id, owner_id, status, source_technology, target_technology, scope, request_data, response_data, user_context, error_message, started_at, finished_at, created_at, updated_at
+FROM validation.validation_sessions
+WHERE request_data @> :contains::jsonb
+    AND deleted_at IS NULL
+    AND (created_at, id) < (coalesce(:before_created_at::timestamptz, 'infinity'), coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+ORDER BY created_at DESC, id DESC
+LIMIT :max_rows::int;
+
+-- name: list_sessions_by_user_context(contains, before_created_at, before_id, max_rows)
+-- As list_sessions_by_request_data, on user_context (the caller's context), served by the GIN
+-- index validation_sessions_user_context_idx.
+-- @model Session
+-- @param before_created_at: datetime | None
+-- @param before_id: UUID | None
+SELECT id, request_id, owner_id, status, source_technology, target_technology, scope, request_data, response_data, user_context, error_message, started_at, finished_at, created_at, updated_at
+FROM validation.validation_sessions
+WHERE user_context @> :contains::jsonb
+    AND deleted_at IS NULL
+    AND (created_at, id) < (coalesce(:before_created_at::timestamptz, 'infinity'), coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+ORDER BY created_at DESC, id DESC
+LIMIT :max_rows::int;

@@ -235,7 +235,7 @@ async def test_a_row_owned_by_another_user_cannot_be_written(
         "UPDATE compliance.users SET is_superuser = true",
         "UPDATE compliance.business_profiles SET user_id = user_id",
         "UPDATE compliance.report_schedules SET run_count = 0",
-        "DELETE FROM compliance.evidence_items",
+        "DELETE FROM compliance.assessment_sessions",
         "SELECT compliance.next_report_run_at(now(), 'daily', now())",
         "INSERT INTO core.audit_log (schema_name, table_name, operation, new_values)"
         " VALUES ('compliance', 'users', 'INSERT', '{}')",
@@ -407,7 +407,8 @@ async def test_readonly_reads_every_user_and_writes_nothing(
         users = await conn.fetch("SELECT id FROM compliance.users")
         assert {r["id"] for r in users} == {a["users"], b["users"]}
         assert await conn.fetchval("SELECT count(*) FROM compliance.evidence_items") == 2
-        assert await conn.fetchval("SELECT count(*) FROM compliance.compliance_frameworks") == 1
+        # the tenants' framework and the five shipped by migration 0030
+        assert await conn.fetchval("SELECT count(*) FROM compliance.compliance_frameworks") == 6
     for statement in (
         "SELECT hashed_password FROM compliance.users",
         "SELECT credentials_encrypted FROM compliance.integration_configurations",

@@ -25,9 +25,7 @@ FROM generate_series(1, {USERS}) AS n;
 INSERT INTO compliance.business_profiles (user_id, company_name)
 SELECT id, 'Company of ' || email FROM compliance.users;
 
-INSERT INTO compliance.compliance_frameworks (code, name)
-SELECT code, upper(code)
-FROM unnest(ARRAY['gdpr', 'iso27001', 'soc2', 'hipaa', 'pci-dss']) AS code;
+-- the five frameworks (gdpr, iso27001, soc2, hipaa, pci-dss) ship with migration 0030
 
 WITH u AS (
     SELECT u.id, p.id AS profile_id, row_number() OVER (ORDER BY u.id) - 1 AS k

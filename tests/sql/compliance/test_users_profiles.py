@@ -76,21 +76,25 @@ async def test_deleting_a_user_deletes_what_they_own(cdb: Database, owner: Datab
 
 
 async def test_frameworks(cdb: Database, owner: Database) -> None:
+    shipped = ["gdpr", "hipaa", "iso27001", "pci-dss", "soc2"]  # migration 0030
     async with cdb.transaction() as conn:
-        assert await compliance.list_frameworks_active(conn) == []
-        assert await compliance.get_framework_by_code(conn, code="iso27001") is None
-        iso = await make_framework(owner, "iso27001", name="ISO/IEC 27001")
-        gdpr = await make_framework(owner, "gdpr", name="GDPR", version=None, category=None)
-        assert gdpr.version is None and iso.is_active
-        assert await compliance.get_framework_by_code(conn, code="iso27001") == iso
-        assert [f.code for f in await compliance.list_frameworks_active(conn)] == [
-            "gdpr",
-            "iso27001",
-        ]
+        assert sorted(f.code for f in await compliance.list_frameworks_active(conn)) == shipped
+        gdpr_shipped = await compliance.get_framework_by_code(conn, code="gdpr")
+        assert gdpr_shipped is not None and gdpr_shipped.version == "Regulation (EU) 2016/679"
+        assert await compliance.get_framework_by_code(conn, code="nist-csf") is None
+        nist = await make_framework(owner, "nist-csf", name="NIST CSF")
+        cis = await make_framework(owner, "cis", name="CIS", version=None, category=None)
+        assert cis.version is None and nist.is_active
+        assert await compliance.get_framework_by_code(conn, code="nist-csf") == nist
+        assert sorted(f.code for f in await compliance.list_frameworks_active(conn)) == sorted(
+            [*shipped, "cis", "nist-csf"]
+        )
         async with owner.transaction() as admin:
-            off = await compliance.update_framework_active(admin, code="gdpr", is_active=False)
+            off = await compliance.update_framework_active(admin, code="cis", is_active=False)
         assert off is not None and not off.is_active
-        assert [f.code for f in await compliance.list_frameworks_active(conn)] == ["iso27001"]
+        assert sorted(f.code for f in await compliance.list_frameworks_active(conn)) == sorted(
+            [*shipped, "nist-csf"]
+        )
         async with owner.transaction() as admin:
             assert (
                 await compliance.update_framework_active(admin, code="nope", is_active=True) is None

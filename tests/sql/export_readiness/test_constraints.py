@@ -23,10 +23,10 @@ STRANGER = f"(SELECT id FROM {S}.users WHERE email = 'stranger@example.in')"
 NO_SUCH = "'00000000-0000-7000-8000-000000000000'::uuid"
 
 
-def _message(sql_values: str) -> str:
+def _message(sql_values: str, key_id: str = ", '1'") -> str:
     return (
-        f"INSERT INTO {S}.chat_messages (session_id, role, content_encrypted, sources) "
-        f"SELECT {sql_values}"
+        f"INSERT INTO {S}.chat_messages (session_id, role, content_encrypted, sources, "
+        f"content_key_id) SELECT {sql_values}{key_id}"
     )
 
 
@@ -47,6 +47,8 @@ CASES: list[tuple[str, type[errors.IntegrityError], str]] = [
     (f"UPDATE {S}.users SET password_hash = '$argon2id$v=19$m=65536,t=3,p=4$' || repeat('a', 200) || '$' || repeat('b', 50)", CHECK, "users_password_hash_length_check"),
     (f"UPDATE {S}.users SET phone_encrypted = decode(repeat('00', 513), 'hex')", CHECK, "users_phone_encrypted_length_check"),
     (f"""UPDATE {S}.users SET profile = '{{"pan": "ABCDE1234F"}}'""", CHECK, "users_profile_check"),
+    (f"UPDATE {S}.users SET phone_key_id = 'key 2'", CHECK, "users_phone_key_id_check"),
+    (f"UPDATE {S}.users SET phone_key_id = NULL", CHECK, "users_phone_key_id_check"),
     # reports
     (
         f"INSERT INTO {S}.reports (user_id, product_name, destination_country, business_type, company_size) "
@@ -108,6 +110,7 @@ CASES: list[tuple[str, type[errors.IntegrityError], str]] = [
     (f"UPDATE {S}.generated_documents SET validation_results = '[]'", CHECK, "generated_documents_validation_results_check"),
     (f"UPDATE {S}.generated_documents SET validated_at = now()", CHECK, "generated_documents_validated_at_check"),
     (f"UPDATE {S}.generated_documents SET content_encrypted = decode(repeat('00', 1048577), 'hex')", CHECK, "generated_documents_content_encrypted_length_check"),
+    (f"UPDATE {S}.generated_documents SET content_key_id = ''", CHECK, "generated_documents_content_key_id_check"),
     # action_plan_progress
     (
         f"INSERT INTO {S}.action_plan_progress (user_id, report_id, day_number, task_id, task_title) "
@@ -136,6 +139,7 @@ CASES: list[tuple[str, type[errors.IntegrityError], str]] = [
     (_message(rf"""{ONE_SESSION}, 'assistant', '\x01', '[{{"title": "x"}}]'"""), CHECK, "chat_messages_sources_check"),
     (_message(rf"""{ONE_SESSION}, 'user', '\x01', '[{{"source": "x"}}]'"""), CHECK, "chat_messages_sources_check"),
     (_message(rf"{ONE_SESSION}, 'user', decode(repeat('00', 65537), 'hex'), '[]'"), CHECK, "chat_messages_content_encrypted_length_check"),
+    (_message(rf"{ONE_SESSION}, 'user', '\x01', '[]'", ", 'k/2'"), CHECK, "chat_messages_content_key_id_check"),
     # finance_analysis
     (
         f"INSERT INTO {S}.finance_analysis (report_id, working_capital_data, rodtep_benefit_data, gst_refund_data, total_working_capital) "
@@ -257,7 +261,7 @@ async def test_every_text_column_has_a_stated_limit_that_holds(populated: Databa
             """,
             S,
         )
-    assert len(columns) == 31
+    assert len(columns) == 34
     checked = []
     for c in columns:
         if c["enumerated"]:
@@ -272,14 +276,16 @@ async def test_every_text_column_has_a_stated_limit_that_holds(populated: Databa
             else f"repeat('x', {limit + 1})"
         )
         statement = f"UPDATE {S}.{c['tbl']} SET {c['col']} = {value}"
-        if c["tbl"] == "chat_messages":  # append-only: a new message instead
+        if c["tbl"] == "chat_messages" and c["col"] == "content_key_id":
+            statement = _message(rf"{ONE_SESSION}, 'user', '\x01', '[]'", f", {value}")
+        elif c["tbl"] == "chat_messages":  # append-only: a new message instead
             statement = _message(f"{ONE_SESSION}, 'user', {value}, '[]'")
         with pytest.raises(errors.CheckViolation) as info:
             async with populated.transaction() as conn:
                 await conn.execute(statement)
         assert c["col"] in info.value.columns, (c["tbl"], c["col"], info.value.constraint)
         checked.append(f"{c['tbl']}.{c['col']}")
-    assert len(checked) == 20  # the other 11 are enumerations
+    assert len(checked) == 23  # the other 11 are enumerations
 
 
 async def test_every_numeric_column_refuses_nan_and_infinity(populated: Database) -> None:

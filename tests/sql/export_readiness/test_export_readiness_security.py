@@ -169,7 +169,7 @@ _IN_ANOTHER_USERS_NAME = {
     "certification_progress": "INSERT INTO {s}.certification_progress (user_id, report_id, "
     "certification_id, certification_name) VALUES ('{a}', '{r}', 'bis', 'BIS')",
     "generated_documents": "INSERT INTO {s}.generated_documents (user_id, report_id, document_type, "
-    "content_encrypted) VALUES ('{a}', '{r}', 'packing_list', '\\x01')",
+    "content_encrypted, content_key_id) VALUES ('{a}', '{r}', 'packing_list', '\\x01', '1')",
     "action_plan_progress": "INSERT INTO {s}.action_plan_progress (user_id, report_id, day_number, "
     "task_id, task_title) VALUES ('{a}', '{r}', 2, 'zed', 'ZED')",
     "chat_sessions": "INSERT INTO {s}.chat_sessions (user_id) VALUES ('{a}')",
@@ -215,6 +215,11 @@ def test_row_level_security_is_enabled_and_forced_on_every_table(database_url: s
             "SELECT tablename, policyname, roles::text[], cmd FROM pg_policies WHERE schemaname = %s",
             (S,),
         ).fetchall()
+        restrictive = conn.execute(
+            "SELECT policyname FROM pg_policies WHERE schemaname = %s AND permissive = 'RESTRICTIVE'",
+            (S,),
+        ).fetchall()
+    assert sorted(r[0] for r in restrictive) == sorted(f"{t}_live" for t in TABLES)
     assert len(tables) == len(TABLES) and all(enabled and forced for _, enabled, forced in tables)
     expected = set()
     for table in TABLES:
@@ -222,6 +227,7 @@ def test_row_level_security_is_enabled_and_forced_on_every_table(database_url: s
             (table, f"{table}_owner_all", (OWNER,), "ALL"),
             (table, f"{table}_app_own", (APP,), "ALL"),
             (table, f"{table}_readonly_all", (READONLY,), "SELECT"),
+            (table, f"{table}_live", (APP, READONLY), "ALL"),  # restrictive: deleted rows hidden
         }
     assert {(t, p, tuple(r), c) for t, p, r, c in policies} == expected
 
@@ -230,7 +236,7 @@ def test_row_level_security_is_enabled_and_forced_on_every_table(database_url: s
 
 _ALL_USER_COLUMNS = (
     "id email company_name business_type company_size iec_code phone_encrypted profile is_active "
-    "last_login_at created_at updated_at"
+    "last_login_at created_at updated_at deleted_at phone_key_id"
 )
 
 #: What each role may do: table-level privileges, and column-level ones as (privilege, columns).
@@ -246,15 +252,14 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
                     "company_size",
                     "iec_code",
                     "phone_encrypted",
+                    "phone_key_id",
                     "profile",
                     "last_login_at",
                 ]
             ),
-            "DELETE",
         },
         "reports": {
             "SELECT",
-            "DELETE",
             *(
                 f"INSERT({c})"
                 for c in [
@@ -305,7 +310,13 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
             "DELETE",
             *(
                 f"INSERT({c})"
-                for c in ["user_id", "report_id", "document_type", "content_encrypted"]
+                for c in [
+                    "user_id",
+                    "report_id",
+                    "document_type",
+                    "content_encrypted",
+                    "content_key_id",
+                ]
             ),
             *(f"UPDATE({c})" for c in ["validation_status", "validation_results", "validated_at"]),
         },
@@ -337,7 +348,10 @@ EXPECTED: dict[str, dict[str, set[str]]] = {
         },
         "chat_messages": {
             "SELECT",
-            *(f"INSERT({c})" for c in ["session_id", "role", "content_encrypted", "sources"]),
+            *(
+                f"INSERT({c})"
+                for c in ["session_id", "role", "content_encrypted", "content_key_id", "sources"]
+            ),
         },
         "finance_analysis": {
             "SELECT",
@@ -544,6 +558,26 @@ async def test_the_app_role_cannot_switch_row_level_security_off(
 # -- definer functions ----------------------------------------------------------------------------
 
 
+#: Every function of the schema: SECURITY DEFINER or not, and who may EXECUTE it besides the owner.
+FUNCTIONS: dict[str, tuple[bool, tuple[str, ...]]] = {
+    f"{S}.current_key_id(text)": (False, (APP,)),
+    f"{S}.decrypt(bytea,text,text)": (False, (APP,)),
+    f"{S}.deletion_retention()": (False, (APP, READONLY)),
+    f"{S}.encrypt(text,text)": (False, (APP,)),
+    f"{S}.encryption_key_usage()": (True, (APP,)),
+    f"{S}.keyring(text)": (False, (APP,)),
+    f"{S}.login_by_email(text)": (True, (APP,)),
+    f"{S}.purge_deleted(timestamp with time zone)": (False, ()),
+    f"{S}.reencrypt_batch(text,text,uuid,integer)": (True, (APP,)),
+    f"{S}.restore_report(uuid,uuid)": (True, (APP,)),
+    f"{S}.restore_user(uuid)": (True, (APP,)),
+    f"{S}.sign_up(text,text,text,text,text,text,bytea,text,jsonb)": (True, (APP,)),
+    f"{S}.soft_delete_report(uuid,uuid)": (True, (APP,)),
+    f"{S}.soft_delete_user(uuid)": (True, (APP,)),
+    f"{S}.tg__users_cascade_deleted()": (True, ()),
+}
+
+
 def test_definer_functions_are_narrow(database_url: str) -> None:
     with psycopg.connect(database_url, autocommit=True) as conn:
         rows = conn.execute(
@@ -555,14 +589,11 @@ def test_definer_functions_are_narrow(database_url: str) -> None:
             """,
             (S,),
         ).fetchall()
-    assert [r[0] for r in rows] == [
-        f"{S}.login_by_email(text)",
-        f"{S}.sign_up(text,text,text,text,text,text,bytea,jsonb)",
-    ]
+    assert [r[0] for r in rows] == sorted(FUNCTIONS)
     for name, definer, owner, config, executors in rows:
-        assert definer and owner == OWNER, name
+        assert (definer, owner) == (FUNCTIONS[name][0], OWNER), name
         assert config == ["search_path=pg_catalog, pg_temp"], name
-        assert sorted(executors) == sorted([OWNER, APP]), name
+        assert sorted(executors) == sorted([OWNER, *FUNCTIONS[name][1]]), name
 
 
 async def test_sign_up_needs_no_acting_user_and_is_audited(
@@ -630,7 +661,13 @@ async def test_sign_in_lookup(edb: Database, owner_db: Database) -> None:
     "statement",
     [
         "SELECT * FROM export_readiness.login_by_email('a@example.in')",
-        "SELECT * FROM export_readiness.sign_up('a@example.in', 'h', 'A', 'Merchant', 'Micro', NULL, NULL, '{}')",
+        "SELECT * FROM export_readiness.sign_up('a@example.in', 'h', 'A', 'Merchant', 'Micro', NULL, NULL, NULL, '{}')",
+        "SELECT export_readiness.soft_delete_user(gen_random_uuid())",
+        "SELECT export_readiness.restore_user(gen_random_uuid())",
+        "SELECT * FROM export_readiness.reencrypt_batch('users', 'k', NULL, 10)",
+        "SELECT * FROM export_readiness.encryption_key_usage()",
+        "SELECT * FROM export_readiness.purge_deleted()",
+        "SELECT export_readiness.decrypt('\\x01', '1', 'k')",
     ],
 )
 def test_the_definer_functions_are_not_for_other_roles(

@@ -4,6 +4,7 @@ pagination; as export_readiness_app acting for a user, so another user's rows ar
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -109,9 +110,9 @@ async def test_wrong_key_cannot_decrypt(edb: Database) -> None:
 
 def test_encryption_key_comes_from_the_settings() -> None:
     settings = Settings.load(url="postgresql://u@h/db", encryption_key=SecretStr(KEY))
-    assert er.encryption_key(settings) == KEY
+    assert json.loads(er.encryption_key(settings, {})) == {"current": "1", "keys": {"1": KEY}}
     with pytest.raises(errors.ConfigurationError) as info:
-        er.encryption_key(Settings.load(url="postgresql://u@h/db", encryption_key=None))
+        er.encryption_key(Settings.load(url="postgresql://u@h/db", encryption_key=None), {})
     assert info.value.variable == "DATABASE_ENCRYPTION_KEY"
 
 

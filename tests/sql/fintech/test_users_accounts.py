@@ -295,3 +295,32 @@ async def test_statement_keyset_pagination(fdb: Database) -> None:
             )
             == []
         )
+
+
+async def test_the_users_audit_images_hold_no_password_hash(fdb: Database) -> None:
+    """fintech.users is audited (core.tg__audit leaving password_hash out): neither the column nor
+    either hash appears in any image, while the other changes are recorded."""
+    user = await make_user(fdb)
+    async with fdb.transaction(user_id=user.id) as conn:
+        stored_before = await conn.fetchval(
+            "SELECT new_values::text FROM fintech.audit_log WHERE table_name = 'users'"
+            " AND row_id = $1 AND operation = 'INSERT'",
+            str(user.id),
+        )
+        await fintech.update_user_password_hash(conn, user_id=user.id, password_hash=ARGON2)
+        await fintech.update_user_profile(
+            conn, user_id=user.id, first_name="Grace", last_name="Hopper", phone_number=None
+        )
+        images = await conn.fetch(
+            "SELECT operation, old_values::text AS old, new_values::text AS new, changed_columns"
+            " FROM fintech.audit_log WHERE table_name = 'users' AND row_id = $1 ORDER BY id",
+            str(user.id),
+        )
+    assert stored_before is not None and "Ada" in stored_before  # the image is there...
+    # the two updates share the transaction's time: which comes first in id order is chance
+    assert sorted(r["operation"] for r in images) == ["INSERT", "UPDATE", "UPDATE"]
+    assert any("first_name" in (r["changed_columns"] or []) for r in images)
+    for r in images:  # ...without the hash, old or new
+        for text in (r["old"], r["new"]):
+            assert text is None or ("password_hash" not in text and "$2b$" not in text
+                                    and "$argon2" not in text)  # fmt: skip

@@ -147,7 +147,7 @@ async def make_one_of_each(conn: Connection) -> dict[str, Any]:
     order = await make_order(conn, customer.id)
     await logistics.update_orders_route(conn, route_id=route.id, order_ids=[order.id])
     stop = await logistics.create_route_stop(
-        conn, route_id=route.id, order_id=order.id, stop_type="pickup", sequence_order=1,
+        conn, route_id=route.id, order_ids=[order.id], stop_type="pickup", sequence_order=1,
         latitude=NAIROBI[0], longitude=NAIROBI[1], address="Godown 4",
         estimated_arrival_at=T0, estimated_departure_at=T0 + hours(1),
     )  # fmt: skip

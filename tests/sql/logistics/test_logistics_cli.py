@@ -37,8 +37,19 @@ def test_seed_generates_the_admin_password_and_shows_it_once(
 ) -> None:
     monkeypatch.delenv("LOGISTICS_ADMIN_PASSWORD", raising=False)
     monkeypatch.delenv("LOGISTICS_ADMIN_USERNAME", raising=False)
+    monkeypatch.delenv("LOGISTICS_USER_PASSWORD", raising=False)
     assert main(["logistics", "seed", "--database-url", app_dsn]) == 0
     out = capsys.readouterr().out
+    user = re.search(r"created user 'user' with password (\S+) \(shown once\)", out)
+    assert user is not None, out
+    assert len(user.group(1)) >= 20 and user.group(1) not in ("admin123", "user123")
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT password_hash = public.crypt(%s, password_hash) AND role = 'user'"
+            " AND NOT is_superuser FROM logistics.users WHERE username = 'user'",
+            (user.group(1),),
+        ).fetchone()
+    assert row == (True,)
     match = re.search(r"created admin 'admin' with password (\S+) \(shown once\)", out)
     assert match is not None, out
     password = match.group(1)
@@ -46,11 +57,11 @@ def test_seed_generates_the_admin_password_and_shows_it_once(
     assert _password_ok(database_url, "admin", password)
     assert "created vehicle KDA-001T" in out and "created order ORD-DEMO-3" in out
     assert [_count(database_url, t) for t in ("users", "customers", "vehicles", "orders")] == [
-        1, 2, 2, 3,
+        2, 2, 2, 3,
     ]  # fmt: skip
     assert main(["logistics", "seed", "--database-url", app_dsn]) == 0
     again = capsys.readouterr().out
-    assert "nothing to add" in again and password not in again
+    assert "nothing to add" in again and password not in again and user.group(1) not in again
     assert _count(database_url, "orders") == 3
     assert main(["logistics", "check", "--database-url", database_url]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -72,7 +83,9 @@ def test_seed_takes_the_admin_password_from_the_environment(
     secret = "correct-horse-battery-staple"
     monkeypatch.setenv("LOGISTICS_ADMIN_PASSWORD", secret)
     monkeypatch.setenv("LOGISTICS_ADMIN_USERNAME", "ops-admin")
+    monkeypatch.setenv("LOGISTICS_USER_PASSWORD", "another-long-secret")
     assert main(["logistics", "seed", "--database-url", app_dsn]) == 0
     out = capsys.readouterr().out
     assert secret not in out and "password from LOGISTICS_ADMIN_PASSWORD" in out
+    assert "another-long-secret" not in out and "password from LOGISTICS_USER_PASSWORD" in out
     assert _password_ok(database_url, "ops-admin", secret)

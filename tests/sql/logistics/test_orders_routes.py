@@ -355,7 +355,7 @@ async def test_route_lifecycle_plan_and_performance(ldb: Database) -> None:
             await logistics.create_route_stop(
                 conn,
                 route_id=route.id,
-                order_id=order_id,
+                order_ids=[order_id] if order_id else [],
                 stop_type=kind,
                 sequence_order=seq,
                 latitude=-1.2864,
@@ -423,14 +423,14 @@ async def test_stop_rules(ldb: Database, owner: Database) -> None:
         elsewhere = await make_order(conn, customer.id)
         await logistics.update_orders_route(conn, route_id=route.id, order_ids=[on_route.id])
         await logistics.create_route_stop(
-            conn, route_id=route.id, order_id=on_route.id, stop_type="pickup", sequence_order=1,
+            conn, route_id=route.id, order_ids=[on_route.id], stop_type="pickup", sequence_order=1,
             latitude=0.0, longitude=36.0, address=None, estimated_arrival_at=None,
             estimated_departure_at=None,
         )  # fmt: skip
 
     async def stop(**overrides: Any) -> Any:
         fields: dict[str, Any] = {
-            "route_id": route.id, "order_id": on_route.id, "stop_type": "delivery",
+            "route_id": route.id, "order_ids": [on_route.id], "stop_type": "delivery",
             "sequence_order": 2, "latitude": 0.0, "longitude": 36.0, "address": None,
             "estimated_arrival_at": None, "estimated_departure_at": None,
         }  # fmt: skip
@@ -440,10 +440,12 @@ async def test_stop_rules(ldb: Database, owner: Database) -> None:
 
     cases: list[tuple[dict[str, Any], type[errors.IntegrityError], str]] = [
         ({"sequence_order": 1}, errors.UniqueViolation, "route_stops_route_id_sequence_order_key"),
-        ({"order_id": elsewhere.id}, errors.ForeignKeyViolation, "route_stops_order_id_fkey"),
-        ({"route_id": uuid4(), "order_id": None, "stop_type": "depot"}, errors.ForeignKeyViolation, "route_stops_route_id_fkey"),
+        ({"order_ids": [elsewhere.id]}, errors.ForeignKeyViolation, "route_stop_orders_order_id_fkey"),
+        ({"order_ids": [on_route.id, on_route.id]}, errors.UniqueViolation, "route_stop_orders_pkey"),
+        ({"route_id": uuid4(), "order_ids": [], "stop_type": "depot"}, errors.ForeignKeyViolation, "route_stops_route_id_fkey"),
         ({"stop_type": "fuel"}, errors.CheckViolation, "route_stops_stop_type_check"),
-        ({"stop_type": "depot"}, errors.CheckViolation, "route_stops_order_id_check"),
+        ({"stop_type": "depot"}, errors.CheckViolation, "route_stop_orders_stop_type_check"),
+        ({"order_ids": []}, errors.CheckViolation, "route_stops_orders_check"),
         ({"sequence_order": 0}, errors.CheckViolation, "route_stops_sequence_order_check"),
         ({"latitude": 90.01}, errors.CheckViolation, "route_stops_latitude_check"),
         ({"longitude": 180.01}, errors.CheckViolation, "route_stops_longitude_check"),
@@ -465,14 +467,14 @@ async def test_stop_rules(ldb: Database, owner: Database) -> None:
     with pytest.raises(errors.ForeignKeyViolation) as leaving:
         async with ldb.transaction() as conn:
             await logistics.update_order_unassigned(conn, order_id=on_route.id)
-    assert leaving.value.constraint == "route_stops_order_id_fkey"
+    assert leaving.value.constraint == "route_stop_orders_order_id_fkey"
     # stops go with their route
     async with ldb.transaction() as conn:
         spare = await make_route(
             conn, van.id, period_start=T0 + hours(20), period_end=T0 + hours(21)
         )
         await logistics.create_route_stop(
-            conn, route_id=spare.id, order_id=None, stop_type="depot", sequence_order=1,
+            conn, route_id=spare.id, order_ids=[], stop_type="depot", sequence_order=1,
             latitude=0.0, longitude=36.0, address="Depot", estimated_arrival_at=None,
             estimated_departure_at=None,
         )  # fmt: skip

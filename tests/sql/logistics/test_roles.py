@@ -18,6 +18,7 @@ from datalayer import Database, errors, logistics
 #: Operational tables: the whole staff works on them, no user owns a row (no owner column).
 SHARED = {
     "customers", "vehicles", "decisions", "routes", "orders", "route_stops", "operational_outcomes",
+    "route_stop_orders", "destination_cities",
 }  # fmt: skip
 
 USER_COLUMNS = {
@@ -34,6 +35,8 @@ APP_TABLE = {
     "routes": {"SELECT"},
     "orders": {"SELECT"},
     "route_stops": {"SELECT"},
+    "route_stop_orders": {"SELECT", "DELETE"},
+    "destination_cities": {"SELECT"},
     "operational_outcomes": {"SELECT"},
     "audit_log": {"SELECT"},
 }
@@ -60,9 +63,10 @@ APP_COLUMNS: dict[str, dict[str, set[str]]] = {
         "UPDATE": {"status", "assigned_route_id"},
     },
     "route_stops": {
-        "INSERT": {"route_id", "order_id", "stop_type", "sequence_order", "latitude", "longitude", "address", "estimated_arrival_at", "estimated_departure_at"},
+        "INSERT": {"route_id", "stop_type", "sequence_order", "latitude", "longitude", "address", "estimated_arrival_at", "estimated_departure_at"},
         "UPDATE": {"actual_arrival_at", "actual_departure_at"},
     },
+    "route_stop_orders": {"INSERT": {"route_stop_id", "order_id", "route_id", "stop_type"}},
 }  # fmt: skip
 READONLY_TABLE = {t: ({"SELECT"} if t != "users" else set()) for t in APP_TABLE}
 READONLY_COLUMNS: dict[str, dict[str, set[str]]] = {"users": {"SELECT": USER_COLUMNS}}
