@@ -420,7 +420,6 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
     plans.register(sub)
 
-
     from .adopt import add_arguments as adopt_arguments
 
     adopt_arguments(sub.add_parser("adopt", help="convert an application's legacy tables"))
