@@ -5,8 +5,10 @@ The caller loads the data first (``datalayer sample --app APP --scale N``, or it
 runs ``ANALYZE``; the guard only reads plans. Each query is prepared and explained with its
 *generic* plan (``plan_cache_mode = force_generic_plan``, parameters NULL: PostgreSQL 15 has no
 ``EXPLAIN (GENERIC_PLAN)``), the plan a long-lived pool ends up using, as the application's role
-(``SET ROLE <app>_app`` when the connecting role may), so that row-level security policies are
-part of the plan. It fails when:
+(``SET ROLE <app>_app`` when the connecting role may; a query only ``<app>_worker``,
+``<app>_readonly`` or ``datalayer_owner`` may run, as the first of them that may), so that
+row-level security policies are part of the plan. A partition a plan scans counts as its
+partitioned table, sized by all its partitions. It fails when:
 
 * a plan scans a large table sequentially (a ``Seq Scan`` of a table whose ``reltuples`` is at
   least ``--large-rows``), unless the baseline allows that table for that query, with a reason;
@@ -29,7 +31,7 @@ import asyncio
 import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -131,27 +133,52 @@ async def explain_queries(url: str, app: str) -> tuple[list[Explained], dict[str
     queries = [q for q in load(app, source.parent).values() if q.operation is not Operation.SCRIPT]
     conn = await asyncpg.connect(url, statement_cache_size=0)
     try:
-        role = f"{app}_app"
-        may = await conn.fetchval(
-            "SELECT pg_has_role(current_user, r.oid, 'MEMBER') FROM pg_roles AS r "
-            "WHERE r.rolname = $1",
-            role,
-        )
-        if may:
-            await conn.execute(f'SET ROLE "{role}"')
-        await conn.execute("SET plan_cache_mode = force_generic_plan")
-        explained = [await _explain(conn, q) for q in sorted(queries, key=lambda q: q.name)]
-        await conn.execute("RESET ROLE")
-        tables = sorted({t for e in explained for t in e.seq_scans})
-        rows: dict[str, float] = {}
-        if tables:
+        # as the application's role, so that its policies are in the plans; a query only the
+        # worker, readonly or owner role may run is explained as the first of them that may
+        roles: list[str | None] = [
+            str(r["rolname"])
             for r in await conn.fetch(
-                "SELECT n.nspname || '.' || c.relname AS name, c.reltuples FROM pg_class AS c "
-                "JOIN pg_namespace AS n ON n.oid = c.relnamespace "
-                "WHERE n.nspname || '.' || c.relname = ANY($1::text[])",
-                tables,
+                "SELECT r.rolname FROM unnest($1::text[]) WITH ORDINALITY AS k(name, n)"
+                " JOIN pg_roles AS r ON r.rolname = k.name"
+                " WHERE pg_has_role(current_user, r.oid, 'MEMBER') ORDER BY k.n",
+                [f"{app}_app", f"{app}_worker", f"{app}_readonly", "datalayer_owner"],
+            )
+        ]
+        await conn.execute("SET plan_cache_mode = force_generic_plan")
+        explained = []
+        for q in sorted(queries, key=lambda q: q.name):
+            for role in roles or [None]:  # None: as the connecting role
+                if role is not None:
+                    await conn.execute(f'SET ROLE "{role}"')
+                e = await _explain(conn, q)
+                if e.error is None or "42501" not in e.error:
+                    break
+            explained.append(e)
+        await conn.execute("RESET ROLE")
+        # a partition scanned stands for its partitioned table (the baselines and allowances
+        # name tables), whose size is the sum of its partitions'
+        scanned = sorted({t for e in explained for t in e.seq_scans})
+        rows: dict[str, float] = {}
+        roots: dict[str, str] = {}
+        if scanned:
+            for r in await conn.fetch(
+                "SELECT s.name, rn.nspname || '.' || rc.relname AS root,"
+                " coalesce((SELECT sum(greatest(l.reltuples, 0))"
+                "  FROM pg_partition_tree(pg_partition_root(c.oid)) AS t"
+                "  JOIN pg_class AS l ON l.oid = t.relid WHERE t.isleaf),"
+                "  greatest(c.reltuples, 0)) AS rows"
+                " FROM unnest($1::text[]) AS s(name)"
+                " JOIN pg_class AS c ON c.oid = to_regclass(s.name)"
+                " JOIN pg_class AS rc ON rc.oid = coalesce(pg_partition_root(c.oid), c.oid)"
+                " JOIN pg_namespace AS rn ON rn.oid = rc.relnamespace",
+                scanned,
             ):
-                rows[r["name"]] = float(r["reltuples"])
+                roots[r["name"]] = r["root"]
+                rows[r["root"]] = float(r["rows"])
+        explained = [
+            replace(e, seq_scans=tuple(sorted({roots.get(t, t) for t in e.seq_scans})))
+            for e in explained
+        ]
     finally:
         await conn.close()
     return explained, rows

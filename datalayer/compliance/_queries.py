@@ -1402,7 +1402,7 @@ _get_user_hashed_password_by_email = checked(
 _list_assessment_dashboard = checked(
     _QUERIES,
     "list_assessment_dashboard",
-    "51d7ff43297318495b4fb318b1aebbf96cedfbf6b0a0ece1d6c784d40f260c8e",
+    "2799e3aa19bc12a49296e91c3baa458c32235db522b56f26460e0427cfb0a8b2",
 )
 _list_assessment_sessions_by_profile = checked(
     _QUERIES,
@@ -1412,12 +1412,12 @@ _list_assessment_sessions_by_profile = checked(
 _list_audit_actor_actions = checked(
     _QUERIES,
     "list_audit_actor_actions",
-    "44740939024178817ab90b7844ac4907603dcc221e238cc1dac951f43e68d1fd",
+    "7c6949536d1b7c02bb47dd8f261e527ac6ee608af797245dd39c0e6ffb3e8348",
 )
 _list_audit_row_history = checked(
     _QUERIES,
     "list_audit_row_history",
-    "6cfc1338ddba40c0b1e0abf6d2ad78c749c6af3183c46e98d07e3a4b11812f96",
+    "74a9800369b06e7af7a7c12226a71cfaee38c23eb09a411d23370de558ebb4d8",
 )
 _list_business_profiles_by_user = checked(
     _QUERIES,
@@ -1427,7 +1427,7 @@ _list_business_profiles_by_user = checked(
 _list_chat_conversations_by_user = checked(
     _QUERIES,
     "list_chat_conversations_by_user",
-    "6a1648608a94b4cd1a609e88c039b5962418c55b71f37ffec07c79d36478ea2d",
+    "8c5615357f68026d886bc749bb19a5bad8395856863407855a4f3d4071ed2aca",
 )
 _list_compliance_overview = checked(
     _QUERIES,
@@ -1442,12 +1442,12 @@ _list_evidence_by_ai_metadata = checked(
 _list_evidence_by_name = checked(
     _QUERIES,
     "list_evidence_by_name",
-    "9c3a1be671e72f9dc6ce67dcc4fe30afabc0f3be429137aa4b31b8f4a65d1807",
+    "76945da3c32648b648a2f3a7d96f5e0887cf93d278267f531015303303104013",
 )
 _list_evidence_by_text = checked(
     _QUERIES,
     "list_evidence_by_text",
-    "ce7959cb8439bad08238fb92c0a9bc59745104a8e6e27d856d25b943a198e211",
+    "02bfc5a99bcdd137c5258492f4430fbe553c1f5b8a97352beeb315a82a73bd1e",
 )
 _list_evidence_items_by_profile = checked(
     _QUERIES,

@@ -1156,12 +1156,12 @@ _list_action_plan_days = checked(
 _list_audit_actor_actions = checked(
     _QUERIES,
     "list_audit_actor_actions",
-    "b142d409805eb294a43135de33c057f7a6dae6f8c0abdcf377a748d2dab269f5",
+    "7881854b87b5b6748eaffbd8b50cbb73ba87f9355fa2ab99df72dde5f5924b32",
 )
 _list_audit_row_history = checked(
     _QUERIES,
     "list_audit_row_history",
-    "4c9b003deffd3dc9b9e1af818b07766d54b1832195424b989f20d2a6bbfdec61",
+    "d233bcb6e9d56cfa2cfa36fafd4e1d6e7ae6458655d3ec75e6253443de6e9f62",
 )
 _list_certification_progress_by_report = checked(
     _QUERIES,
@@ -1171,7 +1171,7 @@ _list_certification_progress_by_report = checked(
 _list_chat_messages = checked(
     _QUERIES,
     "list_chat_messages",
-    "d62a6256465603d45866e6df3015855695499dd6232aef6e5b67c10e669b746d",
+    "a0d5c86d1760d7d8bc4a8ebb1c255652b11eaa48af92849f2603ef7440982fdf",
 )
 _list_chat_messages_by_source = checked(
     _QUERIES,
@@ -1181,7 +1181,7 @@ _list_chat_messages_by_source = checked(
 _list_chat_sessions_by_user = checked(
     _QUERIES,
     "list_chat_sessions_by_user",
-    "b230fb0e0b3125cd73ca534dff2f37cdc7dc300ff6190075bbc1138904116fa1",
+    "bae8a54256e626f8c4f0381a062ab914e73253268b43d9cfab5902fd9f777e0c",
 )
 _list_destination_country_stats = checked(
     _QUERIES,
@@ -1201,17 +1201,17 @@ _list_generated_documents_by_report = checked(
 _list_reports_by_destination_country = checked(
     _QUERIES,
     "list_reports_by_destination_country",
-    "84ec7b48a47ffe0d8b3fd7542d10b7b259d3242cf332fe4181f723024ffbd9e4",
+    "1a85b9dec226e9604a8534fd326d9af4344a03d992f90bacc101c82d009b9409",
 )
 _list_reports_by_hs_code = checked(
     _QUERIES,
     "list_reports_by_hs_code",
-    "d974875873ccb0573346a798438b5e6a5e1acdaab23d145ec5d6ec278630cc79",
+    "0360692fd0ae41568f93df3649d2ef8e6b3b72b2f670208eb25500d0ed9a45ba",
 )
 _list_reports_by_user = checked(
     _QUERIES,
     "list_reports_by_user",
-    "d92ca32f6bbb264b764c0c456fabd75b254dfef7a758bf0e35c79147391223a6",
+    "36036c03cb27ec9c354322492f7f8f470eac9b9670ddef902f97974ea173314a",
 )
 _list_reports_requiring_certification = checked(
     _QUERIES,

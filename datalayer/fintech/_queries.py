@@ -1234,7 +1234,7 @@ _get_user_password_hash_by_email = checked(
 _list_account_statement = checked(
     _QUERIES,
     "list_account_statement",
-    "970d71b05dfe7260aab56fb444309e1423c75174de884e24bb6022dbed6bbd16",
+    "f1ad7cb74fc5c43fed75ad3edac456013d7c4c0452c5b6e5c304b898fc04e83a",
 )
 _list_account_statement_entries = checked(
     _QUERIES,
@@ -1254,12 +1254,12 @@ _list_accounts_off_ledger = checked(
 _list_audit_actor_actions = checked(
     _QUERIES,
     "list_audit_actor_actions",
-    "0239e81bcd323daa8d29276f96796d88b342f7d7cf7dfe3a53bcd96aa864d4fb",
+    "18c99e7a03e17736198c39146625c4b1d34dfa9ff4d593976a3b36d579f2284b",
 )
 _list_audit_row_history = checked(
     _QUERIES,
     "list_audit_row_history",
-    "9af647ae9a599cc1e242286e2502d74985110869d4ece4c464618872d0ef855d",
+    "511d12b6d6a08b596030c8196596007c9eaff23e08eae30e9fe68da2914a07b7",
 )
 _list_balance_mismatches = checked(
     _QUERIES,
@@ -1269,7 +1269,7 @@ _list_balance_mismatches = checked(
 _list_card_payments_by_card = checked(
     _QUERIES,
     "list_card_payments_by_card",
-    "37d9c01e0d7ca5ac8520a1c317994ff9adbf34b35e9232ff9c87f1e9886e0ff6",
+    "72b0de113ec0ee02ed0854e35f8f82415c6ad90827bc0829fc60472e5be9ebc2",
 )
 _list_cards_by_user = checked(
     _QUERIES,
@@ -1304,12 +1304,12 @@ _list_ledger_entries_outside_partitions = checked(
 _list_p2p_payments_by_recipient = checked(
     _QUERIES,
     "list_p2p_payments_by_recipient",
-    "02d25873ac10d8664327edb657c23fea3629fc501a2ba90e1457db7523d90925",
+    "15640c7b37e6c8cde8e11ebec5f82ac20264a5c36696a3bcd045caba9a4f1c61",
 )
 _list_p2p_payments_by_sender = checked(
     _QUERIES,
     "list_p2p_payments_by_sender",
-    "ddb7ca1329e0e266884e9313caccac4a3fd375abc37df957f38c1576c653fb5b",
+    "1b90f3714942dcb15a24d78d106757817a6140ecc2bab0d91b11554b487e2054",
 )
 _list_portfolio_values_by_user = checked(
     _QUERIES,
@@ -1324,7 +1324,7 @@ _list_postings_unbalanced = checked(
 _list_transfers_by_user = checked(
     _QUERIES,
     "list_transfers_by_user",
-    "27073de16e9a3d864796d4cffd4d55423a42311f54c281d008c0b071f0d538df",
+    "7c2198561f8835f25dc84f49f7b2a82e4eb86dc37677ded87cd8017712c9a795",
 )
 _list_transfers_unbalanced = checked(
     _QUERIES,

@@ -1269,20 +1269,20 @@ _get_vehicle_by_id = checked(
 _list_audit_actor_actions = checked(
     _QUERIES,
     "list_audit_actor_actions",
-    "9fa314154b96fb06a596483c0adee81d1b0bfa01d93c12fa79f5b330914343c6",
+    "bdf93b540e03d6a2ce102f28c88687d0e2ab108362a39c0d37d6ebcba48f7c37",
 )
 _list_audit_row_history = checked(
     _QUERIES,
     "list_audit_row_history",
-    "6fa0d6f498b2306032f4a92f81afbb52a31f0f7c7583b3d3dc028031eddcb186",
+    "57a834440142ef658c8e4a2a243aa3011acc8b7ba9c8588fae43f32f06599d07",
 )
 _list_customers = checked(
-    _QUERIES, "list_customers", "40aac40d20759f3fe2c24c122787af759ee7bc4b7711bfdc3425f14be8042ad9"
+    _QUERIES, "list_customers", "c8bcc78cd2f38739ef5d31fd78b65b0ead021ef7485107f4be4e89e8d3307c64"
 )
 _list_decision_audit = checked(
     _QUERIES,
     "list_decision_audit",
-    "2e3ed04ff29ecec68ad9b3c9e7fead8fbb887ea6ab49fbd2d58fc3f96c92de52",
+    "cf50337d229249b1ceed15d86d4d417873cb8cf47292fdd33e402b95185d6e03",
 )
 _list_destination_cities = checked(
     _QUERIES,
@@ -1302,12 +1302,12 @@ _list_nearest_available_vehicles = checked(
 _list_orders_by_customer = checked(
     _QUERIES,
     "list_orders_by_customer",
-    "5679e70cb8c072f0bd041459eeda71d0ab8ab0835abff10db915307b77a498f4",
+    "e94f4f6e0eec6d125dc8486c81aaacb66474073e491e4c7f7f0ab7d5525cca82",
 )
 _list_orders_by_route = checked(
     _QUERIES,
     "list_orders_by_route",
-    "15da23313963da9fa63769572005ed7eead4343f7a711bf20020672823560021",
+    "397d0998472c4c59d822ddcb240f73ba7afbb1cc6c4f03f01f7eb01f0ba1e790",
 )
 _list_outcomes_by_route = checked(
     _QUERIES,
@@ -1317,7 +1317,7 @@ _list_outcomes_by_route = checked(
 _list_pending_orders = checked(
     _QUERIES,
     "list_pending_orders",
-    "8a21e3ed94c07bf047164df10c260977730ea2400e57a10a5fe7b38dbca30cdc",
+    "f53bd782136c48708728818ccdabd343bc268adb9990126f09e71792987baac4",
 )
 _list_route_destination_cities = checked(
     _QUERIES,
@@ -1335,7 +1335,7 @@ _list_route_plan = checked(
 _list_routes_by_vehicle = checked(
     _QUERIES,
     "list_routes_by_vehicle",
-    "6ea84bc51ad0fc33cd2c4e69c13b1568afa24523accb28357e40d4d1ec817ba9",
+    "a4fac637d093f0eff9181caa41dd06ce6f2b3b3dde2c8039408e823ad3b20392",
 )
 _list_routes_over_capacity = checked(
     _QUERIES,

@@ -914,7 +914,7 @@ _exists_session_access = checked(
 _get_result_statistics = checked(
     _QUERIES,
     "get_result_statistics",
-    "140b55c19f0291aac590139d2f2d1b091ce021a24cb5bf84acf55c9368b8d7f8",
+    "b8607a7b2724ba3602dbd92a84e14b75f693cce2cda7890893fd81e89b6f878e",
 )
 _get_session_by_id = checked(
     _QUERIES,
@@ -939,12 +939,12 @@ _get_validation_result_by_session = checked(
 _list_audit_actor_actions = checked(
     _QUERIES,
     "list_audit_actor_actions",
-    "cbd622909b27c7eb67320cb22d00e5178f53b09409486492e6f9ccde632e4995",
+    "2288406866e5abb3e984ab959d864ff4f8654c1e6d612a2dab674e01f53732a1",
 )
 _list_audit_row_history = checked(
     _QUERIES,
     "list_audit_row_history",
-    "2470a664cc108813d13b2321e61752e0644d805e3189bb0076a6a4bc90350ec7",
+    "8056b2ce5f4b7c1d76b3d60b408c008a7c3f60a6f1a0a7cbd3c6e27556a1b8fd",
 )
 _list_behavioral_test_results_by_session = checked(
     _QUERIES,
@@ -964,7 +964,7 @@ _list_discrepancy_trends = checked(
 _list_session_logs = checked(
     _QUERIES,
     "list_session_logs",
-    "063406705ee00866416df70a8ddf333180ca15e77dbfddd0a6edb6a321d949b6",
+    "f619493348b0cfd40e054d786d989da4d5ae51cd008781b8c26d6da33f3ff0d5",
 )
 _list_session_shares = checked(
     _QUERIES,
@@ -984,27 +984,27 @@ _list_session_status_history = checked(
 _list_sessions_by_owner = checked(
     _QUERIES,
     "list_sessions_by_owner",
-    "5dfb089d66166cf85a9812ae5ec91196d308455df3408ca873508e07f0b485f4",
+    "f292c70a3a7c29404fb4c3667bec9e13562cc5b9c6b9979f60f7730026387d53",
 )
 _list_sessions_by_request_data = checked(
     _QUERIES,
     "list_sessions_by_request_data",
-    "28c2056429cfaf5b45a16928501373086b496283e6c81d55b50840bd987af602",
+    "58623978912a5cd5236c99e6f897b15e51de7708773447a1f7fde181c394e3fd",
 )
 _list_sessions_by_user_context = checked(
     _QUERIES,
     "list_sessions_by_user_context",
-    "33f8f68718afd4aa05a6b11bd88ddf35c956e6bd2fa606bf11b85796e319237f",
+    "c858882dbed8e62c4dc2f7ccca0675e038de0f75f7555b1004caae4946e8ff29",
 )
 _list_sessions_deleted = checked(
     _QUERIES,
     "list_sessions_deleted",
-    "bfb20a48a757de97cfe0cfd893e6d5aeb215b142b45fdd44bf6f70fa298dae92",
+    "4cff5c1b391c370d948b012c6e3b83f44e3a9ce9394c229c26701a6afe355af7",
 )
 _list_sessions_for_export = checked(
     _QUERIES,
     "list_sessions_for_export",
-    "fb977ba1513cb93db7e8a9e153c4c9a4ff3fea1df0d2afc2e8c7e4539bdef488",
+    "c962d94831b276c173d5a96cc8d1db68600dc4b24e0bc8167ec6daf0415f7375",
 )
 _list_sessions_search = checked(
     _QUERIES,
@@ -1014,7 +1014,7 @@ _list_sessions_search = checked(
 _list_success_rates_by_technology = checked(
     _QUERIES,
     "list_success_rates_by_technology",
-    "4b337551f24f09c82785b0f4849666a822d7460244c8c06de4e390d155109422",
+    "214d304a821d4dc54a5d1c52e866b47042bd44366db0eee67f096b32f783bf45",
 )
 _list_validation_metrics = checked(
     _QUERIES,
