@@ -18,7 +18,7 @@ from datalayer.bulk import copy_records
 
 BCRYPT = "$2b$12$" + "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0"
 HOT_ACCOUNTS = 10
-HOT_ENTRIES = 3_000
+HOT_ENTRIES = 12_000  # the keyset scenario pages to depth 10,000
 
 
 @dataclass

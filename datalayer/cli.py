@@ -416,6 +416,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="(the default: health is always JSON)")
     p.set_defaults(func=_cmd_health)
 
+    from . import plans
+
+    plans.register(sub)
+
     from .adopt import add_arguments as adopt_arguments
 
     adopt_arguments(sub.add_parser("adopt", help="convert an application's legacy tables"))

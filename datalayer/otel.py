@@ -33,7 +33,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from . import __version__
 from .db import Database
-from .queries import Connection, Query
+from .queries import QUERY_LOG, Connection, Query
 
 __all__ = ["PoolMetrics", "instrument_pool", "instrument_queries", "uninstrument_queries"]
 
@@ -70,12 +70,14 @@ def instrument_queries(tracer_provider: trace.TracerProvider | None = None) -> N
         original: Callable[..., Awaitable[Any]] = getattr(Query, name)
         _ORIGINAL[name] = original
         setattr(Query, name, _traced(tracer, original))
+    QUERY_LOG.hooked = True  # generated functions go through the traced methods
 
 
 def uninstrument_queries() -> None:
     for name, original in _ORIGINAL.items():
         setattr(Query, name, original)
     _ORIGINAL.clear()
+    QUERY_LOG.hooked = False
 
 
 def _traced(

@@ -40,6 +40,7 @@ from .errors import DataLayerError, QueryParameterError, translate
 from .paths import sql_dir
 
 __all__ = [
+    "QUERY_LOG",
     "Connection",
     "Operation",
     "Query",
@@ -49,6 +50,7 @@ __all__ = [
     "load",
     "load_all",
     "load_file",
+    "rowcount",
     "stateless",
     "to_model",
     "to_models",
@@ -104,13 +106,17 @@ class _LogConfig:
     echo: bool = False
     parameters: bool = False
     slow_seconds: float | None = 0.5
-
-    @property
-    def active(self) -> bool:
-        return self.echo or self.slow_seconds is not None
+    #: whether a query is timed at all: ``echo`` or a slow-query threshold (a plain attribute,
+    #: read once per call)
+    active: bool = True
+    #: generated functions call the Query's ``*_args`` methods (which instrumentation wraps,
+    #: ``datalayer.otel``) instead of the driver directly
+    hooked: bool = False
 
 
 _log = _LogConfig()
+#: The query logging configuration generated functions read on every call.
+QUERY_LOG = _log
 
 
 def configure_logging(*, echo: bool, parameters: bool, slow_ms: float | None) -> None:
@@ -119,6 +125,7 @@ def configure_logging(*, echo: bool, parameters: bool, slow_ms: float | None) ->
     _log.echo = echo
     _log.parameters = parameters
     _log.slow_seconds = None if slow_ms is None or slow_ms <= 0 else slow_ms / 1000
+    _log.active = echo or _log.slow_seconds is not None
 
 
 def _report(query: Query, started: float, rows: int, args: Sequence[object]) -> None:
@@ -151,7 +158,8 @@ def _report(query: Query, started: float, rows: int, args: Sequence[object]) -> 
 # -- queries ---------------------------------------------------------------------------------------
 
 
-def _rowcount(status: str) -> int:
+def rowcount(status: str) -> int:
+    """The number of rows a command tag (``UPDATE 3``) reports; 0 when it reports none."""
     tail = status.rsplit(" ", 1)[-1]
     return int(tail) if tail.isdigit() else 0
 
@@ -179,6 +187,9 @@ class Query:
     _param_set: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if not isinstance(getattr(type(self), "statement", None), property):
+            # What generated functions send: the SQL itself (a stale query refuses instead).
+            object.__setattr__(self, "statement", self.sql)
         object.__setattr__(self, "sha256", hashlib.sha256(self.sql.encode()).hexdigest())
         object.__setattr__(self, "_param_set", frozenset(self.params))
         marked = {
@@ -196,6 +207,16 @@ class Query:
     @property
     def qualified_name(self) -> str:
         return f"{self.schema}.{self.name}"
+
+    statement: str = field(init=False, repr=False, compare=False)
+
+    def report(self, started: float, rows: int, args: Sequence[object]) -> None:
+        """Log this run when it was slow or echo is on (``started``: ``time.perf_counter()``)."""
+        _report(self, started, rows, args)
+
+    def failed(self, exc: BaseException, conn: Connection) -> DataLayerError:
+        """The driver error ``exc`` mapped to :mod:`datalayer.errors`, naming this query."""
+        return self._error(exc, conn)
 
     def _error(self, exc: BaseException, conn: Connection) -> DataLayerError:
         """The driver error mapped to :mod:`datalayer.errors`; a timeout names this query and
@@ -323,7 +344,7 @@ class Query:
             status = await conn.execute(self.sql, *args)
         except Exception as exc:
             raise self._error(exc, conn) from None  # the driver's text repeats values
-        count = _rowcount(status)
+        count = rowcount(status)
         if started:
             _report(self, started, count, args)
         return count

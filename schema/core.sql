@@ -273,6 +273,68 @@ $$;
 COMMENT ON FUNCTION core.tg__audit() IS 'AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW: writes core.audit_log. Arguments: columns to leave out of old/new values.';
 
 --
+-- Name: tg__audit_statement(); Type: FUNCTION; Schema: core; Owner: -
+--
+
+CREATE FUNCTION core.tg__audit_statement() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+DECLARE
+    v_skip text[] := coalesce(TG_ARGV, ARRAY[]::text[]);
+    v_actor text := nullif(current_setting('datalayer.actor', true), '');
+    v_role text;
+BEGIN
+    IF (SELECT r.rolsuper FROM pg_roles AS r WHERE r.rolname = session_user) THEN
+        v_role := 'superuser';
+    ELSE
+        SELECT r.rolname
+        INTO v_role
+        FROM pg_roles AS r
+        WHERE r.rolname IN (TG_TABLE_SCHEMA || '_app', TG_TABLE_SCHEMA || '_worker', 'datalayer_owner')
+            AND pg_has_role(session_user, r.oid, 'MEMBER')
+        ORDER BY r.rolname = 'datalayer_owner', r.rolname
+        LIMIT 1;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO core.audit_log (schema_name, table_name, operation, row_id, old_values, new_values, changed_columns, actor, db_user, app_role)
+        SELECT TG_TABLE_SCHEMA, TG_TABLE_NAME, 'INSERT', v.new_values ->> 'id', NULL, v.new_values, NULL, v_actor, session_user, v_role
+        FROM (SELECT to_jsonb(tg_new.*) - v_skip AS new_values FROM new_rows AS tg_new) AS v;
+    ELSIF TG_OP = 'DELETE' THEN
+        INSERT INTO core.audit_log (schema_name, table_name, operation, row_id, old_values, new_values, changed_columns, actor, db_user, app_role)
+        SELECT TG_TABLE_SCHEMA, TG_TABLE_NAME, 'DELETE', v.old_values ->> 'id', v.old_values, NULL, NULL, v_actor, session_user, v_role
+        FROM (SELECT to_jsonb(tg_old.*) - v_skip AS old_values FROM old_rows AS tg_old) AS v;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO core.audit_log (schema_name, table_name, operation, row_id, old_values, new_values, changed_columns, actor, db_user, app_role)
+        SELECT TG_TABLE_SCHEMA, TG_TABLE_NAME, p.operation, coalesce(p.new_values ->> 'id', p.old_values ->> 'id'),
+               p.old_values, p.new_values, p.changed, v_actor, session_user, v_role
+        FROM (
+            SELECT CASE WHEN o.old_values IS NULL THEN 'INSERT' WHEN n.new_values IS NULL THEN 'DELETE' ELSE 'UPDATE' END AS operation,
+                   o.old_values,
+                   n.new_values,
+                   CASE WHEN o.old_values IS NOT NULL AND n.new_values IS NOT NULL THEN (
+                       SELECT array_agg(e.key ORDER BY e.key)
+                       FROM jsonb_each(n.new_values) AS e
+                       WHERE e.value IS DISTINCT FROM o.old_values -> e.key
+                   ) END AS changed
+            FROM (SELECT to_jsonb(tg_old.*) - v_skip AS old_values FROM old_rows AS tg_old) AS o
+            FULL JOIN (SELECT to_jsonb(tg_new.*) - v_skip AS new_values FROM new_rows AS tg_new) AS n
+                ON n.new_values -> 'id' = o.old_values -> 'id'
+        ) AS p
+        -- nothing recorded for a row whose audited columns did not change (as tg__audit)
+        WHERE p.operation <> 'UPDATE' OR p.changed IS NOT NULL;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+--
+-- Name: FUNCTION tg__audit_statement(); Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON FUNCTION core.tg__audit_statement() IS 'AFTER INSERT / UPDATE / DELETE FOR EACH STATEMENT with transition tables new_rows and old_rows: writes the same core.audit_log rows as core.tg__audit(), one statement per triggering statement. Arguments: columns to leave out of old/new values.';
+
+--
 -- Name: tg__forbid_mutation(); Type: FUNCTION; Schema: core; Owner: -
 --
 

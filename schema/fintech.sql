@@ -3226,10 +3226,22 @@ CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.p2p_transa
 CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.transfers FOR EACH ROW EXECUTE FUNCTION core.tg__audit();
 
 --
--- Name: users _900_audit; Type: TRIGGER; Schema: fintech; Owner: -
+-- Name: users _900_audit_delete; Type: TRIGGER; Schema: fintech; Owner: -
 --
 
-CREATE TRIGGER _900_audit AFTER INSERT OR DELETE OR UPDATE ON fintech.users FOR EACH ROW EXECUTE FUNCTION core.tg__audit('password_hash');
+CREATE TRIGGER _900_audit_delete AFTER DELETE ON fintech.users REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION core.tg__audit_statement('password_hash');
+
+--
+-- Name: users _900_audit_insert; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _900_audit_insert AFTER INSERT ON fintech.users REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION core.tg__audit_statement('password_hash');
+
+--
+-- Name: users _900_audit_update; Type: TRIGGER; Schema: fintech; Owner: -
+--
+
+CREATE TRIGGER _900_audit_update AFTER UPDATE ON fintech.users REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION core.tg__audit_statement('password_hash');
 
 --
 -- Name: accounts accounts_user_id_fkey; Type: FK CONSTRAINT; Schema: fintech; Owner: -

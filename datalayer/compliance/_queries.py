@@ -4,6 +4,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
@@ -16,8 +17,8 @@ from datalayer.compliance.shapes import (
     ProfileEvidenceItems,
 )
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import Numeric, checked, stale_names
-from datalayer.queries import Connection, load, stateless
+from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
+from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
     "AssessmentDashboard",
@@ -145,8 +146,25 @@ _AssessmentDashboard_FIELDS = (
     "created_at",
     "updated_at",
 )
-_AssessmentDashboard_LIST: TypeAdapter[list[AssessmentDashboard]] = TypeAdapter(
-    list[AssessmentDashboard]
+_AssessmentDashboard_ROWS: Rows[AssessmentDashboard] = Rows(
+    AssessmentDashboard,
+    _AssessmentDashboard_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[7] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
 )
 
 
@@ -184,7 +202,25 @@ _AssessmentSession_FIELDS = (
     "created_at",
     "updated_at",
 )
-_AssessmentSession_LIST: TypeAdapter[list[AssessmentSession]] = TypeAdapter(list[AssessmentSession])
+_AssessmentSession_ROWS: Rows[AssessmentSession] = Rows(
+    AssessmentSession,
+    _AssessmentSession_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or (r[8] is not None and r[8].tzinfo is None)
+        or r[9] is None
+        or r[9].tzinfo is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
+)
 
 
 class AuditEntry(BaseModel):
@@ -229,7 +265,20 @@ _AuditEntry_FIELDS = (
     "app_role",
     "transaction_id",
 )
-_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
+_AuditEntry_ROWS: Rows[AuditEntry] = Rows(
+    AuditEntry,
+    _AuditEntry_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[1].tzinfo is None
+        or r[2] is None
+        or r[3] is None
+        or r[9] is None
+        or r[11] is None
+    ),
+)
 
 
 class BusinessProfile(BaseModel):
@@ -275,7 +324,27 @@ _BusinessProfile_FIELDS = (
     "created_at",
     "updated_at",
 )
-_BusinessProfile_LIST: TypeAdapter[list[BusinessProfile]] = TypeAdapter(list[BusinessProfile])
+_BusinessProfile_ROWS: Rows[BusinessProfile] = Rows(
+    BusinessProfile,
+    _BusinessProfile_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[12].tzinfo is None
+        or r[13] is None
+        or r[13].tzinfo is None
+    ),
+)
 
 
 class BusinessProfileWithActivity(BaseModel):
@@ -325,6 +394,29 @@ _BusinessProfileWithActivity_FIELDS = (
     "assessment_sessions",
     "evidence_items",
 )
+_BusinessProfileWithActivity_ROWS: Rows[BusinessProfileWithActivity] = Rows(
+    BusinessProfileWithActivity,
+    _BusinessProfileWithActivity_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[12].tzinfo is None
+        or r[13] is None
+        or r[13].tzinfo is None
+        or r[14] is None
+        or r[15] is None
+    ),
+)
 
 
 class ChatConversation(BaseModel):
@@ -356,6 +448,23 @@ _ChatConversation_FIELDS = (
     "created_at",
     "updated_at",
 )
+_ChatConversation_ROWS: Rows[ChatConversation] = Rows(
+    ChatConversation,
+    _ChatConversation_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or (r[6] is not None and r[6].tzinfo is None)
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+    ),
+)
 
 
 class ChatConversationSummary(BaseModel):
@@ -383,8 +492,21 @@ _ChatConversationSummary_FIELDS = (
     "created_at",
     "updated_at",
 )
-_ChatConversationSummary_LIST: TypeAdapter[list[ChatConversationSummary]] = TypeAdapter(
-    list[ChatConversationSummary]
+_ChatConversationSummary_ROWS: Rows[ChatConversationSummary] = Rows(
+    ChatConversationSummary,
+    _ChatConversationSummary_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or (r[5] is not None and r[5].tzinfo is None)
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[7].tzinfo is None
+    ),
 )
 
 
@@ -417,8 +539,20 @@ _ComplianceFramework_FIELDS = (
     "created_at",
     "updated_at",
 )
-_ComplianceFramework_LIST: TypeAdapter[list[ComplianceFramework]] = TypeAdapter(
-    list[ComplianceFramework]
+_ComplianceFramework_ROWS: Rows[ComplianceFramework] = Rows(
+    ComplianceFramework,
+    _ComplianceFramework_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[6] is None
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+    ),
 )
 
 
@@ -442,8 +576,13 @@ _ComplianceOverview_FIELDS = (
     "approved_count",
     "approved_percentage",
 )
-_ComplianceOverview_LIST: TypeAdapter[list[ComplianceOverview]] = TypeAdapter(
-    list[ComplianceOverview]
+_ComplianceOverview_ROWS: Rows[ComplianceOverview] = Rows(
+    ComplianceOverview,
+    _ComplianceOverview_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None or r[1] is None or r[2] is None or r[3] is None or r[4] is None or r[5] is None
+    ),
 )
 
 
@@ -490,7 +629,25 @@ _DueReportSchedule_FIELDS = (
     "next_run_at",
     "run_count",
 )
-_DueReportSchedule_LIST: TypeAdapter[list[DueReportSchedule]] = TypeAdapter(list[DueReportSchedule])
+_DueReportSchedule_ROWS: Rows[DueReportSchedule] = Rows(
+    DueReportSchedule,
+    _DueReportSchedule_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+    ),
+)
 
 
 class EvidenceItem(BaseModel):
@@ -543,7 +700,26 @@ _EvidenceItem_FIELDS = (
     "created_at",
     "updated_at",
 )
-_EvidenceItem_LIST: TypeAdapter[list[EvidenceItem]] = TypeAdapter(list[EvidenceItem])
+_EvidenceItem_ROWS: Rows[EvidenceItem] = Rows(
+    EvidenceItem,
+    _EvidenceItem_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[10] is None
+        or r[11] is None
+        or (r[12] is not None and r[12].tzinfo is None)
+        or r[14] is None
+        or r[15] is None
+        or r[15].tzinfo is None
+        or r[16] is None
+        or r[16].tzinfo is None
+    ),
+)
 
 
 class GeneratedPolicy(BaseModel):
@@ -585,6 +761,27 @@ _GeneratedPolicy_FIELDS = (
     "created_at",
     "updated_at",
 )
+_GeneratedPolicy_ROWS: Rows[GeneratedPolicy] = Rows(
+    GeneratedPolicy,
+    _GeneratedPolicy_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class ImplementationPlan(BaseModel):
@@ -624,6 +821,26 @@ _ImplementationPlan_FIELDS = (
     "created_at",
     "updated_at",
 )
+_ImplementationPlan_ROWS: Rows[ImplementationPlan] = Rows(
+    ImplementationPlan,
+    _ImplementationPlan_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class ImplementationPlanProgress(BaseModel):
@@ -660,8 +877,23 @@ _ImplementationPlanProgress_FIELDS = (
     "is_overdue",
     "updated_at",
 )
-_ImplementationPlanProgress_LIST: TypeAdapter[list[ImplementationPlanProgress]] = TypeAdapter(
-    list[ImplementationPlanProgress]
+_ImplementationPlanProgress_ROWS: Rows[ImplementationPlanProgress] = Rows(
+    ImplementationPlanProgress,
+    _ImplementationPlanProgress_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[10] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
 )
 
 
@@ -703,8 +935,25 @@ _IntegrationConfiguration_FIELDS = (
     "created_at",
     "updated_at",
 )
-_IntegrationConfiguration_LIST: TypeAdapter[list[IntegrationConfiguration]] = TypeAdapter(
-    list[IntegrationConfiguration]
+_IntegrationConfiguration_ROWS: Rows[IntegrationConfiguration] = Rows(
+    IntegrationConfiguration,
+    _IntegrationConfiguration_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+        or r[5] is None
+        or r[6] is None
+        or (r[7] is not None and r[7].tzinfo is None)
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
 )
 
 
@@ -738,8 +987,23 @@ _PolicySearchResult_FIELDS = (
     "excerpt",
     "created_at",
 )
-_PolicySearchResult_LIST: TypeAdapter[list[PolicySearchResult]] = TypeAdapter(
-    list[PolicySearchResult]
+_PolicySearchResult_ROWS: Rows[PolicySearchResult] = Rows(
+    PolicySearchResult,
+    _PolicySearchResult_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[9].tzinfo is None
+    ),
 )
 
 
@@ -779,7 +1043,26 @@ _PolicyVersion_FIELDS = (
     "created_at",
     "updated_at",
 )
-_PolicyVersion_LIST: TypeAdapter[list[PolicyVersion]] = TypeAdapter(list[PolicyVersion])
+_PolicyVersion_ROWS: Rows[PolicyVersion] = Rows(
+    PolicyVersion,
+    _PolicyVersion_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[7] is not None and r[7].tzinfo is None)
+        or r[9] is None
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
+)
 
 
 class ReadinessAssessment(BaseModel):
@@ -812,6 +1095,26 @@ _ReadinessAssessment_FIELDS = (
     "created_at",
     "updated_at",
 )
+_ReadinessAssessment_ROWS: Rows[ReadinessAssessment] = Rows(
+    ReadinessAssessment,
+    _ReadinessAssessment_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+        or r[9].tzinfo is None
+    ),
+)
 
 
 class ReadinessScore(BaseModel):
@@ -840,7 +1143,19 @@ _ReadinessScore_FIELDS = (
     "evidence_total",
     "evidence_approved",
 )
-_ReadinessScore_LIST: TypeAdapter[list[ReadinessScore]] = TypeAdapter(list[ReadinessScore])
+_ReadinessScore_ROWS: Rows[ReadinessScore] = Rows(
+    ReadinessScore,
+    _ReadinessScore_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or (r[5] is not None and r[5].tzinfo is None)
+        or r[6] is None
+        or r[7] is None
+    ),
+)
 
 
 class ReportSchedule(BaseModel):
@@ -892,7 +1207,29 @@ _ReportSchedule_FIELDS = (
     "created_at",
     "updated_at",
 )
-_ReportSchedule_LIST: TypeAdapter[list[ReportSchedule]] = TypeAdapter(list[ReportSchedule])
+_ReportSchedule_ROWS: Rows[ReportSchedule] = Rows(
+    ReportSchedule,
+    _ReportSchedule_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[8].tzinfo is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class User(BaseModel):
@@ -913,6 +1250,21 @@ _User_FIELDS = (
     "is_superuser",
     "created_at",
     "updated_at",
+)
+_User_ROWS: Rows[User] = Rows(
+    User,
+    _User_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+        or r[5] is None
+        or r[5].tzinfo is None
+    ),
 )
 
 
@@ -1050,7 +1402,7 @@ _get_user_hashed_password_by_email = checked(
 _list_assessment_dashboard = checked(
     _QUERIES,
     "list_assessment_dashboard",
-    "51d7ff43297318495b4fb318b1aebbf96cedfbf6b0a0ece1d6c784d40f260c8e",
+    "2799e3aa19bc12a49296e91c3baa458c32235db522b56f26460e0427cfb0a8b2",
 )
 _list_assessment_sessions_by_profile = checked(
     _QUERIES,
@@ -1060,12 +1412,12 @@ _list_assessment_sessions_by_profile = checked(
 _list_audit_actor_actions = checked(
     _QUERIES,
     "list_audit_actor_actions",
-    "44740939024178817ab90b7844ac4907603dcc221e238cc1dac951f43e68d1fd",
+    "7c6949536d1b7c02bb47dd8f261e527ac6ee608af797245dd39c0e6ffb3e8348",
 )
 _list_audit_row_history = checked(
     _QUERIES,
     "list_audit_row_history",
-    "6cfc1338ddba40c0b1e0abf6d2ad78c749c6af3183c46e98d07e3a4b11812f96",
+    "74a9800369b06e7af7a7c12226a71cfaee38c23eb09a411d23370de558ebb4d8",
 )
 _list_business_profiles_by_user = checked(
     _QUERIES,
@@ -1075,7 +1427,7 @@ _list_business_profiles_by_user = checked(
 _list_chat_conversations_by_user = checked(
     _QUERIES,
     "list_chat_conversations_by_user",
-    "6a1648608a94b4cd1a609e88c039b5962418c55b71f37ffec07c79d36478ea2d",
+    "8c5615357f68026d886bc749bb19a5bad8395856863407855a4f3d4071ed2aca",
 )
 _list_compliance_overview = checked(
     _QUERIES,
@@ -1090,12 +1442,12 @@ _list_evidence_by_ai_metadata = checked(
 _list_evidence_by_name = checked(
     _QUERIES,
     "list_evidence_by_name",
-    "9c3a1be671e72f9dc6ce67dcc4fe30afabc0f3be429137aa4b31b8f4a65d1807",
+    "76945da3c32648b648a2f3a7d96f5e0887cf93d278267f531015303303104013",
 )
 _list_evidence_by_text = checked(
     _QUERIES,
     "list_evidence_by_text",
-    "ce7959cb8439bad08238fb92c0a9bc59745104a8e6e27d856d25b943a198e211",
+    "02bfc5a99bcdd137c5258492f4430fbe553c1f5b8a97352beeb315a82a73bd1e",
 )
 _list_evidence_items_by_profile = checked(
     _QUERIES,
@@ -1241,12 +1593,28 @@ async def create_assessment_session(
     session_name: str | None = None,
 ) -> AssessmentSession:
     """Starts an assessment of one of the user's business profiles against a framework; returns it."""
-    row = await _create_assessment_session.fetchrow_args(
-        conn, (user_id, business_profile_id, framework_id, session_name)
-    )
+    q = _create_assessment_session
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, business_profile_id, framework_id, session_name)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, user_id, business_profile_id, framework_id, session_name
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, business_profile_id, framework_id, session_name),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_assessment_session returned no row")
-    return AssessmentSession.model_validate(dict(row))
+    return _AssessmentSession_ROWS.one(row)
 
 
 @stateless
@@ -1266,25 +1634,64 @@ async def create_business_profile(
     data_sensitivity: str,
 ) -> BusinessProfile:
     """Creates a business profile for the user; returns it."""
-    row = await _create_business_profile.fetchrow_args(
-        conn,
-        (
-            user_id,
-            company_name,
-            industry,
-            employee_count,
-            handles_personal_data,
-            processes_payments,
-            stores_health_data,
-            provides_financial_services,
-            operates_critical_infrastructure,
-            has_international_operations,
-            data_sensitivity,
-        ),
-    )
+    q = _create_business_profile
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                user_id,
+                company_name,
+                industry,
+                employee_count,
+                handles_personal_data,
+                processes_payments,
+                stores_health_data,
+                provides_financial_services,
+                operates_critical_infrastructure,
+                has_international_operations,
+                data_sensitivity,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                company_name,
+                industry,
+                employee_count,
+                handles_personal_data,
+                processes_payments,
+                stores_health_data,
+                provides_financial_services,
+                operates_critical_infrastructure,
+                has_international_operations,
+                data_sensitivity,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    company_name,
+                    industry,
+                    employee_count,
+                    handles_personal_data,
+                    processes_payments,
+                    stores_health_data,
+                    provides_financial_services,
+                    operates_critical_infrastructure,
+                    has_international_operations,
+                    data_sensitivity,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_business_profile returned no row")
-    return BusinessProfile.model_validate(dict(row))
+    return _BusinessProfile_ROWS.one(row)
 
 
 @stateless
@@ -1294,10 +1701,20 @@ async def create_chat_conversation(
     """Starts an empty conversation with the assistant, optionally about one of the user's business
     profiles; returns it.
     """
-    row = await _create_chat_conversation.fetchrow_args(conn, (user_id, business_profile_id, title))
+    q = _create_chat_conversation
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id, business_profile_id, title))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id, business_profile_id, title)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id, business_profile_id, title))
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_chat_conversation returned no row")
-    return ChatConversation.model_validate(dict(row))
+    return _ChatConversation_ROWS.one(row)
 
 
 @stateless
@@ -1316,22 +1733,55 @@ async def create_evidence_item(
     """Records an evidence item (not started, no file yet) for one of the user's business profiles;
     returns it.
     """
-    row = await _create_evidence_item.fetchrow_args(
-        conn,
-        (
-            user_id,
-            business_profile_id,
-            framework_id,
-            evidence_name,
-            description,
-            control_reference,
-            priority,
-            ai_metadata,
-        ),
-    )
+    q = _create_evidence_item
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                user_id,
+                business_profile_id,
+                framework_id,
+                evidence_name,
+                description,
+                control_reference,
+                priority,
+                ai_metadata,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                business_profile_id,
+                framework_id,
+                evidence_name,
+                description,
+                control_reference,
+                priority,
+                ai_metadata,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    business_profile_id,
+                    framework_id,
+                    evidence_name,
+                    description,
+                    control_reference,
+                    priority,
+                    ai_metadata,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_evidence_item returned no row")
-    return EvidenceItem.model_validate(dict(row))
+    return _EvidenceItem_ROWS.one(row)
 
 
 @stateless
@@ -1345,10 +1795,20 @@ async def create_framework(
     description: str | None = None,
 ) -> ComplianceFramework:
     """Adds a compliance framework (active); returns it."""
-    row = await _create_framework.fetchrow_args(conn, (code, name, version, category, description))
+    q = _create_framework
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (code, name, version, category, description))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, code, name, version, category, description)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (code, name, version, category, description))
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_framework returned no row")
-    return ComplianceFramework.model_validate(dict(row))
+    return _ComplianceFramework_ROWS.one(row)
 
 
 @stateless
@@ -1366,21 +1826,52 @@ async def create_implementation_plan(
     """Creates an implementation plan for one of the user's business profiles; phases is a list of
     {name, tasks: [{title, status}]}. Returns it with its task counts.
     """
-    row = await _create_implementation_plan.fetchrow_args(
-        conn,
-        (
-            user_id,
-            business_profile_id,
-            framework_id,
-            title,
-            phases,
-            planned_start_date,
-            planned_end_date,
-        ),
-    )
+    q = _create_implementation_plan
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                user_id,
+                business_profile_id,
+                framework_id,
+                title,
+                phases,
+                planned_start_date,
+                planned_end_date,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                business_profile_id,
+                framework_id,
+                title,
+                phases,
+                planned_start_date,
+                planned_end_date,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    business_profile_id,
+                    framework_id,
+                    title,
+                    phases,
+                    planned_start_date,
+                    planned_end_date,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_implementation_plan returned no row")
-    return ImplementationPlan.model_validate(dict(row))
+    return _ImplementationPlan_ROWS.one(row)
 
 
 @stateless
@@ -1397,12 +1888,28 @@ async def create_integration(
     """Connects a third-party service for the user. credentials (a JSON object) are stored
     encrypted with encryption_key (from the application's settings) and never returned.
     """
-    row = await _create_integration.fetchrow_args(
-        conn, (user_id, provider, display_name, credentials, encryption_key, settings)
-    )
+    q = _create_integration
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, provider, display_name, credentials, encryption_key, settings)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, user_id, provider, display_name, credentials, encryption_key, settings
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, provider, display_name, credentials, encryption_key, settings),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_integration returned no row")
-    return IntegrationConfiguration.model_validate(dict(row))
+    return _IntegrationConfiguration_ROWS.one(row)
 
 
 @stateless
@@ -1420,12 +1927,34 @@ async def create_policy_version(
     version 1 for a new name, else the latest version + 1 (two concurrent saves of the same
     policy: one gets a UniqueViolation and may retry). Returns it.
     """
-    row = await _create_policy_version.fetchrow_args(
-        conn, (user_id, business_profile_id, framework_id, policy_name, policy_type, content)
-    )
+    q = _create_policy_version
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, business_profile_id, framework_id, policy_name, policy_type, content)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                business_profile_id,
+                framework_id,
+                policy_name,
+                policy_type,
+                content,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, business_profile_id, framework_id, policy_name, policy_type, content),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_policy_version returned no row")
-    return GeneratedPolicy.model_validate(dict(row))
+    return _GeneratedPolicy_ROWS.one(row)
 
 
 @stateless
@@ -1442,13 +1971,49 @@ async def create_readiness_assessment(
     """Records a readiness evaluation of one of the user's business profiles for a framework;
     returns it.
     """
-    row = await _create_readiness_assessment.fetchrow_args(
-        conn,
-        (user_id, business_profile_id, framework_id, overall_score, risk_level, score_breakdown),
-    )
+    q = _create_readiness_assessment
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                user_id,
+                business_profile_id,
+                framework_id,
+                overall_score,
+                risk_level,
+                score_breakdown,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                business_profile_id,
+                framework_id,
+                overall_score,
+                risk_level,
+                score_breakdown,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    business_profile_id,
+                    framework_id,
+                    overall_score,
+                    risk_level,
+                    score_breakdown,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_readiness_assessment returned no row")
-    return ReadinessAssessment.model_validate(dict(row))
+    return _ReadinessAssessment_ROWS.one(row)
 
 
 @stateless
@@ -1466,13 +2031,52 @@ async def create_report_schedule(
     """Schedules a report on one of the user's business profiles, first due at next_run_at; returns
     it.
     """
-    row = await _create_report_schedule.fetchrow_args(
-        conn,
-        (user_id, business_profile_id, report_type, frequency, parameters, recipients, next_run_at),
-    )
+    q = _create_report_schedule
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                user_id,
+                business_profile_id,
+                report_type,
+                frequency,
+                parameters,
+                recipients,
+                next_run_at,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                business_profile_id,
+                report_type,
+                frequency,
+                parameters,
+                recipients,
+                next_run_at,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    business_profile_id,
+                    report_type,
+                    frequency,
+                    parameters,
+                    recipients,
+                    next_run_at,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("compliance.create_report_schedule returned no row")
-    return ReportSchedule.model_validate(dict(row))
+    return _ReportSchedule_ROWS.one(row)
 
 
 @stateless
@@ -1481,8 +2085,18 @@ async def create_user(conn: Connection, *, email: str, hashed_password: str) -> 
     bcrypt hash. Sign-up needs no user in the transaction: it goes through the definer function
     compliance.create_user.
     """
-    row = await _create_user.fetchrow_args(conn, (email, hashed_password))
-    return None if row is None else User.model_validate(dict(row))
+    q = _create_user
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (email, hashed_password))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, email, hashed_password)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (email, hashed_password))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1493,7 +2107,18 @@ async def delete_business_profile(
     readiness assessments and report schedules (conversations about it are kept); returns 0 or
     1.
     """
-    return await _delete_business_profile.execute_args(conn, (business_profile_id, user_id))
+    q = _delete_business_profile
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (business_profile_id, user_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1501,13 +2126,35 @@ async def delete_evidence_item(conn: Connection, *, evidence_item_id: UUID, user
     """Deletes the user's evidence item (the file in external storage is the caller's to remove;
     the audit trail keeps the deleted row); returns 0 or 1.
     """
-    return await _delete_evidence_item.execute_args(conn, (evidence_item_id, user_id))
+    q = _delete_evidence_item
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (evidence_item_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, evidence_item_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (evidence_item_id, user_id))
+    return rowcount(status)
 
 
 @stateless
 async def delete_integration(conn: Connection, *, integration_id: UUID, user_id: UUID) -> int:
     """Disconnects (deletes) the user's integration and its credentials; returns 0 or 1."""
-    return await _delete_integration.execute_args(conn, (integration_id, user_id))
+    q = _delete_integration
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (integration_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, integration_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (integration_id, user_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1515,7 +2162,18 @@ async def delete_report_schedule(
     conn: Connection, *, report_schedule_id: UUID, user_id: UUID
 ) -> int:
     """Deletes the user's report schedule; returns 0 or 1."""
-    return await _delete_report_schedule.execute_args(conn, (report_schedule_id, user_id))
+    q = _delete_report_schedule
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (report_schedule_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, report_schedule_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (report_schedule_id, user_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1523,7 +2181,18 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes a user and everything they own; returns 0 or 1. Refused while evidence or policies
     they approved remain.
     """
-    return await _delete_user.execute_args(conn, (user_id,))
+    q = _delete_user
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (user_id,))
+    return rowcount(status)
 
 
 @stateless
@@ -1531,8 +2200,18 @@ async def get_assessment_session_by_id(
     conn: Connection, *, assessment_session_id: UUID, user_id: UUID
 ) -> AssessmentSession | None:
     """The user's assessment session, or none."""
-    row = await _get_assessment_session_by_id.fetchrow_args(conn, (assessment_session_id, user_id))
-    return None if row is None else AssessmentSession.model_validate(dict(row))
+    q = _get_assessment_session_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (assessment_session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, assessment_session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (assessment_session_id, user_id))
+    return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
 @stateless
@@ -1540,8 +2219,18 @@ async def get_business_profile_by_id(
     conn: Connection, *, business_profile_id: UUID, user_id: UUID
 ) -> BusinessProfile | None:
     """The business profile, if it belongs to this user; none otherwise."""
-    row = await _get_business_profile_by_id.fetchrow_args(conn, (business_profile_id, user_id))
-    return None if row is None else BusinessProfile.model_validate(dict(row))
+    q = _get_business_profile_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (business_profile_id, user_id))
+    return None if row is None else _BusinessProfile_ROWS.one(row)
 
 
 @stateless
@@ -1553,10 +2242,18 @@ async def get_business_profile_with_activity(
     if the profile is not the user's. Each array is built by one index scan on
     business_profile_id.
     """
-    row = await _get_business_profile_with_activity.fetchrow_args(
-        conn, (business_profile_id, user_id)
-    )
-    return None if row is None else BusinessProfileWithActivity.model_validate(dict(row))
+    q = _get_business_profile_with_activity
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (business_profile_id, user_id))
+    return None if row is None else _BusinessProfileWithActivity_ROWS.one(row)
 
 
 @stateless
@@ -1564,8 +2261,18 @@ async def get_chat_conversation_by_id(
     conn: Connection, *, chat_conversation_id: UUID, user_id: UUID
 ) -> ChatConversation | None:
     """The user's conversation with its messages, or none."""
-    row = await _get_chat_conversation_by_id.fetchrow_args(conn, (chat_conversation_id, user_id))
-    return None if row is None else ChatConversation.model_validate(dict(row))
+    q = _get_chat_conversation_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (chat_conversation_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, chat_conversation_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (chat_conversation_id, user_id))
+    return None if row is None else _ChatConversation_ROWS.one(row)
 
 
 @stateless
@@ -1573,15 +2280,35 @@ async def get_evidence_item_by_id(
     conn: Connection, *, evidence_item_id: UUID, user_id: UUID
 ) -> EvidenceItem | None:
     """The user's evidence item, or none."""
-    row = await _get_evidence_item_by_id.fetchrow_args(conn, (evidence_item_id, user_id))
-    return None if row is None else EvidenceItem.model_validate(dict(row))
+    q = _get_evidence_item_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (evidence_item_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, evidence_item_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (evidence_item_id, user_id))
+    return None if row is None else _EvidenceItem_ROWS.one(row)
 
 
 @stateless
 async def get_framework_by_code(conn: Connection, *, code: str) -> ComplianceFramework | None:
     """The framework with this code, or none."""
-    row = await _get_framework_by_code.fetchrow_args(conn, (code,))
-    return None if row is None else ComplianceFramework.model_validate(dict(row))
+    q = _get_framework_by_code
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (code,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, code)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (code,))
+    return None if row is None else _ComplianceFramework_ROWS.one(row)
 
 
 @stateless
@@ -1589,10 +2316,18 @@ async def get_implementation_plan_by_id(
     conn: Connection, *, implementation_plan_id: UUID, user_id: UUID
 ) -> ImplementationPlan | None:
     """The user's implementation plan with its phases and task counts, or none."""
-    row = await _get_implementation_plan_by_id.fetchrow_args(
-        conn, (implementation_plan_id, user_id)
-    )
-    return None if row is None else ImplementationPlan.model_validate(dict(row))
+    q = _get_implementation_plan_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (implementation_plan_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, implementation_plan_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (implementation_plan_id, user_id))
+    return None if row is None else _ImplementationPlan_ROWS.one(row)
 
 
 @stateless
@@ -1605,9 +2340,17 @@ async def get_integration_credentials(
     column). Only for the transaction's user (user_id must be it). A wrong key raises an error;
     none when there is no such integration.
     """
-    value = await _get_integration_credentials.fetchval_args(
-        conn, (integration_id, user_id, encryption_key)
-    )
+    q = _get_integration_credentials
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (integration_id, user_id, encryption_key))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, integration_id, user_id, encryption_key)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (integration_id, user_id, encryption_key))
     return _VALUE_0.validate_python(value)
 
 
@@ -1616,8 +2359,18 @@ async def get_policy_by_id(
     conn: Connection, *, policy_id: UUID, user_id: UUID
 ) -> GeneratedPolicy | None:
     """The user's policy version with its content, or none."""
-    row = await _get_policy_by_id.fetchrow_args(conn, (policy_id, user_id))
-    return None if row is None else GeneratedPolicy.model_validate(dict(row))
+    q = _get_policy_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (policy_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, policy_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (policy_id, user_id))
+    return None if row is None else _GeneratedPolicy_ROWS.one(row)
 
 
 @stateless
@@ -1625,15 +2378,35 @@ async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
     """The user with this email, whatever its case, or none. For sign-in, before a user is known:
     it goes through the definer function compliance.find_user_by_email.
     """
-    row = await _get_user_by_email.fetchrow_args(conn, (email,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_email
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (email,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, email)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (email,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
-    row = await _get_user_by_id.fetchrow_args(conn, (user_id,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1642,7 +2415,17 @@ async def get_user_hashed_password_by_email(conn: Connection, *, email: str) -> 
     otherwise. The only way the service reads a hash: the definer function
     compliance.find_user_password_hash.
     """
-    value = await _get_user_hashed_password_by_email.fetchval_args(conn, (email,))
+    q = _get_user_hashed_password_by_email
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (email,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, email)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (email,))
     return _VALUE_1.validate_python(value)
 
 
@@ -1659,10 +2442,18 @@ async def list_assessment_dashboard(
     framework, most recently updated first. For the next page pass the last row's updated_at and
     id as before_updated_at and before_id (both none for the first page).
     """
-    rows = await _list_assessment_dashboard.fetch_args(
-        conn, (user_id, before_updated_at, before_id, max_rows)
-    )
-    return _AssessmentDashboard_LIST.validate_python([dict(r) for r in rows])
+    q = _list_assessment_dashboard
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, before_updated_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
+    return _AssessmentDashboard_ROWS.many(rows)
 
 
 @stateless
@@ -1673,10 +2464,18 @@ async def list_assessment_sessions_by_profile(
     list_evidence_items_by_profile: the profile's activity as two set-based queries, the
     alternative to get_business_profile_with_activity's nested JSON).
     """
-    rows = await _list_assessment_sessions_by_profile.fetch_args(
-        conn, (business_profile_id, user_id)
-    )
-    return _AssessmentSession_LIST.validate_python([dict(r) for r in rows])
+    q = _list_assessment_sessions_by_profile
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (business_profile_id, user_id))
+    return _AssessmentSession_ROWS.many(rows)
 
 
 @stateless
@@ -1698,11 +2497,50 @@ async def list_audit_actor_actions(
     core.audit_log, whose row-level security lets the compliance roles read the compliance rows
     only; the compliance_readonly role may run it.
     """
-    rows = await _list_audit_actor_actions.fetch_args(
-        conn,
-        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
-    )
-    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+    q = _list_audit_actor_actions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    actor,
+                    table_name,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
 
 
 @stateless
@@ -1726,11 +2564,50 @@ async def list_audit_row_history(
     core.audit_log, whose row-level security lets the compliance roles read the compliance rows
     only; the compliance_readonly role may run it.
     """
-    rows = await _list_audit_row_history.fetch_args(
-        conn,
-        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
-    )
-    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+    q = _list_audit_row_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    table_name,
+                    row_id,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
 
 
 @stateless
@@ -1738,8 +2615,18 @@ async def list_business_profiles_by_user(
     conn: Connection, *, user_id: UUID
 ) -> list[BusinessProfile]:
     """The user's business profiles, oldest first."""
-    rows = await _list_business_profiles_by_user.fetch_args(conn, (user_id,))
-    return _BusinessProfile_LIST.validate_python([dict(r) for r in rows])
+    q = _list_business_profiles_by_user
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
+    return _BusinessProfile_ROWS.many(rows)
 
 
 @stateless
@@ -1754,10 +2641,18 @@ async def list_chat_conversations_by_user(
     """A page of the user's conversations without their messages, most recently updated first
     (keyset: pass the last row's updated_at and id; both none for the first page).
     """
-    rows = await _list_chat_conversations_by_user.fetch_args(
-        conn, (user_id, before_updated_at, before_id, max_rows)
-    )
-    return _ChatConversationSummary_LIST.validate_python([dict(r) for r in rows])
+    q = _list_chat_conversations_by_user
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, before_updated_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
+    return _ChatConversationSummary_ROWS.many(rows)
 
 
 @stateless
@@ -1765,8 +2660,18 @@ async def list_compliance_overview(conn: Connection, *, user_id: UUID) -> list[C
     """Per framework the user has evidence for: the number of evidence items, how many are
     approved, and the approved share in percent; by framework code.
     """
-    rows = await _list_compliance_overview.fetch_args(conn, (user_id,))
-    return _ComplianceOverview_LIST.validate_python([dict(r) for r in rows])
+    q = _list_compliance_overview
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
+    return _ComplianceOverview_ROWS.many(rows)
 
 
 @stateless
@@ -1776,8 +2681,18 @@ async def list_evidence_by_ai_metadata(
     """The user's evidence items whose ai_metadata contains the given JSON object (jsonb @>),
     newest first.
     """
-    rows = await _list_evidence_by_ai_metadata.fetch_args(conn, (user_id, metadata, max_rows))
-    return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
+    q = _list_evidence_by_ai_metadata
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, metadata, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, metadata, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, metadata, max_rows))
+    return _EvidenceItem_ROWS.many(rows)
 
 
 @stateless
@@ -1796,10 +2711,32 @@ async def list_evidence_by_name(
     three characters up), newest first. For the next page pass the last row's created_at and id
     as before_created_at and before_id (both none for the first page).
     """
-    rows = await _list_evidence_by_name.fetch_args(
-        conn, (user_id, statuses, name_contains, before_created_at, before_id, max_rows)
-    )
-    return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
+    q = _list_evidence_by_name
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (user_id, statuses, name_contains, before_created_at, before_id, max_rows)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                user_id,
+                statuses,
+                name_contains,
+                before_created_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (user_id, statuses, name_contains, before_created_at, before_id, max_rows),
+            )
+    return _EvidenceItem_ROWS.many(rows)
 
 
 @stateless
@@ -1817,10 +2754,26 @@ async def list_evidence_by_text(
     text search over name, control reference and description; web-search syntax: words,
     "phrases", or, -not), newest first. Keyset pages as in list_evidence_by_name.
     """
-    rows = await _list_evidence_by_text.fetch_args(
-        conn, (user_id, statuses, search_text, before_created_at, before_id, max_rows)
-    )
-    return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
+    q = _list_evidence_by_text
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (user_id, statuses, search_text, before_created_at, before_id, max_rows)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, user_id, statuses, search_text, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (user_id, statuses, search_text, before_created_at, before_id, max_rows),
+            )
+    return _EvidenceItem_ROWS.many(rows)
 
 
 @stateless
@@ -1830,15 +2783,35 @@ async def list_evidence_items_by_profile(
     """The evidence items of the user's business profile, newest first (see
     list_assessment_sessions_by_profile).
     """
-    rows = await _list_evidence_items_by_profile.fetch_args(conn, (business_profile_id, user_id))
-    return _EvidenceItem_LIST.validate_python([dict(r) for r in rows])
+    q = _list_evidence_items_by_profile
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (business_profile_id, user_id))
+    return _EvidenceItem_ROWS.many(rows)
 
 
 @stateless
 async def list_frameworks_active(conn: Connection) -> list[ComplianceFramework]:
     """The frameworks offered for new work, by code."""
-    rows = await _list_frameworks_active.fetch_args(conn, ())
-    return _ComplianceFramework_LIST.validate_python([dict(r) for r in rows])
+    q = _list_frameworks_active
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _ComplianceFramework_ROWS.many(rows)
 
 
 @stateless
@@ -1849,8 +2822,18 @@ async def list_implementation_plan_progress(
     tasks, the completed share in percent (0 for a plan without tasks), and whether it is
     overdue (past its planned end and not completed); by framework code, then title.
     """
-    rows = await _list_implementation_plan_progress.fetch_args(conn, (user_id, business_profile_id))
-    return _ImplementationPlanProgress_LIST.validate_python([dict(r) for r in rows])
+    q = _list_implementation_plan_progress
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, business_profile_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, business_profile_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, business_profile_id))
+    return _ImplementationPlanProgress_ROWS.many(rows)
 
 
 @stateless
@@ -1858,8 +2841,18 @@ async def list_integrations_by_user(
     conn: Connection, *, user_id: UUID
 ) -> list[IntegrationConfiguration]:
     """The user's integrations, by provider, without their credentials."""
-    rows = await _list_integrations_by_user.fetch_args(conn, (user_id,))
-    return _IntegrationConfiguration_LIST.validate_python([dict(r) for r in rows])
+    q = _list_integrations_by_user
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
+    return _IntegrationConfiguration_ROWS.many(rows)
 
 
 @stateless
@@ -1869,8 +2862,18 @@ async def list_policies_by_text(
     """The user's policy versions matching search_text (English full-text search over name and
     content; web-search syntax), best match first, with a highlighted excerpt of the content.
     """
-    rows = await _list_policies_by_text.fetch_args(conn, (search_text, user_id, max_rows))
-    return _PolicySearchResult_LIST.validate_python([dict(r) for r in rows])
+    q = _list_policies_by_text
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (search_text, user_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, search_text, user_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (search_text, user_id, max_rows))
+    return _PolicySearchResult_ROWS.many(rows)
 
 
 @stateless
@@ -1880,8 +2883,18 @@ async def list_policy_versions(
     """Every version of the named policy of the user's business profile, newest version first,
     without the content (get_policy_by_id reads one).
     """
-    rows = await _list_policy_versions.fetch_args(conn, (user_id, business_profile_id, policy_name))
-    return _PolicyVersion_LIST.validate_python([dict(r) for r in rows])
+    q = _list_policy_versions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, business_profile_id, policy_name))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, business_profile_id, policy_name)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, business_profile_id, policy_name))
+    return _PolicyVersion_ROWS.many(rows)
 
 
 @stateless
@@ -1892,15 +2905,35 @@ async def list_readiness_scores(
     the latest evaluation's score, risk level and time (none if never evaluated), and its
     evidence counts (total, approved); by framework code.
     """
-    rows = await _list_readiness_scores.fetch_args(conn, (business_profile_id, user_id))
-    return _ReadinessScore_LIST.validate_python([dict(r) for r in rows])
+    q = _list_readiness_scores
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (business_profile_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, business_profile_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (business_profile_id, user_id))
+    return _ReadinessScore_ROWS.many(rows)
 
 
 @stateless
 async def list_report_schedules_by_user(conn: Connection, *, user_id: UUID) -> list[ReportSchedule]:
     """The user's report schedules, next due first."""
-    rows = await _list_report_schedules_by_user.fetch_args(conn, (user_id,))
-    return _ReportSchedule_LIST.validate_python([dict(r) for r in rows])
+    q = _list_report_schedules_by_user
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
+    return _ReportSchedule_ROWS.many(rows)
 
 
 @stateless
@@ -1911,8 +2944,18 @@ async def update_assessment_abandoned(
     user has no such open session. The database refuses abandoning a completed session whoever
     asks (assessment_sessions_status_transition_check).
     """
-    row = await _update_assessment_abandoned.fetchrow_args(conn, (assessment_session_id, user_id))
-    return None if row is None else AssessmentSession.model_validate(dict(row))
+    q = _update_assessment_abandoned
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (assessment_session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, assessment_session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (assessment_session_id, user_id))
+    return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
 @stateless
@@ -1928,10 +2971,26 @@ async def update_assessment_answers(
     progress; a not-started session becomes in_progress. Returns the session, or none if the
     user has no such open (not completed or abandoned) session.
     """
-    row = await _update_assessment_answers.fetchrow_args(
-        conn, (answers, progress_percentage, assessment_session_id, user_id)
-    )
-    return None if row is None else AssessmentSession.model_validate(dict(row))
+    q = _update_assessment_answers
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (answers, progress_percentage, assessment_session_id, user_id)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, answers, progress_percentage, assessment_session_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (answers, progress_percentage, assessment_session_id, user_id),
+            )
+    return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
 @stateless
@@ -1941,8 +3000,18 @@ async def update_assessment_completed(
     """Completes the user's open session (progress 100); returns it, or none if there is no such
     open session.
     """
-    row = await _update_assessment_completed.fetchrow_args(conn, (assessment_session_id, user_id))
-    return None if row is None else AssessmentSession.model_validate(dict(row))
+    q = _update_assessment_completed
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (assessment_session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, assessment_session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (assessment_session_id, user_id))
+    return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
 @stateless
@@ -1954,10 +3023,18 @@ async def update_assessment_status(
     assessment_sessions_status_transition_check. completed_at follows status. Returns the
     session, or none if the user has no such session.
     """
-    row = await _update_assessment_status.fetchrow_args(
-        conn, (status, assessment_session_id, user_id)
-    )
-    return None if row is None else AssessmentSession.model_validate(dict(row))
+    q = _update_assessment_status
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, assessment_session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, assessment_session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, assessment_session_id, user_id))
+    return None if row is None else _AssessmentSession_ROWS.one(row)
 
 
 @stateless
@@ -1980,24 +3057,65 @@ async def update_business_profile(
     """Replaces the user's business profile details; returns the profile, or none if the user has
     no such profile.
     """
-    row = await _update_business_profile.fetchrow_args(
-        conn,
-        (
-            company_name,
-            industry,
-            employee_count,
-            handles_personal_data,
-            processes_payments,
-            stores_health_data,
-            provides_financial_services,
-            operates_critical_infrastructure,
-            has_international_operations,
-            data_sensitivity,
-            business_profile_id,
-            user_id,
-        ),
-    )
-    return None if row is None else BusinessProfile.model_validate(dict(row))
+    q = _update_business_profile
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                company_name,
+                industry,
+                employee_count,
+                handles_personal_data,
+                processes_payments,
+                stores_health_data,
+                provides_financial_services,
+                operates_critical_infrastructure,
+                has_international_operations,
+                data_sensitivity,
+                business_profile_id,
+                user_id,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                company_name,
+                industry,
+                employee_count,
+                handles_personal_data,
+                processes_payments,
+                stores_health_data,
+                provides_financial_services,
+                operates_critical_infrastructure,
+                has_international_operations,
+                data_sensitivity,
+                business_profile_id,
+                user_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    company_name,
+                    industry,
+                    employee_count,
+                    handles_personal_data,
+                    processes_payments,
+                    stores_health_data,
+                    provides_financial_services,
+                    operates_critical_infrastructure,
+                    has_international_operations,
+                    data_sensitivity,
+                    business_profile_id,
+                    user_id,
+                ),
+            )
+    return None if row is None else _BusinessProfile_ROWS.one(row)
 
 
 @stateless
@@ -2008,10 +3126,18 @@ async def update_chat_conversation_archived(
     takes no new messages. Returns the conversation, or none if the user has no such
     conversation.
     """
-    row = await _update_chat_conversation_archived.fetchrow_args(
-        conn, (archived, chat_conversation_id, user_id)
-    )
-    return None if row is None else ChatConversation.model_validate(dict(row))
+    q = _update_chat_conversation_archived
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (archived, chat_conversation_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, archived, chat_conversation_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (archived, chat_conversation_id, user_id))
+    return None if row is None else _ChatConversation_ROWS.one(row)
 
 
 @stateless
@@ -2021,10 +3147,20 @@ async def update_chat_conversation_message(
     """Appends a message (role user or assistant) to the user's active conversation in one
     statement; returns the conversation, or none if the user has no such active conversation.
     """
-    row = await _update_chat_conversation_message.fetchrow_args(
-        conn, (role, content, chat_conversation_id, user_id)
-    )
-    return None if row is None else ChatConversation.model_validate(dict(row))
+    q = _update_chat_conversation_message
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (role, content, chat_conversation_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, role, content, chat_conversation_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (role, content, chat_conversation_id, user_id)
+            )
+    return None if row is None else _ChatConversation_ROWS.one(row)
 
 
 @stateless
@@ -2037,8 +3173,18 @@ async def update_due_report_schedules(
     claimed schedules with the time they were due (scheduled_for); run the reports, then commit.
     Empty when nothing is due.
     """
-    rows = await _update_due_report_schedules.fetch_args(conn, (max_rows,))
-    return _DueReportSchedule_LIST.validate_python([dict(r) for r in rows])
+    q = _update_due_report_schedules
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (max_rows,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (max_rows,))
+    return _DueReportSchedule_ROWS.many(rows)
 
 
 @stateless
@@ -2054,10 +3200,26 @@ async def update_evidence_file(
     """Attaches the uploaded file to the user's evidence item and marks it collected; returns it,
     or none.
     """
-    row = await _update_evidence_file.fetchrow_args(
-        conn, (file_path, file_type, file_size, evidence_item_id, user_id)
-    )
-    return None if row is None else EvidenceItem.model_validate(dict(row))
+    q = _update_evidence_file
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (file_path, file_type, file_size, evidence_item_id, user_id)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, file_path, file_type, file_size, evidence_item_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (file_path, file_type, file_size, evidence_item_id, user_id),
+            )
+    return None if row is None else _EvidenceItem_ROWS.one(row)
 
 
 @stateless
@@ -2073,10 +3235,20 @@ async def update_evidence_status(
     approved_at and approved_by (approving without a reviewer is refused by the approval
     constraint); any other status clears them. Returns the item, or none.
     """
-    row = await _update_evidence_status.fetchrow_args(
-        conn, (status, reviewer_id, evidence_item_id, user_id)
-    )
-    return None if row is None else EvidenceItem.model_validate(dict(row))
+    q = _update_evidence_status
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, reviewer_id, evidence_item_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, reviewer_id, evidence_item_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (status, reviewer_id, evidence_item_id, user_id)
+            )
+    return None if row is None else _EvidenceItem_ROWS.one(row)
 
 
 @stateless
@@ -2086,8 +3258,18 @@ async def update_framework_active(
     """Offers (is_active = true) or withdraws a framework; returns it, or none if there is no such
     code.
     """
-    row = await _update_framework_active.fetchrow_args(conn, (is_active, code))
-    return None if row is None else ComplianceFramework.model_validate(dict(row))
+    q = _update_framework_active
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (is_active, code))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, is_active, code)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (is_active, code))
+    return None if row is None else _ComplianceFramework_ROWS.one(row)
 
 
 @stateless
@@ -2095,10 +3277,18 @@ async def update_implementation_plan_phases(
     conn: Connection, *, phases: JsonValue, implementation_plan_id: UUID, user_id: UUID
 ) -> ImplementationPlan | None:
     """Replaces the phases (and so the task counts) of the user's plan; returns it, or none."""
-    row = await _update_implementation_plan_phases.fetchrow_args(
-        conn, (phases, implementation_plan_id, user_id)
-    )
-    return None if row is None else ImplementationPlan.model_validate(dict(row))
+    q = _update_implementation_plan_phases
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (phases, implementation_plan_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, phases, implementation_plan_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (phases, implementation_plan_id, user_id))
+    return None if row is None else _ImplementationPlan_ROWS.one(row)
 
 
 @stateless
@@ -2108,10 +3298,18 @@ async def update_implementation_plan_status(
     """Sets the status of the user's plan (not_started, in_progress, completed, on_hold); returns
     it, or none.
     """
-    row = await _update_implementation_plan_status.fetchrow_args(
-        conn, (status, implementation_plan_id, user_id)
-    )
-    return None if row is None else ImplementationPlan.model_validate(dict(row))
+    q = _update_implementation_plan_status
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, implementation_plan_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, implementation_plan_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, implementation_plan_id, user_id))
+    return None if row is None else _ImplementationPlan_ROWS.one(row)
 
 
 @stateless
@@ -2126,10 +3324,24 @@ async def update_integration_credentials(
     """Replaces the credentials of the user's integration (encrypted with encryption_key); returns
     the integration without them, or none.
     """
-    row = await _update_integration_credentials.fetchrow_args(
-        conn, (credentials, encryption_key, integration_id, user_id)
-    )
-    return None if row is None else IntegrationConfiguration.model_validate(dict(row))
+    q = _update_integration_credentials
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (credentials, encryption_key, integration_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, credentials, encryption_key, integration_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (credentials, encryption_key, integration_id, user_id),
+            )
+    return None if row is None else _IntegrationConfiguration_ROWS.one(row)
 
 
 @stateless
@@ -2139,10 +3351,18 @@ async def update_integration_sync(
     """Records a sync of the user's integration now: success when last_sync_error is none, failed
     with that error otherwise. Returns the integration, or none.
     """
-    row = await _update_integration_sync.fetchrow_args(
-        conn, (last_sync_error, integration_id, user_id)
-    )
-    return None if row is None else IntegrationConfiguration.model_validate(dict(row))
+    q = _update_integration_sync
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (last_sync_error, integration_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, last_sync_error, integration_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (last_sync_error, integration_id, user_id))
+    return None if row is None else _IntegrationConfiguration_ROWS.one(row)
 
 
 @stateless
@@ -2158,8 +3378,18 @@ async def update_policy_status(
     approved_at and approved_by (approving without a reviewer is refused by the approval
     constraint); any other status clears them. Returns it, or none.
     """
-    row = await _update_policy_status.fetchrow_args(conn, (status, reviewer_id, policy_id, user_id))
-    return None if row is None else GeneratedPolicy.model_validate(dict(row))
+    q = _update_policy_status
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, reviewer_id, policy_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, reviewer_id, policy_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, reviewer_id, policy_id, user_id))
+    return None if row is None else _GeneratedPolicy_ROWS.one(row)
 
 
 @stateless
@@ -2167,16 +3397,35 @@ async def update_report_schedule_active(
     conn: Connection, *, is_active: bool, report_schedule_id: UUID, user_id: UUID
 ) -> ReportSchedule | None:
     """Pauses (is_active = false) or resumes the user's report schedule; returns it, or none."""
-    row = await _update_report_schedule_active.fetchrow_args(
-        conn, (is_active, report_schedule_id, user_id)
-    )
-    return None if row is None else ReportSchedule.model_validate(dict(row))
+    q = _update_report_schedule_active
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (is_active, report_schedule_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, is_active, report_schedule_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (is_active, report_schedule_id, user_id))
+    return None if row is None else _ReportSchedule_ROWS.one(row)
 
 
 @stateless
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
-    return await _update_user_active.execute_args(conn, (is_active, user_id))
+    q = _update_user_active
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (is_active, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, is_active, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (is_active, user_id))
+    return rowcount(status)
 
 
 def verify() -> None:

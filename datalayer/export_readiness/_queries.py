@@ -4,6 +4,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
@@ -11,8 +12,8 @@ from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
 from datalayer.export_readiness.shapes import Citations
-from datalayer.gen.runtime import Numeric, checked, stale_names
-from datalayer.queries import Connection, load, stateless
+from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
+from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
     "ActionPlanDay",
@@ -109,7 +110,12 @@ _ActionPlanDay_FIELDS = (
     "tasks_completed",
     "completion_pct",
 )
-_ActionPlanDay_LIST: TypeAdapter[list[ActionPlanDay]] = TypeAdapter(list[ActionPlanDay])
+_ActionPlanDay_ROWS: Rows[ActionPlanDay] = Rows(
+    ActionPlanDay,
+    _ActionPlanDay_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None,
+)
 
 
 class ActionPlanProgress(BaseModel):
@@ -157,8 +163,25 @@ _ActionPlanProgress_FIELDS = (
     "created_at",
     "updated_at",
 )
-_ActionPlanProgress_LIST: TypeAdapter[list[ActionPlanProgress]] = TypeAdapter(
-    list[ActionPlanProgress]
+_ActionPlanProgress_ROWS: Rows[ActionPlanProgress] = Rows(
+    ActionPlanProgress,
+    _ActionPlanProgress_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[7] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
 )
 
 
@@ -204,7 +227,20 @@ _AuditEntry_FIELDS = (
     "app_role",
     "transaction_id",
 )
-_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
+_AuditEntry_ROWS: Rows[AuditEntry] = Rows(
+    AuditEntry,
+    _AuditEntry_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[1].tzinfo is None
+        or r[2] is None
+        or r[3] is None
+        or r[9] is None
+        or r[11] is None
+    ),
+)
 
 
 class CertificationProgress(BaseModel):
@@ -250,8 +286,25 @@ _CertificationProgress_FIELDS = (
     "created_at",
     "updated_at",
 )
-_CertificationProgress_LIST: TypeAdapter[list[CertificationProgress]] = TypeAdapter(
-    list[CertificationProgress]
+_CertificationProgress_ROWS: Rows[CertificationProgress] = Rows(
+    CertificationProgress,
+    _CertificationProgress_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or (r[10] is not None and r[10].tzinfo is None)
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
 )
 
 
@@ -279,7 +332,20 @@ _ChatMessage_FIELDS = (
     "sources",
     "created_at",
 )
-_ChatMessage_LIST: TypeAdapter[list[ChatMessage]] = TypeAdapter(list[ChatMessage])
+_ChatMessage_ROWS: Rows[ChatMessage] = Rows(
+    ChatMessage,
+    _ChatMessage_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[5].tzinfo is None
+    ),
+)
 
 
 class ChatSession(BaseModel):
@@ -304,6 +370,20 @@ _ChatSession_FIELDS = (
     "context_data",
     "created_at",
     "updated_at",
+)
+_ChatSession_ROWS: Rows[ChatSession] = Rows(
+    ChatSession,
+    _ChatSession_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+        or r[5] is None
+        or r[5].tzinfo is None
+    ),
 )
 
 
@@ -332,8 +412,20 @@ _ChatSessionSummary_FIELDS = (
     "updated_at",
     "message_count",
 )
-_ChatSessionSummary_LIST: TypeAdapter[list[ChatSessionSummary]] = TypeAdapter(
-    list[ChatSessionSummary]
+_ChatSessionSummary_ROWS: Rows[ChatSessionSummary] = Rows(
+    ChatSessionSummary,
+    _ChatSessionSummary_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+        or r[5] is None
+        or r[5].tzinfo is None
+        or r[6] is None
+    ),
 )
 
 
@@ -353,8 +445,11 @@ _DestinationCountryStat_FIELDS = (
     "average_risk_score",
     "max_risk_score",
 )
-_DestinationCountryStat_LIST: TypeAdapter[list[DestinationCountryStat]] = TypeAdapter(
-    list[DestinationCountryStat]
+_DestinationCountryStat_ROWS: Rows[DestinationCountryStat] = Rows(
+    DestinationCountryStat,
+    _DestinationCountryStat_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None,
 )
 
 
@@ -395,7 +490,24 @@ _DocumentSummary_FIELDS = (
     "created_at",
     "updated_at",
 )
-_DocumentSummary_LIST: TypeAdapter[list[DocumentSummary]] = TypeAdapter(list[DocumentSummary])
+_DocumentSummary_ROWS: Rows[DocumentSummary] = Rows(
+    DocumentSummary,
+    _DocumentSummary_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or (r[6] is not None and r[6].tzinfo is None)
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+    ),
+)
 
 
 class EncryptionKeyUsage(BaseModel):
@@ -413,8 +525,11 @@ _EncryptionKeyUsage_FIELDS = (
     "key_id",
     "value_count",
 )
-_EncryptionKeyUsage_LIST: TypeAdapter[list[EncryptionKeyUsage]] = TypeAdapter(
-    list[EncryptionKeyUsage]
+_EncryptionKeyUsage_ROWS: Rows[EncryptionKeyUsage] = Rows(
+    EncryptionKeyUsage,
+    _EncryptionKeyUsage_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None,
 )
 
 
@@ -449,6 +564,24 @@ _FinanceAnalysis_FIELDS = (
     "total_working_capital",
     "created_at",
     "updated_at",
+)
+_FinanceAnalysis_ROWS: Rows[FinanceAnalysis] = Rows(
+    FinanceAnalysis,
+    _FinanceAnalysis_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+    ),
 )
 
 
@@ -491,6 +624,25 @@ _GeneratedDocument_FIELDS = (
     "created_at",
     "updated_at",
 )
+_GeneratedDocument_ROWS: Rows[GeneratedDocument] = Rows(
+    GeneratedDocument,
+    _GeneratedDocument_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[7] is not None and r[7].tzinfo is None)
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+        or r[9].tzinfo is None
+    ),
+)
 
 
 class LogisticsAnalysis(BaseModel):
@@ -522,6 +674,23 @@ _LogisticsAnalysis_FIELDS = (
     "created_at",
     "updated_at",
 )
+_LogisticsAnalysis_ROWS: Rows[LogisticsAnalysis] = Rows(
+    LogisticsAnalysis,
+    _LogisticsAnalysis_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[7].tzinfo is None
+    ),
+)
 
 
 class MetricsTotals(BaseModel):
@@ -545,6 +714,20 @@ _MetricsTotals_FIELDS = (
     "cost_savings",
     "time_saved_hours",
 )
+_MetricsTotals_ROWS: Rows[MetricsTotals] = Rows(
+    MetricsTotals,
+    _MetricsTotals_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+    ),
+)
 
 
 class PurgedCounts(BaseModel):
@@ -558,6 +741,12 @@ _PurgedCounts_FIELDS = (
     "users_purged",
     "reports_purged",
 )
+_PurgedCounts_ROWS: Rows[PurgedCounts] = Rows(
+    PurgedCounts,
+    _PurgedCounts_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
+)
 
 
 class ReencryptedBatch(BaseModel):
@@ -570,6 +759,12 @@ class ReencryptedBatch(BaseModel):
 _ReencryptedBatch_FIELDS = (
     "last_id",
     "reencrypted",
+)
+_ReencryptedBatch_ROWS: Rows[ReencryptedBatch] = Rows(
+    ReencryptedBatch,
+    _ReencryptedBatch_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[1] is None,
 )
 
 
@@ -640,7 +835,24 @@ _Report_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Report_LIST: TypeAdapter[list[Report]] = TypeAdapter(list[Report])
+_Report_ROWS: Rows[Report] = Rows(
+    Report,
+    _Report_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[13] is None
+        or r[18] is None
+        or r[18].tzinfo is None
+        or r[19] is None
+        or r[19].tzinfo is None
+    ),
+)
 
 
 class User(BaseModel):
@@ -673,6 +885,25 @@ _User_FIELDS = (
     "last_login_at",
     "created_at",
     "updated_at",
+)
+_User_ROWS: Rows[User] = Rows(
+    User,
+    _User_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[7] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
 )
 
 
@@ -715,7 +946,25 @@ _UserDashboard_FIELDS = (
     "action_tasks_completed",
     "action_plan_completion_pct",
 )
-_UserDashboard_LIST: TypeAdapter[list[UserDashboard]] = TypeAdapter(list[UserDashboard])
+_UserDashboard_ROWS: Rows[UserDashboard] = Rows(
+    UserDashboard,
+    _UserDashboard_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[5] is None
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+    ),
+)
 
 
 class UserLogin(BaseModel):
@@ -728,6 +977,12 @@ class UserLogin(BaseModel):
 _UserLogin_FIELDS = (
     "user_id",
     "password_hash",
+)
+_UserLogin_ROWS: Rows[UserLogin] = Rows(
+    UserLogin,
+    _UserLogin_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
 )
 
 
@@ -764,6 +1019,27 @@ _UserMetrics_FIELDS = (
     "last_activity_at",
     "created_at",
     "updated_at",
+)
+_UserMetrics_ROWS: Rows[UserMetrics] = Rows(
+    UserMetrics,
+    _UserMetrics_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+        or r[9].tzinfo is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
 )
 
 
@@ -880,12 +1156,12 @@ _list_action_plan_days = checked(
 _list_audit_actor_actions = checked(
     _QUERIES,
     "list_audit_actor_actions",
-    "b142d409805eb294a43135de33c057f7a6dae6f8c0abdcf377a748d2dab269f5",
+    "7881854b87b5b6748eaffbd8b50cbb73ba87f9355fa2ab99df72dde5f5924b32",
 )
 _list_audit_row_history = checked(
     _QUERIES,
     "list_audit_row_history",
-    "4c9b003deffd3dc9b9e1af818b07766d54b1832195424b989f20d2a6bbfdec61",
+    "d233bcb6e9d56cfa2cfa36fafd4e1d6e7ae6458655d3ec75e6253443de6e9f62",
 )
 _list_certification_progress_by_report = checked(
     _QUERIES,
@@ -895,7 +1171,7 @@ _list_certification_progress_by_report = checked(
 _list_chat_messages = checked(
     _QUERIES,
     "list_chat_messages",
-    "d62a6256465603d45866e6df3015855695499dd6232aef6e5b67c10e669b746d",
+    "a0d5c86d1760d7d8bc4a8ebb1c255652b11eaa48af92849f2603ef7440982fdf",
 )
 _list_chat_messages_by_source = checked(
     _QUERIES,
@@ -905,7 +1181,7 @@ _list_chat_messages_by_source = checked(
 _list_chat_sessions_by_user = checked(
     _QUERIES,
     "list_chat_sessions_by_user",
-    "b230fb0e0b3125cd73ca534dff2f37cdc7dc300ff6190075bbc1138904116fa1",
+    "bae8a54256e626f8c4f0381a062ab914e73253268b43d9cfab5902fd9f777e0c",
 )
 _list_destination_country_stats = checked(
     _QUERIES,
@@ -925,17 +1201,17 @@ _list_generated_documents_by_report = checked(
 _list_reports_by_destination_country = checked(
     _QUERIES,
     "list_reports_by_destination_country",
-    "84ec7b48a47ffe0d8b3fd7542d10b7b259d3242cf332fe4181f723024ffbd9e4",
+    "1a85b9dec226e9604a8534fd326d9af4344a03d992f90bacc101c82d009b9409",
 )
 _list_reports_by_hs_code = checked(
     _QUERIES,
     "list_reports_by_hs_code",
-    "d974875873ccb0573346a798438b5e6a5e1acdaab23d145ec5d6ec278630cc79",
+    "0360692fd0ae41568f93df3649d2ef8e6b3b72b2f670208eb25500d0ed9a45ba",
 )
 _list_reports_by_user = checked(
     _QUERIES,
     "list_reports_by_user",
-    "d92ca32f6bbb264b764c0c456fabd75b254dfef7a758bf0e35c79147391223a6",
+    "36036c03cb27ec9c354322492f7f8f470eac9b9670ddef902f97974ea173314a",
 )
 _list_reports_requiring_certification = checked(
     _QUERIES,
@@ -1028,8 +1304,18 @@ async def create_action_plan_tasks(
     task_id, task_title, and optionally task_description and category); tasks already stored are
     kept as they are. Returns the tasks added, by day and task id.
     """
-    rows = await _create_action_plan_tasks.fetch_args(conn, (user_id, report_id, tasks))
-    return _ActionPlanProgress_LIST.validate_python([dict(r) for r in rows])
+    q = _create_action_plan_tasks
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, report_id, tasks))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, report_id, tasks)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, report_id, tasks))
+    return _ActionPlanProgress_ROWS.many(rows)
 
 
 @stateless
@@ -1045,12 +1331,33 @@ async def create_certification_progress(
     """Starts tracking a certification a report of the user requires (status not_started); returns
     it.
     """
-    row = await _create_certification_progress.fetchrow_args(
-        conn, (user_id, report_id, certification_id, certification_name, estimated_cost)
-    )
+    q = _create_certification_progress
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, report_id, certification_id, certification_name, estimated_cost)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                report_id,
+                certification_id,
+                certification_name,
+                estimated_cost,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, report_id, certification_id, certification_name, estimated_cost),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_certification_progress returned no row")
-    return CertificationProgress.model_validate(dict(row))
+    return _CertificationProgress_ROWS.one(row)
 
 
 @stateless
@@ -1068,10 +1375,26 @@ async def create_chat_message(
     are the citations of an answer, an empty array for a question) and marks the session active;
     returns the message with its text decrypted, or none if the user has no such session.
     """
-    row = await _create_chat_message.fetchrow_args(
-        conn, (session_id, user_id, role, content, encryption_key, sources)
-    )
-    return None if row is None else ChatMessage.model_validate(dict(row))
+    q = _create_chat_message
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (session_id, user_id, role, content, encryption_key, sources)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, session_id, user_id, role, content, encryption_key, sources
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (session_id, user_id, role, content, encryption_key, sources),
+            )
+    return None if row is None else _ChatMessage_ROWS.one(row)
 
 
 @stateless
@@ -1081,10 +1404,20 @@ async def create_chat_session(
     """Opens a chat session for the user, about one of their reports or general (report_id none);
     returns it.
     """
-    row = await _create_chat_session.fetchrow_args(conn, (user_id, report_id, context_data))
+    q = _create_chat_session
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id, report_id, context_data))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id, report_id, context_data)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id, report_id, context_data))
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_chat_session returned no row")
-    return ChatSession.model_validate(dict(row))
+    return _ChatSession_ROWS.one(row)
 
 
 @stateless
@@ -1102,19 +1435,50 @@ async def create_finance_analysis(
     """Stores a finance analysis of the user's report; returns it, or none if the user has no such
     report.
     """
-    row = await _create_finance_analysis.fetchrow_args(
-        conn,
-        (
-            working_capital_data,
-            rodtep_benefit_data,
-            gst_refund_data,
-            cash_flow_timeline,
-            total_working_capital,
-            report_id,
-            user_id,
-        ),
-    )
-    return None if row is None else FinanceAnalysis.model_validate(dict(row))
+    q = _create_finance_analysis
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                working_capital_data,
+                rodtep_benefit_data,
+                gst_refund_data,
+                cash_flow_timeline,
+                total_working_capital,
+                report_id,
+                user_id,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                working_capital_data,
+                rodtep_benefit_data,
+                gst_refund_data,
+                cash_flow_timeline,
+                total_working_capital,
+                report_id,
+                user_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    working_capital_data,
+                    rodtep_benefit_data,
+                    gst_refund_data,
+                    cash_flow_timeline,
+                    total_working_capital,
+                    report_id,
+                    user_id,
+                ),
+            )
+    return None if row is None else _FinanceAnalysis_ROWS.one(row)
 
 
 @stateless
@@ -1130,12 +1494,28 @@ async def create_generated_document(
     """Stores a document generated for the user's report, its content (a JSON object) encrypted
     with encryption_key; returns it with the content decrypted and validation pending.
     """
-    row = await _create_generated_document.fetchrow_args(
-        conn, (user_id, report_id, document_type, content, encryption_key)
-    )
+    q = _create_generated_document
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, report_id, document_type, content, encryption_key)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, user_id, report_id, document_type, content, encryption_key
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, report_id, document_type, content, encryption_key),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_generated_document returned no row")
-    return GeneratedDocument.model_validate(dict(row))
+    return _GeneratedDocument_ROWS.one(row)
 
 
 @stateless
@@ -1152,18 +1532,47 @@ async def create_logistics_analysis(
     """Stores a logistics analysis of the user's report; returns it, or none if the user has no
     such report.
     """
-    row = await _create_logistics_analysis.fetchrow_args(
-        conn,
-        (
-            recommended_mode,
-            lcl_fcl_comparison,
-            rms_probability,
-            freight_estimate,
-            report_id,
-            user_id,
-        ),
-    )
-    return None if row is None else LogisticsAnalysis.model_validate(dict(row))
+    q = _create_logistics_analysis
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                recommended_mode,
+                lcl_fcl_comparison,
+                rms_probability,
+                freight_estimate,
+                report_id,
+                user_id,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                recommended_mode,
+                lcl_fcl_comparison,
+                rms_probability,
+                freight_estimate,
+                report_id,
+                user_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    recommended_mode,
+                    lcl_fcl_comparison,
+                    rms_probability,
+                    freight_estimate,
+                    report_id,
+                    user_id,
+                ),
+            )
+    return None if row is None else _LogisticsAnalysis_ROWS.one(row)
 
 
 @stateless
@@ -1182,19 +1591,50 @@ async def create_report(
     user's current business type and company size; returns it, or none unless user_id is the
     acting user (row-level security hides every other user).
     """
-    row = await _create_report.fetchrow_args(
-        conn,
-        (
-            product_name,
-            product_description,
-            ingredients,
-            product_image_url,
-            destination_country,
-            monthly_volume,
-            user_id,
-        ),
-    )
-    return None if row is None else Report.model_validate(dict(row))
+    q = _create_report
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                product_name,
+                product_description,
+                ingredients,
+                product_image_url,
+                destination_country,
+                monthly_volume,
+                user_id,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                product_name,
+                product_description,
+                ingredients,
+                product_image_url,
+                destination_country,
+                monthly_volume,
+                user_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    product_name,
+                    product_description,
+                    ingredients,
+                    product_image_url,
+                    destination_country,
+                    monthly_volume,
+                    user_id,
+                ),
+            )
+    return None if row is None else _Report_ROWS.one(row)
 
 
 @stateless
@@ -1216,23 +1656,58 @@ async def create_user(
     users). The phone is stored encrypted with encryption_key (from the application's settings);
     password_hash must be an argon2 or bcrypt hash.
     """
-    row = await _create_user.fetchrow_args(
-        conn,
-        (
-            encryption_key,
-            email,
-            password_hash,
-            company_name,
-            business_type,
-            company_size,
-            iec_code,
-            phone,
-            profile,
-        ),
-    )
+    q = _create_user
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                encryption_key,
+                email,
+                password_hash,
+                company_name,
+                business_type,
+                company_size,
+                iec_code,
+                phone,
+                profile,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                encryption_key,
+                email,
+                password_hash,
+                company_name,
+                business_type,
+                company_size,
+                iec_code,
+                phone,
+                profile,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    encryption_key,
+                    email,
+                    password_hash,
+                    company_name,
+                    business_type,
+                    company_size,
+                    iec_code,
+                    phone,
+                    profile,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.create_user returned no row")
-    return User.model_validate(dict(row))
+    return _User_ROWS.one(row)
 
 
 @stateless
@@ -1240,13 +1715,35 @@ async def delete_chat_session(conn: Connection, *, session_id: UUID, user_id: UU
     """Deletes the user's chat session and its messages; returns the number of sessions deleted (0
     or 1).
     """
-    return await _delete_chat_session.execute_args(conn, (session_id, user_id))
+    q = _delete_chat_session
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (session_id, user_id))
+    return rowcount(status)
 
 
 @stateless
 async def delete_generated_document(conn: Connection, *, document_id: UUID, user_id: UUID) -> int:
     """Deletes the user's document; returns the number deleted (0 or 1)."""
-    return await _delete_generated_document.execute_args(conn, (document_id, user_id))
+    q = _delete_generated_document
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (document_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, document_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (document_id, user_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1257,7 +1754,17 @@ async def delete_report(conn: Connection, *, report_id: UUID, user_id: UUID) -> 
     or 1). Runs the definer function export_readiness.soft_delete_report, for the acting user
     only.
     """
-    value = await _delete_report.fetchval_args(conn, (report_id, user_id))
+    q = _delete_report
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (report_id, user_id))
     return _VALUE_0.validate_python(value)
 
 
@@ -1270,7 +1777,17 @@ async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     definer function export_readiness.soft_delete_user. The email is free for a new sign-up at
     once.
     """
-    value = await _delete_user.fetchval_args(conn, (user_id,))
+    q = _delete_user
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (user_id,))
     return _VALUE_0.validate_python(value)
 
 
@@ -1283,10 +1800,20 @@ async def delete_users_and_reports_past_retention(
     days) before as_of (none: the database's now; never after it), with every row that belongs
     to them; returns how many users, and how many reports besides those of the purged users.
     """
-    row = await _delete_users_and_reports_past_retention.fetchrow_args(conn, (as_of,))
+    q = _delete_users_and_reports_past_retention
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (as_of,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, as_of)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (as_of,))
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.delete_users_and_reports_past_retention returned no row")
-    return PurgedCounts.model_validate(dict(row))
+    return _PurgedCounts_ROWS.one(row)
 
 
 @stateless
@@ -1294,8 +1821,18 @@ async def get_chat_session(
     conn: Connection, *, session_id: UUID, user_id: UUID
 ) -> ChatSession | None:
     """The user's chat session, or none."""
-    row = await _get_chat_session.fetchrow_args(conn, (session_id, user_id))
-    return None if row is None else ChatSession.model_validate(dict(row))
+    q = _get_chat_session
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id, user_id))
+    return None if row is None else _ChatSession_ROWS.one(row)
 
 
 @stateless
@@ -1303,8 +1840,18 @@ async def get_finance_analysis_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> FinanceAnalysis | None:
     """The newest finance analysis of the user's report, or none."""
-    row = await _get_finance_analysis_by_report.fetchrow_args(conn, (report_id, user_id))
-    return None if row is None else FinanceAnalysis.model_validate(dict(row))
+    q = _get_finance_analysis_by_report
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (report_id, user_id))
+    return None if row is None else _FinanceAnalysis_ROWS.one(row)
 
 
 @stateless
@@ -1312,8 +1859,18 @@ async def get_generated_document(
     conn: Connection, *, encryption_key: str, document_id: UUID, user_id: UUID
 ) -> GeneratedDocument | None:
     """The user's document with its content decrypted, or none. A wrong key raises an error."""
-    row = await _get_generated_document.fetchrow_args(conn, (encryption_key, document_id, user_id))
-    return None if row is None else GeneratedDocument.model_validate(dict(row))
+    q = _get_generated_document
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (encryption_key, document_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, encryption_key, document_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (encryption_key, document_id, user_id))
+    return None if row is None else _GeneratedDocument_ROWS.one(row)
 
 
 @stateless
@@ -1321,8 +1878,18 @@ async def get_logistics_analysis_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> LogisticsAnalysis | None:
     """The newest logistics analysis of the user's report, or none."""
-    row = await _get_logistics_analysis_by_report.fetchrow_args(conn, (report_id, user_id))
-    return None if row is None else LogisticsAnalysis.model_validate(dict(row))
+    q = _get_logistics_analysis_by_report
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (report_id, user_id))
+    return None if row is None else _LogisticsAnalysis_ROWS.one(row)
 
 
 @stateless
@@ -1332,17 +1899,37 @@ async def get_metrics_totals(conn: Connection) -> MetricsTotals:
     (export_readiness_readonly); as the service, the acting user's metrics only (row-level
     security).
     """
-    row = await _get_metrics_totals.fetchrow_args(conn, ())
+    q = _get_metrics_totals
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, ())
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.get_metrics_totals returned no row")
-    return MetricsTotals.model_validate(dict(row))
+    return _MetricsTotals_ROWS.one(row)
 
 
 @stateless
 async def get_report_by_id(conn: Connection, *, report_id: UUID, user_id: UUID) -> Report | None:
     """The user's report, or none."""
-    row = await _get_report_by_id.fetchrow_args(conn, (report_id, user_id))
-    return None if row is None else Report.model_validate(dict(row))
+    q = _get_report_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (report_id, user_id))
+    return None if row is None else _Report_ROWS.one(row)
 
 
 @stateless
@@ -1350,8 +1937,18 @@ async def get_user_by_id(conn: Connection, *, encryption_key: str, user_id: UUID
     """The user with this id (phone decrypted) when it is the acting user, or none (row-level
     security hides every other user).
     """
-    row = await _get_user_by_id.fetchrow_args(conn, (encryption_key, user_id))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (encryption_key, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, encryption_key, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (encryption_key, user_id))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1361,15 +1958,35 @@ async def get_user_login_by_email(conn: Connection, *, email: str) -> UserLogin 
     deactivated email. Runs the definer function export_readiness.login_by_email: the service
     cannot read password hashes otherwise.
     """
-    row = await _get_user_login_by_email.fetchrow_args(conn, (email,))
-    return None if row is None else UserLogin.model_validate(dict(row))
+    q = _get_user_login_by_email
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (email,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, email)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (email,))
+    return None if row is None else _UserLogin_ROWS.one(row)
 
 
 @stateless
 async def get_user_metrics(conn: Connection, *, user_id: UUID) -> UserMetrics | None:
     """The user's success metrics, or none before the first upsert."""
-    row = await _get_user_metrics.fetchrow_args(conn, (user_id,))
-    return None if row is None else UserMetrics.model_validate(dict(row))
+    q = _get_user_metrics
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id,))
+    return None if row is None else _UserMetrics_ROWS.one(row)
 
 
 @stateless
@@ -1377,8 +1994,18 @@ async def list_action_plan_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[ActionPlanProgress]:
     """The action plan of the user's report: every task by day and task id."""
-    rows = await _list_action_plan_by_report.fetch_args(conn, (report_id, user_id))
-    return _ActionPlanProgress_LIST.validate_python([dict(r) for r in rows])
+    q = _list_action_plan_by_report
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (report_id, user_id))
+    return _ActionPlanProgress_ROWS.many(rows)
 
 
 @stateless
@@ -1388,8 +2015,18 @@ async def list_action_plan_days(
     """Progress per day of the user's action plan: tasks, tasks done and percentage done, for each
     day that has tasks.
     """
-    rows = await _list_action_plan_days.fetch_args(conn, (report_id, user_id))
-    return _ActionPlanDay_LIST.validate_python([dict(r) for r in rows])
+    q = _list_action_plan_days
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (report_id, user_id))
+    return _ActionPlanDay_ROWS.many(rows)
 
 
 @stateless
@@ -1412,11 +2049,50 @@ async def list_audit_actor_actions(
     export_readiness rows only (export_readiness_app: those about its user); the
     export_readiness_readonly role may run it.
     """
-    rows = await _list_audit_actor_actions.fetch_args(
-        conn,
-        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
-    )
-    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+    q = _list_audit_actor_actions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    actor,
+                    table_name,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
 
 
 @stateless
@@ -1441,11 +2117,50 @@ async def list_audit_row_history(
     export_readiness rows only (export_readiness_app: those about its user); the
     export_readiness_readonly role may run it.
     """
-    rows = await _list_audit_row_history.fetch_args(
-        conn,
-        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
-    )
-    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+    q = _list_audit_row_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    table_name,
+                    row_id,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
 
 
 @stateless
@@ -1453,8 +2168,18 @@ async def list_certification_progress_by_report(
     conn: Connection, *, report_id: UUID, user_id: UUID
 ) -> list[CertificationProgress]:
     """The certifications tracked for the user's report, by certification id."""
-    rows = await _list_certification_progress_by_report.fetch_args(conn, (report_id, user_id))
-    return _CertificationProgress_LIST.validate_python([dict(r) for r in rows])
+    q = _list_certification_progress_by_report
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (report_id, user_id))
+    return _CertificationProgress_ROWS.many(rows)
 
 
 @stateless
@@ -1473,10 +2198,32 @@ async def list_chat_messages(
     before_created_at and before_id (both none for the first page). Empty for another user's
     session.
     """
-    rows = await _list_chat_messages.fetch_args(
-        conn, (encryption_key, session_id, user_id, before_created_at, before_id, max_rows)
-    )
-    return _ChatMessage_LIST.validate_python([dict(r) for r in rows])
+    q = _list_chat_messages
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (encryption_key, session_id, user_id, before_created_at, before_id, max_rows)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                encryption_key,
+                session_id,
+                user_id,
+                before_created_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (encryption_key, session_id, user_id, before_created_at, before_id, max_rows),
+            )
+    return _ChatMessage_ROWS.many(rows)
 
 
 @stateless
@@ -1486,10 +2233,18 @@ async def list_chat_messages_by_source(
     """The user's answers that cite this source (a document id; served by the GIN index on
     sources), newest first, text decrypted.
     """
-    rows = await _list_chat_messages_by_source.fetch_args(
-        conn, (encryption_key, user_id, source, max_rows)
-    )
-    return _ChatMessage_LIST.validate_python([dict(r) for r in rows])
+    q = _list_chat_messages_by_source
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (encryption_key, user_id, source, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, encryption_key, user_id, source, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (encryption_key, user_id, source, max_rows))
+    return _ChatMessage_ROWS.many(rows)
 
 
 @stateless
@@ -1504,10 +2259,18 @@ async def list_chat_sessions_by_user(
     """A page of the user's chat sessions, most recently active first, with their message counts.
     For the next page pass the last row's updated_at and id (both none for the first page).
     """
-    rows = await _list_chat_sessions_by_user.fetch_args(
-        conn, (user_id, before_updated_at, before_id, max_rows)
-    )
-    return _ChatSessionSummary_LIST.validate_python([dict(r) for r in rows])
+    q = _list_chat_sessions_by_user
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, before_updated_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, before_updated_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, before_updated_at, before_id, max_rows))
+    return _ChatSessionSummary_ROWS.many(rows)
 
 
 @stateless
@@ -1516,8 +2279,18 @@ async def list_destination_country_stats(conn: Connection) -> list[DestinationCo
     score; most reports first. Across all users for reporting (export_readiness_readonly); as
     the service, over the acting user's reports only (row-level security).
     """
-    rows = await _list_destination_country_stats.fetch_args(conn, ())
-    return _DestinationCountryStat_LIST.validate_python([dict(r) for r in rows])
+    q = _list_destination_country_stats
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _DestinationCountryStat_ROWS.many(rows)
 
 
 @stateless
@@ -1526,8 +2299,18 @@ async def list_encryption_key_usage(conn: Connection) -> list[EncryptionKeyUsage
     every user's, deleted ones included) are under each key id, by table then key id. Runs the
     definer function export_readiness.encryption_key_usage: no user needs to be acting.
     """
-    rows = await _list_encryption_key_usage.fetch_args(conn, ())
-    return _EncryptionKeyUsage_LIST.validate_python([dict(r) for r in rows])
+    q = _list_encryption_key_usage
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _EncryptionKeyUsage_ROWS.many(rows)
 
 
 @stateless
@@ -1537,8 +2320,18 @@ async def list_generated_documents_by_report(
     """The documents generated for the user's report with their validation results (not their
     content), newest first.
     """
-    rows = await _list_generated_documents_by_report.fetch_args(conn, (report_id, user_id))
-    return _DocumentSummary_LIST.validate_python([dict(r) for r in rows])
+    q = _list_generated_documents_by_report
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (report_id, user_id))
+    return _DocumentSummary_ROWS.many(rows)
 
 
 @stateless
@@ -1554,10 +2347,24 @@ async def list_reports_by_destination_country(
     list_reports_by_user. Across all users for reporting (export_readiness_readonly); as the
     service, the acting user's reports only (row-level security).
     """
-    rows = await _list_reports_by_destination_country.fetch_args(
-        conn, (destination_country, before_created_at, before_id, max_rows)
-    )
-    return _Report_LIST.validate_python([dict(r) for r in rows])
+    q = _list_reports_by_destination_country
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (destination_country, before_created_at, before_id, max_rows)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, destination_country, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, len(rows), (destination_country, before_created_at, before_id, max_rows)
+            )
+    return _Report_ROWS.many(rows)
 
 
 @stateless
@@ -1574,10 +2381,20 @@ async def list_reports_by_hs_code(
     Across all users for reporting (export_readiness_readonly); as the service, the acting
     user's reports only (row-level security).
     """
-    rows = await _list_reports_by_hs_code.fetch_args(
-        conn, (hs_code_prefix, before_created_at, before_id, max_rows)
-    )
-    return _Report_LIST.validate_python([dict(r) for r in rows])
+    q = _list_reports_by_hs_code
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (hs_code_prefix, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, hs_code_prefix, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (hs_code_prefix, before_created_at, before_id, max_rows))
+    return _Report_ROWS.many(rows)
 
 
 @stateless
@@ -1592,10 +2409,18 @@ async def list_reports_by_user(
     """A page of the user's reports, newest first. For the next page pass the last row's created_at
     and id as before_created_at and before_id (both none for the first page).
     """
-    rows = await _list_reports_by_user.fetch_args(
-        conn, (user_id, before_created_at, before_id, max_rows)
-    )
-    return _Report_LIST.validate_python([dict(r) for r in rows])
+    q = _list_reports_by_user
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, before_created_at, before_id, max_rows))
+    return _Report_ROWS.many(rows)
 
 
 @stateless
@@ -1605,8 +2430,18 @@ async def list_reports_requiring_certification(
     """The user's completed reports whose report data lists this certification among those required
     (report_data contains certifications with this id; served by the GIN index), newest first.
     """
-    rows = await _list_reports_requiring_certification.fetch_args(conn, (user_id, certification_id))
-    return _Report_LIST.validate_python([dict(r) for r in rows])
+    q = _list_reports_requiring_certification
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, certification_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, certification_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, certification_id))
+    return _Report_ROWS.many(rows)
 
 
 @stateless
@@ -1615,8 +2450,18 @@ async def list_user_dashboard(conn: Connection, *, user_id: UUID) -> list[UserDa
     tracked, completed, percentage) and action-plan completion (tasks, done, percentage; 0 when
     none).
     """
-    rows = await _list_user_dashboard.fetch_args(conn, (user_id,))
-    return _UserDashboard_LIST.validate_python([dict(r) for r in rows])
+    q = _list_user_dashboard
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
+    return _UserDashboard_ROWS.many(rows)
 
 
 @stateless
@@ -1632,10 +2477,24 @@ async def update_action_plan_task_completed(
     """Marks a task of the user's action plan done (completed = true; completed_at is kept if it
     was already done) or not done; returns the task, or none if there is no such task.
     """
-    row = await _update_action_plan_task_completed.fetchrow_args(
-        conn, (completed, report_id, user_id, day_number, task_id)
-    )
-    return None if row is None else ActionPlanProgress.model_validate(dict(row))
+    q = _update_action_plan_task_completed
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (completed, report_id, user_id, day_number, task_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, completed, report_id, user_id, day_number, task_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (completed, report_id, user_id, day_number, task_id),
+            )
+    return None if row is None else _ActionPlanProgress_ROWS.one(row)
 
 
 @stateless
@@ -1643,10 +2502,24 @@ async def update_certification_document_completed(
     conn: Connection, *, document_name: str, certification_progress_id: UUID, user_id: UUID
 ) -> CertificationProgress | None:
     """Adds a document name to the certification's completed documents (once); returns it, or none."""
-    row = await _update_certification_document_completed.fetchrow_args(
-        conn, (document_name, certification_progress_id, user_id)
-    )
-    return None if row is None else CertificationProgress.model_validate(dict(row))
+    q = _update_certification_document_completed
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (document_name, certification_progress_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, document_name, certification_progress_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (document_name, certification_progress_id, user_id),
+            )
+    return None if row is None else _CertificationProgress_ROWS.one(row)
 
 
 @stateless
@@ -1661,10 +2534,24 @@ async def update_certification_status(
     """Moves the user's certification to a status (started_at is set the first time work starts,
     completed_at exactly while completed) with optional notes; returns it, or none.
     """
-    row = await _update_certification_status.fetchrow_args(
-        conn, (status, notes, certification_progress_id, user_id)
-    )
-    return None if row is None else CertificationProgress.model_validate(dict(row))
+    q = _update_certification_status
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, notes, certification_progress_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, status, notes, certification_progress_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (status, notes, certification_progress_id, user_id),
+            )
+    return None if row is None else _CertificationProgress_ROWS.one(row)
 
 
 @stateless
@@ -1672,10 +2559,18 @@ async def update_chat_session_context(
     conn: Connection, *, context_data: JsonValue, session_id: UUID, user_id: UUID
 ) -> ChatSession | None:
     """Merges keys into the user's session context (new values win); returns the session, or none."""
-    row = await _update_chat_session_context.fetchrow_args(
-        conn, (context_data, session_id, user_id)
-    )
-    return None if row is None else ChatSession.model_validate(dict(row))
+    q = _update_chat_session_context
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (context_data, session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, context_data, session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (context_data, session_id, user_id))
+    return None if row is None else _ChatSession_ROWS.one(row)
 
 
 @stateless
@@ -1690,10 +2585,26 @@ async def update_document_validation(
     """Records the result of validating the user's document (passed or failed, with its findings);
     returns the document without its content, or none.
     """
-    row = await _update_document_validation.fetchrow_args(
-        conn, (validation_status, validation_results, document_id, user_id)
-    )
-    return None if row is None else DocumentSummary.model_validate(dict(row))
+    q = _update_document_validation
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (validation_status, validation_results, document_id, user_id)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, validation_status, validation_results, document_id, user_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (validation_status, validation_results, document_id, user_id),
+            )
+    return None if row is None else _DocumentSummary_ROWS.one(row)
 
 
 @stateless
@@ -1712,12 +2623,22 @@ async def update_reencrypted_batch(
     each batch: a run stopped at any point loses nothing, and the next run re-encrypts what is
     left. Runs the definer function export_readiness.reencrypt_batch.
     """
-    row = await _update_reencrypted_batch.fetchrow_args(
-        conn, (table_name, encryption_key, after_id, batch_size)
-    )
+    q = _update_reencrypted_batch
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (table_name, encryption_key, after_id, batch_size))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, table_name, encryption_key, after_id, batch_size)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (table_name, encryption_key, after_id, batch_size)
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.update_reencrypted_batch returned no row")
-    return ReencryptedBatch.model_validate(dict(row))
+    return _ReencryptedBatch_ROWS.one(row)
 
 
 @stateless
@@ -1736,19 +2657,50 @@ async def update_report_completed(
     pending or processing report of the acting user and marks it completed; returns it, or none
     if it was not in progress or is not the acting user's.
     """
-    row = await _update_report_completed.fetchrow_args(
-        conn,
-        (
-            hs_code,
-            hs_code_confidence,
-            risk_score,
-            report_data,
-            estimated_cost,
-            estimated_timeline_days,
-            report_id,
-        ),
-    )
-    return None if row is None else Report.model_validate(dict(row))
+    q = _update_report_completed
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                hs_code,
+                hs_code_confidence,
+                risk_score,
+                report_data,
+                estimated_cost,
+                estimated_timeline_days,
+                report_id,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                hs_code,
+                hs_code_confidence,
+                risk_score,
+                report_data,
+                estimated_cost,
+                estimated_timeline_days,
+                report_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    hs_code,
+                    hs_code_confidence,
+                    risk_score,
+                    report_data,
+                    estimated_cost,
+                    estimated_timeline_days,
+                    report_id,
+                ),
+            )
+    return None if row is None else _Report_ROWS.one(row)
 
 
 @stateless
@@ -1758,8 +2710,18 @@ async def update_report_failed(
     """Marks the acting user's pending or processing report failed with the reason; returns it, or
     none.
     """
-    row = await _update_report_failed.fetchrow_args(conn, (failure_reason, report_id))
-    return None if row is None else Report.model_validate(dict(row))
+    q = _update_report_failed
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (failure_reason, report_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, failure_reason, report_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (failure_reason, report_id))
+    return None if row is None else _Report_ROWS.one(row)
 
 
 @stateless
@@ -1767,8 +2729,18 @@ async def update_report_processing(conn: Connection, *, report_id: UUID) -> Repo
     """Marks the acting user's pending report as being generated; returns it, or none if it is not
     pending or not the acting user's.
     """
-    row = await _update_report_processing.fetchrow_args(conn, (report_id,))
-    return None if row is None else Report.model_validate(dict(row))
+    q = _update_report_processing
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (report_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, report_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (report_id,))
+    return None if row is None else _Report_ROWS.one(row)
 
 
 @stateless
@@ -1777,7 +2749,17 @@ async def update_report_restored(conn: Connection, *, report_id: UUID, user_id: 
     belongs to it, within 30 days of the deletion; returns 1, or 0 when there is no such deleted
     report. Raises RuleViolation (DL501) after the retention window.
     """
-    value = await _update_report_restored.fetchval_args(conn, (report_id, user_id))
+    q = _update_report_restored
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (report_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, report_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (report_id, user_id))
     return _VALUE_0.validate_python(value)
 
 
@@ -1786,7 +2768,18 @@ async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful sign-in now (act as the user found by get_user_login_by_email); returns
     the number of users changed (0 or 1; 0 for any user but the acting one).
     """
-    return await _update_user_last_login.execute_args(conn, (user_id,))
+    q = _update_user_last_login
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (user_id,))
+    return rowcount(status)
 
 
 @stateless
@@ -1805,20 +2798,53 @@ async def update_user_profile(
     """Replaces the acting user's company details, phone (re-encrypted) and profile; returns the
     user, or none for any other user.
     """
-    row = await _update_user_profile.fetchrow_args(
-        conn,
-        (
-            company_name,
-            business_type,
-            company_size,
-            iec_code,
-            phone,
-            encryption_key,
-            profile,
-            user_id,
-        ),
-    )
-    return None if row is None else User.model_validate(dict(row))
+    q = _update_user_profile
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                company_name,
+                business_type,
+                company_size,
+                iec_code,
+                phone,
+                encryption_key,
+                profile,
+                user_id,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                company_name,
+                business_type,
+                company_size,
+                iec_code,
+                phone,
+                encryption_key,
+                profile,
+                user_id,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    company_name,
+                    business_type,
+                    company_size,
+                    iec_code,
+                    phone,
+                    encryption_key,
+                    profile,
+                    user_id,
+                ),
+            )
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1828,7 +2854,17 @@ async def update_user_restored(conn: Connection, *, user_id: UUID) -> int:
     RuleViolation (DL501) after the retention window, UniqueViolation (users_email_key) when a
     live user signed up with the same email meanwhile.
     """
-    value = await _update_user_restored.fetchval_args(conn, (user_id,))
+    q = _update_user_restored
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (user_id,))
     return _VALUE_0.validate_python(value)
 
 
@@ -1847,21 +2883,52 @@ async def upsert_user_metrics(
     """Adds to the user's success metrics (creating the row on first use: INSERT ... ON CONFLICT);
     pass the increments, zero for counters that did not change. Returns the totals.
     """
-    row = await _upsert_user_metrics.fetchrow_args(
-        conn,
-        (
-            user_id,
-            reports_generated,
-            certifications_completed,
-            documents_generated,
-            action_tasks_completed,
-            cost_savings,
-            time_saved_hours,
-        ),
-    )
+    q = _upsert_user_metrics
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                user_id,
+                reports_generated,
+                certifications_completed,
+                documents_generated,
+                action_tasks_completed,
+                cost_savings,
+                time_saved_hours,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                reports_generated,
+                certifications_completed,
+                documents_generated,
+                action_tasks_completed,
+                cost_savings,
+                time_saved_hours,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    reports_generated,
+                    certifications_completed,
+                    documents_generated,
+                    action_tasks_completed,
+                    cost_savings,
+                    time_saved_hours,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("export_readiness.upsert_user_metrics returned no row")
-    return UserMetrics.model_validate(dict(row))
+    return _UserMetrics_ROWS.one(row)
 
 
 def verify() -> None:

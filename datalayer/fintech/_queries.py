@@ -4,14 +4,15 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import Numeric, checked, stale_names
-from datalayer.queries import Connection, load, stateless
+from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
+from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
     "Account",
@@ -135,7 +136,27 @@ _Account_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Account_LIST: TypeAdapter[list[Account]] = TypeAdapter(list[Account])
+_Account_ROWS: Rows[Account] = Rows(
+    Account,
+    _Account_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
+)
 
 
 class AccountStatement(BaseModel):
@@ -159,6 +180,20 @@ _AccountStatement_FIELDS = (
     "total_debits",
     "entries",
     "closing_balance",
+)
+_AccountStatement_ROWS: Rows[AccountStatement] = Rows(
+    AccountStatement,
+    _AccountStatement_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+    ),
 )
 
 
@@ -200,8 +235,20 @@ _AccountStatementEntry_FIELDS = (
     "opening_balance",
     "running_balance",
 )
-_AccountStatementEntry_LIST: TypeAdapter[list[AccountStatementEntry]] = TypeAdapter(
-    list[AccountStatementEntry]
+_AccountStatementEntry_ROWS: Rows[AccountStatementEntry] = Rows(
+    AccountStatementEntry,
+    _AccountStatementEntry_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[5] is None
+        or r[5].tzinfo is None
+        or r[6] is None
+        or r[7] is None
+    ),
 )
 
 
@@ -223,7 +270,12 @@ _AccountsOffLedger_FIELDS = (
     "balance",
     "ledger_sum",
 )
-_AccountsOffLedger_LIST: TypeAdapter[list[AccountsOffLedger]] = TypeAdapter(list[AccountsOffLedger])
+_AccountsOffLedger_ROWS: Rows[AccountsOffLedger] = Rows(
+    AccountsOffLedger,
+    _AccountsOffLedger_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None,
+)
 
 
 class AuditEntry(BaseModel):
@@ -257,7 +309,20 @@ _AuditEntry_FIELDS = (
     "app_role",
     "transaction_id",
 )
-_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
+_AuditEntry_ROWS: Rows[AuditEntry] = Rows(
+    AuditEntry,
+    _AuditEntry_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[1].tzinfo is None
+        or r[2] is None
+        or r[3] is None
+        or r[9] is None
+        or r[11] is None
+    ),
+)
 
 
 class BalanceMismatch(BaseModel):
@@ -278,7 +343,12 @@ _BalanceMismatch_FIELDS = (
     "balance",
     "ledger_sum",
 )
-_BalanceMismatch_LIST: TypeAdapter[list[BalanceMismatch]] = TypeAdapter(list[BalanceMismatch])
+_BalanceMismatch_ROWS: Rows[BalanceMismatch] = Rows(
+    BalanceMismatch,
+    _BalanceMismatch_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None,
+)
 
 
 class Card(BaseModel):
@@ -316,7 +386,27 @@ _Card_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Card_LIST: TypeAdapter[list[Card]] = TypeAdapter(list[Card])
+_Card_ROWS: Rows[Card] = Rows(
+    Card,
+    _Card_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class CardPayment(BaseModel):
@@ -350,7 +440,25 @@ _CardPayment_FIELDS = (
     "posting_id",
     "created_at",
 )
-_CardPayment_LIST: TypeAdapter[list[CardPayment]] = TypeAdapter(list[CardPayment])
+_CardPayment_ROWS: Rows[CardPayment] = Rows(
+    CardPayment,
+    _CardPayment_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
+)
 
 
 class CurrencyTotal(BaseModel):
@@ -366,7 +474,12 @@ _CurrencyTotal_FIELDS = (
     "customer_total",
     "clearing_total",
 )
-_CurrencyTotal_LIST: TypeAdapter[list[CurrencyTotal]] = TypeAdapter(list[CurrencyTotal])
+_CurrencyTotal_ROWS: Rows[CurrencyTotal] = Rows(
+    CurrencyTotal,
+    _CurrencyTotal_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
+)
 
 
 class Deposit(BaseModel):
@@ -398,6 +511,22 @@ _Deposit_FIELDS = (
     "description",
     "created_at",
 )
+_Deposit_ROWS: Rows[Deposit] = Rows(
+    Deposit,
+    _Deposit_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
+)
 
 
 class Fee(BaseModel):
@@ -422,6 +551,22 @@ _Fee_FIELDS = (
     "idempotency_key",
     "posting_id",
     "created_at",
+)
+_Fee_ROWS: Rows[Fee] = Rows(
+    Fee,
+    _Fee_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[7].tzinfo is None
+    ),
 )
 
 
@@ -454,7 +599,24 @@ _InterestAccrual_FIELDS = (
     "posting_id",
     "created_at",
 )
-_InterestAccrual_LIST: TypeAdapter[list[InterestAccrual]] = TypeAdapter(list[InterestAccrual])
+_InterestAccrual_ROWS: Rows[InterestAccrual] = Rows(
+    InterestAccrual,
+    _InterestAccrual_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
+)
 
 
 class Investment(BaseModel):
@@ -491,7 +653,28 @@ _Investment_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Investment_LIST: TypeAdapter[list[Investment]] = TypeAdapter(list[Investment])
+_Investment_ROWS: Rows[Investment] = Rows(
+    Investment,
+    _Investment_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[9].tzinfo is None
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
+)
 
 
 class InvestmentBuy(BaseModel):
@@ -527,7 +710,26 @@ _InvestmentBuy_FIELDS = (
     "posting_id",
     "created_at",
 )
-_InvestmentBuy_LIST: TypeAdapter[list[InvestmentBuy]] = TypeAdapter(list[InvestmentBuy])
+_InvestmentBuy_ROWS: Rows[InvestmentBuy] = Rows(
+    InvestmentBuy,
+    _InvestmentBuy_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class InvestmentSell(BaseModel):
@@ -563,6 +765,27 @@ _InvestmentSell_FIELDS = (
     "posting_id",
     "created_at",
 )
+_InvestmentSell_ROWS: Rows[InvestmentSell] = Rows(
+    InvestmentSell,
+    _InvestmentSell_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class LedgerEntriesOutsidePartition(BaseModel):
@@ -576,8 +799,11 @@ _LedgerEntriesOutsidePartition_FIELDS = (
     "month",
     "entries",
 )
-_LedgerEntriesOutsidePartition_LIST: TypeAdapter[list[LedgerEntriesOutsidePartition]] = TypeAdapter(
-    list[LedgerEntriesOutsidePartition]
+_LedgerEntriesOutsidePartition_ROWS: Rows[LedgerEntriesOutsidePartition] = Rows(
+    LedgerEntriesOutsidePartition,
+    _LedgerEntriesOutsidePartition_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
 )
 
 
@@ -627,8 +853,19 @@ _ListAccountStatementRow_FIELDS = (
     "description",
     "created_at",
 )
-_ListAccountStatementRow_LIST: TypeAdapter[list[ListAccountStatementRow]] = TypeAdapter(
-    list[ListAccountStatementRow]
+_ListAccountStatementRow_ROWS: Rows[ListAccountStatementRow] = Rows(
+    ListAccountStatementRow,
+    _ListAccountStatementRow_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
 )
 
 
@@ -675,7 +912,30 @@ _P2pPayment_FIELDS = (
     "completed_at",
     "reversed_at",
 )
-_P2pPayment_LIST: TypeAdapter[list[P2pPayment]] = TypeAdapter(list[P2pPayment])
+_P2pPayment_ROWS: Rows[P2pPayment] = Rows(
+    P2pPayment,
+    _P2pPayment_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[12] is None
+        or r[14] is None
+        or r[14].tzinfo is None
+        or r[15] is None
+        or r[15].tzinfo is None
+        or (r[16] is not None and r[16].tzinfo is None)
+        or (r[17] is not None and r[17].tzinfo is None)
+    ),
+)
 
 
 class PortfolioValue(BaseModel):
@@ -696,7 +956,12 @@ _PortfolioValue_FIELDS = (
     "cost_basis",
     "unrealised_gain",
 )
-_PortfolioValue_LIST: TypeAdapter[list[PortfolioValue]] = TypeAdapter(list[PortfolioValue])
+_PortfolioValue_ROWS: Rows[PortfolioValue] = Rows(
+    PortfolioValue,
+    _PortfolioValue_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None or r[4] is None,
+)
 
 
 class PostingsUnbalanced(BaseModel):
@@ -713,8 +978,11 @@ _PostingsUnbalanced_FIELDS = (
     "currency",
     "total",
 )
-_PostingsUnbalanced_LIST: TypeAdapter[list[PostingsUnbalanced]] = TypeAdapter(
-    list[PostingsUnbalanced]
+_PostingsUnbalanced_ROWS: Rows[PostingsUnbalanced] = Rows(
+    PostingsUnbalanced,
+    _PostingsUnbalanced_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
 )
 
 
@@ -759,7 +1027,29 @@ _Transfer_FIELDS = (
     "completed_at",
     "reversed_at",
 )
-_Transfer_LIST: TypeAdapter[list[Transfer]] = TypeAdapter(list[Transfer])
+_Transfer_ROWS: Rows[Transfer] = Rows(
+    Transfer,
+    _Transfer_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[11] is None
+        or r[13] is None
+        or r[13].tzinfo is None
+        or r[14] is None
+        or r[14].tzinfo is None
+        or (r[15] is not None and r[15].tzinfo is None)
+        or (r[16] is not None and r[16].tzinfo is None)
+    ),
+)
 
 
 class TransfersUnbalanced(BaseModel):
@@ -783,8 +1073,13 @@ _TransfersUnbalanced_FIELDS = (
     "debited",
     "credited",
 )
-_TransfersUnbalanced_LIST: TypeAdapter[list[TransfersUnbalanced]] = TypeAdapter(
-    list[TransfersUnbalanced]
+_TransfersUnbalanced_ROWS: Rows[TransfersUnbalanced] = Rows(
+    TransfersUnbalanced,
+    _TransfersUnbalanced_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None or r[1] is None or r[2] is None or r[3] is None or r[4] is None or r[5] is None
+    ),
 )
 
 
@@ -814,6 +1109,24 @@ _User_FIELDS = (
     "last_login_at",
     "created_at",
     "updated_at",
+)
+_User_ROWS: Rows[User] = Rows(
+    User,
+    _User_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[7] is not None and r[7].tzinfo is None)
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+        or r[9].tzinfo is None
+    ),
 )
 
 
@@ -921,7 +1234,7 @@ _get_user_password_hash_by_email = checked(
 _list_account_statement = checked(
     _QUERIES,
     "list_account_statement",
-    "970d71b05dfe7260aab56fb444309e1423c75174de884e24bb6022dbed6bbd16",
+    "f1ad7cb74fc5c43fed75ad3edac456013d7c4c0452c5b6e5c304b898fc04e83a",
 )
 _list_account_statement_entries = checked(
     _QUERIES,
@@ -941,12 +1254,12 @@ _list_accounts_off_ledger = checked(
 _list_audit_actor_actions = checked(
     _QUERIES,
     "list_audit_actor_actions",
-    "0239e81bcd323daa8d29276f96796d88b342f7d7cf7dfe3a53bcd96aa864d4fb",
+    "18c99e7a03e17736198c39146625c4b1d34dfa9ff4d593976a3b36d579f2284b",
 )
 _list_audit_row_history = checked(
     _QUERIES,
     "list_audit_row_history",
-    "9af647ae9a599cc1e242286e2502d74985110869d4ece4c464618872d0ef855d",
+    "511d12b6d6a08b596030c8196596007c9eaff23e08eae30e9fe68da2914a07b7",
 )
 _list_balance_mismatches = checked(
     _QUERIES,
@@ -956,7 +1269,7 @@ _list_balance_mismatches = checked(
 _list_card_payments_by_card = checked(
     _QUERIES,
     "list_card_payments_by_card",
-    "37d9c01e0d7ca5ac8520a1c317994ff9adbf34b35e9232ff9c87f1e9886e0ff6",
+    "72b0de113ec0ee02ed0854e35f8f82415c6ad90827bc0829fc60472e5be9ebc2",
 )
 _list_cards_by_user = checked(
     _QUERIES,
@@ -991,12 +1304,12 @@ _list_ledger_entries_outside_partitions = checked(
 _list_p2p_payments_by_recipient = checked(
     _QUERIES,
     "list_p2p_payments_by_recipient",
-    "02d25873ac10d8664327edb657c23fea3629fc501a2ba90e1457db7523d90925",
+    "15640c7b37e6c8cde8e11ebec5f82ac20264a5c36696a3bcd045caba9a4f1c61",
 )
 _list_p2p_payments_by_sender = checked(
     _QUERIES,
     "list_p2p_payments_by_sender",
-    "ddb7ca1329e0e266884e9313caccac4a3fd375abc37df957f38c1576c653fb5b",
+    "1b90f3714942dcb15a24d78d106757817a6140ecc2bab0d91b11554b487e2054",
 )
 _list_portfolio_values_by_user = checked(
     _QUERIES,
@@ -1011,7 +1324,7 @@ _list_postings_unbalanced = checked(
 _list_transfers_by_user = checked(
     _QUERIES,
     "list_transfers_by_user",
-    "27073de16e9a3d864796d4cffd4d55423a42311f54c281d008c0b071f0d538df",
+    "7c2198561f8835f25dc84f49f7b2a82e4eb86dc37677ded87cd8017712c9a795",
 )
 _list_transfers_unbalanced = checked(
     _QUERIES,
@@ -1093,10 +1406,32 @@ async def create_account(
     credit_limit: Decimal,
 ) -> Account | None:
     """Opens an account with a zero balance; returns it."""
-    row = await _create_account.fetchrow_args(
-        conn, (user_id, account_number, account_name, account_type, currency, credit_limit)
-    )
-    return None if row is None else Account.model_validate(dict(row))
+    q = _create_account
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, account_number, account_name, account_type, currency, credit_limit)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                account_number,
+                account_name,
+                account_type,
+                currency,
+                credit_limit,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, account_number, account_name, account_type, currency, credit_limit),
+            )
+    return None if row is None else _Account_ROWS.one(row)
 
 
 @stateless
@@ -1118,25 +1453,64 @@ async def create_card(
     """Issues a card on one of the user's accounts. The processor token is stored encrypted with
     encryption_key (from the application's settings); only the masked number comes back.
     """
-    row = await _create_card.fetchrow_args(
-        conn,
-        (
-            user_id,
-            account_id,
-            brand,
-            card_type,
-            last4,
-            cardholder_name,
-            token,
-            encryption_key,
-            expiry_month,
-            expiry_year,
-            spending_limit,
-        ),
-    )
+    q = _create_card
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                user_id,
+                account_id,
+                brand,
+                card_type,
+                last4,
+                cardholder_name,
+                token,
+                encryption_key,
+                expiry_month,
+                expiry_year,
+                spending_limit,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                account_id,
+                brand,
+                card_type,
+                last4,
+                cardholder_name,
+                token,
+                encryption_key,
+                expiry_month,
+                expiry_year,
+                spending_limit,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    account_id,
+                    brand,
+                    card_type,
+                    last4,
+                    cardholder_name,
+                    token,
+                    encryption_key,
+                    expiry_month,
+                    expiry_year,
+                    spending_limit,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_card returned no row")
-    return Card.model_validate(dict(row))
+    return _Card_ROWS.one(row)
 
 
 @stateless
@@ -1156,12 +1530,28 @@ async def create_card_payment(
     this calendar month (UTC) would exceed its spending_limit (SpendingLimitExceeded); funds
     checked.
     """
-    row = await _create_card_payment.fetchrow_args(
-        conn, (user_id, account_id, card_id, amount, merchant, idempotency_key)
-    )
+    q = _create_card_payment
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, account_id, card_id, amount, merchant, idempotency_key)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, user_id, account_id, card_id, amount, merchant, idempotency_key
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, account_id, card_id, amount, merchant, idempotency_key),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_card_payment returned no row")
-    return CardPayment.model_validate(dict(row))
+    return _CardPayment_ROWS.one(row)
 
 
 @stateless
@@ -1172,12 +1562,22 @@ async def create_card_refund(
     (fintech.refund_card_payment), idempotently per card; the refunds of a payment never exceed
     it.
     """
-    row = await _create_card_refund.fetchrow_args(
-        conn, (user_id, payment_id, amount, idempotency_key)
-    )
+    q = _create_card_refund
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id, payment_id, amount, idempotency_key))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id, payment_id, amount, idempotency_key)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (user_id, payment_id, amount, idempotency_key)
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_card_refund returned no row")
-    return CardPayment.model_validate(dict(row))
+    return _CardPayment_ROWS.one(row)
 
 
 @stateless
@@ -1187,10 +1587,20 @@ async def create_deposit(
     """Credits an active account from outside the bank (one posting, two entries); returns the
     account's entry.
     """
-    row = await _create_deposit.fetchrow_args(conn, (account_id, amount, description))
+    q = _create_deposit
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, amount, description))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, amount, description)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_id, amount, description))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_deposit returned no row")
-    return Deposit.model_validate(dict(row))
+    return _Deposit_ROWS.one(row)
 
 
 @stateless
@@ -1200,10 +1610,22 @@ async def create_fee(
     """Charges a fee to an active account (fintech.charge_fee): the user's own, or any for
     fintech_worker; idempotently per account, funds checked. Returns the fee.
     """
-    row = await _create_fee.fetchrow_args(conn, (account_id, amount, description, idempotency_key))
+    q = _create_fee
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, amount, description, idempotency_key))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, amount, description, idempotency_key)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (account_id, amount, description, idempotency_key)
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_fee returned no row")
-    return Fee.model_validate(dict(row))
+    return _Fee_ROWS.one(row)
 
 
 @stateless
@@ -1215,12 +1637,20 @@ async def create_interest_accrual(
     posts nothing). Simple annual rate as a fraction; day count actual/365 on each day's closing
     balance (see fintech.accrue_interest).
     """
-    row = await _create_interest_accrual.fetchrow_args(
-        conn, (account_id, period_start, annual_rate)
-    )
+    q = _create_interest_accrual
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, period_start, annual_rate))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, period_start, annual_rate)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_id, period_start, annual_rate))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_interest_accrual returned no row")
-    return InterestAccrual.model_validate(dict(row))
+    return _InterestAccrual_ROWS.one(row)
 
 
 @stateless
@@ -1239,12 +1669,35 @@ async def create_investment_buy(
     debits round(quantity * price, 4) of its cash (funds checked) and creates the holding or
     adds to it at the average cost. Returns the trade.
     """
-    row = await _create_investment_buy.fetchrow_args(
-        conn, (user_id, account_id, symbol, asset_type, quantity, price, idempotency_key)
-    )
+    q = _create_investment_buy
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, account_id, symbol, asset_type, quantity, price, idempotency_key)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                account_id,
+                symbol,
+                asset_type,
+                quantity,
+                price,
+                idempotency_key,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, account_id, symbol, asset_type, quantity, price, idempotency_key),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_investment_buy returned no row")
-    return InvestmentBuy.model_validate(dict(row))
+    return _InvestmentBuy_ROWS.one(row)
 
 
 @stateless
@@ -1262,12 +1715,28 @@ async def create_investment_sell(
     account: refused beyond the quantity held (InsufficientHolding); credits round(quantity *
     price, 4) to its cash, lowers the holding and records the realised gain. Returns the trade.
     """
-    row = await _create_investment_sell.fetchrow_args(
-        conn, (user_id, account_id, symbol, quantity, price, idempotency_key)
-    )
+    q = _create_investment_sell
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (user_id, account_id, symbol, quantity, price, idempotency_key)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, user_id, account_id, symbol, quantity, price, idempotency_key
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (user_id, account_id, symbol, quantity, price, idempotency_key),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_investment_sell returned no row")
-    return InvestmentSell.model_validate(dict(row))
+    return _InvestmentSell_ROWS.one(row)
 
 
 @stateless
@@ -1285,12 +1754,36 @@ async def create_p2p_payment(
     """Pays from the sender's account into another user's account in one round trip
     (fintech.send_p2p), with the same locking, checks and idempotency as create_transfer.
     """
-    row = await _create_p2p_payment.fetchrow_args(
-        conn, (sender_id, from_account_id, to_account_id, amount, idempotency_key, fx_rate, note)
-    )
+    q = _create_p2p_payment
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (sender_id, from_account_id, to_account_id, amount, idempotency_key, fx_rate, note),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                sender_id,
+                from_account_id,
+                to_account_id,
+                amount,
+                idempotency_key,
+                fx_rate,
+                note,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (sender_id, from_account_id, to_account_id, amount, idempotency_key, fx_rate, note),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_p2p_payment returned no row")
-    return P2pPayment.model_validate(dict(row))
+    return _P2pPayment_ROWS.one(row)
 
 
 @stateless
@@ -1309,13 +1802,52 @@ async def create_transfer(
     both accounts in a stable order, checks status, currency and funds, writes the ledger. A
     retry with the same idempotency_key returns the first transfer and moves nothing.
     """
-    row = await _create_transfer.fetchrow_args(
-        conn,
-        (user_id, from_account_id, to_account_id, amount, idempotency_key, fx_rate, description),
-    )
+    q = _create_transfer
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                user_id,
+                from_account_id,
+                to_account_id,
+                amount,
+                idempotency_key,
+                fx_rate,
+                description,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                user_id,
+                from_account_id,
+                to_account_id,
+                amount,
+                idempotency_key,
+                fx_rate,
+                description,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    user_id,
+                    from_account_id,
+                    to_account_id,
+                    amount,
+                    idempotency_key,
+                    fx_rate,
+                    description,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_transfer returned no row")
-    return Transfer.model_validate(dict(row))
+    return _Transfer_ROWS.one(row)
 
 
 @stateless
@@ -1325,10 +1857,20 @@ async def create_transfer_reversal(
     """Reverses a completed transfer of this user (completed -> reversed) with a reversing posting;
     returns it.
     """
-    row = await _create_transfer_reversal.fetchrow_args(conn, (user_id, transfer_id))
+    q = _create_transfer_reversal
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id, transfer_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id, transfer_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id, transfer_id))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_transfer_reversal returned no row")
-    return Transfer.model_validate(dict(row))
+    return _Transfer_ROWS.one(row)
 
 
 @stateless
@@ -1344,12 +1886,28 @@ async def create_user(
     """Signs up a customer (fintech.sign_up: before any user is known); returns it. password_hash
     must be an argon2 or bcrypt hash.
     """
-    row = await _create_user.fetchrow_args(
-        conn, (email, first_name, last_name, phone_number, password_hash)
-    )
+    q = _create_user
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (email, first_name, last_name, phone_number, password_hash)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, email, first_name, last_name, phone_number, password_hash
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (email, first_name, last_name, phone_number, password_hash),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_user returned no row")
-    return User.model_validate(dict(row))
+    return _User_ROWS.one(row)
 
 
 @stateless
@@ -1357,23 +1915,54 @@ async def create_withdrawal(
     conn: Connection, *, account_id: UUID, amount: Decimal, description: str | None = None
 ) -> Deposit:
     """Debits an active account to outside the bank, if funds allow; returns the account's entry."""
-    row = await _create_withdrawal.fetchrow_args(conn, (account_id, amount, description))
+    q = _create_withdrawal
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, amount, description))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, amount, description)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_id, amount, description))
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.create_withdrawal returned no row")
-    return Deposit.model_validate(dict(row))
+    return _Deposit_ROWS.one(row)
 
 
 @stateless
 async def delete_user(conn: Connection, *, user_id: UUID) -> int:
     """Deletes a user who holds no accounts, cards or payments (refused otherwise); returns 0 or 1."""
-    return await _delete_user.execute_args(conn, (user_id,))
+    q = _delete_user
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (user_id,))
+    return rowcount(status)
 
 
 @stateless
 async def get_account_by_id(conn: Connection, *, account_id: UUID, user_id: UUID) -> Account | None:
     """The account, if it belongs to this user; none otherwise."""
-    row = await _get_account_by_id.fetchrow_args(conn, (account_id, user_id))
-    return None if row is None else Account.model_validate(dict(row))
+    q = _get_account_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_id, user_id))
+    return None if row is None else _Account_ROWS.one(row)
 
 
 @stateless
@@ -1385,15 +1974,35 @@ async def get_account_statement(
     closing balance (opening plus the period's entries; the balance itself when period_end is
     not in the past). None when the account is not the user's.
     """
-    row = await _get_account_statement.fetchrow_args(conn, (period_start, period_end, account_id))
-    return None if row is None else AccountStatement.model_validate(dict(row))
+    q = _get_account_statement
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (period_start, period_end, account_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, period_start, period_end, account_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (period_start, period_end, account_id))
+    return None if row is None else _AccountStatement_ROWS.one(row)
 
 
 @stateless
 async def get_card_by_id(conn: Connection, *, card_id: UUID, user_id: UUID) -> Card | None:
     """The user's card, masked, or none."""
-    row = await _get_card_by_id.fetchrow_args(conn, (card_id, user_id))
-    return None if row is None else Card.model_validate(dict(row))
+    q = _get_card_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (card_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, card_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (card_id, user_id))
+    return None if row is None else _Card_ROWS.one(row)
 
 
 @stateless
@@ -1403,7 +2012,17 @@ async def get_card_token(
     """The decrypted processor token of the user's card, for charging it; the only query that
     returns it in clear. A wrong key raises an error; none when the user has no such card.
     """
-    value = await _get_card_token.fetchval_args(conn, (encryption_key, card_id, user_id))
+    q = _get_card_token
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (encryption_key, card_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, encryption_key, card_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (encryption_key, card_id, user_id))
     return _VALUE_0.validate_python(value)
 
 
@@ -1412,8 +2031,18 @@ async def get_p2p_payment_by_id(
     conn: Connection, *, p2p_transaction_id: UUID, user_id: UUID
 ) -> P2pPayment | None:
     """The payment, if this user sent or received it; none otherwise."""
-    row = await _get_p2p_payment_by_id.fetchrow_args(conn, (p2p_transaction_id, user_id))
-    return None if row is None else P2pPayment.model_validate(dict(row))
+    q = _get_p2p_payment_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (p2p_transaction_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, p2p_transaction_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (p2p_transaction_id, user_id))
+    return None if row is None else _P2pPayment_ROWS.one(row)
 
 
 @stateless
@@ -1421,8 +2050,18 @@ async def get_transfer_by_id(
     conn: Connection, *, transfer_id: UUID, user_id: UUID
 ) -> Transfer | None:
     """The user's transfer, or none."""
-    row = await _get_transfer_by_id.fetchrow_args(conn, (transfer_id, user_id))
-    return None if row is None else Transfer.model_validate(dict(row))
+    q = _get_transfer_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (transfer_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, transfer_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (transfer_id, user_id))
+    return None if row is None else _Transfer_ROWS.one(row)
 
 
 @stateless
@@ -1430,15 +2069,35 @@ async def get_user_by_email(conn: Connection, *, email: str) -> User | None:
     """The user with this email, whatever its case, or none (fintech.find_user_by_email: sign-in,
     before a user is known).
     """
-    row = await _get_user_by_email.fetchrow_args(conn, (email,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_email
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (email,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, email)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (email,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id, or none."""
-    row = await _get_user_by_id.fetchrow_args(conn, (user_id,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1446,7 +2105,17 @@ async def get_user_password_hash_by_email(conn: Connection, *, email: str) -> st
     """The stored password hash of an active login, or none (for verifying a password in the
     application; fintech.password_hash_for_login, before a user is known).
     """
-    value = await _get_user_password_hash_by_email.fetchval_args(conn, (email,))
+    q = _get_user_password_hash_by_email
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (email,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, email)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (email,))
     return _VALUE_0.validate_python(value)
 
 
@@ -1462,10 +2131,18 @@ async def list_account_statement(
     """A page of the account's ledger entries, newest first. For the next page pass the last row's
     created_at and id as before_created_at and before_id (both none for the first page).
     """
-    rows = await _list_account_statement.fetch_args(
-        conn, (account_id, before_created_at, before_id, max_rows)
-    )
-    return _ListAccountStatementRow_LIST.validate_python([dict(r) for r in rows])
+    q = _list_account_statement
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (account_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, account_id, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (account_id, before_created_at, before_id, max_rows))
+    return _ListAccountStatementRow_ROWS.many(rows)
 
 
 @stateless
@@ -1477,24 +2154,52 @@ async def list_account_statement_entries(
     created_at, id order); the last running balance is the statement's closing balance. The
     opening balance is computed once (a materialised CTE), not per entry.
     """
-    rows = await _list_account_statement_entries.fetch_args(
-        conn, (period_start, account_id, period_end)
-    )
-    return _AccountStatementEntry_LIST.validate_python([dict(r) for r in rows])
+    q = _list_account_statement_entries
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (period_start, account_id, period_end))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, period_start, account_id, period_end)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (period_start, account_id, period_end))
+    return _AccountStatementEntry_ROWS.many(rows)
 
 
 @stateless
 async def list_accounts_by_user(conn: Connection, *, user_id: UUID) -> list[Account]:
     """The user's accounts, oldest first."""
-    rows = await _list_accounts_by_user.fetch_args(conn, (user_id,))
-    return _Account_LIST.validate_python([dict(r) for r in rows])
+    q = _list_accounts_by_user
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
+    return _Account_ROWS.many(rows)
 
 
 @stateless
 async def list_accounts_off_ledger(conn: Connection) -> list[AccountsOffLedger]:
     """Data check: every account whose balance differs from the sum of its ledger entries."""
-    rows = await _list_accounts_off_ledger.fetch_args(conn, ())
-    return _AccountsOffLedger_LIST.validate_python([dict(r) for r in rows])
+    q = _list_accounts_off_ledger
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _AccountsOffLedger_ROWS.many(rows)
 
 
 @stateless
@@ -1516,11 +2221,50 @@ async def list_audit_actor_actions(
     fintech.audit_log (the fintech roles have no privilege on core.audit_log itself); the
     fintech_readonly role may run it.
     """
-    rows = await _list_audit_actor_actions.fetch_args(
-        conn,
-        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
-    )
-    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+    q = _list_audit_actor_actions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    actor,
+                    table_name,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
 
 
 @stateless
@@ -1544,18 +2288,67 @@ async def list_audit_row_history(
     the view fintech.audit_log (the fintech roles have no privilege on core.audit_log itself);
     the fintech_readonly role may run it.
     """
-    rows = await _list_audit_row_history.fetch_args(
-        conn,
-        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
-    )
-    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+    q = _list_audit_row_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    table_name,
+                    row_id,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
 
 
 @stateless
 async def list_balance_mismatches(conn: Connection) -> list[BalanceMismatch]:
     """Every account whose balance differs from the sum of its ledger entries (must be empty)."""
-    rows = await _list_balance_mismatches.fetch_args(conn, ())
-    return _BalanceMismatch_LIST.validate_python([dict(r) for r in rows])
+    q = _list_balance_mismatches
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _BalanceMismatch_ROWS.many(rows)
 
 
 @stateless
@@ -1571,24 +2364,54 @@ async def list_card_payments_by_card(
     """A page of the user's card's payments and refunds, newest first (keyset: pass the last row's
     created_at and id; both none for the first page).
     """
-    rows = await _list_card_payments_by_card.fetch_args(
-        conn, (card_id, user_id, before_created_at, before_id, max_rows)
-    )
-    return _CardPayment_LIST.validate_python([dict(r) for r in rows])
+    q = _list_card_payments_by_card
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (card_id, user_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, card_id, user_id, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (card_id, user_id, before_created_at, before_id, max_rows))
+    return _CardPayment_ROWS.many(rows)
 
 
 @stateless
 async def list_cards_by_user(conn: Connection, *, user_id: UUID) -> list[Card]:
     """The user's cards, masked, oldest first."""
-    rows = await _list_cards_by_user.fetch_args(conn, (user_id,))
-    return _Card_LIST.validate_python([dict(r) for r in rows])
+    q = _list_cards_by_user
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
+    return _Card_ROWS.many(rows)
 
 
 @stateless
 async def list_currency_totals(conn: Connection) -> list[CurrencyTotal]:
     """Money per currency: what customers hold and the bank's clearing position; they sum to zero."""
-    rows = await _list_currency_totals.fetch_args(conn, ())
-    return _CurrencyTotal_LIST.validate_python([dict(r) for r in rows])
+    q = _list_currency_totals
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _CurrencyTotal_ROWS.many(rows)
 
 
 @stateless
@@ -1596,8 +2419,18 @@ async def list_interest_accruals_by_account(
     conn: Connection, *, account_id: UUID
 ) -> list[InterestAccrual]:
     """The account's interest accruals, newest period first."""
-    rows = await _list_interest_accruals_by_account.fetch_args(conn, (account_id,))
-    return _InterestAccrual_LIST.validate_python([dict(r) for r in rows])
+    q = _list_interest_accruals_by_account
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (account_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, account_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (account_id,))
+    return _InterestAccrual_ROWS.many(rows)
 
 
 @stateless
@@ -1605,15 +2438,35 @@ async def list_investment_trades_by_account(
     conn: Connection, *, account_id: UUID
 ) -> list[InvestmentBuy]:
     """The account's trades, oldest first."""
-    rows = await _list_investment_trades_by_account.fetch_args(conn, (account_id,))
-    return _InvestmentBuy_LIST.validate_python([dict(r) for r in rows])
+    q = _list_investment_trades_by_account
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (account_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, account_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (account_id,))
+    return _InvestmentBuy_ROWS.many(rows)
 
 
 @stateless
 async def list_investments_by_account(conn: Connection, *, account_id: UUID) -> list[Investment]:
     """The account's holdings, by symbol."""
-    rows = await _list_investments_by_account.fetch_args(conn, (account_id,))
-    return _Investment_LIST.validate_python([dict(r) for r in rows])
+    q = _list_investments_by_account
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (account_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, account_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (account_id,))
+    return _Investment_ROWS.many(rows)
 
 
 @stateless
@@ -1624,8 +2477,18 @@ async def list_ledger_entries_outside_partitions(
     outside every monthly partition (`datalayer partitions maintain` creates the months ahead;
     these rows must be moved before their month's partition can be created).
     """
-    rows = await _list_ledger_entries_outside_partitions.fetch_args(conn, ())
-    return _LedgerEntriesOutsidePartition_LIST.validate_python([dict(r) for r in rows])
+    q = _list_ledger_entries_outside_partitions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _LedgerEntriesOutsidePartition_ROWS.many(rows)
 
 
 @stateless
@@ -1640,10 +2503,20 @@ async def list_p2p_payments_by_recipient(
     """A page of the payments a user received, newest first (keyset: pass the last row's created_at
     and id; both none for the first page).
     """
-    rows = await _list_p2p_payments_by_recipient.fetch_args(
-        conn, (recipient_id, before_created_at, before_id, max_rows)
-    )
-    return _P2pPayment_LIST.validate_python([dict(r) for r in rows])
+    q = _list_p2p_payments_by_recipient
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (recipient_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, recipient_id, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (recipient_id, before_created_at, before_id, max_rows))
+    return _P2pPayment_ROWS.many(rows)
 
 
 @stateless
@@ -1658,10 +2531,18 @@ async def list_p2p_payments_by_sender(
     """A page of the payments a user sent, newest first (keyset: pass the last row's created_at and
     id).
     """
-    rows = await _list_p2p_payments_by_sender.fetch_args(
-        conn, (sender_id, before_created_at, before_id, max_rows)
-    )
-    return _P2pPayment_LIST.validate_python([dict(r) for r in rows])
+    q = _list_p2p_payments_by_sender
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (sender_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, sender_id, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (sender_id, before_created_at, before_id, max_rows))
+    return _P2pPayment_ROWS.many(rows)
 
 
 @stateless
@@ -1669,15 +2550,35 @@ async def list_portfolio_values_by_user(conn: Connection, *, user_id: UUID) -> l
     """The user's portfolio per currency: market value, cost basis and unrealised gain of all
     holdings.
     """
-    rows = await _list_portfolio_values_by_user.fetch_args(conn, (user_id,))
-    return _PortfolioValue_LIST.validate_python([dict(r) for r in rows])
+    q = _list_portfolio_values_by_user
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id,))
+    return _PortfolioValue_ROWS.many(rows)
 
 
 @stateless
 async def list_postings_unbalanced(conn: Connection) -> list[PostingsUnbalanced]:
     """Data check: every posting whose entries do not sum to zero in some currency."""
-    rows = await _list_postings_unbalanced.fetch_args(conn, ())
-    return _PostingsUnbalanced_LIST.validate_python([dict(r) for r in rows])
+    q = _list_postings_unbalanced
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _PostingsUnbalanced_ROWS.many(rows)
 
 
 @stateless
@@ -1692,10 +2593,18 @@ async def list_transfers_by_user(
     """A page of the user's transfers, newest first (keyset: pass the last row's created_at and
     id).
     """
-    rows = await _list_transfers_by_user.fetch_args(
-        conn, (user_id, before_created_at, before_id, max_rows)
-    )
-    return _Transfer_LIST.validate_python([dict(r) for r in rows])
+    q = _list_transfers_by_user
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (user_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, user_id, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (user_id, before_created_at, before_id, max_rows))
+    return _Transfer_ROWS.many(rows)
 
 
 @stateless
@@ -1704,15 +2613,35 @@ async def list_transfers_unbalanced(conn: Connection) -> list[TransfersUnbalance
     its amount from the source account and credits its credited amount to the destination; a
     reversed one nets to zero on both; a pending or failed one has no entries.
     """
-    rows = await _list_transfers_unbalanced.fetch_args(conn, ())
-    return _TransfersUnbalanced_LIST.validate_python([dict(r) for r in rows])
+    q = _list_transfers_unbalanced
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _TransfersUnbalanced_ROWS.many(rows)
 
 
 @stateless
 async def list_unbalanced_postings(conn: Connection) -> list[PostingsUnbalanced]:
     """Every posting whose entries do not sum to zero in some currency (must be empty)."""
-    rows = await _list_unbalanced_postings.fetch_args(conn, ())
-    return _PostingsUnbalanced_LIST.validate_python([dict(r) for r in rows])
+    q = _list_unbalanced_postings
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _PostingsUnbalanced_ROWS.many(rows)
 
 
 @stateless
@@ -1720,8 +2649,18 @@ async def update_account_closed(
     conn: Connection, *, account_id: UUID, user_id: UUID
 ) -> Account | None:
     """Closes the user's account (its balance must be zero); returns it, or none."""
-    row = await _update_account_closed.fetchrow_args(conn, (account_id, user_id))
-    return None if row is None else Account.model_validate(dict(row))
+    q = _update_account_closed
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_id, user_id))
+    return None if row is None else _Account_ROWS.one(row)
 
 
 @stateless
@@ -1729,8 +2668,18 @@ async def update_account_frozen(
     conn: Connection, *, frozen: bool, account_id: UUID
 ) -> Account | None:
     """Freezes (frozen = true) or unfreezes an account that is not closed; returns it, or none."""
-    row = await _update_account_frozen.fetchrow_args(conn, (frozen, account_id))
-    return None if row is None else Account.model_validate(dict(row))
+    q = _update_account_frozen
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (frozen, account_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, frozen, account_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (frozen, account_id))
+    return None if row is None else _Account_ROWS.one(row)
 
 
 @stateless
@@ -1738,8 +2687,18 @@ async def update_account_name(
     conn: Connection, *, account_name: str, account_id: UUID, user_id: UUID
 ) -> Account | None:
     """Renames the user's account; returns it, or none if the user has no such account."""
-    row = await _update_account_name.fetchrow_args(conn, (account_name, account_id, user_id))
-    return None if row is None else Account.model_validate(dict(row))
+    q = _update_account_name
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (account_name, account_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, account_name, account_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (account_name, account_id, user_id))
+    return None if row is None else _Account_ROWS.one(row)
 
 
 @stateless
@@ -1747,8 +2706,18 @@ async def update_card_spending_limit(
     conn: Connection, *, spending_limit: Decimal | None = None, card_id: UUID, user_id: UUID
 ) -> Card | None:
     """Sets or clears (none) the user's card spending limit; returns it masked, or none."""
-    row = await _update_card_spending_limit.fetchrow_args(conn, (spending_limit, card_id, user_id))
-    return None if row is None else Card.model_validate(dict(row))
+    q = _update_card_spending_limit
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (spending_limit, card_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, spending_limit, card_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (spending_limit, card_id, user_id))
+    return None if row is None else _Card_ROWS.one(row)
 
 
 @stateless
@@ -1758,32 +2727,86 @@ async def update_card_status(
     """Freezes, unfreezes or cancels the user's card (a cancelled card stays cancelled); returns it
     masked, or none.
     """
-    row = await _update_card_status.fetchrow_args(conn, (status, card_id, user_id))
-    return None if row is None else Card.model_validate(dict(row))
+    q = _update_card_status
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, card_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, card_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, card_id, user_id))
+    return None if row is None else _Card_ROWS.one(row)
 
 
 @stateless
 async def update_investment_prices(conn: Connection, *, current_price: Decimal, symbol: str) -> int:
     """Sets the current price of a symbol in every holding; returns the number of holdings changed."""
-    return await _update_investment_prices.execute_args(conn, (current_price, symbol))
+    q = _update_investment_prices
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (current_price, symbol))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, current_price, symbol)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (current_price, symbol))
+    return rowcount(status)
 
 
 @stateless
 async def update_user_active(conn: Connection, *, is_active: bool, user_id: UUID) -> int:
     """Activates or deactivates a user; returns the number of users changed (0 or 1)."""
-    return await _update_user_active.execute_args(conn, (is_active, user_id))
+    q = _update_user_active
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (is_active, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, is_active, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (is_active, user_id))
+    return rowcount(status)
 
 
 @stateless
 async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful login now; returns the number of users changed (0 or 1)."""
-    return await _update_user_last_login.execute_args(conn, (user_id,))
+    q = _update_user_last_login
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (user_id,))
+    return rowcount(status)
 
 
 @stateless
 async def update_user_password_hash(conn: Connection, *, password_hash: str, user_id: UUID) -> int:
     """Replaces a user's password hash; returns the number of users changed (0 or 1)."""
-    return await _update_user_password_hash.execute_args(conn, (password_hash, user_id))
+    q = _update_user_password_hash
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (password_hash, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, password_hash, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (password_hash, user_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1796,10 +2819,20 @@ async def update_user_profile(
     user_id: UUID,
 ) -> User | None:
     """Changes a user's names and phone number; returns the user, or none if there is no such user."""
-    row = await _update_user_profile.fetchrow_args(
-        conn, (first_name, last_name, phone_number, user_id)
-    )
-    return None if row is None else User.model_validate(dict(row))
+    q = _update_user_profile
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (first_name, last_name, phone_number, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, first_name, last_name, phone_number, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (first_name, last_name, phone_number, user_id)
+            )
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1816,12 +2849,28 @@ async def upsert_investment(
     """Records a purchase: creates the holding, or adds to it with a quantity-weighted average
     cost.
     """
-    row = await _upsert_investment.fetchrow_args(
-        conn, (account_id, symbol, asset_type, quantity, unit_cost, current_price)
-    )
+    q = _upsert_investment
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (account_id, symbol, asset_type, quantity, unit_cost, current_price)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, account_id, symbol, asset_type, quantity, unit_cost, current_price
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (account_id, symbol, asset_type, quantity, unit_cost, current_price),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("fintech.upsert_investment returned no row")
-    return Investment.model_validate(dict(row))
+    return _Investment_ROWS.one(row)
 
 
 def verify() -> None:

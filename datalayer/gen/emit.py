@@ -211,12 +211,21 @@ def render_module(
     if composite_oids:
         third.add(("pydantic", "model_validator"))
         third.add(("asyncpg", "Record"))
+    if any(p.query.operation is Operation.EXECUTE for p in plans):
+        first.add(("datalayer.queries", "rowcount"))
     if any(p.query.operation is Operation.EXECUTE_MANY for p in plans):
         stdlib.add(("collections.abc", "Sequence"))
     if any(p.single_row and p.query.operation in _ROW_OPS for p in plans):
         first.add(("datalayer.errors", "NotFound"))
     if "Path(" in load_expr:
         stdlib.add(("pathlib", "Path"))
+    if not any(p.query.operation is Operation.SELECT_VALUE and p.columns for p in plans):
+        third.discard(("pydantic", "TypeAdapter"))
+    if any(p.model for p in plans):
+        first.add(("datalayer.gen.runtime", "Rows"))
+    if any(p.query.operation not in (Operation.SCRIPT, Operation.EXECUTE_MANY) for p in plans):
+        first.add(("datalayer.queries", "QUERY_LOG"))
+        stdlib.add(("time", "perf_counter"))
     for module, name in extra_imports:
         stdlib.add((module, name))
 
@@ -280,7 +289,6 @@ def render_module(
     for plan in plans:
         if plan.model and plan.model not in models:
             models[plan.model] = plan
-    list_models = {p.model for p in plans if p.model and p.query.operation is Operation.SELECT}
     for name, plan in sorted(models.items()):
         exported.append(name)
         body += ["", "", f"class {name}(BaseModel):"]
@@ -295,8 +303,13 @@ def render_module(
             body.append(f"    {col.field}: {col.type.optional(col.nullable)}")
         fields = ", ".join(repr(c.field) for c in plan.columns)
         body += ["", "", f"_{name}_FIELDS = ({fields},)"]
-        if name in list_models:
-            body.append(f"_{name}_LIST: TypeAdapter[list[{name}]] = TypeAdapter(list[{name}])")
+        trusted = all(_trusted(c.type) for c in plan.columns)
+        rows = [f"_{name}_ROWS: Rows[{name}] = Rows(", f"    {name},", f"    _{name}_FIELDS,"]
+        rows.append(f"    trusted={trusted},")
+        tests = _suspect(plan.columns)
+        if tests:
+            rows.append(f"    suspect=lambda r: {' or '.join(tests)},")
+        body += [*rows, ")"]
 
     for plan in plans:
         if plan.query.operation is Operation.EXECUTE_MANY and plan.params:
@@ -377,19 +390,90 @@ def _signature(plan: Plan, returns: str) -> str:
     return f"async def {plan.query.name}(conn: Connection{star}) -> {returns}:"
 
 
+#: Field types that are exactly what asyncpg returns for the column (with the pool's json codec),
+#: so validation would hand back the same object: ``Rows`` skips it for models made only of these.
+_TRUSTED = frozenset(
+    {
+        "bool",
+        "int",
+        "float",
+        "Numeric",
+        "str",
+        "bytes",
+        "UUID",
+        "date",
+        "time",
+        "timedelta",
+        "NaiveDatetime",
+        "AwareDatetime",
+        "JsonValue",
+    }
+)
+
+
+def _trusted(t: PyType) -> bool:
+    # A CHECK-listed text column holds one of the listed values (the database enforces it). A
+    # type named by an @type annotation is the author's claim, not the driver's: validated.
+    if t.annotated:
+        return False
+    return t.expr in _TRUSTED or t.expr.startswith("Literal[")
+
+
+def _suspect(columns: Sequence[Column]) -> list[str]:
+    """What the database does not guarantee about a row, as tests on the record ``r``: a None
+    in a field typed non-null; a timestamptz ``'infinity'``, which asyncpg returns naive. A row
+    for which one is true is validated (and refused)."""
+    tests: list[str] = []
+    for i, c in enumerate(columns):
+        if c.type.expr == "AwareDatetime" and not c.type.annotated:
+            aware = f"r[{i}].tzinfo is None"
+            tests.append(
+                f"(r[{i}] is not None and {aware})" if c.nullable else f"r[{i}] is None or {aware}"
+            )
+        elif not c.nullable:
+            tests.append(f"r[{i}] is None")
+    return tests
+
+
+def _run(var: str, method: str, ordered: list[str], target: str, rows: str) -> list[str]:
+    """The call itself: one await on the driver, errors mapped, timed only when logging is on;
+    through the Query's method (what tracing wraps) while queries are instrumented."""
+    args = ", ".join(ordered)
+    tup = f"({args}{',' if len(ordered) == 1 else ''})"
+    return [
+        f"    q = {var}",
+        "    if QUERY_LOG.hooked:",
+        # execute_args returns the row count, the driver the command tag
+        f"        return await q.execute_args(conn, {tup})"
+        if method == "execute"
+        else f"        {target} = await q.{method}_args(conn, {tup})",
+        "    else:",
+        "        started = perf_counter() if QUERY_LOG.active else 0.0",
+        "        try:",
+        f"            {target} = await conn.{method}(q.statement{', ' + args if args else ''})",
+        "        except Exception as exc:",
+        "            raise q.failed(exc, conn) from None  # the driver's text repeats values",
+        "        if started:",
+        f"            q.report(started, {rows}, {tup})",
+    ]
+
+
 def _function(plan: Plan, values: dict[str, str]) -> list[str]:
     q = plan.query
     op = q.operation
     # Arguments in $n order (the query's parameter order), passed straight to the driver.
     ordered = list(q.params)
-    call = f"conn, ({', '.join(ordered)}{',' if len(ordered) == 1 else ''})"
-    direct = all(c.name == c.field for c in plan.columns)
     doc = _doc(plan.doc, "    ")
     var = f"_{q.name}"
     if op is Operation.SCRIPT:
         return []
     if op is Operation.EXECUTE:
-        return [_signature(plan, "int"), *doc, f"    return await {var}.execute_args({call})"]
+        return [
+            _signature(plan, "int"),
+            *doc,
+            *_run(var, "execute", ordered, "status", "rowcount(status)"),
+            "    return rowcount(status)",
+        ]
     if op is Operation.EXECUTE_MANY:
         mapping = ", ".join(f"{p.name!r}: r.{p.name}" for p in plan.params)
         rows = f"[{{{mapping}}} for r in rows]" if plan.params else "[{}]"
@@ -404,33 +488,32 @@ def _function(plan: Plan, values: dict[str, str]) -> list[str]:
         return [
             _signature(plan, expr),
             *doc,
-            f"    value = await {var}.fetchval_args({call})",
+            *_run(var, "fetchval", ordered, "value", "1"),
             f"    return {values[expr]}.validate_python(value)",
         ]
     model = plan.model
-    as_dict = "dict({})" if direct else f"dict(zip(_{model}_FIELDS, {{}}, strict=True))"
     if op is Operation.SELECT:
         return [
             _signature(plan, f"list[{model}]"),
             *doc,
-            f"    rows = await {var}.fetch_args({call})",
-            f"    return _{model}_LIST.validate_python([{as_dict.format('r')} for r in rows])",
+            *_run(var, "fetch", ordered, "rows", "len(rows)"),
+            f"    return _{model}_ROWS.many(rows)",
         ]
     # ^ and <!
     if plan.single_row:
         return [
             _signature(plan, model),
             *doc,
-            f"    row = await {var}.fetchrow_args({call})",
+            *_run(var, "fetchrow", ordered, "row", "0 if row is None else 1"),
             "    if row is None:  # the statement always yields one row",
             f'        raise NotFound("{q.qualified_name} returned no row")',
-            f"    return {model}.model_validate({as_dict.format('row')})",
+            f"    return _{model}_ROWS.one(row)",
         ]
     return [
         _signature(plan, f"{model} | None"),
         *doc,
-        f"    row = await {var}.fetchrow_args({call})",
-        f"    return None if row is None else {model}.model_validate({as_dict.format('row')})",
+        *_run(var, "fetchrow", ordered, "row", "0 if row is None else 1"),
+        f"    return None if row is None else _{model}_ROWS.one(row)",
     ]
 
 

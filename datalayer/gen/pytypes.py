@@ -100,6 +100,8 @@ class PyType:
     enums: frozenset[int] = frozenset()  # enum type oids to emit
     composites: frozenset[int] = frozenset()  # composite type oids to emit
     union: bool = False  # expr is a union (needs no parentheses with | None)
+    #: named by an ``@type`` annotation, not mapped from the column's PostgreSQL type
+    annotated: bool = False
 
     def optional(self, nullable: bool) -> str:
         if not nullable or self.expr in ("None", "object"):
@@ -168,4 +170,4 @@ class TypeMapper:
     def imported(spec: str) -> PyType:
         """``package.module:Type`` -> the type, imported."""
         module, _, name = spec.partition(":")
-        return PyType(name, frozenset({(module, name)}))
+        return PyType(name, frozenset({(module, name)}), annotated=True)

@@ -4,14 +4,15 @@
 
 from datetime import datetime
 from decimal import Decimal
+from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import Numeric, checked, stale_names
-from datalayer.queries import Connection, load, stateless
+from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
+from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
     "AuditEntry",
@@ -126,7 +127,20 @@ _AuditEntry_FIELDS = (
     "app_role",
     "transaction_id",
 )
-_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
+_AuditEntry_ROWS: Rows[AuditEntry] = Rows(
+    AuditEntry,
+    _AuditEntry_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[1].tzinfo is None
+        or r[2] is None
+        or r[3] is None
+        or r[9] is None
+        or r[11] is None
+    ),
+)
 
 
 class Customer(BaseModel):
@@ -165,7 +179,22 @@ _Customer_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Customer_LIST: TypeAdapter[list[Customer]] = TypeAdapter(list[Customer])
+_Customer_ROWS: Rows[Customer] = Rows(
+    Customer,
+    _Customer_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[8].tzinfo is None
+        or r[9] is None
+        or r[9].tzinfo is None
+    ),
+)
 
 
 class Decision(BaseModel):
@@ -213,6 +242,26 @@ _Decision_FIELDS = (
     "executed_at",
     "created_at",
     "updated_at",
+)
+_Decision_ROWS: Rows[Decision] = Rows(
+    Decision,
+    _Decision_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or (r[11] is not None and r[11].tzinfo is None)
+        or r[12] is None
+        or r[12].tzinfo is None
+        or r[13] is None
+        or r[13].tzinfo is None
+    ),
 )
 
 
@@ -264,7 +313,26 @@ _DecisionAudit_FIELDS = (
     "orders_routed",
     "created_at",
 )
-_DecisionAudit_LIST: TypeAdapter[list[DecisionAudit]] = TypeAdapter(list[DecisionAudit])
+_DecisionAudit_ROWS: Rows[DecisionAudit] = Rows(
+    DecisionAudit,
+    _DecisionAudit_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[8] is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or r[10] is None
+        or (r[11] is not None and r[11].tzinfo is None)
+        or r[12] is None
+        or r[13] is None
+        or r[14] is None
+        or r[14].tzinfo is None
+    ),
+)
 
 
 class DestinationCity(BaseModel):
@@ -279,7 +347,12 @@ _DestinationCity_FIELDS = (
     "name",
     "created_at",
 )
-_DestinationCity_LIST: TypeAdapter[list[DestinationCity]] = TypeAdapter(list[DestinationCity])
+_DestinationCity_ROWS: Rows[DestinationCity] = Rows(
+    DestinationCity,
+    _DestinationCity_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[1].tzinfo is None,
+)
 
 
 class LearningFeedback(BaseModel):
@@ -313,7 +386,23 @@ _LearningFeedback_FIELDS = (
     "mean_net_profit",
     "on_time_rate",
 )
-_LearningFeedback_LIST: TypeAdapter[list[LearningFeedback]] = TypeAdapter(list[LearningFeedback])
+_LearningFeedback_ROWS: Rows[LearningFeedback] = Rows(
+    LearningFeedback,
+    _LearningFeedback_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+    ),
+)
 
 
 class NearestAvailableVehicle(BaseModel):
@@ -347,8 +436,21 @@ _NearestAvailableVehicle_FIELDS = (
     "available_at",
     "distance_km",
 )
-_NearestAvailableVehicle_LIST: TypeAdapter[list[NearestAvailableVehicle]] = TypeAdapter(
-    list[NearestAvailableVehicle]
+_NearestAvailableVehicle_ROWS: Rows[NearestAvailableVehicle] = Rows(
+    NearestAvailableVehicle,
+    _NearestAvailableVehicle_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[7] is not None and r[7].tzinfo is None)
+        or r[8] is None
+    ),
 )
 
 
@@ -399,8 +501,32 @@ _OperationalOutcome_FIELDS = (
     "additional_metrics",
     "created_at",
 )
-_OperationalOutcome_LIST: TypeAdapter[list[OperationalOutcome]] = TypeAdapter(
-    list[OperationalOutcome]
+_OperationalOutcome_ROWS: Rows[OperationalOutcome] = Rows(
+    OperationalOutcome,
+    _OperationalOutcome_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[13] is None
+        or r[14] is None
+        or r[15] is None
+        or r[16] is None
+        or r[17] is None
+        or r[18] is None
+        or r[19] is None
+        or r[19].tzinfo is None
+    ),
 )
 
 
@@ -467,7 +593,33 @@ _Order_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Order_LIST: TypeAdapter[list[Order]] = TypeAdapter(list[Order])
+_Order_ROWS: Rows[Order] = Rows(
+    Order,
+    _Order_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[6] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[12].tzinfo is None
+        or r[13] is None
+        or r[13].tzinfo is None
+        or r[14] is None
+        or r[15] is None
+        or r[16] is None
+        or r[17] is None
+        or r[19] is None
+        or r[19].tzinfo is None
+        or r[20] is None
+        or r[20].tzinfo is None
+    ),
+)
 
 
 class Route(BaseModel):
@@ -519,7 +671,30 @@ _Route_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Route_LIST: TypeAdapter[list[Route]] = TypeAdapter(list[Route])
+_Route_ROWS: Rows[Route] = Rows(
+    Route,
+    _Route_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[4] is None
+        or r[5] is None
+        or r[5].tzinfo is None
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or (r[13] is not None and r[13].tzinfo is None)
+        or (r[14] is not None and r[14].tzinfo is None)
+        or r[15] is None
+        or r[15].tzinfo is None
+        or r[16] is None
+        or r[16].tzinfo is None
+    ),
+)
 
 
 class RouteDestinationCity(BaseModel):
@@ -536,8 +711,11 @@ _RouteDestinationCity_FIELDS = (
     "order_count",
     "weight_tonnes",
 )
-_RouteDestinationCity_LIST: TypeAdapter[list[RouteDestinationCity]] = TypeAdapter(
-    list[RouteDestinationCity]
+_RouteDestinationCity_ROWS: Rows[RouteDestinationCity] = Rows(
+    RouteDestinationCity,
+    _RouteDestinationCity_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
 )
 
 
@@ -586,7 +764,28 @@ _RoutePerformance_FIELDS = (
     "order_count",
     "completed_at",
 )
-_RoutePerformance_LIST: TypeAdapter[list[RoutePerformance]] = TypeAdapter(list[RoutePerformance])
+_RoutePerformance_ROWS: Rows[RoutePerformance] = Rows(
+    RoutePerformance,
+    _RoutePerformance_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[13] is None
+        or r[14] is None
+        or r[14].tzinfo is None
+    ),
+)
 
 
 class RoutePlan(BaseModel):
@@ -641,7 +840,24 @@ _RoutePlan_FIELDS = (
     "window_start",
     "window_end",
 )
-_RoutePlan_LIST: TypeAdapter[list[RoutePlan]] = TypeAdapter(list[RoutePlan])
+_RoutePlan_ROWS: Rows[RoutePlan] = Rows(
+    RoutePlan,
+    _RoutePlan_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or (r[6] is not None and r[6].tzinfo is None)
+        or (r[7] is not None and r[7].tzinfo is None)
+        or (r[8] is not None and r[8].tzinfo is None)
+        or (r[9] is not None and r[9].tzinfo is None)
+        or (r[16] is not None and r[16].tzinfo is None)
+        or (r[17] is not None and r[17].tzinfo is None)
+    ),
+)
 
 
 class RouteStop(BaseModel):
@@ -682,6 +898,28 @@ _RouteStop_FIELDS = (
     "created_at",
     "updated_at",
 )
+_RouteStop_ROWS: Rows[RouteStop] = Rows(
+    RouteStop,
+    _RouteStop_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or (r[8] is not None and r[8].tzinfo is None)
+        or (r[9] is not None and r[9].tzinfo is None)
+        or (r[10] is not None and r[10].tzinfo is None)
+        or (r[11] is not None and r[11].tzinfo is None)
+        or r[12] is None
+        or r[12].tzinfo is None
+        or r[13] is None
+        or r[13].tzinfo is None
+    ),
+)
 
 
 class RouteStopOrder(BaseModel):
@@ -703,6 +941,19 @@ _RouteStopOrder_FIELDS = (
     "route_id",
     "stop_type",
     "created_at",
+)
+_RouteStopOrder_ROWS: Rows[RouteStopOrder] = Rows(
+    RouteStopOrder,
+    _RouteStopOrder_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+    ),
 )
 
 
@@ -729,8 +980,13 @@ _RoutesOverCapacity_FIELDS = (
     "volume_m3",
     "capacity_volume_m3",
 )
-_RoutesOverCapacity_LIST: TypeAdapter[list[RoutesOverCapacity]] = TypeAdapter(
-    list[RoutesOverCapacity]
+_RoutesOverCapacity_ROWS: Rows[RoutesOverCapacity] = Rows(
+    RoutesOverCapacity,
+    _RoutesOverCapacity_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None or r[1] is None or r[2] is None or r[3] is None or r[4] is None or r[5] is None
+    ),
 )
 
 
@@ -745,7 +1001,12 @@ _TableRowCount_FIELDS = (
     "table_name",
     "row_count",
 )
-_TableRowCount_LIST: TypeAdapter[list[TableRowCount]] = TypeAdapter(list[TableRowCount])
+_TableRowCount_ROWS: Rows[TableRowCount] = Rows(
+    TableRowCount,
+    _TableRowCount_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
+)
 
 
 class User(BaseModel):
@@ -773,7 +1034,24 @@ _User_FIELDS = (
     "created_at",
     "updated_at",
 )
-_User_LIST: TypeAdapter[list[User]] = TypeAdapter(list[User])
+_User_ROWS: Rows[User] = Rows(
+    User,
+    _User_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or (r[6] is not None and r[6].tzinfo is None)
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+        or r[8].tzinfo is None
+    ),
+)
 
 
 class Vehicle(BaseModel):
@@ -818,6 +1096,26 @@ _Vehicle_FIELDS = (
     "created_at",
     "updated_at",
 )
+_Vehicle_ROWS: Rows[Vehicle] = Rows(
+    Vehicle,
+    _Vehicle_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[7] is None
+        or (r[8] is not None and r[8].tzinfo is None)
+        or r[9] is None
+        or r[10] is None
+        or r[11] is None
+        or r[11].tzinfo is None
+        or r[12] is None
+        or r[12].tzinfo is None
+    ),
+)
 
 
 class VehicleUtilisation(BaseModel):
@@ -849,8 +1147,21 @@ _VehicleUtilisation_FIELDS = (
     "weight_utilisation",
     "volume_utilisation",
 )
-_VehicleUtilisation_LIST: TypeAdapter[list[VehicleUtilisation]] = TypeAdapter(
-    list[VehicleUtilisation]
+_VehicleUtilisation_ROWS: Rows[VehicleUtilisation] = Rows(
+    VehicleUtilisation,
+    _VehicleUtilisation_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[8] is None
+    ),
 )
 
 
@@ -958,20 +1269,20 @@ _get_vehicle_by_id = checked(
 _list_audit_actor_actions = checked(
     _QUERIES,
     "list_audit_actor_actions",
-    "9fa314154b96fb06a596483c0adee81d1b0bfa01d93c12fa79f5b330914343c6",
+    "bdf93b540e03d6a2ce102f28c88687d0e2ab108362a39c0d37d6ebcba48f7c37",
 )
 _list_audit_row_history = checked(
     _QUERIES,
     "list_audit_row_history",
-    "6fa0d6f498b2306032f4a92f81afbb52a31f0f7c7583b3d3dc028031eddcb186",
+    "57a834440142ef658c8e4a2a243aa3011acc8b7ba9c8588fae43f32f06599d07",
 )
 _list_customers = checked(
-    _QUERIES, "list_customers", "40aac40d20759f3fe2c24c122787af759ee7bc4b7711bfdc3425f14be8042ad9"
+    _QUERIES, "list_customers", "c8bcc78cd2f38739ef5d31fd78b65b0ead021ef7485107f4be4e89e8d3307c64"
 )
 _list_decision_audit = checked(
     _QUERIES,
     "list_decision_audit",
-    "2e3ed04ff29ecec68ad9b3c9e7fead8fbb887ea6ab49fbd2d58fc3f96c92de52",
+    "cf50337d229249b1ceed15d86d4d417873cb8cf47292fdd33e402b95185d6e03",
 )
 _list_destination_cities = checked(
     _QUERIES,
@@ -991,12 +1302,12 @@ _list_nearest_available_vehicles = checked(
 _list_orders_by_customer = checked(
     _QUERIES,
     "list_orders_by_customer",
-    "5679e70cb8c072f0bd041459eeda71d0ab8ab0835abff10db915307b77a498f4",
+    "e94f4f6e0eec6d125dc8486c81aaacb66474073e491e4c7f7f0ab7d5525cca82",
 )
 _list_orders_by_route = checked(
     _QUERIES,
     "list_orders_by_route",
-    "15da23313963da9fa63769572005ed7eead4343f7a711bf20020672823560021",
+    "397d0998472c4c59d822ddcb240f73ba7afbb1cc6c4f03f01f7eb01f0ba1e790",
 )
 _list_outcomes_by_route = checked(
     _QUERIES,
@@ -1006,7 +1317,7 @@ _list_outcomes_by_route = checked(
 _list_pending_orders = checked(
     _QUERIES,
     "list_pending_orders",
-    "8a21e3ed94c07bf047164df10c260977730ea2400e57a10a5fe7b38dbca30cdc",
+    "f53bd782136c48708728818ccdabd343bc268adb9990126f09e71792987baac4",
 )
 _list_route_destination_cities = checked(
     _QUERIES,
@@ -1024,7 +1335,7 @@ _list_route_plan = checked(
 _list_routes_by_vehicle = checked(
     _QUERIES,
     "list_routes_by_vehicle",
-    "6ea84bc51ad0fc33cd2c4e69c13b1568afa24523accb28357e40d4d1ec817ba9",
+    "a4fac637d093f0eff9181caa41dd06ce6f2b3b3dde2c8039408e823ad3b20392",
 )
 _list_routes_over_capacity = checked(
     _QUERIES,
@@ -1132,12 +1443,35 @@ async def create_customer(
     preferences: JsonValue,
 ) -> Customer:
     """Creates a customer; returns it. constraints and preferences are JSON objects."""
-    row = await _create_customer.fetchrow_args(
-        conn, (customer_code, customer_name, email, phone, address, constraints, preferences)
-    )
+    q = _create_customer
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (customer_code, customer_name, email, phone, address, constraints, preferences)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                customer_code,
+                customer_name,
+                email,
+                phone,
+                address,
+                constraints,
+                preferences,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (customer_code, customer_name, email, phone, address, constraints, preferences),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_customer returned no row")
-    return Customer.model_validate(dict(row))
+    return _Customer_ROWS.one(row)
 
 
 @stateless
@@ -1153,21 +1487,52 @@ async def create_decision(
     computation_time_ms: int | None = None,
 ) -> Decision:
     """Records a decision (not yet committed) with the state it saw; returns it."""
-    row = await _create_decision.fetchrow_args(
-        conn,
-        (
-            decision_code,
-            decision_type,
-            policy_used,
-            state_snapshot,
-            total_cost_estimate,
-            decision_confidence,
-            computation_time_ms,
-        ),
-    )
+    q = _create_decision
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                decision_code,
+                decision_type,
+                policy_used,
+                state_snapshot,
+                total_cost_estimate,
+                decision_confidence,
+                computation_time_ms,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                decision_code,
+                decision_type,
+                policy_used,
+                state_snapshot,
+                total_cost_estimate,
+                decision_confidence,
+                computation_time_ms,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    decision_code,
+                    decision_type,
+                    policy_used,
+                    state_snapshot,
+                    total_cost_estimate,
+                    decision_confidence,
+                    computation_time_ms,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_decision returned no row")
-    return Decision.model_validate(dict(row))
+    return _Decision_ROWS.one(row)
 
 
 @stateless
@@ -1191,22 +1556,59 @@ async def create_operational_outcome(
     outcome with its prediction errors and net profit (generated), or none if the route does not
     exist.
     """
-    row = await _create_operational_outcome.fetchrow_args(
-        conn,
-        (
-            outcome_code,
-            route_id,
-            actual_cost,
-            actual_duration_minutes,
-            actual_distance_km,
-            total_revenue,
-            on_time_deliveries,
-            late_deliveries,
-            failed_deliveries,
-            additional_metrics,
-        ),
-    )
-    return None if row is None else OperationalOutcome.model_validate(dict(row))
+    q = _create_operational_outcome
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                outcome_code,
+                route_id,
+                actual_cost,
+                actual_duration_minutes,
+                actual_distance_km,
+                total_revenue,
+                on_time_deliveries,
+                late_deliveries,
+                failed_deliveries,
+                additional_metrics,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                outcome_code,
+                route_id,
+                actual_cost,
+                actual_duration_minutes,
+                actual_distance_km,
+                total_revenue,
+                on_time_deliveries,
+                late_deliveries,
+                failed_deliveries,
+                additional_metrics,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    outcome_code,
+                    route_id,
+                    actual_cost,
+                    actual_duration_minutes,
+                    actual_distance_km,
+                    total_revenue,
+                    on_time_deliveries,
+                    late_deliveries,
+                    failed_deliveries,
+                    additional_metrics,
+                ),
+            )
+    return None if row is None else _OperationalOutcome_ROWS.one(row)
 
 
 @stateless
@@ -1231,30 +1633,79 @@ async def create_order(
     price_kes: Decimal,
 ) -> Order:
     """Creates a pending order with its delivery window [window_start, window_end); returns it."""
-    row = await _create_order.fetchrow_args(
-        conn,
-        (
-            order_code,
-            customer_id,
-            pickup_latitude,
-            pickup_longitude,
-            pickup_address,
-            destination_city,
-            destination_latitude,
-            destination_longitude,
-            destination_address,
-            weight_tonnes,
-            volume_m3,
-            window_start,
-            window_end,
-            priority,
-            special_handling,
-            price_kes,
-        ),
-    )
+    q = _create_order
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                order_code,
+                customer_id,
+                pickup_latitude,
+                pickup_longitude,
+                pickup_address,
+                destination_city,
+                destination_latitude,
+                destination_longitude,
+                destination_address,
+                weight_tonnes,
+                volume_m3,
+                window_start,
+                window_end,
+                priority,
+                special_handling,
+                price_kes,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                order_code,
+                customer_id,
+                pickup_latitude,
+                pickup_longitude,
+                pickup_address,
+                destination_city,
+                destination_latitude,
+                destination_longitude,
+                destination_address,
+                weight_tonnes,
+                volume_m3,
+                window_start,
+                window_end,
+                priority,
+                special_handling,
+                price_kes,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    order_code,
+                    customer_id,
+                    pickup_latitude,
+                    pickup_longitude,
+                    pickup_address,
+                    destination_city,
+                    destination_latitude,
+                    destination_longitude,
+                    destination_address,
+                    weight_tonnes,
+                    volume_m3,
+                    window_start,
+                    window_end,
+                    priority,
+                    special_handling,
+                    price_kes,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_order returned no row")
-    return Order.model_validate(dict(row))
+    return _Order_ROWS.one(row)
 
 
 @stateless
@@ -1273,22 +1724,55 @@ async def create_route(
     """Plans a route for a vehicle over [period_start, period_end); returns it. A vehicle's planned
     and in-progress routes cannot overlap (ExclusionViolation routes_vehicle_id_period_excl).
     """
-    row = await _create_route.fetchrow_args(
-        conn,
-        (
-            route_code,
-            vehicle_id,
-            decision_id,
-            period_start,
-            period_end,
-            total_distance_km,
-            estimated_duration_minutes,
-            estimated_cost_kes,
-        ),
-    )
+    q = _create_route
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                route_code,
+                vehicle_id,
+                decision_id,
+                period_start,
+                period_end,
+                total_distance_km,
+                estimated_duration_minutes,
+                estimated_cost_kes,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                route_code,
+                vehicle_id,
+                decision_id,
+                period_start,
+                period_end,
+                total_distance_km,
+                estimated_duration_minutes,
+                estimated_cost_kes,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    route_code,
+                    vehicle_id,
+                    decision_id,
+                    period_start,
+                    period_end,
+                    total_distance_km,
+                    estimated_duration_minutes,
+                    estimated_cost_kes,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_route returned no row")
-    return Route.model_validate(dict(row))
+    return _Route_ROWS.one(row)
 
 
 @stateless
@@ -1311,21 +1795,56 @@ async def create_route_stop(
     at commit); a depot stop serves none (route_stop_orders_stop_type_check). An order named
     twice is refused (route_stop_orders_pkey).
     """
-    row = await _create_route_stop.fetchrow_args(
-        conn,
-        (
-            route_id,
-            stop_type,
-            sequence_order,
-            latitude,
-            longitude,
-            address,
-            estimated_arrival_at,
-            estimated_departure_at,
-            order_ids,
-        ),
-    )
-    return None if row is None else RouteStop.model_validate(dict(row))
+    q = _create_route_stop
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                route_id,
+                stop_type,
+                sequence_order,
+                latitude,
+                longitude,
+                address,
+                estimated_arrival_at,
+                estimated_departure_at,
+                order_ids,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                route_id,
+                stop_type,
+                sequence_order,
+                latitude,
+                longitude,
+                address,
+                estimated_arrival_at,
+                estimated_departure_at,
+                order_ids,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    route_id,
+                    stop_type,
+                    sequence_order,
+                    latitude,
+                    longitude,
+                    address,
+                    estimated_arrival_at,
+                    estimated_departure_at,
+                    order_ids,
+                ),
+            )
+    return None if row is None else _RouteStop_ROWS.one(row)
 
 
 @stateless
@@ -1335,8 +1854,18 @@ async def create_route_stop_order(
     """Makes the stop serve one more order (on the same route; a depot stop serves none); returns
     the link, or none if there is no such stop.
     """
-    row = await _create_route_stop_order.fetchrow_args(conn, (order_id, stop_id))
-    return None if row is None else RouteStopOrder.model_validate(dict(row))
+    q = _create_route_stop_order
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (order_id, stop_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, order_id, stop_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (order_id, stop_id))
+    return None if row is None else _RouteStopOrder_ROWS.one(row)
 
 
 @stateless
@@ -1353,10 +1882,24 @@ async def create_user(
     The acting user (db.transaction(user_id=...)) must be an active admin, except for the very
     first user (logistics.create_user; PermissionDenied otherwise).
     """
-    row = await _create_user.fetchrow_args(
-        conn, (username, email, password_hash, role, is_superuser)
-    )
-    return None if row is None else User.model_validate(dict(row))
+    q = _create_user
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (username, email, password_hash, role, is_superuser))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, username, email, password_hash, role, is_superuser
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (username, email, password_hash, role, is_superuser),
+            )
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1367,10 +1910,20 @@ async def create_user_with_password(
     it. The password is a query parameter, masked in query logs, never stored. Same rule as
     create_user: an active admin acts, or this is the first user.
     """
-    row = await _create_user_with_password.fetchrow_args(
-        conn, (username, email, password, role, is_superuser)
-    )
-    return None if row is None else User.model_validate(dict(row))
+    q = _create_user_with_password
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (username, email, password, role, is_superuser))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, username, email, password, role, is_superuser)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (username, email, password, role, is_superuser)
+            )
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1387,22 +1940,55 @@ async def create_vehicle(
     driver_cost_per_hour: Decimal,
 ) -> Vehicle:
     """Adds an available vehicle to the fleet; returns it."""
-    row = await _create_vehicle.fetchrow_args(
-        conn,
-        (
-            vehicle_code,
-            vehicle_type,
-            capacity_weight_tonnes,
-            capacity_volume_m3,
-            current_latitude,
-            current_longitude,
-            fuel_cost_per_km,
-            driver_cost_per_hour,
-        ),
-    )
+    q = _create_vehicle
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                vehicle_code,
+                vehicle_type,
+                capacity_weight_tonnes,
+                capacity_volume_m3,
+                current_latitude,
+                current_longitude,
+                fuel_cost_per_km,
+                driver_cost_per_hour,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                vehicle_code,
+                vehicle_type,
+                capacity_weight_tonnes,
+                capacity_volume_m3,
+                current_latitude,
+                current_longitude,
+                fuel_cost_per_km,
+                driver_cost_per_hour,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    vehicle_code,
+                    vehicle_type,
+                    capacity_weight_tonnes,
+                    capacity_volume_m3,
+                    current_latitude,
+                    current_longitude,
+                    fuel_cost_per_km,
+                    driver_cost_per_hour,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("logistics.create_vehicle returned no row")
-    return Vehicle.model_validate(dict(row))
+    return _Vehicle_ROWS.one(row)
 
 
 @stateless
@@ -1410,7 +1996,18 @@ async def delete_decision(conn: Connection, *, decision_id: UUID) -> int:
     """Deletes a decision that is not committed and created no routes (a committed one is refused
     with CheckViolation decisions_immutable_check); returns 0 or 1.
     """
-    return await _delete_decision.execute_args(conn, (decision_id,))
+    q = _delete_decision
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (decision_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, decision_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (decision_id,))
+    return rowcount(status)
 
 
 @stateless
@@ -1419,7 +2016,18 @@ async def delete_route_stop_order(conn: Connection, *, stop_id: UUID, order_id: 
     last order is refused at commit (route_stops_orders_check): delete the stop or give it
     another order.
     """
-    return await _delete_route_stop_order.execute_args(conn, (stop_id, order_id))
+    q = _delete_route_stop_order
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (stop_id, order_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, stop_id, order_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (stop_id, order_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1427,57 +2035,137 @@ async def exists_user_password(conn: Connection, *, username: str, password: str
     """Whether an active user has this password (bcrypt hashes, checked by pgcrypto; false for
     argon2 hashes, which the application verifies itself), through logistics.check_password.
     """
-    value = await _exists_user_password.fetchval_args(conn, (username, password))
+    q = _exists_user_password
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (username, password))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, username, password)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (username, password))
     return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def get_customer_by_code(conn: Connection, *, customer_code: str) -> Customer | None:
     """The customer with this business key, or none."""
-    row = await _get_customer_by_code.fetchrow_args(conn, (customer_code,))
-    return None if row is None else Customer.model_validate(dict(row))
+    q = _get_customer_by_code
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (customer_code,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, customer_code)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (customer_code,))
+    return None if row is None else _Customer_ROWS.one(row)
 
 
 @stateless
 async def get_customer_by_id(conn: Connection, *, customer_id: UUID) -> Customer | None:
     """The customer with this id, or none."""
-    row = await _get_customer_by_id.fetchrow_args(conn, (customer_id,))
-    return None if row is None else Customer.model_validate(dict(row))
+    q = _get_customer_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (customer_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, customer_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (customer_id,))
+    return None if row is None else _Customer_ROWS.one(row)
 
 
 @stateless
 async def get_decision_by_id(conn: Connection, *, decision_id: UUID) -> Decision | None:
     """The decision with this id, or none."""
-    row = await _get_decision_by_id.fetchrow_args(conn, (decision_id,))
-    return None if row is None else Decision.model_validate(dict(row))
+    q = _get_decision_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (decision_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, decision_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (decision_id,))
+    return None if row is None else _Decision_ROWS.one(row)
 
 
 @stateless
 async def get_order_by_code(conn: Connection, *, order_code: str) -> Order | None:
     """The order with this business key, or none."""
-    row = await _get_order_by_code.fetchrow_args(conn, (order_code,))
-    return None if row is None else Order.model_validate(dict(row))
+    q = _get_order_by_code
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (order_code,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, order_code)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (order_code,))
+    return None if row is None else _Order_ROWS.one(row)
 
 
 @stateless
 async def get_order_by_id(conn: Connection, *, order_id: UUID) -> Order | None:
     """The order with this id, or none."""
-    row = await _get_order_by_id.fetchrow_args(conn, (order_id,))
-    return None if row is None else Order.model_validate(dict(row))
+    q = _get_order_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (order_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, order_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (order_id,))
+    return None if row is None else _Order_ROWS.one(row)
 
 
 @stateless
 async def get_route_by_id(conn: Connection, *, route_id: UUID) -> Route | None:
     """The route with this id, or none."""
-    row = await _get_route_by_id.fetchrow_args(conn, (route_id,))
-    return None if row is None else Route.model_validate(dict(row))
+    q = _get_route_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (route_id,))
+    return None if row is None else _Route_ROWS.one(row)
 
 
 @stateless
 async def get_user_by_id(conn: Connection, *, user_id: UUID) -> User | None:
     """The user with this id if it is the acting user (row-level security), or none."""
-    row = await _get_user_by_id.fetchrow_args(conn, (user_id,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (user_id,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1485,8 +2173,18 @@ async def get_user_by_username(conn: Connection, *, username: str) -> User | Non
     """The user with this username, whatever its case, or none; works before any user is known
     (sign-in), through logistics.find_user_by_username. Never the password hash.
     """
-    row = await _get_user_by_username.fetchrow_args(conn, (username,))
-    return None if row is None else User.model_validate(dict(row))
+    q = _get_user_by_username
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (username,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, username)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (username,))
+    return None if row is None else _User_ROWS.one(row)
 
 
 @stateless
@@ -1494,22 +2192,52 @@ async def get_user_password_hash_by_username(conn: Connection, *, username: str)
     """The stored password hash of an active user, or none (for verifying a password in the
     application), through logistics.get_password_hash.
     """
-    value = await _get_user_password_hash_by_username.fetchval_args(conn, (username,))
+    q = _get_user_password_hash_by_username
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (username,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, username)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (username,))
     return _VALUE_1.validate_python(value)
 
 
 @stateless
 async def get_vehicle_by_code(conn: Connection, *, vehicle_code: str) -> Vehicle | None:
     """The vehicle with this business key, or none."""
-    row = await _get_vehicle_by_code.fetchrow_args(conn, (vehicle_code,))
-    return None if row is None else Vehicle.model_validate(dict(row))
+    q = _get_vehicle_by_code
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (vehicle_code,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, vehicle_code)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (vehicle_code,))
+    return None if row is None else _Vehicle_ROWS.one(row)
 
 
 @stateless
 async def get_vehicle_by_id(conn: Connection, *, vehicle_id: UUID) -> Vehicle | None:
     """The vehicle with this id, or none."""
-    row = await _get_vehicle_by_id.fetchrow_args(conn, (vehicle_id,))
-    return None if row is None else Vehicle.model_validate(dict(row))
+    q = _get_vehicle_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (vehicle_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, vehicle_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (vehicle_id,))
+    return None if row is None else _Vehicle_ROWS.one(row)
 
 
 @stateless
@@ -1531,11 +2259,50 @@ async def list_audit_actor_actions(
     logistics.audit_log (the logistics roles have no privilege on core.audit_log itself); the
     logistics_readonly role may run it.
     """
-    rows = await _list_audit_actor_actions.fetch_args(
-        conn,
-        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
-    )
-    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+    q = _list_audit_actor_actions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    actor,
+                    table_name,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
 
 
 @stateless
@@ -1559,11 +2326,50 @@ async def list_audit_row_history(
     the view logistics.audit_log (the logistics roles have no privilege on core.audit_log
     itself); the logistics_readonly role may run it.
     """
-    rows = await _list_audit_row_history.fetch_args(
-        conn,
-        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
-    )
-    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+    q = _list_audit_row_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    table_name,
+                    row_id,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
 
 
 @stateless
@@ -1573,8 +2379,18 @@ async def list_customers(
     """A page of customers by customer_code (keyset: pass the last row's code, none for the first
     page).
     """
-    rows = await _list_customers.fetch_args(conn, (after_customer_code, max_rows))
-    return _Customer_LIST.validate_python([dict(r) for r in rows])
+    q = _list_customers
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (after_customer_code, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, after_customer_code, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (after_customer_code, max_rows))
+    return _Customer_ROWS.many(rows)
 
 
 @stateless
@@ -1591,17 +2407,37 @@ async def list_decision_audit(
     created and orders they carry. policy_used none means every policy. Keyset: pass the last
     row's created_at and id.
     """
-    rows = await _list_decision_audit.fetch_args(
-        conn, (policy_used, before_created_at, before_id, max_rows)
-    )
-    return _DecisionAudit_LIST.validate_python([dict(r) for r in rows])
+    q = _list_decision_audit
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (policy_used, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement, policy_used, before_created_at, before_id, max_rows
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (policy_used, before_created_at, before_id, max_rows))
+    return _DecisionAudit_ROWS.many(rows)
 
 
 @stateless
 async def list_destination_cities(conn: Connection) -> list[DestinationCity]:
     """The cities an order may name as destination_city (the closed set), by name."""
-    rows = await _list_destination_cities.fetch_args(conn, ())
-    return _DestinationCity_LIST.validate_python([dict(r) for r in rows])
+    q = _list_destination_cities
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _DestinationCity_ROWS.many(rows)
 
 
 @stateless
@@ -1614,8 +2450,18 @@ async def list_learning_feedback(
     profit and the on-time share of deliveries. Outcomes of routes planned by hand have no
     policy and are left out.
     """
-    rows = await _list_learning_feedback.fetch_args(conn, (recorded_from, recorded_until))
-    return _LearningFeedback_LIST.validate_python([dict(r) for r in rows])
+    q = _list_learning_feedback
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (recorded_from, recorded_until))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, recorded_from, recorded_until)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (recorded_from, recorded_until))
+    return _LearningFeedback_ROWS.many(rows)
 
 
 @stateless
@@ -1633,10 +2479,32 @@ async def list_nearest_available_vehicles(
     circle distance in km: free by available_by and able to take the given weight and volume.
     Served by the GiST index on the vehicles' earth points (ORDER BY ... <-> target).
     """
-    rows = await _list_nearest_available_vehicles.fetch_args(
-        conn, (latitude, longitude, available_by, min_weight_tonnes, min_volume_m3, max_rows)
-    )
-    return _NearestAvailableVehicle_LIST.validate_python([dict(r) for r in rows])
+    q = _list_nearest_available_vehicles
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (latitude, longitude, available_by, min_weight_tonnes, min_volume_m3, max_rows)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                latitude,
+                longitude,
+                available_by,
+                min_weight_tonnes,
+                min_volume_m3,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (latitude, longitude, available_by, min_weight_tonnes, min_volume_m3, max_rows),
+            )
+    return _NearestAvailableVehicle_ROWS.many(rows)
 
 
 @stateless
@@ -1654,10 +2522,32 @@ async def list_orders_by_customer(
     unbounded), newest first; keyset: pass the last row's created_at and id as before_created_at
     and before_id (both none for the first page). Served by orders_customer_id_created_at_idx.
     """
-    rows = await _list_orders_by_customer.fetch_args(
-        conn, (customer_id, created_from, created_to, before_created_at, before_id, max_rows)
-    )
-    return _Order_LIST.validate_python([dict(r) for r in rows])
+    q = _list_orders_by_customer
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (customer_id, created_from, created_to, before_created_at, before_id, max_rows)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                customer_id,
+                created_from,
+                created_to,
+                before_created_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (customer_id, created_from, created_to, before_created_at, before_id, max_rows),
+            )
+    return _Order_ROWS.many(rows)
 
 
 @stateless
@@ -1675,17 +2565,49 @@ async def list_orders_by_route(
     window_to) (none: unbounded), by window start; keyset: pass the last row's window_start and
     id as after_window_start and after_id (both none for the first page).
     """
-    rows = await _list_orders_by_route.fetch_args(
-        conn, (route_id, window_from, window_to, after_window_start, after_id, max_rows)
-    )
-    return _Order_LIST.validate_python([dict(r) for r in rows])
+    q = _list_orders_by_route
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (route_id, window_from, window_to, after_window_start, after_id, max_rows)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                route_id,
+                window_from,
+                window_to,
+                after_window_start,
+                after_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (route_id, window_from, window_to, after_window_start, after_id, max_rows),
+            )
+    return _Order_ROWS.many(rows)
 
 
 @stateless
 async def list_outcomes_by_route(conn: Connection, *, route_id: UUID) -> list[OperationalOutcome]:
     """The outcomes recorded for a route, oldest first."""
-    rows = await _list_outcomes_by_route.fetch_args(conn, (route_id,))
-    return _OperationalOutcome_LIST.validate_python([dict(r) for r in rows])
+    q = _list_outcomes_by_route
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (route_id,))
+    return _OperationalOutcome_ROWS.many(rows)
 
 
 @stateless
@@ -1703,10 +2625,40 @@ async def list_pending_orders(
     [window_start, window_end), earliest window first (keyset: pass the last row's window_start
     and id, none for the first page).
     """
-    rows = await _list_pending_orders.fetch_args(
-        conn, (destination_city, window_start, window_end, after_window_start, after_id, max_rows)
-    )
-    return _Order_LIST.validate_python([dict(r) for r in rows])
+    q = _list_pending_orders
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (destination_city, window_start, window_end, after_window_start, after_id, max_rows),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                destination_city,
+                window_start,
+                window_end,
+                after_window_start,
+                after_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    destination_city,
+                    window_start,
+                    window_end,
+                    after_window_start,
+                    after_id,
+                    max_rows,
+                ),
+            )
+    return _Order_ROWS.many(rows)
 
 
 @stateless
@@ -1717,8 +2669,18 @@ async def list_route_destination_cities(
     each with how many orders go there and their weight; by name. Empty for a route without
     orders.
     """
-    rows = await _list_route_destination_cities.fetch_args(conn, (route_id,))
-    return _RouteDestinationCity_LIST.validate_python([dict(r) for r in rows])
+    q = _list_route_destination_cities
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (route_id,))
+    return _RouteDestinationCity_ROWS.many(rows)
 
 
 @stateless
@@ -1729,8 +2691,18 @@ async def list_route_performance(
     [completed_from, completed_until), in order of completion, with how many orders each
     carried.
     """
-    rows = await _list_route_performance.fetch_args(conn, (completed_from, completed_until))
-    return _RoutePerformance_LIST.validate_python([dict(r) for r in rows])
+    q = _list_route_performance
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (completed_from, completed_until))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, completed_from, completed_until)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (completed_from, completed_until))
+    return _RoutePerformance_ROWS.many(rows)
 
 
 @stateless
@@ -1738,8 +2710,18 @@ async def list_route_plan(conn: Connection, *, route_id: UUID) -> list[RoutePlan
     """The route's stops in order, one row per order a stop serves (by order code), each with its
     order and customer (none for depot stops): what to pick up or deliver, where and when.
     """
-    rows = await _list_route_plan.fetch_args(conn, (route_id,))
-    return _RoutePlan_LIST.validate_python([dict(r) for r in rows])
+    q = _list_route_plan
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (route_id,))
+    return _RoutePlan_ROWS.many(rows)
 
 
 @stateless
@@ -1758,10 +2740,32 @@ async def list_routes_by_vehicle(
     period_start and id as after_period_start and after_id (both none for the first page).
     Served by routes_vehicle_id_idx (vehicle_id, lower(period)).
     """
-    rows = await _list_routes_by_vehicle.fetch_args(
-        conn, (vehicle_id, period_to, period_from, after_period_start, after_id, max_rows)
-    )
-    return _Route_LIST.validate_python([dict(r) for r in rows])
+    q = _list_routes_by_vehicle
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn, (vehicle_id, period_to, period_from, after_period_start, after_id, max_rows)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                vehicle_id,
+                period_to,
+                period_from,
+                after_period_start,
+                after_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (vehicle_id, period_to, period_from, after_period_start, after_id, max_rows),
+            )
+    return _Route_ROWS.many(rows)
 
 
 @stateless
@@ -1769,8 +2773,18 @@ async def list_routes_over_capacity(conn: Connection) -> list[RoutesOverCapacity
     """Data check: every route whose orders (all but cancelled ones) weigh or measure more than its
     vehicle takes (the capacity triggers refuse it; this finds what got past them).
     """
-    rows = await _list_routes_over_capacity.fetch_args(conn, ())
-    return _RoutesOverCapacity_LIST.validate_python([dict(r) for r in rows])
+    q = _list_routes_over_capacity
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _RoutesOverCapacity_ROWS.many(rows)
 
 
 @stateless
@@ -1778,8 +2792,18 @@ async def list_table_row_counts(conn: Connection) -> list[TableRowCount]:
     """How many rows each logistics table holds, in the order the seed listed them (for `datalayer
     logistics check`).
     """
-    rows = await _list_table_row_counts.fetch_args(conn, ())
-    return _TableRowCount_LIST.validate_python([dict(r) for r in rows])
+    q = _list_table_row_counts
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _TableRowCount_ROWS.many(rows)
 
 
 @stateless
@@ -1789,8 +2813,18 @@ async def list_users(
     """A page of all users by username (keyset: pass the last row's username, none for the first
     page), for an active admin acting (logistics.list_users; PermissionDenied for anyone else).
     """
-    rows = await _list_users.fetch_args(conn, (after_username, max_rows))
-    return _User_LIST.validate_python([dict(r) for r in rows])
+    q = _list_users
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (after_username, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, after_username, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (after_username, max_rows))
+    return _User_ROWS.many(rows)
 
 
 @stateless
@@ -1802,8 +2836,18 @@ async def list_vehicle_utilisation(
     average load of those routes as a share of the vehicle's weight and volume capacity (0 when
     idle, and for an empty period). Busiest first.
     """
-    rows = await _list_vehicle_utilisation.fetch_args(conn, (period_start, period_end))
-    return _VehicleUtilisation_LIST.validate_python([dict(r) for r in rows])
+    q = _list_vehicle_utilisation
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (period_start, period_end))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, period_start, period_end)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (period_start, period_end))
+    return _VehicleUtilisation_ROWS.many(rows)
 
 
 @stateless
@@ -1811,10 +2855,18 @@ async def update_customer_settings(
     conn: Connection, *, constraints: JsonValue, preferences: JsonValue, customer_id: UUID
 ) -> Customer | None:
     """Replaces a customer's constraints and preferences (JSON objects); returns it, or none."""
-    row = await _update_customer_settings.fetchrow_args(
-        conn, (constraints, preferences, customer_id)
-    )
-    return None if row is None else Customer.model_validate(dict(row))
+    q = _update_customer_settings
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (constraints, preferences, customer_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, constraints, preferences, customer_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (constraints, preferences, customer_id))
+    return None if row is None else _Customer_ROWS.one(row)
 
 
 @stateless
@@ -1822,8 +2874,18 @@ async def update_decision_committed(conn: Connection, *, decision_id: UUID) -> D
     """Commits a decision now (from then on it is immutable); returns it, or none if it was already
     committed or does not exist.
     """
-    row = await _update_decision_committed.fetchrow_args(conn, (decision_id,))
-    return None if row is None else Decision.model_validate(dict(row))
+    q = _update_decision_committed
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (decision_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, decision_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (decision_id,))
+    return None if row is None else _Decision_ROWS.one(row)
 
 
 @stateless
@@ -1831,15 +2893,35 @@ async def update_decision_executed(conn: Connection, *, decision_id: UUID) -> De
     """Marks a committed decision executed now; returns it, or none if it is not committed or was
     already executed.
     """
-    row = await _update_decision_executed.fetchrow_args(conn, (decision_id,))
-    return None if row is None else Decision.model_validate(dict(row))
+    q = _update_decision_executed
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (decision_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, decision_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (decision_id,))
+    return None if row is None else _Decision_ROWS.one(row)
 
 
 @stateless
 async def update_order_status(conn: Connection, *, status: str, order_id: UUID) -> Order | None:
     """Sets an order's status (in_transit, delivered, failed, cancelled); returns it, or none."""
-    row = await _update_order_status.fetchrow_args(conn, (status, order_id))
-    return None if row is None else Order.model_validate(dict(row))
+    q = _update_order_status
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, order_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, order_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, order_id))
+    return None if row is None else _Order_ROWS.one(row)
 
 
 @stateless
@@ -1847,8 +2929,18 @@ async def update_order_unassigned(conn: Connection, *, order_id: UUID) -> Order 
     """Takes an assigned order off its route (back to pending); returns it, or none if it was not
     assigned. Refused while the order still has stops on the route.
     """
-    row = await _update_order_unassigned.fetchrow_args(conn, (order_id,))
-    return None if row is None else Order.model_validate(dict(row))
+    q = _update_order_unassigned
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (order_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, order_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (order_id,))
+    return None if row is None else _Order_ROWS.one(row)
 
 
 @stateless
@@ -1861,8 +2953,18 @@ async def update_orders_route(
     route's vehicle cannot take (CheckViolation routes_capacity_check). Returns the assigned
     orders.
     """
-    rows = await _update_orders_route.fetch_args(conn, (route_id, order_ids))
-    return _Order_LIST.validate_python([dict(r) for r in rows])
+    q = _update_orders_route
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (route_id, order_ids))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, route_id, order_ids)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (route_id, order_ids))
+    return _Order_ROWS.many(rows)
 
 
 @stateless
@@ -1870,8 +2972,18 @@ async def update_route_cancelled(conn: Connection, *, route_id: UUID) -> Route |
     """Cancels a planned route (its period no longer blocks the vehicle); returns it, or none if it
     was not planned.
     """
-    row = await _update_route_cancelled.fetchrow_args(conn, (route_id,))
-    return None if row is None else Route.model_validate(dict(row))
+    q = _update_route_cancelled
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (route_id,))
+    return None if row is None else _Route_ROWS.one(row)
 
 
 @stateless
@@ -1886,10 +2998,26 @@ async def update_route_completed(
     """Completes a route in progress now with its actual distance, duration and cost; returns it,
     or none if it was not in progress.
     """
-    row = await _update_route_completed.fetchrow_args(
-        conn, (actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id)
-    )
-    return None if row is None else Route.model_validate(dict(row))
+    q = _update_route_completed
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (actual_distance_km, actual_duration_minutes, actual_cost_kes, route_id),
+            )
+    return None if row is None else _Route_ROWS.one(row)
 
 
 @stateless
@@ -1897,8 +3025,18 @@ async def update_route_started(conn: Connection, *, route_id: UUID) -> Route | N
     """Starts a planned route now (planned -> in_progress); returns it, or none if it was not
     planned.
     """
-    row = await _update_route_started.fetchrow_args(conn, (route_id,))
-    return None if row is None else Route.model_validate(dict(row))
+    q = _update_route_started
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (route_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, route_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (route_id,))
+    return None if row is None else _Route_ROWS.one(row)
 
 
 @stateless
@@ -1912,10 +3050,20 @@ async def update_route_stop_actuals(
     """Records when the vehicle actually arrived at and left a stop; returns the stop with the ids
     of its orders, or none.
     """
-    row = await _update_route_stop_actuals.fetchrow_args(
-        conn, (actual_arrival_at, actual_departure_at, stop_id)
-    )
-    return None if row is None else RouteStop.model_validate(dict(row))
+    q = _update_route_stop_actuals
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (actual_arrival_at, actual_departure_at, stop_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, actual_arrival_at, actual_departure_at, stop_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (actual_arrival_at, actual_departure_at, stop_id)
+            )
+    return None if row is None else _RouteStop_ROWS.one(row)
 
 
 @stateless
@@ -1923,7 +3071,17 @@ async def update_user_active(conn: Connection, *, user_id: UUID, is_active: bool
     """Activates or deactivates a user, for an active admin acting (logistics.set_user_active;
     PermissionDenied for anyone else); returns the number of users changed (0 or 1).
     """
-    value = await _update_user_active.fetchval_args(conn, (user_id, is_active))
+    q = _update_user_active
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (user_id, is_active))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, user_id, is_active)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (user_id, is_active))
     return _VALUE_2.validate_python(value)
 
 
@@ -1932,7 +3090,18 @@ async def update_user_last_login(conn: Connection, *, user_id: UUID) -> int:
     """Records a successful login now, for the acting user only (row-level security: run it with
     user_id set to the user who signed in); returns the number of users changed (0 or 1).
     """
-    return await _update_user_last_login.execute_args(conn, (user_id,))
+    q = _update_user_last_login
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (user_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (user_id,))
+    return rowcount(status)
 
 
 @stateless
@@ -1944,8 +3113,18 @@ async def update_vehicle_location(
     vehicle_id: UUID,
 ) -> Vehicle | None:
     """Records where a vehicle is now; returns it, or none."""
-    row = await _update_vehicle_location.fetchrow_args(conn, (latitude, longitude, vehicle_id))
-    return None if row is None else Vehicle.model_validate(dict(row))
+    q = _update_vehicle_location
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (latitude, longitude, vehicle_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, latitude, longitude, vehicle_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (latitude, longitude, vehicle_id))
+    return None if row is None else _Vehicle_ROWS.one(row)
 
 
 @stateless
@@ -1953,8 +3132,18 @@ async def update_vehicle_status(
     conn: Connection, *, status: str, available_at: datetime | None = None, vehicle_id: UUID
 ) -> Vehicle | None:
     """Sets a vehicle's status and when it is next available (none: now); returns it, or none."""
-    row = await _update_vehicle_status.fetchrow_args(conn, (status, available_at, vehicle_id))
-    return None if row is None else Vehicle.model_validate(dict(row))
+    q = _update_vehicle_status
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (status, available_at, vehicle_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, status, available_at, vehicle_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (status, available_at, vehicle_id))
+    return None if row is None else _Vehicle_ROWS.one(row)
 
 
 def verify() -> None:

@@ -3,12 +3,13 @@
 """Typed functions and models for the queries in ``sql/ops/``."""
 
 from datetime import timedelta
+from time import perf_counter
 
 from pydantic import AwareDatetime, BaseModel, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import checked, stale_names
-from datalayer.queries import Connection, load, stateless
+from datalayer.gen.runtime import Rows, checked, stale_names
+from datalayer.queries import QUERY_LOG, Connection, load, stateless
 
 __all__ = [
     "ActiveConnection",
@@ -72,7 +73,17 @@ _ActiveConnection_FIELDS = (
     "wait_event",
     "query",
 )
-_ActiveConnection_LIST: TypeAdapter[list[ActiveConnection]] = TypeAdapter(list[ActiveConnection])
+_ActiveConnection_ROWS: Rows[ActiveConnection] = Rows(
+    ActiveConnection,
+    _ActiveConnection_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or (r[5] is not None and r[5].tzinfo is None)
+        or (r[6] is not None and r[6].tzinfo is None)
+        or (r[7] is not None and r[7].tzinfo is None)
+    ),
+)
 
 
 class BlockedQuery(BaseModel):
@@ -102,7 +113,12 @@ _BlockedQuery_FIELDS = (
     "blocker_transaction_age",
     "blocker_query",
 )
-_BlockedQuery_LIST: TypeAdapter[list[BlockedQuery]] = TypeAdapter(list[BlockedQuery])
+_BlockedQuery_ROWS: Rows[BlockedQuery] = Rows(
+    BlockedQuery,
+    _BlockedQuery_FIELDS,
+    trusted=False,
+    suspect=lambda r: r[0] is None or r[4] is None,
+)
 
 
 class CacheHitRatio(BaseModel):
@@ -115,6 +131,11 @@ class CacheHitRatio(BaseModel):
 _CacheHitRatio_FIELDS = (
     "table_hit_ratio",
     "index_hit_ratio",
+)
+_CacheHitRatio_ROWS: Rows[CacheHitRatio] = Rows(
+    CacheHitRatio,
+    _CacheHitRatio_FIELDS,
+    trusted=True,
 )
 
 
@@ -131,7 +152,12 @@ _ConnectionState_FIELDS = (
     "connections",
     "longest_in_state",
 )
-_ConnectionState_LIST: TypeAdapter[list[ConnectionState]] = TypeAdapter(list[ConnectionState])
+_ConnectionState_ROWS: Rows[ConnectionState] = Rows(
+    ConnectionState,
+    _ConnectionState_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
+)
 
 
 class DefaultPartitionsWithRow(BaseModel):
@@ -147,8 +173,11 @@ _DefaultPartitionsWithRow_FIELDS = (
     "partitioned_table",
     "stray_rows",
 )
-_DefaultPartitionsWithRow_LIST: TypeAdapter[list[DefaultPartitionsWithRow]] = TypeAdapter(
-    list[DefaultPartitionsWithRow]
+_DefaultPartitionsWithRow_ROWS: Rows[DefaultPartitionsWithRow] = Rows(
+    DefaultPartitionsWithRow,
+    _DefaultPartitionsWithRow_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
 )
 
 
@@ -175,7 +204,21 @@ _IndexUsage_FIELDS = (
     "is_primary",
     "is_valid",
 )
-_IndexUsage_LIST: TypeAdapter[list[IndexUsage]] = TypeAdapter(list[IndexUsage])
+_IndexUsage_ROWS: Rows[IndexUsage] = Rows(
+    IndexUsage,
+    _IndexUsage_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+    ),
+)
 
 
 class Lock(BaseModel):
@@ -201,7 +244,12 @@ _Lock_FIELDS = (
     "query_age",
     "query",
 )
-_Lock_LIST: TypeAdapter[list[Lock]] = TypeAdapter(list[Lock])
+_Lock_ROWS: Rows[Lock] = Rows(
+    Lock,
+    _Lock_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[1] is None or r[2] is None or r[3] is None,
+)
 
 
 class LongRunningQuery(BaseModel):
@@ -227,7 +275,12 @@ _LongRunningQuery_FIELDS = (
     "wait_event",
     "query",
 )
-_LongRunningQuery_LIST: TypeAdapter[list[LongRunningQuery]] = TypeAdapter(list[LongRunningQuery])
+_LongRunningQuery_ROWS: Rows[LongRunningQuery] = Rows(
+    LongRunningQuery,
+    _LongRunningQuery_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None,
+)
 
 
 class NotValidCheckViolation(BaseModel):
@@ -243,8 +296,11 @@ _NotValidCheckViolation_FIELDS = (
     "violating_rows",
     "message",
 )
-_NotValidCheckViolation_LIST: TypeAdapter[list[NotValidCheckViolation]] = TypeAdapter(
-    list[NotValidCheckViolation]
+_NotValidCheckViolation_ROWS: Rows[NotValidCheckViolation] = Rows(
+    NotValidCheckViolation,
+    _NotValidCheckViolation_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
 )
 
 
@@ -264,6 +320,19 @@ _ServerInfo_FIELDS = (
     "database_name",
     "role_name",
     "server_time",
+)
+_ServerInfo_ROWS: Rows[ServerInfo] = Rows(
+    ServerInfo,
+    _ServerInfo_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+    ),
 )
 
 
@@ -288,7 +357,14 @@ _SlowQuery_FIELDS = (
     "max_ms",
     "rows",
 )
-_SlowQuery_LIST: TypeAdapter[list[SlowQuery]] = TypeAdapter(list[SlowQuery])
+_SlowQuery_ROWS: Rows[SlowQuery] = Rows(
+    SlowQuery,
+    _SlowQuery_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[1] is None or r[2] is None or r[3] is None or r[4] is None or r[5] is None or r[6] is None
+    ),
+)
 
 
 class TableSize(BaseModel):
@@ -310,7 +386,14 @@ _TableSize_FIELDS = (
     "index_bytes",
     "estimated_rows",
 )
-_TableSize_LIST: TypeAdapter[list[TableSize]] = TypeAdapter(list[TableSize])
+_TableSize_ROWS: Rows[TableSize] = Rows(
+    TableSize,
+    _TableSize_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None or r[1] is None or r[2] is None or r[3] is None or r[4] is None or r[5] is None
+    ),
+)
 
 
 class UnusedIndex(BaseModel):
@@ -328,7 +411,12 @@ _UnusedIndex_FIELDS = (
     "index_name",
     "index_bytes",
 )
-_UnusedIndex_LIST: TypeAdapter[list[UnusedIndex]] = TypeAdapter(list[UnusedIndex])
+_UnusedIndex_ROWS: Rows[UnusedIndex] = Rows(
+    UnusedIndex,
+    _UnusedIndex_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None,
+)
 
 
 _QUERIES = load("ops")
@@ -406,40 +494,90 @@ _VALUE_1: TypeAdapter[str | None] = TypeAdapter(str | None)
 @stateless
 async def count_connections(conn: Connection) -> int:
     """Connections to the current database, this one included."""
-    value = await _count_connections.fetchval_args(conn, ())
+    q = _count_connections
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, ())
     return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def get_cache_hit_ratio(conn: Connection) -> CacheHitRatio:
     """Share of table and index block reads served from shared buffers (null before any read)."""
-    row = await _get_cache_hit_ratio.fetchrow_args(conn, ())
+    q = _get_cache_hit_ratio
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, ())
     if row is None:  # the statement always yields one row
         raise NotFound("ops.get_cache_hit_ratio returned no row")
-    return CacheHitRatio.model_validate(dict(row))
+    return _CacheHitRatio_ROWS.one(row)
 
 
 @stateless
 async def get_pg_stat_statements_schema(conn: Connection) -> str | None:
     """The schema pg_stat_statements is installed in (null when it is not installed)."""
-    value = await _get_pg_stat_statements_schema.fetchval_args(conn, ())
+    q = _get_pg_stat_statements_schema
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, ())
     return _VALUE_1.validate_python(value)
 
 
 @stateless
 async def get_server_info(conn: Connection) -> ServerInfo:
     """The server's version, the current database and role, and the server's clock."""
-    row = await _get_server_info.fetchrow_args(conn, ())
+    q = _get_server_info
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, ())
     if row is None:  # the statement always yields one row
         raise NotFound("ops.get_server_info returned no row")
-    return ServerInfo.model_validate(dict(row))
+    return _ServerInfo_ROWS.one(row)
 
 
 @stateless
 async def list_active_connections(conn: Connection) -> list[ActiveConnection]:
     """Every other backend connected to the current database: who, from where, doing what."""
-    rows = await _list_active_connections.fetch_args(conn, ())
-    return _ActiveConnection_LIST.validate_python([dict(r) for r in rows])
+    q = _list_active_connections
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _ActiveConnection_ROWS.many(rows)
 
 
 @stateless
@@ -448,8 +586,18 @@ async def list_blocked_queries(conn: Connection) -> list[BlockedQuery]:
     what it runs, every backend blocking it (pg_blocking_pids), and the first blocker's state,
     transaction age and query.
     """
-    rows = await _list_blocked_queries.fetch_args(conn, ())
-    return _BlockedQuery_LIST.validate_python([dict(r) for r in rows])
+    q = _list_blocked_queries
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _BlockedQuery_ROWS.many(rows)
 
 
 @stateless
@@ -458,8 +606,18 @@ async def list_connections_by_state(conn: Connection) -> list[ConnectionState]:
     the longest time one of them has been in it. A role without pg_read_all_stats does not see
     the state of other roles' sessions: they count as 'not visible'.
     """
-    rows = await _list_connections_by_state.fetch_args(conn, ())
-    return _ConnectionState_LIST.validate_python([dict(r) for r in rows])
+    q = _list_connections_by_state
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _ConnectionState_ROWS.many(rows)
 
 
 @stateless
@@ -470,22 +628,52 @@ async def list_default_partitions_with_rows(
     every ranged partition (`datalayer partitions maintain` creates the months ahead and moves
     such rows into their months).
     """
-    rows = await _list_default_partitions_with_rows.fetch_args(conn, (schemas,))
-    return _DefaultPartitionsWithRow_LIST.validate_python([dict(r) for r in rows])
+    q = _list_default_partitions_with_rows
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (schemas,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, schemas)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (schemas,))
+    return _DefaultPartitionsWithRow_ROWS.many(rows)
 
 
 @stateless
 async def list_index_usage(conn: Connection) -> list[IndexUsage]:
     """Every user index with its size and how often it was scanned since statistics were reset."""
-    rows = await _list_index_usage.fetch_args(conn, ())
-    return _IndexUsage_LIST.validate_python([dict(r) for r in rows])
+    q = _list_index_usage
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _IndexUsage_ROWS.many(rows)
 
 
 @stateless
 async def list_locks(conn: Connection) -> list[Lock]:
     """Locks held or awaited in the current database, with the backend holding or waiting."""
-    rows = await _list_locks.fetch_args(conn, ())
-    return _Lock_LIST.validate_python([dict(r) for r in rows])
+    q = _list_locks
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _Lock_ROWS.many(rows)
 
 
 @stateless
@@ -493,8 +681,18 @@ async def list_long_running_queries(
     conn: Connection, *, min_seconds: float
 ) -> list[LongRunningQuery]:
     """Statements running (or transactions open) for at least min_seconds, longest first."""
-    rows = await _list_long_running_queries.fetch_args(conn, (min_seconds,))
-    return _LongRunningQuery_LIST.validate_python([dict(r) for r in rows])
+    q = _list_long_running_queries
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (min_seconds,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, min_seconds)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (min_seconds,))
+    return _LongRunningQuery_ROWS.many(rows)
 
 
 @stateless
@@ -504,8 +702,18 @@ async def list_not_valid_check_violations(
     """Data check: every CHECK constraint added NOT VALID (not validated yet) in the given schemas
     that rows violate, with how many rows and the constraint's message (its COMMENT).
     """
-    rows = await _list_not_valid_check_violations.fetch_args(conn, (schemas,))
-    return _NotValidCheckViolation_LIST.validate_python([dict(r) for r in rows])
+    q = _list_not_valid_check_violations
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (schemas,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, schemas)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (schemas,))
+    return _NotValidCheckViolation_ROWS.many(rows)
 
 
 @stateless
@@ -513,8 +721,18 @@ async def list_slow_queries(conn: Connection, *, max_rows: int = 100) -> list[Sl
     """The statements with the highest mean execution time, from pg_stat_statements (installed in
     schema public; the server must preload it). Check get_pg_stat_statements_schema first.
     """
-    rows = await _list_slow_queries.fetch_args(conn, (max_rows,))
-    return _SlowQuery_LIST.validate_python([dict(r) for r in rows])
+    q = _list_slow_queries
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (max_rows,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (max_rows,))
+    return _SlowQuery_ROWS.many(rows)
 
 
 @stateless
@@ -522,8 +740,18 @@ async def list_table_sizes(conn: Connection) -> list[TableSize]:
     """Size of every user table: heap, indexes and TOAST, with the planner's row estimate; largest
     first.
     """
-    rows = await _list_table_sizes.fetch_args(conn, ())
-    return _TableSize_LIST.validate_python([dict(r) for r in rows])
+    q = _list_table_sizes
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _TableSize_ROWS.many(rows)
 
 
 @stateless
@@ -531,8 +759,18 @@ async def list_unused_indexes(conn: Connection) -> list[UnusedIndex]:
     """Indexes never scanned that enforce nothing (not unique, not primary): candidates to drop.
     Statistics are per server since the last reset: look at every replica before dropping one.
     """
-    rows = await _list_unused_indexes.fetch_args(conn, ())
-    return _UnusedIndex_LIST.validate_python([dict(r) for r in rows])
+    q = _list_unused_indexes
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _UnusedIndex_ROWS.many(rows)
 
 
 def verify() -> None:

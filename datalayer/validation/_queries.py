@@ -4,14 +4,15 @@
 
 from datetime import date, datetime
 from decimal import Decimal
+from time import perf_counter
 from typing import Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, JsonValue, TypeAdapter
 
 from datalayer.errors import NotFound, StaleQueryError
-from datalayer.gen.runtime import Numeric, checked, stale_names
-from datalayer.queries import Connection, load, stateless
+from datalayer.gen.runtime import Numeric, Rows, checked, stale_names
+from datalayer.queries import QUERY_LOG, Connection, load, rowcount, stateless
 
 __all__ = [
     "AuditEntry",
@@ -118,7 +119,20 @@ _AuditEntry_FIELDS = (
     "app_role",
     "transaction_id",
 )
-_AuditEntry_LIST: TypeAdapter[list[AuditEntry]] = TypeAdapter(list[AuditEntry])
+_AuditEntry_ROWS: Rows[AuditEntry] = Rows(
+    AuditEntry,
+    _AuditEntry_FIELDS,
+    trusted=False,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[1].tzinfo is None
+        or r[2] is None
+        or r[3] is None
+        or r[9] is None
+        or r[11] is None
+    ),
+)
 
 
 class BehavioralTestResult(BaseModel):
@@ -155,8 +169,26 @@ _BehavioralTestResult_FIELDS = (
     "created_at",
     "updated_at",
 )
-_BehavioralTestResult_LIST: TypeAdapter[list[BehavioralTestResult]] = TypeAdapter(
-    list[BehavioralTestResult]
+_BehavioralTestResult_ROWS: Rows[BehavioralTestResult] = Rows(
+    BehavioralTestResult,
+    _BehavioralTestResult_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[4].tzinfo is None
+        or r[5] is None
+        or r[5].tzinfo is None
+        or r[6] is None
+        or r[7] is None
+        or r[9] is None
+        or r[9].tzinfo is None
+        or r[10] is None
+        or r[10].tzinfo is None
+    ),
 )
 
 
@@ -196,7 +228,24 @@ _DeletedSession_FIELDS = (
     "deleted_at",
     "deleted_by",
 )
-_DeletedSession_LIST: TypeAdapter[list[DeletedSession]] = TypeAdapter(list[DeletedSession])
+_DeletedSession_ROWS: Rows[DeletedSession] = Rows(
+    DeletedSession,
+    _DeletedSession_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[7].tzinfo is None
+        or r[8] is None
+    ),
+)
 
 
 class Discrepancy(BaseModel):
@@ -240,7 +289,22 @@ _Discrepancy_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Discrepancy_LIST: TypeAdapter[list[Discrepancy]] = TypeAdapter(list[Discrepancy])
+_Discrepancy_ROWS: Rows[Discrepancy] = Rows(
+    Discrepancy,
+    _Discrepancy_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[10] is None
+        or r[10].tzinfo is None
+        or r[11] is None
+        or r[11].tzinfo is None
+    ),
+)
 
 
 class DiscrepancyTrend(BaseModel):
@@ -257,7 +321,12 @@ _DiscrepancyTrend_FIELDS = (
     "severity",
     "discrepancies",
 )
-_DiscrepancyTrend_LIST: TypeAdapter[list[DiscrepancyTrend]] = TypeAdapter(list[DiscrepancyTrend])
+_DiscrepancyTrend_ROWS: Rows[DiscrepancyTrend] = Rows(
+    DiscrepancyTrend,
+    _DiscrepancyTrend_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None,
+)
 
 
 class ResultStatistic(BaseModel):
@@ -286,6 +355,12 @@ _ResultStatistic_FIELDS = (
     "median_fidelity_score",
     "max_fidelity_score",
     "avg_execution_time_ms",
+)
+_ResultStatistic_ROWS: Rows[ResultStatistic] = Rows(
+    ResultStatistic,
+    _ResultStatistic_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[2] is None or r[3] is None or r[4] is None,
 )
 
 
@@ -351,7 +426,28 @@ _Session_FIELDS = (
     "created_at",
     "updated_at",
 )
-_Session_LIST: TypeAdapter[list[Session]] = TypeAdapter(list[Session])
+_Session_ROWS: Rows[Session] = Rows(
+    Session,
+    _Session_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[9] is None
+        or (r[11] is not None and r[11].tzinfo is None)
+        or (r[12] is not None and r[12].tzinfo is None)
+        or r[13] is None
+        or r[13].tzinfo is None
+        or r[14] is None
+        or r[14].tzinfo is None
+    ),
+)
 
 
 class SessionDeletion(BaseModel):
@@ -368,6 +464,12 @@ _SessionDeletion_FIELDS = (
     "id",
     "deleted_at",
     "deleted_by",
+)
+_SessionDeletion_ROWS: Rows[SessionDeletion] = Rows(
+    SessionDeletion,
+    _SessionDeletion_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None or r[1].tzinfo is None or r[2] is None,
 )
 
 
@@ -442,7 +544,28 @@ _SessionExport_FIELDS = (
     "fidelity_score",
     "execution_time_ms",
 )
-_SessionExport_LIST: TypeAdapter[list[SessionExport]] = TypeAdapter(list[SessionExport])
+_SessionExport_ROWS: Rows[SessionExport] = Rows(
+    SessionExport,
+    _SessionExport_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[9] is None
+        or (r[11] is not None and r[11].tzinfo is None)
+        or (r[12] is not None and r[12].tzinfo is None)
+        or r[13] is None
+        or r[13].tzinfo is None
+        or r[14] is None
+        or r[14].tzinfo is None
+    ),
+)
 
 
 class SessionLog(BaseModel):
@@ -468,7 +591,19 @@ _SessionLog_FIELDS = (
     "details",
     "logged_at",
 )
-_SessionLog_LIST: TypeAdapter[list[SessionLog]] = TypeAdapter(list[SessionLog])
+_SessionLog_ROWS: Rows[SessionLog] = Rows(
+    SessionLog,
+    _SessionLog_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[5] is None
+        or r[5].tzinfo is None
+    ),
+)
 
 
 class SessionShare(BaseModel):
@@ -495,7 +630,22 @@ _SessionShare_FIELDS = (
     "created_at",
     "updated_at",
 )
-_SessionShare_LIST: TypeAdapter[list[SessionShare]] = TypeAdapter(list[SessionShare])
+_SessionShare_ROWS: Rows[SessionShare] = Rows(
+    SessionShare,
+    _SessionShare_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[5].tzinfo is None
+        or r[6] is None
+        or r[6].tzinfo is None
+    ),
+)
 
 
 class SessionStatusCount(BaseModel):
@@ -510,8 +660,11 @@ _SessionStatusCount_FIELDS = (
     "status",
     "sessions",
 )
-_SessionStatusCount_LIST: TypeAdapter[list[SessionStatusCount]] = TypeAdapter(
-    list[SessionStatusCount]
+_SessionStatusCount_ROWS: Rows[SessionStatusCount] = Rows(
+    SessionStatusCount,
+    _SessionStatusCount_FIELDS,
+    trusted=True,
+    suspect=lambda r: r[0] is None or r[1] is None,
 )
 
 
@@ -541,8 +694,13 @@ _SessionStatusHistory_FIELDS = (
     "db_user",
     "app_role",
 )
-_SessionStatusHistory_LIST: TypeAdapter[list[SessionStatusHistory]] = TypeAdapter(
-    list[SessionStatusHistory]
+_SessionStatusHistory_ROWS: Rows[SessionStatusHistory] = Rows(
+    SessionStatusHistory,
+    _SessionStatusHistory_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None or r[1] is None or r[1].tzinfo is None or r[3] is None or r[5] is None
+    ),
 )
 
 
@@ -571,7 +729,20 @@ _SuccessRate_FIELDS = (
     "cancelled_sessions",
     "success_rate",
 )
-_SuccessRate_LIST: TypeAdapter[list[SuccessRate]] = TypeAdapter(list[SuccessRate])
+_SuccessRate_ROWS: Rows[SuccessRate] = Rows(
+    SuccessRate,
+    _SuccessRate_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+    ),
+)
 
 
 class ValidationMetric(BaseModel):
@@ -617,7 +788,26 @@ _ValidationMetric_FIELDS = (
     "info_discrepancies",
     "refreshed_at",
 )
-_ValidationMetric_LIST: TypeAdapter[list[ValidationMetric]] = TypeAdapter(list[ValidationMetric])
+_ValidationMetric_ROWS: Rows[ValidationMetric] = Rows(
+    ValidationMetric,
+    _ValidationMetric_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[7] is None
+        or r[10] is None
+        or r[11] is None
+        or r[12] is None
+        or r[13] is None
+        or r[13].tzinfo is None
+    ),
+)
 
 
 class ValidationResult(BaseModel):
@@ -647,6 +837,23 @@ _ValidationResult_FIELDS = (
     "execution_time_ms",
     "created_at",
     "updated_at",
+)
+_ValidationResult_ROWS: Rows[ValidationResult] = Rows(
+    ValidationResult,
+    _ValidationResult_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[6].tzinfo is None
+        or r[7] is None
+        or r[7].tzinfo is None
+    ),
 )
 
 
@@ -707,7 +914,7 @@ _exists_session_access = checked(
 _get_result_statistics = checked(
     _QUERIES,
     "get_result_statistics",
-    "140b55c19f0291aac590139d2f2d1b091ce021a24cb5bf84acf55c9368b8d7f8",
+    "b8607a7b2724ba3602dbd92a84e14b75f693cce2cda7890893fd81e89b6f878e",
 )
 _get_session_by_id = checked(
     _QUERIES,
@@ -732,12 +939,12 @@ _get_validation_result_by_session = checked(
 _list_audit_actor_actions = checked(
     _QUERIES,
     "list_audit_actor_actions",
-    "cbd622909b27c7eb67320cb22d00e5178f53b09409486492e6f9ccde632e4995",
+    "2288406866e5abb3e984ab959d864ff4f8654c1e6d612a2dab674e01f53732a1",
 )
 _list_audit_row_history = checked(
     _QUERIES,
     "list_audit_row_history",
-    "2470a664cc108813d13b2321e61752e0644d805e3189bb0076a6a4bc90350ec7",
+    "8056b2ce5f4b7c1d76b3d60b408c008a7c3f60a6f1a0a7cbd3c6e27556a1b8fd",
 )
 _list_behavioral_test_results_by_session = checked(
     _QUERIES,
@@ -757,7 +964,7 @@ _list_discrepancy_trends = checked(
 _list_session_logs = checked(
     _QUERIES,
     "list_session_logs",
-    "063406705ee00866416df70a8ddf333180ca15e77dbfddd0a6edb6a321d949b6",
+    "f619493348b0cfd40e054d786d989da4d5ae51cd008781b8c26d6da33f3ff0d5",
 )
 _list_session_shares = checked(
     _QUERIES,
@@ -777,27 +984,27 @@ _list_session_status_history = checked(
 _list_sessions_by_owner = checked(
     _QUERIES,
     "list_sessions_by_owner",
-    "5dfb089d66166cf85a9812ae5ec91196d308455df3408ca873508e07f0b485f4",
+    "f292c70a3a7c29404fb4c3667bec9e13562cc5b9c6b9979f60f7730026387d53",
 )
 _list_sessions_by_request_data = checked(
     _QUERIES,
     "list_sessions_by_request_data",
-    "28c2056429cfaf5b45a16928501373086b496283e6c81d55b50840bd987af602",
+    "58623978912a5cd5236c99e6f897b15e51de7708773447a1f7fde181c394e3fd",
 )
 _list_sessions_by_user_context = checked(
     _QUERIES,
     "list_sessions_by_user_context",
-    "33f8f68718afd4aa05a6b11bd88ddf35c956e6bd2fa606bf11b85796e319237f",
+    "c858882dbed8e62c4dc2f7ccca0675e038de0f75f7555b1004caae4946e8ff29",
 )
 _list_sessions_deleted = checked(
     _QUERIES,
     "list_sessions_deleted",
-    "bfb20a48a757de97cfe0cfd893e6d5aeb215b142b45fdd44bf6f70fa298dae92",
+    "4cff5c1b391c370d948b012c6e3b83f44e3a9ce9394c229c26701a6afe355af7",
 )
 _list_sessions_for_export = checked(
     _QUERIES,
     "list_sessions_for_export",
-    "fb977ba1513cb93db7e8a9e153c4c9a4ff3fea1df0d2afc2e8c7e4539bdef488",
+    "c962d94831b276c173d5a96cc8d1db68600dc4b24e0bc8167ec6daf0415f7375",
 )
 _list_sessions_search = checked(
     _QUERIES,
@@ -807,7 +1014,7 @@ _list_sessions_search = checked(
 _list_success_rates_by_technology = checked(
     _QUERIES,
     "list_success_rates_by_technology",
-    "4b337551f24f09c82785b0f4849666a822d7460244c8c06de4e390d155109422",
+    "214d304a821d4dc54a5d1c52e866b47042bd44366db0eee67f096b32f783bf45",
 )
 _list_validation_metrics = checked(
     _QUERIES,
@@ -876,32 +1083,83 @@ async def count_sessions_search(
     visible_to: UUID | None = None,
 ) -> int:
     """How many live sessions match the filters of list_sessions_search (the same WHERE clause)."""
-    value = await _count_sessions_search.fetchval_args(
-        conn,
-        (
-            statuses,
-            source_technology,
-            target_technology,
-            created_from,
-            created_to,
-            owner_id,
-            visible_to,
-        ),
-    )
+    q = _count_sessions_search
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(
+            conn,
+            (
+                statuses,
+                source_technology,
+                target_technology,
+                created_from,
+                created_to,
+                owner_id,
+                visible_to,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(
+                q.statement,
+                statuses,
+                source_technology,
+                target_technology,
+                created_from,
+                created_to,
+                owner_id,
+                visible_to,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                1,
+                (
+                    statuses,
+                    source_technology,
+                    target_technology,
+                    created_from,
+                    created_to,
+                    owner_id,
+                    visible_to,
+                ),
+            )
     return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def count_sessions_to_clean_up(conn: Connection, *, created_before: datetime) -> int:
     """How many live sessions were created before created_before (what cleanup would soft-delete)."""
-    value = await _count_sessions_to_clean_up.fetchval_args(conn, (created_before,))
+    q = _count_sessions_to_clean_up
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (created_before,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, created_before)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (created_before,))
     return _VALUE_0.validate_python(value)
 
 
 @stateless
 async def count_sessions_to_purge(conn: Connection, *, deleted_before: datetime) -> int:
     """How many sessions were soft-deleted before deleted_before (what a purge would remove)."""
-    value = await _count_sessions_to_purge.fetchval_args(conn, (deleted_before,))
+    q = _count_sessions_to_purge
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (deleted_before,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, deleted_before)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (deleted_before,))
     return _VALUE_0.validate_python(value)
 
 
@@ -920,12 +1178,44 @@ async def create_behavioral_test_result(
     """Records one behavioral scenario run of a session; returns it (execution_time_ms is
     computed).
     """
-    row = await _create_behavioral_test_result.fetchrow_args(
-        conn, (session_id, scenario_name, status, started_at, finished_at, details, error_message)
-    )
+    q = _create_behavioral_test_result
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (session_id, scenario_name, status, started_at, finished_at, details, error_message),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                session_id,
+                scenario_name,
+                status,
+                started_at,
+                finished_at,
+                details,
+                error_message,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    session_id,
+                    scenario_name,
+                    status,
+                    started_at,
+                    finished_at,
+                    details,
+                    error_message,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_behavioral_test_result returned no row")
-    return BehavioralTestResult.model_validate(dict(row))
+    return _BehavioralTestResult_ROWS.one(row)
 
 
 @stateless
@@ -943,23 +1233,58 @@ async def create_discrepancy(
     confidence: Decimal | None = None,
 ) -> Discrepancy:
     """Records one discrepancy found by a result; returns it."""
-    row = await _create_discrepancy.fetchrow_args(
-        conn,
-        (
-            result_id,
-            discrepancy_type,
-            severity,
-            description,
-            component,
-            source_element,
-            target_element,
-            recommendation,
-            confidence,
-        ),
-    )
+    q = _create_discrepancy
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                result_id,
+                discrepancy_type,
+                severity,
+                description,
+                component,
+                source_element,
+                target_element,
+                recommendation,
+                confidence,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                result_id,
+                discrepancy_type,
+                severity,
+                description,
+                component,
+                source_element,
+                target_element,
+                recommendation,
+                confidence,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    result_id,
+                    discrepancy_type,
+                    severity,
+                    description,
+                    component,
+                    source_element,
+                    target_element,
+                    recommendation,
+                    confidence,
+                ),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_discrepancy returned no row")
-    return Discrepancy.model_validate(dict(row))
+    return _Discrepancy_ROWS.one(row)
 
 
 @stateless
@@ -975,19 +1300,50 @@ async def create_session(
     user_context: JsonValue,
 ) -> Session | None:
     """Creates a pending validation session; returns it."""
-    row = await _create_session.fetchrow_args(
-        conn,
-        (
-            request_id,
-            owner_id,
-            source_technology,
-            target_technology,
-            scope,
-            request_data,
-            user_context,
-        ),
-    )
-    return None if row is None else Session.model_validate(dict(row))
+    q = _create_session
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn,
+            (
+                request_id,
+                owner_id,
+                source_technology,
+                target_technology,
+                scope,
+                request_data,
+                user_context,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement,
+                request_id,
+                owner_id,
+                source_technology,
+                target_technology,
+                scope,
+                request_data,
+                user_context,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (
+                    request_id,
+                    owner_id,
+                    source_technology,
+                    target_technology,
+                    scope,
+                    request_data,
+                    user_context,
+                ),
+            )
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1000,10 +1356,20 @@ async def create_session_log(
     details: JsonValue | None = None,
 ) -> SessionLog:
     """Appends one line to a session's processing log; returns it."""
-    row = await _create_session_log.fetchrow_args(conn, (session_id, level, message, details))
+    q = _create_session_log
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id, level, message, details))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id, level, message, details)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id, level, message, details))
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_session_log returned no row")
-    return SessionLog.model_validate(dict(row))
+    return _SessionLog_ROWS.one(row)
 
 
 @stateless
@@ -1017,18 +1383,45 @@ async def create_validation_result(
     execution_time_ms: int,
 ) -> ValidationResult:
     """Records the outcome of a session (one per session); returns it."""
-    row = await _create_validation_result.fetchrow_args(
-        conn, (session_id, overall_status, fidelity_score, summary, execution_time_ms)
-    )
+    q = _create_validation_result
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(
+            conn, (session_id, overall_status, fidelity_score, summary, execution_time_ms)
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(
+                q.statement, session_id, overall_status, fidelity_score, summary, execution_time_ms
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                0 if row is None else 1,
+                (session_id, overall_status, fidelity_score, summary, execution_time_ms),
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.create_validation_result returned no row")
-    return ValidationResult.model_validate(dict(row))
+    return _ValidationResult_ROWS.one(row)
 
 
 @stateless
 async def delete_session_share(conn: Connection, *, session_id: UUID, grantee_id: UUID) -> int:
     """Revokes a user's access to a session; returns the number of shares removed (0 or 1)."""
-    return await _delete_session_share.execute_args(conn, (session_id, grantee_id))
+    q = _delete_session_share
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (session_id, grantee_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, session_id, grantee_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (session_id, grantee_id))
+    return rowcount(status)
 
 
 @stateless
@@ -1039,7 +1432,18 @@ async def delete_sessions_purged_batch(
     shares, logs, results, discrepancies and behavioral tests (cascade); returns how many
     sessions.
     """
-    return await _delete_sessions_purged_batch.execute_args(conn, (deleted_before, batch_size))
+    q = _delete_sessions_purged_batch
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (deleted_before, batch_size))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, deleted_before, batch_size)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (deleted_before, batch_size))
+    return rowcount(status)
 
 
 @stateless
@@ -1049,7 +1453,17 @@ async def exists_session_access(
     """Whether user_id may read (write false) or write (write true) the live session: its owner may
     do both, a read share allows reading, a write share both.
     """
-    value = await _exists_session_access.fetchval_args(conn, (session_id, user_id, write))
+    q = _exists_session_access
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (session_id, user_id, write))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, session_id, user_id, write)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (session_id, user_id, write))
     return _VALUE_1.validate_python(value)
 
 
@@ -1061,24 +1475,54 @@ async def get_result_statistics(
     overall status, and the mean, minimum, median and maximum fidelity score and mean execution
     time (the averages are null when there are no results). Always one row.
     """
-    row = await _get_result_statistics.fetchrow_args(conn, (created_from,))
+    q = _get_result_statistics
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (created_from,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, created_from)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (created_from,))
     if row is None:  # the statement always yields one row
         raise NotFound("validation.get_result_statistics returned no row")
-    return ResultStatistic.model_validate(dict(row))
+    return _ResultStatistic_ROWS.one(row)
 
 
 @stateless
 async def get_session_by_id(conn: Connection, *, session_id: UUID) -> Session | None:
     """The live (not soft-deleted) session with this id, or none."""
-    row = await _get_session_by_id.fetchrow_args(conn, (session_id,))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _get_session_by_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id,))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
 async def get_session_by_request_id(conn: Connection, *, request_id: str) -> Session | None:
     """The live session created for this request id, or none (a retried request finds its session)."""
-    row = await _get_session_by_request_id.fetchrow_args(conn, (request_id,))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _get_session_by_request_id
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (request_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, request_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (request_id,))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1086,8 +1530,18 @@ async def get_session_for_user(
     conn: Connection, *, session_id: UUID, user_id: UUID
 ) -> Session | None:
     """The live session if user_id owns it or it is shared with them (read or write), else none."""
-    row = await _get_session_for_user.fetchrow_args(conn, (session_id, user_id))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _get_session_for_user
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id, user_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id, user_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id, user_id))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1095,8 +1549,18 @@ async def get_validation_result_by_session(
     conn: Connection, *, session_id: UUID
 ) -> ValidationResult | None:
     """The result of a live session, or none (no result yet, or the session is soft-deleted)."""
-    row = await _get_validation_result_by_session.fetchrow_args(conn, (session_id,))
-    return None if row is None else ValidationResult.model_validate(dict(row))
+    q = _get_validation_result_by_session
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id,))
+    return None if row is None else _ValidationResult_ROWS.one(row)
 
 
 @stateless
@@ -1119,11 +1583,50 @@ async def list_audit_actor_actions(
     only (validation_app: those of the sessions and shares its user can see); the
     validation_readonly role may run it.
     """
-    rows = await _list_audit_actor_actions.fetch_args(
-        conn,
-        (actor, table_name, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
-    )
-    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+    q = _list_audit_actor_actions
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                actor,
+                table_name,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    actor,
+                    table_name,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
 
 
 @stateless
@@ -1148,11 +1651,50 @@ async def list_audit_row_history(
     only (validation_app: those of the sessions and shares its user can see); the
     validation_readonly role may run it.
     """
-    rows = await _list_audit_row_history.fetch_args(
-        conn,
-        (table_name, row_id, occurred_from, occurred_to, before_occurred_at, before_id, max_rows),
-    )
-    return _AuditEntry_LIST.validate_python([dict(r) for r in rows])
+    q = _list_audit_row_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                table_name,
+                row_id,
+                occurred_from,
+                occurred_to,
+                before_occurred_at,
+                before_id,
+                max_rows,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    table_name,
+                    row_id,
+                    occurred_from,
+                    occurred_to,
+                    before_occurred_at,
+                    before_id,
+                    max_rows,
+                ),
+            )
+    return _AuditEntry_ROWS.many(rows)
 
 
 @stateless
@@ -1162,8 +1704,18 @@ async def list_behavioral_test_results_by_session(
     """A live session's behavioral scenario runs in the order they started; empty when soft-
     deleted.
     """
-    rows = await _list_behavioral_test_results_by_session.fetch_args(conn, (session_id,))
-    return _BehavioralTestResult_LIST.validate_python([dict(r) for r in rows])
+    q = _list_behavioral_test_results_by_session
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (session_id,))
+    return _BehavioralTestResult_ROWS.many(rows)
 
 
 @stateless
@@ -1171,8 +1723,18 @@ async def list_discrepancies_by_result(conn: Connection, *, result_id: UUID) -> 
     """A result's discrepancies, critical first, then warning, then info, each oldest first; empty
     when the session is soft-deleted.
     """
-    rows = await _list_discrepancies_by_result.fetch_args(conn, (result_id,))
-    return _Discrepancy_LIST.validate_python([dict(r) for r in rows])
+    q = _list_discrepancies_by_result
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (result_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, result_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (result_id,))
+    return _Discrepancy_ROWS.many(rows)
 
 
 @stateless
@@ -1182,8 +1744,18 @@ async def list_discrepancy_trends(
     """Discrepancies of live sessions per ISO week (Monday, UTC) and severity, for discrepancies
     created in [created_from, created_to); weeks and severities without any are left out.
     """
-    rows = await _list_discrepancy_trends.fetch_args(conn, (created_from, created_to))
-    return _DiscrepancyTrend_LIST.validate_python([dict(r) for r in rows])
+    q = _list_discrepancy_trends
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (created_from, created_to))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, created_from, created_to)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (created_from, created_to))
+    return _DiscrepancyTrend_ROWS.many(rows)
 
 
 @stateless
@@ -1198,24 +1770,52 @@ async def list_session_logs(
     """A page of a session's log lines in the order they were written (keyset: pass the last row's
     logged_at and id); empty for a soft-deleted session.
     """
-    rows = await _list_session_logs.fetch_args(
-        conn, (session_id, after_logged_at, after_id, max_rows)
-    )
-    return _SessionLog_LIST.validate_python([dict(r) for r in rows])
+    q = _list_session_logs
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (session_id, after_logged_at, after_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, session_id, after_logged_at, after_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (session_id, after_logged_at, after_id, max_rows))
+    return _SessionLog_ROWS.many(rows)
 
 
 @stateless
 async def list_session_shares(conn: Connection, *, session_id: UUID) -> list[SessionShare]:
     """Who a session is shared with, by grantee."""
-    rows = await _list_session_shares.fetch_args(conn, (session_id,))
-    return _SessionShare_LIST.validate_python([dict(r) for r in rows])
+    q = _list_session_shares
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (session_id,))
+    return _SessionShare_ROWS.many(rows)
 
 
 @stateless
 async def list_session_status_counts(conn: Connection) -> list[SessionStatusCount]:
     """How many live sessions are in each status (statuses without sessions are left out)."""
-    rows = await _list_session_status_counts.fetch_args(conn, ())
-    return _SessionStatusCount_LIST.validate_python([dict(r) for r in rows])
+    q = _list_session_status_counts
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, ())
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), ())
+    return _SessionStatusCount_ROWS.many(rows)
 
 
 @stateless
@@ -1228,8 +1828,18 @@ async def list_session_status_history(
     through. validation_app sees the history of the sessions its user may see, the worker and
     reporting roles that of every session; empty for an unknown session.
     """
-    rows = await _list_session_status_history.fetch_args(conn, (session_id,))
-    return _SessionStatusHistory_LIST.validate_python([dict(r) for r in rows])
+    q = _list_session_status_history
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (session_id,))
+    return _SessionStatusHistory_ROWS.many(rows)
 
 
 @stateless
@@ -1244,10 +1854,18 @@ async def list_sessions_by_owner(
     """A page of the owner's live sessions, newest first (keyset: pass the last row's created_at
     and id).
     """
-    rows = await _list_sessions_by_owner.fetch_args(
-        conn, (owner_id, before_created_at, before_id, max_rows)
-    )
-    return _Session_LIST.validate_python([dict(r) for r in rows])
+    q = _list_sessions_by_owner
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (owner_id, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, owner_id, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (owner_id, before_created_at, before_id, max_rows))
+    return _Session_ROWS.many(rows)
 
 
 @stateless
@@ -1265,10 +1883,18 @@ async def list_sessions_by_request_data(
     Served by the GIN index validation_sessions_request_data_idx. Row-level security limits
     validation_app to the sessions its user owns or was shared.
     """
-    rows = await _list_sessions_by_request_data.fetch_args(
-        conn, (contains, before_created_at, before_id, max_rows)
-    )
-    return _Session_LIST.validate_python([dict(r) for r in rows])
+    q = _list_sessions_by_request_data
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (contains, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, contains, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (contains, before_created_at, before_id, max_rows))
+    return _Session_ROWS.many(rows)
 
 
 @stateless
@@ -1283,10 +1909,18 @@ async def list_sessions_by_user_context(
     """As list_sessions_by_request_data, on user_context (the caller's context), served by the GIN
     index validation_sessions_user_context_idx.
     """
-    rows = await _list_sessions_by_user_context.fetch_args(
-        conn, (contains, before_created_at, before_id, max_rows)
-    )
-    return _Session_LIST.validate_python([dict(r) for r in rows])
+    q = _list_sessions_by_user_context
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (contains, before_created_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, contains, before_created_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (contains, before_created_at, before_id, max_rows))
+    return _Session_ROWS.many(rows)
 
 
 @stateless
@@ -1300,8 +1934,18 @@ async def list_sessions_deleted(
     """The audit view: a page of soft-deleted (restorable) sessions, most recently deleted first
     (keyset: pass the last row's deleted_at and id).
     """
-    rows = await _list_sessions_deleted.fetch_args(conn, (before_deleted_at, before_id, max_rows))
-    return _DeletedSession_LIST.validate_python([dict(r) for r in rows])
+    q = _list_sessions_deleted
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (before_deleted_at, before_id, max_rows))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, before_deleted_at, before_id, max_rows)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (before_deleted_at, before_id, max_rows))
+    return _DeletedSession_ROWS.many(rows)
 
 
 @stateless
@@ -1312,8 +1956,18 @@ async def list_sessions_for_export(
     result's status, score and timing (null without a result). Meant to be streamed through a
     server-side cursor (validation.stream_session_export), not fetched whole.
     """
-    rows = await _list_sessions_for_export.fetch_args(conn, (created_since,))
-    return _SessionExport_LIST.validate_python([dict(r) for r in rows])
+    q = _list_sessions_for_export
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (created_since,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, created_since)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (created_since,))
+    return _SessionExport_ROWS.many(rows)
 
 
 @stateless
@@ -1339,23 +1993,62 @@ async def list_sessions_search(
     id, both ascending or both descending. Call it through validation.search_sessions, which
     checks sort_by against that whitelist and adds the total count.
     """
-    rows = await _list_sessions_search.fetch_args(
-        conn,
-        (
-            statuses,
-            source_technology,
-            target_technology,
-            created_from,
-            created_to,
-            owner_id,
-            visible_to,
-            sort_by,
-            descending,
-            page_size,
-            page_offset,
-        ),
-    )
-    return _Session_LIST.validate_python([dict(r) for r in rows])
+    q = _list_sessions_search
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(
+            conn,
+            (
+                statuses,
+                source_technology,
+                target_technology,
+                created_from,
+                created_to,
+                owner_id,
+                visible_to,
+                sort_by,
+                descending,
+                page_size,
+                page_offset,
+            ),
+        )
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(
+                q.statement,
+                statuses,
+                source_technology,
+                target_technology,
+                created_from,
+                created_to,
+                owner_id,
+                visible_to,
+                sort_by,
+                descending,
+                page_size,
+                page_offset,
+            )
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started,
+                len(rows),
+                (
+                    statuses,
+                    source_technology,
+                    target_technology,
+                    created_from,
+                    created_to,
+                    owner_id,
+                    visible_to,
+                    sort_by,
+                    descending,
+                    page_size,
+                    page_offset,
+                ),
+            )
+    return _Session_ROWS.many(rows)
 
 
 @stateless
@@ -1366,8 +2059,18 @@ async def list_success_rates_by_technology(
     finished: how many finished, completed, failed and were cancelled, and the success rate
     completed / finished (0 to 1, four decimals). Highest volume first.
     """
-    rows = await _list_success_rates_by_technology.fetch_args(conn, (created_from,))
-    return _SuccessRate_LIST.validate_python([dict(r) for r in rows])
+    q = _list_success_rates_by_technology
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (created_from,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, created_from)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (created_from,))
+    return _SuccessRate_ROWS.many(rows)
 
 
 @stateless
@@ -1375,15 +2078,35 @@ async def list_validation_metrics(
     conn: Connection, *, from_day: date, to_day: date
 ) -> list[ValidationMetric]:
     """The metrics rows of the UTC days from_day..to_day, by day then technology pair."""
-    rows = await _list_validation_metrics.fetch_args(conn, (from_day, to_day))
-    return _ValidationMetric_LIST.validate_python([dict(r) for r in rows])
+    q = _list_validation_metrics
+    if QUERY_LOG.hooked:
+        rows = await q.fetch_args(conn, (from_day, to_day))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            rows = await conn.fetch(q.statement, from_day, to_day)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, len(rows), (from_day, to_day))
+    return _ValidationMetric_ROWS.many(rows)
 
 
 @stateless
 async def update_session_cancelled(conn: Connection, *, session_id: UUID) -> Session | None:
     """Cancels a live pending or processing session; returns it, or none."""
-    row = await _update_session_cancelled.fetchrow_args(conn, (session_id,))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _update_session_cancelled
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id,))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1391,8 +2114,18 @@ async def update_session_completed(
     conn: Connection, *, response_data: JsonValue | None = None, session_id: UUID
 ) -> Session | None:
     """Moves a live session from processing to completed with its response; returns it, or none."""
-    row = await _update_session_completed.fetchrow_args(conn, (response_data, session_id))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _update_session_completed
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (response_data, session_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, response_data, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (response_data, session_id))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1400,8 +2133,18 @@ async def update_session_failed(
     conn: Connection, *, error_message: str | None = None, session_id: UUID
 ) -> Session | None:
     """Moves a live session from processing to failed with the reason; returns it, or none."""
-    row = await _update_session_failed.fetchrow_args(conn, (error_message, session_id))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _update_session_failed
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (error_message, session_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, error_message, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (error_message, session_id))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1409,8 +2152,18 @@ async def update_session_restored(conn: Connection, *, session_id: UUID) -> Sess
     """Restores a soft-deleted session; returns it, or none if it is not soft-deleted (or was
     purged).
     """
-    row = await _update_session_restored.fetchrow_args(conn, (session_id,))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _update_session_restored
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id,))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1420,8 +2173,18 @@ async def update_session_soft_deleted(
     """Soft-deletes a live session (hidden from every default query, restorable until purged);
     returns its id and the deletion stamp, or none if there is no such live session.
     """
-    row = await _update_session_soft_deleted.fetchrow_args(conn, (deleted_by, session_id))
-    return None if row is None else SessionDeletion.model_validate(dict(row))
+    q = _update_session_soft_deleted
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (deleted_by, session_id))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, deleted_by, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (deleted_by, session_id))
+    return None if row is None else _SessionDeletion_ROWS.one(row)
 
 
 @stateless
@@ -1429,8 +2192,18 @@ async def update_session_started(conn: Connection, *, session_id: UUID) -> Sessi
     """Moves a live session from pending to processing and stamps started_at; returns it, or none.
     An illegal move raises CheckViolation validation_sessions_status_transition_check.
     """
-    row = await _update_session_started.fetchrow_args(conn, (session_id,))
-    return None if row is None else Session.model_validate(dict(row))
+    q = _update_session_started
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id,))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 0 if row is None else 1, (session_id,))
+    return None if row is None else _Session_ROWS.one(row)
 
 
 @stateless
@@ -1440,9 +2213,18 @@ async def update_sessions_soft_deleted_batch(
     """Soft-deletes up to batch_size live sessions created before created_before, oldest first,
     skipping rows locked by others; returns how many it soft-deleted (0 when none are left).
     """
-    return await _update_sessions_soft_deleted_batch.execute_args(
-        conn, (created_before, batch_size, deleted_by)
-    )
+    q = _update_sessions_soft_deleted_batch
+    if QUERY_LOG.hooked:
+        return await q.execute_args(conn, (created_before, batch_size, deleted_by))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            status = await conn.execute(q.statement, created_before, batch_size, deleted_by)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, rowcount(status), (created_before, batch_size, deleted_by))
+    return rowcount(status)
 
 
 @stateless
@@ -1450,7 +2232,17 @@ async def update_validation_metrics(conn: Connection, *, from_day: date, to_day:
     """Recomputes validation_metrics for the UTC days from_day..to_day (inclusive) in the database;
     returns how many metrics rows were written.
     """
-    value = await _update_validation_metrics.fetchval_args(conn, (from_day, to_day))
+    q = _update_validation_metrics
+    if QUERY_LOG.hooked:
+        value = await q.fetchval_args(conn, (from_day, to_day))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            value = await conn.fetchval(q.statement, from_day, to_day)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(started, 1, (from_day, to_day))
     return _VALUE_0.validate_python(value)
 
 
@@ -1459,12 +2251,22 @@ async def upsert_session_share(
     conn: Connection, *, session_id: UUID, grantee_id: UUID, permission: str, granted_by: str
 ) -> SessionShare:
     """Grants (or changes) a user's read or write access to a session; returns the share."""
-    row = await _upsert_session_share.fetchrow_args(
-        conn, (session_id, grantee_id, permission, granted_by)
-    )
+    q = _upsert_session_share
+    if QUERY_LOG.hooked:
+        row = await q.fetchrow_args(conn, (session_id, grantee_id, permission, granted_by))
+    else:
+        started = perf_counter() if QUERY_LOG.active else 0.0
+        try:
+            row = await conn.fetchrow(q.statement, session_id, grantee_id, permission, granted_by)
+        except Exception as exc:
+            raise q.failed(exc, conn) from None  # the driver's text repeats values
+        if started:
+            q.report(
+                started, 0 if row is None else 1, (session_id, grantee_id, permission, granted_by)
+            )
     if row is None:  # the statement always yields one row
         raise NotFound("validation.upsert_session_share returned no row")
-    return SessionShare.model_validate(dict(row))
+    return _SessionShare_ROWS.one(row)
 
 
 def verify() -> None:

@@ -63,8 +63,8 @@ JOIN compliance.compliance_frameworks AS f
     ON f.id = a.framework_id
 WHERE a.user_id = :user_id
     AND (a.updated_at, a.id) < (
-        coalesce(:before_updated_at::timestamptz, 'infinity'),
-        coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
+        (SELECT coalesce(:before_updated_at::timestamptz, 'infinity')),
+        (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
     )
 ORDER BY a.updated_at DESC, a.id DESC
 LIMIT :max_rows::int;

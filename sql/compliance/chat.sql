@@ -40,8 +40,8 @@ SELECT id, business_profile_id, title, status, jsonb_array_length(messages) AS m
 FROM compliance.chat_conversations
 WHERE user_id = :user_id
     AND (updated_at, id) < (
-        coalesce(:before_updated_at::timestamptz, 'infinity'),
-        coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
+        (SELECT coalesce(:before_updated_at::timestamptz, 'infinity')),
+        (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
     )
 ORDER BY updated_at DESC, id DESC
 LIMIT :max_rows::int;

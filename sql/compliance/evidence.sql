@@ -52,8 +52,8 @@ WHERE user_id = :user_id
     AND status = ANY(:statuses::text[])
     AND evidence_name ILIKE '%' || replace(replace(replace(:name_contains::text, '\', '\\'), '%', '\%'), '_', '\_') || '%'
     AND (created_at, id) < (
-        coalesce(:before_created_at::timestamptz, 'infinity'),
-        coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
+        (SELECT coalesce(:before_created_at::timestamptz, 'infinity')),
+        (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
     )
 ORDER BY created_at DESC, id DESC
 LIMIT :max_rows::int;
@@ -70,8 +70,8 @@ WHERE user_id = :user_id
     AND status = ANY(:statuses::text[])
     AND search_vector @@ websearch_to_tsquery('english', :search_text::text)
     AND (created_at, id) < (
-        coalesce(:before_created_at::timestamptz, 'infinity'),
-        coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
+        (SELECT coalesce(:before_created_at::timestamptz, 'infinity')),
+        (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
     )
 ORDER BY created_at DESC, id DESC
 LIMIT :max_rows::int;

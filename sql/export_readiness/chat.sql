@@ -29,10 +29,10 @@ SELECT
     (SELECT count(*) FROM export_readiness.chat_messages AS m WHERE m.session_id = s.id) AS message_count
 FROM export_readiness.chat_sessions AS s
 WHERE s.user_id = :user_id
-    AND s.updated_at <= coalesce(:before_updated_at::timestamptz, 'infinity')
+    AND s.updated_at <= (SELECT coalesce(:before_updated_at::timestamptz, 'infinity'))
     AND (
-        s.updated_at < coalesce(:before_updated_at::timestamptz, 'infinity')
-        OR s.id > coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000')
+        s.updated_at < (SELECT coalesce(:before_updated_at::timestamptz, 'infinity'))
+        OR s.id > (SELECT coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000'))
     )
 ORDER BY s.updated_at DESC, s.id
 LIMIT :max_rows::int;
@@ -85,8 +85,8 @@ JOIN export_readiness.chat_sessions AS s
 WHERE m.session_id = :session_id
     AND s.user_id = :user_id
     AND (m.created_at, m.id) < (
-        coalesce(:before_created_at::timestamptz, 'infinity'),
-        coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
+        (SELECT coalesce(:before_created_at::timestamptz, 'infinity')),
+        (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
     )
 ORDER BY m.created_at DESC, m.id DESC
 LIMIT :max_rows::int;

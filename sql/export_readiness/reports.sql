@@ -27,10 +27,10 @@ WHERE id = :report_id
 SELECT id, user_id, product_name, product_description, ingredients, product_image_url, hs_code, hs_code_confidence, destination_country, business_type, company_size, monthly_volume, risk_score, status, report_data, estimated_cost, estimated_timeline_days, failure_reason, created_at, updated_at
 FROM export_readiness.reports
 WHERE user_id = :user_id
-    AND created_at <= coalesce(:before_created_at::timestamptz, 'infinity')
+    AND created_at <= (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
     AND (
-        created_at < coalesce(:before_created_at::timestamptz, 'infinity')
-        OR id > coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000')
+        created_at < (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
+        OR id > (SELECT coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000'))
     )
 ORDER BY created_at DESC, id
 LIMIT :max_rows::int;
@@ -46,10 +46,10 @@ SELECT id, user_id, product_name, product_description, ingredients, product_imag
 FROM export_readiness.reports
 WHERE hs_code LIKE :hs_code_prefix::text || '%'
     AND status = 'completed'
-    AND created_at <= coalesce(:before_created_at::timestamptz, 'infinity')
+    AND created_at <= (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
     AND (
-        created_at < coalesce(:before_created_at::timestamptz, 'infinity')
-        OR id > coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000')
+        created_at < (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
+        OR id > (SELECT coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000'))
     )
 ORDER BY created_at DESC, id
 LIMIT :max_rows::int;
@@ -64,10 +64,10 @@ SELECT id, user_id, product_name, product_description, ingredients, product_imag
 FROM export_readiness.reports
 WHERE destination_country = :destination_country
     AND status = 'completed'
-    AND created_at <= coalesce(:before_created_at::timestamptz, 'infinity')
+    AND created_at <= (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
     AND (
-        created_at < coalesce(:before_created_at::timestamptz, 'infinity')
-        OR id > coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000')
+        created_at < (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
+        OR id > (SELECT coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000'))
     )
 ORDER BY created_at DESC, id
 LIMIT :max_rows::int;

@@ -73,6 +73,6 @@ SELECT id, user_id, card_id, account_id, kind, amount, currency, merchant, refun
 FROM fintech.card_payments
 WHERE card_id = :card_id
     AND user_id = :user_id
-    AND (created_at, id) < (coalesce(:before_created_at::timestamptz, 'infinity'), coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+    AND (created_at, id) < ((SELECT coalesce(:before_created_at::timestamptz, 'infinity')), (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')))
 ORDER BY created_at DESC, id DESC
 LIMIT :max_rows::int;

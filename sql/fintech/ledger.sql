@@ -22,10 +22,10 @@ FROM fintech.withdraw(:account_id, :amount, :description);
 SELECT id, posting_id, account_id, amount, currency, kind, balance_after, transfer_id, p2p_transaction_id, description, created_at
 FROM fintech.transactions
 WHERE account_id = :account_id
-    AND created_at <= coalesce(:before_created_at::timestamptz, 'infinity')
+    AND created_at <= (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
     AND (
-        created_at < coalesce(:before_created_at::timestamptz, 'infinity')
-        OR id > coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000')
+        created_at < (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
+        OR id > (SELECT coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000'))
     )
 ORDER BY created_at DESC, id
 LIMIT :max_rows::int;

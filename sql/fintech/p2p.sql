@@ -22,10 +22,10 @@ WHERE id = :p2p_transaction_id
 SELECT id, sender_id, recipient_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, failure_reason, idempotency_key, note, created_at, updated_at, completed_at, reversed_at
 FROM fintech.p2p_transactions
 WHERE sender_id = :sender_id
-    AND created_at <= coalesce(:before_created_at::timestamptz, 'infinity')
+    AND created_at <= (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
     AND (
-        created_at < coalesce(:before_created_at::timestamptz, 'infinity')
-        OR id > coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000')
+        created_at < (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
+        OR id > (SELECT coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000'))
     )
 ORDER BY created_at DESC, id
 LIMIT :max_rows::int;
@@ -38,10 +38,10 @@ LIMIT :max_rows::int;
 SELECT id, sender_id, recipient_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, failure_reason, idempotency_key, note, created_at, updated_at, completed_at, reversed_at
 FROM fintech.p2p_transactions
 WHERE recipient_id = :recipient_id
-    AND created_at <= coalesce(:before_created_at::timestamptz, 'infinity')
+    AND created_at <= (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
     AND (
-        created_at < coalesce(:before_created_at::timestamptz, 'infinity')
-        OR id > coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000')
+        created_at < (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
+        OR id > (SELECT coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000'))
     )
 ORDER BY created_at DESC, id
 LIMIT :max_rows::int;

@@ -24,7 +24,7 @@ WHERE customer_code = :customer_code;
 -- @param after_customer_code: str | None
 SELECT id, customer_code, customer_name, email, phone, address, constraints, preferences, created_at, updated_at
 FROM logistics.customers
-WHERE customer_code > coalesce(:after_customer_code::text, '')
+WHERE customer_code > (SELECT coalesce(:after_customer_code::text, ''))
 ORDER BY customer_code
 LIMIT :max_rows::int;
 

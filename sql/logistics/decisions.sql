@@ -72,10 +72,10 @@ SELECT
     d.created_at
 FROM logistics.decisions AS d
 WHERE (d.policy_used = :policy_used::text OR :policy_used::text IS NULL)
-    AND d.created_at <= coalesce(:before_created_at::timestamptz, 'infinity')
+    AND d.created_at <= (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
     AND (
-        d.created_at < coalesce(:before_created_at::timestamptz, 'infinity')
-        OR d.id > coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000')
+        d.created_at < (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))
+        OR d.id > (SELECT coalesce(:before_id::uuid, '00000000-0000-0000-0000-000000000000'))
     )
 ORDER BY d.created_at DESC, d.id
 LIMIT :max_rows::int;

@@ -36,8 +36,8 @@ WHERE status = 'pending'
     AND destination_city = :destination_city
     AND time_window && tstzrange(:window_start::timestamptz, :window_end::timestamptz)
     AND (lower(time_window), id) > (
-        coalesce(:after_window_start::timestamptz, '-infinity'),
-        coalesce(:after_id::uuid, '00000000-0000-0000-0000-000000000000')
+        (SELECT coalesce(:after_window_start::timestamptz, '-infinity')),
+        (SELECT coalesce(:after_id::uuid, '00000000-0000-0000-0000-000000000000'))
     )
 ORDER BY lower(time_window), id
 LIMIT :max_rows::int;
@@ -84,11 +84,11 @@ RETURNING id, order_code, customer_id, pickup_latitude, pickup_longitude, pickup
 SELECT id, order_code, customer_id, pickup_latitude, pickup_longitude, pickup_address, destination_city, destination_latitude, destination_longitude, destination_address, weight_tonnes, volume_m3, lower(time_window) AS window_start, upper(time_window) AS window_end, priority, special_handling, price_kes, status, assigned_route_id, created_at, updated_at
 FROM logistics.orders
 WHERE customer_id = :customer_id
-    AND created_at >= coalesce(:created_from::timestamptz, '-infinity')
-    AND created_at < coalesce(:created_to::timestamptz, 'infinity')
+    AND created_at >= (SELECT coalesce(:created_from::timestamptz, '-infinity'))
+    AND created_at < (SELECT coalesce(:created_to::timestamptz, 'infinity'))
     AND (created_at, id) < (
-        coalesce(:before_created_at::timestamptz, 'infinity'),
-        coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
+        (SELECT coalesce(:before_created_at::timestamptz, 'infinity')),
+        (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
     )
 ORDER BY created_at DESC, id DESC
 LIMIT :max_rows::int;
@@ -105,10 +105,10 @@ LIMIT :max_rows::int;
 SELECT id, order_code, customer_id, pickup_latitude, pickup_longitude, pickup_address, destination_city, destination_latitude, destination_longitude, destination_address, weight_tonnes, volume_m3, lower(time_window) AS window_start, upper(time_window) AS window_end, priority, special_handling, price_kes, status, assigned_route_id, created_at, updated_at
 FROM logistics.orders
 WHERE assigned_route_id = :route_id
-    AND time_window && tstzrange(coalesce(:window_from::timestamptz, '-infinity'), coalesce(:window_to::timestamptz, 'infinity'))
+    AND time_window && tstzrange((SELECT coalesce(:window_from::timestamptz, '-infinity')), (SELECT coalesce(:window_to::timestamptz, 'infinity')))
     AND (lower(time_window), id) > (
-        coalesce(:after_window_start::timestamptz, '-infinity'),
-        coalesce(:after_id::uuid, '00000000-0000-0000-0000-000000000000')
+        (SELECT coalesce(:after_window_start::timestamptz, '-infinity')),
+        (SELECT coalesce(:after_id::uuid, '00000000-0000-0000-0000-000000000000'))
     )
 ORDER BY lower(time_window), id
 LIMIT :max_rows::int;

@@ -202,11 +202,11 @@ ORDER BY r.completed_at, r.id;
 SELECT id, route_code, vehicle_id, decision_id, status, lower(period) AS period_start, upper(period) AS period_end, total_distance_km, estimated_duration_minutes, estimated_cost_kes, actual_distance_km, actual_duration_minutes, actual_cost_kes, started_at, completed_at, created_at, updated_at
 FROM logistics.routes
 WHERE vehicle_id = :vehicle_id
-    AND lower(period) < coalesce(:period_to::timestamptz, 'infinity')
-    AND upper(period) > coalesce(:period_from::timestamptz, '-infinity')
+    AND lower(period) < (SELECT coalesce(:period_to::timestamptz, 'infinity'))
+    AND upper(period) > (SELECT coalesce(:period_from::timestamptz, '-infinity'))
     AND (lower(period), id) > (
-        coalesce(:after_period_start::timestamptz, '-infinity'),
-        coalesce(:after_id::uuid, '00000000-0000-0000-0000-000000000000')
+        (SELECT coalesce(:after_period_start::timestamptz, '-infinity')),
+        (SELECT coalesce(:after_id::uuid, '00000000-0000-0000-0000-000000000000'))
     )
 ORDER BY lower(period), id
 LIMIT :max_rows::int;

@@ -17,11 +17,11 @@ FROM core.audit_log AS a
 WHERE a.schema_name = 'validation'
     AND a.table_name = :table_name
     AND a.row_id = :row_id
-    AND a.occurred_at >= coalesce(:occurred_from::timestamptz, '-infinity')
-    AND a.occurred_at < coalesce(:occurred_to::timestamptz, 'infinity')
+    AND a.occurred_at >= (SELECT coalesce(:occurred_from::timestamptz, '-infinity'))
+    AND a.occurred_at < (SELECT coalesce(:occurred_to::timestamptz, 'infinity'))
     AND (a.occurred_at, a.id) < (
-        coalesce(:before_occurred_at::timestamptz, 'infinity'),
-        coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
+        (SELECT coalesce(:before_occurred_at::timestamptz, 'infinity')),
+        (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
     )
 ORDER BY a.occurred_at DESC, a.id DESC
 LIMIT :max_rows::int;
@@ -44,11 +44,11 @@ FROM core.audit_log AS a
 WHERE a.schema_name = 'validation'
     AND a.actor = :actor
     AND (:table_name::text IS NULL OR a.table_name = :table_name::text)
-    AND a.occurred_at >= coalesce(:occurred_from::timestamptz, '-infinity')
-    AND a.occurred_at < coalesce(:occurred_to::timestamptz, 'infinity')
+    AND a.occurred_at >= (SELECT coalesce(:occurred_from::timestamptz, '-infinity'))
+    AND a.occurred_at < (SELECT coalesce(:occurred_to::timestamptz, 'infinity'))
     AND (a.occurred_at, a.id) < (
-        coalesce(:before_occurred_at::timestamptz, 'infinity'),
-        coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')
+        (SELECT coalesce(:before_occurred_at::timestamptz, 'infinity')),
+        (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
     )
 ORDER BY a.occurred_at DESC, a.id DESC
 LIMIT :max_rows::int;

@@ -15,6 +15,6 @@ FROM validation.session_logs AS l
 JOIN validation.validation_sessions AS s ON s.id = l.session_id
 WHERE l.session_id = :session_id
     AND s.deleted_at IS NULL
-    AND (l.logged_at, l.id) > (coalesce(:after_logged_at::timestamptz, '-infinity'), coalesce(:after_id::uuid, '00000000-0000-0000-0000-000000000000'))
+    AND (l.logged_at, l.id) > ((SELECT coalesce(:after_logged_at::timestamptz, '-infinity')), (SELECT coalesce(:after_id::uuid, '00000000-0000-0000-0000-000000000000')))
 ORDER BY l.logged_at, l.id
 LIMIT :max_rows::int;

@@ -55,5 +55,5 @@ SELECT s.id, s.request_id, s.owner_id, s.status, s.source_technology, s.target_t
 FROM validation.validation_sessions AS s
 LEFT JOIN validation.validation_results AS r ON r.session_id = s.id
 WHERE s.deleted_at IS NULL
-    AND s.created_at >= coalesce(:created_since::timestamptz, '-infinity')
+    AND s.created_at >= (SELECT coalesce(:created_since::timestamptz, '-infinity'))
 ORDER BY s.created_at, s.id;

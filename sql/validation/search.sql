@@ -94,7 +94,7 @@ SELECT id, request_id, owner_id, status, source_technology, target_technology, s
 FROM validation.validation_sessions
 WHERE request_data @> :contains::jsonb
     AND deleted_at IS NULL
-    AND (created_at, id) < (coalesce(:before_created_at::timestamptz, 'infinity'), coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+    AND (created_at, id) < ((SELECT coalesce(:before_created_at::timestamptz, 'infinity')), (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')))
 ORDER BY created_at DESC, id DESC
 LIMIT :max_rows::int;
 
@@ -108,6 +108,6 @@ SELECT id, request_id, owner_id, status, source_technology, target_technology, s
 FROM validation.validation_sessions
 WHERE user_context @> :contains::jsonb
     AND deleted_at IS NULL
-    AND (created_at, id) < (coalesce(:before_created_at::timestamptz, 'infinity'), coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+    AND (created_at, id) < ((SELECT coalesce(:before_created_at::timestamptz, 'infinity')), (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')))
 ORDER BY created_at DESC, id DESC
 LIMIT :max_rows::int;

@@ -47,7 +47,7 @@ SELECT id, request_id, owner_id, status, source_technology, target_technology, s
 FROM validation.validation_sessions
 WHERE owner_id = :owner_id
     AND deleted_at IS NULL
-    AND (created_at, id) < (coalesce(:before_created_at::timestamptz, 'infinity'), coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+    AND (created_at, id) < ((SELECT coalesce(:before_created_at::timestamptz, 'infinity')), (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')))
 ORDER BY created_at DESC, id DESC
 LIMIT :max_rows::int;
 
@@ -126,7 +126,7 @@ RETURNING id, request_id, owner_id, status, source_technology, target_technology
 SELECT id, request_id, owner_id, status, source_technology, target_technology, created_at, deleted_at, deleted_by
 FROM validation.validation_sessions
 WHERE deleted_at IS NOT NULL
-    AND (deleted_at, id) < (coalesce(:before_deleted_at::timestamptz, 'infinity'), coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+    AND (deleted_at, id) < ((SELECT coalesce(:before_deleted_at::timestamptz, 'infinity')), (SELECT coalesce(:before_id::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff')))
 ORDER BY deleted_at DESC, id DESC
 LIMIT :max_rows::int;
 

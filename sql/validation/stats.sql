@@ -30,7 +30,7 @@ SELECT source_technology,
 FROM validation.validation_sessions
 WHERE deleted_at IS NULL
     AND status IN ('completed', 'failed', 'cancelled')
-    AND created_at >= coalesce(:created_from::timestamptz, '-infinity')
+    AND created_at >= (SELECT coalesce(:created_from::timestamptz, '-infinity'))
 GROUP BY source_technology, target_technology
 ORDER BY count(*) DESC, source_technology, target_technology;
 
@@ -54,4 +54,4 @@ SELECT count(*)::int AS results,
 FROM validation.validation_results AS r
 JOIN validation.validation_sessions AS s ON s.id = r.session_id
 WHERE s.deleted_at IS NULL
-    AND s.created_at >= coalesce(:created_from::timestamptz, '-infinity');
+    AND s.created_at >= (SELECT coalesce(:created_from::timestamptz, '-infinity'));

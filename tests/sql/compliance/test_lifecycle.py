@@ -63,16 +63,20 @@ async def test_profile_with_sessions_and_evidence(cdb: Database, owner: Database
             conn, business_profile_id=profile.id, user_id=user.id
         )
         assert full is not None
-        assert [s.id for s in full.assessment_sessions] == [first.id, second.id]
+        # sessions oldest first, evidence newest first, ties (one transaction) broken by id
+        sessions = sorted([first, second], key=lambda s: (s.created_at, s.id))
+        assert [s.id for s in full.assessment_sessions] == [s.id for s in sessions]
         assert all(isinstance(s, ProfileAssessmentSession) for s in full.assessment_sessions)
-        nested = full.assessment_sessions[1]
+        nested = next(s for s in full.assessment_sessions if s.id == second.id)
         assert nested.status == "in_progress" and nested.framework_id == other_framework.id
         assert nested.progress_percentage == Decimal("37.5")
         assert nested.questions_answered == {"q1": {"value": 3}}
         assert nested.created_at == second.created_at
-        assert [e.id for e in full.evidence_items] == [new.id, old.id]
+        evidence = sorted([new, old], key=lambda e: (e.created_at, e.id), reverse=True)
+        assert [e.id for e in full.evidence_items] == [e.id for e in evidence]
         assert all(isinstance(e, ProfileEvidenceItem) for e in full.evidence_items)
-        assert full.evidence_items[0].ai_metadata == {"source": "scan", "score": 0.9}
+        scanned = next(e for e in full.evidence_items if e.id == new.id)
+        assert scanned.ai_metadata == {"source": "scan", "score": 0.9}
         assert (
             full.evidence_items[1].priority == "high" and full.evidence_items[1].file_size is None
         )
