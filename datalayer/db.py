@@ -74,6 +74,14 @@ _ISOLATION_SQL = {
 # statements. DISCARD TEMP is left out here: it cost about 13% of a one-call transfer transaction
 # (2.28 ms against 2.02 ms on a 200k-entry ledger), every transaction.
 _RESET_SQL = "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;"
+# ... so the same message ends with this question, whose status is "SELECT 0" only when the
+# session holds no temporary table and no PREPAREd statement: otherwise the connection is not
+# marked clean and gets the full reset on release (one more round trip, only then).
+_LEFTOVERS_SQL = (
+    "SELECT FROM pg_catalog.pg_class WHERE relnamespace = pg_catalog.pg_my_temp_schema()"
+    " UNION ALL SELECT FROM pg_catalog.pg_prepared_statements WHERE from_sql LIMIT 1;"
+)
+_CLEAN_STATUS = "SELECT 0"
 # The full reset of a connection handed out raw: also its temporary tables (asyncpg leaves them
 # behind) and the statements the session PREPAREd (asyncpg's own cached statements are
 # protocol-level, from_sql false, and stay).
@@ -335,9 +343,9 @@ class _Attempt:
             elif not raw.is_closed():
                 try:
                     # ROLLBACK and the session reset travel in one message.
-                    await raw.execute(f"ROLLBACK; {_RESET_SQL}")
+                    status = await raw.execute(f"ROLLBACK; {_RESET_SQL} {_LEFTOVERS_SQL}")
                     if isinstance(raw, _Connection):
-                        raw._datalayer_clean = True
+                        raw._datalayer_clean = status == _CLEAN_STATUS
                 except Exception as end_exc:
                     log.warning("rollback failed: %s", end_exc)
         finally:
@@ -371,7 +379,7 @@ class _Attempt:
             # The reset runs inside the transaction, then COMMIT, in one message. If a statement
             # in the block failed (and was caught there), the reset fails with 25P02 instead of
             # COMMIT silently rolling back.
-            await raw.execute(f"{_RESET_SQL} COMMIT;")
+            status = await raw.execute(f"{_RESET_SQL} COMMIT; {_LEFTOVERS_SQL}")
         except asyncio.CancelledError as cancel:
             # COMMIT was sent: whether the server applied it is unknown, and the connection is in
             # an unknown state. Never let a bare CancelledError stand for a commit that happened.
@@ -408,7 +416,7 @@ class _Attempt:
             # error stays retryable (ConnectionLost) instead of an unknown outcome.
             raise mapped from end_exc
         if isinstance(raw, _Connection):
-            raw._datalayer_clean = True
+            raw._datalayer_clean = status == _CLEAN_STATUS
 
 
 async def _commit_position(raw: asyncpg.Connection[asyncpg.Record]) -> str | None:
@@ -419,8 +427,6 @@ async def _commit_position(raw: asyncpg.Connection[asyncpg.Record]) -> str | Non
     except Exception as exc:
         log.warning("cannot read the commit position: %s", type(exc).__name__)
         return None
-    if isinstance(raw, _Connection):
-        raw._datalayer_clean = True
     if token is None:
         return None
     note_write(str(token))
@@ -506,6 +512,7 @@ def _release_clean(
     raw._log_listeners.clear()  # type: ignore[attr-defined]
     holder._timeout = None
     holder._release()
+    holder._setup_inactive_callback()  # rearm the idle timer (DATABASE_POOL_IDLE_TIMEOUT)
     return True
 
 

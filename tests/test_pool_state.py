@@ -59,9 +59,10 @@ SESSION_STATE = [
     "CREATE TEMP TABLE leak_{n} (i int)",
     "DECLARE leak_{n} CURSOR WITH HOLD FOR SELECT 1",
 ]
-# ... of which a transaction block may use these (a PREPARE or a temporary table that outlives the
-# transaction is not reset there: transactions are for transaction-scoped state, see README).
-IN_TRANSACTION = [s for s in SESSION_STATE if not s.startswith(("PREPARE", "CREATE TEMP"))] + [
+# ... every one of which a transaction block may leave too (a PREPARE or a temporary table that
+# outlives the transaction makes COMMIT's message report the session not clean: full reset).
+IN_TRANSACTION = [
+    *SESSION_STATE,
     "SET LOCAL work_mem = '9MB'",
     "SELECT set_config('leak.setting', 'y', true)",
     "SELECT pg_advisory_xact_lock({n})",
@@ -149,3 +150,29 @@ async def test_clean_connections_skip_the_reset(pool: Database, database_url: st
         assert "RESET ALL; COMMIT" in last and "DEALLOCATE" not in last  # in COMMIT's message
     finally:
         await watcher.close()
+
+
+async def test_idle_connections_close_after_the_idle_timeout(database_url: str) -> None:
+    """Connections going back without a reset still get asyncpg's idle timer: past
+    DATABASE_POOL_IDLE_TIMEOUT an idle connection is closed, down to the pool's floor
+    (DATABASE_POOL_SIZE, asyncpg's min_size)."""
+    database = await Database.connect(
+        Settings.load(
+            url=database_url, pool_size=1, max_overflow=3, pool_idle_timeout=0.5, slow_query_ms=0
+        )
+    )
+    try:
+
+        async def busy() -> None:
+            async with database.transaction() as conn:
+                await conn.execute("SELECT pg_sleep(0.2)")
+            await database.call(probe)
+
+        await asyncio.gather(*(busy() for _ in range(4)))
+        opened = sum(1 for h in database._pool._holders if h._con is not None)  # type: ignore[union-attr]
+        assert opened == 4
+        await asyncio.sleep(1.5)
+        left = sum(1 for h in database._pool._holders if h._con is not None)  # type: ignore[union-attr]
+        assert left == 1
+    finally:
+        await database.close()
