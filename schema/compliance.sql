@@ -156,7 +156,7 @@ BEGIN
         AND NOT (OLD.status = 'not_started' AND NEW.status IN ('in_progress', 'completed', 'abandoned')
             OR OLD.status = 'in_progress' AND NEW.status IN ('completed', 'abandoned'))
     THEN
-        RAISE EXCEPTION 'an assessment session cannot go from % to %', OLD.status, NEW.status
+        RAISE EXCEPTION 'this change of an assessment session''s status is not allowed'
             USING ERRCODE = 'check_violation', SCHEMA = 'compliance', TABLE = 'assessment_sessions',
                   COLUMN = 'status', CONSTRAINT = 'assessment_sessions_status_transition_check',
                   HINT = 'completed and abandoned sessions are final: start a new session';

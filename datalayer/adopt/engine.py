@@ -405,11 +405,20 @@ def drop_legacy(
                 f"(run adopt --apply first): {'; '.join(unaccounted)}"
             )
         dropped = [c.legacy for c in reversed(conversions)]
-        conn.execute(
-            sql.SQL("DROP TABLE {} CASCADE").format(
-                sql.SQL(", ").join(sql.Identifier(legacy_schema, t) for t in dropped)
+        try:
+            # no CASCADE: an object outside this application's legacy tables that depends on
+            # them (another application's view or foreign key, in a shared schema) stops the drop
+            conn.execute(
+                sql.SQL("DROP TABLE {}").format(
+                    sql.SQL(", ").join(sql.Identifier(legacy_schema, t) for t in dropped)
+                )
             )
-        )
+        except psycopg.errors.DependentObjectsStillExist as exc:
+            raise AdoptError(
+                "not dropping: other objects depend on the legacy tables "
+                f"({(exc.diag.message_detail or '').strip() or exc.diag.message_primary}); "
+                "drop or move them first, nothing was dropped"
+            ) from None
         conn.execute(
             sql.SQL("DROP TABLE IF EXISTS {}").format(
                 sql.Identifier(legacy_schema, "alembic_version")

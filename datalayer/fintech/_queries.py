@@ -32,6 +32,7 @@ __all__ = [
     "InvestmentSell",
     "LedgerEntriesOutsidePartition",
     "ListAccountStatementRow",
+    "ListP2pPaymentsByRecipientRow",
     "P2pPayment",
     "PortfolioValue",
     "PostingsUnbalanced",
@@ -869,8 +870,59 @@ _ListAccountStatementRow_ROWS: Rows[ListAccountStatementRow] = Rows(
 )
 
 
+class ListP2pPaymentsByRecipientRow(BaseModel):
+    """A row of list_p2p_payments_by_recipient."""
+
+    id: UUID
+    sender_id: UUID
+    recipient_id: UUID
+    to_account_id: UUID
+    #: Credited to to_account_id, in credited_currency.
+    credited_amount: Numeric
+    credited_currency: str
+    status: Literal["pending", "completed", "failed", "reversed"]
+    #: The sender's note to the recipient; at most 500 characters.
+    note: str | None
+    created_at: AwareDatetime
+    completed_at: AwareDatetime | None
+    reversed_at: AwareDatetime | None
+
+
+_ListP2pPaymentsByRecipientRow_FIELDS = (
+    "id",
+    "sender_id",
+    "recipient_id",
+    "to_account_id",
+    "credited_amount",
+    "credited_currency",
+    "status",
+    "note",
+    "created_at",
+    "completed_at",
+    "reversed_at",
+)
+_ListP2pPaymentsByRecipientRow_ROWS: Rows[ListP2pPaymentsByRecipientRow] = Rows(
+    ListP2pPaymentsByRecipientRow,
+    _ListP2pPaymentsByRecipientRow_FIELDS,
+    trusted=True,
+    suspect=lambda r: (
+        r[0] is None
+        or r[1] is None
+        or r[2] is None
+        or r[3] is None
+        or r[4] is None
+        or r[5] is None
+        or r[6] is None
+        or r[8] is None
+        or r[8].tzinfo is None
+        or (r[9] is not None and r[9].tzinfo is None)
+        or (r[10] is not None and r[10].tzinfo is None)
+    ),
+)
+
+
 class P2pPayment(BaseModel):
-    """A row of create_p2p_payment, get_p2p_payment_by_id, list_p2p_payments_by_recipient, list_p2p_payments_by_sender."""
+    """A row of create_p2p_payment, get_p2p_payment_by_id, list_p2p_payments_by_sender."""
 
     id: UUID
     sender_id: UUID
@@ -1304,7 +1356,7 @@ _list_ledger_entries_outside_partitions = checked(
 _list_p2p_payments_by_recipient = checked(
     _QUERIES,
     "list_p2p_payments_by_recipient",
-    "15640c7b37e6c8cde8e11ebec5f82ac20264a5c36696a3bcd045caba9a4f1c61",
+    "a444fbb56ff378110f500c8c109bdc46a49cccf98c86158961986d07a8cbc4c2",
 )
 _list_p2p_payments_by_sender = checked(
     _QUERIES,
@@ -2499,9 +2551,10 @@ async def list_p2p_payments_by_recipient(
     before_created_at: datetime | None = None,
     before_id: UUID | None = None,
     max_rows: int = 100,
-) -> list[P2pPayment]:
+) -> list[ListP2pPaymentsByRecipientRow]:
     """A page of the payments a user received, newest first (keyset: pass the last row's created_at
-    and id; both none for the first page).
+    and id; both none for the first page). The recipient's view of a payment: what reached their
+    account, never the sender's account, client key, exchange rate or failure details.
     """
     q = _list_p2p_payments_by_recipient
     if QUERY_LOG.hooked:
@@ -2516,7 +2569,7 @@ async def list_p2p_payments_by_recipient(
             raise q.failed(exc, conn) from None  # the driver's text repeats values
         if started:
             q.report(started, len(rows), (recipient_id, before_created_at, before_id, max_rows))
-    return _P2pPayment_ROWS.many(rows)
+    return _ListP2pPaymentsByRecipientRow_ROWS.many(rows)
 
 
 @stateless

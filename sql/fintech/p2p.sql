@@ -32,10 +32,11 @@ LIMIT :max_rows::int;
 
 -- name: list_p2p_payments_by_recipient(recipient_id, before_created_at, before_id, max_rows)
 -- A page of the payments a user received, newest first (keyset: pass the last row's created_at
--- and id; both none for the first page).
+-- and id; both none for the first page). The recipient's view of a payment: what reached their
+-- account, never the sender's account, client key, exchange rate or failure details.
 -- @param before_created_at: datetime | None
 -- @param before_id: UUID | None
-SELECT id, sender_id, recipient_id, from_account_id, to_account_id, amount, currency, fx_rate, credited_amount, credited_currency, status, failure_reason, idempotency_key, note, created_at, updated_at, completed_at, reversed_at
+SELECT id, sender_id, recipient_id, to_account_id, credited_amount, credited_currency, status, note, created_at, completed_at, reversed_at
 FROM fintech.p2p_transactions
 WHERE recipient_id = :recipient_id
     AND created_at <= (SELECT coalesce(:before_created_at::timestamptz, 'infinity'))

@@ -559,6 +559,11 @@ async def test_p2p_payments_received_newest_first_in_pages(fdb: Database) -> Non
             before_id=first[-1].id, max_rows=2,
         )  # fmt: skip
     assert [p.id for p in first + second] == [p.id for p in reversed(sent)]
+    # the recipient's view: what reached their account, not the sender's account or client key
+    assert {"from_account_id", "idempotency_key", "fx_rate", "failure_reason"}.isdisjoint(
+        type(first[0]).model_fields
+    )
+    assert first[0].credited_amount == D(3) and first[0].to_account_id == b1.id
     async with fdb.transaction(user_id=alice.id) as conn:  # she sees only what she sent him
         seen = await fintech.list_p2p_payments_by_recipient(
             conn, recipient_id=bob.id, before_created_at=None, before_id=None, max_rows=10
