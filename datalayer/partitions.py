@@ -5,8 +5,8 @@ ledger) gets its partitions created ahead — this month and the next ``--ahead`
 never land in the default partition. With a retention (``--retention-months`` or
 ``DATALAYER_PARTITION_RETENTION_MONTHS``), a partition whose month ended longer ago than that is
 archived and dropped, but only for the tables listed as allowed in ``core.partition_retention``
-(each history lists its own; the fintech ledger is listed as not allowed, since balances are the
-sum of the ledger): the others are kept and the reason printed. Archiving locks the partition
+(each history lists its own tables in its migrations, with the reason): the others, listed as
+not allowed or not listed at all, are kept and the reason printed. Archiving locks the partition
 against writes, dumps it while it is still attached (``pg_dump`` custom format, one file per
 partition, on the locking transaction's snapshot, credentials in the environment), checks the dump
 with ``pg_restore --list`` (it must hold the table's data), and only then detaches and drops it in
@@ -368,7 +368,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions = p.add_subparsers(dest="partitions_action", required=True)
     m = actions.add_parser(
         "maintain",
-        help="create the months ahead; archive (pg_dump) and drop those past the retention",
+        help="create the months ahead; archive (pg_dump) and drop those past the retention "
+        "(tables allowed in core.partition_retention)",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
