@@ -1,13 +1,18 @@
 """``datalayer partitions maintain``: monthly partitions of the append-only tables.
 
 Every table partitioned by month (``core.create_month_partition``: the audit log and the fintech
-ledger) gets
-its partitions created ahead — this month and the next ``--ahead`` months — so rows never land in
-the default partition. With a retention (``--retention-months`` or
+ledger) gets its partitions created ahead — this month and the next ``--ahead`` months — so rows
+never land in the default partition. With a retention (``--retention-months`` or
 ``DATALAYER_PARTITION_RETENTION_MONTHS``), a partition whose month ended longer ago than that is
-detached, archived with ``pg_dump`` (custom format, one file per partition) and dropped once the
-dump is written; without one, nothing is ever detached. Rows found in a default partition (the
-service wrote before their month's partition existed) are moved into their months first
+archived and dropped, but only for the tables listed as allowed in ``core.partition_retention``
+(each history lists its own tables in its migrations, with the reason): the others, listed as
+not allowed or not listed at all, are kept and the reason printed. Archiving locks the partition
+against writes, dumps it while it is still attached (``pg_dump`` custom format, one file per
+partition, on the locking transaction's snapshot, credentials in the environment), checks the dump
+with ``pg_restore --list`` (it must hold the table's data), and only then detaches and drops it in
+that same transaction; any failure leaves the partition attached with its rows and is reported
+(exit code 1). Without a retention, nothing is ever detached. Rows found in a default partition
+(the service wrote before their month's partition existed) are moved into their months first
 (``core.move_default_rows``: the table is locked meanwhile); ``--keep-default`` only reports them
 (exit code 1), since a month's partition cannot be created while its rows sit in the default one.
 
@@ -34,7 +39,7 @@ if TYPE_CHECKING:
     import psycopg
     from psycopg import sql
 
-__all__ = ["MaintainReport", "maintain", "move_default_rows_sql", "register"]
+__all__ = ["MaintainReport", "dump_command", "maintain", "move_default_rows_sql", "register"]
 
 RETENTION_VARIABLE = "DATALAYER_PARTITION_RETENTION_MONTHS"
 _MONTHLY = re.compile(r"_p(\d{4})_(\d{2})$")
@@ -85,6 +90,10 @@ $move$
 """
 
 
+_RETENTION_SQL = """
+SELECT schema_name, table_name, allowed, reason FROM core.partition_retention
+"""
+
 _CHILDREN_SQL = """
 SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT' AS is_default
 FROM pg_inherits AS i JOIN pg_class AS c ON c.oid = i.inhrelid
@@ -100,6 +109,8 @@ class MaintainReport:
     stray: list[str] = field(default_factory=list)
     moved: list[tuple[str, int]] = field(default_factory=list)
     archived: list[tuple[str, Path]] = field(default_factory=list)
+    #: Tables with months past the retention that are kept, and why.
+    kept: list[tuple[str, str]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -109,6 +120,7 @@ class MaintainReport:
         ]
         out += [f"created {name}" for name in self.created]
         out += [f"archived {name} to {path} and dropped it" for name, path in self.archived]
+        out += [f"kept the old months of {name}: {reason}" for name, reason in self.kept]
         out += [f"problem: {p}" for p in self.problems]
         return out or ["nothing to do"]
 
@@ -142,6 +154,9 @@ def maintain(
     this_month = date(now.year, now.month, 1)
     report = MaintainReport()
     with psycopg.connect(url, autocommit=True) as conn:
+        retention: dict[str, tuple[bool, str]] = {}
+        if retention_months is not None:
+            retention = _retention_rules(conn)
         parents = [
             (str(s), str(t))
             for s, t in conn.execute(_PARENTS_SQL).fetchall()
@@ -188,16 +203,81 @@ def maintain(
             if retention_months is None:
                 continue
             cutoff = _add_months(this_month, -retention_months)
+            old = []
             for name in monthly:
                 match = _MONTHLY.search(name)
                 assert match is not None
                 month = date(int(match.group(1)), int(match.group(2)), 1)
-                if _add_months(month, 1) > cutoff:
-                    continue
+                if _add_months(month, 1) <= cutoff:
+                    old.append(name)
+            if not old:
+                continue
+            allowed, reason = retention.get(
+                qualified, (False, "not listed in core.partition_retention (opt-in)")
+            )
+            if not allowed:
+                report.kept.append((qualified, f"{len(old)} month(s) past the retention; {reason}"))
+                continue
+            for name in old:
                 path = _archive(conn, url, parent, schema, name, archive_dir, report)
                 if path is not None:
                     report.archived.append((f"{schema}.{name}", path))
     return report
+
+
+class _Failed(Exception):
+    """Why archiving one partition stopped (its transaction rolls back)."""
+
+
+def _retention_rules(conn: psycopg.Connection[tuple[object, ...]]) -> dict[str, tuple[bool, str]]:
+    """``core.partition_retention`` by ``schema.table``; empty (nothing archived) before core's
+    migration 0026."""
+    found = conn.execute("SELECT to_regclass('core.partition_retention')").fetchone()
+    if not found or found[0] is None:
+        return {}
+    return {
+        f"{s}.{t}": (bool(allowed), str(reason))
+        for s, t, allowed, reason in conn.execute(_RETENTION_SQL).fetchall()
+    }
+
+
+def dump_command(
+    url: str, schema: str, name: str, path: Path, snapshot: str | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The ``pg_dump`` argv and environment that archive one partition: the connection (password
+    included) goes in the environment, never in the argv, which the process list shows."""
+    from .admin.pgtools import libpq_env
+    from .devdb import find_bindir
+
+    argv = [
+        str(find_bindir() / "pg_dump"),
+        "--format=custom",
+        "--no-owner",
+        f"--table={schema}.{name}",
+        f"--file={path}",
+    ]
+    if snapshot is not None:
+        argv.append(f"--snapshot={snapshot}")
+    return argv, libpq_env(url)
+
+
+def _verify_dump(path: Path, schema: str, name: str) -> str | None:
+    """None when ``pg_restore --list`` reads ``path`` and it holds the table's data; else why not."""
+    from .devdb import find_bindir
+
+    if not path.is_file() or path.stat().st_size == 0:
+        return "no dump was written"
+    proc = subprocess.run(
+        [str(find_bindir() / "pg_restore"), "--list", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        return f"pg_restore --list cannot read the dump: {proc.stderr.strip()[-500:]}"
+    if f"TABLE DATA {schema} {name} " not in proc.stdout:
+        return "the dump holds no data entry for the table"
+    return None
 
 
 def _archive(
@@ -209,35 +289,41 @@ def _archive(
     archive_dir: Path,
     report: MaintainReport,
 ) -> Path | None:
-    """Detach, dump, then drop one partition; a failed dump leaves the detached table in place."""
+    """Dump one attached partition, check the dump, then detach and drop it, all in one
+    transaction that locks the partition against writes first, so the dump (taken on that
+    transaction's snapshot) holds exactly the rows dropped. Any failure rolls back: the partition
+    stays attached with its rows and the failure is reported."""
+    import psycopg
     from psycopg import sql
 
-    from .devdb import find_bindir
-
     partition = sql.Identifier(schema, name)
-    conn.execute(sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(parent, partition))
-    archive_dir.mkdir(parents=True, exist_ok=True)
     path = archive_dir / f"{schema}.{name}.dump"
-    proc = subprocess.run(
-        [
-            str(find_bindir() / "pg_dump"),
-            "--format=custom",
-            "--no-owner",
-            f"--table={schema}.{name}",
-            f"--file={path}",
-            f"--dbname={url}",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0 or not path.exists() or path.stat().st_size == 0:
-        report.problems.append(
-            f"pg_dump of {schema}.{name} failed ({proc.returncode}): "
-            f"{proc.stderr.strip()[-500:]}; the partition is detached and kept"
-        )
+    kept = "; the partition is kept attached"
+    try:
+        with conn.transaction():
+            conn.execute("SET LOCAL lock_timeout = '5s'")
+            conn.execute(sql.SQL("LOCK TABLE {} IN SHARE MODE").format(partition))
+            row = conn.execute("SELECT pg_export_snapshot()").fetchone()
+            snapshot = str(row[0]) if row else None
+            try:
+                archive_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _Failed(f"cannot create {archive_dir}: {exc}") from None
+            argv, env = dump_command(url, schema, name, path, snapshot)
+            proc = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                raise _Failed(f"pg_dump failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
+            wrong = _verify_dump(path, schema, name)
+            if wrong is not None:
+                raise _Failed(wrong)
+            conn.execute(sql.SQL("ALTER TABLE {} DETACH PARTITION {}").format(parent, partition))
+            conn.execute(sql.SQL("DROP TABLE {}").format(partition))
+    except _Failed as exc:
+        report.problems.append(f"archiving {schema}.{name}: {exc}{kept}")
         return None
-    conn.execute(sql.SQL("DROP TABLE {}").format(partition))
+    except psycopg.Error as exc:
+        report.problems.append(f"archiving {schema}.{name}: {exc}{kept}")
+        return None
     return path
 
 
@@ -282,7 +368,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions = p.add_subparsers(dest="partitions_action", required=True)
     m = actions.add_parser(
         "maintain",
-        help="create the months ahead; archive (pg_dump) and drop those past the retention",
+        help="create the months ahead; archive (pg_dump) and drop those past the retention "
+        "(tables allowed in core.partition_retention)",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

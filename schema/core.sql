@@ -529,6 +529,42 @@ CREATE TABLE core.audit_log_default (
 COMMENT ON TABLE core.audit_log_default IS 'Audit rows outside every monthly partition; `datalayer partitions maintain` moves them.';
 
 --
+-- Name: partition_retention; Type: TABLE; Schema: core; Owner: -
+--
+
+CREATE TABLE core.partition_retention (
+    schema_name text NOT NULL,
+    table_name text NOT NULL,
+    allowed boolean NOT NULL,
+    reason text NOT NULL,
+    CONSTRAINT partition_retention_reason_check CHECK ((btrim(reason) <> ''::text))
+);
+
+--
+-- Name: TABLE partition_retention; Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON TABLE core.partition_retention IS 'Partitioned tables whose old months datalayer partitions maintain may (allowed) or may not archive and drop, with the reason; unlisted tables are never archived.';
+
+--
+-- Name: COLUMN partition_retention.allowed; Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON COLUMN core.partition_retention.allowed IS 'Whether months past the retention may be archived (pg_dump) and dropped.';
+
+--
+-- Name: COLUMN partition_retention.reason; Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON COLUMN core.partition_retention.reason IS 'Why, for people: printed when maintain skips the table.';
+
+--
+-- Name: CONSTRAINT partition_retention_reason_check ON partition_retention; Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON CONSTRAINT partition_retention_reason_check ON core.partition_retention IS 'the reason must not be empty';
+
+--
 -- Name: audit_log_default; Type: TABLE ATTACH; Schema: core; Owner: -
 --
 
@@ -553,6 +589,19 @@ COMMENT ON CONSTRAINT audit_log_pkey ON core.audit_log IS 'an audit row id must 
 
 ALTER TABLE ONLY core.audit_log_default
     ADD CONSTRAINT audit_log_default_pkey PRIMARY KEY (id, occurred_at);
+
+--
+-- Name: partition_retention partition_retention_pkey; Type: CONSTRAINT; Schema: core; Owner: -
+--
+
+ALTER TABLE ONLY core.partition_retention
+    ADD CONSTRAINT partition_retention_pkey PRIMARY KEY (schema_name, table_name);
+
+--
+-- Name: CONSTRAINT partition_retention_pkey ON partition_retention; Type: COMMENT; Schema: core; Owner: -
+--
+
+COMMENT ON CONSTRAINT partition_retention_pkey ON core.partition_retention IS 'a partitioned table is listed once';
 
 --
 -- Name: audit_log_occurred_at_idx; Type: INDEX; Schema: core; Owner: -

@@ -13,6 +13,9 @@ from fintech_support import make_account, make_user
 from datalayer import Database, migrate
 
 MIGRATION = "0021.core.partition-audit-log"
+# Later migrations that name the partitioned log: rolled back first.
+RETENTION = "0026.core.create-partition-retention"
+LEDGER_RETENTION = "0051.fintech.keep-ledger-partitions"
 
 
 def _state(conn: psycopg.Connection[Any]) -> dict[str, object]:
@@ -58,7 +61,8 @@ async def test_the_audit_log_keeps_rows_views_policies_and_grants_through_partit
     url = direct_database_url  # migrations refuse a pooler
     user = await make_user(fdb)
     await make_account(fdb, user.id)
-    assert migrate.rollback(url, apps=["core"], count=1, quiet=True) == [MIGRATION]
+    assert migrate.rollback(url, apps=["fintech"], count=1, quiet=True) == [LEDGER_RETENTION]
+    assert migrate.rollback(url, apps=["core"], count=2, quiet=True) == [RETENTION, MIGRATION]
     with psycopg.connect(url, autocommit=True) as conn:
         assert _kind(conn) == "r"
         conn.execute(
@@ -95,7 +99,8 @@ async def test_the_audit_log_keeps_rows_views_policies_and_grants_through_partit
         assert count is not None and after is not None and after[0] > count[0]
         before = _state(conn)
 
-    assert migrate.rollback(url, apps=["core"], count=1, quiet=True) == [MIGRATION]
+    assert migrate.rollback(url, apps=["fintech"], count=1, quiet=True) == [LEDGER_RETENTION]
+    assert migrate.rollback(url, apps=["core"], count=2, quiet=True) == [RETENTION, MIGRATION]
     with psycopg.connect(url, autocommit=True) as conn:
         assert _kind(conn) == "r"
         assert _state(conn) == before
