@@ -2454,5 +2454,12 @@ COMMENT ON POLICY users_readonly_read ON compliance.users IS 'Reporting reads th
 -- Policies compliance adds to tables outside its schema (for its roles)
 --
 
-CREATE POLICY audit_log_compliance_read ON core.audit_log AS PERMISSIVE FOR SELECT TO compliance_app, compliance_readonly
+CREATE POLICY audit_log_compliance_app_own ON core.audit_log AS PERMISSIVE FOR SELECT TO compliance_app
+    USING (((schema_name = 'compliance'::text) AND ((COALESCE(new_values, old_values) ->>
+CASE
+    WHEN (table_name = 'users'::text) THEN 'id'::text
+    ELSE 'user_id'::text
+END) = (core.current_user_id())::text)));
+
+CREATE POLICY audit_log_compliance_readonly_read ON core.audit_log AS PERMISSIVE FOR SELECT TO compliance_readonly
     USING ((schema_name = 'compliance'::text));

@@ -2388,13 +2388,17 @@ CREATE VIEW fintech.audit_log WITH (security_barrier='true') AS
     a.app_role,
     a.transaction_id
    FROM core.audit_log a
-  WHERE (a.schema_name = 'fintech'::text);
+  WHERE ((a.schema_name = 'fintech'::text) AND (( SELECT (pg_has_role('fintech_worker'::name, 'USAGE'::text) OR pg_has_role('fintech_readonly'::name, 'USAGE'::text) OR pg_has_role('datalayer_owner'::name, 'USAGE'::text))) OR ((COALESCE(a.new_values, a.old_values) ->>
+        CASE
+            WHEN (a.table_name = 'users'::text) THEN 'id'::text
+            ELSE 'user_id'::text
+        END) = ( SELECT (core.current_user_id())::text AS current_user_id)) OR ((a.table_name = 'p2p_transactions'::text) AND ((( SELECT (core.current_user_id())::text AS current_user_id) = (COALESCE(a.new_values, a.old_values) ->> 'sender_id'::text)) OR (( SELECT (core.current_user_id())::text AS current_user_id) = (COALESCE(a.new_values, a.old_values) ->> 'recipient_id'::text))))));
 
 --
 -- Name: VIEW audit_log; Type: COMMENT; Schema: fintech; Owner: -
 --
 
-COMMENT ON VIEW fintech.audit_log IS 'The audit trail of the fintech tables (core.audit_log where schema_name = fintech), read-only; the fintech roles read it here and have no privilege on core.audit_log.';
+COMMENT ON VIEW fintech.audit_log IS 'The audit trail of the fintech tables (core.audit_log where schema_name = fintech), read-only; fintech_worker and fintech_readonly read every row, fintech_app only the rows about the acting user (datalayer.user_id): its users row, rows whose user_id is that user, transfers between users it sent or received. The fintech roles have no privilege on core.audit_log.';
 
 --
 -- Name: cards; Type: TABLE; Schema: fintech; Owner: -

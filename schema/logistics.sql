@@ -1004,13 +1004,13 @@ CREATE VIEW logistics.audit_log WITH (security_barrier='true') AS
     a.app_role,
     a.transaction_id
    FROM core.audit_log a
-  WHERE (a.schema_name = 'logistics'::text);
+  WHERE ((a.schema_name = 'logistics'::text) AND (( SELECT (pg_has_role('logistics_readonly'::name, 'USAGE'::text) OR pg_has_role('datalayer_owner'::name, 'USAGE'::text))) OR (a.table_name <> 'users'::text) OR ((COALESCE(a.new_values, a.old_values) ->> 'id'::text) = ( SELECT (core.current_user_id())::text AS current_user_id))));
 
 --
 -- Name: VIEW audit_log; Type: COMMENT; Schema: logistics; Owner: -
 --
 
-COMMENT ON VIEW logistics.audit_log IS 'The audit trail of the logistics tables (core.audit_log where schema_name = logistics), read-only; the logistics roles read it here and have no privilege on core.audit_log.';
+COMMENT ON VIEW logistics.audit_log IS 'The audit trail of the logistics tables (core.audit_log where schema_name = logistics), read-only; logistics_readonly reads every row, logistics_app the rows of the operational tables (decisions, routes, orders) and, of the users rows, only the acting user''s (datalayer.user_id). The logistics roles have no privilege on core.audit_log.';
 
 --
 -- Name: customers; Type: TABLE; Schema: logistics; Owner: -

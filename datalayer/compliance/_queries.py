@@ -2495,7 +2495,8 @@ async def list_audit_actor_actions(
     narrows them to one table (none: every table), occurred_from and occurred_to to a time range
     ([from, to); none: unbounded). Keyset pages as in list_audit_row_history. Reads
     core.audit_log, whose row-level security lets the compliance roles read the compliance rows
-    only; the compliance_readonly role may run it.
+    only; the compliance_readonly role may run it; compliance_app reads only the rows about the
+    transaction's user (its users row, rows with its user_id).
     """
     q = _list_audit_actor_actions
     if QUERY_LOG.hooked:
@@ -2562,7 +2563,8 @@ async def list_audit_row_history(
     occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
     occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
     core.audit_log, whose row-level security lets the compliance roles read the compliance rows
-    only; the compliance_readonly role may run it.
+    only; the compliance_readonly role may run it; compliance_app reads only the rows about the
+    transaction's user (its users row, rows with its user_id).
     """
     q = _list_audit_row_history
     if QUERY_LOG.hooked:

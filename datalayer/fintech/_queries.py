@@ -2271,7 +2271,8 @@ async def list_audit_actor_actions(
     one table (none: every table), occurred_from and occurred_to to a time range ([from, to);
     none: unbounded). Keyset pages as in list_audit_row_history. Reads the view
     fintech.audit_log (the fintech roles have no privilege on core.audit_log itself); the
-    fintech_readonly role may run it.
+    fintech_readonly role may run it; fintech_app reads only the rows about the transaction's
+    user (its users row, rows with its user_id, P2P transfers it sent or received).
     """
     q = _list_audit_actor_actions
     if QUERY_LOG.hooked:
@@ -2338,7 +2339,9 @@ async def list_audit_row_history(
     occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
     occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
     the view fintech.audit_log (the fintech roles have no privilege on core.audit_log itself);
-    the fintech_readonly role may run it.
+    the fintech_readonly role may run it; fintech_app reads only the rows about the
+    transaction's user (its users row, rows with its user_id, P2P transfers it sent or
+    received).
     """
     q = _list_audit_row_history
     if QUERY_LOG.hooked:

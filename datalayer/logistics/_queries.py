@@ -2257,7 +2257,8 @@ async def list_audit_actor_actions(
     one table (none: every table), occurred_from and occurred_to to a time range ([from, to);
     none: unbounded). Keyset pages as in list_audit_row_history. Reads the view
     logistics.audit_log (the logistics roles have no privilege on core.audit_log itself); the
-    logistics_readonly role may run it.
+    logistics_readonly role may run it; logistics_app reads, of the users rows, only the
+    transaction's user's.
     """
     q = _list_audit_actor_actions
     if QUERY_LOG.hooked:
@@ -2324,7 +2325,8 @@ async def list_audit_row_history(
     occurred_to bound the time ([from, to); none: unbounded). Keyset pages: pass the last row's
     occurred_at and id as before_occurred_at and before_id (both none for the first page). Reads
     the view logistics.audit_log (the logistics roles have no privilege on core.audit_log
-    itself); the logistics_readonly role may run it.
+    itself); the logistics_readonly role may run it; logistics_app reads, of the users rows,
+    only the transaction's user's.
     """
     q = _list_audit_row_history
     if QUERY_LOG.hooked:

@@ -5,7 +5,7 @@
 -- the database login and the role it acted through. occurred_from and occurred_to bound the time
 -- ([from, to); none: unbounded). Keyset pages: pass the last row's occurred_at and id as
 -- before_occurred_at and before_id (both none for the first page). Reads the view logistics.audit_log (the logistics roles have no privilege on core.audit_log itself); the
--- logistics_readonly role may run it.
+-- logistics_readonly role may run it; logistics_app reads, of the users rows, only the transaction's user's.
 -- @model AuditEntry
 -- @param occurred_from: datetime | None
 -- @param occurred_to: datetime | None
@@ -30,7 +30,7 @@ LIMIT :max_rows::int;
 -- service set with db.transaction(actor=...)), newest first; table_name narrows them to one table
 -- (none: every table), occurred_from and occurred_to to a time range ([from, to); none:
 -- unbounded). Keyset pages as in list_audit_row_history. Reads the view logistics.audit_log (the logistics roles have no privilege on core.audit_log itself); the logistics_readonly role may
--- run it.
+-- run it; logistics_app reads, of the users rows, only the transaction's user's.
 -- @model AuditEntry
 -- @param table_name: str | None
 -- @param occurred_from: datetime | None

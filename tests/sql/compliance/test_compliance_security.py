@@ -425,7 +425,7 @@ async def test_readonly_reads_every_user_and_writes_nothing(
 # --- audit ------------------------------------------------------------------------------------
 
 
-async def test_the_app_reads_only_compliance_audit_rows_and_users_are_audited_without_hashes(
+async def test_the_app_reads_only_its_users_compliance_audit_rows_and_users_are_audited_without_hashes(
     cdb: Database, owner: Database, tenants: tuple[dict[str, UUID], dict[str, UUID]]
 ) -> None:
     a, _ = tenants
@@ -438,16 +438,23 @@ async def test_the_app_reads_only_compliance_audit_rows_and_users_are_audited_wi
         compliance_rows = await conn.fetchval(
             "SELECT count(*) FROM core.audit_log WHERE schema_name = 'compliance'"
         )
-    assert total > compliance_rows > 0
+        own_rows = await conn.fetchval(
+            "SELECT count(*) FROM core.audit_log WHERE schema_name = 'compliance'"
+            " AND coalesce(new_values, old_values) ->> (CASE WHEN table_name = 'users'"
+            " THEN 'id' ELSE 'user_id' END) = $1",
+            str(a["users"]),
+        )
+    assert total > compliance_rows > own_rows > 0
     async with cdb.transaction(user_id=a["users"]) as conn:
         schemas = await conn.fetch("SELECT DISTINCT schema_name FROM core.audit_log")
         assert [r["schema_name"] for r in schemas] == ["compliance"]
-        assert await conn.fetchval("SELECT count(*) FROM core.audit_log") == compliance_rows
+        # the service reads the rows about its acting user only, not the other tenant's
+        assert await conn.fetchval("SELECT count(*) FROM core.audit_log") == own_rows
         images = await conn.fetch(
             "SELECT new_values FROM core.audit_log WHERE table_name = 'users'"
             " AND operation = 'INSERT'"
         )
-        assert len(images) == 2
+        assert len(images) == 1
         assert all("hashed_password" not in r["new_values"] for r in images)
         assert all("email" in r["new_values"] for r in images)
         await compliance.update_user_active(conn, user_id=a["users"], is_active=False)

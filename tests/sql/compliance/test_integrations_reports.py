@@ -73,6 +73,9 @@ async def test_integration_credentials_are_encrypted(cdb: Database, owner: Datab
             )
             is None
         )
+        listed = await compliance.list_integrations_by_user(conn, user_id=user.id)
+        assert [i.id for i in listed] == [integration.id]
+    async with cdb.transaction(user_id=user.id) as conn:  # the service reads its user's audit rows
         audit = await conn.fetch(
             "SELECT old_values, new_values FROM core.audit_log"
             " WHERE table_name = 'integration_configurations'"
@@ -81,8 +84,6 @@ async def test_integration_credentials_are_encrypted(cdb: Database, owner: Datab
         for row in audit:
             for values in (row["old_values"], row["new_values"]):
                 assert values is None or "credentials_encrypted" not in values
-        listed = await compliance.list_integrations_by_user(conn, user_id=user.id)
-        assert [i.id for i in listed] == [integration.id]
     with pytest.raises(errors.QueryError, match=r"[Ww]rong key"):
         async with cdb.transaction() as conn:
             await compliance.get_integration_credentials(

@@ -48,10 +48,19 @@ async def test_user_crud_and_login(ldb: Database) -> None:
         assert await logistics.update_user_active(conn, user_id=other.id, is_active=False) == 1
     async with ldb.transaction() as conn:
         assert await logistics.get_user_password_hash_by_username(conn, username="zawadi") is None
+        # no acting user: no users row of the audit trail
+        assert (
+            await conn.fetchval(
+                "SELECT count(*) FROM logistics.audit_log WHERE table_name = 'users'"
+            )
+            == 0
+        )
+    async with ldb.transaction(user_id=admin.id) as conn:
         audit = await conn.fetch(
             "SELECT new_values FROM logistics.audit_log WHERE table_name = 'users'"
         )
-    assert len(audit) == 4  # two inserts, a login, a deactivation
+    # the acting user's own rows only: its insert and its login, not zawadi's insert or deactivation
+    assert len(audit) == 2
     assert all("password_hash" not in r["new_values"] for r in audit)
 
 
