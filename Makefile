@@ -55,7 +55,7 @@ gen-check: install ## fail (with a diff) when a generated module is stale, missi
 docs: install ## regenerate the data dictionary docs/schema/<app>.md from a scratch database migrated from nothing
 	@$(WITH_DB) $(BIN)/datalayer docs
 
-bench: install ## benchmarks against raw asyncpg and SQLAlchemy ORM; writes BENCHMARKS.md (QUICK=1: under a minute)
+bench: install ## benchmarks against raw asyncpg and SQLAlchemy ORM; writes BENCHMARKS.md (QUICK=1: a smaller, shorter run)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@$(WITH_DB) $(BIN)/python bench/run.py $(if $(QUICK),--quick)
 	$(BIN)/python bench/scaleout.py $(if $(QUICK),--quick)

@@ -1,7 +1,7 @@
 """datalayer against raw asyncpg and SQLAlchemy 2 async ORM, side by side in one run.
 
-    make bench            # full run (100k users and accounts, 1M ledger entries): several minutes
-    make bench QUICK=1    # a smaller data set and fewer calls: under a minute
+    make bench            # full run (100k users and accounts, 1M ledger entries): 15-25 minutes
+    make bench QUICK=1    # a smaller data set and fewer calls: a few minutes
 
 Runs against DATABASE_URL's server, else the embedded cluster, in a scratch database it creates
 and drops. Within every round the variants run one after another (A B C, A B C, ...), so machine
