@@ -76,9 +76,12 @@ _ISOLATION_SQL = {
 _RESET_SQL = "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;"
 # ... so the same message ends with this question, whose status is "SELECT 0" only when the
 # session holds no temporary table and no PREPAREd statement: otherwise the connection is not
-# marked clean and gets the full reset on release (one more round trip, only then).
+# marked clean and gets the full reset on release (one more round trip, only then). A session that
+# never made a temporary object has no temporary schema, and pg_class is not read at all (a
+# one-time filter).
 _LEFTOVERS_SQL = (
-    "SELECT FROM pg_catalog.pg_class WHERE relnamespace = pg_catalog.pg_my_temp_schema()"
+    "SELECT FROM pg_catalog.pg_class WHERE pg_catalog.pg_my_temp_schema() <> 0"
+    " AND relnamespace = pg_catalog.pg_my_temp_schema()"
     " UNION ALL SELECT FROM pg_catalog.pg_prepared_statements WHERE from_sql LIMIT 1;"
 )
 _CLEAN_STATUS = "SELECT 0"
