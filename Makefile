@@ -55,13 +55,13 @@ gen-check: install ## fail (with a diff) when a generated module is stale, missi
 docs: install ## regenerate the data dictionary docs/schema/<app>.md from a scratch database migrated from nothing
 	@$(WITH_DB) $(BIN)/datalayer docs
 
-bench: install ## benchmarks against raw asyncpg and SQLAlchemy ORM; writes BENCHMARKS.md (QUICK=1: a smaller, shorter run)
+bench: install ## benchmarks against raw asyncpg and SQLAlchemy ORM; writes BENCHMARKS.md and BENCHMARKS-scaleout.md (QUICK=1: a smaller, shorter run)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@$(WITH_DB) $(BIN)/python bench/run.py $(if $(QUICK),--quick)
-	$(BIN)/python bench/scaleout.py $(if $(QUICK),--quick)
+	$(BIN)/python bench/scaleout.py $(if $(QUICK),--quick) --write BENCHMARKS-scaleout.md
 
 bench-scaleout: install ## PgBouncer vs direct pk lookups, replica reads and read-your-writes under writes (own servers)
-	$(BIN)/python bench/scaleout.py $(if $(QUICK),--quick)
+	$(BIN)/python bench/scaleout.py $(if $(QUICK),--quick) --write BENCHMARKS-scaleout.md
 
 dev-up: install ## start the embedded PostgreSQL cluster (.pgdata/) and print the export line
 	$(BIN)/datalayer dev up
